@@ -1,0 +1,291 @@
+/**
+ * The abstract syntax tree of a playbook. Every node that a diagnostic may point at carries a
+ * `span`; names carry their own span so "unknown ladder `adz`" can underline just the name.
+ */
+
+export interface Span {
+  /** 0-based offset of the first character. */
+  start: number;
+  /** 0-based offset just past the last character. */
+  end: number;
+  /** 1-based line and column of `start`. */
+  line: number;
+  column: number;
+}
+
+export interface Ident {
+  name: string;
+  span: Span;
+}
+
+export interface Duration {
+  ms: number;
+  text: string;
+  span: Span;
+}
+
+export interface StringLit {
+  value: string;
+  span: Span;
+}
+
+export interface Playbook {
+  header?: Header;
+  roles: Ident[];
+  events: EventDecl[];
+  templates: TemplateDecl[];
+  segments: SegmentDecl[];
+  rituals: RitualDecl[];
+  rules: RuleDecl[];
+  ladders: LadderDecl[];
+  points: PointsEntry[];
+  levels: LevelDecl[];
+  badges: BadgeDecl[];
+  leaderboards: LeaderboardDecl[];
+  lifecycles: LifecycleDecl[];
+  schedules: ScheduleDecl[];
+  jobs: JobDecl[];
+  campaigns: CampaignDecl[];
+  /** Comments with their spans, so the formatter can keep them. */
+  comments: { text: string; span: Span }[];
+}
+
+export interface Header {
+  name: StringLit;
+  timezone?: StringLit;
+  locale?: StringLit;
+  description?: StringLit;
+  span: Span;
+}
+
+export type FieldType = 'number' | 'string' | 'boolean' | 'string[]';
+
+export interface FieldDecl {
+  name: Ident;
+  type: FieldType;
+  typeSpan: Span;
+  optional: boolean;
+}
+
+export interface EventDecl {
+  name: Ident;
+  fields: FieldDecl[];
+  span: Span;
+}
+
+export interface TemplateDecl {
+  name: Ident;
+  text: StringLit;
+}
+
+export interface SegmentDecl {
+  name: Ident;
+  where: Condition;
+  span: Span;
+}
+
+/** A reference to an event type, optionally filtered (`redpacket.sent where amount >= 5`). */
+export interface EventPattern {
+  event: Ident;
+  where?: Condition;
+}
+
+export interface RitualDecl {
+  name: Ident;
+  startsOn?: EventPattern;
+  onStart: Action[];
+  steps: { name: Ident; label?: StringLit; on: EventPattern }[];
+  reminders: { after: Duration; actions: Action[]; span: Span }[];
+  deadline?: { after: Duration; actions: Action[]; span: Span };
+  cancelOn: EventPattern[];
+  done: Action[];
+  span: Span;
+}
+
+export interface RuleDecl {
+  name: Ident;
+  on: EventPattern[];
+  when?: Condition;
+  unless: Condition[];
+  priority?: { value: number; span: Span };
+  once?: 'member' | 'community';
+  actions: Action[];
+  span: Span;
+}
+
+export interface LadderDecl {
+  name: Ident;
+  expire?: Duration;
+  steps: { n: number; span: Span; actions: Action[] }[];
+  span: Span;
+}
+
+export type CapPeriod = 'day' | 'week' | 'month';
+
+export interface PointsEntry {
+  on: EventPattern;
+  amount: number;
+  cooldown?: Duration;
+  caps: { limit: number; per: CapPeriod; span: Span }[];
+  reason?: StringLit;
+  span: Span;
+}
+
+export interface LevelDecl {
+  name: Ident;
+  at: number;
+  span: Span;
+}
+
+export interface BadgeDecl {
+  name: Ident;
+  when?: Condition;
+  streak?: { days: number; event: Ident; span: Span };
+  actions: Action[];
+  span: Span;
+}
+
+export interface LeaderboardDecl {
+  name: Ident;
+  period: 'daily' | 'weekly' | 'monthly' | 'all';
+  top: number;
+  every: Calendar;
+  actions: Action[];
+  span: Span;
+}
+
+export interface LifecycleDecl {
+  name: Ident;
+  initial?: Ident;
+  transitions: LifecycleTransition[];
+  span: Span;
+}
+
+export type TransitionTrigger =
+  | { kind: 'on'; on: EventPattern }
+  | { kind: 'when'; when: Condition }
+  | { kind: 'after'; after: Duration; without?: Ident };
+
+export interface LifecycleTransition {
+  from: Ident;
+  to: Ident;
+  trigger: TransitionTrigger;
+  actions: Action[];
+  span: Span;
+}
+
+/** When something recurs, in the playbook's time zone. */
+export interface Calendar {
+  /** ISO weekdays 1 (Mon) .. 7 (Sun) when `kind` is `weekly`. */
+  kind: 'daily' | 'weekly' | 'monthly';
+  weekdays: number[];
+  monthDays: number[];
+  /** Minutes after local midnight. */
+  times: number[];
+  span: Span;
+}
+
+export interface ScheduleDecl {
+  name: Ident;
+  every: Calendar;
+  /** Session length in minutes when the schedule has `until HH:MM`. */
+  untilMinutes?: number;
+  attendance?: Ident;
+  hooks: { anchor: 'start' | 'end'; offsetMs: number; actions: Action[]; span: Span }[];
+  span: Span;
+}
+
+export interface JobDecl {
+  name: Ident;
+  every: Calendar;
+  actions: Action[];
+  span: Span;
+}
+
+export interface StageDecl {
+  name: Ident;
+  from: { date: string; span: Span };
+  to?: { date: string; span: Span };
+  multiplier?: { factor: number; span: Span };
+  onEnter: Action[];
+  onExit: Action[];
+  points: PointsEntry[];
+  rules: RuleDecl[];
+  span: Span;
+}
+
+export interface CampaignDecl {
+  name: Ident;
+  stages: StageDecl[];
+  goals: { name: Ident; when: Condition; actions: Action[]; span: Span }[];
+  span: Span;
+}
+
+// ---------------------------------------------------------------- conditions
+
+export type CompareOp = '==' | '!=' | '>' | '>=' | '<' | '<=';
+
+export type Operand =
+  | { kind: 'number'; value: number; span: Span }
+  | { kind: 'string'; value: string; span: Span }
+  | { kind: 'boolean'; value: boolean; span: Span }
+  | { kind: 'duration'; ms: number; span: Span }
+  /** `amount`, `event.amount`, `member.points`, `member.name`. */
+  | { kind: 'path'; path: Ident[]; span: Span }
+  | { kind: 'count'; event: Ident; byMember: boolean; within?: Duration; span: Span }
+  | { kind: 'absences' | 'attended'; schedule: Ident; within?: Duration; span: Span };
+
+export type Pattern =
+  | { kind: 'regex'; source: string; flags: string; span: Span }
+  | { kind: 'text'; value: string; span: Span };
+
+export type Condition =
+  | { kind: 'and' | 'or'; items: Condition[]; span: Span }
+  | { kind: 'not'; item: Condition; span: Span }
+  | { kind: 'compare'; op: CompareOp; left: Operand; right: Operand; span: Span }
+  | { kind: 'matches'; subject: Operand; patterns: Pattern[]; span: Span }
+  | { kind: 'contains'; subject: Operand; value: StringLit; span: Span }
+  | { kind: 'hasRole'; role: Ident; span: Span }
+  | { kind: 'hasTag'; tag: StringLit; span: Span }
+  | { kind: 'inSegment'; segment: Ident; span: Span }
+  | { kind: 'inStage'; campaign: Ident; stage?: Ident; span: Span }
+  | { kind: 'truth'; subject: Operand; span: Span };
+
+// ---------------------------------------------------------------- actions
+
+export type Audience =
+  | { kind: 'group' }
+  | { kind: 'member' }
+  | { kind: 'admins' }
+  | { kind: 'channel'; channel: StringLit }
+  | {
+      kind: 'members';
+      silent: boolean;
+      tagged?: StringLit;
+      segment?: Ident;
+      where?: Condition;
+      unless?: Condition;
+    };
+
+/** A message body: inline text or a named template. */
+export type MessageText = { kind: 'inline'; text: StringLit } | { kind: 'template'; name: Ident };
+
+export type Action =
+  | { kind: 'say'; to: Audience; text: MessageText; span: Span }
+  | { kind: 'notify'; text: MessageText; span: Span }
+  | { kind: 'deleteMessage'; span: Span }
+  | { kind: 'warn'; reason?: MessageText; ladder: Ident; span: Span }
+  | { kind: 'mute'; duration: Duration; reason?: StringLit; span: Span }
+  | { kind: 'remove'; reason?: StringLit; span: Span }
+  | {
+      kind: 'removeMembers';
+      silent: boolean;
+      tagged?: StringLit;
+      segment?: Ident;
+      where?: Condition;
+      unless?: Condition;
+      reason?: StringLit;
+      span: Span;
+    }
+  | { kind: 'tag' | 'untag'; tag: StringLit; span: Span }
+  | { kind: 'award'; amount: number; reason?: StringLit; multiplied: boolean; span: Span };

@@ -1,0 +1,107 @@
+import type { Span } from './ast.js';
+
+export type Severity = 'error' | 'warning';
+
+export interface Diagnostic {
+  severity: Severity;
+  /** Stable code, e.g. `E0101`, documented in docs/diagnostics.md. */
+  code: string;
+  message: string;
+  file: string;
+  line: number;
+  column: number;
+  /** Length of the underlined span, in characters (at least 1). */
+  length: number;
+  hint?: string;
+}
+
+export function spanOf(text: string, start: number, end: number): Span {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < start && i < text.length; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { start, end, line, column: start - lineStart + 1 };
+}
+
+export class DiagnosticBag {
+  readonly items: Diagnostic[] = [];
+  constructor(readonly file: string) {}
+
+  error(code: string, span: Span, message: string, hint?: string): void {
+    this.push('error', code, span, message, hint);
+  }
+
+  warning(code: string, span: Span, message: string, hint?: string): void {
+    this.push('warning', code, span, message, hint);
+  }
+
+  private push(severity: Severity, code: string, span: Span, message: string, hint?: string): void {
+    const d: Diagnostic = {
+      severity,
+      code,
+      message,
+      file: this.file,
+      line: span.line,
+      column: span.column,
+      length: Math.max(1, span.end - span.start),
+    };
+    if (hint) d.hint = hint;
+    this.items.push(d);
+  }
+
+  get hasErrors(): boolean {
+    return this.items.some((d) => d.severity === 'error');
+  }
+}
+
+export function sortDiagnostics(list: Diagnostic[]): Diagnostic[] {
+  return [...list].sort((a, b) => a.line - b.line || a.column - b.column || a.code.localeCompare(b.code));
+}
+
+/**
+ * `file:line:col: error[CODE]: message`, then the source line and a caret under the span, then
+ * the hint. Tabs in the source line are kept so the caret lines up in a terminal.
+ */
+export function formatDiagnostic(d: Diagnostic, source: string | undefined): string {
+  const head = `${d.file}:${d.line}:${d.column}: ${d.severity}[${d.code}]: ${d.message}`;
+  const out = [head];
+  if (source !== undefined) {
+    const lines = source.split('\n');
+    const raw = lines[d.line - 1];
+    if (raw !== undefined) {
+      const shown = raw.replace(/\r$/, '');
+      const clipped = shown.length > 200 ? shown.slice(0, 200) + '…' : shown;
+      const gutter = String(d.line).padStart(4) + ' | ';
+      out.push(gutter + clipped);
+      const pad = shown
+        .slice(0, Math.min(d.column - 1, 200))
+        .replace(/[^\t]/g, (ch) => (isWide(ch) ? '  ' : ' '));
+      const underlineLen = Math.max(1, Math.min(d.length, Math.max(1, shown.length - (d.column - 1)), 120));
+      const underline = shown
+        .slice(d.column - 1, d.column - 1 + underlineLen)
+        .replace(/./gu, (ch) => (isWide(ch) ? '^^' : '^'));
+      out.push(' '.repeat(gutter.length) + pad + (underline || '^'));
+    }
+  }
+  if (d.hint) out.push(`     = hint: ${d.hint}`);
+  return out.join('\n');
+}
+
+/** East Asian wide characters take two terminal cells; the caret must account for them. */
+function isWide(ch: string): boolean {
+  const cp = ch.codePointAt(0) ?? 0;
+  return (
+    (cp >= 0x1100 && cp <= 0x115f) ||
+    (cp >= 0x2e80 && cp <= 0xa4cf) ||
+    (cp >= 0xac00 && cp <= 0xd7a3) ||
+    (cp >= 0xf900 && cp <= 0xfaff) ||
+    (cp >= 0xfe30 && cp <= 0xfe4f) ||
+    (cp >= 0xff00 && cp <= 0xff60) ||
+    (cp >= 0xffe0 && cp <= 0xffe6) ||
+    (cp >= 0x20000 && cp <= 0x3fffd)
+  );
+}

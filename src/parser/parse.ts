@@ -1,0 +1,164 @@
+import type { IRecognitionException, IToken } from 'chevrotain';
+import type { Playbook } from './ast.js';
+import { DiagnosticBag, spanOf, type Diagnostic } from './diagnostics.js';
+import { PlaybookParser } from './grammar.js';
+import { Comment, PlaybookLexer } from './lexer.js';
+
+export interface ParseResult {
+  ast: Playbook;
+  diagnostics: Diagnostic[];
+}
+
+/** Lexing and parsing never throw; whatever is wrong comes back as diagnostics. */
+let shared: PlaybookParser | undefined;
+function parser(): PlaybookParser {
+  shared ??= new PlaybookParser();
+  return shared;
+}
+
+/** Larger inputs are rejected before lexing: nobody writes a 4 MB playbook by hand. */
+export const MAX_SOURCE_BYTES = 4 * 1024 * 1024;
+
+export function parsePlaybook(source: string, file = '<input>'): ParseResult {
+  const bag = new DiagnosticBag(file);
+  const text = source.replace(/^\uFEFF/, '');
+  if (text.length > MAX_SOURCE_BYTES) {
+    bag.error('E0001', spanOf(text, 0, 1), `file is too large (${text.length} characters; the limit is ${MAX_SOURCE_BYTES})`);
+    return { ast: emptyAst(), diagnostics: bag.items };
+  }
+  if (text.includes('\uFFFD')) {
+    const at = text.indexOf('\uFFFD');
+    bag.error('E0002', spanOf(text, at, at + 1), 'file is not valid UTF-8 text', 'save the playbook as UTF-8');
+  }
+  const lexed = PlaybookLexer.tokenize(text);
+  let lastLexLine = -1;
+  for (const err of lexed.errors) {
+    const span = spanOf(text, err.offset, err.offset + Math.max(1, err.length));
+    if (span.line === lastLexLine) continue; // one bad stretch per line is enough to fix it
+    lastLexLine = span.line;
+    const ch = text[err.offset] ?? '';
+    if (ch === '"') {
+      bag.error('E0003', span, 'unterminated string', 'close the string with `"` on the same line');
+    } else if (ch === '/') {
+      bag.error('E0004', span, 'unterminated regular expression', 'close the pattern with `/`');
+    } else {
+      const shown = [...text.slice(err.offset, err.offset + Math.min(err.length, 20))].map(printable).join('');
+      bag.error('E0005', span, `unexpected character${err.length > 1 ? 's' : ''} \`${shown}\``);
+    }
+  }
+  const p = parser();
+  p.problems = [];
+  p.input = lexed.tokens;
+  let ast: Playbook;
+  try {
+    ast = p.playbook();
+  } catch (e) {
+    // Recovery is on, so this only happens on a grammar bug; still never a stack trace.
+    bag.error('E0099', spanOf(text, 0, 1), `the parser gave up: ${(e as Error).message}`);
+    ast = emptyAst();
+  }
+  ast.comments = (lexed.groups['comments'] ?? []).map((t: IToken) => ({
+    text: t.image,
+    span: spanOf(text, t.startOffset, (t.endOffset ?? t.startOffset) + 1),
+  }));
+  void Comment;
+  let lastParseLine = -1;
+  for (const err of p.errors) {
+    const d = syntaxDiagnostic(err, text);
+    if (d.span.line === lastParseLine) continue;
+    lastParseLine = d.span.line;
+    bag.error('E0010', d.span, d.message, d.hint);
+  }
+  for (const prob of p.problems) bag.error(prob.code, prob.span, prob.message, prob.hint);
+  return { ast, diagnostics: bag.items };
+}
+
+function printable(ch: string): string {
+  const cp = ch.codePointAt(0) ?? 0;
+  if (cp < 0x20 || cp === 0x7f || cp === 0xfffd) return `\\u{${cp.toString(16)}}`;
+  return ch;
+}
+
+function describe(tok: IToken): string {
+  if (tok.tokenType.name === 'EOF') return 'end of file';
+  const image = tok.image.length > 30 ? tok.image.slice(0, 30) + '…' : tok.image;
+  return `\`${image}\``;
+}
+
+function syntaxDiagnostic(err: IRecognitionException, text: string) {
+  const tok = err.token;
+  let start = tok.startOffset;
+  let end = (tok.endOffset ?? tok.startOffset) + 1;
+  if (tok.tokenType.name === 'EOF' || !Number.isFinite(start)) {
+    // Point just past the last real token, not at a position beyond the file.
+    const prev = err.previousToken;
+    if (prev && Number.isFinite(prev.endOffset)) {
+      start = prev.endOffset! + 1;
+    } else {
+      start = Math.max(0, text.length - 1);
+    }
+    end = start + 1;
+  }
+  start = Math.min(Math.max(0, start), Math.max(0, text.length));
+  const span = spanOf(text, start, Math.max(start + 1, end));
+  const ruleStack = err.context?.ruleStack ?? [];
+  const where = ruleStack.length ? RULE_WORDS[ruleStack[ruleStack.length - 1]!] : undefined;
+  let message: string;
+  let hint: string | undefined;
+  if (err.name === 'MismatchedTokenException') {
+    const expected = /Expecting token of type --> (\w+) <--/.exec(err.message)?.[1];
+    message = `expected ${tokenWords(expected)} but found ${describe(tok)}${where ? ` in ${where}` : ''}`;
+    if (expected === 'RBrace') hint = 'a block opened with `{` is not closed, or a statement inside it is malformed';
+  } else if (err.name === 'NotAllInputParsedException') {
+    message = `unexpected ${describe(tok)} at the top level`;
+    hint = 'top-level items are: playbook, roles, event, template, segment, ritual, rule, ladder, points, levels, badge, leaderboard, lifecycle, schedule, job/every, campaign';
+  } else if (err.name === 'EarlyExitException') {
+    message = `expected more before ${describe(tok)}${where ? ` in ${where}` : ''}`;
+  } else {
+    message = `unexpected ${describe(tok)}${where ? ` in ${where}` : ''}`;
+    if (where) hint = RULE_HINTS[ruleStack[ruleStack.length - 1]!];
+  }
+  return { span, message, hint };
+}
+
+const TOKEN_WORDS: Record<string, string> = {
+  RBrace: '`}`', LBrace: '`{`', LParen: '`(`', RParen: '`)`', LBracket: '`[`', RBracket: '`]`',
+  Colon: '`:`', Comma: '`,`', Arrow: '`->`', StringLiteral: 'a quoted string', NumberLiteral: 'a number',
+  DurationLiteral: 'a duration like `10m` or `24h`', DateLiteral: 'a date like 2026-11-01',
+  TimeLiteral: 'a time like 09:00', Name: 'a name', Identifier: 'a name', RegexLiteral: 'a /pattern/',
+};
+
+function tokenWords(name: string | undefined): string {
+  if (!name) return 'something else';
+  if (TOKEN_WORDS[name]) return TOKEN_WORDS[name]!;
+  if (name.startsWith('Kw_')) return `\`${name.slice(3)}\``;
+  return name;
+}
+
+const RULE_WORDS: Record<string, string> = {
+  header: 'the playbook header', roles: 'roles', eventDecl: 'an event declaration', fieldDecl: 'a field',
+  ritual: 'a ritual', rule: 'a rule', ladder: 'a ladder', pointsBlock: 'points', pointsEntry: 'a points entry',
+  levelsBlock: 'levels', badge: 'a badge', leaderboard: 'a leaderboard', lifecycle: 'a lifecycle',
+  transition: 'a lifecycle transition', schedule: 'a schedule', job: 'a periodic job', campaign: 'a campaign',
+  stage: 'a campaign stage', condition: 'a condition', andCondition: 'a condition', notCondition: 'a condition',
+  atomCondition: 'a condition', predicate: 'a condition', operand: 'a value', action: 'an action',
+  actionBlock: 'actions', lineActions: 'actions', actionList: 'actions', audience: 'a message target',
+  calendar: 'a calendar', weekdays: 'weekdays', messageText: 'a message', eventPattern: 'an event',
+  dottedName: 'a name', templateDecl: 'a template', segmentDecl: 'a segment', playbook: 'the playbook',
+};
+
+const RULE_HINTS: Record<string, string> = {
+  action: 'actions are: say, notify admins, delete message, warn member … on ladder L, mute member D, remove member, remove members where …, tag/untag member "t", award N points',
+  operand: 'a value is a number, a "string", a field like `amount`, `count(E by member within D)` or `absences(schedule, D)`',
+  atomCondition: 'a condition compares values (`amount >= 5`), matches text (`text matches /re/`), or tests the member (`member has role admin`)',
+  predicate: 'a condition compares values (`amount >= 5`), matches text (`text matches /re/`), or tests the member (`member has role admin`)',
+  calendar: 'write a calendar like `mon-fri 19:20`, `day at 09:00` or `month on 15 at 10:00`',
+};
+
+export function emptyAst(): Playbook {
+  return {
+    roles: [], events: [], templates: [], segments: [], rituals: [], rules: [], ladders: [],
+    points: [], levels: [], badges: [], leaderboards: [], lifecycles: [], schedules: [], jobs: [],
+    campaigns: [], comments: [],
+  };
+}
