@@ -44,7 +44,7 @@ function unicodeMatcher(re: RegExp) {
 
 export const DurationLiteral = createToken({
   name: 'DurationLiteral',
-  pattern: unicodeMatcher(/(?:\d+(?:\.\d+)?(?:ms|s|m|h|d|w))+(?![\p{L}\p{N}_])/),
+  pattern: unicodeMatcher(/(?:\d+(?:\.\d+)?(?:ms|s|m|h|d|w))+(?![\p{L}\p{N}_])/u),
   start_chars_hint: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
   line_breaks: false,
 });
@@ -52,7 +52,7 @@ export const NumberLiteral = createToken({ name: 'NumberLiteral', pattern: /\d+(
 
 export const Identifier = createToken({
   name: 'Identifier',
-  pattern: unicodeMatcher(/[\p{L}_][\p{L}\p{N}_]*/),
+  pattern: unicodeMatcher(/[\p{L}_][\p{L}\p{N}_]*/u),
   categories: [Name],
   line_breaks: false,
 });

@@ -91,7 +91,7 @@ function syntaxDiagnostic(err: IRecognitionException, text: string) {
   let end = (tok.endOffset ?? tok.startOffset) + 1;
   if (tok.tokenType.name === 'EOF' || !Number.isFinite(start)) {
     // Point just past the last real token, not at a position beyond the file.
-    const prev = err.previousToken;
+    const prev = (err as IRecognitionException & { previousToken?: IToken }).previousToken;
     if (prev && Number.isFinite(prev.endOffset)) {
       start = prev.endOffset! + 1;
     } else {

@@ -1,0 +1,75 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { checkCommand } from './check.js';
+import { compileCommand } from './compile.js';
+import { simulateCommand } from './simulate.js';
+import { UsageError, type Io, processIo } from './io.js';
+
+const HELP = `playbook: run online communities as code
+
+Usage: playbook <command> [options]
+
+Commands:
+  check     FILE...                          report errors and warnings (exit 1 on errors)
+  compile   FILE [--target ir|xstate|rules]   print the compiled form as JSON
+  simulate  FILE --events F|- [--until ISO] [--format jsonl|table] [--seed N] [--strict]
+                                             run a playbook on an event stream, print actions
+
+Run \`playbook <command> --help\` for a command's options.
+`;
+
+export interface CommandSpec {
+  help: string;
+  options: NonNullable<ParseArgsConfig['options']>;
+  run(values: Record<string, string | boolean | undefined>, positionals: string[], io: Io): Promise<number>;
+}
+
+const COMMANDS: Record<string, CommandSpec> = {
+  check: checkCommand,
+  compile: compileCommand,
+  simulate: simulateCommand,
+};
+
+/** Entry point of the CLI: returns the exit code, never throws. */
+export async function run(argv: string[], io: Io = processIo()): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    io.out(HELP);
+    return name ? 0 : 2;
+  }
+  if (name === '--version' || name === '-v') {
+    io.out('playbook 0.1.0\n');
+    return 0;
+  }
+  const cmd = COMMANDS[name];
+  if (!cmd) {
+    io.err(`playbook: unknown command \`${name}\`\n\n${HELP}`);
+    return 2;
+  }
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: rest,
+      options: { ...cmd.options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (e) {
+    io.err(`playbook ${name}: ${(e as Error).message}\n\n${cmd.help}`);
+    return 2;
+  }
+  if (parsed.values['help']) {
+    io.out(cmd.help);
+    return 0;
+  }
+  try {
+    return await cmd.run(parsed.values as Record<string, string | boolean | undefined>, parsed.positionals, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`playbook ${name}: ${e.message}\n`);
+      return 2;
+    }
+    // Never a stack trace to the user; the message is enough to report a bug.
+    io.err(`playbook ${name}: internal error: ${(e as Error)?.message ?? String(e)}\n`);
+    return 2;
+  }
+}

@@ -1,0 +1,265 @@
+import { z } from 'zod';
+
+/**
+ * The IR: the single, versioned, JSON hand-off from the compiler to the runtime. Everything the
+ * runtime needs is here with names resolved, durations in milliseconds, templates inlined and
+ * every windowed count given an id. The zod schema is the contract; `compile` always validates
+ * its output against it.
+ */
+
+export const IR_VERSION = 1;
+
+const CondValue: z.ZodType<CondValue> = z.union([
+  z.object({ const: z.union([z.number(), z.string(), z.boolean()]) }),
+  z.object({ field: z.string() }),
+  z.object({ member: z.enum(['id', 'name', 'points', 'level', 'joinedDays']) }),
+  z.object({ counter: z.string() }),
+  z.object({
+    attendance: z.object({ schedule: z.string(), kind: z.enum(['absences', 'attended']), withinMs: z.number().int().positive() }),
+  }),
+]);
+export type CondValue =
+  | { const: number | string | boolean }
+  | { field: string }
+  | { member: 'id' | 'name' | 'points' | 'level' | 'joinedDays' }
+  | { counter: string }
+  | { attendance: { schedule: string; kind: 'absences' | 'attended'; withinMs: number } };
+
+export const TextPattern = z.union([
+  z.object({ regex: z.string(), flags: z.string() }),
+  z.object({ text: z.string() }),
+]);
+export type TextPattern = z.infer<typeof TextPattern>;
+
+export type Cond =
+  | { all: Cond[] }
+  | { any: Cond[] }
+  | { not: Cond }
+  | { op: 'eq' | 'ne' | 'gt' | 'gte' | 'lt' | 'lte'; left: CondValue; right: CondValue }
+  | { op: 'matches'; left: CondValue; patterns: TextPattern[] }
+  | { op: 'contains'; left: CondValue; value: string }
+  | { op: 'truthy'; left: CondValue }
+  | { op: 'hasRole'; role: string }
+  | { op: 'hasTag'; tag: string }
+  | { op: 'inSegment'; segment: string }
+  | { op: 'inStage'; campaign: string; stage?: string };
+
+export const Cond: z.ZodType<Cond> = z.lazy(() =>
+  z.union([
+    z.object({ all: z.array(Cond) }),
+    z.object({ any: z.array(Cond) }),
+    z.object({ not: Cond }),
+    z.object({ op: z.enum(['eq', 'ne', 'gt', 'gte', 'lt', 'lte']), left: CondValue, right: CondValue }),
+    z.object({ op: z.literal('matches'), left: CondValue, patterns: z.array(TextPattern) }),
+    z.object({ op: z.literal('contains'), left: CondValue, value: z.string() }),
+    z.object({ op: z.literal('truthy'), left: CondValue }),
+    z.object({ op: z.literal('hasRole'), role: z.string() }),
+    z.object({ op: z.literal('hasTag'), tag: z.string() }),
+    z.object({ op: z.literal('inSegment'), segment: z.string() }),
+    z.object({ op: z.literal('inStage'), campaign: z.string(), stage: z.string().optional() }),
+  ]),
+);
+
+export const MemberFilter = z.object({
+  silent: z.boolean(),
+  tagged: z.string().optional(),
+  segment: z.string().optional(),
+  where: Cond.optional(),
+  unless: Cond.optional(),
+});
+export type MemberFilter = z.infer<typeof MemberFilter>;
+
+export const Audience = z.union([
+  z.object({ kind: z.literal('group') }),
+  z.object({ kind: z.literal('member') }),
+  z.object({ kind: z.literal('admins') }),
+  z.object({ kind: z.literal('channel'), channel: z.string() }),
+  z.object({ kind: z.literal('members'), filter: MemberFilter }),
+]);
+export type Audience = z.infer<typeof Audience>;
+
+export const Action = z.union([
+  z.object({ do: z.literal('say'), to: Audience, text: z.string() }),
+  z.object({ do: z.literal('notify'), text: z.string() }),
+  z.object({ do: z.literal('deleteMessage') }),
+  z.object({ do: z.literal('warn'), ladder: z.string(), reason: z.string().optional() }),
+  z.object({ do: z.literal('mute'), durationMs: z.number().int().positive(), reason: z.string().optional() }),
+  z.object({ do: z.literal('remove'), reason: z.string().optional() }),
+  z.object({ do: z.literal('removeMembers'), filter: MemberFilter, reason: z.string().optional() }),
+  z.object({ do: z.literal('tag'), tag: z.string() }),
+  z.object({ do: z.literal('untag'), tag: z.string() }),
+  z.object({ do: z.literal('award'), amount: z.number(), reason: z.string().optional(), multiplied: z.boolean() }),
+]);
+export type Action = z.infer<typeof Action>;
+
+export const EventMatch = z.object({ event: z.string(), where: Cond.optional() });
+export type EventMatch = z.infer<typeof EventMatch>;
+
+export const StageRef = z.object({ campaign: z.string(), stage: z.string() });
+export type StageRef = z.infer<typeof StageRef>;
+
+export const Counter = z.object({
+  id: z.string(),
+  event: z.string(),
+  scope: z.enum(['member', 'community']),
+  /** Absent: counts every event since the member joined (or since the campaign began). */
+  withinMs: z.number().int().positive().optional(),
+  /** Only events while this campaign runs are counted. */
+  campaign: z.string().optional(),
+});
+export type Counter = z.infer<typeof Counter>;
+
+export const Rule = z.object({
+  id: z.string(),
+  name: z.string(),
+  on: z.array(EventMatch).min(1),
+  when: Cond.optional(),
+  unless: z.array(Cond),
+  priority: z.number(),
+  once: z.enum(['member', 'community']).optional(),
+  stage: StageRef.optional(),
+  /** Windowed counters in `when`: cleared for the member when the rule fires. */
+  windows: z.array(z.string()),
+  actions: z.array(Action),
+});
+export type Rule = z.infer<typeof Rule>;
+
+export const Ladder = z.object({
+  name: z.string(),
+  expireMs: z.number().int().positive().optional(),
+  steps: z.array(z.object({ n: z.number().int().positive(), actions: z.array(Action) })),
+});
+export type Ladder = z.infer<typeof Ladder>;
+
+export const PointsRule = z.object({
+  id: z.string(),
+  on: EventMatch,
+  amount: z.number(),
+  cooldownMs: z.number().int().positive().optional(),
+  caps: z.array(z.object({ limit: z.number().positive(), per: z.enum(['day', 'week', 'month']), unit: z.enum(['awards', 'points']) })),
+  reason: z.string(),
+  stage: StageRef.optional(),
+});
+export type PointsRule = z.infer<typeof PointsRule>;
+
+export const Calendar = z.object({
+  kind: z.enum(['daily', 'weekly', 'monthly']),
+  weekdays: z.array(z.number().int().min(1).max(7)),
+  monthDays: z.array(z.number().int().min(1).max(31)),
+  times: z.array(z.number().int().min(0).max(1439)).min(1),
+});
+export type Calendar = z.infer<typeof Calendar>;
+
+export const Ritual = z.object({
+  id: z.string(),
+  name: z.string(),
+  startsOn: EventMatch,
+  onStart: z.array(Action),
+  steps: z.array(z.object({ name: z.string(), label: z.string(), on: EventMatch })),
+  reminders: z.array(z.object({ afterMs: z.number().int().positive(), actions: z.array(Action) })),
+  deadline: z.object({ afterMs: z.number().int().positive(), actions: z.array(Action) }).optional(),
+  cancelOn: z.array(EventMatch),
+  done: z.array(Action),
+});
+export type Ritual = z.infer<typeof Ritual>;
+
+export const LifecycleTrigger = z.union([
+  z.object({ on: EventMatch }),
+  z.object({ when: Cond }),
+  z.object({ afterMs: z.number().int().positive(), without: z.string().optional() }),
+]);
+export type LifecycleTrigger = z.infer<typeof LifecycleTrigger>;
+
+export const Lifecycle = z.object({
+  id: z.string(),
+  name: z.string(),
+  initial: z.string(),
+  states: z.array(z.string()).min(1),
+  transitions: z.array(z.object({ from: z.string(), to: z.string(), trigger: LifecycleTrigger, actions: z.array(Action) })),
+});
+export type Lifecycle = z.infer<typeof Lifecycle>;
+
+export const Schedule = z.object({
+  id: z.string(),
+  name: z.string(),
+  calendar: Calendar,
+  durationMs: z.number().int().positive().optional(),
+  attendanceEvent: z.string(),
+  hooks: z.array(z.object({ anchor: z.enum(['start', 'end']), offsetMs: z.number().int(), actions: z.array(Action) })),
+});
+export type Schedule = z.infer<typeof Schedule>;
+
+export const Job = z.object({ id: z.string(), name: z.string(), calendar: Calendar, actions: z.array(Action) });
+export type Job = z.infer<typeof Job>;
+
+export const Leaderboard = z.object({
+  id: z.string(),
+  name: z.string(),
+  period: z.enum(['daily', 'weekly', 'monthly', 'all']),
+  top: z.number().int().positive(),
+  calendar: Calendar,
+  actions: z.array(Action),
+});
+export type Leaderboard = z.infer<typeof Leaderboard>;
+
+export const Badge = z.object({
+  id: z.string(),
+  name: z.string(),
+  when: Cond.optional(),
+  streak: z.object({ days: z.number().int().positive(), event: z.string() }).optional(),
+  actions: z.array(Action),
+});
+export type Badge = z.infer<typeof Badge>;
+
+const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+
+export const Campaign = z.object({
+  id: z.string(),
+  name: z.string(),
+  stages: z.array(
+    z.object({
+      name: z.string(),
+      from: IsoDate,
+      to: IsoDate.optional(),
+      multiplier: z.number().positive().optional(),
+      onEnter: z.array(Action),
+      onExit: z.array(Action),
+    }),
+  ),
+  goals: z.array(z.object({ name: z.string(), when: Cond, actions: z.array(Action) })),
+});
+export type Campaign = z.infer<typeof Campaign>;
+
+export const FieldType = z.enum(['number', 'string', 'boolean', 'string[]']);
+export type FieldType = z.infer<typeof FieldType>;
+
+export const EventType = z.object({
+  core: z.boolean(),
+  memberLevel: z.boolean(),
+  fields: z.record(z.string(), z.object({ type: FieldType, optional: z.boolean() })),
+});
+export type EventType = z.infer<typeof EventType>;
+
+export const IR = z.object({
+  version: z.literal(IR_VERSION),
+  name: z.string(),
+  timezone: z.string(),
+  locale: z.string(),
+  source: z.string().optional(),
+  roles: z.array(z.string()),
+  events: z.record(z.string(), EventType),
+  segments: z.array(z.object({ name: z.string(), where: Cond })),
+  counters: z.array(Counter),
+  rules: z.array(Rule),
+  ladders: z.array(Ladder),
+  points: z.array(PointsRule),
+  levels: z.array(z.object({ name: z.string(), at: z.number() })),
+  badges: z.array(Badge),
+  leaderboards: z.array(Leaderboard),
+  rituals: z.array(Ritual),
+  lifecycles: z.array(Lifecycle),
+  schedules: z.array(Schedule),
+  jobs: z.array(Job),
+  campaigns: z.array(Campaign),
+});
+export type IR = z.infer<typeof IR>;

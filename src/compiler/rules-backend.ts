@@ -1,0 +1,132 @@
+import type { Cond, CondValue, IR } from './ir.js';
+
+/**
+ * IR -> json-rules-engine rules: the portable, inspectable form of every condition.
+ *
+ * Facts: `event.<field>` (payload), `member.<attr>` (id, name, points, level, joinedDays,
+ * roles, tags, segments, stages), `counter.<id>` (windowed counts), `attendance.<schedule>.<kind>.<ms>`.
+ * Custom operators, registered by `registerOperators`: `matches` (regex or text list),
+ * `textContains`, `truthy`.
+ */
+
+export interface JreCondition {
+  all?: JreCondition[];
+  any?: JreCondition[];
+  not?: JreCondition;
+  fact?: string;
+  operator?: string;
+  value?: unknown;
+}
+
+export interface JreRule {
+  name: string;
+  priority: number;
+  conditions: JreCondition;
+  event: { type: string; params: Record<string, unknown> };
+}
+
+export function factName(v: CondValue): string | undefined {
+  if ('field' in v) return `event.${v.field}`;
+  if ('member' in v) return `member.${v.member}`;
+  if ('counter' in v) return `counter.${v.counter}`;
+  if ('attendance' in v) return `attendance.${v.attendance.schedule}.${v.attendance.kind}.${v.attendance.withinMs}`;
+  return undefined;
+}
+
+const FLIP = { eq: 'eq', ne: 'ne', gt: 'lt', gte: 'lte', lt: 'gt', lte: 'gte' } as const;
+const JRE_OP = { eq: 'equal', ne: 'notEqual', gt: 'greaterThan', gte: 'greaterThanInclusive', lt: 'lessThan', lte: 'lessThanInclusive' } as const;
+
+/** json-rules-engine compares a fact with a constant; conditions between two facts use `{fact}` values. */
+export function toJreCondition(c: Cond): JreCondition {
+  if ('all' in c) return { all: c.all.map(toJreCondition) };
+  if ('any' in c) return { any: c.any.map(toJreCondition) };
+  if ('not' in c) return { not: toJreCondition(c.not) };
+  switch (c.op) {
+    case 'eq':
+    case 'ne':
+    case 'gt':
+    case 'gte':
+    case 'lt':
+    case 'lte': {
+      let { left, right } = c;
+      let op: keyof typeof JRE_OP = c.op;
+      if ('const' in left && !('const' in right)) {
+        [left, right] = [right, left];
+        op = FLIP[op];
+      }
+      const fact = factName(left);
+      if (!fact) {
+        // constant vs constant: still a valid rule, evaluated against a constant fact
+        return { fact: 'const.true', operator: 'equal', value: evalConst(c.op, (left as { const: unknown }).const, (right as { const: unknown }).const) };
+      }
+      const value = 'const' in right ? right.const : { fact: factName(right)! };
+      return { fact, operator: JRE_OP[op], value };
+    }
+    case 'matches':
+      return { fact: factName(c.left) ?? 'const.empty', operator: 'matches', value: c.patterns };
+    case 'contains':
+      return { fact: factName(c.left) ?? 'const.empty', operator: 'textContains', value: c.value };
+    case 'truthy':
+      return { fact: factName(c.left) ?? 'const.true', operator: 'truthy', value: true };
+    case 'hasRole':
+      return { fact: 'member.roles', operator: 'contains', value: c.role };
+    case 'hasTag':
+      return { fact: 'member.tags', operator: 'contains', value: c.tag };
+    case 'inSegment':
+      return { fact: 'member.segments', operator: 'contains', value: c.segment };
+    case 'inStage':
+      return { fact: 'community.stages', operator: 'contains', value: c.stage ? `${c.campaign}.${c.stage}` : c.campaign };
+  }
+}
+
+function evalConst(op: string, a: unknown, b: unknown): boolean {
+  switch (op) {
+    case 'eq': return a === b;
+    case 'ne': return a !== b;
+    case 'gt': return (a as number) > (b as number);
+    case 'gte': return (a as number) >= (b as number);
+    case 'lt': return (a as number) < (b as number);
+    default: return (a as number) <= (b as number);
+  }
+}
+
+const ALWAYS: JreCondition = { all: [] };
+
+export function toRules(ir: IR): JreRule[] {
+  const out: JreRule[] = [];
+  const n = ir.rules.length + ir.points.length;
+  ir.rules.forEach((r, i) => {
+    const parts: JreCondition[] = [];
+    parts.push({ any: r.on.map((m) => ({ all: [{ fact: 'event.type', operator: 'equal', value: m.event }, ...(m.where ? [toJreCondition(m.where)] : [])] })) });
+    if (r.when) parts.push(toJreCondition(r.when));
+    for (const u of r.unless) parts.push({ not: toJreCondition(u) });
+    if (r.stage) parts.push({ fact: 'community.stages', operator: 'contains', value: `${r.stage.campaign}.${r.stage.stage}` });
+    out.push({
+      name: r.id,
+      // json-rules-engine runs higher priorities first; source order breaks ties.
+      priority: Math.max(1, 1000 + r.priority * (n + 1) + (n - i)),
+      conditions: { all: parts },
+      event: { type: r.id, params: { actions: r.actions, windows: r.windows, once: r.once ?? null } },
+    });
+  });
+  ir.points.forEach((p, i) => {
+    const parts: JreCondition[] = [{ fact: 'event.type', operator: 'equal', value: p.on.event }];
+    if (p.on.where) parts.push(toJreCondition(p.on.where));
+    if (p.stage) parts.push({ fact: 'community.stages', operator: 'contains', value: `${p.stage.campaign}.${p.stage.stage}` });
+    out.push({
+      name: p.id,
+      priority: Math.max(1, n - ir.rules.length - i),
+      conditions: { all: parts },
+      event: { type: 'points.award', params: { id: p.id, amount: p.amount, cooldownMs: p.cooldownMs ?? null, caps: p.caps, reason: p.reason } },
+    });
+  });
+  for (const l of ir.ladders) {
+    out.push({ name: `ladder:${l.name}`, priority: 1, conditions: ALWAYS, event: { type: 'ladder', params: { ladder: l.name, expireMs: l.expireMs ?? null, steps: l.steps } } });
+  }
+  for (const c of ir.campaigns) {
+    for (const g of c.goals) {
+      out.push({ name: `goal:${c.name}.${g.name}`, priority: 1, conditions: toJreCondition(g.when), event: { type: 'goal.reached', params: { campaign: c.name, goal: g.name, actions: g.actions } } });
+    }
+  }
+  return out;
+}

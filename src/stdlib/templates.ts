@@ -1,0 +1,27 @@
+import { LITERAL_CLOSE_BRACE, LITERAL_OPEN_BRACE } from '../parser/strings.js';
+
+/** `{member.name}` placeholders in message templates. */
+export interface Placeholder {
+  name: string;
+  /** Offset of `{` inside the message text. */
+  offset: number;
+}
+
+const PLACEHOLDER = /\{\s*([\p{L}_][\p{L}\p{N}_]*(?:\.[\p{L}_][\p{L}\p{N}_]*)*)\s*\}/gu;
+
+export function placeholders(text: string): Placeholder[] {
+  const out: Placeholder[] = [];
+  for (const m of text.matchAll(PLACEHOLDER)) out.push({ name: m[1]!, offset: m.index! });
+  return out;
+}
+
+/** Fill placeholders; unknown ones stay as written so a typo is visible, not silent. */
+export function renderTemplate(text: string, lookup: (name: string) => string | number | undefined): string {
+  const filled = text.replace(PLACEHOLDER, (whole, name: string) => {
+    const v = lookup(name);
+    return v === undefined ? whole : String(v);
+  });
+  return filled.includes('\u0000')
+    ? filled.split(LITERAL_OPEN_BRACE).join('{').split(LITERAL_CLOSE_BRACE).join('}')
+    : filled;
+}
