@@ -1,0 +1,18 @@
+/** The embedding API (DESIGN.md section 6b). */
+export { compile, type CompileOptions, type CompileResult } from './compiler/compile.js';
+export { IR as IRSchema, IR_VERSION, type IR } from './compiler/ir.js';
+export { toXState } from './compiler/xstate-backend.js';
+export { toRules } from './compiler/rules-backend.js';
+export {
+  createRuntime,
+  MemoryStore,
+  Runtime,
+  type DispatchResult,
+  type OutputAction,
+  type RuntimeOptions,
+  type RuntimeSnapshot,
+  type Store,
+} from './runtime/runtime.js';
+export type { CommunityState, MemberState, Timer } from './runtime/state.js';
+export { validateEvent, type InputEvent } from './runtime/events.js';
+export { formatDiagnostic, type Diagnostic } from './parser/diagnostics.js';

@@ -1,0 +1,816 @@
+import type { Action, Audience, Cond, IR, MemberFilter, PointsRule, Rule } from '../compiler/ir.js';
+import { endOfLocalDate, isoInZone, localDayNumber, nextOccurrence, periodKey, startOfLocalDate } from '../stdlib/calendar.js';
+import { isoDuration } from '../stdlib/durations.js';
+import { renderTemplate } from '../stdlib/templates.js';
+import { pruneWindow } from '../stdlib/windows.js';
+import { ConditionEvaluator, type EvalContext } from './conditions.js';
+import { validateEvent, type InputEvent } from './events.js';
+import { MachineSet, pendingSteps, type LoadedMachine, type MachineStep } from './machines.js';
+import {
+  cancelMemberTimers,
+  cancelTimer,
+  insertTimer,
+  newMember,
+  type CommunityState,
+  type MemberState,
+  type Timer,
+} from './state.js';
+import type { RunRef } from '../compiler/xstate-backend.js';
+
+/** One action of DESIGN.md section 4. */
+export interface OutputAction {
+  at: string;
+  type: string;
+  community: string;
+  member?: string;
+  [field: string]: unknown;
+}
+
+export type DispatchStatus = 'processed' | 'duplicate' | 'invalid' | 'ignored';
+
+export interface DispatchResult {
+  status: DispatchStatus;
+  actions: OutputAction[];
+  late: boolean;
+  reason?: string;
+}
+
+export interface Store {
+  get(community: string): CommunityState | undefined;
+  put(state: CommunityState): void;
+  communities(): string[];
+}
+
+export class MemoryStore implements Store {
+  private readonly map = new Map<string, CommunityState>();
+  get(id: string) {
+    return this.map.get(id);
+  }
+  put(state: CommunityState) {
+    this.map.set(state.id, state);
+  }
+  communities() {
+    return [...this.map.keys()];
+  }
+}
+
+export interface RuntimeSnapshot {
+  version: 1;
+  playbook: string;
+  communities: CommunityState[];
+}
+
+export interface RuntimeOptions {
+  store?: Store;
+  snapshot?: RuntimeSnapshot;
+  seed?: number;
+}
+
+interface Ctx extends EvalContext {
+  cause: string;
+  source: string;
+  out: OutputAction[];
+  /** Members removed while processing this event or timer: they produce nothing more. */
+  removed: Set<string>;
+  extras: Record<string, string | number>;
+  /** The session a schedule hook runs in, for `silent members`. */
+  session?: { schedule: string; start: number };
+}
+
+const DAY = 86_400_000;
+
+/**
+ * The deterministic runtime. Time comes only from event `at` and `advance`; all state is in the
+ * store as plain JSON, timers included, so a snapshot taken anywhere resumes exactly.
+ */
+export class Runtime {
+  readonly ir: IR;
+  private readonly store: Store;
+  private readonly cond: ConditionEvaluator;
+  private readonly machines: MachineSet;
+  private readonly zone: string;
+  private readonly seed: number;
+  private readonly rulesByEvent = new Map<string, Rule[]>();
+  private readonly pointsByEvent = new Map<string, PointsRule[]>();
+  private readonly countersByEvent = new Map<string, IR['counters']>();
+  private readonly stepLabels = new Map<string, Map<string, string>>();
+
+  constructor(ir: IR, options: RuntimeOptions = {}) {
+    this.ir = ir;
+    this.store = options.store ?? new MemoryStore();
+    this.cond = new ConditionEvaluator(ir);
+    this.machines = new MachineSet(ir);
+    this.zone = ir.timezone;
+    this.seed = options.seed ?? 1;
+    const order = new Map(ir.rules.map((r, i) => [r.id, i]));
+    const sorted = [...ir.rules].sort((a, b) => b.priority - a.priority || order.get(a.id)! - order.get(b.id)!);
+    for (const r of sorted) {
+      for (const m of r.on) {
+        const list = this.rulesByEvent.get(m.event) ?? [];
+        if (!list.includes(r)) list.push(r);
+        this.rulesByEvent.set(m.event, list);
+      }
+    }
+    for (const p of ir.points) {
+      const list = this.pointsByEvent.get(p.on.event) ?? [];
+      list.push(p);
+      this.pointsByEvent.set(p.on.event, list);
+    }
+    for (const c of ir.counters) {
+      const list = this.countersByEvent.get(c.event) ?? [];
+      list.push(c);
+      this.countersByEvent.set(c.event, list);
+    }
+    for (const r of ir.rituals) this.stepLabels.set(r.id, new Map(r.steps.map((s) => [s.name, s.label])));
+    if (options.snapshot) {
+      for (const c of options.snapshot.communities) this.store.put(structuredClone(c));
+    }
+  }
+
+  // ------------------------------------------------------------------ public API
+
+  /** Validate, dedupe, fire due timers, then process one event. */
+  dispatch(raw: unknown): OutputAction[] {
+    return this.dispatchDetailed(raw).actions;
+  }
+
+  dispatchDetailed(raw: unknown): DispatchResult {
+    const v = validateEvent(raw, this.ir.events);
+    if (!v.ok) return { status: 'invalid', actions: [], late: false, reason: v.reason };
+    const ev = v.event;
+    let c = this.store.get(ev.community);
+    const out: OutputAction[] = [];
+    if (!c) {
+      c = this.newCommunity(ev.community, ev.atMs);
+    }
+    if (c.processed[ev.id]) return { status: 'duplicate', actions: [], late: false };
+    const late = ev.atMs < c.clock;
+    const now = Math.max(ev.atMs, c.clock);
+    this.fireTimers(c, now, out);
+    c.clock = now;
+    c.processed[ev.id] = 1;
+    let status: DispatchStatus = 'processed';
+    if (!v.known) status = 'ignored';
+    else this.processEvent(c, ev, now, out);
+    this.store.put(c);
+    return { status, actions: out, late };
+  }
+
+  /** Fire every timer due at or before `iso` in every community. */
+  advance(iso: string | number): OutputAction[] {
+    const to = typeof iso === 'number' ? iso : Date.parse(iso);
+    if (!Number.isFinite(to)) throw new RangeError(`advance: not an instant: ${String(iso)}`);
+    const out: OutputAction[] = [];
+    for (const id of this.store.communities().sort()) {
+      const c = this.store.get(id)!;
+      if (to <= c.clock) continue;
+      this.fireTimers(c, to, out);
+      c.clock = to;
+      this.store.put(c);
+    }
+    return out;
+  }
+
+  snapshot(): RuntimeSnapshot {
+    return {
+      version: 1,
+      playbook: this.ir.name,
+      communities: this.store.communities().sort().map((id) => structuredClone(this.store.get(id)!)),
+    };
+  }
+
+  /** The earliest pending timer of any community (for hosts that run a wall clock). */
+  nextDue(): number | undefined {
+    let best: number | undefined;
+    for (const id of this.store.communities()) {
+      const t = this.store.get(id)!.timers[0];
+      if (t && (best === undefined || t.due < best)) best = t.due;
+    }
+    return best;
+  }
+
+  community(id: string): CommunityState | undefined {
+    return this.store.get(id);
+  }
+
+  // ------------------------------------------------------------------ community set-up
+
+  private newCommunity(id: string, now: number): CommunityState {
+    const c: CommunityState = {
+      id,
+      clock: now,
+      started: now,
+      processed: {},
+      members: {},
+      timers: [],
+      timerSeq: 0,
+      counters: {},
+      campaigns: {},
+      sessions: {},
+      once: [],
+      rng: (this.seed ^ hash(id)) >>> 0,
+    };
+    for (const j of this.ir.jobs) insertTimer(c, { id: j.id, due: nextOccurrence(j.calendar, this.zone, now), kind: 'job', ref: j.id });
+    for (const lb of this.ir.leaderboards) insertTimer(c, { id: lb.id, due: nextOccurrence(lb.calendar, this.zone, now), kind: 'leaderboard', ref: lb.id });
+    for (const s of this.ir.schedules) {
+      c.sessions[s.name] = [];
+      this.scheduleSession(c, s.id, now);
+    }
+    for (const camp of this.ir.campaigns) {
+      const bounds = this.stageBounds(camp.name);
+      const current = bounds.find((b) => b.start < now && now < b.end);
+      c.campaigns[camp.name] = { stage: current?.name ?? null, goals: [] };
+      this.scheduleStageTimer(c, camp.name, now);
+    }
+    return c;
+  }
+
+  private stageBounds(campaign: string): { name: string; start: number; end: number }[] {
+    const camp = this.ir.campaigns.find((x) => x.name === campaign)!;
+    return camp.stages.map((s) => ({
+      name: s.name,
+      start: startOfLocalDate(s.from, this.zone),
+      end: s.to ? endOfLocalDate(s.to, this.zone) : Infinity,
+    }));
+  }
+
+  private scheduleStageTimer(c: CommunityState, campaign: string, from: number): void {
+    let next = Infinity;
+    for (const b of this.stageBounds(campaign)) {
+      if (b.start >= from && b.start < next) next = b.start;
+      if (b.end >= from && b.end < next) next = b.end;
+    }
+    if (next !== Infinity) insertTimer(c, { id: `campaign:${campaign}`, due: next, kind: 'stage', ref: campaign });
+  }
+
+  private scheduleSession(c: CommunityState, scheduleId: string, from: number): void {
+    const s = this.ir.schedules.find((x) => x.id === scheduleId)!;
+    const start = nextOccurrence(s.calendar, this.zone, from);
+    const end = start + (s.durationMs ?? 0);
+    insertTimer(c, { id: `${s.id}@${start}`, due: start, kind: 'session.open', ref: s.id, session: start });
+    s.hooks.forEach((h, i) => {
+      const due = (h.anchor === 'start' ? start : end) + h.offsetMs;
+      if (due >= from) insertTimer(c, { id: `${s.id}@${start}#${i}`, due, kind: 'session.hook', ref: s.id, session: start, hook: i });
+    });
+    insertTimer(c, { id: `${s.id}@${start}/close`, due: end, kind: 'session.close', ref: s.id, session: start });
+  }
+
+  // ------------------------------------------------------------------ timers
+
+  private fireTimers(c: CommunityState, upTo: number, out: OutputAction[]): void {
+    while (c.timers.length > 0 && c.timers[0]!.due <= upTo) {
+      const t = c.timers.shift()!;
+      c.clock = Math.max(c.clock, t.due);
+      this.fireTimer(c, t, out);
+    }
+  }
+
+  private ctx(c: CommunityState, now: number, cause: string, source: string, out: OutputAction[], member?: MemberState, event?: InputEvent): Ctx {
+    const ctx: Ctx = { community: c, now, cause, source, out, removed: new Set(), extras: {} };
+    if (member) ctx.member = member;
+    if (event) ctx.event = event;
+    return ctx;
+  }
+
+  private fireTimer(c: CommunityState, t: Timer, out: OutputAction[]): void {
+    const now = t.due;
+    const cause = `timer:${t.id}`;
+    switch (t.kind) {
+      case 'machine': {
+        const m = t.member ? c.members[t.member] : undefined;
+        if (!m || !m.present) return;
+        const lm = [...this.machines.rituals, ...this.machines.lifecycles].find((x) => x.id === t.ref);
+        const value = m.machines[t.ref];
+        if (!lm || value === undefined || !t.event) return;
+        const ctx = this.ctx(c, now, cause, t.ref, out, m);
+        const step = this.machines.send(lm, value, t.event, (cond) => this.cond.test(cond, ctx));
+        this.applyStep(ctx, lm, value, step);
+        return;
+      }
+      case 'job': {
+        const job = this.ir.jobs.find((j) => j.id === t.ref);
+        if (!job) return;
+        const ctx = this.ctx(c, now, cause, job.id, out);
+        this.runActions(ctx, job.actions);
+        insertTimer(c, { id: job.id, due: nextOccurrence(job.calendar, this.zone, now + 60_000), kind: 'job', ref: job.id });
+        return;
+      }
+      case 'leaderboard': {
+        const lb = this.ir.leaderboards.find((x) => x.id === t.ref);
+        if (!lb) return;
+        const ctx = this.ctx(c, now, cause, lb.id, out);
+        ctx.extras['board'] = this.board(c, lb.period, lb.top, now);
+        this.runActions(ctx, lb.actions);
+        insertTimer(c, { id: lb.id, due: nextOccurrence(lb.calendar, this.zone, now + 60_000), kind: 'leaderboard', ref: lb.id });
+        return;
+      }
+      case 'session.open': {
+        const s = this.ir.schedules.find((x) => x.id === t.ref)!;
+        const present = Object.values(c.members).filter((m) => m.present).map((m) => m.id);
+        const sessions = (c.sessions[s.name] ??= []);
+        sessions.push({ start: t.session!, end: t.session! + (s.durationMs ?? 0), present, attended: [] });
+        // Keep what attendance windows can still look at (the longest window used is bounded).
+        const horizon = now - 400 * DAY;
+        while (sessions.length > 0 && sessions[0]!.start < horizon) sessions.shift();
+        this.scheduleSession(c, s.id, now + 60_000);
+        return;
+      }
+      case 'session.hook': {
+        const s = this.ir.schedules.find((x) => x.id === t.ref)!;
+        const hook = s.hooks[t.hook!];
+        if (!hook) return;
+        const ctx = this.ctx(c, now, cause, s.id, out);
+        ctx.extras['schedule'] = s.name;
+        ctx.extras['session'] = isoInZone(t.session!, this.zone);
+        ctx.session = { schedule: s.name, start: t.session! };
+        this.runActions(ctx, hook.actions);
+        return;
+      }
+      case 'session.close':
+        return;
+      case 'stage': {
+        this.stageBoundary(c, t.ref, now, cause, out);
+        return;
+      }
+    }
+  }
+
+  private stageBoundary(c: CommunityState, campaign: string, now: number, cause: string, out: OutputAction[]): void {
+    const camp = this.ir.campaigns.find((x) => x.name === campaign)!;
+    const st = (c.campaigns[campaign] ??= { stage: null, goals: [] });
+    const desired = this.stageBounds(campaign).find((b) => b.start <= now && now < b.end)?.name ?? null;
+    if (desired !== st.stage) {
+      if (st.stage) {
+        const stage = camp.stages.find((s) => s.name === st.stage)!;
+        const ctx = this.ctx(c, now, cause, camp.id, out);
+        this.emit(ctx, { type: 'stage.exited', campaign, stage: stage.name });
+        ctx.extras['campaign'] = campaign;
+        ctx.extras['stage'] = stage.name;
+        this.runActions(ctx, stage.onExit);
+      }
+      st.stage = desired;
+      if (desired) {
+        const stage = camp.stages.find((s) => s.name === desired)!;
+        const ctx = this.ctx(c, now, cause, camp.id, out);
+        this.emit(ctx, { type: 'stage.entered', campaign, stage: stage.name });
+        ctx.extras['campaign'] = campaign;
+        ctx.extras['stage'] = stage.name;
+        this.runActions(ctx, stage.onEnter);
+      }
+    }
+    this.scheduleStageTimer(c, campaign, now + 1);
+  }
+
+  private board(c: CommunityState, period: 'daily' | 'weekly' | 'monthly' | 'all', top: number, now: number): string {
+    const days = period === 'daily' ? 1 : period === 'weekly' ? 7 : period === 'monthly' ? 30 : 0;
+    const today = localDayNumber(now, this.zone);
+    const scored = Object.values(c.members)
+      .filter((m) => m.present)
+      .map((m) => {
+        let score = m.points;
+        if (days > 0) {
+          score = 0;
+          for (const [day, pts] of Object.entries(m.daily)) if (Number(day) > today - days) score += pts;
+        }
+        return { m, score };
+      })
+      .filter((x) => x.score > 0)
+      .sort((a, b) => b.score - a.score || (a.m.name ?? a.m.id).localeCompare(b.m.name ?? b.m.id));
+    return scored.slice(0, top).map((x, i) => `${i + 1}. ${x.m.name ?? x.m.id} ${x.score}`).join('\n');
+  }
+
+  // ------------------------------------------------------------------ events
+
+  private processEvent(c: CommunityState, ev: InputEvent, now: number, out: OutputAction[]): void {
+    let m: MemberState | undefined;
+    if (ev.member !== undefined) {
+      m = c.members[ev.member];
+      if (ev.type === 'member.joined') {
+        if (!m) {
+          m = newMember(ev.member, now);
+          c.members[ev.member] = m;
+        } else if (!m.present) {
+          // Rejoining starts fresh in rituals and lifecycles; points history stays.
+          m.present = true;
+          m.removed = false;
+          m.joinedAt = now;
+          m.machines = {};
+          m.counters = {};
+        }
+        if (typeof ev.payload['name'] === 'string') m.name = ev.payload['name'] as string;
+        if (Array.isArray(ev.payload['roles'])) m.roles = [...new Set(ev.payload['roles'] as string[])];
+      } else if (!m) {
+        m = newMember(ev.member, now);
+        c.members[ev.member] = m;
+      } else if (!m.present) {
+        return; // a removed or departed member produces nothing more
+      }
+      if (ev.type === 'role.granted' && typeof ev.payload['role'] === 'string' && !m.roles.includes(ev.payload['role'] as string)) m.roles.push(ev.payload['role'] as string);
+      if (ev.type === 'role.revoked') m.roles = m.roles.filter((r) => r !== ev.payload['role']);
+    }
+    this.recordCounters(c, m, ev, now);
+    if (m) this.recordAttendance(c, m, ev, now);
+    const removed = new Set<string>();
+    const make = (source: string) => {
+      const ctx = this.ctx(c, now, ev.id, source, out, m, ev);
+      ctx.removed = removed;
+      return ctx;
+    };
+
+    // Rules: all evaluated on the state before any of their actions, then applied in order.
+    const rules = this.rulesByEvent.get(ev.type) ?? [];
+    const firing: Rule[] = [];
+    for (const r of rules) {
+      const ctx = make(r.id);
+      if (!r.on.some((o) => o.event === ev.type && (!o.where || this.cond.test(o.where, ctx)))) continue;
+      if (r.stage && c.campaigns[r.stage.campaign]?.stage !== r.stage.stage) continue;
+      if (r.once === 'member' && m?.once.includes(r.id)) continue;
+      if (r.once === 'community' && c.once.includes(r.id)) continue;
+      if (r.when && !this.cond.test(r.when, ctx)) continue;
+      if (r.unless.some((u) => this.cond.test(u, ctx))) continue;
+      firing.push(r);
+    }
+    for (const r of firing) {
+      for (const w of r.windows) {
+        const spec = this.cond.counterSpec(w);
+        if (!spec) continue;
+        if (spec.scope === 'member' && m) m.counters[w] = [];
+        else if (spec.scope === 'community') c.counters[w] = [];
+      }
+      if (r.once === 'member' && m) m.once.push(r.id);
+      if (r.once === 'community') c.once.push(r.id);
+      this.runActions(make(r.id), r.actions);
+    }
+
+    if (m && m.present && !removed.has(m.id)) {
+      this.awardPointsTable(make('points'), ev, now);
+      this.stepRituals(make('ritual'), m, ev);
+      this.stepLifecycles(make('lifecycle'), m, ev);
+      this.checkBadges(make('badge'), m, ev, now);
+    }
+    this.checkGoals(c, now, ev.id, out);
+    if (m && ev.type === 'member.left' && m.present) {
+      m.present = false;
+      cancelMemberTimers(c, m.id);
+    }
+  }
+
+  private recordCounters(c: CommunityState, m: MemberState | undefined, ev: InputEvent, now: number): void {
+    const specs = this.countersByEvent.get(ev.type);
+    if (!specs) return;
+    for (const spec of specs) {
+      if (spec.campaign && !c.campaigns[spec.campaign]?.stage) continue;
+      const store = spec.scope === 'member' ? m?.counters : c.counters;
+      if (!store) continue;
+      if (spec.withinMs) {
+        let arr = store[spec.id];
+        if (!Array.isArray(arr)) arr = store[spec.id] = [];
+        pruneWindow(arr, now, spec.withinMs);
+        arr.push(now);
+      } else {
+        store[spec.id] = ((store[spec.id] as number | undefined) ?? 0) + 1;
+      }
+    }
+  }
+
+  private recordAttendance(c: CommunityState, m: MemberState, ev: InputEvent, now: number): void {
+    for (const s of this.ir.schedules) {
+      if (s.attendanceEvent !== ev.type) continue;
+      const last = c.sessions[s.name]?.at(-1);
+      if (last && last.start <= now && now < last.end && !last.attended.includes(m.id)) last.attended.push(m.id);
+    }
+  }
+
+  private activeMultiplier(c: CommunityState): number {
+    let k = 1;
+    for (const camp of this.ir.campaigns) {
+      const st = c.campaigns[camp.name]?.stage;
+      const stage = st ? camp.stages.find((s) => s.name === st) : undefined;
+      if (stage?.multiplier) k *= stage.multiplier;
+    }
+    return k;
+  }
+
+  private awardPointsTable(ctx: Ctx, ev: InputEvent, now: number): void {
+    const m = ctx.member!;
+    const c = ctx.community;
+    for (const p of this.pointsByEvent.get(ev.type) ?? []) {
+      if (p.stage && c.campaigns[p.stage.campaign]?.stage !== p.stage.stage) continue;
+      if (p.on.where && !this.cond.test(p.on.where, ctx)) continue;
+      const last = m.lastAward[p.id];
+      if (p.cooldownMs !== undefined && last !== undefined && now - last < p.cooldownMs) continue;
+      const amount = p.amount * this.activeMultiplier(c);
+      let capped = false;
+      for (const cap of p.caps) {
+        const key = periodKey(now, this.zone, cap.per);
+        const slot = m.caps[`${p.id}|${cap.per}`];
+        const used = slot && slot.key === key ? (cap.unit === 'points' ? slot.points : slot.count) : 0;
+        if (used + (cap.unit === 'points' ? amount : 1) > cap.limit) capped = true;
+      }
+      if (capped) continue;
+      for (const cap of p.caps) {
+        const key = periodKey(now, this.zone, cap.per);
+        const id = `${p.id}|${cap.per}`;
+        const slot = m.caps[id];
+        if (slot && slot.key === key) {
+          slot.count++;
+          slot.points += amount;
+        } else m.caps[id] = { key, count: 1, points: amount };
+      }
+      m.lastAward[p.id] = now;
+      this.award({ ...ctx, source: p.id }, amount, p.reason);
+    }
+  }
+
+  private award(ctx: Ctx, amount: number, reason: string): void {
+    const m = ctx.member!;
+    m.points += amount;
+    const day = String(localDayNumber(ctx.now, this.zone));
+    m.daily[day] = (m.daily[day] ?? 0) + amount;
+    const today = Number(day);
+    for (const k of Object.keys(m.daily)) if (Number(k) < today - 40) delete m.daily[k];
+    this.emit(ctx, { type: 'points.award', member: m.id, amount, balance: m.points, reason });
+    for (const l of this.ir.levels) {
+      if (l.at > 0 && m.points >= l.at && !m.levels.includes(l.name)) {
+        m.levels.push(l.name);
+        this.emit({ ...ctx, source: 'levels' }, { type: 'level.reached', member: m.id, level: l.name });
+      }
+    }
+  }
+
+  private guard(ctx: Ctx) {
+    return (cond: Cond) => this.cond.test(cond, ctx);
+  }
+
+  private stepRituals(ctx: Ctx, m: MemberState, ev: InputEvent): void {
+    for (const lm of this.machines.rituals) {
+      const ritual = this.ir.rituals.find((r) => r.id === lm.id)!;
+      const value = m.machines[lm.id];
+      const running = value !== undefined && !isFinalRitual(value);
+      const rctx = { ...ctx, source: lm.id, extras: { ...ctx.extras, ritual: ritual.name } };
+      if (running) {
+        const step = this.machines.send(lm, value, { type: ev.type }, this.guard(rctx));
+        this.applyStep(rctx, lm, value, step);
+      } else if (ritual.startsOn.event === ev.type && (!ritual.startsOn.where || this.cond.test(ritual.startsOn.where, rctx))) {
+        const step = this.machines.start(lm, this.guard(rctx));
+        this.applyStep(rctx, lm, undefined, step);
+      }
+      if (!m.present || ctx.removed.has(m.id)) return;
+    }
+  }
+
+  private stepLifecycles(ctx: Ctx, m: MemberState, ev: InputEvent): void {
+    for (const lm of this.machines.lifecycles) {
+      const value = m.machines[lm.id];
+      const lctx = { ...ctx, source: lm.id };
+      const step =
+        value === undefined
+          ? this.machines.start(lm, this.guard(lctx))
+          : this.machines.send(lm, value, { type: ev.type }, this.guard(lctx));
+      this.applyStep(lctx, lm, value, step);
+      if (!m.present || ctx.removed.has(m.id)) return;
+    }
+  }
+
+  private applyStep(ctx: Ctx, lm: LoadedMachine, before: unknown, step: MachineStep): void {
+    const m = ctx.member!;
+    const c = ctx.community;
+    m.machines[lm.id] = step.value;
+    for (const id of step.cancels) cancelTimer(c, `${m.id}|${lm.id}|${id}`);
+    for (const r of step.raises) {
+      const tid = `${m.id}|${lm.id}|${r.id}`;
+      cancelTimer(c, tid);
+      insertTimer(c, { id: tid, due: ctx.now + r.delay, kind: 'machine', ref: lm.id, member: m.id, event: { type: r.event.type } });
+    }
+    for (const run of step.runs) this.run(ctx, lm, before, step, run);
+  }
+
+  private run(ctx: Ctx, lm: LoadedMachine, before: unknown, step: MachineStep, ref: RunRef): void {
+    const m = ctx.member!;
+    const rctx: Ctx = { ...ctx, source: ref.source, extras: { ...ctx.extras } };
+    if (lm.kind === 'ritual') {
+      const labels = this.stepLabels.get(lm.id) ?? new Map();
+      const pending = pendingSteps(ref.ritual === 'reminder' || ref.ritual === 'expired' ? before : step.value, labels);
+      rctx.extras['missing'] = pending.join('、');
+    }
+    if (ref.changed) {
+      rctx.extras['lifecycle'] = ref.changed.lifecycle;
+      rctx.extras['from'] = ref.changed.from;
+      rctx.extras['to'] = ref.changed.to;
+      this.emit(rctx, { type: 'lifecycle.changed', member: m.id, lifecycle: ref.changed.lifecycle, from: ref.changed.from, to: ref.changed.to });
+    }
+    this.runActions(rctx, ref.actions);
+  }
+
+  private checkBadges(ctx: Ctx, m: MemberState, ev: InputEvent, now: number): void {
+    for (const b of this.ir.badges) {
+      if (m.badges.includes(b.name)) continue;
+      let earned = false;
+      if (b.streak) {
+        if (b.streak.event === ev.type) {
+          const today = localDayNumber(now, this.zone);
+          const s = m.streaks[b.name];
+          if (!s || s.day < today - 1) m.streaks[b.name] = { day: today, length: 1 };
+          else if (s.day === today - 1) m.streaks[b.name] = { day: today, length: s.length + 1 };
+          earned = (m.streaks[b.name]?.length ?? 0) >= b.streak.days;
+        }
+      } else if (b.when) {
+        earned = this.cond.test(b.when, ctx);
+      }
+      if (!earned) continue;
+      m.badges.push(b.name);
+      const bctx = { ...ctx, source: b.id, extras: { ...ctx.extras, badge: b.name } };
+      this.emit(bctx, { type: 'badge.granted', member: m.id, badge: b.name });
+      this.runActions(bctx, b.actions);
+    }
+  }
+
+  private checkGoals(c: CommunityState, now: number, cause: string, out: OutputAction[]): void {
+    for (const camp of this.ir.campaigns) {
+      const st = c.campaigns[camp.name];
+      if (!st || !st.stage) continue;
+      for (const g of camp.goals) {
+        if (st.goals.includes(g.name)) continue;
+        const ctx = this.ctx(c, now, cause, camp.id, out);
+        if (!this.cond.test(g.when, ctx)) continue;
+        st.goals.push(g.name);
+        ctx.extras['campaign'] = camp.name;
+        ctx.extras['goal'] = g.name;
+        this.emit(ctx, { type: 'goal.reached', campaign: camp.name, goal: g.name });
+        this.runActions(ctx, g.actions);
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ actions
+
+  private emit(ctx: Ctx, fields: { type: string; member?: string; [k: string]: unknown }): void {
+    const { type, member, ...rest } = fields;
+    const a: OutputAction = { at: isoInZone(ctx.now, this.zone), type, community: ctx.community.id };
+    if (member !== undefined) a.member = member;
+    Object.assign(a, rest);
+    a['cause'] = ctx.cause;
+    a['source'] = ctx.source;
+    ctx.out.push(a);
+  }
+
+  private text(ctx: Ctx, template: string, member?: MemberState): string {
+    const m = member ?? ctx.member;
+    return renderTemplate(template, (name) => {
+      if (name in ctx.extras) return ctx.extras[name];
+      if (name.startsWith('member.') && m) {
+        const attr = name.slice(7);
+        if (attr === 'id') return m.id;
+        if (attr === 'name') return m.name ?? m.id;
+        if (attr === 'points') return m.points;
+        if (attr === 'level') return this.cond.levelOf(m);
+        if (attr === 'joinedDays') return Math.floor((ctx.now - m.joinedAt) / DAY);
+      }
+      if (name === 'community') return ctx.community.id;
+      if (name === 'date') return isoInZone(ctx.now, this.zone).slice(0, 10);
+      if (name === 'time') return isoInZone(ctx.now, this.zone).slice(11, 16);
+      const field = name.startsWith('event.') ? name.slice(6) : name;
+      const v = ctx.event?.payload[field];
+      if (typeof v === 'string' || typeof v === 'number') return v;
+      if (Array.isArray(v)) return v.join(', ');
+      return undefined;
+    });
+  }
+
+  private runActions(ctx: Ctx, actions: Action[]): void {
+    for (const a of actions) {
+      if (ctx.member && (ctx.removed.has(ctx.member.id) || !ctx.member.present)) return;
+      this.runAction(ctx, a);
+    }
+  }
+
+  private members(ctx: Ctx, filter: MemberFilter): MemberState[] {
+    const session = ctx.session;
+    const out: MemberState[] = [];
+    for (const m of Object.values(ctx.community.members)) {
+      if (!m.present || ctx.removed.has(m.id)) continue;
+      if (filter.tagged && !m.tags.includes(filter.tagged)) continue;
+      const mctx: Ctx = { ...ctx, member: m, event: undefined };
+      if (filter.segment && !this.cond.test({ op: 'inSegment', segment: filter.segment }, mctx)) continue;
+      if (filter.silent) {
+        const s = session ? ctx.community.sessions[session.schedule]?.find((x) => x.start === session.start) : undefined;
+        if (!s || s.attended.includes(m.id)) continue;
+      }
+      if (filter.where && !this.cond.test(filter.where, mctx)) continue;
+      if (filter.unless && this.cond.test(filter.unless, mctx)) continue;
+      out.push(m);
+    }
+    return out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
+  private say(ctx: Ctx, to: Audience, text: string): void {
+    switch (to.kind) {
+      case 'group':
+        this.emit(ctx, { type: 'message.send', text: this.text(ctx, text) });
+        return;
+      case 'member':
+        if (ctx.member) this.emit(ctx, { type: 'message.send', member: ctx.member.id, to: ctx.member.id, text: this.text(ctx, text) });
+        return;
+      case 'admins':
+        this.emit(ctx, { type: 'admin.notify', text: this.text(ctx, text) });
+        return;
+      case 'channel':
+        this.emit(ctx, { type: 'message.send', channel: to.channel, text: this.text(ctx, text) });
+        return;
+      case 'members':
+        for (const m of this.members(ctx, to.filter)) {
+          const mctx: Ctx = { ...ctx, member: m };
+          this.emit(mctx, { type: 'message.send', member: m.id, to: m.id, text: this.text(mctx, text, m) });
+        }
+        return;
+    }
+  }
+
+  private removeMember(ctx: Ctx, m: MemberState, reason: string | undefined): void {
+    this.emit({ ...ctx, member: m }, { type: 'member.remove', member: m.id, reason: reason ?? '' });
+    m.present = false;
+    m.removed = true;
+    ctx.removed.add(m.id);
+    cancelMemberTimers(ctx.community, m.id);
+  }
+
+  private runAction(ctx: Ctx, a: Action): void {
+    const m = ctx.member;
+    switch (a.do) {
+      case 'say':
+        this.say(ctx, a.to, a.text);
+        return;
+      case 'notify':
+        this.emit(ctx, { type: 'admin.notify', text: this.text(ctx, a.text) });
+        return;
+      case 'deleteMessage': {
+        const id = ctx.event?.payload['messageId'];
+        if (typeof id === 'string') this.emit(ctx, m ? { type: 'message.delete', member: m.id, messageId: id } : { type: 'message.delete', messageId: id });
+        return;
+      }
+      case 'warn': {
+        if (!m) return;
+        const ladder = this.ir.ladders.find((l) => l.name === a.ladder);
+        if (!ladder) return;
+        const list = (m.warnings[ladder.name] ??= []);
+        if (ladder.expireMs) pruneWindow(list, ctx.now, ladder.expireMs);
+        list.push(ctx.now);
+        const count = list.length;
+        const reason = a.reason ? this.text(ctx, a.reason) : '';
+        this.emit(ctx, { type: 'member.warn', member: m.id, ladder: ladder.name, count, reason });
+        const last = ladder.steps[ladder.steps.length - 1];
+        const step = ladder.steps.find((s) => s.n === count) ?? (last && count > last.n ? last : undefined);
+        if (step) {
+          const lctx: Ctx = { ...ctx, source: `ladder:${ladder.name}`, extras: { ...ctx.extras, count, ladder: ladder.name, reason } };
+          this.runActions(lctx, step.actions);
+        }
+        return;
+      }
+      case 'mute': {
+        if (!m) return;
+        const fields: { type: string; member: string; [k: string]: unknown } = {
+          type: 'member.mute',
+          member: m.id,
+          duration: isoDuration(a.durationMs),
+          until: isoInZone(ctx.now + a.durationMs, this.zone),
+        };
+        if (a.reason) fields['reason'] = a.reason;
+        this.emit(ctx, fields);
+        return;
+      }
+      case 'remove':
+        if (m) this.removeMember(ctx, m, a.reason);
+        return;
+      case 'removeMembers':
+        for (const target of this.members(ctx, a.filter)) this.removeMember({ ...ctx, member: target }, target, a.reason);
+        return;
+      case 'tag':
+        if (!m) return;
+        if (!m.tags.includes(a.tag)) m.tags.push(a.tag);
+        this.emit(ctx, { type: 'member.tag', member: m.id, tag: a.tag });
+        return;
+      case 'untag':
+        if (!m) return;
+        m.tags = m.tags.filter((t) => t !== a.tag);
+        this.emit(ctx, { type: 'member.untag', member: m.id, tag: a.tag });
+        return;
+      case 'award':
+        if (m) this.award(ctx, a.amount, a.reason ?? ctx.source);
+        return;
+    }
+  }
+}
+
+function isFinalRitual(value: unknown): boolean {
+  return value === 'completed' || value === 'expired' || value === 'cancelled';
+}
+
+function hash(s: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
+  return h >>> 0;
+}
+
+export function createRuntime(ir: IR, options: RuntimeOptions = {}): Runtime {
+  return new Runtime(ir, options);
+}
