@@ -125,7 +125,7 @@ export function toRules(ir: IR): JreRule[] {
   }
   for (const c of ir.campaigns) {
     for (const g of c.goals) {
-      out.push({ name: `goal:${c.name}.${g.name}`, priority: 1, conditions: toJreCondition(g.when), event: { type: 'goal.reached', params: { campaign: c.name, goal: g.name, actions: g.actions } } });
+      out.push({ name: `goal:${c.name}.${g.name}`, priority: 1, conditions: { all: [toJreCondition(g.when)] }, event: { type: 'goal.reached', params: { campaign: c.name, goal: g.name, actions: g.actions } } });
     }
   }
   return out;

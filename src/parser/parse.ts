@@ -51,7 +51,7 @@ export function parsePlaybook(source: string, file = '<input>'): ParseResult {
   p.input = lexed.tokens;
   let ast: Playbook;
   try {
-    ast = p.playbook();
+    ast = p.playbook() ?? emptyAst();
   } catch (e) {
     // Recovery is on, so this only happens on a grammar bug; still never a stack trace.
     bag.error('E0099', spanOf(text, 0, 1), `the parser gave up: ${(e as Error).message}`);

@@ -1,0 +1,205 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Engine } from 'json-rules-engine';
+import { createMachine } from 'xstate';
+import { describe, expect, it } from 'vitest';
+import { run } from '../src/cli/main.js';
+import type { Io } from '../src/cli/io.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const ex = (name: string) => join(root, 'examples', `${name}.playbook`);
+const EXAMPLES = ['entry-ritual', 'no-ads', 'points-levels', 'flood', 'member-lifecycle', 'discussion-schedule', 'fission-campaign'];
+
+async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const io: Io = { out: (t) => void (out += t), err: (t) => void (err += t), isTTY: false };
+  const code = await run(args, io);
+  return { code, out, err };
+}
+
+const tmp = mkdtempSync(join(tmpdir(), 'playbook-cli-'));
+function file(name: string, text: string | Buffer): string {
+  const p = join(tmp, name);
+  writeFileSync(p, text);
+  return p;
+}
+
+describe('playbook check', () => {
+  it('is clean on every example', async () => {
+    const r = await cli(['check', ...EXAMPLES.map(ex)]);
+    expect(r.code).toBe(0);
+    expect(r.err).toContain('checked 7 files: 0 errors, 0 warnings');
+  });
+
+  it('exits 1 with file:line:col, the source line and a caret', async () => {
+    const p = file('bad.playbook', 'playbook "x" { timezone "Asia/Shanghai" }\nrule r { on message.postd do delete message }\n');
+    const r = await cli(['check', p]);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(`${p}:2:13: error[E0201]: unknown event \`message.postd\``);
+    expect(r.err).toContain('rule r { on message.postd do delete message }');
+    expect(r.err).toMatch(/\n\s+\^{13}\n/);
+    expect(r.err).toContain('did you mean `message.posted`?');
+  });
+
+  it('reports several errors in one run', async () => {
+    const p = file('many.playbook', 'playbook "x" { timezone "Mars/Olympus" }\nrule a { on message.posted do warn member on ladder nope }\nrule a { on order.payd do mute member 0s }\n');
+    const r = await cli(['check', p, '--format', 'json']);
+    expect(r.code).toBe(1);
+    const codes = (JSON.parse(r.out) as { code: string }[]).map((d) => d.code).sort();
+    expect(codes).toEqual(['E0102', 'E0201', 'E0213', 'E0301', 'E0303']);
+  });
+
+  it('exits 2 on usage problems', async () => {
+    expect((await cli(['check'])).code).toBe(2);
+    expect((await cli(['check', join(tmp, 'missing.playbook')])).code).toBe(2);
+    expect((await cli(['check', '--bogus', ex('flood')])).code).toBe(2);
+    expect((await cli(['frobnicate'])).code).toBe(2);
+  });
+
+  it('prints help for each command', async () => {
+    for (const c of ['check', 'compile', 'simulate']) {
+      const r = await cli([c, '--help']);
+      expect(r.code).toBe(0);
+      expect(r.out).toContain(`Usage: playbook ${c}`);
+    }
+  });
+
+  it('survives malformed files without a stack trace', async () => {
+    const inputs: (string | Buffer)[] = [
+      '',
+      Buffer.from([0xff, 0xfe, 0x00, 0x81, 0x22, 0x7b]),
+      '{'.repeat(5000),
+      'rule x { on message.posted when text matches "' + 'a'.repeat(200_000),
+      '"'.repeat(1000),
+      'x'.repeat(2_000_000),
+    ];
+    for (const [i, text] of inputs.entries()) {
+      const r = await cli(['check', file(`junk${i}.playbook`, text)]);
+      expect([0, 1]).toContain(r.code);
+      expect(r.err).not.toMatch(/\n\s+at .+:\d+:\d+\)?\n/);
+    }
+  });
+});
+
+describe('playbook compile', () => {
+  it('prints IR JSON with a version', async () => {
+    const r = await cli(['compile', ex('no-ads'), '--target', 'ir']);
+    expect(r.code).toBe(0);
+    const ir = JSON.parse(r.out);
+    expect(ir.version).toBe(1);
+    expect(ir.rules[0].id).toBe('rule:no_ads');
+  });
+
+  it('xstate configs load in the real XState library', async () => {
+    for (const name of EXAMPLES) {
+      const r = await cli(['compile', ex(name), '--target', 'xstate']);
+      expect(r.code).toBe(0);
+      const configs = JSON.parse(r.out) as Record<string, object>;
+      for (const config of Object.values(configs)) {
+        const m = createMachine(config as never);
+        expect(m.id).toBeTruthy();
+        expect(Object.keys(m.states).length).toBeGreaterThan(0);
+      }
+    }
+  });
+
+  it('rules load in the real json-rules-engine', async () => {
+    for (const name of EXAMPLES) {
+      const r = await cli(['compile', ex(name), '--target', 'rules']);
+      expect(r.code).toBe(0);
+      const rules = JSON.parse(r.out) as object[];
+      const engine = new Engine(rules as never, { allowUndefinedFacts: true });
+      expect(engine).toBeInstanceOf(Engine);
+    }
+  });
+
+  it('exits 1 on a playbook with errors and 2 on a bad target', async () => {
+    const p = file('err.playbook', 'rule r { on nothing.here }');
+    expect((await cli(['compile', p])).code).toBe(1);
+    expect((await cli(['compile', ex('flood'), '--target', 'wasm'])).code).toBe(2);
+  });
+});
+
+describe('playbook simulate', () => {
+  const events = join(root, 'test/scenarios/flood/events.jsonl');
+
+  it('writes only actions to stdout and a summary to stderr', async () => {
+    const r = await cli(['simulate', ex('flood'), '--events', events, '--until', '2026-07-04T00:00:00+08:00']);
+    expect(r.code).toBe(0);
+    const lines = r.out.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.filter((a) => a.type === 'member.mute')).toHaveLength(4);
+    for (const a of lines) expect(Object.keys(a).slice(0, 3)).toEqual(['at', 'type', 'community']);
+    expect(r.err).toMatch(/37 events read, 37 processed, 0 ignored \(unknown type\), 0 bad lines skipped, 0 duplicates, 0 late/);
+  });
+
+  it('reports bad lines with line numbers, skips them and loses nothing', async () => {
+    const good = readFileSync(events, 'utf8').trim().split('\n');
+    const mixed = [
+      good[0],
+      '{not json',
+      '{"id":"x1","type":"message.posted","at":"2026-07-01T12:00:00+08:00","community":"chat","member":"u1","messageId":"m","text":42}',
+      '{"type":"message.posted"}',
+      '[1,2]',
+      ...good.slice(1),
+      good[5],
+    ].join('\n');
+    const r = await cli(['simulate', ex('flood'), '--events', file('mixed.jsonl', mixed), '--until', '2026-07-04T00:00:00+08:00']);
+    expect(r.code).toBe(0);
+    expect(r.err).toContain('mixed.jsonl:2: skipped: not valid JSON');
+    expect(r.err).toContain('mixed.jsonl:3: skipped: payload field "text" of "message.posted" must be string, not number 42');
+    expect(r.err).toContain('mixed.jsonl:4: skipped: missing envelope key "id"');
+    expect(r.err).toContain('mixed.jsonl:5: skipped: an event must be a JSON object, not an array');
+    expect(r.err).toContain('4 bad lines skipped, 1 duplicates');
+    const mutes = r.out.trim().split('\n').map((l) => JSON.parse(l)).filter((a) => a.type === 'member.mute');
+    expect(mutes).toHaveLength(4);
+    const strict = await cli(['simulate', ex('flood'), '--events', file('mixed2.jsonl', mixed), '--strict']);
+    expect(strict.code).toBe(2);
+  });
+
+  it('reports late events and processes them at the clock', async () => {
+    const lines = [
+      '{"id":"a","type":"member.joined","at":"2026-07-01T12:00:00+08:00","community":"c","member":"u1"}',
+      '{"id":"b","type":"member.joined","at":"2026-07-01T11:00:00+08:00","community":"c","member":"u2"}',
+    ].join('\n');
+    const r = await cli(['simulate', ex('flood'), '--events', file('late.jsonl', lines)]);
+    expect(r.code).toBe(0);
+    expect(r.err).toContain('late.jsonl:2: late: event "b"');
+    expect(r.err).toContain('1 late');
+  });
+
+  it('rejects bad usage with exit 2', async () => {
+    expect((await cli(['simulate', ex('flood')])).code).toBe(2);
+    expect((await cli(['simulate', ex('flood'), '--events', join(tmp, 'nope.jsonl')])).code).toBe(2);
+    expect((await cli(['simulate', ex('flood'), '--events', events, '--until', 'tomorrow'])).code).toBe(2);
+    expect((await cli(['simulate', ex('flood'), '--events', events, '--format', 'pdf'])).code).toBe(2);
+  });
+
+  it('prints a readable table', async () => {
+    const r = await cli(['simulate', ex('no-ads'), '--events', join(root, 'test/scenarios/no-ads/events.jsonl'), '--format', 'table']);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('Community growth-club');
+    expect(r.out).toMatch(/u1\s+Ann\s+removed/);
+    expect(r.out).toMatch(/member\.remove\s+u1/);
+  });
+});
+
+describe('the installed bin', () => {
+  it('runs through bin/playbook.js with the right exit codes and no stack traces', () => {
+    const bin = join(root, 'bin/playbook.js');
+    const ok = spawnSync(process.execPath, [bin, 'check', ex('flood')], { encoding: 'utf8' });
+    expect(ok.status).toBe(0);
+    const bad = spawnSync(process.execPath, [bin, 'check', file('b.playbook', 'ritual { ')], { encoding: 'utf8' });
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).not.toMatch(/\n\s+at /);
+    const stdin = spawnSync(process.execPath, [bin, 'simulate', ex('no-ads'), '--events', '-'], {
+      encoding: 'utf8',
+      input: readFileSync(join(root, 'test/scenarios/no-ads/events.jsonl')),
+    });
+    expect(stdin.status).toBe(0);
+    expect(stdin.stdout.trim().split('\n').map((l) => JSON.parse(l).type)).toContain('member.remove');
+  });
+});
