@@ -47,26 +47,65 @@ export function endOfLocalDate(date: string, zone: string): number {
   return DateTime.fromISO(date, { zone }).plus({ days: 1 }).startOf('day').toMillis();
 }
 
+/**
+ * UTC offset (minutes) of the zone at an instant. Offsets only change on quarter-hour
+ * boundaries, so one luxon lookup per zone and 15-minute bucket serves every instant in it; this
+ * keeps luxon's Intl formatting out of the per-event path.
+ */
+const BUCKET_MS = 15 * 60_000;
+const offsetCache = new Map<string, Map<number, number>>();
+export function zoneOffsetMinutes(ms: number, zone: string): number {
+  let byZone = offsetCache.get(zone);
+  if (!byZone) offsetCache.set(zone, (byZone = new Map()));
+  const bucket = Math.floor(ms / BUCKET_MS);
+  let off = byZone.get(bucket);
+  if (off === undefined) {
+    off = DateTime.fromMillis(bucket * BUCKET_MS, { zone }).offset;
+    if (byZone.size > 200_000) byZone.clear();
+    byZone.set(bucket, off);
+  }
+  return off;
+}
+
+/** The local wall-clock fields of an instant, read from a shifted UTC date. */
+function local(ms: number, zone: string): Date {
+  return new Date(ms + zoneOffsetMinutes(ms, zone) * 60_000);
+}
+
+const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+
 /** A key naming the local calendar period that contains `ms` (caps reset when it changes). */
 export function periodKey(ms: number, zone: string, per: 'day' | 'week' | 'month'): string {
-  const dt = DateTime.fromMillis(ms, { zone });
+  const d = local(ms, zone);
   switch (per) {
     case 'day':
-      return dt.toFormat('yyyy-LL-dd');
-    case 'week':
-      return `${dt.weekYear}-W${dt.weekNumber}`;
+      return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
+    case 'week': {
+      // ISO week: the week (Mon..Sun) belongs to the year of its Thursday.
+      const dayNum = Math.floor(d.getTime() / DAY_MS);
+      const weekday = ((d.getUTCDay() + 6) % 7) + 1;
+      const thursday = new Date((dayNum - weekday + 4) * DAY_MS);
+      const yearStart = Date.UTC(thursday.getUTCFullYear(), 0, 1) / DAY_MS;
+      const week = Math.floor((dayNum - weekday + 4 - yearStart) / 7) + 1;
+      return `${thursday.getUTCFullYear()}-W${week}`;
+    }
     case 'month':
-      return dt.toFormat('yyyy-LL');
+      return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}`;
   }
 }
 
 /** Local day number (days since 1970-01-01 in the zone), for streaks and daily buckets. */
 export function localDayNumber(ms: number, zone: string): number {
-  const dt = DateTime.fromMillis(ms, { zone });
-  return Math.round(DateTime.utc(dt.year, dt.month, dt.day).toMillis() / DAY_MS);
+  return Math.floor(local(ms, zone).getTime() / DAY_MS);
 }
 
-/** ISO-8601 text of an instant with the zone's offset, e.g. 2026-03-02T10:00:00.000+08:00. */
+/** ISO-8601 text of an instant with the zone's offset, e.g. 2026-03-02T10:00:00+08:00. */
 export function isoInZone(ms: number, zone: string): string {
-  return DateTime.fromMillis(ms, { zone }).toISO({ suppressMilliseconds: true }) ?? new Date(ms).toISOString();
+  const off = zoneOffsetMinutes(ms, zone);
+  const d = new Date(ms + off * 60_000);
+  const msPart = d.getUTCMilliseconds() ? `.${pad(d.getUTCMilliseconds(), 3)}` : '';
+  const sign = off < 0 ? '-' : '+';
+  const abs = Math.abs(off);
+  const suffix = off === 0 && (zone === 'UTC' || zone === 'Etc/UTC') ? 'Z' : `${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}${msPart}${suffix}`;
 }
