@@ -83,19 +83,20 @@ class Checker {
     for (const s of ast.segments) {
       ir.segments.push({ name: s.name.name, where: this.cond(s.where, this.memberScope(`segment \`${s.name.name}\``)) });
     }
+    this.checkSegmentCycles(ir.segments);
     ast.rules.forEach((r) => ir.rules.push(this.rule(r)));
     for (const l of ast.ladders) {
       const expireMs = l.expire ? this.duration(l.expire, 'ladder expiry') : undefined;
       const seen = new Set<number>();
       const steps = [];
       for (const st of l.steps) {
-        if (!Number.isInteger(st.n) || st.n < 1) this.bag.error('E0501', st.span, `ladder steps are numbered 1, 2, 3…; \`${st.n}\` is not`);
+        if (!Number.isInteger(st.n) || st.n < 1) this.bag.error('E0503', st.span, `ladder steps are numbered 1, 2, 3…; \`${st.n}\` is not`);
         if (seen.has(st.n)) this.bag.error('E0102', st.span, `ladder \`${l.name.name}\` has step ${st.n} twice`);
         seen.add(st.n);
         const scope = { ...this.memberScope(`ladder \`${l.name.name}\``), extras: ['count', 'ladder', 'reason'] };
         steps.push({ n: Math.max(1, Math.floor(st.n)), actions: this.actions(st.actions, scope) });
       }
-      if (steps.length === 0) this.bag.error('E0502', l.name.span, `ladder \`${l.name.name}\` has no steps`, 'add steps like `1: say to member "…"; 2: remove member`');
+      if (steps.length === 0) this.bag.error('E0504', l.name.span, `ladder \`${l.name.name}\` has no steps`, 'add steps like `1: say to member "…"; 2: remove member`');
       steps.sort((a, b) => a.n - b.n);
       ir.ladders.push(expireMs ? { name: l.name.name, expireMs, steps } : { name: l.name.name, steps });
     }
@@ -126,9 +127,38 @@ class Checker {
 
   // ------------------------------------------------------------------ header and declarations
 
+  private firstSpan(): A.Span | undefined {
+    const a = this.ast;
+    const spans = [a.roles[0]?.span, a.events[0]?.span, a.rules[0]?.span, a.rituals[0]?.span, a.ladders[0]?.span, a.points[0]?.span,
+      a.levels[0]?.span, a.lifecycles[0]?.span, a.schedules[0]?.span, a.jobs[0]?.span, a.campaigns[0]?.span, a.badges[0]?.span,
+      a.leaderboards[0]?.span, a.segments[0]?.span, a.templates[0]?.name.span].filter((s): s is A.Span => s !== undefined);
+    return spans.sort((x, y) => x.start - y.start)[0];
+  }
+
+  /** A segment defined through itself would recurse forever when evaluated. */
+  private checkSegmentCycles(segments: IR['segments']): void {
+    const refs = new Map(segments.map((s) => [s.name, segmentRefs(s.where)]));
+    const state = new Map<string, 'visiting' | 'done'>();
+    const visit = (name: string, path: string[]): void => {
+      if (state.get(name) === 'done') return;
+      if (state.get(name) === 'visiting') {
+        const cycle = [...path.slice(path.indexOf(name)), name];
+        const decl = this.ast.segments.find((s) => s.name.name === name)!;
+        this.bag.error('E0214', decl.name.span, `segment \`${name}\` is defined through itself: ${cycle.join(' -> ')}`, 'define one of them without the other');
+        return;
+      }
+      state.set(name, 'visiting');
+      for (const r of refs.get(name) ?? []) visit(r, [...path, name]);
+      state.set(name, 'done');
+    };
+    for (const s of segments) visit(s.name, []);
+  }
+
   private checkHeader(): string {
     const h = this.ast.header;
     if (!h) {
+      const first = this.firstSpan();
+      if (first) this.bag.warning('W0101', first, 'no `playbook "…" { timezone "…" }` header; calendar logic will use UTC', 'start the file with `playbook "Name" { timezone "Asia/Shanghai" }`');
       return 'UTC';
     }
     const tz = h.timezone;
@@ -278,12 +308,12 @@ class Checker {
     const on = this.eventMatch(p.on, scope);
     if (!Number.isFinite(p.amount) || p.amount === 0) this.bag.error('E0601', p.span, 'a points entry must award a non-zero amount');
     const entry: IR['points'][number] = {
-      id: stage ? `points:${stage.campaign}.${stage.stage}:${p.on.event.name}` : `points:${p.on.event.name}`,
+      id: this.uniquePointsId(stage ? `points:${stage.campaign}.${stage.stage}:${p.on.event.name}` : `points:${p.on.event.name}`),
       on,
       amount: p.amount,
       caps: p.caps.map((c) => {
         if (!Number.isInteger(c.limit) || c.limit < 1) this.bag.error('E0602', c.span, `a cap must be a whole number of at least 1, not ${c.limit}`);
-        return { limit: Math.max(1, c.limit), per: c.per, unit: 'awards' as const };
+        return { limit: Math.max(1, c.limit), per: c.per, unit: c.unit };
       }),
       reason: p.reason?.value ?? p.on.event.name,
     };
@@ -291,6 +321,15 @@ class Checker {
     if (p.cooldown) entry.cooldownMs = this.duration(p.cooldown, 'cooldown');
     if (stage) entry.stage = stage;
     return entry;
+  }
+
+  private readonly pointsIds = new Set<string>();
+  /** Two entries for the same event keep separate cooldowns and caps. */
+  private uniquePointsId(base: string): string {
+    let id = base;
+    for (let n = 2; this.pointsIds.has(id); n++) id = `${base}#${n}`;
+    this.pointsIds.add(id);
+    return id;
   }
 
   private levelsIR(): IR['levels'] {
@@ -419,7 +458,7 @@ class Checker {
 
   private calendar(c: A.Calendar): IR['jobs'][number]['calendar'] {
     if (c.times.length === 0) this.bag.error('E0304', c.span, 'a calendar needs a time of day', 'write e.g. `every mon-fri 19:20` or `every day at 09:00`');
-    if (c.kind === 'weekly' && c.weekdays.length === 0) this.bag.error('E0303', c.span, 'no weekday given');
+    if (c.kind === 'weekly' && c.weekdays.length === 0) this.bag.error('E0308', c.span, 'no weekday given');
     return {
       kind: c.kind,
       weekdays: c.weekdays,
@@ -547,7 +586,9 @@ class Checker {
         } else if (ordered && (l.type === 'boolean' || l.type === 'string[]')) {
           this.bag.error('E0404', c.span, `\`${c.op}\` needs numbers or text, and \`${describeOperand(c.left)}\` is a ${l.type}`);
         }
-        if ('member' in l.ir && l.ir.member === 'level' && c.right.kind === 'string' && !this.levels.has(c.right.value)) {
+        if ('member' in l.ir && l.ir.member === 'level' && ordered) {
+          this.bag.error('E0404', c.span, `levels are names, so \`${c.op}\` cannot order them`, 'compare points instead, e.g. `member.points >= 50`, or test one level with `member.level == "活跃"`');
+        } else if ('member' in l.ir && l.ir.member === 'level' && c.right.kind === 'string' && !this.levels.has(c.right.value)) {
           this.bag.error('E0206', c.right.span, `unknown level "${c.right.value}"`, didYouMean(c.right.value, this.levels));
         }
         const op = ({ '==': 'eq', '!=': 'ne', '>': 'gt', '>=': 'gte', '<': 'lt', '<=': 'lte' } as const)[c.op];
@@ -690,9 +731,10 @@ class Checker {
     }
     const allowed = new Set<string>(scope.extras);
     if (memberInScope) for (const a of MEMBER_ATTRS) allowed.add(`member.${a}`);
-    for (const ev of scope.events) {
-      for (const f of Object.keys(this.events[ev]?.fields ?? {})) { allowed.add(f); allowed.add(`event.${f}`); }
-    }
+    // With several triggering events, only fields every one of them has can be filled.
+    const fieldSets = scope.events.map((ev) => Object.keys(this.events[ev]?.fields ?? {}));
+    const shared = fieldSets.length ? fieldSets.reduce((a, b) => a.filter((f) => b.includes(f))) : [];
+    for (const f of shared) { allowed.add(f); allowed.add(`event.${f}`); }
     allowed.add('community');
     allowed.add('date');
     allowed.add('time');
@@ -813,6 +855,13 @@ class Checker {
     }
     return n;
   }
+}
+
+function segmentRefs(c: Cond): string[] {
+  if ('all' in c) return c.all.flatMap(segmentRefs);
+  if ('any' in c) return c.any.flatMap(segmentRefs);
+  if ('not' in c) return segmentRefs(c.not);
+  return c.op === 'inSegment' ? [c.segment] : [];
 }
 
 function describeOperand(o: A.Operand): string {

@@ -18,6 +18,9 @@ export interface CompileResult {
   warnings: number;
 }
 
+/** Codes of real syntax errors, after which the tree on that line is a guess. */
+const SYNTAX_CODES = new Set(['E0002', 'E0003', 'E0004', 'E0005', 'E0010', 'E0099']);
+
 /** Text to IR. Never throws on any input: problems come back as diagnostics. */
 export function compile(source: string, options: CompileOptions = {}): CompileResult {
   const file = options.file ?? '<input>';
@@ -35,7 +38,7 @@ export function compile(source: string, options: CompileOptions = {}): CompileRe
   }
   // After syntax errors the checker sees a partial tree; its errors about missing pieces would be
   // noise, so keep only its diagnostics that sit on lines without a syntax error.
-  const syntaxLines = new Set(parsed.diagnostics.map((d) => d.line));
+  const syntaxLines = new Set(parsed.diagnostics.filter((d) => SYNTAX_CODES.has(d.code)).map((d) => d.line));
   const semantic = syntaxErrors ? bag.items.filter((d) => !syntaxLines.has(d.line)) : bag.items;
   const diagnostics = sortDiagnostics([...parsed.diagnostics, ...semantic]);
   const errors = diagnostics.filter((d) => d.severity === 'error').length;

@@ -126,7 +126,7 @@ export interface PointsEntry {
   on: EventPattern;
   amount: number;
   cooldown?: Duration;
-  caps: { limit: number; per: CapPeriod; span: Span }[];
+  caps: { limit: number; per: CapPeriod; unit: 'awards' | 'points'; span: Span }[];
   reason?: StringLit;
   span: Span;
 }

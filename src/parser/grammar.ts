@@ -266,7 +266,7 @@ export class PlaybookParser extends EmbeddedActionsParser {
             const k = this.CONSUME(Kw.starts);
             this.CONSUME(Kw.on);
             const p = this.SUBRULE(this.eventPattern);
-            if (r.startsOn && p) this.problem('E0201', this.spanFrom(k), `ritual \`${name.name}\` has more than one \`starts on\``);
+            if (r.startsOn && p) this.problem('E0109', this.spanFrom(k), `ritual \`${name.name}\` has more than one \`starts on\``);
             if (p) r.startsOn = p;
           },
         },
@@ -295,7 +295,7 @@ export class PlaybookParser extends EmbeddedActionsParser {
             const k = this.CONSUME(Kw.deadline);
             const after = this.duration(this.CONSUME2(DurationLiteral));
             const actions = this.SUBRULE2(this.actionBlock);
-            if (r.deadline) this.problem('E0201', this.span(k), `ritual \`${name.name}\` has more than one deadline`);
+            if (r.deadline) this.problem('E0109', this.span(k), `ritual \`${name.name}\` has more than one deadline`);
             r.deadline = { after, actions: actions ?? [], span: this.span(k) };
           },
         },
@@ -395,7 +395,7 @@ export class PlaybookParser extends EmbeddedActionsParser {
           ALT: () => {
             const k = this.CONSUME(Kw.when);
             const c = this.SUBRULE(this.condition);
-            if (r.when && c) this.problem('E0201', this.span(k), `rule \`${name.name}\` has more than one \`when\``, 'join the conditions with `and`');
+            if (r.when && c) this.problem('E0109', this.span(k), `rule \`${name.name}\` has more than one \`when\``, 'join the conditions with `and`');
             if (c) r.when = c;
           },
         },
@@ -495,13 +495,14 @@ export class PlaybookParser extends EmbeddedActionsParser {
           ALT: () => {
             const k = this.CONSUME(Kw.cap);
             const limit = this.num(this.CONSUME2(NumberLiteral));
-            this.OPTION3(() => this.CONSUME2(Kw.points));
+            let unit: 'awards' | 'points' = 'awards';
+            this.OPTION3(() => { this.CONSUME2(Kw.points); unit = 'points'; });
             this.CONSUME(Kw.per);
             const p = this.CONSUME(Name);
             const per = ({ day: 'day', week: 'week', month: 'month' } as const)[p.image as 'day'];
             if (!per) {
               if (!p.isInsertedInRecovery) this.problem('E0108', this.span(p), `caps are per \`day\`, \`week\` or \`month\`, not \`${p.image}\``);
-            } else e.caps.push({ limit, per, span: this.spanFrom(k) });
+            } else e.caps.push({ limit, per, unit, span: this.spanFrom(k) });
           },
         },
         { ALT: () => { this.CONSUME(Kw.reason); e.reason = this.str(this.CONSUME(StringLiteral)); } },
@@ -689,7 +690,12 @@ export class PlaybookParser extends EmbeddedActionsParser {
 
   private timeMinutes(t: IToken): number | undefined {
     if (t.isInsertedInRecovery) return undefined;
-    const [h, m] = t.image.split(':').map(Number) as [number, number];
+    const parts = t.image.split(':').map(Number);
+    if (parts.length > 2) {
+      this.problem('E0304', this.span(t), `\`${t.image}\`: calendar times are HH:MM, without seconds`);
+      return undefined;
+    }
+    const [h, m] = parts as [number, number];
     if (h > 23 || m > 59) {
       this.problem('E0304', this.span(t), `\`${t.image}\` is not a time of day`, 'times are HH:MM from 00:00 to 23:59');
       return undefined;
@@ -713,13 +719,13 @@ export class PlaybookParser extends EmbeddedActionsParser {
         if (!b && groups[a.image]) { groups[a.image]!.forEach((d) => out.add(d)); return; }
         const from = WEEKDAYS[a.image.toLowerCase()];
         if (!from) {
-          this.problem('E0303', this.span(a), `\`${a.image}\` is not a weekday`, 'use mon, tue, wed, thu, fri, sat, sun, a range like mon-fri, or weekdays/weekend');
+          this.problem('E0308', this.span(a), `\`${a.image}\` is not a weekday`, 'use mon, tue, wed, thu, fri, sat, sun, a range like mon-fri, or weekdays/weekend');
           return;
         }
         if (!b) { out.add(from); return; }
         const to = WEEKDAYS[b.image.toLowerCase()];
         if (!to) {
-          if (!b.isInsertedInRecovery) this.problem('E0303', this.span(b), `\`${b.image}\` is not a weekday`, 'use mon, tue, wed, thu, fri, sat or sun');
+          if (!b.isInsertedInRecovery) this.problem('E0308', this.span(b), `\`${b.image}\` is not a weekday`, 'use mon, tue, wed, thu, fri, sat or sun');
           return;
         }
         for (let d = from; ; d = (d % 7) + 1) { out.add(d); if (d === to) break; }
@@ -1167,7 +1173,10 @@ export class PlaybookParser extends EmbeddedActionsParser {
         ALT: () => {
           this.CONSUME(Kw.mute);
           this.CONSUME2(Kw.member);
-          this.OPTION3(() => this.CONSUME2(Name, { LABEL: 'for' }));
+          this.OPTION3(() => {
+            const w = this.CONSUME2(Name, { LABEL: 'for' });
+            if (w.image !== 'for' && !w.isInsertedInRecovery) this.problem('E0010', this.span(w), `expected \`for\` or a duration after \`mute member\`, found \`${w.image}\``);
+          });
           const duration = this.duration(this.CONSUME(DurationLiteral));
           let reason: A.StringLit | undefined;
           this.OPTION4(() => { this.CONSUME(Kw.reason); reason = this.str(this.CONSUME(StringLiteral)); });

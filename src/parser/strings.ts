@@ -1,10 +1,10 @@
 /**
  * String literal escapes: \" \\ \n \t \r \{ \} and \u{XXXX} / \uXXXX. `\{` keeps a brace
  * literal in a message so it is not read as a placeholder; it is stored as the private marker
- * pair below and turned back into a brace when the message is rendered.
+ * characters below (private-use, so never a brace) and turned back into a brace when the message is rendered.
  */
-export const LITERAL_OPEN_BRACE = '\u0000{';
-export const LITERAL_CLOSE_BRACE = '\u0000}';
+export const LITERAL_OPEN_BRACE = '\uE000';
+export const LITERAL_CLOSE_BRACE = '\uE001';
 
 export function unescapeString(image: string): string {
   const body = image.slice(1, -1);
@@ -37,10 +37,9 @@ export function escapeString(value: string): string {
   let out = '';
   for (let i = 0; i < value.length; i++) {
     const ch = value[i]!;
-    if (ch === '\u0000' && (value[i + 1] === '{' || value[i + 1] === '}')) {
-      out += '\\' + value[i + 1];
-      i++;
-    } else if (ch === '"' || ch === '\\') out += '\\' + ch;
+    if (ch === LITERAL_OPEN_BRACE) out += '\\{';
+    else if (ch === LITERAL_CLOSE_BRACE) out += '\\}';
+    else if (ch === '"' || ch === '\\') out += '\\' + ch;
     else if (ch === '\n') out += '\\n';
     else if (ch === '\t') out += '\\t';
     else if (ch === '\r') out += '\\r';

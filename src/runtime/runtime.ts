@@ -795,7 +795,7 @@ export class Runtime {
         this.emit(ctx, { type: 'member.untag', member: m.id, tag: a.tag });
         return;
       case 'award':
-        if (m) this.award(ctx, a.amount, a.reason ?? ctx.source);
+        if (m) this.award(ctx, a.multiplied ? a.amount * this.activeMultiplier(ctx.community) : a.amount, a.reason ?? ctx.source);
         return;
     }
   }

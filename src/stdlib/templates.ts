@@ -21,7 +21,7 @@ export function renderTemplate(text: string, lookup: (name: string) => string | 
     const v = lookup(name);
     return v === undefined ? whole : String(v);
   });
-  return filled.includes('\u0000')
+  return filled.includes(LITERAL_OPEN_BRACE) || filled.includes(LITERAL_CLOSE_BRACE)
     ? filled.split(LITERAL_OPEN_BRACE).join('{').split(LITERAL_CLOSE_BRACE).join('}')
     : filled;
 }
