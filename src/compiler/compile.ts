@@ -18,6 +18,40 @@ export interface CompileResult {
   warnings: number;
 }
 
+/** A copy of the tree without top-level declarations that span a line with a syntax error. */
+function withoutBrokenDeclarations(ast: Playbook, errorLines: number[]): Playbook {
+  const broken = (node: unknown): boolean => typeof (node as { span?: { line?: unknown } } | undefined)?.span?.line !== 'number';
+  const out = { ...ast } as unknown as Record<string, unknown>;
+  for (const [key, value] of Object.entries(ast)) {
+    if (!Array.isArray(value) || key === 'comments') continue;
+    out[key] = value.filter((item) => {
+      if (item === undefined || item === null || broken(item)) return false;
+      const lines = linesOf(item);
+      return !errorLines.some((l) => l >= lines.first && l <= lines.last);
+    });
+  }
+  if (ast.header && errorLines.some((l) => l >= ast.header!.span.line && l <= linesOf(ast.header).last)) delete out['header'];
+  return out as unknown as Playbook;
+}
+
+/** First and last line a node's spans touch. */
+function linesOf(node: unknown): { first: number; last: number } {
+  let first = Infinity;
+  let last = -Infinity;
+  const walk = (v: unknown): void => {
+    if (v === null || typeof v !== 'object') return;
+    if (Array.isArray(v)) return v.forEach(walk);
+    const o = v as Record<string, unknown>;
+    if (typeof o['line'] === 'number' && typeof o['start'] === 'number') {
+      first = Math.min(first, o['line'] as number);
+      last = Math.max(last, o['line'] as number);
+    }
+    for (const x of Object.values(o)) walk(x);
+  };
+  walk(node);
+  return { first: first === Infinity ? 0 : first, last: last === -Infinity ? 0 : last };
+}
+
 /** Codes of real syntax errors, after which the tree on that line is a guess. */
 const SYNTAX_CODES = new Set(['E0002', 'E0003', 'E0004', 'E0005', 'E0010', 'E0099']);
 
@@ -25,15 +59,25 @@ const SYNTAX_CODES = new Set(['E0002', 'E0003', 'E0004', 'E0005', 'E0010', 'E009
 export function compile(source: string, options: CompileOptions = {}): CompileResult {
   const file = options.file ?? '<input>';
   const parsed = parsePlaybook(String(source ?? ''), file);
-  const bag = new DiagnosticBag(file);
   const syntaxErrors = parsed.diagnostics.some((d) => d.severity === 'error');
   let ir: IRType | undefined;
+  let bag = new DiagnosticBag(file);
   try {
     ir = checkPlaybook(parsed.ast, bag, file);
   } catch (e) {
-    // A checker bug must not surface as a stack trace; report it at the top of the file.
     if (!syntaxErrors) {
+      // A checker bug must not surface as a stack trace; report it at the top of the file.
       bag.error('E0098', { start: 0, end: 1, line: 1, column: 1 }, `internal checker error: ${(e as Error).message}`);
+    } else {
+      // The recovered tree has holes where the syntax errors are: check again without the
+      // declarations that contain them, so the rest of the file still gets its diagnostics.
+      bag = new DiagnosticBag(file);
+      const errorLines = parsed.diagnostics.filter((d) => d.severity === 'error').map((d) => d.line);
+      try {
+        ir = checkPlaybook(withoutBrokenDeclarations(parsed.ast, errorLines), bag, file);
+      } catch {
+        bag = new DiagnosticBag(file);
+      }
     }
   }
   // After syntax errors the checker sees a partial tree; its errors about missing pieces would be

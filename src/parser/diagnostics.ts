@@ -19,7 +19,9 @@ export function spanOf(text: string, start: number, end: number): Span {
   let line = 1;
   let lineStart = 0;
   for (let i = 0; i < start && i < text.length; i++) {
-    if (text.charCodeAt(i) === 10) {
+    const ch = text.charCodeAt(i);
+    // \n, \r\n and a lone \r (old Mac files) each end a line, as the lexer counts them.
+    if (ch === 10 || (ch === 13 && text.charCodeAt(i + 1) !== 10)) {
       line++;
       lineStart = i + 1;
     }
@@ -70,7 +72,7 @@ export function formatDiagnostic(d: Diagnostic, source: string | undefined): str
   const head = `${d.file}:${d.line}:${d.column}: ${d.severity}[${d.code}]: ${d.message}`;
   const out = [head];
   if (source !== undefined) {
-    const lines = source.split('\n');
+    const lines = source.split(/\r\n|\r|\n/);
     const raw = lines[d.line - 1];
     if (raw !== undefined) {
       const shown = raw.replace(/\r$/, '');

@@ -121,8 +121,12 @@ export class PlaybookParser extends EmbeddedActionsParser {
 
   // ------------------------------------------------------------------ top level
 
+  /** The playbook being built, so a failure at the very end still returns what was parsed. */
+  private partial: A.Playbook | undefined;
+
   public playbook = this.RULE('playbook', (): A.Playbook => {
     const pb = emptyPlaybook();
+    this.partial = pb;
     this.MANY(() => {
       this.OR([
         { ALT: () => { const h = this.SUBRULE(this.header); if (h) pb.header = h; } },
@@ -145,7 +149,7 @@ export class PlaybookParser extends EmbeddedActionsParser {
       ]);
     });
     return pb;
-  });
+  }, { recoveryValueFunc: () => this.partial ?? emptyPlaybook() });
 
   private header = this.RULE('header', (): A.Header | undefined => {
     const kw = this.CONSUME(Kw.playbook);

@@ -49,6 +49,7 @@ export function parsePlaybook(source: string, file = '<input>'): ParseResult {
   const p = parser();
   p.problems = [];
   p.input = lexed.tokens;
+  (p as unknown as { partial: undefined }).partial = undefined;
   let ast: Playbook;
   try {
     ast = p.playbook() ?? emptyAst();

@@ -137,6 +137,9 @@ export class Runtime {
   dispatchDetailed(raw: unknown): DispatchResult {
     const v = validateEvent(raw, this.ir.events);
     if (!v.ok) return { status: 'invalid', actions: [], late: false, reason: v.reason };
+    // Unknown types are ignored outright: they move no clock and fire no timer, so a stray
+    // platform event with a future timestamp cannot trigger deadlines early.
+    if (!v.known) return { status: 'ignored', actions: [], late: false };
     const ev = v.event;
     let c = this.store.get(ev.community);
     const out: OutputAction[] = [];
@@ -149,11 +152,9 @@ export class Runtime {
     this.fireTimers(c, now, out);
     c.clock = now;
     c.processed[ev.id] = 1;
-    let status: DispatchStatus = 'processed';
-    if (!v.known) status = 'ignored';
-    else this.processEvent(c, ev, now, out);
+    this.processEvent(c, ev, now, out);
     this.store.put(c);
-    return { status, actions: out, late };
+    return { status: 'processed', actions: out, late };
   }
 
   /** Fire every timer due at or before `iso` in every community. */
@@ -753,7 +754,8 @@ export class Runtime {
         const ladder = this.ir.ladders.find((l) => l.name === a.ladder);
         if (!ladder) return;
         const list = (m.warnings[ladder.name] ??= []);
-        if (ladder.expireMs) pruneWindow(list, ctx.now, ladder.expireMs);
+        // "Warnings older than expire no longer count": one exactly `expire` old still does.
+        if (ladder.expireMs) pruneWindow(list, ctx.now, ladder.expireMs + 1);
         list.push(ctx.now);
         const count = list.length;
         const reason = a.reason ? this.text(ctx, a.reason) : '';

@@ -4,8 +4,8 @@
  * JavaScript's regex engine backtracks; a pattern such as `(a+)+$` takes exponential time on
  * "aaaa…b". A moderation rule runs on every message, so one such pattern lets any member stall
  * the bot. Two shapes cause the exponential blow-up and are rejected:
- *   - an unbounded quantifier applied to something that itself contains an unbounded quantifier
- *     (`(a+)+`, `(\w+\s?)*`): "star height" above one;
+ *   - a quantifier allowing more than one repetition applied to something that itself contains
+ *     an unbounded quantifier (`(a+)+`, `(\w+\s?)*`, `(.*a){12}`): "star height" above one;
  *   - an unbounded quantifier over alternatives that can start with the same character
  *     (`(a|ab)*`, `(\w|\d)+`): the engine may split the input between branches in many ways.
  * The check is conservative: a few safe patterns of these shapes are rejected too, with a reason
@@ -196,6 +196,14 @@ function render(node: Node): string {
 
 function findUnsafe(node: Node, source: string, flags: string): RegexProblem | undefined {
   const visit = (n: Node): RegexProblem | undefined => {
+    // Repeating something that itself repeats without bound is exponential when unbounded and
+    // polynomial of degree k for `{k}` (`(.*a){12}` is already hopeless), so both are rejected.
+    if (n.t === 'quant' && n.max > 1 && containsUnbounded(n.body)) {
+      return {
+        kind: 'unsafe',
+        message: `nested unbounded quantifiers in \`${n.src}\` can backtrack exponentially`,
+      };
+    }
     if (n.t === 'quant' && n.max === Infinity) {
       if (containsUnbounded(n.body)) {
         return {
