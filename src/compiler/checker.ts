@@ -100,7 +100,7 @@ class Checker {
       steps.sort((a, b) => a.n - b.n);
       ir.ladders.push(expireMs ? { name: l.name.name, expireMs, steps } : { name: l.name.name, steps });
     }
-    ast.points.forEach((p, i) => ir.points.push(this.pointsEntry(p, i)));
+    ast.points.forEach((p) => ir.points.push(this.pointsEntry(p)));
     ir.levels = this.levelsIR();
     ir.badges = ast.badges.map((b) => this.badge(b));
     ir.leaderboards = ast.leaderboards.map((lb) => ({
@@ -277,7 +277,7 @@ class Checker {
 
   // ------------------------------------------------------------------ rules and points
 
-  private rule(r: A.RuleDecl, stage?: StageRef): A.RuleDecl extends never ? never : IR['rules'][number] {
+  private rule(r: A.RuleDecl, stage?: StageRef): IR['rules'][number] {
     const id = `rule:${r.name.name}`;
     if (r.on.length === 0) this.bag.error('E0401', r.name.span, `rule \`${r.name.name}\` has no \`on EVENT\` trigger`, 'add a line like `on message.posted`');
     if (r.actions.length === 0) this.bag.warning('W0401', r.name.span, `rule \`${r.name.name}\` does nothing`, 'add `do …` with at least one action');
@@ -302,7 +302,7 @@ class Checker {
     return rule;
   }
 
-  private pointsEntry(p: A.PointsEntry, index: number, stage?: StageRef): IR['points'][number] {
+  private pointsEntry(p: A.PointsEntry, stage?: StageRef): IR['points'][number] {
     const scope: Scope = this.memberScope('points');
     if (stage) scope.campaign = stage.campaign;
     const on = this.eventMatch(p.on, scope);
@@ -317,7 +317,6 @@ class Checker {
       }),
       reason: p.reason?.value ?? p.on.event.name,
     };
-    void index;
     if (p.cooldown) entry.cooldownMs = this.duration(p.cooldown, 'cooldown');
     if (stage) entry.stage = stage;
     return entry;
@@ -525,7 +524,7 @@ class Checker {
         else stage.multiplier = s.multiplier.factor;
       }
       stages.push(stage);
-      s.points.forEach((p, j) => ir.points.push(this.pointsEntry(p, j, stageRef)));
+      s.points.forEach((p) => ir.points.push(this.pointsEntry(p, stageRef)));
       s.rules.forEach((r) => ir.rules.push(this.rule(r, stageRef)));
     });
     const goalSeen = new Map<string, A.Ident>();

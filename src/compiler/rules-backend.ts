@@ -1,3 +1,4 @@
+import { compareValues } from '../stdlib/compare.js';
 import type { Cond, CondValue, IR } from './ir.js';
 
 /**
@@ -57,7 +58,7 @@ export function toJreCondition(c: Cond): JreCondition {
       const fact = factName(left);
       if (!fact) {
         // constant vs constant: still a valid rule, evaluated against a constant fact
-        return { fact: 'const.true', operator: 'equal', value: evalConst(c.op, (left as { const: unknown }).const, (right as { const: unknown }).const) };
+        return { fact: 'const.true', operator: 'equal', value: compareValues(c.op, (left as { const: unknown }).const, (right as { const: unknown }).const) };
       }
       const value = 'const' in right ? right.const : { fact: factName(right)! };
       return { fact, operator: JRE_OP[op], value };
@@ -76,17 +77,6 @@ export function toJreCondition(c: Cond): JreCondition {
       return { fact: 'member.segments', operator: 'contains', value: c.segment };
     case 'inStage':
       return { fact: 'community.stages', operator: 'contains', value: c.stage ? `${c.campaign}.${c.stage}` : c.campaign };
-  }
-}
-
-function evalConst(op: string, a: unknown, b: unknown): boolean {
-  switch (op) {
-    case 'eq': return a === b;
-    case 'ne': return a !== b;
-    case 'gt': return (a as number) > (b as number);
-    case 'gte': return (a as number) >= (b as number);
-    case 'lt': return (a as number) < (b as number);
-    default: return (a as number) <= (b as number);
   }
 }
 

@@ -1004,8 +1004,8 @@ export class PlaybookParser extends EmbeddedActionsParser {
         {
           ALT: () => {
             this.CONSUME(Kw.matches);
-            let list = false;
-            this.OPTION2(() => { this.CONSUME(Kw.any); list = true; });
+            // `matches any [...]` reads better with a list; `any` changes nothing.
+            this.OPTION2(() => this.CONSUME(Kw.any));
             const patterns: A.Pattern[] = [];
             this.OR2([
               {
@@ -1017,7 +1017,6 @@ export class PlaybookParser extends EmbeddedActionsParser {
               },
               { ALT: () => push(patterns, this.SUBRULE2(this.pattern)) },
             ]);
-            void list;
             result = { kind: 'matches', subject, patterns, span: this.spanFrom(first) };
           },
         },

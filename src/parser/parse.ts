@@ -2,7 +2,7 @@ import type { IRecognitionException, IToken } from 'chevrotain';
 import type { Playbook } from './ast.js';
 import { DiagnosticBag, spanOf, type Diagnostic } from './diagnostics.js';
 import { PlaybookParser } from './grammar.js';
-import { Comment, PlaybookLexer } from './lexer.js';
+import { PlaybookLexer } from './lexer.js';
 
 export interface ParseResult {
   ast: Playbook;
@@ -62,7 +62,6 @@ export function parsePlaybook(source: string, file = '<input>'): ParseResult {
     text: t.image,
     span: spanOf(text, t.startOffset, (t.endOffset ?? t.startOffset) + 1),
   }));
-  void Comment;
   let lastParseLine = -1;
   for (const err of p.errors) {
     const d = syntaxDiagnostic(err, text);

@@ -1,4 +1,5 @@
 import type { Cond, CondValue, Counter, IR } from '../compiler/ir.js';
+import { compareValues } from '../stdlib/compare.js';
 import { compileMatcher, type Matcher } from '../stdlib/text-match.js';
 import { countWithin } from '../stdlib/windows.js';
 import type { CommunityState, MemberState } from './state.js';
@@ -49,7 +50,7 @@ export class ConditionEvaluator {
       case 'gte':
       case 'lt':
       case 'lte':
-        return compare(c.op, this.value(c.left, ctx), this.value(c.right, ctx));
+        return compareValues(c.op, this.value(c.left, ctx), this.value(c.right, ctx));
       case 'matches': {
         const v = this.value(c.left, ctx);
         let m = this.matchers.get(c.patterns);
@@ -126,23 +127,5 @@ export class ConditionEvaluator {
       return n;
     }
     return undefined;
-  }
-}
-
-function compare(op: 'eq' | 'ne' | 'gt' | 'gte' | 'lt' | 'lte', a: unknown, b: unknown): boolean {
-  if (op === 'eq') return a === b;
-  if (op === 'ne') return a !== b;
-  if (typeof a !== typeof b || (typeof a !== 'number' && typeof a !== 'string')) return false;
-  const x = a as number;
-  const y = b as number;
-  switch (op) {
-    case 'gt':
-      return x > y;
-    case 'gte':
-      return x >= y;
-    case 'lt':
-      return x < y;
-    default:
-      return x <= y;
   }
 }
