@@ -7,6 +7,7 @@ import { Engine } from 'json-rules-engine';
 import { createMachine } from 'xstate';
 import { describe, expect, it } from 'vitest';
 import { run } from '../src/cli/main.js';
+import { IR as IRSchema } from '../src/compiler/ir.js';
 import type { Io } from '../src/cli/io.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -86,6 +87,17 @@ describe('playbook check', () => {
 });
 
 describe('playbook compile', () => {
+  it('every example compiles to an IR that passes the zod schema', async () => {
+    for (const name of [...EXAMPLES, 'club-showcase']) {
+      const r = await cli(['compile', ex(name)]);
+      expect(r.code).toBe(0);
+      const parsed = IRSchema.safeParse(JSON.parse(r.out));
+      expect(parsed.success, `${name}: ${parsed.success ? '' : parsed.error.message}`).toBe(true);
+    }
+    // and the schema is not vacuous
+    expect(IRSchema.safeParse({ version: 2 }).success).toBe(false);
+  });
+
   it('prints IR JSON with a version', async () => {
     const r = await cli(['compile', ex('no-ads'), '--target', 'ir']);
     expect(r.code).toBe(0);
@@ -158,6 +170,15 @@ describe('playbook simulate', () => {
     expect(mutes).toHaveLength(4);
     const strict = await cli(['simulate', ex('flood'), '--events', file('mixed2.jsonl', mixed), '--strict']);
     expect(strict.code).toBe(2);
+  });
+
+  it('skips a line too long to be an event, and keeps going', async () => {
+    const good = readFileSync(events, 'utf8').trim().split('\n');
+    const huge = '{"id":"h","type":"message.posted","text":"' + 'x'.repeat(1_200_000) + '"}';
+    const r = await cli(['simulate', ex('flood'), '--events', file('huge.jsonl', [good[0], huge, ...good.slice(1)].join('\n')), '--until', '2026-07-04T00:00:00+08:00']);
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(/huge\.jsonl:2: skipped: line is 1200\d{3} characters long/);
+    expect(r.out.trim().split('\n').map((l) => JSON.parse(l)).filter((a) => a.type === 'member.mute')).toHaveLength(4);
   });
 
   it('reports late events and processes them at the clock', async () => {
