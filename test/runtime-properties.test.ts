@@ -14,7 +14,12 @@ import { createRuntime, type OutputAction, type RuntimeSnapshot } from '../src/r
  *   3. snapshot split   snapshot (JSON round trip) + resume anywhere = one uninterrupted run;
  *   4. isolation        another community's events, interleaved anywhere, change nothing;
  *   5. well-formedness  every action has at/type/community/cause/source and its section 4 fields,
- *                       `at` never goes backwards within a community, balances add up.
+ *                       `at` never goes backwards within a community (late events included),
+ *                       an event's actions carry the community clock, balances add up.
+ *
+ * Streams: 1-80 events of members u1..u5, sometimes two communities with the same event ids,
+ * gaps from 0 s to 3 days, bursts, occasional late events, duplicate ids and other UTC offsets.
+ * PROPERTY_RUNS_SCALE=10 multiplies every run count for a longer hunt.
  */
 
 // ------------------------------------------------------------------ playbooks
@@ -29,6 +34,8 @@ interface Profile {
   to: number;
   /** Every run ends with `advance(until)`. */
   until: string;
+  /** How counterexamples print the playbook: its file name, or a generated playbook's source. */
+  [fc.toStringMethod]?: () => string;
 }
 
 const SEED = 7;
@@ -45,6 +52,7 @@ const example = (file: string, from: string, to: string, until: string): Profile
   from: Date.parse(from),
   to: Date.parse(to),
   until,
+  [fc.toStringMethod]: () => JSON.stringify(file),
 });
 
 // Windows around each playbook's interesting dates (sessions, stages, purges, leaderboards).
@@ -250,7 +258,7 @@ const generatedArb: fc.Arbitrary<Profile> = sectionsArb.map((s) => {
   const source = renderPlaybook(s);
   let ir = irCache.get(source);
   if (!ir) irCache.set(source, (ir = compileOrThrow(source, 'generated.playbook')));
-  return { ...GENERATED_WINDOW, ir };
+  return { ...GENERATED_WINDOW, ir, [fc.toStringMethod]: () => JSON.stringify(source) };
 });
 
 // ------------------------------------------------------------------ event streams
@@ -309,12 +317,20 @@ const stepArb = fc.record({
   dup: fc.oneof({ weight: 15, arbitrary: fc.constant(-1) }, { weight: 1, arbitrary: fc.nat() }),
   /** A duplicate is an exact replay of the earlier event, or a different event with its id. */
   exact: fc.boolean(),
+  /** The UTC offset `at` is written with (the instant is the same). */
+  offset: fc.oneof({ weight: 6, arbitrary: fc.constant(480) }, { weight: 1, arbitrary: fc.constantFrom(0, -300, 330) }),
   /** For bursts: the gaps (0-2 s) between its messages. */
   burst: fc.array(fc.integer({ min: 0, max: 2 }), { minLength: 2, maxLength: 8 }),
 });
 type Step = typeof stepArb extends fc.Arbitrary<infer T> ? T : never;
 
-const iso8 = (ms: number) => new Date(ms + 8 * 3600_000).toISOString().slice(0, 19) + '+08:00';
+/** An ISO-8601 instant with the given offset in minutes (`Z` for 0). */
+function isoAt(ms: number, offset = 480): string {
+  if (offset === 0) return new Date(ms).toISOString().slice(0, 19) + 'Z';
+  const sign = offset < 0 ? '-' : '+';
+  const abs = Math.abs(offset);
+  return `${new Date(ms + offset * 60_000).toISOString().slice(0, 19)}${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+}
 const MAX_EVENTS = 80;
 
 function materialize(steps: Step[], community: string, start: number): Ev[] {
@@ -325,7 +341,7 @@ function materialize(steps: Step[], community: string, start: number): Ev[] {
     if (s.type === 'burst') {
       [0, ...s.burst].forEach((gap, j) => {
         t += gap * 1000;
-        out.push({ id: `e${i}.${j}`, type: 'message.posted', at: iso8(t), community, member: `u${s.member}`, messageId: `m${i}.${j}`, text: TEXTS[(s.text + j) % 3]! });
+        out.push({ id: `e${i}.${j}`, type: 'message.posted', at: isoAt(t, s.offset), community, member: `u${s.member}`, messageId: `m${i}.${j}`, text: TEXTS[(s.text + j) % 3]! });
       });
       return;
     }
@@ -334,7 +350,7 @@ function materialize(steps: Step[], community: string, start: number): Ev[] {
       return;
     }
     const id = s.dup >= 0 && out.length > 0 ? out[s.dup % out.length]!.id : `e${i}`; // the same ids in both communities: ids are unique per community only
-    const e: Ev = { id, type: s.type, at: iso8(t - s.late * 1000), community, member: `u${s.member}` };
+    const e: Ev = { id, type: s.type, at: isoAt(t - s.late * 1000, s.offset), community, member: `u${s.member}` };
     switch (s.type) {
       case 'member.joined':
         e['name'] = NAMES[s.member - 1];
