@@ -2,6 +2,9 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { checkCommand } from './check.js';
 import { compileCommand } from './compile.js';
 import { simulateCommand } from './simulate.js';
+import { fmtCommand } from './fmt.js';
+import { graphCommand } from './graph.js';
+import { testCommand } from './test.js';
 import { UsageError, type Io, processIo } from './io.js';
 
 const HELP = `playbook: run online communities as code
@@ -27,6 +30,9 @@ const COMMANDS: Record<string, CommandSpec> = {
   check: checkCommand,
   compile: compileCommand,
   simulate: simulateCommand,
+  test: testCommand,
+  fmt: fmtCommand,
+  graph: graphCommand,
 };
 
 /** Entry point of the CLI: returns the exit code, never throws. */
