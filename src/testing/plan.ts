@@ -1,0 +1,279 @@
+import type { EventType, IR } from '../compiler/ir.js';
+import { isoInZone } from '../stdlib/calendar.js';
+import { isoDuration, parseDurationText } from '../stdlib/durations.js';
+import { closest } from '../stdlib/suggest.js';
+import { DEFAULT_START, formatOffset, nextClockTime, parseInstant } from './clock.js';
+import type { EventSpec, ExpectMode, ExpectSpec, FieldSpec, Span, TestCase, TestDiagnostic, TimeSpec, Value } from './syntax.js';
+
+/**
+ * A parsed test checked against its compiled playbook and turned into a plan: absolute instants,
+ * complete event JSON (DESIGN.md section 4) and expectation patterns with plain JSON values.
+ * Every problem that can be found without running (unknown event types or fields, a time that
+ * goes backwards, a missing member) is reported here with its line and column.
+ */
+
+export type FieldPattern =
+  | { field: string; kind: 'equals'; value: unknown; span: Span }
+  | { field: string; kind: 'contains'; text: string; span: Span }
+  | { field: string; kind: 'instant'; ms: number; text: string; span: Span };
+
+export interface Expectation {
+  mode: ExpectMode;
+  count?: number;
+  type?: string;
+  member?: string;
+  fields: FieldPattern[];
+  /** The expect line as written (without `expect`), for explanations. */
+  text: string;
+  span: Span;
+}
+
+export type PlanStep =
+  /** Move the clock: fires every timer due up to `at`. */
+  | { kind: 'advance'; at: number; span: Span }
+  | { kind: 'event'; at: number; event: Record<string, unknown>; span: Span }
+  | { kind: 'expect'; expectation: Expectation; span: Span };
+
+export interface TestPlan {
+  name: string;
+  community: string;
+  start: number;
+  zone: string;
+  steps: PlanStep[];
+}
+
+export const DEFAULT_COMMUNITY = 'test';
+
+/** Required id fields the runner makes up when a test does not care about them. */
+const AUTO_IDS: Record<string, string> = { messageId: 'msg', orderId: 'order' };
+const ENVELOPE = new Set(['id', 'type', 'at', 'community', 'member']);
+
+export function planTest(test: TestCase, ir: IR, source: string): { plan?: TestPlan; diagnostics: TestDiagnostic[] } {
+  const diagnostics: TestDiagnostic[] = [];
+  const error = (span: Span, code: string, message: string, hint?: string) => {
+    const d: TestDiagnostic = { severity: 'error', code, message, start: span.start, end: span.end, line: span.line, column: span.column };
+    if (hint) d.hint = hint;
+    diagnostics.push(d);
+  };
+  const zone = ir.timezone;
+  let community = DEFAULT_COMMUNITY;
+  let start = parseInstant(DEFAULT_START, zone)!;
+  let seenStep = false;
+  let seenStart = false;
+  let seenCommunity = false;
+
+  for (const st of test.statements) {
+    if (st.kind === 'step') {
+      seenStep = true;
+      continue;
+    }
+    if (seenStep) {
+      error(st.span, 'T0108', `\`${st.kind}\` must come before the test's first event or wait`, `move it to the top of the test`);
+      continue;
+    }
+    if (st.kind === 'start') {
+      if (seenStart) error(st.span, 'T0108', 'the test already has a `start`');
+      seenStart = true;
+      const ms = st.time.kind === 'instant' ? parseInstant(st.time.text, zone) : undefined;
+      if (ms === undefined) error(st.time.span, 'T0005', `\`${source.slice(st.time.span.start, st.time.span.end)}\` is not a real date and time`, 'start 2026-03-02T10:00 (in the playbook\'s time zone) or start 2026-03-02T10:00+08:00');
+      else start = ms;
+    } else {
+      if (seenCommunity) error(st.span, 'T0108', 'the test already has a `community`');
+      seenCommunity = true;
+      community = st.name;
+    }
+  }
+
+  const steps: PlanStep[] = [];
+  let now = start;
+  let eventNo = 0;
+  const autoIds: Record<string, number> = {};
+  for (const st of test.statements) {
+    if (st.kind !== 'step') continue;
+    if (st.time) {
+      const at = resolveTime(st.time, now, zone, source, error);
+      if (at !== undefined) {
+        if (at < now) {
+          error(st.time.span, 'T0109', `this time is before the previous line's time (${isoInZone(now, zone)}, ${formatOffset(now - start)} after the start)`, 'lines run in order; use a wait such as `+1h` or a later time');
+        }
+        // Even when it is wrong, the written time is what later lines were meant to follow.
+        now = at;
+      }
+      if (!st.event) steps.push({ kind: 'advance', at: now, span: st.time.span });
+    }
+    const payload = st.event ? resolveEvent(st.event, ir.events, error) : undefined;
+    if (st.event && payload) {
+      const type = ir.events[st.event.type]!;
+      const missing = Object.entries(type.fields).filter(([name, def]) => !def.optional && payload[name] === undefined && !(name in AUTO_IDS));
+      for (const [name, def] of missing) {
+        error(st.event.typeSpan, 'T0103', `${st.event.type} needs the field \`${name}\` (${def.type})`, `add \`${name} ${exampleValue(def.type)}\``);
+      }
+      const times = st.repeat?.count ?? 1;
+      for (let rep = 0; rep < times && missing.length === 0; rep++) {
+        if (rep > 0) now += st.repeat!.everyMs;
+        eventNo++;
+        const json: Record<string, unknown> = { id: `e${eventNo}`, type: st.event.type, at: isoInZone(now, zone), community };
+        if (st.event.member) json['member'] = st.event.member.id;
+        Object.assign(json, payload);
+        for (const [field, prefix] of Object.entries(AUTO_IDS)) {
+          if (type.fields[field] && !type.fields[field].optional && json[field] === undefined) {
+            autoIds[prefix] = (autoIds[prefix] ?? 0) + 1;
+            json[field] = `${prefix}-${autoIds[prefix]}`;
+          }
+        }
+        steps.push({ kind: 'event', at: now, event: json, span: st.event.span });
+      }
+    }
+    if (st.expect) {
+      const expectation = resolveExpect(st.expect, zone, source, error);
+      if (expectation) steps.push({ kind: 'expect', expectation, span: st.expect.span });
+    }
+  }
+  if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
+  return { plan: { name: test.name, community, start, zone, steps }, diagnostics };
+}
+
+type Report = (span: Span, code: string, message: string, hint?: string) => void;
+
+function resolveTime(t: TimeSpec, now: number, zone: string, source: string, error: Report): number | undefined {
+  switch (t.kind) {
+    case 'wait':
+      return now + t.ms;
+    case 'clock':
+      return nextClockTime(now, t.hour, t.minute, t.second, zone);
+    case 'instant': {
+      const ms = parseInstant(t.text, zone);
+      if (ms === undefined) error(t.span, 'T0005', `\`${source.slice(t.span.start, t.span.end)}\` is not a real date and time`, 'e.g. 2026-03-02T19:20 (in the playbook\'s time zone) or 2026-03-02T19:20+08:00');
+      return ms;
+    }
+  }
+}
+
+function exampleValue(type: EventType['fields'][string]['type']): string {
+  return type === 'number' ? '5' : type === 'boolean' ? 'true' : type === 'string[]' ? '[a, b]' : '"text"';
+}
+
+function resolveEvent(ev: EventSpec, events: Record<string, EventType>, error: Report): Record<string, unknown> | undefined {
+  const def = events[ev.type];
+  if (!def) {
+    const guess = closest(ev.type, Object.keys(events));
+    error(ev.typeSpan, 'T0102', `the playbook does not know the event type \`${ev.type}\``, guess ? `did you mean \`${guess}\`?` : `declare it in the playbook: event ${ev.type} { field: type }`);
+    return undefined;
+  }
+  if (def.memberLevel && !ev.member) {
+    error(ev.typeSpan, 'T0106', `${ev.type} events need a member`, `write the member right after the type: event ${ev.type} alice …`);
+    return undefined;
+  }
+  if (!def.memberLevel && ev.member) {
+    error(ev.member.span, 'T0106', `${ev.type} events have no member`, 'remove the member');
+    return undefined;
+  }
+  const payload: Record<string, unknown> = {};
+  let ok = true;
+  for (const f of ev.fields) {
+    if (ENVELOPE.has(f.name)) {
+      error(f.nameSpan, 'T0103', `\`${f.name}\` is set by the test itself, not written as a field`, f.name === 'at' ? 'use a time at the start of the line: `+1h`, `19:20` or `2026-03-02T19:20`' : undefined);
+      ok = false;
+      continue;
+    }
+    const field = def.fields[f.name];
+    if (!field) {
+      const names = Object.keys(def.fields);
+      const guess = closest(f.name, names);
+      error(f.nameSpan, 'T0103', `${ev.type} has no field \`${f.name}\``, guess ? `did you mean \`${guess}\`?` : names.length ? `its fields are ${names.join(', ')}` : `${ev.type} has no fields`);
+      ok = false;
+      continue;
+    }
+    if (f.name in payload) {
+      error(f.nameSpan, 'T0103', `the field \`${f.name}\` is given twice`);
+      ok = false;
+      continue;
+    }
+    const value = convert(f, field.type, ev.type, error);
+    if (value === undefined) ok = false;
+    else payload[f.name] = value;
+  }
+  return ok ? payload : undefined;
+}
+
+function convert(f: FieldSpec, type: EventType['fields'][string]['type'], eventType: string, error: Report): unknown {
+  const v = f.value;
+  const wrong = (want: string) => {
+    error(v.span, 'T0103', `\`${f.name}\` of ${eventType} must be ${want}`);
+    return undefined;
+  };
+  switch (type) {
+    case 'number':
+      return v.kind === 'number' ? v.value : wrong('a number');
+    case 'string':
+      if (v.kind === 'text' || v.kind === 'datetime') return v.value;
+      if (v.kind === 'number') return String(v.value);
+      return wrong('text');
+    case 'boolean':
+      if (v.kind === 'text' && v.bare && (v.value === 'true' || v.value === 'false')) return v.value === 'true';
+      return wrong('true or false');
+    case 'string[]': {
+      const items = v.kind === 'list' ? v.items : [v];
+      const out: string[] = [];
+      for (const item of items) {
+        if (item.kind === 'text' || item.kind === 'datetime') out.push(item.value);
+        else if (item.kind === 'number') out.push(String(item.value));
+        else return wrong('a list of text like [a, b]');
+      }
+      return out;
+    }
+  }
+}
+
+function resolveExpect(ex: ExpectSpec, zone: string, source: string, error: Report): Expectation | undefined {
+  const text = source.slice(ex.span.start, ex.span.end).replace(/^expect\s+/, '');
+  const out: Expectation = { mode: ex.mode, fields: [], text, span: ex.span };
+  if (ex.count !== undefined) out.count = ex.count;
+  if (ex.type !== undefined) out.type = ex.type;
+  if (ex.member) out.member = ex.member.id;
+  let ok = true;
+  for (const f of ex.fields) {
+    const p = pattern(f, zone, error);
+    if (p) out.fields.push(p);
+    else ok = false;
+  }
+  return ok ? out : undefined;
+}
+
+function pattern(f: FieldSpec, zone: string, error: Report): FieldPattern | undefined {
+  const v = f.value;
+  const span = { start: f.nameSpan.start, end: v.span.end, line: f.nameSpan.line, column: f.nameSpan.column };
+  if (f.contains) return { field: f.name, kind: 'contains', text: (v as Value & { kind: 'text' }).value, span };
+  if (v.kind === 'datetime' || (f.name === 'at' || f.name === 'until')) {
+    if (v.kind !== 'datetime') {
+      error(v.span, 'T0103', `\`${f.name}\` is an instant: write a date and time such as 2026-03-02T10:00`);
+      return undefined;
+    }
+    const ms = parseInstant(v.value, zone);
+    if (ms === undefined) {
+      error(v.span, 'T0005', `\`${v.value}\` is not a real date and time`);
+      return undefined;
+    }
+    return { field: f.name, kind: 'instant', ms, text: v.value, span };
+  }
+  // `duration 10m` is friendlier than the ISO form the action carries (PT10M).
+  if (f.name === 'duration' && v.kind === 'text' && v.bare) {
+    const ms = parseDurationText(v.value);
+    if (ms !== undefined) return { field: f.name, kind: 'equals', value: isoDuration(ms), span };
+  }
+  return { field: f.name, kind: 'equals', value: toJson(v), span };
+}
+
+function toJson(v: Value): unknown {
+  switch (v.kind) {
+    case 'text':
+      if (v.bare && (v.value === 'true' || v.value === 'false')) return v.value === 'true';
+      return v.value;
+    case 'number':
+      return v.value;
+    case 'datetime':
+      return v.value;
+    case 'list':
+      return v.items.map(toJson);
+  }
+}
