@@ -9,6 +9,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { compile } from '../src/compiler/compile.js';
 import { formatDiagnostic } from '../src/parser/diagnostics.js';
 import { keywordWords, PlaybookLexer } from '../src/parser/lexer.js';
+import { lexTestFile, type Token as TestToken } from '../src/testing/lexer.js';
+import { parseTestFile } from '../src/testing/parser.js';
+import { ACTION_FIELDS, STATEMENT_WORDS, VERBS } from '../src/testing/vocabulary.js';
 
 /**
  * The VS Code extension in editors/vscode, tested with the engine VS Code itself uses
@@ -19,7 +22,9 @@ import { keywordWords, PlaybookLexer } from '../src/parser/lexer.js';
  * - it classifies text the way the real lexer does (strings, regexes, comments, durations, dates,
  *   times, numbers, words), on the examples, on the docs, and on generated lines;
  * - every snippet, expanded with its default values, compiles without errors;
- * - package.json points at files that exist, and its problem matcher reads `playbook check`.
+ * - package.json points at files that exist, and its problem matcher reads `playbook check`;
+ * - the second grammar, for test files (`*.test.playbook`, docs/testing.md), does the same
+ *   against the test-file lexer and vocabulary.
  */
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -34,6 +39,11 @@ interface Tok {
 }
 
 let grammar: textmate.IGrammar;
+let testGrammar: textmate.IGrammar;
+const GRAMMAR_FILES: Record<string, string> = {
+  'source.playbook': 'syntaxes/playbook.tmLanguage.json',
+  'source.playbook-test': 'syntaxes/playbook-test.tmLanguage.json',
+};
 
 beforeAll(async () => {
   const wasm = readFileSync(join(root, 'node_modules/vscode-oniguruma/release/onig.wasm'));
@@ -44,21 +54,26 @@ beforeAll(async () => {
       createOnigString: (s: string) => new oniguruma.OnigString(s),
     }),
     loadGrammar: async (scopeName: string) => {
-      if (scopeName !== 'source.playbook') return null;
-      const path = join(ext, 'syntaxes/playbook.tmLanguage.json');
+      const file = GRAMMAR_FILES[scopeName];
+      if (!file) return null;
+      const path = join(ext, file);
       return textmate.parseRawGrammar(readFileSync(path, 'utf8'), path);
     },
   });
-  const loaded = await registry.loadGrammar('source.playbook');
-  if (!loaded) throw new Error('grammar source.playbook did not load');
-  grammar = loaded;
+  const load = async (scope: string) => {
+    const loaded = await registry.loadGrammar(scope);
+    if (!loaded) throw new Error(`grammar ${scope} did not load`);
+    return loaded;
+  };
+  grammar = await load('source.playbook');
+  testGrammar = await load('source.playbook-test');
 });
 
 /** Tokens of each line, as VS Code would colour them (state carried from line to line). */
-function tokenize(source: string): Tok[][] {
+function tokenize(source: string, with_: textmate.IGrammar = grammar): Tok[][] {
   let state = textmate.INITIAL;
   return source.split(/\r?\n/).map((line) => {
-    const r = grammar.tokenizeLine(line, state);
+    const r = with_.tokenizeLine(line, state);
     state = r.ruleStack;
     return r.tokens.map((t) => ({ text: line.slice(t.startIndex, t.endIndex), start: t.startIndex, end: t.endIndex, scopes: t.scopes }));
   });
@@ -78,12 +93,13 @@ function tokenAt(source: string, lineHint: string, needle: string, nth = 0): Tok
   return tok;
 }
 
-const exampleFiles = readdirSync(join(root, 'examples')).filter((f) => f.endsWith('.playbook')).sort();
+const exampleFiles = readdirSync(join(root, 'examples')).filter((f) => f.endsWith('.playbook') && !f.endsWith('.test.playbook')).sort();
+const testFiles = readdirSync(join(root, 'examples')).filter((f) => f.endsWith('.test.playbook')).sort();
 const example = (name: string) => readFileSync(join(root, 'examples', name), 'utf8');
 
-function docBlocks(rel: string): { name: string; source: string }[] {
+function docBlocks(rel: string, language = 'playbook'): { name: string; source: string }[] {
   const markdown = readFileSync(join(root, rel), 'utf8');
-  return [...markdown.matchAll(/^```playbook[^\n]*\n([\s\S]*?)^```[ \t]*$/gm)].map((m) => ({
+  return [...markdown.matchAll(new RegExp(`^\`\`\`${language}(?:[ \\t][^\\n]*)?\\n([\\s\\S]*?)^\`\`\`[ \\t]*$`, 'gm'))].map((m) => ({
     name: `${rel}:${markdown.slice(0, m.index).split('\n').length}`,
     source: m[1]!,
   }));
@@ -334,6 +350,103 @@ describe('TextMate grammar: agreement with the lexer', () => {
   });
 });
 
+
+// ---------------------------------------------------------------------------------------------
+// The grammar of test files (*.test.playbook, docs/testing.md)
+
+type TestKind = 'string' | 'duration' | 'date' | 'time' | 'number' | 'word' | 'symbol';
+
+function testGrammarKind(tok: Tok): TestKind | 'other' {
+  if (has(tok, 'string.quoted')) return 'string';
+  if (has(tok, 'constant.numeric.duration')) return 'duration';
+  if (has(tok, 'constant.numeric.date')) return 'date';
+  if (has(tok, 'constant.numeric.time')) return 'time';
+  if (has(tok, 'constant.numeric')) return 'number';
+  if (has(tok, 'invalid') || has(tok, 'comment')) return 'other';
+  if (!/[\p{L}\p{N}_]/u.test(tok.text)) return 'symbol';
+  return 'word';
+}
+
+const TEST_LEXER_KIND: Record<TestToken['kind'], TestKind | undefined> = {
+  string: 'string', duration: 'duration', datetime: 'date', clock: 'time', number: 'number', word: 'word',
+  lbrace: 'symbol', rbrace: 'symbol', lbracket: 'symbol', rbracket: 'symbol', comma: 'symbol', colon: 'symbol',
+  newline: undefined, eof: undefined,
+};
+
+function testDisagreements(source: string): string[] {
+  const problems: string[] = [];
+  const tokens = lexTestFile(source, (d) => problems.push(`lexer: ${d.line}:${d.column} ${d.message}`));
+  const lines = tokenize(source, testGrammar);
+  for (const tok of tokens) {
+    const want = TEST_LEXER_KIND[tok.kind];
+    // `;` is a newline token to the lexer; the grammar calls it punctuation.
+    if (!want) continue;
+    const cover = lines[tok.line - 1]!.find((t) => t.start <= tok.column - 1 && tok.column - 1 < t.end);
+    const got = cover ? testGrammarKind(cover) : 'other';
+    if (got !== want) problems.push(`${tok.line}:${tok.column} ${JSON.stringify(tok.text)}: lexer ${want}, grammar ${got} (${cover?.scopes.join(' ')})`);
+  }
+  return problems;
+}
+
+describe('TextMate grammar of test files', () => {
+  const corpusOfTests = [
+    ...testFiles.map((f) => ({ name: `examples/${f}`, source: example(f) })),
+    ...docBlocks('docs/testing.md', 'playbook-test'),
+  ];
+
+  it('finds test files and documented tests', () => {
+    expect(testFiles.length).toBeGreaterThanOrEqual(7);
+    expect(corpusOfTests.length).toBeGreaterThan(testFiles.length);
+  });
+
+  it.each(corpusOfTests.map((c) => [c.name, c] as const))('%s: scoped throughout, as the test lexer reads it', (_name, c) => {
+    const problems: string[] = [];
+    tokenize(c.source, testGrammar).forEach((tokens, i) => {
+      for (const t of tokens) {
+        if (has(t, 'invalid')) problems.push(`${i + 1}:${t.start + 1} invalid ${JSON.stringify(t.text)}`);
+        else if (t.scopes.length < 2 && t.text.replace(/[\s\u3000\uFEFF]/g, '') !== '') problems.push(`${i + 1}:${t.start + 1} no scope for ${JSON.stringify(t.text)}`);
+      }
+    });
+    expect(problems).toEqual([]);
+    expect(testDisagreements(c.source)).toEqual([]);
+  });
+
+  it('scopes the parts of a test', () => {
+    const [header, join, post, expectLine, wait] = tokenize(
+      'test "a second ad" for "no-ads.playbook" {\n  alice joins as "Alice"\n  +1m alice posts "加微信" id m1  # an ad\n  expect member.warn alice count 1 reason "发广告"\n  2026-03-09T09:00',
+      testGrammar,
+    );
+    expect(header!.find((t) => t.text === 'test')?.scopes).toContain('storage.type.test.playbook-test');
+    expect(header!.find((t) => t.text === 'for')?.scopes).toContain('keyword.control.playbook-test');
+    expect(has(header!.find((t) => t.text === 'a second ad')!, 'string.quoted.double')).toBe(true);
+    expect(join!.find((t) => t.text === 'joins')?.scopes).toContain('support.function.verb.playbook-test');
+    expect(join!.find((t) => t.text === 'alice')?.scopes).toContain('variable.other.playbook-test');
+    expect(post!.find((t) => t.text === '+1m')?.scopes).toContain('constant.numeric.duration.playbook-test');
+    expect(has(post!.find((t) => t.text === ' an ad')!, 'comment.line')).toBe(true);
+    expect(expectLine!.find((t) => t.text === 'member.warn')?.scopes).toContain('support.type.action.playbook-test');
+    expect(expectLine!.find((t) => t.text === 'count')?.scopes).toContain('variable.other.property.playbook-test');
+    expect(expectLine!.find((t) => t.text === '1')?.scopes).toContain('constant.numeric.playbook-test');
+    expect(wait!.find((t) => t.text === '2026-03-09T09:00')?.scopes).toContain('constant.numeric.date.playbook-test');
+    const custom = tokenize('+1m event quiz.answered alice score 95 tags [基础, 必修]', testGrammar)[0]!;
+    expect(custom.find((t) => t.text === 'quiz.answered')?.scopes).toContain('support.type.event.playbook-test');
+    const chinese = tokenize('alice posts “你好”', testGrammar)[0]!;
+    expect(chinese.filter((t) => has(t, 'string.quoted')).map((t) => t.text).join('')).toBe('“你好”');
+  });
+
+  it('knows every action type, verb and statement word of the test language', () => {
+    const single = (line: string, word: string) => tokenize(line, testGrammar)[0]!.find((t) => t.text === word);
+    for (const type of Object.keys(ACTION_FIELDS)) expect(single(`expect ${type}`, type)?.scopes, type).toContain('support.type.action.playbook-test');
+    for (const verb of Object.keys(VERBS)) expect(single(`alice ${verb}`, verb)?.scopes, verb).toContain('support.function.verb.playbook-test');
+    for (const word of STATEMENT_WORDS) {
+      const tok = single(`${word} x`, word)!;
+      expect(has(tok, 'variable.other') || has(tok, 'invalid'), word).toBe(false);
+    }
+    for (const field of new Set(Object.values(ACTION_FIELDS).flat())) {
+      expect(single(`expect message.send ${field} x`, field)?.scopes, field).toContain('variable.other.property.playbook-test');
+    }
+  });
+});
+
 // ---------------------------------------------------------------------------------------------
 // Snippets
 
@@ -473,6 +586,17 @@ describe('snippets', () => {
     expect(errorsOf(source, 'snippets')).toEqual([]);
   });
 
+  it('the test-file snippets expand to test code without errors', () => {
+    const testSnippets = readJson(join(ext, 'snippets/playbook-test.code-snippets')) as unknown as Record<string, Snippet>;
+    const expandedTests = Object.entries(testSnippets).map(([name, s]) => [name, expandSnippet(bodyOf(s))] as const);
+    expect(expandedTests.length).toBeGreaterThanOrEqual(3);
+    const test = expandedTests.find(([name]) => name === 'Test')![1];
+    const lines = expandedTests.filter(([name]) => name !== 'Test').map(([, text]) => `  ${text}`);
+    const file = test.replace(/\n}$/, `\n${lines.join('\n')}\n}`);
+    expect(parseTestFile(file).diagnostics.map((d) => `${d.line}:${d.column} ${d.code} ${d.message}`)).toEqual([]);
+    expect(tokenize(file, testGrammar).flat().filter((t) => has(t, 'invalid')).map((t) => t.text)).toEqual([]);
+  });
+
   it('the expanded snippets are tokenized without invalid characters', () => {
     for (const [name, text] of Object.entries(expanded)) {
       const invalid = tokenize(text).flat().filter((t) => has(t, 'invalid'));
@@ -489,7 +613,7 @@ describe('extension manifest', () => {
     name: string;
     engines: { vscode: string };
     contributes: {
-      languages: { id: string; extensions: string[]; configuration: string }[];
+      languages: { id: string; extensions?: string[]; filenamePatterns?: string[]; configuration: string }[];
       grammars: { language: string; scopeName: string; path: string }[];
       snippets: { language: string; path: string }[];
       problemMatchers: { name: string; pattern: { regexp: string; file: number; line: number; column: number; severity: number; code: number; message: number } }[];
@@ -500,24 +624,29 @@ describe('extension manifest', () => {
   it('declares the language, grammar and snippets with paths that exist', () => {
     expect(manifest.name).toMatch(/^[a-z0-9-]+$/);
     expect(manifest.engines.vscode).toMatch(/^\^\d+\.\d+\.\d+$/);
-    expect(languages.map((l) => l.id)).toEqual(['playbook']);
+    expect(languages.map((l) => l.id)).toEqual(['playbook', 'playbook-test']);
     expect(languages[0]!.extensions).toContain('.playbook');
-    const paths = [languages[0]!.configuration, ...grammars.map((g) => g.path), ...snippets.map((s) => s.path)];
+    // VS Code prefers a file name pattern to an extension, so test files get their own grammar.
+    expect(languages[1]!.filenamePatterns).toEqual(['*.test.playbook']);
+    const paths = [...languages.map((l) => l.configuration), ...grammars.map((g) => g.path), ...snippets.map((s) => s.path)];
     for (const p of paths) {
       expect(p.startsWith('./'), p).toBe(true);
       expect(existsSync(join(ext, p)), p).toBe(true);
     }
-    for (const g of [...grammars, ...snippets]) expect(g.language).toBe('playbook');
+    const ids = new Set(languages.map((l) => l.id));
+    for (const g of [...grammars, ...snippets]) expect(ids.has(g.language), g.language).toBe(true);
+    expect(new Set(grammars.map((g) => g.language)).size).toBe(languages.length);
   });
 
-  it('names the grammar by the scope the grammar file declares', () => {
-    const file = readJson(join(ext, grammars[0]!.path));
-    expect(grammars[0]!.scopeName).toBe('source.playbook');
-    expect(file['scopeName']).toBe(grammars[0]!.scopeName);
+  it('names each grammar by the scope its file declares', () => {
+    for (const g of grammars) {
+      expect(readJson(join(ext, g.path))['scopeName']).toBe(g.scopeName);
+      expect(GRAMMAR_FILES[g.scopeName]).toBe(g.path.slice(2));
+    }
   });
 
   it('every file of the extension is valid JSON', () => {
-    for (const p of ['package.json', 'language-configuration.json', 'syntaxes/playbook.tmLanguage.json', 'snippets/playbook.code-snippets']) {
+    for (const p of ['package.json', 'language-configuration.json', ...Object.values(GRAMMAR_FILES), 'snippets/playbook.code-snippets', 'snippets/playbook-test.code-snippets']) {
       expect(() => readJson(join(ext, p)), p).not.toThrow();
     }
   });
