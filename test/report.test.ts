@@ -134,6 +134,22 @@ describe('collector aggregates on the scenario runs', () => {
     expect(data.points.leaderboard).toEqual([]);
   });
 
+  it('keeps communities apart: the same member id in two communities is two members', () => {
+    const ir = compileFile('examples/no-ads.playbook');
+    const events = ['north', 'south'].flatMap((community, k) => [
+      { id: `j${k}`, type: 'member.joined', at: '2026-04-01T09:00:00+08:00', community, member: 'u1', name: `Ann-${community}` },
+      { id: `a${k}`, type: 'message.posted', at: '2026-04-01T09:05:00+08:00', community, member: 'u1', messageId: 'm1', text: '加微信' },
+    ]);
+    const { data, html } = simulateToReport(ir, events);
+    expect(data.communities).toEqual(['north', 'south']);
+    expect(data.members).toMatchObject({ total: 2, present: 2 });
+    expect(data.moderation.rows.map((r) => [r.community, r.name, r.warnings])).toEqual([
+      ['north', 'Ann-north', 1],
+      ['south', 'Ann-south', 1],
+    ]);
+    expect(html).toContain('<span class="id">south/u1</span>');
+  });
+
   it('a summary from simulate overrides the collector counts (lines that never parsed)', () => {
     const c = new ReportCollector(bareIr());
     c.observeEvent({ id: 'e1', type: 'member.joined', at: '2026-04-01T09:00:00+08:00', community: 'c', member: 'u1' }, [], 'processed');
