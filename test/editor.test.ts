@@ -108,7 +108,7 @@ function docBlocks(rel: string, language = 'playbook'): { name: string; source: 
 /** Every playbook the project ships: the examples and the docs' examples. */
 function corpus(): { name: string; source: string }[] {
   const docs = ['docs/language.md', 'docs/tutorial.md'].filter((rel) => existsSync(join(root, rel)));
-  return [...exampleFiles.map((f) => ({ name: `examples/${f}`, source: example(f) })), ...docs.flatMap(docBlocks)];
+  return [...exampleFiles.map((f) => ({ name: `examples/${f}`, source: example(f) })), ...docs.flatMap((rel) => docBlocks(rel))];
 }
 
 describe('TextMate grammar: scopes of the examples', () => {
