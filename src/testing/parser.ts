@@ -26,7 +26,12 @@ export function parseTestFile(source: string): { tree: TestFileTree; diagnostics
   const diagnostics: TestDiagnostic[] = [];
   const tokens = lexTestFile(source, (d) => diagnostics.push(d));
   const parser = new Parser(tokens, diagnostics);
-  return { tree: parser.file(), diagnostics };
+  const tree = parser.file();
+  // Lexer errors come before parsing; they break the test they fall in just like parse errors.
+  for (const t of tree.tests) {
+    if (diagnostics.some((d) => d.severity === 'error' && d.start >= t.span.start && d.start <= t.span.end)) t.broken = true;
+  }
+  return { tree, diagnostics };
 }
 
 /** Repetitions of one line; enough for caps, streaks and goals, small enough to stay a story. */
@@ -117,7 +122,10 @@ class Parser {
       this.next();
       name = String(nameToken.value);
       nameSpan = pickSpan(nameToken);
-      if (name.trim() === '') this.error(nameToken, 'a test needs a name', 'say what it checks: test "a second ad removes the poster" { … }');
+      if (name.trim() === '') {
+        this.error(nameToken, 'a test needs a name', 'say what it checks: test "a second ad removes the poster" { … }');
+        name = `(unnamed test at line ${keyword.line})`;
+      }
     } else {
       this.error(nameToken, `expected the test's name in quotes after \`test\`, found ${describe(nameToken)}`, 'test "a second ad removes the poster" { … }');
       name = `(unnamed test at line ${keyword.line})`;
@@ -521,7 +529,7 @@ class Parser {
     return out;
   }
 
-  value(s: LineCursor): Value {
+  private value(s: LineCursor): Value {
     const t = s.peek();
     switch (t?.kind) {
       case 'string':

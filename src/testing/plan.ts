@@ -44,6 +44,9 @@ export interface TestPlan {
 
 export const DEFAULT_COMMUNITY = 'test';
 
+/** The last instant a test may reach: ISO-8601 text (and the runtime) need a four-digit year. */
+const LATEST = Date.UTC(9999, 11, 31, 23, 59, 59);
+
 /** Required id fields the runner makes up when a test does not care about them. */
 const AUTO_IDS: Record<string, string> = { messageId: 'msg', orderId: 'order' };
 const ENVELOPE = new Set(['id', 'type', 'at', 'community', 'member']);
@@ -86,6 +89,13 @@ export function planTest(test: TestCase, ir: IR, source: string): { plan?: TestP
 
   const steps: PlanStep[] = [];
   let now = start;
+  let outOfRange = false;
+  const inRange = (at: number, span: Span) => {
+    if (at >= 0 && at <= LATEST && !outOfRange) return true;
+    if (!outOfRange) error(span, 'T0005', 'this time is outside the years 1970 to 9999', 'use a nearer date or a shorter wait');
+    outOfRange = true;
+    return false;
+  };
   let eventNo = 0;
   const autoIds: Record<string, number> = {};
   for (const st of test.statements) {
@@ -98,6 +108,7 @@ export function planTest(test: TestCase, ir: IR, source: string): { plan?: TestP
         }
         // Even when it is wrong, the written time is what later lines were meant to follow.
         now = at;
+        if (!inRange(now, st.time.span)) break;
       }
       if (!st.event) steps.push({ kind: 'advance', at: now, span: st.time.span });
     }
@@ -111,6 +122,7 @@ export function planTest(test: TestCase, ir: IR, source: string): { plan?: TestP
       const times = st.repeat?.count ?? 1;
       for (let rep = 0; rep < times && missing.length === 0; rep++) {
         if (rep > 0) now += st.repeat!.everyMs;
+        if (!inRange(now, st.repeat?.span ?? st.event.span)) break;
         eventNo++;
         const json: Record<string, unknown> = { id: `e${eventNo}`, type: st.event.type, at: isoInZone(now, zone), community };
         if (st.event.member) json['member'] = st.event.member.id;
@@ -130,6 +142,10 @@ export function planTest(test: TestCase, ir: IR, source: string): { plan?: TestP
     }
   }
   if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
+  // A broken test lost lines to syntax errors: its expects may be among them.
+  if (!test.broken && !steps.some((s) => s.kind === 'expect')) {
+    diagnostics.push({ severity: 'warning', code: 'T0111', message: `the test "${test.name}" has no expect, so it can only pass`, hint: 'say what must happen: expect member.warn alice', ...test.nameSpan });
+  }
   return { plan: { name: test.name, community, start, zone, steps }, diagnostics };
 }
 

@@ -59,5 +59,5 @@ export const VERB_USAGE: Record<string, string> = {
   loses: 'alice loses role admin',
 };
 
-/** Words that start a statement; a member with one of these names is written in quotes. */
-export const STATEMENT_WORDS = ['expect', 'event', 'start', 'community', 'test'] as const;
+/** Words that start a statement (editors highlight them); a member with one of these names is written in quotes. */
+export const STATEMENT_WORDS = ['test', 'start', 'community', 'expect', 'event', 'repeat'] as const;
