@@ -466,6 +466,12 @@ describe('runner: which actions an expect sees', () => {
     expect(runText(text, 'entry-ritual.playbook').passed).toBe(true);
   });
 
+  it('a time before an expect lets the time pass first', () => {
+    const text = 'test "t" {\n  alice joins\n  expect message.send alice\n  +24h expect member.remove alice\n}';
+    expect(runText(text, 'entry-ritual.playbook').passed).toBe(true);
+    expect(runText(text.replace('+24h', '+23h'), 'entry-ritual.playbook').passed).toBe(false);
+  });
+
   it('stops at the first failing expectation', () => {
     const r = runText('test "t" {\n  alice joins\n  expect member.remove\n  expect member.tag\n}');
     expect(r.failure).toContain(':3:3: expect member.remove');

@@ -46,7 +46,8 @@ Exit codes: 0 all tests passed, 1 a test failed, a test file has errors or no te
       {
         diagnostic: (d, source) => io.err(formatDiagnostic(d, source) + '\n\n'),
         result: (r) => {
-          io.out(`${r.passed ? 'PASS' : 'FAIL'} ${r.name}\n`);
+          // One line per test, whatever escapes the name holds.
+          io.out(`${r.passed ? 'PASS' : 'FAIL'} ${r.name.replace(/[\r\n\t]+/g, ' ')}\n`);
           if (r.failure) io.out(r.failure + '\n');
         },
       },
