@@ -397,3 +397,35 @@ describe('docs/embedding.md and examples/embedding', () => {
     expect([...listed].filter((name) => !exported.has(name)).sort(), 'names in the table that are not exported').toEqual([]);
   });
 });
+
+// ---------------------------------------------------------------------------------------------
+// docs/cli.md: a section for every command of the CLI, naming exactly the options its --help names
+
+describe('docs/cli.md', () => {
+  const markdown = read('docs/cli.md');
+  const table = /const COMMANDS[^=]*=\s*\{([\s\S]*?)\n\};/.exec(read('src/cli/main.ts'));
+  const commands = [...(table?.[1] ?? '').matchAll(/^\s*([a-z][a-z-]*)\s*:/gm)].map((m) => m[1]!);
+  const sectionOf = (name: string): string | undefined => {
+    const start = markdown.search(new RegExp(`^## playbook ${name}\\s*$`, 'm'));
+    if (start < 0) return undefined;
+    const next = markdown.slice(start + 1).search(/^## /m);
+    return next < 0 ? markdown.slice(start) : markdown.slice(start, start + 1 + next);
+  };
+  const optionsIn = (text: string) => new Set([...text.matchAll(/(?<![\w-])--([a-z][a-z-]*)/g)].map((m) => m[1]!).filter((o) => o !== 'help'));
+
+  it('finds the commands registered in src/cli/main.ts', () => {
+    expect(commands).toEqual(expect.arrayContaining(['check', 'compile', 'simulate', 'test', 'fmt', 'graph']));
+  });
+
+  it.each(commands)('has a section for `playbook %s` naming the options its --help names', async (name) => {
+    const section = sectionOf(name);
+    expect(section, `docs/cli.md needs a "## playbook ${name}" section`).toBeDefined();
+    const help = await runCli([name, '--help']);
+    expect(help.code).toBe(0);
+    const helped = optionsIn(help.out);
+    const documented = optionsIn(section!);
+    expect([...helped].filter((o) => !documented.has(o)).map((o) => `--${o}`), 'options of --help missing from the section').toEqual([]);
+    expect([...documented].filter((o) => !helped.has(o)).map((o) => `--${o}`), 'options in the section that --help does not name').toEqual([]);
+    expect(markdown, 'the contents line links the section').toContain(`(#playbook-${name})`);
+  });
+});
