@@ -868,9 +868,9 @@ points { checkin.done: +5 }
     const rt = createRuntime(ir);
     const e = events();
     rt.dispatch(e.join('2026-03-02T10:00:00+08:00', 'u1'));
-    expect(rt.community('c1')!.timers.filter((x) => x.member === 'u1')).toHaveLength(2);
+    expect(rt.snapshot().communities[0]!.timers.filter((x) => x.member === 'u1')).toHaveLength(2);
     rt.dispatch(e.msg('2026-03-02T10:20:00+08:00', 'u1', 'spam'));
-    expect(rt.community('c1')!.timers.filter((x) => x.member === 'u1')).toEqual([]);
+    expect(rt.snapshot().communities[0]!.timers.filter((x) => x.member === 'u1')).toEqual([]);
     rt.dispatch(e.join('2026-03-02T10:30:00+08:00', 'u1'));
     const out = rt.advance('2026-03-02T13:00:00+08:00');
     expect(out.map((a) => [a.text, instant(a)])).toEqual([

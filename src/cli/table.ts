@@ -11,12 +11,12 @@ export function renderTable(actions: OutputAction[], ir: IR, rt: Runtime): strin
     const rows = [['member', 'name', 'status', 'points', 'level', 'warnings', 'tags', 'lifecycle']];
     const levelOf = (p: number) => [...ir.levels].filter((l) => p >= l.at).pop()?.name ?? '';
     for (const m of Object.values(c.members).sort((a, b) => a.id.localeCompare(b.id))) {
-      const warns = Object.entries(m.warnings).map(([l, w]) => `${l}:${w.length}`).join(' ');
-      const lc = Object.entries(m.machines)
+      const warns = Object.entries(m.warnings ?? {}).map(([l, w]) => `${l}:${w.length}`).join(' ');
+      const lc = Object.entries(m.machines ?? {})
         .filter(([k]) => k.startsWith('lifecycle:'))
         .map(([, v]) => (typeof v === 'string' ? v : JSON.stringify(v)))
         .join(' ');
-      rows.push([m.id, m.name ?? '', m.removed ? 'removed' : m.present ? 'member' : 'left', String(m.points), levelOf(m.points), warns, m.tags.join(','), lc]);
+      rows.push([m.id, m.name ?? '', m.removed ? 'removed' : m.present ? 'member' : 'left', String(m.points), levelOf(m.points), warns, (m.tags ?? []).join(','), lc]);
     }
     lines.push(...formatRows(rows));
     const mine = actions.filter((a) => a.community === c.id);

@@ -1,11 +1,14 @@
 import { compareValues } from '../stdlib/compare.js';
-import type { Cond, CondValue, IR } from './ir.js';
+import { compileMatcher, type Matcher } from '../stdlib/text-match.js';
+import type { Cond, CondValue, IR, TextPattern } from './ir.js';
 
 /**
  * IR -> json-rules-engine rules: the portable, inspectable form of every condition.
  *
  * Facts: `event.<field>` (payload), `member.<attr>` (id, name, points, level, joinedDays,
- * roles, tags, segments, stages), `counter.<id>` (windowed counts), `attendance.<schedule>.<kind>.<ms>`.
+ * roles, tags), `segment.<name>` (whether the member is in it), `community.stages` (`campaign` and `campaign.stage` of each running
+ * stage), `counter.<id>` (windowed counts), `attendance.<schedule>.<kind>.<ms>`, and
+ * `const:<json>` for a constant where json-rules-engine needs a fact.
  * Custom operators, registered by `registerOperators`: `matches` (regex or text list),
  * `textContains`, `truthy`.
  */
@@ -34,13 +37,19 @@ export function factName(v: CondValue): string | undefined {
   return undefined;
 }
 
+/** A fact name for any value: constants become `const:<json>` facts. */
+function anyFactName(v: CondValue): string {
+  return factName(v) ?? `const:${JSON.stringify((v as { const: unknown }).const)}`;
+}
+
 const FLIP = { eq: 'eq', ne: 'ne', gt: 'lt', gte: 'lte', lt: 'gt', lte: 'gte' } as const;
 const JRE_OP = { eq: 'equal', ne: 'notEqual', gt: 'greaterThan', gte: 'greaterThanInclusive', lt: 'lessThan', lte: 'lessThanInclusive' } as const;
 
 /** json-rules-engine compares a fact with a constant; conditions between two facts use `{fact}` values. */
 export function toJreCondition(c: Cond): JreCondition {
   if ('all' in c) return { all: c.all.map(toJreCondition) };
-  if ('any' in c) return { any: c.any.map(toJreCondition) };
+  // json-rules-engine reads an empty `any` as true; logically (and in the runtime) it is false.
+  if ('any' in c) return c.any.length ? { any: c.any.map(toJreCondition) } : { fact: 'const:true', operator: 'equal', value: false };
   if ('not' in c) return { not: toJreCondition(c.not) };
   switch (c.op) {
     case 'eq':
@@ -58,23 +67,23 @@ export function toJreCondition(c: Cond): JreCondition {
       const fact = factName(left);
       if (!fact) {
         // constant vs constant: still a valid rule, evaluated against a constant fact
-        return { fact: 'const.true', operator: 'equal', value: compareValues(c.op, (left as { const: unknown }).const, (right as { const: unknown }).const) };
+        return { fact: 'const:true', operator: 'equal', value: compareValues(c.op, (left as { const: unknown }).const, (right as { const: unknown }).const) };
       }
       const value = 'const' in right ? right.const : { fact: factName(right)! };
       return { fact, operator: JRE_OP[op], value };
     }
     case 'matches':
-      return { fact: factName(c.left) ?? 'const.empty', operator: 'matches', value: c.patterns };
+      return { fact: anyFactName(c.left), operator: 'matches', value: c.patterns };
     case 'contains':
-      return { fact: factName(c.left) ?? 'const.empty', operator: 'textContains', value: c.value };
+      return { fact: anyFactName(c.left), operator: 'textContains', value: c.value };
     case 'truthy':
-      return { fact: factName(c.left) ?? 'const.true', operator: 'truthy', value: true };
+      return { fact: anyFactName(c.left), operator: 'truthy', value: true };
     case 'hasRole':
       return { fact: 'member.roles', operator: 'contains', value: c.role };
     case 'hasTag':
       return { fact: 'member.tags', operator: 'contains', value: c.tag };
     case 'inSegment':
-      return { fact: 'member.segments', operator: 'contains', value: c.segment };
+      return { fact: `segment.${c.segment}`, operator: 'equal', value: true };
     case 'inStage':
       return { fact: 'community.stages', operator: 'contains', value: c.stage ? `${c.campaign}.${c.stage}` : c.campaign };
   }
@@ -119,4 +128,39 @@ export function toRules(ir: IR): JreRule[] {
     }
   }
   return out;
+}
+
+/** What `registerOperators` needs of a json-rules-engine `Engine`. */
+export interface OperatorHost {
+  addOperator(name: string, fn: (factValue: unknown, jsonValue: unknown) => boolean): void;
+}
+
+const matcherCache = new WeakMap<object, Matcher>();
+
+/**
+ * The custom operators the emitted rules use, with the runtime's semantics; the ordering
+ * operators are replaced too, because json-rules-engine's accept numeric strings ("5" > 3) where
+ * the runtime compares only two numbers or two strings.
+ */
+export function registerOperators(engine: OperatorHost): void {
+  engine.addOperator('matches', (fact, patterns) => {
+    let m = matcherCache.get(patterns as object);
+    if (!m) {
+      m = compileMatcher(patterns as TextPattern[]);
+      matcherCache.set(patterns as object, m);
+    }
+    if (typeof fact === 'string') return m(fact);
+    if (Array.isArray(fact)) return fact.some((x) => typeof x === 'string' && m!(x));
+    return false;
+  });
+  engine.addOperator('textContains', (fact, needle) => {
+    if (typeof fact === 'string') return fact.toLowerCase().includes(String(needle).toLowerCase());
+    if (Array.isArray(fact)) return fact.includes(needle);
+    return false;
+  });
+  engine.addOperator('truthy', (fact) => Boolean(fact));
+  for (const [name, op] of Object.entries(JRE_OP)) {
+    if (op === 'equal' || op === 'notEqual') continue;
+    engine.addOperator(op, (a, b) => compareValues(name as keyof typeof JRE_OP, a, b));
+  }
 }

@@ -19,13 +19,24 @@ export interface MachineStep {
 export interface LoadedMachine {
   id: string;
   kind: 'ritual' | 'lifecycle';
-  machine: AnyStateMachine;
   parts: MachineParts;
 }
 
-export class MachineSet {
+/** Runs the rituals and lifecycles of a playbook: `FastMachines` (default) or `XStateMachines`. */
+export interface MachineEngine {
+  readonly rituals: LoadedMachine[];
+  readonly lifecycles: LoadedMachine[];
+  /** Load a machine config (the runtime loads the playbook's; tests load generated ones). */
+  load(id: string, kind: 'ritual' | 'lifecycle', parts: MachineParts): LoadedMachine;
+  start(m: LoadedMachine, guard: (c: Cond) => boolean): MachineStep;
+  send(m: LoadedMachine, value: unknown, event: { type: string }, guard: (c: Cond) => boolean): MachineStep;
+}
+
+/** The reference path: XState's own pure `initialTransition`/`transition`. */
+export class XStateMachines implements MachineEngine {
   readonly rituals: LoadedMachine[] = [];
   readonly lifecycles: LoadedMachine[] = [];
+  private readonly machines = new Map<string, AnyStateMachine>();
   private guardHook: (c: Cond) => boolean = () => false;
 
   constructor(ir: IR) {
@@ -33,7 +44,7 @@ export class MachineSet {
     for (const l of ir.lifecycles) this.lifecycles.push(this.load(l.id, 'lifecycle', lifecycleMachine(l)));
   }
 
-  private load(id: string, kind: 'ritual' | 'lifecycle', parts: MachineParts): LoadedMachine {
+  load(id: string, kind: 'ritual' | 'lifecycle', parts: MachineParts): LoadedMachine {
     const machine = setup({
       guards: {
         cond: (_args, params: { ref: string }) => {
@@ -43,21 +54,23 @@ export class MachineSet {
       },
       actions: { run: () => {} },
     }).createMachine(parts.config as never) as unknown as AnyStateMachine;
-    return { id, kind, machine, parts };
+    this.machines.set(id, machine);
+    return { id, kind, parts };
   }
 
   /** Start a machine. */
   start(m: LoadedMachine, guard: (c: Cond) => boolean): MachineStep {
     this.guardHook = guard;
-    const [snap, actions] = initialTransition(m.machine);
+    const [snap, actions] = initialTransition(this.machines.get(m.id)!);
     return this.collect(m, snap, actions);
   }
 
   /** Send one event to a machine in `value`. */
   send(m: LoadedMachine, value: unknown, event: { type: string }, guard: (c: Cond) => boolean): MachineStep {
     this.guardHook = guard;
-    const snap = m.machine.resolveState({ value: value as never, context: {} });
-    const [next, actions] = transition(m.machine, snap, event as never);
+    const machine = this.machines.get(m.id)!;
+    const snap = machine.resolveState({ value: value as never, context: {} });
+    const [next, actions] = transition(machine, snap, event as never);
     return this.collect(m, next, actions);
   }
 

@@ -3,18 +3,15 @@ import { endOfLocalDate, isoInZone, localDayNumber, nextOccurrence, periodKey, s
 import { isoDuration } from '../stdlib/durations.js';
 import { renderTemplate } from '../stdlib/templates.js';
 import { pruneWindow } from '../stdlib/windows.js';
-import { ConditionEvaluator, type EvalContext } from './conditions.js';
-import { validateEvent, type InputEvent } from './events.js';
-import { MachineSet, pendingSteps, type LoadedMachine, type MachineStep } from './machines.js';
-import {
-  cancelMemberTimers,
-  cancelTimer,
-  insertTimer,
-  newMember,
-  type CommunityState,
-  type MemberState,
-  type Timer,
-} from './state.js';
+import type { ConditionEngine, EvalContext } from './conditions.js';
+import { ENVELOPE_KEYS, validateEvent, type InputEvent } from './events.js';
+import { FastConditions, type CondFn } from './fast-conditions.js';
+import { FastMachines } from './fast-machines.js';
+import { pendingSteps, XStateMachines, type LoadedMachine, type MachineEngine, type MachineStep } from './machines.js';
+import { addItem, hasItem, levelOf, memberFromJSON, newMember } from './member.js';
+import { ReferenceConditions } from './reference-conditions.js';
+import type { CommunitySnapshot, CommunityState, MemberState, Timer } from './state.js';
+import { cancelMemberTimers, cancelTimer, insertTimer, liveTimers, loadTimers, peekTimer, popTimer } from './timers.js';
 import type { RunRef } from '../compiler/xstate-backend.js';
 
 /** One action of DESIGN.md section 4. */
@@ -57,74 +54,134 @@ export class MemoryStore implements Store {
 export interface RuntimeSnapshot {
   version: 1;
   playbook: string;
-  communities: CommunityState[];
+  communities: CommunitySnapshot[];
 }
+
+/**
+ * `fast` (default): conditions as compiled closures, machines by the built-in interpreter.
+ * `reference`: conditions by json-rules-engine, machines by XState's `transition()`; same
+ * results, far slower, for checking the fast path end to end.
+ */
+export type EngineName = 'fast' | 'reference';
 
 export interface RuntimeOptions {
   store?: Store;
   snapshot?: RuntimeSnapshot;
   seed?: number;
+  engine?: EngineName;
 }
 
 interface Ctx extends EvalContext {
   cause: string;
   source: string;
   out: OutputAction[];
-  /** Members removed while processing this event or timer: they produce nothing more. */
-  removed: Set<string>;
-  extras: Record<string, string | number>;
+  /** Template values of the moment (count, ladder, ritual, missing, ...); copied before changing. */
+  extras: Record<string, string | number> | undefined;
   /** The session a schedule hook runs in, for `silent members`. */
-  session?: { schedule: string; start: number };
+  session?: { schedule: string; start: number } | undefined;
+}
+
+interface CompiledRule {
+  rule: Rule;
+  on: { event: string; where: CondFn | undefined }[];
+  when: CondFn | undefined;
+  unless: CondFn[];
+}
+
+interface CompiledPoints {
+  rule: PointsRule;
+  where: CondFn | undefined;
+  capIds: string[];
 }
 
 const DAY = 86_400_000;
+const NO_RULES: CompiledRule[] = [];
+const NO_POINTS: CompiledPoints[] = [];
 
 /**
  * The deterministic runtime. Time comes only from event `at` and `advance`; all state is in the
- * store as plain JSON, timers included, so a snapshot taken anywhere resumes exactly.
+ * store, timers included, and `snapshot()` turns it into plain JSON that resumes exactly.
  */
 export class Runtime {
   readonly ir: IR;
+  readonly engine: EngineName;
   private readonly store: Store;
-  private readonly cond: ConditionEvaluator;
-  private readonly machines: MachineSet;
+  private readonly conditions: ConditionEngine;
+  private readonly condFns = new Map<Cond, CondFn>();
+  private readonly machines: MachineEngine;
   private readonly zone: string;
   private readonly seed: number;
-  private readonly rulesByEvent = new Map<string, Rule[]>();
-  private readonly pointsByEvent = new Map<string, PointsRule[]>();
+  private readonly levels: { name: string; at: number }[];
+  private readonly trackDaily: boolean;
+  private readonly rulesByEvent = new Map<string, CompiledRule[]>();
+  private readonly pointsByEvent = new Map<string, CompiledPoints[]>();
   private readonly countersByEvent = new Map<string, IR['counters']>();
+  private readonly counterSpecs = new Map<string, IR['counters'][number]>();
   private readonly stepLabels = new Map<string, Map<string, string>>();
+  private readonly rituals: { lm: LoadedMachine; ritual: IR['rituals'][number]; startsOn: CondFn | undefined }[] = [];
+  /** The last instant formatted for actions, and its text (every action of an event shares it). */
+  private isoMs = NaN;
+  private isoText = '';
 
   constructor(ir: IR, options: RuntimeOptions = {}) {
     this.ir = ir;
+    this.engine = options.engine ?? 'fast';
+    if (this.engine !== 'fast' && this.engine !== 'reference') throw new RangeError(`unknown engine ${String(this.engine)}: fast or reference`);
     this.store = options.store ?? new MemoryStore();
-    this.cond = new ConditionEvaluator(ir);
-    this.machines = new MachineSet(ir);
+    this.conditions = this.engine === 'reference' ? new ReferenceConditions(ir) : new FastConditions(ir);
+    this.machines = this.engine === 'reference' ? new XStateMachines(ir) : new FastMachines(ir);
     this.zone = ir.timezone;
     this.seed = options.seed ?? 1;
+    this.levels = [...ir.levels].sort((a, b) => a.at - b.at);
+    this.trackDaily = ir.leaderboards.some((lb) => lb.period !== 'all');
     const order = new Map(ir.rules.map((r, i) => [r.id, i]));
     const sorted = [...ir.rules].sort((a, b) => b.priority - a.priority || order.get(a.id)! - order.get(b.id)!);
     for (const r of sorted) {
+      const compiled: CompiledRule = {
+        rule: r,
+        on: r.on.map((m) => ({ event: m.event, where: m.where ? this.fn(m.where) : undefined })),
+        when: r.when ? this.fn(r.when) : undefined,
+        unless: r.unless.map((u) => this.fn(u)),
+      };
       for (const m of r.on) {
         const list = this.rulesByEvent.get(m.event) ?? [];
-        if (!list.includes(r)) list.push(r);
+        if (!list.some((x) => x.rule === r)) list.push(compiled);
         this.rulesByEvent.set(m.event, list);
       }
     }
     for (const p of ir.points) {
       const list = this.pointsByEvent.get(p.on.event) ?? [];
-      list.push(p);
+      list.push({ rule: p, where: p.on.where ? this.fn(p.on.where) : undefined, capIds: p.caps.map((cap) => `${p.id}|${cap.per}`) });
       this.pointsByEvent.set(p.on.event, list);
     }
     for (const c of ir.counters) {
+      this.counterSpecs.set(c.id, c);
       const list = this.countersByEvent.get(c.event) ?? [];
       list.push(c);
       this.countersByEvent.set(c.event, list);
     }
     for (const r of ir.rituals) this.stepLabels.set(r.id, new Map(r.steps.map((s) => [s.name, s.label])));
-    if (options.snapshot) {
-      for (const c of options.snapshot.communities) this.store.put(structuredClone(c));
+    for (const lm of this.machines.rituals) {
+      const ritual = ir.rituals.find((r) => r.id === lm.id)!;
+      this.rituals.push({ lm, ritual, startsOn: ritual.startsOn.where ? this.fn(ritual.startsOn.where) : undefined });
     }
+    if (options.snapshot) {
+      for (const c of options.snapshot.communities) this.store.put(communityFromJSON(c));
+    }
+  }
+
+  /** The compiled predicate of an IR condition (compiled once per condition object). */
+  private fn(c: Cond): CondFn {
+    let f = this.condFns.get(c);
+    if (!f) {
+      f = this.conditions.compile(c);
+      this.condFns.set(c, f);
+    }
+    return f;
+  }
+
+  private test(c: Cond, ctx: EvalContext): boolean {
+    return this.fn(c)(ctx);
   }
 
   // ------------------------------------------------------------------ public API
@@ -143,15 +200,13 @@ export class Runtime {
     const ev = v.event;
     let c = this.store.get(ev.community);
     const out: OutputAction[] = [];
-    if (!c) {
-      c = this.newCommunity(ev.community, ev.atMs);
-    }
-    if (c.processed[ev.id]) return { status: 'duplicate', actions: [], late: false };
+    if (!c) c = this.newCommunity(ev.community, ev.atMs);
+    if (c.processed.has(ev.id)) return { status: 'duplicate', actions: [], late: false };
     const late = ev.atMs < c.clock;
-    const now = Math.max(ev.atMs, c.clock);
+    const now = late ? c.clock : ev.atMs;
     this.fireTimers(c, now, out);
     c.clock = now;
-    c.processed[ev.id] = 1;
+    c.processed.add(ev.id);
     this.processEvent(c, ev, now, out);
     this.store.put(c);
     return { status: 'processed', actions: out, late };
@@ -176,7 +231,7 @@ export class Runtime {
     return {
       version: 1,
       playbook: this.ir.name,
-      communities: this.store.communities().sort().map((id) => structuredClone(this.store.get(id)!)),
+      communities: this.store.communities().sort().map((id) => communityToJSON(this.store.get(id)!)),
     };
   }
 
@@ -184,7 +239,7 @@ export class Runtime {
   nextDue(): number | undefined {
     let best: number | undefined;
     for (const id of this.store.communities()) {
-      const t = this.store.get(id)!.timers[0];
+      const t = peekTimer(this.store.get(id)!);
       if (t && (best === undefined || t.due < best)) best = t.due;
     }
     return best;
@@ -194,6 +249,11 @@ export class Runtime {
     return this.store.get(id);
   }
 
+  /** Release what the engine holds (the reference engine's worker thread). */
+  close(): void {
+    this.conditions.close?.();
+  }
+
   // ------------------------------------------------------------------ community set-up
 
   private newCommunity(id: string, now: number): CommunityState {
@@ -201,9 +261,10 @@ export class Runtime {
       id,
       clock: now,
       started: now,
-      processed: {},
+      processed: new Set(),
       members: {},
       timers: [],
+      timerIndex: new Map(),
       timerSeq: 0,
       counters: {},
       campaigns: {},
@@ -259,18 +320,19 @@ export class Runtime {
   // ------------------------------------------------------------------ timers
 
   private fireTimers(c: CommunityState, upTo: number, out: OutputAction[]): void {
-    while (c.timers.length > 0 && c.timers[0]!.due <= upTo) {
-      const t = c.timers.shift()!;
-      c.clock = Math.max(c.clock, t.due);
+    for (let t = peekTimer(c); t && t.due <= upTo; t = peekTimer(c)) {
+      popTimer(c);
+      if (t.due > c.clock) c.clock = t.due;
       this.fireTimer(c, t, out);
     }
   }
 
   private ctx(c: CommunityState, now: number, cause: string, source: string, out: OutputAction[], member?: MemberState, event?: InputEvent): Ctx {
-    const ctx: Ctx = { community: c, now, cause, source, out, removed: new Set(), extras: {} };
-    if (member) ctx.member = member;
-    if (event) ctx.event = event;
-    return ctx;
+    return { community: c, now, cause, source, out, member, event, extras: undefined, session: undefined };
+  }
+
+  private guard(ctx: EvalContext): (c: Cond) => boolean {
+    return (cond) => this.fn(cond)(ctx);
   }
 
   private fireTimer(c: CommunityState, t: Timer, out: OutputAction[]): void {
@@ -280,11 +342,11 @@ export class Runtime {
       case 'machine': {
         const m = t.member ? c.members[t.member] : undefined;
         if (!m || !m.present) return;
-        const lm = [...this.machines.rituals, ...this.machines.lifecycles].find((x) => x.id === t.ref);
-        const value = m.machines[t.ref];
+        const lm = this.machines.rituals.find((x) => x.id === t.ref) ?? this.machines.lifecycles.find((x) => x.id === t.ref);
+        const value = m.machines?.[t.ref];
         if (!lm || value === undefined || !t.event) return;
         const ctx = this.ctx(c, now, cause, t.ref, out, m);
-        const step = this.machines.send(lm, value, t.event, (cond) => this.cond.test(cond, ctx));
+        const step = this.machines.send(lm, value, t.event, this.guard(ctx));
         this.applyStep(ctx, lm, value, step);
         return;
       }
@@ -300,14 +362,15 @@ export class Runtime {
         const lb = this.ir.leaderboards.find((x) => x.id === t.ref);
         if (!lb) return;
         const ctx = this.ctx(c, now, cause, lb.id, out);
-        ctx.extras['board'] = this.board(c, lb.period, lb.top, now);
+        ctx.extras = { board: this.board(c, lb.period, lb.top, now) };
         this.runActions(ctx, lb.actions);
         insertTimer(c, { id: lb.id, due: nextOccurrence(lb.calendar, this.zone, now + 60_000), kind: 'leaderboard', ref: lb.id });
         return;
       }
       case 'session.open': {
         const s = this.ir.schedules.find((x) => x.id === t.ref)!;
-        const present = Object.values(c.members).filter((m) => m.present).map((m) => m.id);
+        const present: string[] = [];
+        for (const id in c.members) if (c.members[id]!.present) present.push(c.members[id]!.id);
         const sessions = (c.sessions[s.name] ??= []);
         sessions.push({ start: t.session!, end: t.session! + (s.durationMs ?? 0), present, attended: [] });
         // Keep what attendance windows can still look at (the longest window used is bounded).
@@ -321,8 +384,7 @@ export class Runtime {
         const hook = s.hooks[t.hook!];
         if (!hook) return;
         const ctx = this.ctx(c, now, cause, s.id, out);
-        ctx.extras['schedule'] = s.name;
-        ctx.extras['session'] = isoInZone(t.session!, this.zone);
+        ctx.extras = { schedule: s.name, session: isoInZone(t.session!, this.zone) };
         ctx.session = { schedule: s.name, start: t.session! };
         this.runActions(ctx, hook.actions);
         return;
@@ -344,18 +406,16 @@ export class Runtime {
       if (st.stage) {
         const stage = camp.stages.find((s) => s.name === st.stage)!;
         const ctx = this.ctx(c, now, cause, camp.id, out);
-        this.emit(ctx, { type: 'stage.exited', campaign, stage: stage.name });
-        ctx.extras['campaign'] = campaign;
-        ctx.extras['stage'] = stage.name;
+        this.emit(ctx, 'stage.exited', undefined, { campaign, stage: stage.name });
+        ctx.extras = { campaign, stage: stage.name };
         this.runActions(ctx, stage.onExit);
       }
       st.stage = desired;
       if (desired) {
         const stage = camp.stages.find((s) => s.name === desired)!;
         const ctx = this.ctx(c, now, cause, camp.id, out);
-        this.emit(ctx, { type: 'stage.entered', campaign, stage: stage.name });
-        ctx.extras['campaign'] = campaign;
-        ctx.extras['stage'] = stage.name;
+        this.emit(ctx, 'stage.entered', undefined, { campaign, stage: stage.name });
+        ctx.extras = { campaign, stage: stage.name };
         this.runActions(ctx, stage.onEnter);
       }
     }
@@ -365,18 +425,18 @@ export class Runtime {
   private board(c: CommunityState, period: 'daily' | 'weekly' | 'monthly' | 'all', top: number, now: number): string {
     const days = period === 'daily' ? 1 : period === 'weekly' ? 7 : period === 'monthly' ? 30 : 0;
     const today = localDayNumber(now, this.zone);
-    const scored = Object.values(c.members)
-      .filter((m) => m.present)
-      .map((m) => {
-        let score = m.points;
-        if (days > 0) {
-          score = 0;
-          for (const [day, pts] of Object.entries(m.daily)) if (Number(day) > today - days) score += pts;
-        }
-        return { m, score };
-      })
-      .filter((x) => x.score > 0)
-      .sort((a, b) => b.score - a.score || (a.m.name ?? a.m.id).localeCompare(b.m.name ?? b.m.id));
+    const scored: { m: MemberState; score: number }[] = [];
+    for (const id in c.members) {
+      const m = c.members[id]!;
+      if (!m.present) continue;
+      let score = m.points;
+      if (days > 0) {
+        score = 0;
+        for (const day in m.daily) if (Number(day) > today - days) score += m.daily[day]!;
+      }
+      if (score > 0) scored.push({ m, score });
+    }
+    scored.sort((a, b) => b.score - a.score || (a.m.name ?? a.m.id).localeCompare(b.m.name ?? b.m.id));
     return scored.slice(0, top).map((x, i) => `${i + 1}. ${x.m.name ?? x.m.id} ${x.score}`).join('\n');
   }
 
@@ -395,61 +455,83 @@ export class Runtime {
           m.present = true;
           m.removed = false;
           m.joinedAt = now;
-          m.machines = {};
-          m.counters = {};
+          m.machines = undefined;
+          m.counters = undefined;
         }
-        if (typeof ev.payload['name'] === 'string') m.name = ev.payload['name'] as string;
-        if (Array.isArray(ev.payload['roles'])) m.roles = [...new Set(ev.payload['roles'] as string[])];
+        const name = ev.payload['name'];
+        if (typeof name === 'string') m.name = name;
+        const roles = ev.payload['roles'];
+        if (Array.isArray(roles)) m.roles = roles.length ? [...new Set(roles as string[])] : undefined;
       } else if (!m) {
         m = newMember(ev.member, now);
         c.members[ev.member] = m;
       } else if (!m.present) {
         return; // a removed or departed member produces nothing more
       }
-      if (ev.type === 'role.granted' && typeof ev.payload['role'] === 'string' && !m.roles.includes(ev.payload['role'] as string)) m.roles.push(ev.payload['role'] as string);
-      if (ev.type === 'role.revoked') m.roles = m.roles.filter((r) => r !== ev.payload['role']);
+      if (ev.type === 'role.granted' && typeof ev.payload['role'] === 'string') m.roles = addItem(m.roles, ev.payload['role'] as string);
+      if (ev.type === 'role.revoked' && m.roles) {
+        const left = m.roles.filter((r) => r !== ev.payload['role']);
+        m.roles = left.length ? left : undefined;
+      }
     }
     this.recordCounters(c, m, ev, now);
     if (m) this.recordAttendance(c, m, ev, now);
-    const removed = new Set<string>();
-    const make = (source: string) => {
-      const ctx = this.ctx(c, now, ev.id, source, out, m, ev);
-      ctx.removed = removed;
-      return ctx;
-    };
+    const ctx = this.ctx(c, now, ev.id, '', out, m, ev);
 
     // Rules: all evaluated on the state before any of their actions, then applied in order.
-    const rules = this.rulesByEvent.get(ev.type) ?? [];
-    const firing: Rule[] = [];
-    for (const r of rules) {
-      const ctx = make(r.id);
-      if (!r.on.some((o) => o.event === ev.type && (!o.where || this.cond.test(o.where, ctx)))) continue;
-      if (r.stage && c.campaigns[r.stage.campaign]?.stage !== r.stage.stage) continue;
-      if (r.once === 'member' && m?.once.includes(r.id)) continue;
-      if (r.once === 'community' && c.once.includes(r.id)) continue;
-      if (r.when && !this.cond.test(r.when, ctx)) continue;
-      if (r.unless.some((u) => this.cond.test(u, ctx))) continue;
-      firing.push(r);
-    }
-    for (const r of firing) {
-      for (const w of r.windows) {
-        const spec = this.cond.counterSpec(w);
-        if (!spec) continue;
-        if (spec.scope === 'member' && m) m.counters[w] = [];
-        else if (spec.scope === 'community') c.counters[w] = [];
+    const rules = this.rulesByEvent.get(ev.type) ?? NO_RULES;
+    let firing: CompiledRule[] | undefined;
+    for (const cr of rules) {
+      const r = cr.rule;
+      let matched = false;
+      for (const o of cr.on) {
+        if (o.event === ev.type && (!o.where || o.where(ctx))) {
+          matched = true;
+          break;
+        }
       }
-      if (r.once === 'member' && m) m.once.push(r.id);
-      if (r.once === 'community') c.once.push(r.id);
-      this.runActions(make(r.id), r.actions);
+      if (!matched) continue;
+      if (r.stage && c.campaigns[r.stage.campaign]?.stage !== r.stage.stage) continue;
+      if (r.once === 'member' && hasItem(m?.once, r.id)) continue;
+      if (r.once === 'community' && c.once.includes(r.id)) continue;
+      if (cr.when && !cr.when(ctx)) continue;
+      let vetoed = false;
+      for (const u of cr.unless) {
+        if (u(ctx)) {
+          vetoed = true;
+          break;
+        }
+      }
+      if (vetoed) continue;
+      (firing ??= []).push(cr);
+    }
+    if (firing) {
+      for (const { rule: r } of firing) {
+        for (const w of r.windows) {
+          const spec = this.counterSpecs.get(w);
+          if (!spec) continue;
+          if (spec.scope === 'member' && m) {
+            if (m.counters?.[w] !== undefined) m.counters[w] = [];
+          } else if (spec.scope === 'community') c.counters[w] = [];
+        }
+        if (r.once === 'member' && m) m.once = addItem(m.once, r.id);
+        if (r.once === 'community') c.once.push(r.id);
+        ctx.source = r.id;
+        this.runActions(ctx, r.actions);
+      }
     }
 
-    if (m && m.present && !removed.has(m.id)) {
-      this.awardPointsTable(make('points'), ev, now);
-      this.stepRituals(make('ritual'), m, ev);
-      this.stepLifecycles(make('lifecycle'), m, ev);
-      this.checkBadges(make('badge'), m, ev, now);
+    if (m && m.present) {
+      const points = this.pointsByEvent.get(ev.type);
+      if (points) this.awardPointsTable(ctx, points, now);
+      if (this.rituals.length && m.present) this.stepRituals(ctx, m, ev);
+      if (this.machines.lifecycles.length && m.present) this.stepLifecycles(ctx, m, ev);
+      if (this.ir.badges.length && m.present) {
+        ctx.source = 'badge';
+        this.checkBadges(ctx, m, ev, now);
+      }
     }
-    this.checkGoals(c, now, ev.id, out);
+    if (this.ir.campaigns.length) this.checkGoals(c, now, ev.id, out);
     if (m && ev.type === 'member.left' && m.present) {
       m.present = false;
       cancelMemberTimers(c, m.id);
@@ -461,8 +543,11 @@ export class Runtime {
     if (!specs) return;
     for (const spec of specs) {
       if (spec.campaign && !c.campaigns[spec.campaign]?.stage) continue;
-      const store = spec.scope === 'member' ? m?.counters : c.counters;
-      if (!store) continue;
+      let store: Record<string, number[] | number>;
+      if (spec.scope === 'member') {
+        if (!m) continue;
+        store = m.counters ??= {};
+      } else store = c.counters;
       if (spec.withinMs) {
         let arr = store[spec.id];
         if (!Array.isArray(arr)) arr = store[spec.id] = [];
@@ -492,95 +577,101 @@ export class Runtime {
     return k;
   }
 
-  private awardPointsTable(ctx: Ctx, ev: InputEvent, now: number): void {
+  private awardPointsTable(ctx: Ctx, points: CompiledPoints[], now: number): void {
     const m = ctx.member!;
     const c = ctx.community;
-    for (const p of this.pointsByEvent.get(ev.type) ?? []) {
+    for (const { rule: p, where, capIds } of points) {
       if (p.stage && c.campaigns[p.stage.campaign]?.stage !== p.stage.stage) continue;
-      if (p.on.where && !this.cond.test(p.on.where, ctx)) continue;
-      const last = m.lastAward[p.id];
+      if (where && !where(ctx)) continue;
+      const last = m.lastAward?.[p.id];
       if (p.cooldownMs !== undefined && last !== undefined && now - last < p.cooldownMs) continue;
-      const amount = p.amount * this.activeMultiplier(c);
+      const amount = this.ir.campaigns.length ? p.amount * this.activeMultiplier(c) : p.amount;
       let capped = false;
-      for (const cap of p.caps) {
-        const key = periodKey(now, this.zone, cap.per);
-        const slot = m.caps[`${p.id}|${cap.per}`];
+      for (let i = 0; i < p.caps.length; i++) {
+        const cap = p.caps[i]!;
+        const key = this.periodNumber(now, cap.per);
+        const slot = m.caps?.[capIds[i]!];
         const used = slot && slot.key === key ? (cap.unit === 'points' ? slot.points : slot.count) : 0;
         if (used + (cap.unit === 'points' ? amount : 1) > cap.limit) capped = true;
       }
       if (capped) continue;
-      for (const cap of p.caps) {
-        const key = periodKey(now, this.zone, cap.per);
-        const id = `${p.id}|${cap.per}`;
-        const slot = m.caps[id];
+      for (let i = 0; i < p.caps.length; i++) {
+        const key = this.periodNumber(now, p.caps[i]!.per);
+        const caps = (m.caps ??= {});
+        const slot = caps[capIds[i]!];
         if (slot && slot.key === key) {
           slot.count++;
           slot.points += amount;
-        } else m.caps[id] = { key, count: 1, points: amount };
+        } else caps[capIds[i]!] = { key, count: 1, points: amount };
       }
-      m.lastAward[p.id] = now;
-      this.award({ ...ctx, source: p.id }, amount, p.reason);
+      if (p.cooldownMs !== undefined) (m.lastAward ??= {})[p.id] = now;
+      ctx.source = p.id;
+      this.award(ctx, amount, p.reason);
     }
+  }
+
+  /** The local day, ISO week or month containing `ms`, as one number (caps reset when it changes). */
+  private periodNumber(ms: number, per: 'day' | 'week' | 'month'): number {
+    const day = localDayNumber(ms, this.zone);
+    if (per === 'day') return day;
+    // Day 0 (1970-01-01) was a Thursday: +3 puts week boundaries on Mondays.
+    if (per === 'week') return Math.floor((day + 3) / 7);
+    const d = new Date(day * DAY);
+    return d.getUTCFullYear() * 12 + d.getUTCMonth();
   }
 
   private award(ctx: Ctx, amount: number, reason: string): void {
     const m = ctx.member!;
     m.points += amount;
-    const day = String(localDayNumber(ctx.now, this.zone));
-    m.daily[day] = (m.daily[day] ?? 0) + amount;
-    const today = Number(day);
-    for (const k of Object.keys(m.daily)) if (Number(k) < today - 40) delete m.daily[k];
-    this.emit(ctx, { type: 'points.award', member: m.id, amount, balance: m.points, reason });
+    if (this.trackDaily) {
+      const today = localDayNumber(ctx.now, this.zone);
+      const daily = (m.daily ??= {});
+      daily[today] = (daily[today] ?? 0) + amount;
+      for (const k in daily) if (Number(k) < today - 40) delete daily[k];
+    }
+    this.emit(ctx, 'points.award', m.id, { amount, balance: m.points, reason });
     for (const l of this.ir.levels) {
-      if (l.at > 0 && m.points >= l.at && !m.levels.includes(l.name)) {
-        m.levels.push(l.name);
-        this.emit({ ...ctx, source: 'levels' }, { type: 'level.reached', member: m.id, level: l.name });
+      if (l.at > 0 && m.points >= l.at && !hasItem(m.levels, l.name)) {
+        m.levels = addItem(m.levels, l.name);
+        this.emit({ ...ctx, source: 'levels' }, 'level.reached', m.id, { level: l.name });
       }
     }
   }
 
-  private guard(ctx: Ctx) {
-    return (cond: Cond) => this.cond.test(cond, ctx);
-  }
-
   private stepRituals(ctx: Ctx, m: MemberState, ev: InputEvent): void {
-    for (const lm of this.machines.rituals) {
-      const ritual = this.ir.rituals.find((r) => r.id === lm.id)!;
-      const value = m.machines[lm.id];
+    for (const { lm, ritual, startsOn } of this.rituals) {
+      const value = m.machines?.[lm.id];
       const running = value !== undefined && !isFinalRitual(value);
-      const rctx = { ...ctx, source: lm.id, extras: { ...ctx.extras, ritual: ritual.name } };
+      const rctx: Ctx = { ...ctx, source: lm.id, extras: { ...ctx.extras, ritual: ritual.name } };
       if (running) {
         const step = this.machines.send(lm, value, { type: ev.type }, this.guard(rctx));
         this.applyStep(rctx, lm, value, step);
-      } else if (ritual.startsOn.event === ev.type && (!ritual.startsOn.where || this.cond.test(ritual.startsOn.where, rctx))) {
+      } else if (ritual.startsOn.event === ev.type && (!startsOn || startsOn(rctx))) {
         const step = this.machines.start(lm, this.guard(rctx));
         this.applyStep(rctx, lm, undefined, step);
       }
-      if (!m.present || ctx.removed.has(m.id)) return;
+      if (!m.present) return;
     }
   }
 
   private stepLifecycles(ctx: Ctx, m: MemberState, ev: InputEvent): void {
     for (const lm of this.machines.lifecycles) {
-      const value = m.machines[lm.id];
-      const lctx = { ...ctx, source: lm.id };
+      const value = m.machines?.[lm.id];
+      const lctx: Ctx = { ...ctx, source: lm.id };
       const step =
-        value === undefined
-          ? this.machines.start(lm, this.guard(lctx))
-          : this.machines.send(lm, value, { type: ev.type }, this.guard(lctx));
+        value === undefined ? this.machines.start(lm, this.guard(lctx)) : this.machines.send(lm, value, { type: ev.type }, this.guard(lctx));
       this.applyStep(lctx, lm, value, step);
-      if (!m.present || ctx.removed.has(m.id)) return;
+      if (!m.present) return;
     }
   }
 
   private applyStep(ctx: Ctx, lm: LoadedMachine, before: unknown, step: MachineStep): void {
     const m = ctx.member!;
     const c = ctx.community;
-    m.machines[lm.id] = step.value;
+    if (step.value !== before) (m.machines ??= {})[lm.id] = step.value;
     for (const id of step.cancels) cancelTimer(c, `${m.id}|${lm.id}|${id}`);
     for (const r of step.raises) {
       const tid = `${m.id}|${lm.id}|${r.id}`;
-      cancelTimer(c, tid);
       insertTimer(c, { id: tid, due: ctx.now + r.delay, kind: 'machine', ref: lm.id, member: m.id, event: { type: r.event.type } });
     }
     for (const run of step.runs) this.run(ctx, lm, before, step, run);
@@ -592,36 +683,37 @@ export class Runtime {
     if (lm.kind === 'ritual') {
       const labels = this.stepLabels.get(lm.id) ?? new Map();
       const pending = pendingSteps(ref.ritual === 'reminder' || ref.ritual === 'expired' ? before : step.value, labels);
-      rctx.extras['missing'] = pending.join('、');
+      rctx.extras!['missing'] = pending.join('、');
     }
     if (ref.changed) {
-      rctx.extras['lifecycle'] = ref.changed.lifecycle;
-      rctx.extras['from'] = ref.changed.from;
-      rctx.extras['to'] = ref.changed.to;
-      this.emit(rctx, { type: 'lifecycle.changed', member: m.id, lifecycle: ref.changed.lifecycle, from: ref.changed.from, to: ref.changed.to });
+      rctx.extras!['lifecycle'] = ref.changed.lifecycle;
+      rctx.extras!['from'] = ref.changed.from;
+      rctx.extras!['to'] = ref.changed.to;
+      this.emit(rctx, 'lifecycle.changed', m.id, { lifecycle: ref.changed.lifecycle, from: ref.changed.from, to: ref.changed.to });
     }
     this.runActions(rctx, ref.actions);
   }
 
   private checkBadges(ctx: Ctx, m: MemberState, ev: InputEvent, now: number): void {
     for (const b of this.ir.badges) {
-      if (m.badges.includes(b.name)) continue;
+      if (hasItem(m.badges, b.name)) continue;
       let earned = false;
       if (b.streak) {
         if (b.streak.event === ev.type) {
           const today = localDayNumber(now, this.zone);
-          const s = m.streaks[b.name];
-          if (!s || s.day < today - 1) m.streaks[b.name] = { day: today, length: 1 };
-          else if (s.day === today - 1) m.streaks[b.name] = { day: today, length: s.length + 1 };
-          earned = (m.streaks[b.name]?.length ?? 0) >= b.streak.days;
+          const streaks = (m.streaks ??= {});
+          const s = streaks[b.name];
+          if (!s || s.day < today - 1) streaks[b.name] = { day: today, length: 1 };
+          else if (s.day === today - 1) streaks[b.name] = { day: today, length: s.length + 1 };
+          earned = (streaks[b.name]?.length ?? 0) >= b.streak.days;
         }
       } else if (b.when) {
-        earned = this.cond.test(b.when, ctx);
+        earned = this.test(b.when, ctx);
       }
       if (!earned) continue;
-      m.badges.push(b.name);
-      const bctx = { ...ctx, source: b.id, extras: { ...ctx.extras, badge: b.name } };
-      this.emit(bctx, { type: 'badge.granted', member: m.id, badge: b.name });
+      m.badges = addItem(m.badges, b.name);
+      const bctx: Ctx = { ...ctx, source: b.id, extras: { ...ctx.extras, badge: b.name } };
+      this.emit(bctx, 'badge.granted', m.id, { badge: b.name });
       this.runActions(bctx, b.actions);
     }
   }
@@ -633,11 +725,10 @@ export class Runtime {
       for (const g of camp.goals) {
         if (st.goals.includes(g.name)) continue;
         const ctx = this.ctx(c, now, cause, camp.id, out);
-        if (!this.cond.test(g.when, ctx)) continue;
+        if (!this.test(g.when, ctx)) continue;
         st.goals.push(g.name);
-        ctx.extras['campaign'] = camp.name;
-        ctx.extras['goal'] = g.name;
-        this.emit(ctx, { type: 'goal.reached', campaign: camp.name, goal: g.name });
+        ctx.extras = { campaign: camp.name, goal: g.name };
+        this.emit(ctx, 'goal.reached', undefined, { campaign: camp.name, goal: g.name });
         this.runActions(ctx, g.actions);
       }
     }
@@ -645,32 +736,44 @@ export class Runtime {
 
   // ------------------------------------------------------------------ actions
 
-  private emit(ctx: Ctx, fields: { type: string; member?: string; [k: string]: unknown }): void {
-    const { type, member, ...rest } = fields;
-    const a: OutputAction = { at: isoInZone(ctx.now, this.zone), type, community: ctx.community.id };
-    if (member !== undefined) a.member = member;
-    Object.assign(a, rest);
+  /** The `at` of actions produced at `ms`, formatted once per instant. */
+  private at(ms: number): string {
+    if (ms !== this.isoMs) {
+      this.isoMs = ms;
+      this.isoText = isoInZone(ms, this.zone);
+    }
+    return this.isoText;
+  }
+
+  /** One action, keys in the order of DESIGN.md section 4: at, type, community, member, fields, cause, source. */
+  private emit(ctx: Ctx, type: string, member: string | undefined, fields?: Record<string, unknown>): void {
+    const a: OutputAction = member === undefined
+      ? { at: this.at(ctx.now), type, community: ctx.community.id }
+      : { at: this.at(ctx.now), type, community: ctx.community.id, member };
+    if (fields) for (const k in fields) a[k] = fields[k];
     a['cause'] = ctx.cause;
     a['source'] = ctx.source;
     ctx.out.push(a);
   }
 
   private text(ctx: Ctx, template: string, member?: MemberState): string {
+    if (!template.includes('{')) return template;
     const m = member ?? ctx.member;
     return renderTemplate(template, (name) => {
-      if (name in ctx.extras) return ctx.extras[name];
+      if (ctx.extras && name in ctx.extras) return ctx.extras[name];
       if (name.startsWith('member.') && m) {
         const attr = name.slice(7);
         if (attr === 'id') return m.id;
         if (attr === 'name') return m.name ?? m.id;
         if (attr === 'points') return m.points;
-        if (attr === 'level') return this.cond.levelOf(m);
+        if (attr === 'level') return levelOf(this.levels, m);
         if (attr === 'joinedDays') return Math.floor((ctx.now - m.joinedAt) / DAY);
       }
       if (name === 'community') return ctx.community.id;
       if (name === 'date') return isoInZone(ctx.now, this.zone).slice(0, 10);
       if (name === 'time') return isoInZone(ctx.now, this.zone).slice(11, 16);
       const field = name.startsWith('event.') ? name.slice(6) : name;
+      if (ENVELOPE_KEYS.has(field)) return undefined;
       const v = ctx.event?.payload[field];
       if (typeof v === 'string' || typeof v === 'number') return v;
       if (Array.isArray(v)) return v.join(', ');
@@ -680,7 +783,7 @@ export class Runtime {
 
   private runActions(ctx: Ctx, actions: Action[]): void {
     for (const a of actions) {
-      if (ctx.member && (ctx.removed.has(ctx.member.id) || !ctx.member.present)) return;
+      if (ctx.member && !ctx.member.present) return;
       this.runAction(ctx, a);
     }
   }
@@ -688,17 +791,18 @@ export class Runtime {
   private members(ctx: Ctx, filter: MemberFilter): MemberState[] {
     const session = ctx.session;
     const out: MemberState[] = [];
-    for (const m of Object.values(ctx.community.members)) {
-      if (!m.present || ctx.removed.has(m.id)) continue;
-      if (filter.tagged && !m.tags.includes(filter.tagged)) continue;
+    for (const id in ctx.community.members) {
+      const m = ctx.community.members[id]!;
+      if (!m.present) continue;
+      if (filter.tagged && !hasItem(m.tags, filter.tagged)) continue;
       const mctx: Ctx = { ...ctx, member: m, event: undefined };
-      if (filter.segment && !this.cond.test({ op: 'inSegment', segment: filter.segment }, mctx)) continue;
+      if (filter.segment && !this.test({ op: 'inSegment', segment: filter.segment }, mctx)) continue;
       if (filter.silent) {
         const s = session ? ctx.community.sessions[session.schedule]?.find((x) => x.start === session.start) : undefined;
         if (!s || s.attended.includes(m.id)) continue;
       }
-      if (filter.where && !this.cond.test(filter.where, mctx)) continue;
-      if (filter.unless && this.cond.test(filter.unless, mctx)) continue;
+      if (filter.where && !this.test(filter.where, mctx)) continue;
+      if (filter.unless && this.test(filter.unless, mctx)) continue;
       out.push(m);
     }
     return out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
@@ -707,31 +811,30 @@ export class Runtime {
   private say(ctx: Ctx, to: Audience, text: string): void {
     switch (to.kind) {
       case 'group':
-        this.emit(ctx, { type: 'message.send', text: this.text(ctx, text) });
+        this.emit(ctx, 'message.send', undefined, { text: this.text(ctx, text) });
         return;
       case 'member':
-        if (ctx.member) this.emit(ctx, { type: 'message.send', member: ctx.member.id, to: ctx.member.id, text: this.text(ctx, text) });
+        if (ctx.member) this.emit(ctx, 'message.send', ctx.member.id, { to: ctx.member.id, text: this.text(ctx, text) });
         return;
       case 'admins':
-        this.emit(ctx, { type: 'admin.notify', text: this.text(ctx, text) });
+        this.emit(ctx, 'admin.notify', undefined, { text: this.text(ctx, text) });
         return;
       case 'channel':
-        this.emit(ctx, { type: 'message.send', channel: to.channel, text: this.text(ctx, text) });
+        this.emit(ctx, 'message.send', undefined, { channel: to.channel, text: this.text(ctx, text) });
         return;
       case 'members':
         for (const m of this.members(ctx, to.filter)) {
           const mctx: Ctx = { ...ctx, member: m };
-          this.emit(mctx, { type: 'message.send', member: m.id, to: m.id, text: this.text(mctx, text, m) });
+          this.emit(mctx, 'message.send', m.id, { to: m.id, text: this.text(mctx, text, m) });
         }
         return;
     }
   }
 
   private removeMember(ctx: Ctx, m: MemberState, reason: string | undefined): void {
-    this.emit({ ...ctx, member: m }, { type: 'member.remove', member: m.id, reason: reason ?? '' });
+    this.emit({ ...ctx, member: m }, 'member.remove', m.id, { reason: reason ?? '' });
     m.present = false;
     m.removed = true;
-    ctx.removed.add(m.id);
     cancelMemberTimers(ctx.community, m.id);
   }
 
@@ -742,24 +845,25 @@ export class Runtime {
         this.say(ctx, a.to, a.text);
         return;
       case 'notify':
-        this.emit(ctx, { type: 'admin.notify', text: this.text(ctx, a.text) });
+        this.emit(ctx, 'admin.notify', undefined, { text: this.text(ctx, a.text) });
         return;
       case 'deleteMessage': {
         const id = ctx.event?.payload['messageId'];
-        if (typeof id === 'string') this.emit(ctx, m ? { type: 'message.delete', member: m.id, messageId: id } : { type: 'message.delete', messageId: id });
+        if (typeof id === 'string') this.emit(ctx, 'message.delete', m?.id, { messageId: id });
         return;
       }
       case 'warn': {
         if (!m) return;
         const ladder = this.ir.ladders.find((l) => l.name === a.ladder);
         if (!ladder) return;
-        const list = (m.warnings[ladder.name] ??= []);
+        const warnings = (m.warnings ??= {});
+        const list = (warnings[ladder.name] ??= []);
         // "Warnings older than expire no longer count": one exactly `expire` old still does.
         if (ladder.expireMs) pruneWindow(list, ctx.now, ladder.expireMs + 1);
         list.push(ctx.now);
         const count = list.length;
         const reason = a.reason ? this.text(ctx, a.reason) : '';
-        this.emit(ctx, { type: 'member.warn', member: m.id, ladder: ladder.name, count, reason });
+        this.emit(ctx, 'member.warn', m.id, { ladder: ladder.name, count, reason });
         const last = ladder.steps[ladder.steps.length - 1];
         const step = ladder.steps.find((s) => s.n === count) ?? (last && count > last.n ? last : undefined);
         if (step) {
@@ -770,14 +874,9 @@ export class Runtime {
       }
       case 'mute': {
         if (!m) return;
-        const fields: { type: string; member: string; [k: string]: unknown } = {
-          type: 'member.mute',
-          member: m.id,
-          duration: isoDuration(a.durationMs),
-          until: isoInZone(ctx.now + a.durationMs, this.zone),
-        };
+        const fields: Record<string, unknown> = { duration: isoDuration(a.durationMs), until: isoInZone(ctx.now + a.durationMs, this.zone) };
         if (a.reason) fields['reason'] = a.reason;
-        this.emit(ctx, fields);
+        this.emit(ctx, 'member.mute', m.id, fields);
         return;
       }
       case 'remove':
@@ -788,13 +887,16 @@ export class Runtime {
         return;
       case 'tag':
         if (!m) return;
-        if (!m.tags.includes(a.tag)) m.tags.push(a.tag);
-        this.emit(ctx, { type: 'member.tag', member: m.id, tag: a.tag });
+        m.tags = addItem(m.tags, a.tag);
+        this.emit(ctx, 'member.tag', m.id, { tag: a.tag });
         return;
       case 'untag':
         if (!m) return;
-        m.tags = m.tags.filter((t) => t !== a.tag);
-        this.emit(ctx, { type: 'member.untag', member: m.id, tag: a.tag });
+        if (m.tags) {
+          const left = m.tags.filter((t) => t !== a.tag);
+          m.tags = left.length ? left : undefined;
+        }
+        this.emit(ctx, 'member.untag', m.id, { tag: a.tag });
         return;
       case 'award':
         if (m) this.award(ctx, a.multiplied ? a.amount * this.activeMultiplier(ctx.community) : a.amount, a.reason ?? ctx.source);
@@ -811,6 +913,26 @@ function hash(s: string): number {
   let h = 2166136261;
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
   return h >>> 0;
+}
+
+/** A community's live state as plain JSON (a deep copy: later events do not change it). */
+export function communityToJSON(c: CommunityState): CommunitySnapshot {
+  const { processed, timers: _heap, timerIndex: _index, ...rest } = c;
+  const json = structuredClone(rest) as Omit<CommunitySnapshot, 'processed' | 'timers'>;
+  for (const id in json.members) {
+    const m = json.members[id] as unknown as Record<string, unknown>;
+    for (const k in m) if (m[k] === undefined) delete m[k];
+  }
+  return { ...json, processed: [...processed], timers: structuredClone(liveTimers(c)) };
+}
+
+/** Live state from its JSON form (the JSON is copied, not shared). */
+export function communityFromJSON(json: CommunitySnapshot): CommunityState {
+  const { processed, timers, members, ...rest } = structuredClone(json);
+  const c: CommunityState = { ...rest, members: {}, processed: new Set(processed), timers: [], timerIndex: new Map() };
+  for (const id in members) c.members[id] = memberFromJSON(members[id]!);
+  loadTimers(c, timers);
+  return c;
 }
 
 export function createRuntime(ir: IR, options: RuntimeOptions = {}): Runtime {

@@ -28,31 +28,35 @@ export interface Session {
   attended: string[];
 }
 
+/**
+ * One member. Collections are absent until first written (see member.ts): `undefined` reads as
+ * empty, 0 points as none.
+ */
 export interface MemberState {
   id: string;
-  name?: string;
+  name?: string | undefined;
   present: boolean;
   removed: boolean;
   joinedAt: number;
-  roles: string[];
-  tags: string[];
   points: number;
-  /** Points earned per local day number, for period leaderboards (kept ~35 days). */
-  daily: Record<string, number>;
-  levels: string[];
-  badges: string[];
-  streaks: Record<string, { day: number; length: number }>;
+  roles?: string[] | undefined;
+  tags?: string[] | undefined;
+  /** Points earned per local day number, kept ~40 days, only when a leaderboard ranks by period. */
+  daily?: Record<string, number> | undefined;
+  levels?: string[] | undefined;
+  badges?: string[] | undefined;
+  streaks?: Record<string, { day: number; length: number }> | undefined;
   /** Counter id -> event instants (windowed) or a running count. */
-  counters: Record<string, number[] | number>;
+  counters?: Record<string, number[] | number> | undefined;
   /** Ladder -> instants of warnings. */
-  warnings: Record<string, number[]>;
+  warnings?: Record<string, number[]> | undefined;
   /** Points rule id -> instant of the last award. */
-  lastAward: Record<string, number>;
-  /** `${points rule id}|${per}` -> awards in the current period. */
-  caps: Record<string, { key: string; count: number; points: number }>;
+  lastAward?: Record<string, number> | undefined;
+  /** `${points rule id}|${per}` -> awards in the current period (a local day, ISO week or month number). */
+  caps?: Record<string, { key: number; count: number; points: number }> | undefined;
   /** Machine id -> XState state value. */
-  machines: Record<string, unknown>;
-  once: string[];
+  machines?: Record<string, unknown> | undefined;
+  once?: string[] | undefined;
 }
 
 export interface CampaignState {
@@ -60,13 +64,18 @@ export interface CampaignState {
   goals: string[];
 }
 
+/** The live state of one community. Its JSON form is `CommunitySnapshot`. */
 export interface CommunityState {
   id: string;
   clock: number;
   started: number;
-  processed: Record<string, 1>;
+  /** Ids of processed events (DESIGN.md section 5: idempotence). */
+  processed: Set<string>;
   members: Record<string, MemberState>;
+  /** Binary heap by (due, seq); cancelled entries stay until popped (see timers.ts). */
   timers: Timer[];
+  /** Live timers by id: a heap entry that is not here (or not this object) was cancelled. */
+  timerIndex: Map<string, Timer>;
   timerSeq: number;
   counters: Record<string, number[] | number>;
   campaigns: Record<string, CampaignState>;
@@ -76,42 +85,8 @@ export interface CommunityState {
   rng: number;
 }
 
-export function newMember(id: string, now: number): MemberState {
-  return {
-    id,
-    present: true,
-    removed: false,
-    joinedAt: now,
-    roles: [],
-    tags: [],
-    points: 0,
-    daily: {},
-    levels: [],
-    badges: [],
-    streaks: {},
-    counters: {},
-    warnings: {},
-    lastAward: {},
-    caps: {},
-    machines: {},
-    once: [],
-  };
-}
-
-/** Insert keeping (due, seq) order; timers are few per community, so a linear scan from the end is fine. */
-export function insertTimer(c: CommunityState, t: Omit<Timer, 'seq'>): void {
-  const timer: Timer = { ...t, seq: c.timerSeq++ } as Timer;
-  const list = c.timers;
-  let i = list.length;
-  while (i > 0 && list[i - 1]!.due > timer.due) i--;
-  list.splice(i, 0, timer);
-}
-
-export function cancelTimer(c: CommunityState, id: string): void {
-  const i = c.timers.findIndex((t) => t.id === id);
-  if (i >= 0) c.timers.splice(i, 1);
-}
-
-export function cancelMemberTimers(c: CommunityState, member: string): void {
-  c.timers = c.timers.filter((t) => t.member !== member);
+/** A community as plain JSON: processed ids as a list, live timers in firing order. */
+export interface CommunitySnapshot extends Omit<CommunityState, 'processed' | 'timers' | 'timerIndex'> {
+  processed: string[];
+  timers: Timer[];
 }

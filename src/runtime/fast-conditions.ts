@@ -1,0 +1,197 @@
+import type { Cond, CondValue, Counter, IR } from '../compiler/ir.js';
+import { compareValues } from '../stdlib/compare.js';
+import { compileMatcher } from '../stdlib/text-match.js';
+import { countWithin } from '../stdlib/windows.js';
+import type { EvalContext } from './conditions.js';
+import { levelOf } from './member.js';
+
+/**
+ * The fast path for conditions: each IR condition becomes a tree of plain closures once, when the
+ * runtime is built, so evaluating `text matches any [...] unless member has role admin` on a
+ * message is a few function calls with no interpretation of the IR and no allocation. Nothing
+ * from the playbook is passed to `eval`: regexes are compiled with `new RegExp` as before.
+ *
+ * json-rules-engine (`reference-conditions.ts`) is the reference these closures are tested
+ * against (test/differential.test.ts).
+ */
+
+export type CondFn = (ctx: EvalContext) => boolean;
+type ValueFn = (ctx: EvalContext) => unknown;
+
+const DAY_MS = 86_400_000;
+
+export class FastConditions {
+  private readonly counters = new Map<string, Counter>();
+  private readonly segments = new Map<string, Cond>();
+  private readonly segmentFns = new Map<string, CondFn>();
+  private readonly levels: { name: string; at: number }[];
+
+  constructor(ir: IR) {
+    for (const c of ir.counters) this.counters.set(c.id, c);
+    for (const s of ir.segments) this.segments.set(s.name, s.where);
+    this.levels = [...ir.levels].sort((a, b) => a.at - b.at);
+  }
+
+  compile(c: Cond): CondFn {
+    return this.cond(c, false);
+  }
+
+  /** `noEvent`: segments describe members, so event fields read as absent inside them. */
+  private cond(c: Cond, noEvent: boolean): CondFn {
+    if ('all' in c) {
+      const parts = c.all.map((x) => this.cond(x, noEvent));
+      if (parts.length === 0) return () => true;
+      if (parts.length === 1) return parts[0]!;
+      if (parts.length === 2) {
+        const [a, b] = parts as [CondFn, CondFn];
+        return (ctx) => a(ctx) && b(ctx);
+      }
+      return (ctx) => {
+        for (const p of parts) if (!p(ctx)) return false;
+        return true;
+      };
+    }
+    if ('any' in c) {
+      const parts = c.any.map((x) => this.cond(x, noEvent));
+      if (parts.length === 0) return () => false;
+      if (parts.length === 1) return parts[0]!;
+      return (ctx) => {
+        for (const p of parts) if (p(ctx)) return true;
+        return false;
+      };
+    }
+    if ('not' in c) {
+      const inner = this.cond(c.not, noEvent);
+      return (ctx) => !inner(ctx);
+    }
+    switch (c.op) {
+      case 'eq':
+      case 'ne':
+      case 'gt':
+      case 'gte':
+      case 'lt':
+      case 'lte': {
+        const op = c.op;
+        const left = this.value(c.left, noEvent);
+        if ('const' in c.right) {
+          const k = c.right.const;
+          if (op === 'eq') return (ctx) => left(ctx) === k;
+          if (op === 'ne') return (ctx) => left(ctx) !== k;
+          return (ctx) => compareValues(op, left(ctx), k);
+        }
+        const right = this.value(c.right, noEvent);
+        return (ctx) => compareValues(op, left(ctx), right(ctx));
+      }
+      case 'matches': {
+        const left = this.value(c.left, noEvent);
+        const m = compileMatcher(c.patterns);
+        return (ctx) => {
+          const v = left(ctx);
+          if (typeof v === 'string') return m(v);
+          if (Array.isArray(v)) return v.some((x) => typeof x === 'string' && m(x));
+          return false;
+        };
+      }
+      case 'contains': {
+        const left = this.value(c.left, noEvent);
+        const needle = c.value;
+        const lower = needle.toLowerCase();
+        return (ctx) => {
+          const v = left(ctx);
+          if (typeof v === 'string') return v.toLowerCase().includes(lower);
+          if (Array.isArray(v)) return v.includes(needle);
+          return false;
+        };
+      }
+      case 'truthy': {
+        const left = this.value(c.left, noEvent);
+        return (ctx) => Boolean(left(ctx));
+      }
+      case 'hasRole': {
+        const role = c.role;
+        return (ctx) => ctx.member?.roles?.includes(role) ?? false;
+      }
+      case 'hasTag': {
+        const tag = c.tag;
+        return (ctx) => ctx.member?.tags?.includes(tag) ?? false;
+      }
+      case 'inSegment': {
+        const name = c.segment;
+        // Resolved on first use: segments may refer to segments declared later (no cycles: E0214).
+        return (ctx) => {
+          if (!ctx.member) return false;
+          let fn = this.segmentFns.get(name);
+          if (!fn) {
+            const seg = this.segments.get(name);
+            fn = seg ? this.cond(seg, true) : () => false;
+            this.segmentFns.set(name, fn);
+          }
+          return fn(ctx);
+        };
+      }
+      case 'inStage': {
+        const { campaign, stage } = c;
+        if (stage) return (ctx) => ctx.community.campaigns[campaign]?.stage === stage;
+        return (ctx) => (ctx.community.campaigns[campaign]?.stage ?? null) !== null;
+      }
+    }
+  }
+
+  private value(v: CondValue, noEvent: boolean): ValueFn {
+    if ('const' in v) {
+      const k = v.const;
+      return () => k;
+    }
+    if ('field' in v) {
+      if (noEvent) return () => undefined;
+      const f = v.field;
+      return (ctx) => ctx.event?.payload[f];
+    }
+    if ('member' in v) {
+      switch (v.member) {
+        case 'id':
+          return (ctx) => ctx.member?.id;
+        case 'name':
+          return (ctx) => (ctx.member ? (ctx.member.name ?? ctx.member.id) : undefined);
+        case 'points':
+          return (ctx) => ctx.member?.points;
+        case 'level': {
+          const levels = this.levels;
+          return (ctx) => (ctx.member ? levelOf(levels, ctx.member) : undefined);
+        }
+        case 'joinedDays':
+          return (ctx) => (ctx.member ? Math.floor((ctx.now - ctx.member.joinedAt) / DAY_MS) : undefined);
+      }
+    }
+    if ('counter' in v) {
+      const spec = this.counters.get(v.counter);
+      if (!spec) return () => 0;
+      const id = spec.id;
+      const within = spec.withinMs;
+      const memberScope = spec.scope === 'member';
+      return (ctx) => {
+        const store = memberScope ? ctx.member?.counters : ctx.community.counters;
+        const slot = store?.[id];
+        if (slot === undefined) return 0;
+        if (typeof slot === 'number') return slot;
+        return within ? countWithin(slot, ctx.now, within) : slot.length;
+      };
+    }
+    if ('attendance' in v) {
+      const { schedule, kind, withinMs } = v.attendance;
+      return (ctx) => {
+        const m = ctx.member;
+        if (!m) return 0;
+        let n = 0;
+        for (const s of ctx.community.sessions[schedule] ?? []) {
+          if (s.start <= ctx.now - withinMs || s.end > ctx.now) continue;
+          if (!s.present.includes(m.id)) continue;
+          const came = s.attended.includes(m.id);
+          if (kind === 'attended' ? came : !came) n++;
+        }
+        return n;
+      };
+    }
+    return () => undefined;
+  }
+}

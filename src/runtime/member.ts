@@ -1,0 +1,56 @@
+import type { MemberState } from './state.js';
+
+/**
+ * Compact member state. A member who only joined holds its id, name, presence, join time and
+ * points; every collection (roles, windows, warnings, machine states, ...) is created when first
+ * written, so a large idle community costs a few hundred bytes per member. Every member object
+ * has the same fields in the same order (one hidden class for all of them).
+ */
+export function newMember(id: string, now: number): MemberState {
+  return {
+    id,
+    name: undefined,
+    present: true,
+    removed: false,
+    joinedAt: now,
+    points: 0,
+    roles: undefined,
+    tags: undefined,
+    daily: undefined,
+    levels: undefined,
+    badges: undefined,
+    streaks: undefined,
+    counters: undefined,
+    warnings: undefined,
+    lastAward: undefined,
+    caps: undefined,
+    machines: undefined,
+    once: undefined,
+  };
+}
+
+/** A member from its JSON form (absent collections stay absent). */
+export function memberFromJSON(json: MemberState): MemberState {
+  const m = newMember(json.id, json.joinedAt);
+  for (const k of Object.keys(m) as (keyof MemberState)[]) {
+    if (json[k] !== undefined) (m as unknown as Record<string, unknown>)[k] = structuredClone(json[k]);
+  }
+  return m;
+}
+
+/** The member's level: the highest level whose threshold its points reach ('' below all). */
+export function levelOf(levels: readonly { name: string; at: number }[], m: MemberState): string {
+  let name = '';
+  for (const l of levels) if (m.points >= l.at) name = l.name;
+  return name;
+}
+
+export function hasItem(list: readonly string[] | undefined, item: string): boolean {
+  return list !== undefined && list.includes(item);
+}
+
+export function addItem(list: string[] | undefined, item: string): string[] {
+  if (!list) return [item];
+  if (!list.includes(item)) list.push(item);
+  return list;
+}

@@ -1,0 +1,194 @@
+import { Worker, MessageChannel, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+import type { Cond, CondValue, IR } from '../compiler/ir.js';
+import { factName, toJreCondition, type JreCondition } from '../compiler/rules-backend.js';
+import { countWithin } from '../stdlib/windows.js';
+import type { EvalContext } from './conditions.js';
+import type { CondFn } from './fast-conditions.js';
+import { levelOf } from './member.js';
+
+/**
+ * The reference path for conditions: every condition is evaluated by json-rules-engine on the
+ * rules-backend form (`playbook compile --target rules`), with facts read from the runtime state.
+ * json-rules-engine only answers through a promise; the runtime is synchronous by contract
+ * (DESIGN.md section 5), so the engine runs in a worker thread and the caller waits on an
+ * `Atomics` flag, then takes the reply with `receiveMessageOnPort`. Slow by design: it exists so
+ * the fast closures can be checked against the library end to end (`--engine reference`).
+ */
+
+type Resolver = (ctx: EvalContext) => unknown;
+
+const DAY_MS = 86_400_000;
+const REPLY_TIMEOUT_MS = 60_000;
+
+export class ReferenceConditions {
+  private readonly bridge: JreBridge;
+  private readonly levels: { name: string; at: number }[];
+  private readonly segments = new Map<string, Cond>();
+  private readonly segmentFns = new Map<string, CondFn>();
+  private nextId = 0;
+
+  constructor(private readonly ir: IR) {
+    this.bridge = new JreBridge();
+    this.levels = [...ir.levels].sort((a, b) => a.at - b.at);
+    for (const s of ir.segments) this.segments.set(s.name, s.where);
+  }
+
+  compile(c: Cond): CondFn {
+    const id = this.nextId++;
+    const jre = toJreCondition(c);
+    const facts = new Map<string, Resolver>();
+    this.collectFacts(c, facts);
+    let sent = false;
+    return (ctx) => {
+      const values: Record<string, unknown> = {};
+      for (const [name, resolve] of facts) values[name] = resolve(ctx);
+      const reply = this.bridge.ask({ id, conditions: sent ? undefined : jre, facts: values });
+      sent = true;
+      return reply;
+    };
+  }
+
+  close(): void {
+    this.bridge.close();
+  }
+
+  private collectFacts(c: Cond, out: Map<string, Resolver>): void {
+    if ('all' in c) return c.all.forEach((x) => this.collectFacts(x, out));
+    if ('any' in c) return c.any.forEach((x) => this.collectFacts(x, out));
+    if ('not' in c) return this.collectFacts(c.not, out);
+    switch (c.op) {
+      case 'eq':
+      case 'ne':
+      case 'gt':
+      case 'gte':
+      case 'lt':
+      case 'lte':
+        this.valueFact(c.left, out);
+        this.valueFact(c.right, out);
+        out.set('const:true', () => true);
+        return;
+      case 'matches':
+      case 'contains':
+      case 'truthy':
+        this.valueFact(c.left, out);
+        return;
+      case 'hasRole':
+        out.set('member.roles', (ctx) => (ctx.member ? (ctx.member.roles ?? []) : undefined));
+        return;
+      case 'hasTag':
+        out.set('member.tags', (ctx) => (ctx.member ? (ctx.member.tags ?? []) : undefined));
+        return;
+      case 'inSegment': {
+        const name = c.segment;
+        out.set(`segment.${name}`, (ctx) => {
+          if (!ctx.member) return false;
+          let fn = this.segmentFns.get(name);
+          if (!fn) {
+            const where = this.segments.get(name);
+            fn = where ? this.compile(where) : () => false;
+            this.segmentFns.set(name, fn);
+          }
+          // Segments describe members: event fields read as absent inside them.
+          return fn({ ...ctx, event: undefined });
+        });
+        return;
+      }
+      case 'inStage':
+        out.set('community.stages', (ctx) => {
+          const list: string[] = [];
+          for (const [name, st] of Object.entries(ctx.community.campaigns)) if (st.stage) list.push(name, `${name}.${st.stage}`);
+          return list;
+        });
+        return;
+    }
+  }
+
+  private valueFact(v: CondValue, out: Map<string, Resolver>): void {
+    const name = factName(v);
+    if ('const' in v) {
+      const k = v.const;
+      out.set(`const:${JSON.stringify(k)}`, () => k);
+      return;
+    }
+    if (!name) return;
+    if ('field' in v) {
+      const f = v.field;
+      out.set(name, (ctx) => ctx.event?.payload[f]);
+    } else if ('member' in v) {
+      const attr = v.member;
+      out.set(name, (ctx) => {
+        const m = ctx.member;
+        if (!m) return undefined;
+        if (attr === 'id') return m.id;
+        if (attr === 'name') return m.name ?? m.id;
+        if (attr === 'points') return m.points;
+        if (attr === 'level') return levelOf(this.levels, m);
+        return Math.floor((ctx.now - m.joinedAt) / DAY_MS);
+      });
+    } else if ('counter' in v) {
+      const spec = this.ir.counters.find((x) => x.id === v.counter);
+      out.set(name, (ctx) => {
+        if (!spec) return 0;
+        const slot = (spec.scope === 'member' ? ctx.member?.counters : ctx.community.counters)?.[spec.id];
+        if (slot === undefined) return 0;
+        if (typeof slot === 'number') return slot;
+        return spec.withinMs ? countWithin(slot, ctx.now, spec.withinMs) : slot.length;
+      });
+    } else if ('attendance' in v) {
+      const { schedule, kind, withinMs } = v.attendance;
+      out.set(name, (ctx) => {
+        const m = ctx.member;
+        if (!m) return 0;
+        let n = 0;
+        for (const s of ctx.community.sessions[schedule] ?? []) {
+          if (s.start <= ctx.now - withinMs || s.end > ctx.now) continue;
+          if (!s.present.includes(m.id)) continue;
+          if (s.attended.includes(m.id) === (kind === 'attended')) n++;
+        }
+        return n;
+      });
+    }
+  }
+}
+
+interface Ask {
+  id: number;
+  conditions: JreCondition | undefined;
+  facts: Record<string, unknown>;
+}
+
+/** A synchronous call into json-rules-engine running in a worker thread. */
+class JreBridge {
+  private readonly worker: Worker;
+  private readonly port: MessagePort;
+  private readonly flag = new Int32Array(new SharedArrayBuffer(4));
+
+  constructor() {
+    const { port1, port2 } = new MessageChannel();
+    this.port = port1;
+    // Under tsx or vitest this module is TypeScript source, but a worker that loads TypeScript
+    // through a loader deadlocks while this thread waits; it runs the built file instead
+    // (`npm test` builds first).
+    const fromSource = import.meta.url.endsWith('.ts');
+    const url = new URL(fromSource ? '../../dist/runtime/jre-worker.js' : './jre-worker.js', import.meta.url);
+    this.worker = new Worker(url, { workerData: { port: port2, flag: this.flag }, transferList: [port2], execArgv: [] });
+    this.worker.unref();
+    this.port.unref();
+  }
+
+  ask(req: Ask): boolean {
+    Atomics.store(this.flag, 0, 0);
+    this.port.postMessage(req);
+    if (Atomics.wait(this.flag, 0, 0, REPLY_TIMEOUT_MS) === 'timed-out') {
+      throw new Error('json-rules-engine worker did not answer (reference engine)');
+    }
+    const msg = receiveMessageOnPort(this.port)?.message as { ok: boolean } | { error: string } | undefined;
+    if (!msg) throw new Error('json-rules-engine worker sent no reply');
+    if ('error' in msg) throw new Error(`json-rules-engine: ${msg.error}`);
+    return msg.ok;
+  }
+
+  close(): void {
+    void this.worker.terminate();
+  }
+}

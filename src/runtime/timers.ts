@@ -1,0 +1,92 @@
+import type { CommunityState, Timer } from './state.js';
+
+/**
+ * The timer queue of a community: a binary heap ordered by (due, seq), so timers due at the same
+ * instant fire in creation order, with an index by id for cancelling. Cancelling only drops the
+ * index entry; the heap entry is skipped when it reaches the top. This keeps inserting and
+ * cancelling logarithmic or constant with a deadline pending for every one of 100,000 newcomers.
+ */
+
+function before(a: Timer, b: Timer): boolean {
+  return a.due < b.due || (a.due === b.due && a.seq < b.seq);
+}
+
+export function insertTimer(c: CommunityState, t: Omit<Timer, 'seq'>): void {
+  const timer = { ...t, seq: c.timerSeq++ } as Timer;
+  const old = c.timerIndex.get(timer.id);
+  if (old) c.timerIndex.delete(timer.id);
+  c.timerIndex.set(timer.id, timer);
+  const heap = c.timers;
+  let i = heap.length;
+  heap.push(timer);
+  while (i > 0) {
+    const parent = (i - 1) >> 1;
+    if (!before(timer, heap[parent]!)) break;
+    heap[i] = heap[parent]!;
+    i = parent;
+  }
+  heap[i] = timer;
+  // Cancelled entries are dropped lazily; compact when they outnumber live timers.
+  if (heap.length > 64 && heap.length > 2 * c.timerIndex.size) rebuild(c);
+}
+
+export function cancelTimer(c: CommunityState, id: string): void {
+  c.timerIndex.delete(id);
+}
+
+export function cancelMemberTimers(c: CommunityState, member: string): void {
+  for (const [id, t] of c.timerIndex) if (t.member === member) c.timerIndex.delete(id);
+}
+
+/** The next live timer, or undefined. */
+export function peekTimer(c: CommunityState): Timer | undefined {
+  const heap = c.timers;
+  while (heap.length > 0) {
+    const top = heap[0]!;
+    if (c.timerIndex.get(top.id) === top) return top;
+    popTop(heap);
+  }
+  return undefined;
+}
+
+/** Remove and return the next live timer. */
+export function popTimer(c: CommunityState): Timer | undefined {
+  const t = peekTimer(c);
+  if (!t) return undefined;
+  popTop(c.timers);
+  c.timerIndex.delete(t.id);
+  return t;
+}
+
+/** Live timers in firing order (for snapshots). */
+export function liveTimers(c: CommunityState): Timer[] {
+  return [...c.timerIndex.values()].sort((a, b) => a.due - b.due || a.seq - b.seq);
+}
+
+/** Rebuild the queue from a list of timers (a snapshot's, or after many cancellations). */
+export function loadTimers(c: CommunityState, timers: readonly Timer[]): void {
+  c.timerIndex = new Map();
+  for (const t of timers) c.timerIndex.set(t.id, t);
+  c.timers = [...c.timerIndex.values()].sort((a, b) => a.due - b.due || a.seq - b.seq);
+}
+
+function rebuild(c: CommunityState): void {
+  c.timers = liveTimers(c);
+}
+
+function popTop(heap: Timer[]): void {
+  const last = heap.pop()!;
+  if (heap.length === 0) return;
+  let i = 0;
+  const n = heap.length;
+  for (;;) {
+    const l = 2 * i + 1;
+    if (l >= n) break;
+    const r = l + 1;
+    const child = r < n && before(heap[r]!, heap[l]!) ? r : l;
+    if (!before(heap[child]!, last)) break;
+    heap[i] = heap[child]!;
+    i = child;
+  }
+  heap[i] = last;
+}

@@ -1,0 +1,316 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import { compile } from '../src/compiler/compile.js';
+import type { Cond, CondValue, IR, Lifecycle, Ritual } from '../src/compiler/ir.js';
+import { lifecycleMachine, ritualMachine } from '../src/compiler/xstate-backend.js';
+import type { EvalContext } from '../src/runtime/conditions.js';
+import { FastConditions } from '../src/runtime/fast-conditions.js';
+import { FastMachines } from '../src/runtime/fast-machines.js';
+import { XStateMachines, type MachineStep } from '../src/runtime/machines.js';
+import { newMember } from '../src/runtime/member.js';
+import { ReferenceConditions } from '../src/runtime/reference-conditions.js';
+import { createRuntime } from '../src/runtime/runtime.js';
+import type { CommunityState } from '../src/runtime/state.js';
+
+/**
+ * The fast paths against the reference engines they replace:
+ * - conditions compiled to closures vs json-rules-engine on the rules-backend form;
+ * - the machine interpreter vs XState's own `initialTransition`/`transition`;
+ * - whole runs: every scenario and example, `engine: 'fast'` vs `engine: 'reference'`.
+ */
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+// ---------------------------------------------------------------- conditions
+
+const BASE_IR: IR = compile(
+  `playbook "diff" { timezone "Asia/Shanghai" }
+levels { newbie at 0; regular at 10; expert at 100 }
+segment active where member.points >= 10
+segment vip where member tagged "vip" and member in segment active
+campaign promo {
+  stage warmup from 2026-01-01 to 2026-01-31 { points x2 }
+  stage main from 2026-02-01 to 2026-02-28 { points x3 }
+}
+`,
+).ir!;
+
+const IR_WITH_COUNTERS: IR = {
+  ...BASE_IR,
+  counters: [
+    { id: 'posts10s', event: 'message.posted', scope: 'member', withinMs: 10_000 },
+    { id: 'joins', event: 'member.joined', scope: 'community' },
+  ],
+};
+
+const fields = ['text', 'amount', 'shares', 'tags', 'missing'] as const;
+const constants = fc.oneof(fc.integer({ min: -5, max: 120 }), fc.constantFrom('hello', '加微信', 'HELLO world', '', 'regular', 'u1', '5'), fc.boolean());
+const value: fc.Arbitrary<CondValue> = fc.oneof(
+  constants.map((k) => ({ const: k })),
+  fc.constantFrom(...fields).map((f) => ({ field: f })),
+  fc.constantFrom('id', 'name', 'points', 'level', 'joinedDays').map((m) => ({ member: m as 'id' })),
+  fc.constantFrom('posts10s', 'joins').map((c) => ({ counter: c })),
+);
+const leaf: fc.Arbitrary<Cond> = fc.oneof(
+  fc.record({ op: fc.constantFrom('eq', 'ne', 'gt', 'gte', 'lt', 'lte'), left: value, right: value }) as fc.Arbitrary<Cond>,
+  fc.record({
+    op: fc.constant('matches'),
+    left: value,
+    patterns: fc.array(fc.oneof(fc.constantFrom('加微信', 'hello', 'WORLD', '5').map((t) => ({ text: t })), fc.constantFrom({ regex: 'h.llo', flags: 'i' }, { regex: '^\\d+$', flags: '' })), { minLength: 1, maxLength: 3 }),
+  }) as fc.Arbitrary<Cond>,
+  fc.record({ op: fc.constant('contains'), left: value, value: fc.constantFrom('hello', 'vip', 'World', 'x') }) as fc.Arbitrary<Cond>,
+  fc.record({ op: fc.constant('truthy'), left: value }) as fc.Arbitrary<Cond>,
+  fc.constantFrom('admin', 'mod').map((role) => ({ op: 'hasRole', role }) as Cond),
+  fc.constantFrom('vip', 'new').map((tag) => ({ op: 'hasTag', tag }) as Cond),
+  fc.constantFrom('active', 'vip').map((segment) => ({ op: 'inSegment', segment }) as Cond),
+  fc.constantFrom({ campaign: 'promo' }, { campaign: 'promo', stage: 'main' }, { campaign: 'promo', stage: 'warmup' }).map((s) => ({ op: 'inStage', ...s }) as Cond),
+);
+const cond: fc.Arbitrary<Cond> = fc.letrec<{ c: Cond }>((tie) => ({
+  c: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    leaf,
+    fc.array(tie('c'), { maxLength: 3 }).map((all) => ({ all })),
+    fc.array(tie('c'), { maxLength: 3 }).map((any) => ({ any })),
+    tie('c').map((not) => ({ not })),
+  ),
+})).c;
+
+const now = Date.parse('2026-02-10T12:00:00+08:00');
+const context: fc.Arbitrary<EvalContext> = fc
+  .record({
+    hasMember: fc.boolean(),
+    points: fc.integer({ min: 0, max: 150 }),
+    roles: fc.subarray(['admin', 'mod']),
+    tags: fc.subarray(['vip', 'new']),
+    joinedDaysAgo: fc.integer({ min: 0, max: 60 }),
+    posts: fc.array(fc.integer({ min: 0, max: 30_000 }), { maxLength: 8 }),
+    joins: fc.option(fc.integer({ min: 0, max: 20 }), { nil: undefined }),
+    stage: fc.constantFrom(null, 'warmup', 'main'),
+    hasEvent: fc.boolean(),
+    text: fc.option(fc.constantFrom('hello', 'say HELLO world', '加微信 now', '', '12345'), { nil: undefined }),
+    amount: fc.option(fc.oneof(fc.integer({ min: -5, max: 120 }), fc.constant('5')), { nil: undefined }),
+    tagList: fc.option(fc.subarray(['hello', 'vip', 'x']), { nil: undefined }),
+  })
+  .map((r) => {
+    const community = {
+      id: 'c',
+      clock: now,
+      campaigns: { promo: { stage: r.stage, goals: [] } },
+      counters: r.joins === undefined ? {} : { joins: r.joins },
+      sessions: {},
+    } as unknown as CommunityState;
+    const ctx: EvalContext = { community, now };
+    if (r.hasMember) {
+      const m = newMember('u1', now - r.joinedDaysAgo * 86_400_000);
+      m.name = r.points % 2 ? 'Alice' : undefined;
+      m.points = r.points;
+      if (r.roles.length) m.roles = r.roles;
+      if (r.tags.length) m.tags = r.tags;
+      if (r.posts.length) m.counters = { posts10s: [...r.posts].sort((a, b) => a - b).map((d) => now - d) };
+      ctx.member = m;
+    }
+    if (r.hasEvent) {
+      const payload: Record<string, unknown> = { id: 'e1', type: 'message.posted', at: '2026-02-10T12:00:00+08:00', community: 'c', text: r.text, amount: r.amount, shares: 5, tags: r.tagList };
+      ctx.event = { id: 'e1', type: 'message.posted', at: payload['at'] as string, atMs: now, community: 'c', member: 'u1', payload };
+    }
+    return ctx;
+  });
+
+describe('conditions: compiled closures agree with json-rules-engine', () => {
+  const fast = new FastConditions(IR_WITH_COUNTERS);
+  const reference = new ReferenceConditions(IR_WITH_COUNTERS);
+  afterAll(() => reference.close());
+
+  it('on generated conditions and states (fact types mixed on purpose)', () => {
+    fc.assert(
+      fc.property(cond, context, (c, ctx) => {
+        expect(fast.compile(c)(ctx)).toBe(reference.compile(c)(ctx));
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('on the conditions of every example playbook', () => {
+    const ctxs = fc.sample(context, { numRuns: 40, seed: 7 });
+    let checked = 0;
+    for (const file of readdirSync(join(root, 'examples')).filter((f) => f.endsWith('.playbook') && !f.endsWith('.test.playbook'))) {
+      const ir = compile(readFileSync(join(root, 'examples', file), 'utf8')).ir!;
+      const f = new FastConditions(ir);
+      const r = new ReferenceConditions(ir);
+      try {
+        for (const c of allConds(ir)) {
+          for (const ctx of ctxs) {
+            expect(f.compile(c)(ctx), `${file}: ${JSON.stringify(c)}`).toBe(r.compile(c)(ctx));
+            checked++;
+          }
+        }
+      } finally {
+        r.close();
+      }
+    }
+    expect(checked).toBeGreaterThan(200);
+  });
+});
+
+function allConds(ir: IR): Cond[] {
+  const out: Cond[] = [];
+  const visit = (x: unknown): void => {
+    if (Array.isArray(x)) return x.forEach(visit);
+    if (typeof x !== 'object' || x === null) return;
+    const o = x as Record<string, unknown>;
+    if ('op' in o || 'all' in o || 'any' in o || 'not' in o) {
+      if (!('do' in o)) out.push(o as Cond);
+    }
+    for (const v of Object.values(o)) visit(v);
+  };
+  visit(ir);
+  return out;
+}
+
+// ---------------------------------------------------------------- machines
+
+const EVENTS = ['a', 'b', 'c', 'd'];
+const SAY = [{ do: 'say' as const, to: { kind: 'group' as const }, text: 'x' }];
+const maybeWhere = fc.option(fc.constantFrom(0, 1, 2, 3).map((i): Cond => ({ op: 'hasTag', tag: `g${i}` })), { nil: undefined });
+const match = fc.record({ event: fc.constantFrom(...EVENTS), where: maybeWhere }).map((m) => (m.where ? m : { event: m.event }));
+
+const ritual: fc.Arbitrary<Ritual> = fc
+  .record({
+    steps: fc.array(match, { maxLength: 3 }),
+    reminders: fc.array(fc.constantFrom(1000, 2000, 5000), { maxLength: 2 }),
+    deadline: fc.option(fc.constantFrom(2000, 5000, 9000), { nil: undefined }),
+    cancelOn: fc.array(match, { maxLength: 2 }),
+  })
+  .map((r) => ({
+    id: 'ritual:gen',
+    name: 'gen',
+    startsOn: { event: 'member.joined' },
+    onStart: SAY,
+    steps: r.steps.map((on, i) => ({ name: `s${i}`, label: `step ${i}`, on })),
+    reminders: r.reminders.map((afterMs) => ({ afterMs, actions: SAY })),
+    ...(r.deadline ? { deadline: { afterMs: r.deadline, actions: SAY } } : {}),
+    cancelOn: r.cancelOn,
+    done: SAY,
+  }));
+
+const lifecycle: fc.Arbitrary<Lifecycle> = fc
+  .record({
+    n: fc.integer({ min: 1, max: 4 }),
+    transitions: fc.array(
+      fc.record({
+        from: fc.integer({ min: 0, max: 3 }),
+        to: fc.integer({ min: 0, max: 3 }),
+        trigger: fc.oneof(
+          match.map((on) => ({ on })),
+          fc.constantFrom(4, 5).map((i) => ({ when: { op: 'hasTag', tag: `g${i}` } as Cond })),
+          fc.record({ afterMs: fc.constantFrom(1000, 3000), without: fc.option(fc.constantFrom(...EVENTS), { nil: undefined }) }).map((t) => (t.without ? t : { afterMs: t.afterMs })),
+        ),
+      }),
+      { maxLength: 6 },
+    ),
+  })
+  .map(({ n, transitions }) => {
+    const states = Array.from({ length: n }, (_, i) => `s${i}`);
+    return {
+      id: 'lifecycle:gen',
+      name: 'gen',
+      initial: 's0',
+      states,
+      // `when` transitions only move forwards (or stay): a cycle of them never settles in XState.
+      transitions: transitions.map((t) => {
+        const [a, b] = [t.from % n, t.to % n];
+        const [from, to] = 'when' in t.trigger ? [Math.min(a, b), Math.max(a, b)] : [a, b];
+        return { from: states[from]!, to: states[to]!, trigger: t.trigger, actions: SAY };
+      }),
+    } as Lifecycle;
+  });
+
+/**
+ * Guards answer from a fixed random table by guard and step number, so the answer does not depend
+ * on the order an engine happens to evaluate guards in.
+ */
+function oracle(bits: boolean[]): () => (c: Cond) => boolean {
+  let step = 0;
+  return () => {
+    const n = step++;
+    return (c) => bits[(Number((c as { tag: string }).tag.slice(1)) + n) % bits.length]!;
+  };
+}
+
+function drive(engine: XStateMachines | FastMachines, kind: 'ritual' | 'lifecycle', parts: ReturnType<typeof ritualMachine>, script: number[], bits: boolean[]): MachineStep[] {
+  const lm = engine.load(kind === 'ritual' ? 'ritual:gen' : 'lifecycle:gen', kind, parts);
+  const guard = oracle(bits);
+  const steps: MachineStep[] = [engine.start(lm, guard())];
+  let value = steps[0]!.value;
+  const pending: string[] = [...steps[0]!.raises.map((r) => r.event.type)];
+  for (const k of script) {
+    if (steps.at(-1)!.done) break;
+    // Half of the moves send a pending delayed event (as the runtime's timers would).
+    const type = k % 2 === 1 && pending.length ? pending[k % pending.length]! : EVENTS[k % EVENTS.length]!;
+    const step = engine.send(lm, value, { type }, guard());
+    for (const c of step.cancels) pending.splice(pending.indexOf(c) >>> 0, pending.includes(c) ? 1 : 0);
+    for (const r of step.raises) pending.push(r.event.type);
+    steps.push(step);
+    value = step.value;
+  }
+  return steps;
+}
+
+describe('machines: the interpreter agrees with XState transition()', () => {
+  const empty = compile('playbook "m" { timezone "UTC" }').ir!;
+  const script = fc.array(fc.integer({ min: 0, max: 40 }), { maxLength: 12 });
+  const bits = fc.array(fc.boolean(), { minLength: 1, maxLength: 8 });
+
+  it('rituals: same state values, actions, delayed events and cancellations', () => {
+    fc.assert(
+      fc.property(ritual, script, bits, (r, s, b) => {
+        const parts = ritualMachine(r);
+        expect(drive(new FastMachines(empty), 'ritual', parts, s, b)).toEqual(drive(new XStateMachines(empty), 'ritual', parts, s, b));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('lifecycles: same state values, actions, delayed events and cancellations', () => {
+    fc.assert(
+      fc.property(lifecycle, script, bits, (l, s, b) => {
+        const parts = lifecycleMachine(l);
+        expect(drive(new FastMachines(empty), 'lifecycle', parts, s, b)).toEqual(drive(new XStateMachines(empty), 'lifecycle', parts, s, b));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+// ---------------------------------------------------------------- whole runs
+
+describe('end to end: engine fast and engine reference give the same actions', () => {
+  const scenarios = readdirSync(join(root, 'test', 'scenarios'), { withFileTypes: true }).filter((d) => d.isDirectory());
+  for (const dir of scenarios) {
+    it(dir.name, () => {
+      const base = join(root, 'test', 'scenarios', dir.name);
+      const spec = JSON.parse(readFileSync(join(base, 'run.json'), 'utf8')) as { playbook: string };
+      const source = readFileSync(join(root, spec.playbook), 'utf8');
+      const ir = compile(source).ir!;
+      const lines = readFileSync(join(base, 'events.jsonl'), 'utf8').split('\n').filter((l) => l.trim());
+      const run = (engine: 'fast' | 'reference') => {
+        const rt = createRuntime(ir, { engine });
+        try {
+          const out = lines.flatMap((l) => rt.dispatch(JSON.parse(l)));
+          out.push(...rt.advance('2027-01-01T00:00:00Z'));
+          return { out, snap: rt.snapshot() };
+        } finally {
+          rt.close();
+        }
+      };
+      const fast = run('fast');
+      const ref = run('reference');
+      expect(fast.out.length).toBeGreaterThan(0);
+      expect(fast.out).toEqual(ref.out);
+      expect(fast.snap).toEqual(ref.snap);
+    });
+  }
+});
