@@ -29,6 +29,13 @@ export function newMember(id: string, now: number): MemberState {
   };
 }
 
+/** A member as plain JSON, without its absent collections (a copy). */
+export function memberToJSON(m: MemberState): MemberState {
+  const json = structuredClone(m) as unknown as Record<string, unknown>;
+  for (const k in json) if (json[k] === undefined) delete json[k];
+  return json as unknown as MemberState;
+}
+
 /** A member from its JSON form (absent collections stay absent). */
 export function memberFromJSON(json: MemberState): MemberState {
   const m = newMember(json.id, json.joinedAt);

@@ -8,7 +8,7 @@ import { ENVELOPE_KEYS, validateEvent, type InputEvent } from './events.js';
 import { FastConditions, type CondFn } from './fast-conditions.js';
 import { FastMachines } from './fast-machines.js';
 import { pendingSteps, XStateMachines, type LoadedMachine, type MachineEngine, type MachineStep } from './machines.js';
-import { addItem, hasItem, levelOf, memberFromJSON, newMember } from './member.js';
+import { addItem, hasItem, levelOf, memberFromJSON, memberToJSON, newMember } from './member.js';
 import { ReferenceConditions } from './reference-conditions.js';
 import type { CommunitySnapshot, CommunityState, MemberState, Timer } from './state.js';
 import { cancelMemberTimers, cancelTimer, insertTimer, liveTimers, loadTimers, peekTimer, popTimer } from './timers.js';
@@ -119,6 +119,8 @@ export class Runtime {
   private readonly counterSpecs = new Map<string, IR['counters'][number]>();
   private readonly stepLabels = new Map<string, Map<string, string>>();
   private readonly rituals: { lm: LoadedMachine; ritual: IR['rituals'][number]; startsOn: CondFn | undefined }[] = [];
+  /** Members whose state changed since the last `takeChanges()`, by community (for durable stores). */
+  private changed = new Map<string, Set<string>>();
   /** The last instant formatted for actions, and its text (every action of an event shares it). */
   private isoMs = NaN;
   private isoText = '';
@@ -204,6 +206,7 @@ export class Runtime {
     if (c.processed.has(ev.id)) return { status: 'duplicate', actions: [], late: false };
     const late = ev.atMs < c.clock;
     const now = late ? c.clock : ev.atMs;
+    this.touch(c, ev.member);
     this.fireTimers(c, now, out);
     c.clock = now;
     c.processed.add(ev.id);
@@ -220,6 +223,7 @@ export class Runtime {
     for (const id of this.store.communities().sort()) {
       const c = this.store.get(id)!;
       if (to <= c.clock) continue;
+      this.touch(c);
       this.fireTimers(c, to, out);
       c.clock = to;
       this.store.put(c);
@@ -247,6 +251,23 @@ export class Runtime {
 
   community(id: string): CommunityState | undefined {
     return this.store.get(id);
+  }
+
+  /**
+   * What changed since the last call: the communities touched (their clock, processed ids,
+   * timers, counters...) and, in each, the members whose state changed. A durable store writes
+   * those rows and nothing else, so an event costs a few row writes whatever the community's size.
+   */
+  takeChanges(): Map<string, Set<string>> {
+    const out = this.changed;
+    this.changed = new Map();
+    return out;
+  }
+
+  private touch(c: CommunityState, member?: string): void {
+    let set = this.changed.get(c.id);
+    if (!set) this.changed.set(c.id, (set = new Set()));
+    if (member !== undefined) set.add(member);
   }
 
   /** Release what the engine holds (the reference engine's worker thread). */
@@ -342,6 +363,7 @@ export class Runtime {
       case 'machine': {
         const m = t.member ? c.members[t.member] : undefined;
         if (!m || !m.present) return;
+        this.touch(c, m.id);
         const lm = this.machines.rituals.find((x) => x.id === t.ref) ?? this.machines.lifecycles.find((x) => x.id === t.ref);
         const value = m.machines?.[t.ref];
         if (!lm || value === undefined || !t.event) return;
@@ -832,6 +854,7 @@ export class Runtime {
   }
 
   private removeMember(ctx: Ctx, m: MemberState, reason: string | undefined): void {
+    this.touch(ctx.community, m.id);
     this.emit({ ...ctx, member: m }, 'member.remove', m.id, { reason: reason ?? '' });
     m.present = false;
     m.removed = true;
@@ -915,15 +938,16 @@ function hash(s: string): number {
   return h >>> 0;
 }
 
-/** A community's live state as plain JSON (a deep copy: later events do not change it). */
-export function communityToJSON(c: CommunityState): CommunitySnapshot {
-  const { processed, timers: _heap, timerIndex: _index, ...rest } = c;
-  const json = structuredClone(rest) as Omit<CommunitySnapshot, 'processed' | 'timers'>;
-  for (const id in json.members) {
-    const m = json.members[id] as unknown as Record<string, unknown>;
-    for (const k in m) if (m[k] === undefined) delete m[k];
-  }
-  return { ...json, processed: [...processed], timers: structuredClone(liveTimers(c)) };
+/**
+ * A community's live state as plain JSON (a deep copy: later events do not change it). With
+ * `members: false` the members are left out (a durable store keeps them as rows of their own).
+ */
+export function communityToJSON(c: CommunityState, options: { members?: boolean } = {}): CommunitySnapshot {
+  const { processed, timers: _heap, timerIndex: _index, members, ...rest } = c;
+  const json = structuredClone(rest) as Omit<CommunitySnapshot, 'processed' | 'timers' | 'members'>;
+  const out: Record<string, MemberState> = {};
+  if (options.members !== false) for (const id in members) out[id] = memberToJSON(members[id]!);
+  return { ...json, members: out, processed: [...processed], timers: structuredClone(liveTimers(c)) };
 }
 
 /** Live state from its JSON form (the JSON is copied, not shared). */
