@@ -139,6 +139,45 @@ describe('playbook compile', () => {
 describe('playbook simulate', () => {
   const events = join(root, 'test/scenarios/flood/events.jsonl');
 
+  it('--engine reference prints exactly what the fast engine prints', async () => {
+    const ritual = join(root, 'test/scenarios/entry-ritual/events.jsonl');
+    const args = ['simulate', ex('entry-ritual'), '--events', ritual, '--until', '2026-03-04T00:00:00+08:00'];
+    const fast = await cli(args);
+    const reference = await cli([...args, '--engine', 'reference']);
+    expect(fast.code).toBe(0);
+    expect(reference.code).toBe(0);
+    expect(fast.out.split('\n').length).toBeGreaterThan(5);
+    expect(reference.out).toBe(fast.out);
+    const bad = await cli([...args, '--engine', 'turbo']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('--engine must be fast or reference');
+  });
+
+  it('--format html writes one self-contained report to --out, and needs --out', async () => {
+    const out = join(tmp, 'report.html');
+    const r = await cli(['simulate', ex('flood'), '--events', events, '--format', 'html', '--out', out]);
+    expect(r.code).toBe(0);
+    expect(r.out).toBe('');
+    const html = readFileSync(out, 'utf8');
+    expect(html).toContain('id="report-data"');
+    expect(html).not.toMatch(/<script[^>]+src=/);
+    expect(r.err).toMatch(/report written to .*report\.html/);
+    const missing = await cli(['simulate', ex('flood'), '--events', events, '--format', 'html']);
+    expect(missing.code).toBe(2);
+    expect(missing.err).toContain('--out FILE');
+  });
+
+  it('lines are cut correctly across read chunks, with CRLF, blank lines and no final newline', async () => {
+    const lines = readFileSync(events, 'utf8').trim().split('\n');
+    const padded = lines.map((l, i) => (i % 3 === 0 ? `  ${l}\r` : i % 3 === 1 ? `${l}\r\n` : l)).join('\n');
+    const odd = file('odd.jsonl', padded);
+    const a = await cli(['simulate', ex('flood'), '--events', events]);
+    const b = await cli(['simulate', ex('flood'), '--events', odd]);
+    expect(b.code).toBe(0);
+    expect(b.out).toBe(a.out);
+    expect(b.err).toMatch(/37 events read, 37 processed/);
+  });
+
   it('writes only actions to stdout and a summary to stderr', async () => {
     const r = await cli(['simulate', ex('flood'), '--events', events, '--until', '2026-07-04T00:00:00+08:00']);
     expect(r.code).toBe(0);

@@ -1,4 +1,5 @@
 import { compile } from '../compiler/compile.js';
+import { checkTestSource } from '../testing/suite.js';
 import { formatDiagnostic } from '../parser/diagnostics.js';
 import type { CommandSpec } from './main.js';
 import { readPlaybookFile, UsageError } from './io.js';
@@ -6,7 +7,7 @@ import { readPlaybookFile, UsageError } from './io.js';
 export const checkCommand: CommandSpec = {
   help: `Usage: playbook check FILE... [--format text|json]
 
-Checks each playbook and prints every error and warning with file:line:column, the source
+Checks each playbook (and each test file, *.test.playbook) and prints every error and warning with file:line:column, the source
 line and a caret. Exit 0 when no file has errors (warnings allowed), 1 when any has errors,
 2 on usage problems (missing or unreadable files).
 
@@ -29,6 +30,16 @@ Options:
       } catch (e) {
         io.err(`playbook check: ${(e as Error).message}\n`);
         unreadable++;
+        continue;
+      }
+      if (file.endsWith('.test.playbook')) {
+        // A test file (docs/testing.md): checked as a test file, with its playbook.
+        const diags = checkTestSource(file, source);
+        const errs = diags.filter((d) => d.severity === 'error').length;
+        errors += errs;
+        warnings += diags.length - errs;
+        if (format === 'json') all.push(...diags);
+        else for (const d of diags) io.err(formatDiagnostic(d, source) + '\n\n');
         continue;
       }
       const result = compile(source, { file });

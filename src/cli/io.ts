@@ -6,6 +6,8 @@ export interface Io {
   err(text: string): void;
   /** True when stderr is an interactive terminal (progress lines are shown only then). */
   isTTY: boolean;
+  /** Resolves when written output has drained enough to write more (backpressure on pipes). */
+  drain?(): Promise<void>;
 }
 
 export function processIo(): Io {
@@ -13,6 +15,8 @@ export function processIo(): Io {
     out: (t) => void process.stdout.write(t),
     err: (t) => void process.stderr.write(t),
     isTTY: Boolean(process.stderr.isTTY) && !process.env['CI'],
+    drain: () =>
+      process.stdout.writableNeedDrain ? new Promise<void>((resolve) => process.stdout.once('drain', () => resolve())) : Promise.resolve(),
   };
 }
 

@@ -14,8 +14,11 @@ Usage: playbook <command> [options]
 Commands:
   check     FILE...                          report errors and warnings (exit 1 on errors)
   compile   FILE [--target ir|xstate|rules]   print the compiled form as JSON
-  simulate  FILE --events F|- [--until ISO] [--format jsonl|table] [--seed N] [--strict]
-                                             run a playbook on an event stream, print actions
+  simulate  FILE --events F|- [--until ISO] [--format jsonl|table|html] [--out F] [--seed N]
+            [--strict] [--engine fast|reference] run a playbook on an event stream, print actions
+  test      FILE... [--coverage] [--filter T]  run *.test.playbook tests (exit 1 on failures)
+  fmt       FILE... [--check]                  format playbooks canonically
+  graph     FILE [--format mermaid|dot]        lifecycles, rituals, campaigns and rules as diagrams
 
 Run \`playbook <command> --help\` for a command's options.
 `;

@@ -1,11 +1,13 @@
-import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { createReadStream, statSync, writeFileSync } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
 import { compile } from '../compiler/compile.js';
 import { formatDiagnostic } from '../parser/diagnostics.js';
 import { createRuntime, type OutputAction } from '../runtime/runtime.js';
 import type { CommandSpec } from './main.js';
 import { readPlaybookFile, UsageError, type Io } from './io.js';
 import { renderTable } from './table.js';
+import { Progress } from './progress.js';
+import { ReportCollector } from '../report/index.js';
 
 /** Lines longer than this are reported and skipped rather than parsed. */
 export const MAX_LINE_CHARS = 1_000_000;
@@ -19,8 +21,13 @@ Runs the playbook on a JSON Lines event stream (DESIGN.md section 4) and prints 
 Options:
   --events F|-        the event file, or - for standard input (required)
   --until ISO         after the input, fire every timer due up to this instant
-  --format jsonl|table  jsonl (default): one action per line on stdout, nothing else;
-                      table: a readable per-member summary and timeline
+  --format jsonl|table|html  jsonl (default): one action per line on stdout, nothing else;
+                      table: a readable per-member summary and timeline;
+                      html: one self-contained HTML report (charts, moderation, leaderboard,
+                      lifecycle funnel, timeline) written to --out FILE
+  --out FILE          where --format html writes the report (required for html)
+  --engine fast|reference  fast (default): compiled conditions and machines; reference:
+                      json-rules-engine and XState's transition() (same results, far slower)
   --seed N            seed of the random number generator (default 1)
   --strict            exit 2 if any input line was skipped
 
@@ -35,13 +42,19 @@ when bad lines were skipped), 1 playbook errors, 2 usage errors, unreadable inpu
     seed: { type: 'string' },
     strict: { type: 'boolean' },
     out: { type: 'string', short: 'o' },
+    engine: { type: 'string' },
   },
   async run(values, files, io) {
     if (files.length !== 1) throw new UsageError(files.length ? 'simulate takes one playbook file' : 'no playbook file given');
     const eventsPath = values['events'] as string | undefined;
     if (!eventsPath) throw new UsageError('--events F (or - for standard input) is required');
     const format = (values['format'] as string | undefined) ?? 'jsonl';
-    if (format !== 'jsonl' && format !== 'table') throw new UsageError(`--format must be jsonl or table, not ${format}`);
+    if (format !== 'jsonl' && format !== 'table' && format !== 'html') throw new UsageError(`--format must be jsonl, table or html, not ${format}`);
+    const outPath = values['out'] as string | undefined;
+    if (format === 'html' && !outPath) throw new UsageError('--format html writes a file: add --out FILE, e.g. --out report.html');
+    if (format !== 'html' && outPath) throw new UsageError('--out is for --format html; jsonl and table go to standard output');
+    const engine = (values['engine'] as string | undefined) ?? 'fast';
+    if (engine !== 'fast' && engine !== 'reference') throw new UsageError(`--engine must be fast or reference, not ${engine}`);
     let until: number | undefined;
     if (values['until'] !== undefined) {
       const u = values['until'] as string;
@@ -58,93 +71,138 @@ when bad lines were skipped), 1 playbook errors, 2 usage errors, unreadable inpu
     const compiled = compile(source, { file });
     for (const d of compiled.diagnostics) io.err(formatDiagnostic(d, source) + '\n\n');
     if (!compiled.ir) return 1;
-    const rt = createRuntime(compiled.ir, { seed });
+    const rt = createRuntime(compiled.ir, { seed, engine });
+    const report = format === 'html' ? new ReportCollector(compiled.ir, { file }) : undefined;
+    try {
+      let input: NodeJS.ReadableStream;
+      let totalBytes: number | undefined;
+      if (eventsPath === '-') input = process.stdin;
+      else {
+        const stream = createReadStream(eventsPath, { highWaterMark: 1 << 20 });
+        await new Promise<void>((resolve, reject) => {
+          stream.once('open', () => resolve());
+          stream.once('error', (e) => reject(new UsageError(`${eventsPath}: cannot read: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : e.message}`)));
+        });
+        input = stream;
+        try {
+          totalBytes = statSync(eventsPath).size;
+        } catch {
+          totalBytes = undefined;
+        }
+      }
+      const stats = { read: 0, processed: 0, ignored: 0, bad: 0, duplicates: 0, late: 0, actions: 0 };
+      const collected: OutputAction[] = [];
+      let buffer = '';
+      const emit = (actions: OutputAction[]) => {
+        stats.actions += actions.length;
+        if (report) return; // the collector saw them already
+        if (format === 'table') {
+          for (const a of actions) collected.push(a);
+          return;
+        }
+        for (const a of actions) buffer += JSON.stringify(a) + '\n';
+      };
+      let notes = 0;
+      const note = (line: number, text: string) => {
+        report?.noteInputProblem(line, text);
+        if (notes < MAX_LINE_NOTES) io.err(`${eventsPath === '-' ? '<stdin>' : eventsPath}:${line}: ${text}\n`);
+        else if (notes === MAX_LINE_NOTES) io.err('(further line notes suppressed; see the summary)\n');
+        notes++;
+      };
+      const started = Date.now();
+      const progress = io.isTTY ? new Progress(io.err, 'events') : undefined;
+      let bytesRead = 0;
+      let lineNo = 0;
 
-    let input: NodeJS.ReadableStream;
-    if (eventsPath === '-') input = process.stdin;
-    else {
-      input = createReadStream(eventsPath);
-      await new Promise<void>((resolve, reject) => {
-        (input as ReturnType<typeof createReadStream>).once('open', () => resolve());
-        (input as ReturnType<typeof createReadStream>).once('error', (e) => reject(new UsageError(`${eventsPath}: cannot read: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : e.message}`)));
-      });
+      const handleLine = (rawLine: string) => {
+        lineNo++;
+        // Most lines need no trimming; checking the ends is cheaper than always trimming.
+        let line = rawLine;
+        if (line.length > 0 && (line.charCodeAt(0) <= 32 || line.charCodeAt(line.length - 1) <= 32)) line = line.trim();
+        if (line === '') return;
+        stats.read++;
+        if (line.length > MAX_LINE_CHARS) {
+          stats.bad++;
+          note(lineNo, `skipped: line is ${line.length} characters long (limit ${MAX_LINE_CHARS})`);
+          return;
+        }
+        let raw: unknown;
+        try {
+          raw = JSON.parse(line);
+        } catch (e) {
+          stats.bad++;
+          note(lineNo, `skipped: not valid JSON (${(e as Error).message})`);
+          return;
+        }
+        const r = rt.dispatchDetailed(raw);
+        report?.observeEvent(raw, r.actions, r.status, r.late);
+        if (r.status === 'invalid') {
+          stats.bad++;
+          note(lineNo, `skipped: ${r.reason}`);
+          return;
+        }
+        if (r.status === 'duplicate') {
+          stats.duplicates++;
+          return;
+        }
+        if (r.status === 'ignored') stats.ignored++;
+        else stats.processed++;
+        if (r.late) {
+          stats.late++;
+          note(lineNo, `late: event ${JSON.stringify((raw as { id: string }).id)} is older than the clock; processed at the clock's time`);
+        }
+        if (r.actions.length) emit(r.actions);
+      };
+
+      // Lines are cut from large chunks by hand: readline's per-line promises cost more than
+      // running the playbook on the event.
+      const decoder = new StringDecoder('utf8');
+      let pending = '';
+      for await (const chunk of input) {
+        const bytes = chunk as Buffer;
+        bytesRead += bytes.length;
+        const text = pending + decoder.write(bytes);
+        let start = 0;
+        for (let nl = text.indexOf('\n', start); nl !== -1; nl = text.indexOf('\n', start)) {
+          handleLine(text.slice(start, nl));
+          start = nl + 1;
+        }
+        pending = start === 0 ? text : text.slice(start);
+        if (buffer.length > 1 << 16) {
+          io.out(buffer);
+          buffer = '';
+          if (io.drain) await io.drain();
+        }
+        progress?.update(stats.read, totalBytes ? bytesRead / totalBytes : undefined);
+      }
+      pending += decoder.end();
+      if (pending.length > 0) handleLine(pending);
+      if (until !== undefined) {
+        const due = rt.advance(until);
+        report?.observeTimerActions(due, until);
+        emit(due);
+      }
+      progress?.done();
+      if (format === 'table') io.out(renderTable(collected, compiled.ir, rt));
+      else if (buffer) io.out(buffer);
+      if (report) {
+        const html = report.render(rt, { ...stats, until, seed });
+        try {
+          writeFileSync(outPath!, html);
+        } catch (e) {
+          throw new UsageError(`${outPath}: cannot write the report: ${(e as Error).message}`);
+        }
+        io.err(`simulate: report written to ${outPath} (${Math.round(Buffer.byteLength(html) / 1024)} KB)\n`);
+      }
+      const secs = (Date.now() - started) / 1000;
+      io.err(
+        `simulate: ${stats.read} events read, ${stats.processed} processed, ${stats.ignored} ignored (unknown type), ` +
+          `${stats.bad} bad lines skipped, ${stats.duplicates} duplicates, ${stats.late} late; ${stats.actions} actions in ${secs.toFixed(2)}s\n`,
+      );
+      if (values['strict'] && stats.bad > 0) return 2;
+      return 0;
+    } finally {
+      rt.close();
     }
-    const stats = { read: 0, processed: 0, ignored: 0, bad: 0, duplicates: 0, late: 0, actions: 0 };
-    const collected: OutputAction[] = [];
-    let buffer = '';
-    const emit = (actions: OutputAction[]) => {
-      stats.actions += actions.length;
-      if (format === 'table') {
-        collected.push(...actions);
-        return;
-      }
-      for (const a of actions) buffer += JSON.stringify(a) + '\n';
-      if (buffer.length > 1 << 16) {
-        io.out(buffer);
-        buffer = '';
-      }
-    };
-    let notes = 0;
-    const note = (line: number, text: string) => {
-      if (notes < MAX_LINE_NOTES) io.err(`${eventsPath === '-' ? '<stdin>' : eventsPath}:${line}: ${text}\n`);
-      else if (notes === MAX_LINE_NOTES) io.err('(further line notes suppressed; see the summary)\n');
-      notes++;
-    };
-    const started = Date.now();
-    let lastProgress = started;
-    const rl = createInterface({ input, crlfDelay: Infinity });
-    let lineNo = 0;
-    for await (const rawLine of rl) {
-      lineNo++;
-      const line = rawLine.trim();
-      if (line === '') continue;
-      stats.read++;
-      if (line.length > MAX_LINE_CHARS) {
-        stats.bad++;
-        note(lineNo, `skipped: line is ${line.length} characters long (limit ${MAX_LINE_CHARS})`);
-        continue;
-      }
-      let raw: unknown;
-      try {
-        raw = JSON.parse(line);
-      } catch (e) {
-        stats.bad++;
-        note(lineNo, `skipped: not valid JSON (${(e as Error).message})`);
-        continue;
-      }
-      const r = rt.dispatchDetailed(raw);
-      if (r.status === 'invalid') {
-        stats.bad++;
-        note(lineNo, `skipped: ${r.reason}`);
-        continue;
-      }
-      if (r.status === 'duplicate') {
-        stats.duplicates++;
-        continue;
-      }
-      if (r.status === 'ignored') stats.ignored++;
-      else stats.processed++;
-      if (r.late) {
-        stats.late++;
-        note(lineNo, `late: event ${JSON.stringify((raw as { id: string }).id)} is older than the clock; processed at the clock's time`);
-      }
-      emit(r.actions);
-      if (io.isTTY && stats.read % 10_000 === 0 && Date.now() - lastProgress > 250) {
-        lastProgress = Date.now();
-        const secs = (lastProgress - started) / 1000;
-        io.err(`\r${stats.read.toLocaleString('en')} events, ${Math.round(stats.read / Math.max(secs, 0.001)).toLocaleString('en')}/s`);
-      }
-    }
-    if (until !== undefined) emit(rt.advance(until));
-    if (io.isTTY && stats.read >= 10_000) io.err('\r\x1b[K');
-    if (format === 'table') io.out(renderTable(collected, compiled.ir, rt));
-    else if (buffer) io.out(buffer);
-    const secs = (Date.now() - started) / 1000;
-    io.err(
-      `simulate: ${stats.read} events read, ${stats.processed} processed, ${stats.ignored} ignored (unknown type), ` +
-        `${stats.bad} bad lines skipped, ${stats.duplicates} duplicates, ${stats.late} late; ${stats.actions} actions in ${secs.toFixed(2)}s\n`,
-    );
-    if (values['strict'] && stats.bad > 0) return 2;
-    return 0;
   },
 };
