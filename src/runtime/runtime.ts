@@ -69,6 +69,8 @@ export interface RuntimeOptions {
   snapshot?: RuntimeSnapshot;
   seed?: number;
   engine?: EngineName;
+  /** Record which communities and members each event changes, for `takeChanges()` (durable stores). */
+  trackChanges?: boolean;
 }
 
 interface Ctx extends EvalContext {
@@ -121,6 +123,7 @@ export class Runtime {
   private readonly rituals: { lm: LoadedMachine; ritual: IR['rituals'][number]; startsOn: CondFn | undefined }[] = [];
   /** Members whose state changed since the last `takeChanges()`, by community (for durable stores). */
   private changed = new Map<string, Set<string>>();
+  private readonly tracking: boolean;
   /** The last instant formatted for actions, and its text (every action of an event shares it). */
   private isoMs = NaN;
   private isoText = '';
@@ -134,6 +137,7 @@ export class Runtime {
     this.machines = this.engine === 'reference' ? new XStateMachines(ir) : new FastMachines(ir);
     this.zone = ir.timezone;
     this.seed = options.seed ?? 1;
+    this.tracking = options.trackChanges === true;
     this.levels = [...ir.levels].sort((a, b) => a.at - b.at);
     this.trackDaily = ir.leaderboards.some((lb) => lb.period !== 'all');
     const order = new Map(ir.rules.map((r, i) => [r.id, i]));
@@ -259,12 +263,14 @@ export class Runtime {
    * those rows and nothing else, so an event costs a few row writes whatever the community's size.
    */
   takeChanges(): Map<string, Set<string>> {
+    if (!this.tracking) throw new Error('takeChanges() needs createRuntime(ir, { trackChanges: true })');
     const out = this.changed;
     this.changed = new Map();
     return out;
   }
 
   private touch(c: CommunityState, member?: string): void {
+    if (!this.tracking) return;
     let set = this.changed.get(c.id);
     if (!set) this.changed.set(c.id, (set = new Set()));
     if (member !== undefined) set.add(member);
@@ -651,7 +657,7 @@ export class Runtime {
       daily[today] = (daily[today] ?? 0) + amount;
       for (const k in daily) if (Number(k) < today - 40) delete daily[k];
     }
-    this.emit(ctx, 'points.award', m.id, { amount, balance: m.points, reason });
+    ctx.out.push({ at: this.at(ctx.now), type: 'points.award', community: ctx.community.id, member: m.id, amount, balance: m.points, reason, cause: ctx.cause, source: ctx.source });
     for (const l of this.ir.levels) {
       if (l.at > 0 && m.points >= l.at && !hasItem(m.levels, l.name)) {
         m.levels = addItem(m.levels, l.name);
@@ -872,7 +878,9 @@ export class Runtime {
         return;
       case 'deleteMessage': {
         const id = ctx.event?.payload['messageId'];
-        if (typeof id === 'string') this.emit(ctx, 'message.delete', m?.id, { messageId: id });
+        if (typeof id !== 'string') return;
+        if (m) ctx.out.push({ at: this.at(ctx.now), type: 'message.delete', community: ctx.community.id, member: m.id, messageId: id, cause: ctx.cause, source: ctx.source });
+        else this.emit(ctx, 'message.delete', undefined, { messageId: id });
         return;
       }
       case 'warn': {
@@ -886,7 +894,7 @@ export class Runtime {
         list.push(ctx.now);
         const count = list.length;
         const reason = a.reason ? this.text(ctx, a.reason) : '';
-        this.emit(ctx, 'member.warn', m.id, { ladder: ladder.name, count, reason });
+        ctx.out.push({ at: this.at(ctx.now), type: 'member.warn', community: ctx.community.id, member: m.id, ladder: ladder.name, count, reason, cause: ctx.cause, source: ctx.source });
         const last = ladder.steps[ladder.steps.length - 1];
         const step = ladder.steps.find((s) => s.n === count) ?? (last && count > last.n ? last : undefined);
         if (step) {
