@@ -23,6 +23,8 @@ import type { CommunityState } from '../src/runtime/state.js';
  */
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+/** Runs per property; DIFF_RUNS=5000 for a longer hunt. */
+const RUNS = Number(process.env['DIFF_RUNS'] ?? 300);
 
 // ---------------------------------------------------------------- conditions
 
@@ -129,7 +131,7 @@ describe('conditions: compiled closures agree with json-rules-engine', () => {
       fc.property(cond, context, (c, ctx) => {
         expect(fast.compile(c)(ctx)).toBe(reference.compile(c)(ctx));
       }),
-      { numRuns: 400 },
+      { numRuns: RUNS },
     );
   });
 
@@ -270,7 +272,7 @@ describe('machines: the interpreter agrees with XState transition()', () => {
         const parts = ritualMachine(r);
         expect(drive(new FastMachines(empty), 'ritual', parts, s, b)).toEqual(drive(new XStateMachines(empty), 'ritual', parts, s, b));
       }),
-      { numRuns: 300 },
+      { numRuns: RUNS },
     );
   });
 
@@ -280,7 +282,7 @@ describe('machines: the interpreter agrees with XState transition()', () => {
         const parts = lifecycleMachine(l);
         expect(drive(new FastMachines(empty), 'lifecycle', parts, s, b)).toEqual(drive(new XStateMachines(empty), 'lifecycle', parts, s, b));
       }),
-      { numRuns: 300 },
+      { numRuns: RUNS },
     );
   });
 });
