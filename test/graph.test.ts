@@ -419,8 +419,10 @@ describe('label escaping', () => {
         const label = mermaidLabel(lines, markdown);
         // What Mermaid's lexers see: entity codes are opaque to them; Markdown escapes are not.
         const lexed = label.replace(/#\d+;/g, '\u0001').replace(/<br>/g, '\u0001');
-        expect(lexed).not.toMatch(/["#;|<&\n\r\u2028\u2029]|::|%%|\[\[|:[^ ]|:$|direction\s/i);
-        if (!markdown) expect(lexed).not.toContain('`');
+        expect(lexed).not.toMatch(/["#;|<&\n\r\u2028\u2029]|%%|\[\[|direction\s/i);
+        if (markdown) expect(lexed).not.toMatch(/::|:[^ ]|:$/);
+        else expect(lexed).not.toContain('`');
+        expect(label).not.toMatch(/:\S*#/);
         // What its renderer reads after decoding: no line break, KaTeX, icon or placeholder sequence.
         const decoded = decodeMermaidLabel(label.replace(/\u2060/g, '\u0002'));
         expect(decoded).not.toMatch(/\\n|\$\$|:fa-|ﬂ°|¶ß/);
@@ -547,6 +549,27 @@ describe('playbook graph', () => {
   });
 });
 
+describe('docs/graphs.md', () => {
+  const markdown = readFileSync(join(root, 'docs/graphs.md'), 'utf8');
+  const examples = [...markdown.matchAll(/^<!-- playbook graph ([^>]*?) -->\n```mermaid\n([\s\S]*?)^```$/gm)];
+
+  it('shows diagrams exactly as the command prints them', async () => {
+    expect(examples.length).toBeGreaterThanOrEqual(3);
+    for (const [, args, block] of examples) {
+      const [path, ...rest] = args!.split(' ');
+      const r = await cli(['graph', join(root, path!), ...rest]);
+      expect(r.code).toBe(0);
+      expect(block, `docs/graphs.md: playbook graph ${args}`).toBe(r.out);
+    }
+  });
+
+  it('links an image that exists', () => {
+    const images = [...markdown.matchAll(/!\[[^\]]*\]\(([^)]+)\)/g)].map((m) => m[1]!);
+    expect(images.length).toBeGreaterThan(0);
+    for (const image of images) expect(existsSync(join(root, 'docs', image)), image).toBe(true);
+  });
+});
+
 // --- rendering with the real tools ---------------------------------------------------------------
 
 /** The Mermaid text of every diagram of every example and of the stress playbook, as the CLI prints it. */
@@ -562,6 +585,17 @@ async function mermaidCases(): Promise<{ name: string; text: string; expected: s
   }
   return cases;
 }
+
+/** Label texts for generated diagrams: any characters, and runs of the ones that are syntax somewhere. */
+const LABEL_TEXT = fc.oneof(
+  fc.string({ unit: 'grapheme', minLength: 1, maxLength: 24 }),
+  fc
+    .array(
+      fc.constantFrom(...NASTY_TEXTS, '"', '#', ';', ':', '::', '|', '%%', '$$', '[[', ']]', '{', '}', '<', '>', '&', '&amp;', '`', '\\', '\\n', '\\l', '-->', '--', '->', '[*]', 'direction TB', 'end', 'note', 'state', 'style', 'classDef', 'click', 'fa:fa-car', '群', '🎉', ' ', '~', '~~', '[a](b)', '![i](x.png)', 'https://x.y/a_b', 'a@b.cn', '- ', '1. ', '> ', '    ', '*', '_', '**'),
+      { minLength: 1, maxLength: 8 },
+    )
+    .map((a) => a.join('')),
+);
 
 /** Small diagrams of both kinds whose labels are the given texts. */
 function labelDiagrams(labels: string[]): Diagram[] {
@@ -586,6 +620,9 @@ function labelDiagrams(labels: string[]): Diagram[] {
   ids.forEach((id, i) => flow.edge(id, ids[(i + 1) % ids.length]!, [at(17 + i)], i % 2 === 1));
   return [state.diagram, flow.diagram];
 }
+
+/** Generated cases per property that needs a browser or Graphviz; GRAPH_FUZZ_RUNS=500 for a deeper search. */
+const BROWSER_RUNS = Number(process.env['GRAPH_FUZZ_RUNS'] ?? 25);
 
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
@@ -652,14 +689,8 @@ describe.skipIf(!hasChromium)('Mermaid output renders in headless Chromium', () 
   }, 120_000);
 
   it('renders generated labels of any characters in both diagram kinds', async () => {
-    const text = fc.oneof(
-      fc.string({ unit: 'grapheme', minLength: 1, maxLength: 24 }),
-      fc
-        .array(fc.constantFrom(...NASTY_TEXTS, '"', '#', ';', ':', '::', '|', '%%', '$$', '[[', ']]', '{', '}', '<', '>', '&', '`', '\\', '\\n', '-->', '--', '[*]', 'direction TB', 'end', 'note', 'state', 'style', 'classDef', 'click', 'fa:fa-car', '群', '🎉', ' ', '~', '~~', '[a](b)', '![i](x.png)', 'https://x.y/a_b', '- ', '1. ', '> ', '    ', '*', '_', '**'), { minLength: 1, maxLength: 8 })
-        .map((a) => a.join('')),
-    );
     await fc.assert(
-      fc.asyncProperty(fc.array(text, { minLength: 22, maxLength: 22 }), async (labels) => {
+      fc.asyncProperty(fc.array(LABEL_TEXT, { minLength: 22, maxLength: 22 }), async (labels) => {
         const diagrams = labelDiagrams(labels);
         const errorsBefore = consoleErrors.length;
         const results = await render(diagrams.map(renderMermaid));
@@ -670,10 +701,10 @@ describe.skipIf(!hasChromium)('Mermaid output renders in headless Chromium', () 
           for (const line of visibleLines(diagrams[i]!)) expect(visible).toContain(squash(line));
         });
       }),
-      { numRuns: 25 },
+      { numRuns: BROWSER_RUNS },
     );
     expect(consoleErrors).toEqual([]);
-  }, 120_000);
+  }, Math.max(120_000, BROWSER_RUNS * 2_000));
 });
 
 const hasDot = spawnSync('dot', ['-V'], { encoding: 'utf8' }).status === 0;
@@ -701,13 +732,16 @@ describe.skipIf(!hasDot)('DOT output renders with Graphviz', () => {
 
   it('dot accepts generated labels of any characters', () => {
     fc.assert(
-      fc.property(fc.array(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 16 }), { minLength: 22, maxLength: 22 }), (labels) => {
-        const dot = spawnSync('dot', ['-Tsvg'], { input: renderDot(labelDiagrams(labels), labels[0]!), encoding: 'utf8' });
+      fc.property(fc.array(LABEL_TEXT, { minLength: 22, maxLength: 22 }), (labels) => {
+        const diagrams = labelDiagrams(labels);
+        const dot = spawnSync('dot', ['-Tsvg'], { input: renderDot(diagrams, labels[0]!), encoding: 'utf8' });
         expect(dot.status, dot.stderr).toBe(0);
+        const texts = squash([...dot.stdout.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => unXml(m[1]!)).join('\n'));
+        for (const d of diagrams) for (const line of visibleLines(d)) expect(texts).toContain(squash(line));
       }),
-      { numRuns: 15 },
+      { numRuns: Math.ceil(BROWSER_RUNS / 2) },
     );
-  }, 60_000);
+  }, Math.max(60_000, BROWSER_RUNS * 1_000));
 });
 
 it('renderMermaidAll separates diagrams so each chunk starts with its title comment', () => {

@@ -8,8 +8,9 @@ import type { Diagram, GraphEdge, GraphGroup, GraphNode } from './graph-model.js
  * checked by rendering in test/graph.test.ts.
  * - Entity codes: `"` ends a quoted label; `;` ends a statement and `#` starts a comment in state
  *   diagrams; `|` ends an edge label; `<` and `&` are HTML; `` ` `` opens a Markdown string in
- *   flowcharts. In context: `:` unless followed by a space (a state description may not hold
- *   `::`, and a pre-pass rewrites `style…:…#…;` lines); the first `%` of `%%` (comments,
+ *   flowcharts. In context: `:` in state descriptions and transition labels unless followed by
+ *   a space (they may not hold `::`), elsewhere when an entity code follows it before the next
+ *   space (a pre-pass rewrites `style…:…#…;` lines); the first `%` of `%%` (comments,
  *   directives); the first `[` of `[[` (`[[fork]]`); the space after `direction` (`direction LR`
  *   anywhere on a line is taken as a statement).
  * - Markdown backslash escapes in state descriptions and transition labels (flowchart labels and
@@ -51,7 +52,7 @@ function mermaidLine(line: string, markdown: boolean, first: boolean): string {
     const entity =
       !markdownEscape &&
       (ENTITY.has(ch) ||
-        (ch === ':' && (next !== ' ' || previous === ':')) ||
+        (markdown && ch === ':' && (next !== ' ' || previous === ':')) ||
         (BEFORE_TWIN.has(ch) && next === ch) ||
         (/\s/.test(ch) && /direction$/i.test(chars.slice(Math.max(0, i - 9), i).join(''))));
     out += markdownEscape ? `\\${ch}` : entity ? `#${ch.codePointAt(0)};` : ch;
@@ -67,10 +68,13 @@ function mermaidLine(line: string, markdown: boolean, first: boolean): string {
 
 /** Label lines as one Mermaid label; `markdown` for state diagrams, whose labels are Markdown. */
 export function mermaidLabel(lines: string[], markdown = false): string {
-  const label = lines
+  let label = lines
     .flatMap((line) => line.split(/\r\n|[\n\r\u2028\u2029]/))
     .map((line, i) => mermaidLine(line, markdown, i === 0))
     .join('<br>');
+  // Mermaid's pre-pass cuts the last character of any line matching `style.*:\S*#.*;`: a colon
+  // stays readable unless an entity code follows it before the next space.
+  if (!markdown) label = label.replace(/:(?=\S*#)/g, '#58;');
   // `state "" as x` does not parse, and a blank transition label breaks the layout (NaN
   // coordinates); a no-break space keeps a blank label a label.
   return /^\s*$/.test(label.replaceAll(WORD_JOINER, '').replaceAll('<br>', '')) ? '#160;' : label;
