@@ -1,0 +1,263 @@
+import type { IR } from '../compiler/ir.js';
+import { memberFromJSON, memberToJSON } from '../runtime/member.js';
+import {
+  communityFromJSON,
+  createRuntime,
+  type DispatchResult,
+  type EngineName,
+  type OutputAction,
+  type Runtime,
+  type RuntimeSnapshot,
+  type Store,
+} from '../runtime/runtime.js';
+import type { CommunitySnapshot, CommunityState, MemberState, Timer } from '../runtime/state.js';
+import { emptyCommit, type Commit, type DurableStore, type LoggedAction, type StoredCommunity } from './store.js';
+
+/**
+ * A timer index that remembers which ids were set or deleted since it was last drained, so a
+ * commit writes the timer rows an event changed instead of diffing every live timer of the
+ * community (a deadline pending for each of 100,000 newcomers).
+ */
+export class TrackingMap<K, V> extends Map<K, V> {
+  changed = new Set<K>();
+
+  static wrap<K, V>(map: Map<K, V>): TrackingMap<K, V> {
+    const t = new TrackingMap<K, V>();
+    for (const [k, v] of map) Map.prototype.set.call(t, k, v);
+    return t;
+  }
+
+  override set(key: K, value: V): this {
+    this.changed?.add(key);
+    return super.set(key, value);
+  }
+
+  override delete(key: K): boolean {
+    this.changed.add(key);
+    return super.delete(key);
+  }
+
+  override clear(): void {
+    for (const k of this.keys()) this.changed.add(k);
+    super.clear();
+  }
+}
+
+/**
+ * The runtime's live-state store: communities in memory. Each community's timer index is
+ * swapped for a `TrackingMap` when it is stored; a community whose index is not tracked (new,
+ * or replaced by the runtime) has all its timer rows rewritten once, so correctness never
+ * depends on the tracking, only the cost does.
+ */
+class LiveStore implements Store {
+  readonly map = new Map<string, CommunityState>();
+  get(id: string) {
+    return this.map.get(id);
+  }
+  put(state: CommunityState) {
+    this.map.set(state.id, state);
+  }
+  communities() {
+    return [...this.map.keys()];
+  }
+}
+
+/** An action of the log with its sequence number. */
+export interface SequencedAction {
+  seq: number;
+  action: OutputAction;
+}
+
+export interface BatchResult {
+  results: DispatchResult[];
+  /** Every action of the batch, in order (the concatenation of `results[i].actions`). */
+  actions: OutputAction[];
+  /** Sequence numbers of the batch's actions in the log: firstSeq..lastSeq (empty when lastSeq < firstSeq). */
+  firstSeq: number;
+  lastSeq: number;
+}
+
+export interface DurableRuntimeOptions {
+  seed?: number;
+  engine?: EngineName;
+}
+
+/** The community row: everything but members, processed ids and timers, which have rows of their own. */
+export function communityRow(c: CommunityState): string {
+  const { processed: _p, timers: _t, timerIndex: _i, members: _m, ...rest } = c;
+  return JSON.stringify(rest);
+}
+
+/** Rebuild the JSON snapshot of a community from its rows. */
+export function snapshotFromRows(row: Pick<StoredCommunity, 'state' | 'members' | 'timers'> & { processed?: string[] }): CommunitySnapshot {
+  const rest = JSON.parse(row.state) as Omit<CommunitySnapshot, 'members' | 'processed' | 'timers'>;
+  const members: Record<string, MemberState> = {};
+  for (const m of row.members) members[m.id] = JSON.parse(m.state) as MemberState;
+  const timers = row.timers.map((t) => JSON.parse(t) as Timer).sort((a, b) => a.due - b.due || a.seq - b.seq);
+  return { ...rest, members, processed: row.processed ?? [], timers };
+}
+
+/** The rows of a community snapshot (for rewriting all state, as a reload does). */
+export function rowsFromSnapshot(c: CommunitySnapshot): Omit<StoredCommunity, 'processed'> {
+  const { processed: _p, timers, members, ...rest } = c;
+  return {
+    id: c.id,
+    state: JSON.stringify(rest),
+    members: Object.keys(members).map((id) => ({ id, state: JSON.stringify(memberToJSON(memberFromJSON(members[id]!))) })),
+    timers: timers.map((t) => JSON.stringify(t)),
+  };
+}
+
+/**
+ * A runtime whose state lives in a `DurableStore`. Each batch of events (or an advance) runs on
+ * the live state in memory, then its changes are written as one commit: the community rows it
+ * touched, the members that changed, the processed ids, the timers set or cancelled and the
+ * actions, all or nothing. If processing or the commit fails, live state is rebuilt from the
+ * store, so memory never runs ahead of what is durable.
+ */
+export class DurableRuntime {
+  private runtime!: Runtime;
+  private live!: LiveStore;
+  private irValue: IR;
+  private readonly options: DurableRuntimeOptions;
+  readonly store: DurableStore;
+
+  constructor(ir: IR, store: DurableStore, options: DurableRuntimeOptions = {}) {
+    this.irValue = ir;
+    this.store = store;
+    this.options = options;
+    this.rebuild();
+  }
+
+  get ir(): IR {
+    return this.irValue;
+  }
+
+  get rt(): Runtime {
+    return this.runtime;
+  }
+
+  /** (Re)build live state from the store. */
+  private rebuild(): void {
+    this.runtime?.close();
+    this.live = new LiveStore();
+    for (const row of this.store.load()) {
+      const c = communityFromJSON(snapshotFromRows(row));
+      c.timerIndex = TrackingMap.wrap(c.timerIndex);
+      this.live.put(c);
+    }
+    this.runtime = createRuntime(this.irValue, { store: this.live, seed: this.options.seed, engine: this.options.engine, trackChanges: true });
+  }
+
+  /** Dispatch events in order and commit all their changes together. */
+  dispatchBatch(events: readonly unknown[]): BatchResult {
+    const results: DispatchResult[] = [];
+    const processed: { community: string; id: string }[] = [];
+    return this.run(() => {
+      for (const raw of events) {
+        const r = this.runtime.dispatchDetailed(raw);
+        results.push(r);
+        // `processed` means the runtime validated the envelope: id and community are strings.
+        if (r.status === 'processed') {
+          const ev = raw as { id: string; community: string };
+          processed.push({ community: ev.community, id: ev.id });
+        }
+      }
+      const actions: OutputAction[] = [];
+      for (const r of results) for (const a of r.actions) actions.push(a);
+      return { results, actions, processed };
+    });
+  }
+
+  /** Fire every timer due up to `to` (ms since the epoch) and commit. */
+  advance(to: number): BatchResult {
+    return this.run(() => ({ results: [], actions: this.runtime.advance(to), processed: [] }));
+  }
+
+  private run(work: () => { results: DispatchResult[]; actions: OutputAction[]; processed: { community: string; id: string }[] }): BatchResult {
+    let commit: Commit;
+    let out: ReturnType<typeof work>;
+    try {
+      out = work();
+      commit = this.changes();
+      commit.processed = out.processed;
+      for (const a of out.actions) commit.actions.push({ community: a.community, json: JSON.stringify(a) });
+    } catch (e) {
+      this.recover();
+      throw e;
+    }
+    let seqs: { firstSeq: number; lastSeq: number };
+    try {
+      seqs = this.store.commit(commit);
+    } catch (e) {
+      this.recover();
+      throw e;
+    }
+    return { results: out.results, actions: out.actions, ...seqs };
+  }
+
+  /** Drop live state that may be ahead of the store. */
+  private recover(): void {
+    this.runtime.takeChanges();
+    this.rebuild();
+  }
+
+  /** The rows changed since the last commit. */
+  private changes(): Commit {
+    const commit = emptyCommit();
+    for (const [cid, members] of this.runtime.takeChanges()) {
+      const c = this.live.get(cid);
+      if (!c) continue;
+      commit.communities.push({ id: cid, state: communityRow(c) });
+      for (const mid of members) {
+        const m = c.members[mid];
+        commit.members.push({ community: cid, id: mid, state: m ? JSON.stringify(memberToJSON(m)) : null });
+      }
+      const index = c.timerIndex;
+      if (index instanceof TrackingMap) {
+        for (const id of index.changed) {
+          const t = index.get(id);
+          commit.timers.push({ community: cid, id, state: t ? JSON.stringify(t) : null });
+        }
+        index.changed = new Set();
+      } else {
+        commit.timersReplaced.push(cid);
+        for (const t of index.values()) commit.timers.push({ community: cid, id: t.id, state: JSON.stringify(t) });
+        c.timerIndex = TrackingMap.wrap(index);
+      }
+    }
+    return commit;
+  }
+
+  nextDue(): number | undefined {
+    return this.runtime.nextDue();
+  }
+
+  actionsAfter(after: number, limit: number, community?: string): SequencedAction[] {
+    return this.store.actionsAfter(after, limit, community).map((a: LoggedAction) => ({ seq: a.seq, action: JSON.parse(a.json) as OutputAction }));
+  }
+
+  lastSeq(): number {
+    return this.store.lastSeq();
+  }
+
+  snapshot(): RuntimeSnapshot {
+    return this.runtime.snapshot();
+  }
+
+  /**
+   * Switch to another version of the playbook with state already migrated to it (see
+   * src/server/reload.ts): the state is written first, then live state is rebuilt from it.
+   */
+  replace(ir: IR, snapshot: RuntimeSnapshot, meta: Record<string, string>): void {
+    this.store.replaceState(snapshot.communities.map(rowsFromSnapshot), meta);
+    this.irValue = ir;
+    this.runtime.takeChanges();
+    this.rebuild();
+  }
+
+  close(): void {
+    this.runtime.close();
+    this.store.close();
+  }
+}

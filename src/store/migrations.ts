@@ -1,0 +1,36 @@
+/**
+ * Schema migrations of the SQLite store. `PRAGMA user_version` holds the number of migrations
+ * applied; opening a database applies the missing ones in one transaction. Never edit a released
+ * migration: append a new one.
+ */
+export const MIGRATIONS: readonly string[] = [
+  // 1: the first schema. WITHOUT ROWID keeps composite-key rows in one B-tree (no second index).
+  `
+  CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+  CREATE TABLE communities (id TEXT PRIMARY KEY, state TEXT NOT NULL) WITHOUT ROWID;
+  CREATE TABLE members (
+    community TEXT NOT NULL,
+    id TEXT NOT NULL,
+    state TEXT NOT NULL,
+    PRIMARY KEY (community, id)
+  ) WITHOUT ROWID;
+  CREATE TABLE processed (
+    community TEXT NOT NULL,
+    id TEXT NOT NULL,
+    PRIMARY KEY (community, id)
+  ) WITHOUT ROWID;
+  CREATE TABLE timers (
+    community TEXT NOT NULL,
+    id TEXT NOT NULL,
+    state TEXT NOT NULL,
+    PRIMARY KEY (community, id)
+  ) WITHOUT ROWID;
+  CREATE TABLE actions (
+    seq INTEGER PRIMARY KEY,
+    community TEXT NOT NULL,
+    action TEXT NOT NULL
+  );
+  `,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,0 +1,181 @@
+import Database from 'better-sqlite3';
+import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
+import type { Commit, DurableStore, LoggedAction, StoredCommunity } from './store.js';
+
+export interface SqliteStoreOptions {
+  /**
+   * `full` (default): every commit is on disk before it returns, even across power loss.
+   * `normal`: a commit survives the process being killed, but the last ones may be lost if the
+   * machine itself goes down (WAL with synchronous=NORMAL); several times faster.
+   */
+  sync?: 'full' | 'normal';
+}
+
+/** A database that cannot be used, with a message for the operator. */
+export class StoreOpenError extends Error {}
+
+type Stmt = Database.Statement<unknown[]>;
+
+/**
+ * The SQLite store (better-sqlite3, WAL). One server owns a database: the file is locked
+ * exclusively on open, so a second server on the same file fails at once instead of both
+ * writing diverging state.
+ */
+export class SqliteStore implements DurableStore {
+  readonly kind = 'sqlite' as const;
+  readonly path: string;
+  private readonly db: Database.Database;
+  private seq: number;
+  private readonly stmt: {
+    upsertCommunity: Stmt;
+    upsertMember: Stmt;
+    deleteMember: Stmt;
+    insertProcessed: Stmt;
+    deleteTimers: Stmt;
+    upsertTimer: Stmt;
+    deleteTimer: Stmt;
+    insertAction: Stmt;
+    setMeta: Stmt;
+    getMeta: Stmt;
+    actionsAfter: Stmt;
+    actionsAfterIn: Stmt;
+  };
+  private readonly commitTx: (commit: Commit) => void;
+
+  constructor(path: string, options: SqliteStoreOptions = {}) {
+    this.path = path;
+    try {
+      // No waiting on locks: the file has one owner (see below), so a busy lock means another server.
+      this.db = new Database(path, { timeout: 200 });
+    } catch (e) {
+      throw new StoreOpenError(`cannot open database ${path}: ${(e as Error).message}`);
+    }
+    try {
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma(`synchronous = ${options.sync === 'normal' ? 'NORMAL' : 'FULL'}`);
+      this.db.pragma('locking_mode = EXCLUSIVE');
+      // Take the write lock now: a second server on this file fails here, not at its first event.
+      this.db.exec('BEGIN IMMEDIATE; COMMIT');
+      this.migrate();
+    } catch (e) {
+      this.db.close();
+      const code = (e as { code?: string }).code;
+      if (code === 'SQLITE_BUSY') throw new StoreOpenError(`database ${path} is in use by another process (one server per database)`);
+      if (code === 'SQLITE_NOTADB') throw new StoreOpenError(`${path} is not a SQLite database`);
+      throw e instanceof StoreOpenError ? e : new StoreOpenError(`cannot open database ${path}: ${(e as Error).message}`);
+    }
+    const p = (sql: string) => this.db.prepare(sql);
+    this.stmt = {
+      upsertCommunity: p('INSERT INTO communities (id, state) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET state = excluded.state'),
+      upsertMember: p('INSERT INTO members (community, id, state) VALUES (?, ?, ?) ON CONFLICT (community, id) DO UPDATE SET state = excluded.state'),
+      deleteMember: p('DELETE FROM members WHERE community = ? AND id = ?'),
+      insertProcessed: p('INSERT OR IGNORE INTO processed (community, id) VALUES (?, ?)'),
+      deleteTimers: p('DELETE FROM timers WHERE community = ?'),
+      upsertTimer: p('INSERT INTO timers (community, id, state) VALUES (?, ?, ?) ON CONFLICT (community, id) DO UPDATE SET state = excluded.state'),
+      deleteTimer: p('DELETE FROM timers WHERE community = ? AND id = ?'),
+      insertAction: p('INSERT INTO actions (seq, community, action) VALUES (?, ?, ?)'),
+      setMeta: p('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
+      getMeta: p('SELECT value FROM meta WHERE key = ?'),
+      actionsAfter: p('SELECT seq, community, action FROM actions WHERE seq > ? ORDER BY seq LIMIT ?'),
+      actionsAfterIn: p('SELECT seq, community, action FROM actions WHERE seq > ? AND community = ? ORDER BY seq LIMIT ?'),
+    };
+    this.seq = (this.db.prepare('SELECT max(seq) AS seq FROM actions').get() as { seq: number | null }).seq ?? 0;
+    this.commitTx = this.db.transaction((commit: Commit) => this.write(commit));
+  }
+
+  private migrate(): void {
+    const version = this.db.pragma('user_version', { simple: true }) as number;
+    if (version > SCHEMA_VERSION) {
+      throw new StoreOpenError(`database ${this.path} has schema version ${version}, newer than this playbook (${SCHEMA_VERSION}); upgrade playbook`);
+    }
+    if (version === SCHEMA_VERSION) return;
+    this.db.transaction(() => {
+      for (let v = version; v < SCHEMA_VERSION; v++) this.db.exec(MIGRATIONS[v]!);
+      this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    })();
+  }
+
+  load(): StoredCommunity[] {
+    const byId = new Map<string, StoredCommunity>();
+    for (const row of this.db.prepare('SELECT id, state FROM communities ORDER BY id').iterate() as IterableIterator<{ id: string; state: string }>) {
+      byId.set(row.id, { id: row.id, state: row.state, members: [], processed: [], timers: [] });
+    }
+    const of = (community: string, table: string) => {
+      const c = byId.get(community);
+      if (!c) throw new StoreOpenError(`database ${this.path} is inconsistent: ${table} row of unknown community ${JSON.stringify(community)}`);
+      return c;
+    };
+    for (const row of this.db.prepare('SELECT community, id, state FROM members').iterate() as IterableIterator<{ community: string; id: string; state: string }>) {
+      of(row.community, 'member').members.push({ id: row.id, state: row.state });
+    }
+    for (const row of this.db.prepare('SELECT community, id FROM processed').iterate() as IterableIterator<{ community: string; id: string }>) {
+      of(row.community, 'processed').processed.push(row.id);
+    }
+    for (const row of this.db.prepare('SELECT community, state FROM timers').iterate() as IterableIterator<{ community: string; state: string }>) {
+      of(row.community, 'timer').timers.push(row.state);
+    }
+    return [...byId.values()];
+  }
+
+  commit(commit: Commit): { firstSeq: number; lastSeq: number } {
+    const before = this.seq;
+    try {
+      this.commitTx(commit);
+    } catch (e) {
+      this.seq = before;
+      throw e;
+    }
+    return { firstSeq: before + 1, lastSeq: this.seq };
+  }
+
+  private write(commit: Commit): void {
+    const s = this.stmt;
+    for (const c of commit.communities) s.upsertCommunity.run(c.id, c.state);
+    for (const m of commit.members) {
+      if (m.state === null) s.deleteMember.run(m.community, m.id);
+      else s.upsertMember.run(m.community, m.id, m.state);
+    }
+    for (const p of commit.processed) s.insertProcessed.run(p.community, p.id);
+    for (const id of commit.timersReplaced) s.deleteTimers.run(id);
+    for (const t of commit.timers) {
+      if (t.state === null) s.deleteTimer.run(t.community, t.id);
+      else s.upsertTimer.run(t.community, t.id, t.state);
+    }
+    for (const a of commit.actions) s.insertAction.run(++this.seq, a.community, a.json);
+    for (const [k, v] of Object.entries(commit.meta ?? {})) s.setMeta.run(k, v);
+  }
+
+  replaceState(communities: Omit<StoredCommunity, 'processed'>[], meta: Record<string, string>): void {
+    this.db.transaction(() => {
+      this.db.exec('DELETE FROM communities; DELETE FROM members; DELETE FROM timers');
+      const s = this.stmt;
+      for (const c of communities) {
+        s.upsertCommunity.run(c.id, c.state);
+        for (const m of c.members) s.upsertMember.run(c.id, m.id, m.state);
+        for (const t of c.timers) s.upsertTimer.run(c.id, (JSON.parse(t) as { id: string }).id, t);
+      }
+      for (const [k, v] of Object.entries(meta)) s.setMeta.run(k, v);
+    })();
+  }
+
+  actionsAfter(after: number, limit: number, community?: string): LoggedAction[] {
+    const rows = (community === undefined ? this.stmt.actionsAfter.all(after, limit) : this.stmt.actionsAfterIn.all(after, community, limit)) as {
+      seq: number;
+      community: string;
+      action: string;
+    }[];
+    return rows.map((r) => ({ seq: r.seq, community: r.community, json: r.action }));
+  }
+
+  lastSeq(): number {
+    return this.seq;
+  }
+
+  getMeta(key: string): string | undefined {
+    return (this.stmt.getMeta.get(key) as { value: string } | undefined)?.value;
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * Durable storage of a runtime: community rows, one row per member, processed event ids, live
+ * timers, and the action log with sequence numbers. A `Commit` is applied atomically: after a
+ * crash either all of its rows are there or none are. Values are JSON text, serialized once by
+ * the caller (src/store/durable.ts), so both implementations store exactly the same bytes.
+ */
+
+export interface MemberRow {
+  community: string;
+  id: string;
+  /** The member's JSON, or null to delete the row. */
+  state: string | null;
+}
+
+export interface TimerRow {
+  community: string;
+  id: string;
+  /** The timer's JSON, or null to delete the row. */
+  state: string | null;
+}
+
+export interface Commit {
+  /** Community rows (clock, counters, campaigns, sessions, rng...; no members, ids or timers). */
+  communities: { id: string; state: string }[];
+  members: MemberRow[];
+  /** Event ids processed by this commit. */
+  processed: { community: string; id: string }[];
+  /** Communities whose every timer row is deleted before `timers` are written (a full rewrite). */
+  timersReplaced: string[];
+  timers: TimerRow[];
+  /** Actions appended to the log, in order; they get the next sequence numbers. */
+  actions: { community: string; json: string }[];
+  /** Metadata entries to set (playbook source, ...). */
+  meta?: Record<string, string>;
+}
+
+/** A stored community as the rows hold it. */
+export interface StoredCommunity {
+  id: string;
+  state: string;
+  members: { id: string; state: string }[];
+  processed: string[];
+  timers: string[];
+}
+
+export interface LoggedAction {
+  seq: number;
+  community: string;
+  json: string;
+}
+
+export interface DurableStore {
+  readonly kind: 'memory' | 'sqlite';
+  /** Every stored community, for rebuilding live state on start. */
+  load(): StoredCommunity[];
+  /** Apply a commit atomically; returns the sequence number of its first action (if any). */
+  commit(commit: Commit): { firstSeq: number; lastSeq: number };
+  /** Replace all state (not the action log or processed ids) atomically: used by reloads. */
+  replaceState(communities: Omit<StoredCommunity, 'processed'>[], meta: Record<string, string>): void;
+  /** Logged actions with a sequence number above `after`, oldest first. */
+  actionsAfter(after: number, limit: number, community?: string): LoggedAction[];
+  /** The last sequence number of the action log (0 when empty). */
+  lastSeq(): number;
+  getMeta(key: string): string | undefined;
+  close(): void;
+}
+
+export function emptyCommit(): Commit {
+  return { communities: [], members: [], processed: [], timersReplaced: [], timers: [], actions: [] };
+}
