@@ -54,7 +54,10 @@ export function endOfLocalDate(date: string, zone: string): number {
  */
 const BUCKET_MS = 15 * 60_000;
 const offsetCache = new Map<string, Map<number, number>>();
+const lastOffset = { zone: '', bucket: NaN, off: 0 };
 export function zoneOffsetMinutes(ms: number, zone: string): number {
+  const bucketOfMs = Math.floor(ms / BUCKET_MS);
+  if (bucketOfMs === lastOffset.bucket && zone === lastOffset.zone) return lastOffset.off;
   let byZone = offsetCache.get(zone);
   if (!byZone) offsetCache.set(zone, (byZone = new Map()));
   const bucket = Math.floor(ms / BUCKET_MS);
@@ -64,6 +67,9 @@ export function zoneOffsetMinutes(ms: number, zone: string): number {
     if (byZone.size > 200_000) byZone.clear();
     byZone.set(bucket, off);
   }
+  lastOffset.zone = zone;
+  lastOffset.bucket = bucket;
+  lastOffset.off = off;
   return off;
 }
 
@@ -102,10 +108,31 @@ export function localDayNumber(ms: number, zone: string): number {
 /** ISO-8601 text of an instant with the zone's offset, e.g. 2026-03-02T10:00:00+08:00. */
 export function isoInZone(ms: number, zone: string): string {
   const off = zoneOffsetMinutes(ms, zone);
-  const d = new Date(ms + off * 60_000);
-  const msPart = d.getUTCMilliseconds() ? `.${pad(d.getUTCMilliseconds(), 3)}` : '';
-  const sign = off < 0 ? '-' : '+';
-  const abs = Math.abs(off);
-  const suffix = off === 0 && (zone === 'UTC' || zone === 'Etc/UTC') ? 'Z' : `${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
-  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}${msPart}${suffix}`;
+  const local = ms + off * 60_000;
+  const day = Math.floor(local / DAY_MS);
+  // Every action carries one of these; the date part and the offset change rarely, so they are
+  // cached and the time of day is built from a table of two-digit strings.
+  if (day !== lastIso.day || off !== lastIso.off || zone !== lastIso.zone) {
+    const d = new Date(day * DAY_MS);
+    const sign = off < 0 ? '-' : '+';
+    const abs = Math.abs(off);
+    lastIso.day = day;
+    lastIso.off = off;
+    lastIso.zone = zone;
+    lastIso.date = `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}T`;
+    lastIso.suffix = off === 0 && (zone === 'UTC' || zone === 'Etc/UTC') ? 'Z' : `${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+  }
+  let r = local - day * DAY_MS;
+  const millis = r % 1000;
+  r = (r - millis) / 1000;
+  const sec = r % 60;
+  r = (r - sec) / 60;
+  const min = r % 60;
+  const hour = (r - min) / 60;
+  const frac = millis ? `.${THREE_DIGITS[millis]}` : '';
+  return `${lastIso.date}${TWO_DIGITS[hour]}:${TWO_DIGITS[min]}:${TWO_DIGITS[sec]}${frac}${lastIso.suffix}`;
 }
+
+const TWO_DIGITS = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'));
+const THREE_DIGITS = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
+const lastIso = { day: NaN, off: NaN, zone: '', date: '', suffix: '' };
