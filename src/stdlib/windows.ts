@@ -7,7 +7,11 @@ export function pruneWindow(times: number[], now: number, withinMs: number): voi
   const cutoff = now - withinMs;
   let drop = 0;
   while (drop < times.length && times[drop]! <= cutoff) drop++;
-  if (drop > 0) times.splice(0, drop);
+  // copyWithin + length instead of splice: splice allocates an array of the removed entries.
+  if (drop > 0) {
+    times.copyWithin(0, drop);
+    times.length -= drop;
+  }
 }
 
 export function countWithin(times: readonly number[], now: number, withinMs: number): number {
