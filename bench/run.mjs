@@ -1,56 +1,361 @@
 #!/usr/bin/env node
-// npm run bench: compile time of a 1,000-rule playbook and simulate throughput end to end.
+// `npm run bench` (= npm run build && node bench/run.mjs): the benchmark suite of issue 5.
+// What each part measures is in bench/README.md; in short:
+//  1. compile: parse + check + compile of a generated 1,000-rule playbook (best of 5).
+//  2. workload: the no-ads + flood + points playbook on 10,000 joins + 100,000 messages, in this
+//     process, engine by engine on the same pre-parsed events: the runtime, a hand-written loop,
+//     json-rules-engine, XState `transition()` on stored snapshots, live XState actors. Every
+//     engine must first produce exactly the runtime's actions (deep-equal), or the bench stops.
+//  3. mixed: a playbook with every construct (bench/mixed.playbook), runtime `fast` vs
+//     `reference` engine on a small stream (they must agree), and `fast` on a large one.
+//  4. heap bytes per member at 100,000 members, each kind in a child process with --expose-gc.
+//  5. `playbook simulate` end to end on 10k, 100k and 1M-event JSONL files: time and peak RSS.
+// Results: a table on stdout and bench/results.json. Nothing here is asserted by `npm test`.
+//
+// BENCH_QUICK=1 shrinks every input (for working on the bench itself; figures not comparable).
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync, createWriteStream } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { createHash } from 'node:crypto';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { cpus, loadavg, release, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { compile } from '../dist/index.js';
-import { messageEvents, playbookWithRules } from './generate.mjs';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { compile, createRuntime } from '../dist/index.js';
+import { messageEvents, mixedEvents, playbookWithRules, WORKLOAD_PLAYBOOK } from './generate.mjs';
+import { createHandwritten } from './handwritten.mjs';
+import { createJsonRules } from './jsonrules.mjs';
+import { createXStateActors, createXStatePure } from './xstate.mjs';
+import { actionCounts, assertSameActions, MismatchError } from './verify.mjs';
+
+const QUICK = process.env.BENCH_QUICK === '1';
+const SIZES = QUICK
+  ? { members: 1000, messages: 10_000, mixedSmall: 500, mixedLarge: 5000, heapMembers: 10_000, simulate: [10_000, 30_000, 100_000] }
+  : { members: 10_000, messages: 100_000, mixedSmall: 2000, mixedLarge: 100_000, heapMembers: 100_000, simulate: [10_000, 100_000, 1_000_000] };
+const SIMULATE_MEMBERS = 1000;
+const FAST_ROUNDS = 7;
+const SLOW_ROUNDS = 2;
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-mkdirSync(`${here}out`, { recursive: true });
-const results = { machine: `${cpus()[0]?.model ?? 'unknown'} x${cpus().length}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}`, date: new Date().toISOString() };
+const root = fileURLToPath(new URL('..', import.meta.url));
+const outDir = `${here}out`;
+mkdirSync(outDir, { recursive: true });
+const startedAt = performance.now();
 
-// 1. parse + check + compile of 1,000 rules (best of 5 after a warm-up)
-const source = playbookWithRules(1000);
-compile(source, { file: 'bench.playbook' });
-const times = [];
-for (let i = 0; i < 5; i++) {
-  const t0 = performance.now();
-  const r = compile(source, { file: 'bench.playbook' });
-  times.push(performance.now() - t0);
-  if (!r.ir) throw new Error('bench playbook does not compile: ' + r.diagnostics[0]?.message);
-}
-results.compile_1000_rules_ms = Math.round(Math.min(...times));
-console.log(`compile 1,000 rules: ${results.compile_1000_rules_ms} ms (best of 5; median ${Math.round(times.sort((a, b) => a - b)[2])} ms)`);
+// A full GC between timed rounds, so one engine's garbage is not collected on another's time.
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc');
 
-// 2. simulate end to end on generated streams (read, parse, run, write), growth 10k -> 100k
-const pb = `${here}out/workload.playbook`;
-writeFileSync(pb, `playbook "Bench" { timezone "Asia/Shanghai" }
-roles admin
-rule no_ads { on message.posted when text matches any ["加微信", "返利", /https?:\\/\\//] unless member has role admin do delete message; warn member "no ads" on ladder ads }
-ladder ads { expire 30d; 1: say to member "warning"; 2: mute member 1h }
-rule flood { on message.posted when count(message.posted by member within 10s) > 5 do mute member 10m }
-points { message.posted: +1 cooldown 60s cap 20 per day }
-`);
-const sizes = (process.env.BENCH_SIZES ?? '10000,100000').split(',').map(Number);
-results.simulate = [];
-for (const n of sizes) {
-  const file = `${here}out/events-${n}.jsonl`;
-  const ws = createWriteStream(file);
-  for (const e of messageEvents(n, 1000)) ws.write(JSON.stringify(e) + '\n');
-  await new Promise((r) => ws.end(r));
-  const t0 = performance.now();
-  const res = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, `${here}../bin/playbook.js`, 'simulate', pb, '--events', file], { encoding: 'utf8', maxBuffer: 1 << 30 });
-  const secs = (performance.now() - t0) / 1000;
-  const rssKb = Number(res.stderr.trim().split('\n').pop());
-  const eps = Math.round((n + 1000) / secs);
-  results.simulate.push({ events: n + 1000, seconds: Number(secs.toFixed(2)), eps, peak_rss_mb: Math.round(rssKb / 1024) });
-  console.log(`simulate ${(n + 1000).toLocaleString('en')} events: ${secs.toFixed(2)} s, ${eps.toLocaleString('en')} events/s, peak RSS ${Math.round(rssKb / 1024)} MB, exit ${res.status}`);
+const fmtInt = (n) => Math.round(n).toLocaleString('en');
+const log = (s) => console.log(s);
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+const results = {
+  machine: `${cpus()[0]?.model ?? 'unknown CPU'} x${cpus().length}, ${Math.round(totalmem() / 2 ** 30)} GiB, Linux ${release()}, node ${process.version}`,
+  date: new Date().toISOString(),
+  load_average_at_start: Number(loadavg()[0].toFixed(2)),
+  quick: QUICK,
+};
+log(`Playbook benchmarks${QUICK ? ' (BENCH_QUICK: small inputs, figures not comparable)' : ''}`);
+log(`machine: ${results.machine}; load average ${results.load_average_at_start}\n`);
+
+try {
+  compileSection();
+  await workloadSection();
+  mixedSection();
+  heapSection();
+  simulateSection();
+} catch (e) {
+  if (e instanceof MismatchError) {
+    console.error(`\nbench aborted: ${e.message}`);
+    process.exit(1);
+  }
+  throw e;
 }
-const last = results.simulate.at(-1);
-results.simulate_eps = last.eps;
-results.simulate_peak_rss_mb = last.peak_rss_mb;
-mkdirSync(`${here}`, { recursive: true });
+results.load_average_at_end = Number(loadavg()[0].toFixed(2));
+results.bench_seconds = Number(((performance.now() - startedAt) / 1000).toFixed(1));
+printTable();
 writeFileSync(`${here}results.json`, JSON.stringify(results, null, 2) + '\n');
-console.log(`wrote bench/results.json`);
+log(`\nwrote bench/results.json (bench took ${results.bench_seconds} s after the build)`);
+
+// ------------------------------------------------------------------------------------ sections
+
+function compileSection() {
+  const source = playbookWithRules(1000);
+  const first = compile(source, { file: 'rules-1000.playbook' });
+  if (!first.ir) throw new Error(`the 1,000-rule playbook does not compile: ${first.diagnostics[0]?.message}`);
+  const times = [];
+  for (let i = 0; i < 5; i++) {
+    const t0 = performance.now();
+    compile(source, { file: 'rules-1000.playbook' });
+    times.push(performance.now() - t0);
+  }
+  results.compile_1000_rules_ms = Math.round(Math.min(...times));
+  results.compile_1000_rules_median_ms = Math.round(median(times));
+  log(`compile, 1,000 rules: ${results.compile_1000_rules_ms} ms (best of 5 after a warm-up; median ${results.compile_1000_rules_median_ms} ms)`);
+}
+
+/** Events as a platform adapter hands them over: each one parsed from its own JSON line. */
+function asParsed(generated) {
+  const out = [];
+  for (const e of generated) out.push(JSON.parse(JSON.stringify(e)));
+  return out;
+}
+
+/** One engine over the whole stream; `collect` keeps every action (for the equality check). */
+function runSync(engine, events, collect) {
+  let count = 0;
+  const all = collect ? [] : undefined;
+  for (let i = 0; i < events.length; i++) {
+    const actions = engine.dispatch(events[i]);
+    count += actions.length;
+    if (all) for (const a of actions) all.push(a);
+  }
+  return { count, all };
+}
+
+async function runAsync(engine, events, collect) {
+  let count = 0;
+  const all = collect ? [] : undefined;
+  for (let i = 0; i < events.length; i++) {
+    const actions = await engine.dispatch(events[i]);
+    count += actions.length;
+    if (all) for (const a of actions) all.push(a);
+  }
+  return { count, all };
+}
+
+async function workloadSection() {
+  const { ir, diagnostics } = compile(WORKLOAD_PLAYBOOK, { file: 'workload.playbook' });
+  if (!ir) throw new Error(`the workload playbook does not compile: ${diagnostics[0]?.message}`);
+  const events = asParsed(messageEvents(SIZES.messages, SIZES.members));
+  const engines = [
+    { key: 'runtime', label: 'runtime (fast engine)', make: () => createRuntime(ir), rounds: FAST_ROUNDS },
+    { key: 'handwritten', label: 'hand-written loop', make: () => createHandwritten(), rounds: FAST_ROUNDS },
+    { key: 'jsonrules', label: 'json-rules-engine', make: () => createJsonRules(ir), rounds: SLOW_ROUNDS, async: true },
+    { key: 'xstate_pure', label: 'XState transition()', make: () => createXStatePure(), rounds: SLOW_ROUNDS },
+    { key: 'xstate_actor', label: 'XState actors', make: () => createXStateActors(), rounds: SLOW_ROUNDS },
+  ];
+  log(`workload: ${fmtInt(SIZES.members)} joins + ${fmtInt(SIZES.messages)} messages = ${fmtInt(events.length)} events`);
+  // The honesty check: a full pass per engine, every action kept and compared with the
+  // runtime's. It is also the warm-up; for the slow engines (a pass takes seconds, keeping the
+  // actions is noise) it is timed and counts as their first round.
+  let expected;
+  for (const e of engines) {
+    e.times = [];
+    const engine = e.make();
+    gc();
+    const t0 = performance.now();
+    const { all } = e.async ? await runAsync(engine, events, true) : runSync(engine, events, true);
+    if (e.rounds < FAST_ROUNDS) e.times.push((performance.now() - t0) / 1000);
+    if (!expected) {
+      expected = all;
+      results.workload = { events: events.length, members: SIZES.members, actions: all.length, action_types: actionCounts(all) };
+    } else assertSameActions(e.label, expected, all);
+  }
+  log(`  all five engines produce the same ${fmtInt(expected.length)} actions (deep-equal, in order)`);
+  expected = undefined;
+  // Timed rounds, interleaved so that load from other processes falls on every engine; the
+  // slow engines' further rounds are spread among the fast ones'.
+  for (const e of engines) {
+    const more = e.rounds - e.times.length;
+    e.slots = new Set(Array.from({ length: more }, (_, i) => Math.floor(((i + 0.5) * FAST_ROUNDS) / more)));
+  }
+  for (let round = 0; round < FAST_ROUNDS; round++) {
+    for (const e of engines) {
+      if (!e.slots.has(round)) continue;
+      const engine = e.make();
+      gc();
+      const t0 = performance.now();
+      if (e.async) await runAsync(engine, events, false);
+      else runSync(engine, events, false);
+      e.times.push((performance.now() - t0) / 1000);
+    }
+  }
+  for (const e of engines) {
+    const best = Math.min(...e.times);
+    results[`${e.key}_eps`] = Math.round(events.length / best);
+    results[`${e.key}_median_eps`] = Math.round(events.length / median(e.times));
+    log(`  ${e.label.padEnd(22)} ${fmtInt(results[`${e.key}_eps`]).padStart(11)} events/s (best of ${e.times.length}; median ${fmtInt(results[`${e.key}_median_eps`])})`);
+  }
+  results.ratio_runtime_handwritten = Number((results.runtime_eps / results.handwritten_eps).toFixed(3));
+  results.ratio_runtime_jsonrules = Number((results.runtime_eps / results.jsonrules_eps).toFixed(1));
+  results.ratio_runtime_xstate_pure = Number((results.runtime_eps / results.xstate_pure_eps).toFixed(1));
+  results.ratio_runtime_xstate_actor = Number((results.runtime_eps / results.xstate_actor_eps).toFixed(1));
+}
+
+function mixedSection() {
+  const source = readFileSync(`${here}mixed.playbook`, 'utf8');
+  const { ir, diagnostics } = compile(source, { file: 'bench/mixed.playbook' });
+  if (!ir) throw new Error(`bench/mixed.playbook does not compile: ${diagnostics[0]?.message}`);
+  const end = '2026-07-06T00:00:00+08:00';
+  const run = (engine, events, collect) => {
+    const rt = createRuntime(ir, { engine });
+    try {
+      const r = runSync(rt, events, collect);
+      const tail = rt.advance(end);
+      return { count: r.count + tail.length, all: r.all && [...r.all, ...tail] };
+    } finally {
+      rt.close();
+    }
+  };
+  const timed = (engine, events, rounds, warmups = 0) => {
+    for (let i = 0; i < warmups; i++) run(engine, events, false);
+    const times = [];
+    for (let i = 0; i < rounds; i++) {
+      gc();
+      const t0 = performance.now();
+      run(engine, events, false);
+      times.push((performance.now() - t0) / 1000);
+    }
+    return Math.round(events.length / Math.min(...times));
+  };
+  const small = asParsed(mixedEvents(SIZES.mixedSmall, Math.max(20, SIZES.mixedSmall / 20)));
+  const fast = run('fast', small, true).all;
+  const reference = run('reference', small, true).all;
+  assertSameActions('the reference engine', fast, reference);
+  const large = asParsed(mixedEvents(SIZES.mixedLarge, SIZES.mixedLarge / 33));
+  const largeActions = run('fast', large, true).all;
+  results.mixed = {
+    small_events: small.length,
+    small_actions: fast.length,
+    constructs_with_actions: [...new Set(fast.map((a) => a.source.split(':')[0]))].sort(),
+    // A small stream is over before the JIT has settled: warm up first (a round takes ~50 ms).
+    fast_eps: timed('fast', small, 10, 10),
+    reference_eps: timed('reference', small, 1),
+    large_events: large.length,
+    large_members: SIZES.mixedLarge / 33,
+    large_actions: largeActions.length,
+    large_fast_eps: timed('fast', large, 3),
+  };
+  results.mixed.ratio_fast_reference = Number((results.mixed.fast_eps / results.mixed.reference_eps).toFixed(1));
+  log(`mixed playbook (every construct), ${fmtInt(small.length)} events: fast and reference engines agree on ${fmtInt(fast.length)} actions`);
+  log(`  fast ${fmtInt(results.mixed.fast_eps)} events/s, reference ${fmtInt(results.mixed.reference_eps)} events/s; fast on ${fmtInt(large.length)} events: ${fmtInt(results.mixed.large_fast_eps)} events/s`);
+}
+
+function heapSection() {
+  const measure = (kind) => {
+    const r = spawnSync(process.execPath, ['--expose-gc', `${here}heap.mjs`, kind, String(SIZES.heapMembers)], { encoding: 'utf8', maxBuffer: 1 << 24 });
+    if (r.status !== 0) throw new Error(`bench/heap.mjs ${kind} failed (exit ${r.status}): ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+    return JSON.parse(r.stdout.trim().split('\n').pop());
+  };
+  const runtime = measure('runtime');
+  const actors = measure('xstate-actors');
+  const snapshots = measure('xstate-snapshots');
+  results.heap = { members: SIZES.heapMembers, runtime, xstate_actors: actors, xstate_snapshots: snapshots };
+  results.bytes_per_member = runtime.idle;
+  results.bytes_per_member_after_message = runtime.message;
+  results.xstate_bytes_per_actor = actors.idle;
+  log(`heap per member at ${fmtInt(SIZES.heapMembers)} members: runtime ${runtime.idle} B idle, ${runtime.message} B after one message (${runtime.ids} B of it event ids);`);
+  log(`  XState actors ${actors.idle} B / ${actors.message} B; XState stored snapshots ${snapshots.idle} B / ${snapshots.message} B`);
+}
+
+/** The JSONL inputs of `simulate`, rewritten only when the generator or the sizes change. */
+function simulateInputs() {
+  const generator = createHash('sha256').update(readFileSync(`${here}generate.mjs`)).digest('hex').slice(0, 16);
+  const files = [];
+  for (const lines of SIZES.simulate) {
+    const file = `${outDir}/events-${lines}.jsonl`;
+    const stamp = `${file}.source`;
+    const want = `${generator} ${lines} ${SIMULATE_MEMBERS}`;
+    files.push({ lines, file });
+    if (existsSync(file) && existsSync(stamp) && readFileSync(stamp, 'utf8') === want) continue;
+    const fd = openSync(file, 'w');
+    let buffer = '';
+    for (const e of messageEvents(lines - SIMULATE_MEMBERS, SIMULATE_MEMBERS)) {
+      buffer += JSON.stringify(e) + '\n';
+      if (buffer.length > 1 << 20) {
+        writeSync(fd, buffer);
+        buffer = '';
+      }
+    }
+    writeSync(fd, buffer);
+    closeSync(fd);
+    writeFileSync(stamp, want);
+  }
+  return files;
+}
+
+function simulateSection() {
+  const playbook = `${outDir}/workload.playbook`;
+  writeFileSync(playbook, WORKLOAD_PLAYBOOK);
+  const files = simulateInputs();
+  const haveTime = existsSync('/usr/bin/time');
+  results.simulate = [];
+  log(`simulate end to end (${fmtInt(SIMULATE_MEMBERS)} members; read, parse, run, write to /dev/null):`);
+  for (const { lines, file } of files) {
+    const cli = [`${root}bin/playbook.js`, 'simulate', playbook, '--events', file];
+    const command = haveTime ? ['/usr/bin/time', ['-f', 'peak-rss-kb %M', process.execPath, ...cli]] : [process.execPath, [`${here}rss.mjs`, ...cli]];
+    const out = openSync('/dev/null', 'w');
+    const t0 = performance.now();
+    const r = spawnSync(command[0], command[1], { stdio: ['ignore', out, 'pipe'], encoding: 'utf8', maxBuffer: 1 << 24 });
+    const seconds = (performance.now() - t0) / 1000;
+    closeSync(out);
+    const summary = /simulate: (\d+) events read.* (\d+) actions in ([\d.]+)s/.exec(r.stderr);
+    const rss = /peak-rss-kb (\d+)/.exec(r.stderr);
+    if (r.status !== 0 || !summary || !rss) throw new Error(`simulate on ${file} failed (exit ${r.status}): ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+    if (Number(summary[1]) !== lines) throw new Error(`simulate read ${summary[1]} events of ${lines} in ${file}`);
+    const row = {
+      events: lines,
+      seconds: Number(seconds.toFixed(2)),
+      eps: Math.round(lines / seconds),
+      processing_seconds: Number(summary[3]),
+      processing_eps: Math.round(lines / Math.max(Number(summary[3]), 0.001)),
+      actions: Number(summary[2]),
+      peak_rss_mb: Math.round(Number(rss[1]) / 1024),
+      input_mb: Number((statSync(file).size / 2 ** 20).toFixed(1)),
+    };
+    results.simulate.push(row);
+    log(`  ${fmtInt(lines).padStart(9)} events: ${row.seconds.toFixed(2)} s, ${fmtInt(row.eps)} events/s (${fmtInt(row.processing_eps)}/s after start-up), peak RSS ${row.peak_rss_mb} MB`);
+  }
+  const last = results.simulate.at(-1);
+  results.simulate_eps = last.eps;
+  results.simulate_processing_eps = last.processing_eps;
+  results.simulate_peak_rss_mb = last.peak_rss_mb;
+  const previous = results.simulate.at(-2);
+  if (previous) results.simulate_rss_growth_last_10x = Number((last.peak_rss_mb / previous.peak_rss_mb).toFixed(2));
+}
+
+// ------------------------------------------------------------------------------------ report
+
+function printTable() {
+  const r = results;
+  const mark = (ok) => (ok ? '✓' : '✗');
+  const rows = [];
+  const row = (what, value, target = '', ok) => rows.push([what, value, target, ok === undefined ? '' : mark(ok)]);
+  const eps = (n) => `${fmtInt(n)} ev/s`;
+  row(`runtime, workload (${fmtInt(r.workload.events)} events)`, eps(r.runtime_eps));
+  row('hand-written loop', eps(r.handwritten_eps));
+  row('json-rules-engine', eps(r.jsonrules_eps));
+  row('XState transition() on snapshots', eps(r.xstate_pure_eps));
+  row('XState actors', eps(r.xstate_actor_eps));
+  row('runtime / hand-written', r.ratio_runtime_handwritten.toFixed(2), '>= 0.33', r.ratio_runtime_handwritten >= 1 / 3);
+  row('runtime / json-rules-engine', `${r.ratio_runtime_jsonrules.toFixed(1)}x`, '>= 30x', r.ratio_runtime_jsonrules >= 30);
+  row('runtime / XState transition()', `${r.ratio_runtime_xstate_pure.toFixed(1)}x`, '>= 30x', r.ratio_runtime_xstate_pure >= 30);
+  row('runtime / XState actors', `${r.ratio_runtime_xstate_actor.toFixed(1)}x`, '>= 30x', r.ratio_runtime_xstate_actor >= 30);
+  row(`mixed (every construct), fast engine, ${fmtInt(r.mixed.small_events)} events`, eps(r.mixed.fast_eps));
+  row('mixed, reference engine (json-rules-engine + XState)', eps(r.mixed.reference_eps));
+  row('mixed, fast / reference', `${r.mixed.ratio_fast_reference.toFixed(1)}x`);
+  row(`mixed, fast engine, ${fmtInt(r.mixed.large_events)} events`, eps(r.mixed.large_fast_eps));
+  row(`heap per idle member (${fmtInt(r.heap.members)} joined)`, `${r.bytes_per_member} B`, '<= 512 B', r.bytes_per_member <= 512);
+  row('heap per member after one message', `${r.bytes_per_member_after_message} B`);
+  row('heap per XState actor (idle / after one message)', `${r.xstate_bytes_per_actor} B / ${r.heap.xstate_actors.message} B`);
+  row('heap per XState stored snapshot (idle / after one message)', `${r.heap.xstate_snapshots.idle} B / ${r.heap.xstate_snapshots.message} B`);
+  for (const s of r.simulate) {
+    const big = s === r.simulate.at(-1);
+    row(`simulate ${fmtInt(s.events)} events: time, peak RSS`, `${s.seconds.toFixed(2)} s, ${s.peak_rss_mb} MB`, big ? '< 300 MB' : '', big ? s.peak_rss_mb < 300 : undefined);
+    row(`simulate ${fmtInt(s.events)} events: end to end (after start-up)`, `${eps(s.eps)} (${fmtInt(s.processing_eps)})`, big ? '>= 500,000' : '', big ? s.eps >= 500_000 : undefined);
+  }
+  if (r.simulate_rss_growth_last_10x !== undefined) {
+    const [a, b] = r.simulate.slice(-2);
+    const growth = r.simulate_rss_growth_last_10x;
+    row(`peak RSS growth, ${fmtInt(a.events)} -> ${fmtInt(b.events)} events`, `x${growth.toFixed(2)}`, 'flat (<= x1.25)', growth <= 1.25);
+  }
+  row('compile, 1,000-rule playbook', `${r.compile_1000_rules_ms} ms`);
+  row('whole bench, after the build', `${r.bench_seconds} s`);
+  const widths = [0, 1, 2].map((i) => Math.max(...rows.map((x) => x[i].length), ['what', 'figure', 'target'][i].length));
+  const line = (cells) => `| ${cells[0].padEnd(widths[0])} | ${cells[1].padStart(widths[1])} | ${cells[2].padEnd(widths[2])} | ${cells[3].padEnd(1)} |`;
+  log('');
+  log(line(['what', 'figure', 'target', ' ']));
+  log(`|${'-'.repeat(widths[0] + 2)}|${'-'.repeat(widths[1] + 1)}:|${'-'.repeat(widths[2] + 2)}|---|`);
+  for (const x of rows) log(line(x));
+}
