@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Worker, MessageChannel, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import type { Cond, CondValue, IR } from '../compiler/ir.js';
 import { factName, toJreCondition, type JreCondition } from '../compiler/rules-backend.js';
@@ -171,6 +173,7 @@ class JreBridge {
     // (`npm test` builds first).
     const fromSource = import.meta.url.endsWith('.ts');
     const url = new URL(fromSource ? '../../dist/runtime/jre-worker.js' : './jre-worker.js', import.meta.url);
+    if (!existsSync(fileURLToPath(url))) throw new Error(`the reference engine needs the built worker ${fileURLToPath(url)}: run npm run build`);
     this.worker = new Worker(url, { workerData: { port: port2, flag: this.flag }, transferList: [port2], execArgv: [] });
     this.worker.unref();
     this.port.unref();
