@@ -16,7 +16,7 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync, writeSync } from 'node:fs';
-import { cpus, loadavg, release, totalmem } from 'node:os';
+import { cpus, loadavg, release, totalmem, type as osType } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -29,8 +29,8 @@ import { actionCounts, assertSameActions, MismatchError } from './verify.mjs';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const SIZES = QUICK
-  ? { members: 1000, messages: 10_000, mixedSmall: 500, mixedLarge: 5000, heapMembers: 10_000, simulate: [10_000, 30_000, 100_000] }
-  : { members: 10_000, messages: 100_000, mixedSmall: 2000, mixedLarge: 100_000, heapMembers: 100_000, simulate: [10_000, 100_000, 1_000_000] };
+  ? { members: 1000, messages: 10_000, mixedSmall: 500, mixedSmallMembers: 25, mixedLarge: 5000, mixedLargeMembers: 150, heapMembers: 10_000, simulate: [10_000, 30_000, 100_000] }
+  : { members: 10_000, messages: 100_000, mixedSmall: 2000, mixedSmallMembers: 100, mixedLarge: 100_000, mixedLargeMembers: 3000, heapMembers: 100_000, simulate: [10_000, 100_000, 1_000_000] };
 const SIMULATE_MEMBERS = 1000;
 const FAST_ROUNDS = 7;
 const SLOW_ROUNDS = 2;
@@ -50,7 +50,7 @@ const log = (s) => console.log(s);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const results = {
-  machine: `${cpus()[0]?.model ?? 'unknown CPU'} x${cpus().length}, ${Math.round(totalmem() / 2 ** 30)} GiB, Linux ${release()}, node ${process.version}`,
+  machine: `${cpus()[0]?.model ?? 'unknown CPU'} x${cpus().length}, ${Math.round(totalmem() / 2 ** 30)} GiB, ${osType()} ${release()}, node ${process.version}`,
   date: new Date().toISOString(),
   load_average_at_start: Number(loadavg()[0].toFixed(2)),
   quick: QUICK,
@@ -65,11 +65,8 @@ try {
   heapSection();
   simulateSection();
 } catch (e) {
-  if (e instanceof MismatchError) {
-    console.error(`\nbench aborted: ${e.message}`);
-    process.exit(1);
-  }
-  throw e;
+  console.error(`\nbench ${e instanceof MismatchError ? 'aborted' : 'failed'}: ${e?.message ?? e}`);
+  process.exit(1);
 }
 results.load_average_at_end = Number(loadavg()[0].toFixed(2));
 results.bench_seconds = Number(((performance.now() - startedAt) / 1000).toFixed(1));
@@ -209,11 +206,11 @@ function mixedSection() {
     }
     return Math.round(events.length / Math.min(...times));
   };
-  const small = asParsed(mixedEvents(SIZES.mixedSmall, Math.max(20, SIZES.mixedSmall / 20)));
+  const small = asParsed(mixedEvents(SIZES.mixedSmall, SIZES.mixedSmallMembers));
   const fast = run('fast', small, true).all;
   const reference = run('reference', small, true).all;
   assertSameActions('the reference engine', fast, reference);
-  const large = asParsed(mixedEvents(SIZES.mixedLarge, SIZES.mixedLarge / 33));
+  const large = asParsed(mixedEvents(SIZES.mixedLarge, SIZES.mixedLargeMembers));
   const largeActions = run('fast', large, true).all;
   results.mixed = {
     small_events: small.length,
@@ -223,7 +220,7 @@ function mixedSection() {
     fast_eps: timed('fast', small, 10, 10),
     reference_eps: timed('reference', small, 1),
     large_events: large.length,
-    large_members: SIZES.mixedLarge / 33,
+    large_members: SIZES.mixedLargeMembers,
     large_actions: largeActions.length,
     large_fast_eps: timed('fast', large, 3),
   };
