@@ -82,12 +82,6 @@ export function treeKey(ast: Playbook): string {
 
 // ------------------------------------------------------------------ layout plus comments
 
-interface Element {
-  start: number;
-  startLine: number;
-  endLine: number;
-}
-
 function formatTokens(text: string): string {
   const lexed = PlaybookLexer.tokenize(text);
   const tokens = lexed.tokens;
@@ -106,8 +100,9 @@ function alignTransitions(sequence: (Line | 'blank' | 'comment')[]): void {
   let group = -1;
   const flush = () => {
     if (run.length > 1) {
-      const fromWidth = Math.max(...run.map((l) => displayWidth(l.align!.from!.text)));
-      const toWidth = Math.max(...run.map((l) => displayWidth(l.align!.to!.text)));
+      const widest = (pick: (a: NonNullable<Line['align']>) => string) => run.reduce((w, l) => Math.max(w, displayWidth(pick(l.align!))), 0);
+      const fromWidth = widest((a) => a.from!.text);
+      const toWidth = widest((a) => a.to!.text);
       for (const l of run) {
         l.align!.from!.text += ' '.repeat(fromWidth - displayWidth(l.align!.from!.text));
         l.align!.to!.text += ' '.repeat(toWidth - displayWidth(l.align!.to!.text));
@@ -130,17 +125,17 @@ function alignTransitions(sequence: (Line | 'blank' | 'comment')[]): void {
 function blankLinesBefore(tokens: IToken[], comments: IToken[]): { token: boolean[]; comment: boolean[] } {
   const token = new Array<boolean>(tokens.length).fill(false);
   const comment = new Array<boolean>(comments.length).fill(false);
-  let prev: Element | undefined;
+  let prevEndLine: number | undefined;
   let ti = 0;
   let ci = 0;
   while (ti < tokens.length || ci < comments.length) {
     const takeComment = ci < comments.length && (ti >= tokens.length || comments[ci]!.startOffset < tokens[ti]!.startOffset);
     const el = takeComment ? comments[ci]! : tokens[ti]!;
     const line = el.startLine ?? 1;
-    const blank = prev !== undefined && line - prev.endLine >= 2;
+    const blank = prevEndLine !== undefined && line - prevEndLine >= 2;
     if (takeComment) comment[ci++] = blank;
     else token[ti++] = blank;
-    prev = { start: el.startOffset, startLine: line, endLine: el.endLine ?? line };
+    prevEndLine = el.endLine ?? line;
   }
   return { token, comment };
 }
