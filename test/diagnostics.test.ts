@@ -135,3 +135,17 @@ describe('diagnostics corpus', () => {
     });
   }
 });
+
+describe('spanFinder', () => {
+  it('gives the same line and column as spanOf for every offset (LF, CRLF, lone CR, tabs, CJK)', async () => {
+    const { spanFinder, spanOf } = await import('../src/parser/diagnostics.js');
+    const fc = (await import('fast-check')).default;
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom('a', '\n', '\r\n', '\r', '\t', '群', '😀', ' '), { maxLength: 60 }).map((p) => p.join('')), (text) => {
+        const find = spanFinder(text);
+        for (let i = 0; i <= text.length; i++) expect(find(i, i + 1)).toEqual(spanOf(text, i, i + 1));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

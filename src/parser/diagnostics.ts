@@ -29,6 +29,28 @@ export function spanOf(text: string, start: number, end: number): Span {
   return { start, end, line, column: start - lineStart + 1 };
 }
 
+/**
+ * `spanOf` for many offsets of one text: line starts are found once, then each span is a binary
+ * search (spanOf rescans from the start, which is quadratic over thousands of comments).
+ */
+export function spanFinder(text: string): (start: number, end: number) => Span {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === 10 || (ch === 13 && text.charCodeAt(i + 1) !== 10)) starts.push(i + 1);
+  }
+  return (start, end) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= start) lo = mid;
+      else hi = mid - 1;
+    }
+    return { start, end, line: lo + 1, column: start - starts[lo]! + 1 };
+  };
+}
+
 export class DiagnosticBag {
   readonly items: Diagnostic[] = [];
   constructor(readonly file: string) {}

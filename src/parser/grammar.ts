@@ -342,12 +342,20 @@ export class PlaybookParser extends EmbeddedActionsParser {
       {
         ALT: () => {
           this.CONSUME(Colon);
+          // Either a braced list or line actions, never both: `: { a }` followed by an action
+          // on the next line must not replace the braced list.
           this.OPTION(() => {
-            this.CONSUME2(LBrace);
-            out = this.SUBRULE2(this.actionList) ?? [];
-            this.CONSUME2(RBrace);
+            this.OR2([
+              {
+                ALT: () => {
+                  this.CONSUME2(LBrace);
+                  out = this.SUBRULE2(this.actionList) ?? [];
+                  this.CONSUME2(RBrace);
+                },
+              },
+              { ALT: () => { out = this.SUBRULE(this.lineActions) ?? []; } },
+            ]);
           });
-          this.OPTION2(() => { out = this.SUBRULE(this.lineActions) ?? []; });
         },
       },
     ]);

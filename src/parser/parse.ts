@@ -1,6 +1,6 @@
 import type { IRecognitionException, IToken } from 'chevrotain';
 import type { Playbook } from './ast.js';
-import { DiagnosticBag, spanOf, type Diagnostic } from './diagnostics.js';
+import { DiagnosticBag, spanFinder, spanOf, type Diagnostic } from './diagnostics.js';
 import { PlaybookParser } from './grammar.js';
 import { PlaybookLexer } from './lexer.js';
 
@@ -58,9 +58,10 @@ export function parsePlaybook(source: string, file = '<input>'): ParseResult {
     bag.error('E0099', spanOf(text, 0, 1), `the parser gave up: ${(e as Error).message}`);
     ast = emptyAst();
   }
+  const span = spanFinder(text);
   ast.comments = (lexed.groups['comments'] ?? []).map((t: IToken) => ({
     text: t.image,
-    span: spanOf(text, t.startOffset, (t.endOffset ?? t.startOffset) + 1),
+    span: span(t.startOffset, (t.endOffset ?? t.startOffset) + 1),
   }));
   let lastParseLine = -1;
   for (const err of p.errors) {
