@@ -149,3 +149,12 @@ describe('spanFinder', () => {
     );
   });
 });
+
+describe("':' action blocks", () => {
+  it('a braced list after a colon is kept when an action follows on the next line', async () => {
+    const { compile } = await import('../src/compiler/compile.js');
+    const r = compile('playbook "x" { timezone "UTC" }\nritual intro {\n  starts on member.joined\n  step hello: message.posted\n  deadline 24h: { remove member; notify admins "gone" }\n  say "welcome"\n}\n');
+    expect(r.errors).toBe(0);
+    expect(r.ir!.rituals[0]!.deadline!.actions.map((a) => a.do)).toEqual(['remove', 'notify']);
+  });
+});
