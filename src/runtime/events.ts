@@ -88,14 +88,20 @@ export function validateEvent(raw: unknown, events: Record<string, EventType>): 
     return { ok: false, reason: `an event must be a JSON object, not ${Array.isArray(raw) ? 'an array' : raw === null ? 'null' : typeof raw}` };
   }
   const o = raw as Record<string, unknown>;
-  for (const key of ['id', 'type', 'at', 'community'] as const) {
-    if (!(key in o)) return { ok: false, reason: `missing envelope key "${key}"` };
-    if (typeof o[key] !== 'string') return { ok: false, reason: `"${key}" must be a string, not ${jsonType(o[key])}` };
-    if ((o[key] as string).length === 0) return { ok: false, reason: `"${key}" must not be empty` };
+  // Named reads first (fast, monomorphic); the loop with its messages only when one is wrong.
+  const id = o['id'];
+  const type0 = o['type'];
+  const at0 = o['at'];
+  const community = o['community'];
+  if (typeof id !== 'string' || typeof type0 !== 'string' || typeof at0 !== 'string' || typeof community !== 'string' || !id || !type0 || !at0 || !community) {
+    for (const key of ['id', 'type', 'at', 'community'] as const) {
+      if (!(key in o)) return { ok: false, reason: `missing envelope key "${key}"` };
+      if (typeof o[key] !== 'string') return { ok: false, reason: `"${key}" must be a string, not ${jsonType(o[key])}` };
+      if ((o[key] as string).length === 0) return { ok: false, reason: `"${key}" must not be empty` };
+    }
   }
-  const id = o['id'] as string;
-  if (id.length > MAX_ID_LENGTH) return { ok: false, reason: `"id" is longer than ${MAX_ID_LENGTH} characters` };
-  const at = o['at'] as string;
+  if ((id as string).length > MAX_ID_LENGTH) return { ok: false, reason: `"id" is longer than ${MAX_ID_LENGTH} characters` };
+  const at = at0 as string;
   let atMs = parseIsoFast(at);
   if (Number.isNaN(atMs)) {
     if (!ISO_WITH_OFFSET.test(at)) return { ok: false, reason: `"at" must be an ISO-8601 instant with an offset (e.g. 2026-03-02T10:00:00+08:00), not ${JSON.stringify(at.slice(0, 40))}` };
@@ -106,11 +112,11 @@ export function validateEvent(raw: unknown, events: Record<string, EventType>): 
   if (m !== undefined && m !== null && (typeof m !== 'string' || m === '')) {
     return { ok: false, reason: `"member" must be a non-empty string, not ${jsonType(m)}` };
   }
-  const type = o['type'] as string;
+  const type = type0 as string;
   const member = typeof m === 'string' ? m : undefined;
   // The payload is the event object itself: copying it without the envelope keys cost more than
   // the rest of validation; readers of payload fields never ask for envelope names.
-  const event: InputEvent = { id, type, at, atMs, community: o['community'] as string, member, payload: o };
+  const event: InputEvent = { id: id as string, type, at, atMs, community: community as string, member, payload: o };
   const def = events[type];
   if (!def) return { ok: true, event, known: false };
   if (def.memberLevel && member === undefined) return { ok: false, reason: `"${type}" events need a "member"` };

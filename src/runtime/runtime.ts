@@ -207,13 +207,15 @@ export class Runtime {
     let c = this.store.get(ev.community);
     const out: OutputAction[] = [];
     if (!c) c = this.newCommunity(ev.community, ev.atMs);
-    if (c.processed.has(ev.id)) return { status: 'duplicate', actions: [], late: false };
+    // One hash lookup instead of has() then add(): the set grows only for a new id.
+    const seen = c.processed.size;
+    c.processed.add(ev.id);
+    if (c.processed.size === seen) return { status: 'duplicate', actions: [], late: false };
     const late = ev.atMs < c.clock;
     const now = late ? c.clock : ev.atMs;
     this.touch(c, ev.member);
     this.fireTimers(c, now, out);
     c.clock = now;
-    c.processed.add(ev.id);
     this.processEvent(c, ev, now, out);
     this.store.put(c);
     return { status: 'processed', actions: out, late };
