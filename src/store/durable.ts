@@ -72,10 +72,12 @@ export interface BatchResult {
   results: DispatchResult[];
   /** Every action of the batch, in order (the concatenation of `results[i].actions`). */
   actions: OutputAction[];
-  /** Sequence numbers of the batch's actions in the log: firstSeq..lastSeq (empty when lastSeq < firstSeq). */
-  firstSeq: number;
-  lastSeq: number;
+  /** The same actions as logged: sequence number, community and JSON text. */
+  logged: LoggedAction[];
 }
+
+/** The store failed to commit: nothing of the batch was applied (live state was rebuilt from the store). */
+export class StorageError extends Error {}
 
 export interface DurableRuntimeOptions {
   seed?: number;
@@ -186,14 +188,19 @@ export class DurableRuntime {
       this.recover();
       throw e;
     }
-    let seqs: { firstSeq: number; lastSeq: number };
+    let firstSeq: number;
     try {
-      seqs = this.store.commit(commit);
+      firstSeq = this.store.commit(commit).firstSeq;
     } catch (e) {
-      this.recover();
-      throw e;
+      try {
+        this.recover();
+      } catch {
+        // The store cannot even be read back; the commit's error says more.
+      }
+      throw new StorageError((e as Error)?.message ?? String(e));
     }
-    return { results: out.results, actions: out.actions, ...seqs };
+    const logged = commit.actions.map((a, i) => ({ seq: firstSeq + i, community: a.community, json: a.json }));
+    return { results: out.results, actions: out.actions, logged };
   }
 
   /** Drop live state that may be ahead of the store. */
@@ -227,6 +234,10 @@ export class DurableRuntime {
       }
     }
     return commit;
+  }
+
+  communityIds(): string[] {
+    return this.live.communities();
   }
 
   nextDue(): number | undefined {

@@ -1,0 +1,147 @@
+import { compile } from '../compiler/compile.js';
+import { formatDiagnostic } from '../parser/diagnostics.js';
+import { PlaybookServer, type ClockMode } from '../server/server.js';
+import { MemoryDurableStore } from '../store/memory.js';
+import { SqliteStore, StoreOpenError } from '../store/sqlite.js';
+import type { DurableStore } from '../store/store.js';
+import type { CommandSpec } from './main.js';
+import { readPlaybookFile, UsageError } from './io.js';
+
+export const DEFAULT_PORT = 8080;
+
+export const serveCommand: CommandSpec = {
+  help: `Usage: playbook serve FILE [options]
+
+Runs the playbook as an HTTP service with durable state (DESIGN.md section 6; docs/serve.md).
+Every event, timer and action is committed to the database before the response is sent; a
+server killed at any moment and restarted on the same --db loses nothing acknowledged, repeats
+no action and still fires every pending timer.
+
+  POST /events            one JSON event or JSON Lines; replies with the actions (JSON Lines)
+  POST /advance?to=ISO    fire timers due up to an instant; replies with the actions
+  GET  /actions?after=N   the action log after sequence number N (JSON Lines with "seq")
+  GET  /actions/stream    the same as Server-Sent Events, live
+  POST /playbook          reload: a new version of the playbook as the body
+  GET  /health            status
+
+Options:
+  --port N             port to listen on (default ${DEFAULT_PORT}; 0 picks a free one)
+  --host H             address to bind (default 127.0.0.1, this machine only)
+  --db PATH            SQLite database file (default playbook.db; :memory: keeps nothing)
+  --token T            require "Authorization: Bearer T" on every request (or set PLAYBOOK_TOKEN)
+  --clock wall|events  wall (default): timers fire in real time; events: time moves only with
+                       event times and POST /advance, exactly as in simulate
+  --sync full|normal   full (default): each commit reaches the disk before the reply;
+                       normal: survives the process being killed, not the machine losing power
+
+The first line on stdout is "listening on http://HOST:PORT"; logs go to stderr. SIGHUP reloads
+FILE; SIGTERM or SIGINT stops the server after closing the database. Exit codes: 0 stopped,
+1 playbook errors, 2 usage errors (bad options, unreadable file, database or port in use).
+`,
+  options: {
+    port: { type: 'string', short: 'p' },
+    host: { type: 'string' },
+    db: { type: 'string' },
+    token: { type: 'string' },
+    clock: { type: 'string' },
+    sync: { type: 'string' },
+  },
+  async run(values, files, io) {
+    if (files.length !== 1) throw new UsageError(files.length ? 'serve takes one playbook file' : 'no playbook file given');
+    const file = files[0]!;
+    const port = values['port'] === undefined ? DEFAULT_PORT : Number(values['port']);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a whole number from 0 to 65535, not ${String(values['port'])}`);
+    const host = (values['host'] as string | undefined) ?? '127.0.0.1';
+    const clock = ((values['clock'] as string | undefined) ?? 'wall') as ClockMode;
+    if (clock !== 'wall' && clock !== 'events') throw new UsageError(`--clock must be wall or events, not ${String(clock)}`);
+    const sync = (values['sync'] as string | undefined) ?? 'full';
+    if (sync !== 'full' && sync !== 'normal') throw new UsageError(`--sync must be full or normal, not ${sync}`);
+    const token = (values['token'] as string | undefined) ?? process.env['PLAYBOOK_TOKEN'];
+    if (token !== undefined && token.trim() === '') throw new UsageError('--token (or PLAYBOOK_TOKEN) is empty');
+    const dbPath = (values['db'] as string | undefined) ?? 'playbook.db';
+
+    const source = readPlaybookFile(file);
+    const compiled = compile(source, { file });
+    for (const d of compiled.diagnostics) io.err(formatDiagnostic(d, source) + '\n\n');
+    if (!compiled.ir) return 1;
+
+    let store: DurableStore;
+    try {
+      store = dbPath === ':memory:' ? new MemoryDurableStore() : new SqliteStore(dbPath, { sync });
+    } catch (e) {
+      if (e instanceof StoreOpenError) throw new UsageError(e.message);
+      throw e;
+    }
+    const log = (line: string) => io.err(`${new Date().toISOString()} ${line}\n`);
+    let server: PlaybookServer;
+    try {
+      server = new PlaybookServer({ file, source, ir: compiled.ir, store, clock, token, log });
+    } catch (e) {
+      store.close();
+      throw e;
+    }
+    if (server.startNotes) {
+      const { dropped, changed } = server.startNotes;
+      log(`the database held state of another version of the playbook; carried over to ${file}`);
+      for (const n of dropped) log(`  dropped: ${n.what} (${n.count}${n.examples.length ? `: ${n.examples.join(', ')}` : ''})`);
+      for (const n of changed) log(`  changed: ${n.what} (${n.count})`);
+    }
+    let address;
+    try {
+      address = await server.listen(port, host);
+    } catch (e) {
+      await server.close();
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EADDRINUSE') throw new UsageError(`port ${port} on ${host} is already in use`);
+      if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new UsageError(`cannot bind to ${host}: no such local address`);
+      if (code === 'EACCES') throw new UsageError(`no permission to listen on port ${port}`);
+      throw e;
+    }
+    const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    io.out(`listening on http://${shown}:${address.port}\n`);
+    log(
+      `serving ${file} (${compiled.ir.name}): db ${dbPath}${dbPath === ':memory:' ? ' (nothing is kept)' : `, sync ${sync}`}, ` +
+        `clock ${clock}, ${server.durable.communityIds().length} communities, ${server.durable.lastSeq()} actions logged, auth ${token ? 'on' : 'off'}`,
+    );
+    if (!token && !isLoopback(host)) log(`warning: listening on ${host} without a token: anyone who can reach it can send events`);
+
+    return await new Promise<number>((resolve) => {
+      let stopping = false;
+      const stop = (signal: string) => {
+        if (stopping) return;
+        stopping = true;
+        log(`${signal}: stopping`);
+        process.off('SIGHUP', hup);
+        server.close().then(
+          () => resolve(0),
+          (e: unknown) => {
+            log(`error while stopping: ${(e as Error)?.message ?? String(e)}`);
+            resolve(2);
+          },
+        );
+      };
+      const hup = () => {
+        let text: string;
+        try {
+          text = readPlaybookFile(file);
+        } catch (e) {
+          log(`SIGHUP: ${(e as Error).message}; the running version is unchanged`);
+          return;
+        }
+        try {
+          const outcome = server.reload(text, file);
+          if (!outcome.ok) log(`SIGHUP: ${file} has errors; the running version is unchanged\n${outcome.diagnostics!.join('\n\n')}`);
+        } catch (e) {
+          log(`SIGHUP: reload failed: ${(e as Error)?.message ?? String(e)}; the running version is unchanged`);
+        }
+      };
+      process.once('SIGTERM', () => stop('SIGTERM'));
+      process.once('SIGINT', () => stop('SIGINT'));
+      process.on('SIGHUP', hup);
+    });
+  },
+};
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\./.test(host);
+}

@@ -1,0 +1,375 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { compile } from '../compiler/compile.js';
+import { IR as IRSchema, type IR } from '../compiler/ir.js';
+import { formatDiagnostic } from '../parser/diagnostics.js';
+import { validateEvent } from '../runtime/events.js';
+import { DurableRuntime, StorageError, type BatchResult } from '../store/durable.js';
+import type { DurableStore, LoggedAction } from '../store/store.js';
+import { TimerLoop, realTimerHost, type TimerHost } from './clock.js';
+import { bearerMatches, HttpError, readBody, sendError, sendJson, sendLines, utf8 } from './http.js';
+import { migrateSnapshot, type ReloadNote } from './reload.js';
+import { ActionStream } from './sse.js';
+
+export type ClockMode = 'wall' | 'events';
+
+export const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
+const MAX_PROBLEMS = 50;
+const DEFAULT_PAGE = 1000;
+const MAX_PAGE = 10_000;
+
+export interface PlaybookServerOptions {
+  /** The playbook's file name, for diagnostics. */
+  file: string;
+  source: string;
+  ir: IR;
+  store: DurableStore;
+  clock: ClockMode;
+  /** When set, every request needs `Authorization: Bearer <token>`. */
+  token?: string | undefined;
+  maxBodyBytes?: number;
+  seed?: number;
+  /** Operator log lines (stderr in the CLI). */
+  log?: (line: string) => void;
+  timerHost?: TimerHost;
+}
+
+export interface ReloadOutcome {
+  ok: boolean;
+  playbook?: string;
+  diagnostics?: string[];
+  dropped?: ReloadNote[];
+  changed?: ReloadNote[];
+}
+
+/** Meta keys of the store: the playbook the stored state was produced by. */
+const META_SOURCE = 'playbook.source';
+const META_IR = 'playbook.ir';
+const META_FILE = 'playbook.file';
+
+/** The IR without its file name, so the same playbook at another path is not a new version. */
+function irKey(ir: IR): string {
+  const { source: _source, ...rest } = ir as IR & { source?: unknown };
+  return JSON.stringify(rest);
+}
+
+/**
+ * `playbook serve`: the HTTP surface of DESIGN.md section 6 over a durable runtime. Requests
+ * are handled one at a time (the runtime and SQLite are synchronous; only reading bodies
+ * overlaps), every response is sent after its commit, and no input ends the process.
+ */
+export class PlaybookServer {
+  readonly http: Server;
+  readonly durable: DurableRuntime;
+  private readonly options: PlaybookServerOptions;
+  private readonly stream: ActionStream;
+  private readonly loop: TimerLoop | undefined;
+  private readonly log: (line: string) => void;
+  private readonly maxBody: number;
+  private readonly host: TimerHost;
+  private file: string;
+  private source: string;
+  /** Notes of the migration done at start, when the stored state came from another version. */
+  readonly startNotes: { dropped: ReloadNote[]; changed: ReloadNote[] } | undefined;
+
+  constructor(options: PlaybookServerOptions) {
+    this.options = options;
+    this.log = options.log ?? (() => {});
+    this.maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+    this.host = options.timerHost ?? realTimerHost;
+    this.file = options.file;
+    this.source = options.source;
+    this.durable = new DurableRuntime(options.ir, options.store, { seed: options.seed });
+    this.startNotes = this.adoptStoredVersion(options.ir);
+    this.stream = new ActionStream(
+      (after, limit, community) => this.durable.store.actionsAfter(after, limit, community),
+      () => this.durable.lastSeq(),
+    );
+    if (options.clock === 'wall') {
+      this.loop = new TimerLoop(
+        () => this.durable.nextDue(),
+        (now) => this.publish(this.durable.advance(now).logged),
+        (e) => this.log(`timer loop: ${(e as Error)?.message ?? String(e)}; retrying`),
+        this.host,
+      );
+    }
+    this.http = createServer((req, res) => void this.handle(req, res));
+    this.http.on('clientError', (_err, socket) => {
+      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n{"error":"malformed HTTP request"}\n');
+      else socket.destroy();
+    });
+    this.http.requestTimeout = 60_000;
+    this.http.headersTimeout = 30_000;
+  }
+
+  /**
+   * The stored state was produced by some version of the playbook; if it is not this one,
+   * migrate it as a reload would (a restart with an edited FILE is a reload).
+   */
+  private adoptStoredVersion(ir: IR): { dropped: ReloadNote[]; changed: ReloadNote[] } | undefined {
+    const storedIr = this.durable.store.getMeta(META_IR);
+    const meta = { [META_SOURCE]: this.source, [META_IR]: JSON.stringify(ir), [META_FILE]: this.file };
+    if (storedIr === undefined) {
+      this.durable.store.commit({ communities: [], members: [], processed: [], timersReplaced: [], timers: [], actions: [], meta });
+      return undefined;
+    }
+    let previous: IR | undefined;
+    try {
+      const parsed = IRSchema.safeParse(JSON.parse(storedIr));
+      if (parsed.success) previous = parsed.data;
+    } catch {
+      previous = undefined;
+    }
+    if (previous && irKey(previous) === irKey(ir)) return undefined;
+    const migration = migrateSnapshot(previous ?? ir, ir, this.durable.snapshot());
+    this.durable.replace(ir, migration.snapshot, meta);
+    return { dropped: migration.dropped, changed: migration.changed };
+  }
+
+  listen(port: number, host: string): Promise<AddressInfo> {
+    return new Promise((resolve, reject) => {
+      const onError = (e: Error) => reject(e);
+      this.http.once('error', onError);
+      this.http.listen(port, host, () => {
+        this.http.off('error', onError);
+        this.loop?.arm();
+        resolve(this.http.address() as AddressInfo);
+      });
+    });
+  }
+
+  async close(): Promise<void> {
+    this.loop?.stop();
+    this.stream.close();
+    await new Promise<void>((resolve) => {
+      this.http.close(() => resolve());
+      this.http.closeAllConnections();
+    });
+    this.durable.close();
+  }
+
+  // ------------------------------------------------------------------ requests
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    try {
+      await this.route(req, res);
+    } catch (e) {
+      if (e instanceof HttpError) sendError(res, e);
+      else if (e instanceof StorageError) {
+        this.log(`storage error: ${e.message}`);
+        sendError(res, new HttpError(503, `storage error: ${e.message}; nothing of this request was applied, send it again`));
+      } else {
+        const message = (e as Error)?.message ?? String(e);
+        this.log(`internal error on ${req.method} ${req.url}: ${message}`);
+        sendError(res, new HttpError(500, `internal error: ${message}; nothing of this request was applied`));
+      }
+    }
+  }
+
+  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://localhost');
+    } catch {
+      throw new HttpError(400, 'malformed request URL');
+    }
+    const token = this.options.token;
+    if (token !== undefined && !bearerMatches(req.headers.authorization, token)) {
+      req.resume();
+      throw new HttpError(401, 'missing or wrong bearer token', {}, { 'www-authenticate': 'Bearer' });
+    }
+    const route = `${url.pathname}`;
+    const method = req.method ?? 'GET';
+    const allow = (methods: string) => {
+      if (!methods.split(', ').includes(method)) {
+        req.resume();
+        throw new HttpError(405, `${route} takes ${methods}`, {}, { allow: methods });
+      }
+    };
+    switch (route) {
+      case '/health':
+        allow('GET');
+        return this.health(res);
+      case '/events':
+        allow('POST');
+        return this.events(await this.body(req), res);
+      case '/advance':
+        allow('POST');
+        req.resume();
+        return this.advance(url, res);
+      case '/actions':
+        allow('GET');
+        return this.actions(url, res);
+      case '/actions/stream':
+        allow('GET');
+        return this.openStream(url, req, res);
+      case '/playbook':
+        allow('POST');
+        return this.reloadRoute(url, await this.body(req), res);
+      default:
+        req.resume();
+        throw new HttpError(404, `no route ${route}; routes: POST /events, POST /advance, GET /actions, GET /actions/stream, POST /playbook, GET /health`);
+    }
+  }
+
+  private async body(req: IncomingMessage): Promise<string> {
+    return utf8(await readBody(req, this.maxBody));
+  }
+
+  private health(res: ServerResponse): void {
+    const next = this.durable.nextDue();
+    sendJson(res, 200, {
+      status: 'ok',
+      playbook: this.durable.ir.name,
+      clock: this.options.clock,
+      store: this.durable.store.kind,
+      communities: this.durable.communityIds().length,
+      lastSeq: this.durable.lastSeq(),
+      nextDue: next === undefined ? null : new Date(next).toISOString(),
+      listeners: this.stream.size,
+    });
+  }
+
+  private events(text: string, res: ServerResponse): void {
+    const events = parseEvents(text, this.durable.ir);
+    const result = this.durable.dispatchBatch(events);
+    this.publish(result.logged);
+    this.loop?.arm();
+    const counts = { processed: 0, duplicate: 0, ignored: 0, late: 0 };
+    for (const r of result.results) {
+      if (r.status === 'processed') counts.processed++;
+      else if (r.status === 'duplicate') counts.duplicate++;
+      else if (r.status === 'ignored') counts.ignored++;
+      if (r.late) counts.late++;
+    }
+    sendLines(res, result.logged.map((a) => a.json), {
+      'playbook-events': `processed=${counts.processed}; duplicate=${counts.duplicate}; ignored=${counts.ignored}; late=${counts.late}`,
+      'playbook-last-seq': String(this.durable.lastSeq()),
+    });
+  }
+
+  private advance(url: URL, res: ServerResponse): void {
+    const to = url.searchParams.get('to');
+    let ms: number;
+    if (to === null) {
+      if (this.options.clock === 'events') throw new HttpError(400, 'POST /advance needs ?to=ISO (an instant like 2026-03-04T00:00:00+08:00)');
+      ms = this.host.now();
+    } else {
+      ms = /^\d{4}-\d{2}-\d{2}T/.test(to) ? Date.parse(to) : NaN;
+      if (!Number.isFinite(ms)) throw new HttpError(400, `?to must be an ISO-8601 instant like 2026-03-04T00:00:00+08:00, not ${JSON.stringify(to)}`);
+      if (this.options.clock === 'wall' && ms > this.host.now()) {
+        throw new HttpError(409, 'this server runs on the wall clock: it cannot advance into the future (start it with --clock events to drive time)');
+      }
+    }
+    const result: BatchResult = this.durable.advance(ms);
+    this.publish(result.logged);
+    this.loop?.arm();
+    sendLines(res, result.logged.map((a) => a.json), { 'playbook-last-seq': String(this.durable.lastSeq()) });
+  }
+
+  private actions(url: URL, res: ServerResponse): void {
+    const after = intParam(url, 'after', 0, 0, Number.MAX_SAFE_INTEGER);
+    const limit = intParam(url, 'limit', DEFAULT_PAGE, 1, MAX_PAGE);
+    const community = url.searchParams.get('community') ?? undefined;
+    const rows = this.durable.store.actionsAfter(after, limit, community);
+    sendLines(res, rows.map(withSeq), { 'playbook-last-seq': String(this.durable.lastSeq()) });
+  }
+
+  private openStream(url: URL, req: IncomingMessage, res: ServerResponse): void {
+    const lastEventId = req.headers['last-event-id'];
+    let after = intParam(url, 'after', 0, 0, Number.MAX_SAFE_INTEGER);
+    if (typeof lastEventId === 'string' && /^\d+$/.test(lastEventId.trim())) after = Number(lastEventId.trim());
+    this.stream.open(res, after, url.searchParams.get('community') ?? undefined);
+  }
+
+  private reloadRoute(url: URL, source: string, res: ServerResponse): void {
+    const file = url.searchParams.get('file') ?? this.file;
+    const outcome = this.reload(source, file);
+    if (!outcome.ok) throw new HttpError(400, 'the new playbook has errors; the running version is unchanged', { diagnostics: outcome.diagnostics });
+    sendJson(res, 200, { reloaded: true, playbook: outcome.playbook, dropped: outcome.dropped, changed: outcome.changed });
+  }
+
+  /**
+   * Switch to a new version of the playbook: check it, migrate state (reporting what is dropped),
+   * store it, and go on. A version with errors changes nothing.
+   */
+  reload(source: string, file: string = this.file): ReloadOutcome {
+    const compiled = compile(source, { file });
+    const diagnostics = compiled.diagnostics.map((d) => formatDiagnostic(d, source));
+    if (!compiled.ir) return { ok: false, diagnostics };
+    const ir = compiled.ir;
+    const migration = migrateSnapshot(this.durable.ir, ir, this.durable.snapshot());
+    try {
+      this.durable.replace(ir, migration.snapshot, { [META_SOURCE]: source, [META_IR]: JSON.stringify(ir), [META_FILE]: file });
+    } catch (e) {
+      throw new StorageError((e as Error)?.message ?? String(e));
+    }
+    this.source = source;
+    this.file = file;
+    this.loop?.arm();
+    const summary = migration.dropped.length ? migration.dropped.map((n) => `${n.what} (${n.count})`).join('; ') : 'nothing dropped';
+    this.log(`reloaded ${file} (${ir.name}): ${summary}`);
+    return { ok: true, playbook: ir.name, diagnostics, dropped: migration.dropped, changed: migration.changed };
+  }
+
+  private publish(logged: LoggedAction[]): void {
+    this.stream.publish(logged);
+  }
+}
+
+/** An action line of the log: the action's JSON with its sequence number as the first key. */
+function withSeq(a: LoggedAction): string {
+  return a.json.length > 2 ? `{"seq":${a.seq},${a.json.slice(1)}` : `{"seq":${a.seq}}`;
+}
+
+function intParam(url: URL, name: string, fallback: number, min: number, max: number): number {
+  const raw = url.searchParams.get(name);
+  if (raw === null || raw === '') return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new HttpError(400, `?${name} must be a whole number from ${min} to ${max}, not ${JSON.stringify(raw)}`);
+  }
+  return Number(raw);
+}
+
+/**
+ * The events of a request body: one JSON object, or JSON Lines. Every line is checked before
+ * any is processed, so a body with a bad line changes nothing and its problems come back with
+ * line numbers; the client fixes or drops those lines and sends the body again.
+ */
+export function parseEvents(text: string, ir: IR): unknown[] {
+  if (text.trim() === '') throw new HttpError(400, 'the request body has no events (send one JSON event or JSON Lines)');
+  const problems: { line: number; message: string }[] = [];
+  let events: { line: number; raw: unknown }[] = [];
+  let single: unknown;
+  try {
+    single = JSON.parse(text);
+  } catch {
+    single = undefined;
+  }
+  if (single !== undefined && typeof single === 'object' && single !== null && !Array.isArray(single)) events = [{ line: 1, raw: single }];
+  else {
+    const lines = text.split('\n');
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i]!.trim();
+      if (line === '') continue;
+      try {
+        events.push({ line: i + 1, raw: JSON.parse(line) });
+      } catch (e) {
+        problems.push({ line: i + 1, message: `not valid JSON: ${(e as Error).message}` });
+      }
+    }
+  }
+  for (const { line, raw } of events) {
+    const v = validateEvent(raw, ir.events);
+    if (!v.ok) problems.push({ line, message: v.reason });
+  }
+  if (problems.length > 0) {
+    problems.sort((a, b) => a.line - b.line);
+    const total = problems.length;
+    throw new HttpError(400, `${total} line${total === 1 ? ' is' : 's are'} not valid events; nothing was processed`, {
+      problems: problems.slice(0, MAX_PROBLEMS),
+      ...(total > MAX_PROBLEMS ? { moreProblems: total - MAX_PROBLEMS } : {}),
+    });
+  }
+  return events.map((e) => e.raw);
+}
