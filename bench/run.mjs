@@ -21,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { compile, createRuntime } from '../dist/index.js';
+import { Progress } from '../dist/cli/progress.js';
 import { messageEvents, mixedEvents, playbookWithRules, WORKLOAD_PLAYBOOK } from './generate.mjs';
 import { createHandwritten } from './handwritten.mjs';
 import { createJsonRules } from './jsonrules.mjs';
@@ -58,12 +59,16 @@ const results = {
 log(`Playbook benchmarks${QUICK ? ' (BENCH_QUICK: small inputs, figures not comparable)' : ''}`);
 log(`machine: ${results.machine}; load average ${results.load_average_at_start}\n`);
 
+// On a terminal (and not under CI), a progress bar on stderr between sections: share done, ETA.
+const progress = process.stderr.isTTY && !process.env.CI ? new Progress((t) => process.stderr.write(t), 'sections') : undefined;
+const sections = [compileSection, workloadSection, mixedSection, heapSection, simulateSection];
 try {
-  compileSection();
-  await workloadSection();
-  mixedSection();
-  heapSection();
-  simulateSection();
+  for (let i = 0; i < sections.length; i++) {
+    progress?.done();
+    await sections[i]();
+    progress?.update(i + 1, (i + 1) / sections.length);
+  }
+  progress?.done();
 } catch (e) {
   console.error(`\nbench ${e instanceof MismatchError ? 'aborted' : 'failed'}: ${e?.message ?? e}`);
   process.exit(1);

@@ -263,3 +263,23 @@ describe('the installed bin', () => {
     expect(stdin.stdout.trim().split('\n').map((l) => JSON.parse(l).type)).toContain('member.remove');
   });
 });
+
+describe('progress bar', () => {
+  it('shows share, count, rate and time left, and erases itself', async () => {
+    const { Progress } = await import('../src/cli/progress.js');
+    let written = '';
+    const p = new Progress((t) => void (written += t), 'events', 10);
+    const line = p.line(5000, 0.25, Date.now() + 2000);
+    expect(line).toMatch(/^\[#{3}\.{7}\]\s+25%  5,000 events  \d[\d.kM]* events\/s  ETA \d+s$/);
+    expect(p.line(10, undefined)).not.toContain('ETA');
+    p.update(1, 0.5);
+    expect(written.startsWith('\r[#####.....]')).toBe(true);
+    p.done();
+    expect(written.endsWith('\r\x1b[K')).toBe(true);
+  });
+
+  it('simulate writes no progress when stderr is not a terminal', async () => {
+    const r = await cli(['simulate', ex('flood'), '--events', join(root, 'test/scenarios/flood/events.jsonl')]);
+    expect(r.err).not.toContain('\r');
+  });
+});
