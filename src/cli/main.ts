@@ -5,6 +5,7 @@ import { simulateCommand } from './simulate.js';
 import { fmtCommand } from './fmt.js';
 import { graphCommand } from './graph.js';
 import { testCommand } from './test.js';
+import { serveCommand } from './serve.js';
 import { UsageError, type Io, processIo } from './io.js';
 
 const HELP = `playbook: run online communities as code
@@ -19,6 +20,8 @@ Commands:
   test      FILE... [--coverage] [--filter T]  run *.test.playbook tests (exit 1 on failures)
   fmt       FILE... [--check]                  format playbooks canonically
   graph     FILE [--format mermaid|dot]        lifecycles, rituals, campaigns and rules as diagrams
+  serve     FILE [--port N] [--db PATH] [--token T] [--clock wall|events]
+                                             run a playbook as a durable HTTP service
 
 Run \`playbook <command> --help\` for a command's options.
 `;
@@ -36,6 +39,7 @@ const COMMANDS: Record<string, CommandSpec> = {
   test: testCommand,
   fmt: fmtCommand,
   graph: graphCommand,
+  serve: serveCommand,
 };
 
 /** Entry point of the CLI: returns the exit code, never throws. */
