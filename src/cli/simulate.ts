@@ -78,7 +78,7 @@ when bad lines were skipped), 1 playbook errors, 2 usage errors, unreadable inpu
       let totalBytes: number | undefined;
       if (eventsPath === '-') input = process.stdin;
       else {
-        const stream = createReadStream(eventsPath, { highWaterMark: 1 << 20 });
+        const stream = createReadStream(eventsPath, { highWaterMark: 1 << 16 });
         await new Promise<void>((resolve, reject) => {
           stream.once('open', () => resolve());
           stream.once('error', (e) => reject(new UsageError(`${eventsPath}: cannot read: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : e.message}`)));
@@ -154,8 +154,9 @@ when bad lines were skipped), 1 playbook errors, 2 usage errors, unreadable inpu
         if (r.actions.length) emit(r.actions);
       };
 
-      // Lines are cut from large chunks by hand: readline's per-line promises cost more than
-      // running the playbook on the event.
+      // Lines are cut from the read chunks by hand: readline's per-line promises cost more than
+      // running the playbook on the event. Chunks stay at 64 KB: with 1 MB chunks the burst of
+      // objects per chunk outgrew the young generation and peak RSS at 1M events rose by ~150 MB.
       const decoder = new StringDecoder('utf8');
       let pending = '';
       for await (const chunk of input) {
