@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ import { createRuntime, type OutputAction } from '../src/runtime/runtime.js';
 import { MAX_TIMER_DELAY_MS, RETRY_DELAY_MS, TimerLoop, type TimerHost } from '../src/server/clock.js';
 import { bearerMatches } from '../src/server/http.js';
 import { PlaybookServer, type PlaybookServerOptions } from '../src/server/server.js';
+import { serveCommand } from '../src/cli/serve.js';
 import { MemoryDurableStore } from '../src/store/memory.js';
 import { SqliteStore } from '../src/store/sqlite.js';
 import type { Commit, DurableStore } from '../src/store/store.js';
@@ -627,5 +628,27 @@ describe.skipIf(!serveAvailable)('the serve process', () => {
     holder.close();
     expect(busy.status).toBe(2);
     expect(busy.stderr).toMatch(/in use by another process/);
+  });
+});
+
+describe('docs/serve.md', () => {
+  const markdown = readFileSync('docs/serve.md', 'utf8');
+
+  it('documents exactly the options of serve --help', () => {
+    const table = markdown.slice(markdown.indexOf('| option | meaning |'), markdown.indexOf('\n\n', markdown.indexOf('| option | meaning |')));
+    const documented = [...table.matchAll(/^\| `--([a-z-]+)/gm)].map((m) => m[1]).sort();
+    expect(documented).toEqual(Object.keys(serveCommand.options).sort());
+    for (const name of documented) expect(serveCommand.help).toContain(`--${name}`);
+  });
+
+  it('has a section for every route the server answers, and its JSON examples parse', async () => {
+    const { url } = await start();
+    const notFound = ((await (await fetch(`${url}/no-such-route`)).json()) as { error: string }).error;
+    const routes = [...notFound.matchAll(/(GET|POST) (\/[a-z/]+)/g)].map((m) => `${m[1]} ${m[2]}`).sort();
+    const sections = [...markdown.matchAll(/^### `(GET|POST) (\/[a-z/]+)/gm)].map((m) => `${m[1]} ${m[2]}`).sort();
+    expect(sections).toEqual(routes);
+    const blocks = [...markdown.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => m[1]!);
+    expect(blocks.length).toBeGreaterThan(0);
+    for (const b of blocks) expect(() => JSON.parse(b)).not.toThrow();
   });
 });
