@@ -652,3 +652,149 @@ describe('docs/serve.md', () => {
     for (const b of blocks) expect(() => JSON.parse(b)).not.toThrow();
   });
 });
+
+describe('reload across calendars, campaigns and counts', () => {
+  const BASE = `playbook "Cal" {
+  timezone "Asia/Shanghai"
+}
+
+rule flood {
+  on message.posted
+  when count(message.posted by member within 1h) > 3
+  do say to member "slow down"
+}
+`;
+  const SCHEDULE = `
+schedule talk every mon-fri 19:20 until 20:00 {
+  at start: say "talk starts"
+}
+`;
+  const CAMPAIGN = `
+campaign spring {
+  stage warm from 2026-02-20 to 2026-03-03 {
+    on enter: say "warm-up"
+    on exit: say "warm-up over"
+  }
+  stage main from 2026-03-04 {
+    on enter: say "main stage"
+  }
+}
+`;
+  const JOB = (time: string) => `
+job hello every day at ${time} {
+  say "hello"
+}
+`;
+  const texts = (log: Record<string, unknown>[]) => log.map((a) => `${a['text'] ?? a['type']}@${new Date(instant(a)).toISOString()}`);
+
+  it('a schedule, a campaign and a job added by a reload start from the clock; removed, they stop', async () => {
+    const { url } = await start({ source: BASE });
+    await postEvents(url, [join_('a', 0)]); // Sunday 2026-03-01 08:00 +08:00
+    const added = await reload(url, BASE + SCHEDULE + CAMPAIGN + JOB('09:00'));
+    expect(added.status).toBe(200);
+    expect(added.body.changed!.map((n) => n.what)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/schedule talk: new/), expect.stringMatching(/campaign spring: new/), expect.stringMatching(/job hello: new/)]),
+    );
+    await fetch(`${url}/advance?to=${encodeURIComponent('2026-03-02T20:00:00+08:00')}`, { method: 'POST' });
+    const log = lines(await (await fetch(`${url}/actions`)).text());
+    expect(texts(log.slice(1))).toEqual([
+      'warm-up@2026-03-01T00:00:00.000Z', // the stage running at the reload, entered at the next advance
+      'hello@2026-03-01T01:00:00.000Z',
+      'hello@2026-03-02T01:00:00.000Z',
+      'talk starts@2026-03-02T11:20:00.000Z',
+    ]);
+    const removed = await reload(url, BASE);
+    expect(removed.body.dropped!.map((n) => n.what)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/schedule talk removed/), expect.stringMatching(/campaign spring removed/), expect.stringMatching(/job hello removed/)]),
+    );
+    const after = await fetch(`${url}/advance?to=${encodeURIComponent('2026-03-06T00:00:00+08:00')}`, { method: 'POST' });
+    expect(await after.text()).toBe('');
+  });
+
+  it('a changed job time is rescheduled, an unchanged one keeps its run', async () => {
+    const { url } = await start({ source: BASE + JOB('09:00') });
+    await postEvents(url, [join_('a', 0)]);
+    const same = await reload(url, BASE + JOB('09:00'));
+    expect(same.body.changed).toEqual([]);
+    const moved = await reload(url, BASE + JOB('10:30'));
+    expect(moved.body.changed!.map((n) => n.what)).toEqual(['job hello: calendar changed, rescheduled from the community\'s clock']);
+    const r = await fetch(`${url}/advance?to=${encodeURIComponent('2026-03-02T12:00:00+08:00')}`, { method: 'POST' });
+    expect(texts(lines(await r.text()))).toEqual(['hello@2026-03-01T02:30:00.000Z', 'hello@2026-03-02T02:30:00.000Z']);
+  });
+
+  it('windows carry over to the same count when ids shift', async () => {
+    const { url } = await start({ source: BASE });
+    await postEvents(url, [join_('a', 0), post('p1', 1, 'one'), post('p2', 2, 'two'), post('p3', 3, 'three')]);
+    // A rule with its own window, placed first, takes the first counter id.
+    const shifted = BASE.replace('rule flood {', 'rule links {\n  on message.posted\n  when count(message.posted by member within 5m) > 100\n  do say "busy"\n}\n\nrule flood {');
+    const r = await reload(url, shifted);
+    expect(r.status).toBe(200);
+    const fourth = await postEvents(url, [post('p4', 4, 'four')]);
+    expect(lines(fourth.body).map((a) => a['text'])).toEqual(['slow down']);
+  });
+
+  it('ritual steps: a new one is pending, and members whose remaining steps are done complete', async () => {
+    const { url, server } = await start();
+    await postEvents(url, [join_('a', 0, 'm1'), post('b', 1, 'ann-bj-dev', 'm1'), join_('c', 2, 'm2')]);
+    const withoutRedpacket = PLAYBOOK.replace('  step redpacket "red packet": redpacket.sent where amount >= 5\n', '');
+    const r = await reload(url, withoutRedpacket);
+    expect(r.body.dropped!.map((n) => [n.what, n.count])).toContainEqual(['ritual onboarding: step redpacket removed from members\' progress', 2]);
+    expect(r.body.changed!.map((n) => [n.what, n.examples])).toContainEqual(['ritual onboarding: members with every remaining step done are complete (done actions not run)', ['c/m1']]);
+    const members = server.durable.rt.community('c')!.members;
+    expect(members['m1']!.machines?.['ritual:onboarding']).toBe('completed');
+    expect(members['m2']!.machines?.['ritual:onboarding']).toEqual({ active: { intro: 'pending' } });
+    const withCheckin = PLAYBOOK.replace('  step intro', '  step checkin "check-in": checkin.done\n  step intro');
+    const r2 = await reload(url, withCheckin);
+    expect(r2.body.changed!.map((n) => [n.what, n.examples])).toContainEqual(['ritual onboarding: new step checkin is pending for members in the ritual', ['c/m2']]);
+    expect(members).not.toBe(server.durable.rt.community('c')!.members);
+    expect(server.durable.rt.community('c')!.members['m2']!.machines?.['ritual:onboarding']).toEqual({ active: { intro: 'pending', redpacket: 'pending', checkin: 'pending' } });
+    // m1 is not removed at the deadline; m2 is.
+    const end = await fetch(`${url}/advance?to=${encodeURIComponent(at(30 * HOUR))}`, { method: 'POST' });
+    expect(lines(await end.text()).filter((a) => a['type'] === 'member.remove').map((a) => a['member'])).toEqual(['m2']);
+  });
+
+  it('reloading between random versions never fails, and the stored state always equals the live one', async () => {
+    const schedules = ['', SCHEDULE, 'schedule talk every mon,wed 20:00 until 21:00 {\n  at start: say "talk starts"\n  at end - 10m: say "ten minutes left"\n}\n'];
+    const campaigns = ['', CAMPAIGN, CAMPAIGN.replace(/  stage warm[\s\S]*?\n  }\n/, '')];
+    const blocks = ['points {\n  message.posted: +1 cooldown 1m reason "talk"\n}\n', 'ladder l {\n  1: say to member "w1"\n  2: remove member reason "two"\n}\nrule bad {\n  on message.posted where text contains "bad"\n  do warn member "bad" on ladder l\n}\n'];
+    const ritual = (deadline: string, steps: string) => `ritual r {\n  starts on member.joined\n${steps}  remind after 2h: say to member "{missing}"\n  deadline ${deadline}: remove member reason "late"\n}\n`;
+    const rituals = ['', ritual('6h', '  step a "A": checkin.done\n  step b "B": message.posted where text contains "-"\n'), ritual('9h', '  step b "B": message.posted where text contains "-"\n')];
+    const lifecycles = ['', 'lifecycle life {\n  initial fresh\n  fresh -> busy on message.posted\n  busy -> quiet after 3h without message.posted\n  quiet -> busy on message.posted\n}\n', 'lifecycle life {\n  initial fresh\n  fresh -> busy on message.posted\n  busy -> fresh after 5h\n}\n'];
+    const jobs = ['', JOB('09:00'), JOB('21:15')];
+    const pick3 = fc.integer({ min: 0, max: 2 });
+    const version = fc.record({ blocks: fc.subarray(blocks.map((_, i) => i)), ritual: pick3, lifecycle: pick3, job: pick3, schedule: pick3, campaign: pick3 });
+    type Version = { blocks: number[]; ritual: number; lifecycle: number; job: number; schedule: number; campaign: number };
+    const source = (v: Version) => BASE + v.blocks.map((i) => blocks[i]).join('') + rituals[v.ritual] + lifecycles[v.lifecycle] + jobs[v.job] + schedules[v.schedule] + campaigns[v.campaign];
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(version, fc.integer({ min: 1, max: 8 })), { minLength: 1, maxLength: 5 }), fc.integer({ min: 1, max: 1e6 }), async (steps, seed) => {
+        const store = new MemoryDurableStore();
+        const { url, server } = await start({ source: BASE, store });
+        let minute = 0;
+        let n = 0;
+        for (const [v, count] of steps) {
+          const r = await reload(url, source(v));
+          expect(r.status, JSON.stringify(r.body)).toBe(200);
+          const events = Array.from({ length: count }, () => {
+            n++;
+            minute += 37 + ((seed * n) % 180);
+            const member = `m${(seed + n) % 4}`;
+            const kind = (seed * 7 + n) % 4;
+            return kind === 0 ? join_(`e${n}`, minute, member) : kind === 1 ? ev(`e${n}`, 'checkin.done', minute, {}, 'c', member) : post(`e${n}`, minute, ['hi', 'a-b-c', 'bad'][n % 3]!, member);
+          });
+          const res = await postEvents(url, events);
+          expect(res.status, res.body).toBe(200);
+          const adv = await fetch(`${url}/advance?to=${encodeURIComponent(at(minute + 600))}`, { method: 'POST' });
+          expect(adv.status).toBe(200);
+          await adv.text();
+          minute += 600;
+        }
+        const reopened = new PlaybookServer({ file: 'club.playbook', source: source(steps[steps.length - 1]![0]), ir: irOf(source(steps[steps.length - 1]![0])), store, clock: 'events' });
+        expect(reopened.startNotes).toBeUndefined();
+        const norm = (s: ReturnType<PlaybookServer['durable']['snapshot']>) => ({ ...s, communities: s.communities.map((c) => ({ ...c, processed: [...c.processed].sort() })) });
+        expect(norm(reopened.durable.snapshot())).toEqual(norm(server.durable.snapshot()));
+        reopened.durable.rt.close();
+      }),
+      { numRuns: Number(process.env["RELOAD_RUNS"] ?? 25) },
+    );
+  });
+});

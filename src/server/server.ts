@@ -115,12 +115,14 @@ export class PlaybookServer {
     }
     let previous: IR | undefined;
     try {
-      const parsed = IRSchema.safeParse(JSON.parse(storedIr));
+      const raw = JSON.parse(storedIr) as IR;
+      // Compared as stored (zod's output orders keys by its schema, not as the compiler wrote them).
+      if (irKey(raw) === irKey(ir)) return undefined;
+      const parsed = IRSchema.safeParse(raw);
       if (parsed.success) previous = parsed.data;
     } catch {
       previous = undefined;
     }
-    if (previous && irKey(previous) === irKey(ir)) return undefined;
     const migration = migrateSnapshot(previous ?? ir, ir, this.durable.snapshot());
     this.durable.replace(ir, migration.snapshot, meta);
     return { dropped: migration.dropped, changed: migration.changed };
