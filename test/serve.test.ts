@@ -487,7 +487,7 @@ function readLogSync(server: PlaybookServer): string {
 
 async function reload(url: string, source: string) {
   const res = await fetch(`${url}/playbook`, { method: 'POST', body: source, headers: { 'content-type': 'text/plain' } });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> & { dropped?: { what: string; count: number; examples: string[] }[]; changed?: { what: string; count: number }[] } };
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> & { dropped?: { what: string; count: number; examples: string[] }[]; changed?: { what: string; count: number; examples: string[] }[] } };
 }
 
 describe('reload', () => {
