@@ -2,7 +2,6 @@ import { compile } from '../compiler/compile.js';
 import { formatDiagnostic } from '../parser/diagnostics.js';
 import { PlaybookServer, type ClockMode } from '../server/server.js';
 import { MemoryDurableStore } from '../store/memory.js';
-import { SqliteStore, StoreOpenError } from '../store/sqlite.js';
 import type { DurableStore } from '../store/store.js';
 import type { CommandSpec } from './main.js';
 import { readPlaybookFile, UsageError } from './io.js';
@@ -66,11 +65,16 @@ FILE; SIGTERM or SIGINT stops the server after closing the database. Exit codes:
     if (!compiled.ir) return 1;
 
     let store: DurableStore;
-    try {
-      store = dbPath === ':memory:' ? new MemoryDurableStore() : new SqliteStore(dbPath, { sync });
-    } catch (e) {
-      if (e instanceof StoreOpenError) throw new UsageError(e.message);
-      throw e;
+    if (dbPath === ':memory:') store = new MemoryDurableStore();
+    else {
+      // Loaded here, so the other commands never touch the native SQLite binding.
+      const { SqliteStore, StoreOpenError } = await import('../store/sqlite.js');
+      try {
+        store = new SqliteStore(dbPath, { sync });
+      } catch (e) {
+        if (e instanceof StoreOpenError) throw new UsageError(e.message.split('\n')[0]!);
+        throw e;
+      }
     }
     const log = (line: string) => io.err(`${new Date().toISOString()} ${line}\n`);
     let server: PlaybookServer;
