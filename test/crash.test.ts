@@ -116,11 +116,11 @@ interface Running {
   exited: Promise<void>;
 }
 
+const serveArgs = (file: string, db: string) => [CLI, 'serve', file, '--db', db, '--port', '0', '--clock', 'events', '--sync', 'normal'];
+
 /** Start the server and wait for its first stdout line, which names the port it got. */
 function startServer(file: string, db: string): Promise<Running> {
-  const child = spawn(process.execPath, [CLI, 'serve', file, '--db', db, '--port', '0', '--clock', 'events', '--sync', 'normal'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(process.execPath, serveArgs(file, db), { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -183,8 +183,24 @@ describe.skipIf(!serveAvailable)('playbook serve under SIGKILL', () => {
     let kills = 0;
     let next = 0; // the first event without a reply
     let advanced = false;
-    const stats = { interrupted: 0, resentAlreadyCommitted: 0 };
+    const stats = { interrupted: 0, resentAlreadyCommitted: 0, duringStart: 0 };
+    /** Restart; now and then kill the new process first while it starts (opening and recovering the database). */
+    const restart = async () => {
+      if (kills < KILLS && rnd() < 0.1) {
+        const child = spawn(process.execPath, serveArgs(file, db), { stdio: 'ignore' });
+        const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+        await new Promise((r) => setTimeout(r, rnd() * 400));
+        child.kill('SIGKILL');
+        await exited;
+        kills++;
+        stats.duringStart++;
+      }
+      return startServer(file, db);
+    };
     let resending = false;
+    // Typical reply time; kill delays are drawn around it, so most kills land while a request is
+    // read, processed or committed rather than long after its reply.
+    let typicalMs = 5;
     let server = await startServer(file, db);
     while (!advanced || kills < KILLS) {
       // The number of requests this server life answers before the kill lands (if it kills at all).
@@ -204,9 +220,11 @@ describe.skipIf(!serveAvailable)('playbook serve under SIGKILL', () => {
         } else {
           request = fetch(`${server.url}/health`);
         }
-        const killer = killNow ? new Promise<void>((r) => setTimeout(r, rnd() * 12)).then(() => kill(server)) : undefined;
+        const killer = killNow ? new Promise<void>((r) => setTimeout(r, rnd() * 1.5 * typicalMs)).then(() => kill(server)) : undefined;
+        const sentAt = performance.now();
         try {
           const res = await request;
+          typicalMs = 0.8 * typicalMs + 0.2 * (performance.now() - sentAt);
           const text = await res.text();
           expect(res.status, `${text} ${context}`).toBe(200);
           // A resent batch whose first event is a duplicate was committed by a server killed before it replied.
@@ -225,11 +243,11 @@ describe.skipIf(!serveAvailable)('playbook serve under SIGKILL', () => {
           died = true;
         } else if (!killThisLife && advanced) break;
       }
-      if (died) server = await startServer(file, db);
+      if (died) server = await restart();
       else break;
     }
     expect(kills).toBeGreaterThanOrEqual(KILLS);
-    console.info(`crash test ${context}: ${kills} kills, ${stats.interrupted} during a request, ${stats.resentAlreadyCommitted} after a commit the client never heard of`);
+    console.info(`crash test ${context}: ${kills} kills, ${stats.interrupted} during a request, ${stats.resentAlreadyCommitted} after a commit the client never heard of, ${stats.duringStart} while starting`);
 
     const log = await readLog(server.url);
     await kill(server);
