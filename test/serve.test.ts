@@ -278,6 +278,18 @@ describe('POST /events', () => {
     const res = await fetch(`${url}/events`, { method: 'POST', body: big });
     expect(res.status).toBe(413);
     expect(((await res.json()) as { error: string }).error).toMatch(/limit/);
+    // Without a Content-Length the limit applies as the body streams in.
+    const chunked = await new Promise<{ status: number; headers: Record<string, unknown> }>((resolve, reject) => {
+      const req = httpRequest(`${url}/events`, { method: 'POST', headers: { 'transfer-encoding': 'chunked' } }, (res) => {
+        res.resume();
+        resolve({ status: res.statusCode!, headers: res.headers });
+      });
+      req.on('error', reject);
+      for (let i = 0; i < 10; i++) req.write(big.slice(0, 500));
+      req.end();
+    });
+    expect(chunked.status).toBe(413);
+    expect(chunked.headers['connection']).toBe('close');
     const bad = await fetch(`${url}/events`, { method: 'POST', body: Buffer.from([0x7b, 0xff, 0xfe, 0x7d]) });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: string }).error).toMatch(/UTF-8/);

@@ -18,7 +18,8 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > limit) {
-      reject(new HttpError(413, `request body is ${declared} bytes; the limit is ${limit}`));
+      // Closing the connection after the reply stops a client from streaming the rest of a huge body.
+      reject(new HttpError(413, `request body is ${declared} bytes; the limit is ${limit}`, {}, { connection: 'close' }));
       req.resume();
       return;
     }
@@ -31,7 +32,7 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       if (size > limit) {
         done = true;
         chunks.length = 0;
-        reject(new HttpError(413, `request body is over the limit of ${limit} bytes`));
+        reject(new HttpError(413, `request body is over the limit of ${limit} bytes`, {}, { connection: 'close' }));
         return;
       }
       chunks.push(chunk);
