@@ -1,3 +1,4 @@
+import { isWideCodePoint } from '../stdlib/text-width.js';
 import type { Span } from './ast.js';
 
 export type Severity = 'error' | 'warning';
@@ -117,15 +118,5 @@ export function formatDiagnostic(d: Diagnostic, source: string | undefined): str
 
 /** East Asian wide characters take two terminal cells; the caret must account for them. */
 function isWide(ch: string): boolean {
-  const cp = ch.codePointAt(0) ?? 0;
-  return (
-    (cp >= 0x1100 && cp <= 0x115f) ||
-    (cp >= 0x2e80 && cp <= 0xa4cf) ||
-    (cp >= 0xac00 && cp <= 0xd7a3) ||
-    (cp >= 0xf900 && cp <= 0xfaff) ||
-    (cp >= 0xfe30 && cp <= 0xfe4f) ||
-    (cp >= 0xff00 && cp <= 0xff60) ||
-    (cp >= 0xffe0 && cp <= 0xffe6) ||
-    (cp >= 0x20000 && cp <= 0x3fffd)
-  );
+  return isWideCodePoint(ch.codePointAt(0) ?? 0);
 }

@@ -1,4 +1,5 @@
-import type { Cond } from '../compiler/ir.js';
+import type { Cond, Counter } from '../compiler/ir.js';
+import { countWithin } from '../stdlib/windows.js';
 import type { CommunityState, MemberState } from './state.js';
 import type { InputEvent } from './events.js';
 import type { CondFn } from './fast-conditions.js';
@@ -18,4 +19,25 @@ export interface EvalContext {
 export interface ConditionEngine {
   compile(c: Cond): CondFn;
   close?(): void;
+}
+
+/** A counter's value in a context: its window count at `now`, or its running count (0 if none). */
+export function counterValue(spec: Counter, ctx: EvalContext): number {
+  const slot = (spec.scope === 'member' ? ctx.member?.counters : ctx.community.counters)?.[spec.id];
+  if (slot === undefined) return 0;
+  if (typeof slot === 'number') return slot;
+  return spec.withinMs ? countWithin(slot, ctx.now, spec.withinMs) : slot.length;
+}
+
+/** `absences(S, D)` / `attended(S, D)`: ended sessions of S started within D where the member was expected. */
+export function attendanceCount(ctx: EvalContext, schedule: string, kind: 'absences' | 'attended', withinMs: number): number {
+  const m = ctx.member;
+  if (!m) return 0;
+  let n = 0;
+  for (const s of ctx.community.sessions[schedule] ?? []) {
+    if (s.start <= ctx.now - withinMs || s.end > ctx.now) continue;
+    if (!s.present.includes(m.id)) continue;
+    if (s.attended.includes(m.id) === (kind === 'attended')) n++;
+  }
+  return n;
 }

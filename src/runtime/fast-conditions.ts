@@ -1,8 +1,7 @@
 import type { Cond, CondValue, Counter, IR } from '../compiler/ir.js';
 import { compareValues } from '../stdlib/compare.js';
 import { compileMatcher } from '../stdlib/text-match.js';
-import { countWithin } from '../stdlib/windows.js';
-import type { EvalContext } from './conditions.js';
+import { attendanceCount, counterValue, type EvalContext } from './conditions.js';
 import { levelOf } from './member.js';
 
 /**
@@ -166,31 +165,11 @@ export class FastConditions {
     if ('counter' in v) {
       const spec = this.counters.get(v.counter);
       if (!spec) return () => 0;
-      const id = spec.id;
-      const within = spec.withinMs;
-      const memberScope = spec.scope === 'member';
-      return (ctx) => {
-        const store = memberScope ? ctx.member?.counters : ctx.community.counters;
-        const slot = store?.[id];
-        if (slot === undefined) return 0;
-        if (typeof slot === 'number') return slot;
-        return within ? countWithin(slot, ctx.now, within) : slot.length;
-      };
+      return (ctx) => counterValue(spec, ctx);
     }
     if ('attendance' in v) {
       const { schedule, kind, withinMs } = v.attendance;
-      return (ctx) => {
-        const m = ctx.member;
-        if (!m) return 0;
-        let n = 0;
-        for (const s of ctx.community.sessions[schedule] ?? []) {
-          if (s.start <= ctx.now - withinMs || s.end > ctx.now) continue;
-          if (!s.present.includes(m.id)) continue;
-          const came = s.attended.includes(m.id);
-          if (kind === 'attended' ? came : !came) n++;
-        }
-        return n;
-      };
+      return (ctx) => attendanceCount(ctx, schedule, kind, withinMs);
     }
     return () => undefined;
   }

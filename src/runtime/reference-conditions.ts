@@ -3,8 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker, MessageChannel, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import type { Cond, CondValue, IR } from '../compiler/ir.js';
 import { factName, toJreCondition, type JreCondition } from '../compiler/rules-backend.js';
-import { countWithin } from '../stdlib/windows.js';
-import type { EvalContext } from './conditions.js';
+import { attendanceCount, counterValue, type EvalContext } from './conditions.js';
 import type { CondFn } from './fast-conditions.js';
 import { levelOf } from './member.js';
 
@@ -129,26 +128,10 @@ export class ReferenceConditions {
       });
     } else if ('counter' in v) {
       const spec = this.ir.counters.find((x) => x.id === v.counter);
-      out.set(name, (ctx) => {
-        if (!spec) return 0;
-        const slot = (spec.scope === 'member' ? ctx.member?.counters : ctx.community.counters)?.[spec.id];
-        if (slot === undefined) return 0;
-        if (typeof slot === 'number') return slot;
-        return spec.withinMs ? countWithin(slot, ctx.now, spec.withinMs) : slot.length;
-      });
+      out.set(name, (ctx) => (spec ? counterValue(spec, ctx) : 0));
     } else if ('attendance' in v) {
       const { schedule, kind, withinMs } = v.attendance;
-      out.set(name, (ctx) => {
-        const m = ctx.member;
-        if (!m) return 0;
-        let n = 0;
-        for (const s of ctx.community.sessions[schedule] ?? []) {
-          if (s.start <= ctx.now - withinMs || s.end > ctx.now) continue;
-          if (!s.present.includes(m.id)) continue;
-          if (s.attended.includes(m.id) === (kind === 'attended')) n++;
-        }
-        return n;
-      });
+      out.set(name, (ctx) => attendanceCount(ctx, schedule, kind, withinMs));
     }
   }
 }

@@ -1,3 +1,4 @@
+import { displayWidth } from '../stdlib/text-width.js';
 import type { OutputAction } from '../runtime/runtime.js';
 import { compareAction, formatValue, type Mismatch } from './matcher.js';
 import type { Expectation } from './plan.js';
@@ -164,22 +165,5 @@ function nearest(e: Expectation, ctx: ExplainContext, exclude: Produced[], intro
   return out;
 }
 
-/** Terminal columns of text: East Asian wide characters take two. */
-export function displayWidth(text: string): number {
-  let w = 0;
-  for (const ch of text) {
-    const cp = ch.codePointAt(0)!;
-    const wide =
-      (cp >= 0x1100 && cp <= 0x115f) ||
-      (cp >= 0x2e80 && cp <= 0xa4cf) ||
-      (cp >= 0xac00 && cp <= 0xd7a3) ||
-      (cp >= 0xf900 && cp <= 0xfaff) ||
-      (cp >= 0xfe30 && cp <= 0xfe4f) ||
-      (cp >= 0xff00 && cp <= 0xff60) ||
-      (cp >= 0xffe0 && cp <= 0xffe6) ||
-      (cp >= 0x1f300 && cp <= 0x1faff) ||
-      (cp >= 0x20000 && cp <= 0x3fffd);
-    w += wide ? 2 : 1;
-  }
-  return w;
-}
+/** Terminal columns (stdlib/text-width.ts), re-exported for this module's users. */
+export { displayWidth };
