@@ -7,6 +7,37 @@ import type { CommunityState, Timer } from './state.js';
  * cancelling logarithmic or constant with a deadline pending for every one of 100,000 newcomers.
  */
 
+/**
+ * Timer ids by member, derived from the index (kept beside it, not in the state, and rebuilt if
+ * the index object is replaced), so removing or losing a member does not scan every timer.
+ */
+const byMember = new WeakMap<Map<string, Timer>, Map<string, Set<string>>>();
+
+function memberIndex(c: CommunityState): Map<string, Set<string>> {
+  let idx = byMember.get(c.timerIndex);
+  if (!idx) {
+    idx = new Map();
+    for (const t of c.timerIndex.values()) if (t.member !== undefined) addToMember(idx, t);
+    byMember.set(c.timerIndex, idx);
+  }
+  return idx;
+}
+
+function addToMember(idx: Map<string, Set<string>>, t: Timer): void {
+  let set = idx.get(t.member!);
+  if (!set) idx.set(t.member!, (set = new Set()));
+  set.add(t.id);
+}
+
+function forget(c: CommunityState, t: Timer | undefined): void {
+  if (t?.member === undefined) return;
+  const idx = memberIndex(c);
+  const set = idx.get(t.member);
+  if (!set) return;
+  set.delete(t.id);
+  if (set.size === 0) idx.delete(t.member);
+}
+
 function before(a: Timer, b: Timer): boolean {
   return a.due < b.due || (a.due === b.due && a.seq < b.seq);
 }
@@ -14,8 +45,12 @@ function before(a: Timer, b: Timer): boolean {
 export function insertTimer(c: CommunityState, t: Omit<Timer, 'seq'>): void {
   const timer = { ...t, seq: c.timerSeq++ } as Timer;
   const old = c.timerIndex.get(timer.id);
-  if (old) c.timerIndex.delete(timer.id);
+  if (old) {
+    forget(c, old);
+    c.timerIndex.delete(timer.id);
+  }
   c.timerIndex.set(timer.id, timer);
+  if (timer.member !== undefined) addToMember(memberIndex(c), timer);
   const heap = c.timers;
   let i = heap.length;
   heap.push(timer);
@@ -31,11 +66,18 @@ export function insertTimer(c: CommunityState, t: Omit<Timer, 'seq'>): void {
 }
 
 export function cancelTimer(c: CommunityState, id: string): void {
+  const t = c.timerIndex.get(id);
+  if (!t) return;
+  forget(c, t);
   c.timerIndex.delete(id);
 }
 
 export function cancelMemberTimers(c: CommunityState, member: string): void {
-  for (const [id, t] of c.timerIndex) if (t.member === member) c.timerIndex.delete(id);
+  const idx = memberIndex(c);
+  const ids = idx.get(member);
+  if (!ids) return;
+  for (const id of ids) if (c.timerIndex.get(id)?.member === member) c.timerIndex.delete(id);
+  idx.delete(member);
 }
 
 /** The next live timer, or undefined. */
@@ -54,6 +96,7 @@ export function popTimer(c: CommunityState): Timer | undefined {
   const t = peekTimer(c);
   if (!t) return undefined;
   popTop(c.timers);
+  forget(c, t);
   c.timerIndex.delete(t.id);
   return t;
 }
