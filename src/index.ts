@@ -11,8 +11,17 @@ export {
   type OutputAction,
   type RuntimeOptions,
   type RuntimeSnapshot,
+  type EngineName,
   type Store,
 } from './runtime/runtime.js';
+export {
+  openDurableRuntime,
+  DurableRuntime,
+  SqliteStore,
+  MemoryDurableStore,
+  StorageError,
+  StoreOpenError,
+} from './store/index.js';
 export type { CommunityState, MemberState, Timer } from './runtime/state.js';
 export { validateEvent, type InputEvent } from './runtime/events.js';
 export { formatDiagnostic, type Diagnostic } from './parser/diagnostics.js';
