@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
+import { durablePlaybook, mulberry32 } from './fixtures/durable.js';
 
 /**
  * The crash test of `playbook serve`: the real server process is killed with SIGKILL at random
@@ -19,73 +20,7 @@ const serveAvailable = spawnSync(process.execPath, [CLI, 'serve', '--help'], { e
 if (!serveAvailable) console.warn(`crash test skipped: \`node ${CLI} serve --help\` fails (run \`npm run build\`; is serve registered in src/cli/main.ts?)`);
 
 /** Timers of every kind: ritual reminder and deadline, a lifecycle `after`, a daily job and leaderboard. */
-const PLAYBOOK = `playbook "Crash Club" {
-  timezone "Asia/Shanghai"
-}
-
-roles admin
-
-ritual onboarding {
-  starts on member.joined
-  say to member "welcome {member.name}"
-  step redpacket "red packet": redpacket.sent where amount >= 5
-  step intro "intro": message.posted where text contains "-"
-  remind after 6h: say to member "missing: {missing}"
-  deadline 12h: remove member reason "no intro"
-  cancel on member.left
-  done {
-    tag member "member"
-    award 10 points reason "ritual"
-  }
-}
-
-lifecycle member {
-  initial newcomer
-  newcomer -> active   when count(message.posted within 2d) >= 3
-  active   -> dormant  after 2d without message.posted {
-    say to member "miss you {member.name}"
-  }
-  dormant  -> active   on message.posted
-}
-
-rule no_ads {
-  on message.posted
-  when text contains "ad"
-  unless member has role admin
-  do delete message; warn member "no ads" on ladder ads
-}
-
-ladder ads {
-  expire 3d
-  1: say to member "first warning"
-  2: mute member 1h reason "ads again"
-  3: remove member reason "ads"
-}
-
-points {
-  message.posted: +1 cooldown 1m cap 20 per day reason "talk"
-  checkin.done: +5 cap 1 per day reason "checkin"
-}
-
-levels { regular at 15; core at 40 }
-
-leaderboard daily top 3 by points every day at 21:00: say "board\\n{board}"
-
-job nudge every day at 09:00 {
-  say to members where member.points < 5 "say hi, {member.name}"
-}
-`;
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const PLAYBOOK = durablePlaybook('Crash Club');
 
 /** Three communities over about two weeks: joins, intros, ads, red packets, departures, redeliveries, late and unknown events. */
 function stream(rnd: () => number, count: number): Record<string, unknown>[] {
