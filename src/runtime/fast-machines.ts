@@ -136,11 +136,7 @@ class Run {
   microstep(active: Set<Node>, transitions: Transition[]): boolean {
     const before = [...active];
     const exit = new Set<Node>();
-    for (const t of transitions) {
-      const domain = transitionDomain(t);
-      if (!t.target) continue;
-      for (const s of active) if (domain === undefined || isDescendant(s, domain)) exit.add(s);
-    }
+    for (const t of transitions) for (const s of exitSet(t, active)) exit.add(s);
     for (const s of [...exit].sort((a, b) => b.order - a.order)) {
       this.step.cancels.push(...s.cancels);
       active.delete(s);
