@@ -153,6 +153,19 @@ export function recordWindow(m, now) {
  * The effects of the rules that fired on a message, in the runtime's order: no_ads (delete,
  * warn, ladder step), flood (clear the window, mute), then the points entry.
  */
+/** A join sets the member's roles and yields undefined (nothing to run); any other event yields its member, created on first sight. */
+export function memberOf(members, ev) {
+  let m = members.get(ev.member);
+  if (ev.type === 'member.joined') {
+    const roles = joinRoles(ev);
+    if (!m) members.set(ev.member, new Member(ev.member, roles ?? NO_ROLES));
+    else if (roles) m.setRoles(roles);
+    return undefined;
+  }
+  if (!m) members.set(ev.member, (m = new Member(ev.member, NO_ROLES)));
+  return m;
+}
+
 export function applyMessage(m, ev, now, iso, community, adFired, floodFired, pointsFired, out) {
   if (adFired) {
     const at = iso.at(now);
@@ -198,15 +211,8 @@ export function createHandwritten() {
     dispatch(ev) {
       const now = front.accept(ev);
       if (now !== now) return NOTHING;
-      if (ev.type === 'member.joined') {
-        const roles = joinRoles(ev);
-        const m = members.get(ev.member);
-        if (!m) members.set(ev.member, new Member(ev.member, roles ?? NO_ROLES));
-        else if (roles) m.setRoles(roles);
-        return NOTHING;
-      }
-      let m = members.get(ev.member);
-      if (!m) members.set(ev.member, (m = new Member(ev.member, NO_ROLES)));
+      const m = memberOf(members, ev);
+      if (!m) return NOTHING;
       const inWindow = recordWindow(m, now);
       const ad = !m.admin && isAd(ev.text);
       const flood = inWindow > 5;

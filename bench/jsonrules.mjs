@@ -6,7 +6,7 @@
 import { Engine } from 'json-rules-engine';
 import { toRules } from '../dist/index.js';
 import { registerOperators } from '../dist/compiler/rules-backend.js';
-import { applyMessage, Front, joinRoles, Member, NO_ROLES, recordWindow } from './handwritten.mjs';
+import { applyMessage, Front, memberOf, recordWindow } from './handwritten.mjs';
 
 const NOTHING = [];
 
@@ -25,15 +25,8 @@ export function createJsonRules(ir) {
     async dispatch(ev) {
       const now = front.accept(ev);
       if (now !== now) return NOTHING;
-      if (ev.type === 'member.joined') {
-        const roles = joinRoles(ev);
-        const m = members.get(ev.member);
-        if (!m) members.set(ev.member, new Member(ev.member, roles ?? NO_ROLES));
-        else if (roles) m.setRoles(roles);
-        return NOTHING;
-      }
-      let m = members.get(ev.member);
-      if (!m) members.set(ev.member, (m = new Member(ev.member, NO_ROLES)));
+      const m = memberOf(members, ev);
+      if (!m) return NOTHING;
       const inWindow = recordWindow(m, now);
       const { events } = await engine.run({ 'event.type': ev.type, 'event.text': ev.text, 'member.roles': m.roles, [windowFact]: inWindow });
       let ad = false;

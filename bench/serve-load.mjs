@@ -22,6 +22,7 @@ import { cpus, loadavg, release, tmpdir, totalmem, type as osType } from 'node:o
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { mulberry32 } from './generate.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const CLI = process.env.PLAYBOOK_CLI ?? join(root, 'bin/playbook.js');
@@ -72,17 +73,6 @@ points {
   message.posted: +1 cooldown 60s cap 20 per day reason "talk"
 }
 `;
-
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** An endless message stream from the community's members, 0-2 s apart (the whole run spans under a day). */
 function messages(seed, members, startMs) {

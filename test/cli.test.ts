@@ -6,21 +6,14 @@ import { fileURLToPath } from 'node:url';
 import { Engine } from 'json-rules-engine';
 import { createMachine } from 'xstate';
 import { describe, expect, it } from 'vitest';
-import { run } from '../src/cli/main.js';
 import { IR as IRSchema } from '../src/compiler/ir.js';
-import type { Io } from '../src/cli/io.js';
+import { runCli } from './helpers/cli.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const ex = (name: string) => join(root, 'examples', `${name}.playbook`);
 const EXAMPLES = ['entry-ritual', 'no-ads', 'points-levels', 'flood', 'member-lifecycle', 'discussion-schedule', 'fission-campaign'];
 
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: Io = { out: (t) => void (out += t), err: (t) => void (err += t), isTTY: false };
-  const code = await run(args, io);
-  return { code, out, err };
-}
+const cli = runCli;
 
 const tmp = mkdtempSync(join(tmpdir(), 'playbook-cli-'));
 function file(name: string, text: string | Buffer): string {

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
-import { durablePlaybook, mulberry32 } from './fixtures/durable.js';
+import { durablePlaybook } from './fixtures/durable.js';
+import { mulberry32 } from './fixtures/random.js';
 
 /**
  * The crash test of `playbook serve`: the real server process is killed with SIGKILL at random

@@ -4,9 +4,8 @@ import { join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import type { Io } from '../src/cli/io.js';
-import { run as runCommandLine } from '../src/cli/main.js';
 import { compile } from '../src/compiler/compile.js';
+import { runCli } from './helpers/cli.js';
 
 /**
  * The docs are part of the product: every ```playbook example in docs/language.md must compile
@@ -134,13 +133,6 @@ function fences(markdown: string): Fence[] {
   return out;
 }
 
-async function runCli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: Io = { out: (t) => void (out += t), err: (t) => void (err += t), isTTY: false };
-  const code = await runCommandLine(args, io);
-  return { code, out, err };
-}
 
 type TutorialStep =
   | { kind: 'block'; line: number; source: string; standalone: boolean; playbook: string }

@@ -6,8 +6,6 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { run } from '../src/cli/main.js';
-import type { Io } from '../src/cli/io.js';
 import { compile } from '../src/compiler/compile.js';
 import {
   buildDiagrams,
@@ -22,6 +20,7 @@ import {
 import { DiagramBuilder } from '../src/compiler/graph-model.js';
 import { durationText, weekdaysText } from '../src/compiler/graph-text.js';
 import type { IR } from '../src/compiler/ir.js';
+import { runCli } from './helpers/cli.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const EXAMPLE_FILES = readdirSync(join(root, 'examples'))
@@ -37,13 +36,7 @@ function file(name: string, text: string): string {
   return p;
 }
 
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: Io = { out: (t) => void (out += t), err: (t) => void (err += t), isTTY: false };
-  const code = await run(args, io);
-  return { code, out, err };
-}
+const cli = runCli;
 
 function irOf(source: string, name = 'test.playbook'): IR {
   const r = compile(source, { file: name });

@@ -4,8 +4,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Io } from '../src/cli/io.js';
-import { run } from '../src/cli/main.js';
 import { compile } from '../src/compiler/compile.js';
 import type { IR } from '../src/compiler/ir.js';
 import { formatDiagnostic } from '../src/parser/diagnostics.js';
@@ -19,6 +17,7 @@ import { planTest, type Expectation, type PlanStep, type TestPlan } from '../src
 import { runPlan } from '../src/testing/runner.js';
 import { checkTestSource, runTestFiles } from '../src/testing/suite.js';
 import { ACTION_FIELDS } from '../src/testing/vocabulary.js';
+import { runCli } from './helpers/cli.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const examples = join(root, 'examples');
@@ -43,11 +42,8 @@ function testFile(text: string, name = `t${++fileNo}.test.playbook`): string {
 }
 
 async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: Io = { out: (t) => void (out += t), err: (t) => void (err += t), isTTY: false };
-  const code = await run(args, io);
-  return { code, out: out.replaceAll(tmp + '/', ''), err: err.replaceAll(tmp + '/', '') };
+  const r = await runCli(args);
+  return { code: r.code, out: r.out.replaceAll(tmp + '/', ''), err: r.err.replaceAll(tmp + '/', '') };
 }
 
 /** Diagnostics of a test file's text, formatted as the CLI prints them (folder removed). */

@@ -12,7 +12,8 @@ import { MemoryDurableStore } from '../src/store/memory.js';
 import { SCHEMA_VERSION } from '../src/store/migrations.js';
 import { SqliteStore, StoreOpenError } from '../src/store/sqlite.js';
 import type { Commit, DurableStore } from '../src/store/store.js';
-import { durablePlaybook, mulberry32 } from './fixtures/durable.js';
+import { durablePlaybook } from './fixtures/durable.js';
+import { mulberry32 } from './fixtures/random.js';
 
 /** Timers of every kind: ritual reminders and deadlines, a lifecycle `after`, a job, a leaderboard. */
 export const DURABLE_PLAYBOOK = durablePlaybook('Durable Club');
