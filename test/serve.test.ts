@@ -9,7 +9,8 @@ import fc from 'fast-check';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { compile } from '../src/compiler/compile.js';
 import { createRuntime, type OutputAction } from '../src/runtime/runtime.js';
-import { MAX_TIMER_DELAY_MS, RETRY_DELAY_MS, TimerLoop, type TimerHost } from '../src/server/clock.js';
+import { MAX_TIMER_DELAY_MS, RETRY_DELAY_MS, TimerLoop } from '../src/server/clock.js';
+import { FakeHost } from './helpers/fake-timer-host.js';
 import { bearerMatches } from '../src/server/http.js';
 import { PlaybookServer, type PlaybookServerOptions } from '../src/server/server.js';
 import { serveCommand } from '../src/cli/serve.js';
@@ -134,47 +135,13 @@ function reference(events: unknown[], until?: number, source = PLAYBOOK): Output
   return out;
 }
 
-class FakeHost implements TimerHost {
-  t = T0;
-  private timers: { at: number; fn: () => void; id: number }[] = [];
-  private ids = 0;
-  readonly delays: number[] = [];
-  now() {
-    return this.t;
-  }
-  setTimeout(fn: () => void, ms: number) {
-    this.delays.push(ms);
-    const id = ++this.ids;
-    this.timers.push({ at: this.t + ms, fn, id });
-    return id;
-  }
-  clearTimeout(h: unknown) {
-    this.timers = this.timers.filter((x) => x.id !== h);
-  }
-  get pending() {
-    return this.timers.length;
-  }
-  /** Move time forward to `to`, running host timers in order as they come due. */
-  runTo(to: number) {
-    for (;;) {
-      this.timers.sort((a, b) => a.at - b.at || a.id - b.id);
-      const next = this.timers[0];
-      if (!next || next.at > to) break;
-      this.timers.shift();
-      this.t = Math.max(this.t, next.at);
-      next.fn();
-    }
-    this.t = to;
-  }
-}
-
 // ---------------------------------------------------------------------------------------------
 
 describe('the timer loop', () => {
   it('never arms a host timer longer than the maximum and fires each due instant once, on time', () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 0, max: 60 * 86_400_000 }), { minLength: 1, maxLength: 8 }), (offsets) => {
-        const host = new FakeHost();
+        const host = new FakeHost(T0);
         const queue = offsets.map((o) => T0 + o).sort((a, b) => a - b);
         const fired: { due: number; at: number }[] = [];
         const loop = new TimerLoop(
@@ -199,7 +166,7 @@ describe('the timer loop', () => {
   });
 
   it('a due date 40 days ahead (past setTimeout’s 24.8-day limit) is reached by hourly wake-ups', () => {
-    const host = new FakeHost();
+    const host = new FakeHost(T0);
     const due = T0 + 40 * 86_400_000;
     let fired = 0;
     const loop = new TimerLoop(() => (fired ? undefined : due), () => fired++, () => {}, host);
@@ -213,7 +180,7 @@ describe('the timer loop', () => {
   });
 
   it('retries after a failed firing instead of spinning or giving up', () => {
-    const host = new FakeHost();
+    const host = new FakeHost(T0);
     let attempts = 0;
     let done = false;
     const errors: unknown[] = [];
@@ -465,7 +432,7 @@ describe('the wall clock', () => {
   it('fires a pending deadline on time, and after a restart one that came due while the server was down', async () => {
     const dir = tempDir();
     const db = join(dir, 'wall.db');
-    const host = new FakeHost();
+    const host = new FakeHost(T0);
     const first = await start({ clock: 'wall', timerHost: host, store: new SqliteStore(db, { sync: 'normal' }) });
     // m1 joins now, m2 eight hours later: both must intro within 24 hours.
     await postEvents(first.url, [join_('j1', 0, 'm1'), join_('j2', 8 * HOUR, 'm2')]);

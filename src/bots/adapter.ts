@@ -28,6 +28,9 @@ export interface Capabilities {
   mute: boolean;
   /** Who ends a mute: the server on its own (IRC TBAN), the bot at `until`, or nobody. */
   muteEnds: 'server' | 'bot' | 'never';
+  /** A muted member who leaves and comes back is still muted (an IRC host ban); when false
+   * (an XMPP role lasts one visit) the bot mutes them again for the time that remains. */
+  muteSurvivesRejoin: boolean;
   /** member.remove takes the member out of the room. */
   kick: boolean;
   /** member.remove can also keep the member out (when the bot is configured to ban). */

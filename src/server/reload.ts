@@ -1,6 +1,8 @@
-import type { IR } from '../compiler/ir.js';
+import { IR as IRSchema, type IR } from '../compiler/ir.js';
 import { lifecycleMachine, ritualMachine, type MachineConfig } from '../compiler/xstate-backend.js';
 import type { RuntimeSnapshot } from '../runtime/runtime.js';
+import type { DurableRuntime } from '../store/durable.js';
+import { emptyCommit } from '../store/store.js';
 import type { CommunitySnapshot, MemberState, Timer } from '../runtime/state.js';
 import { nextOccurrence } from '../stdlib/calendar.js';
 
@@ -452,4 +454,50 @@ export function migrateSnapshot(from: IR, to: IR, input: RuntimeSnapshot): Migra
       }
     }
   }
+}
+
+/** Meta keys of the store: the playbook the stored state was produced by. */
+const META_SOURCE = 'playbook.source';
+const META_IR = 'playbook.ir';
+const META_FILE = 'playbook.file';
+
+export function playbookMeta(ir: IR, source: string, file: string): Record<string, string> {
+  return { [META_SOURCE]: source, [META_IR]: JSON.stringify(ir), [META_FILE]: file };
+}
+
+/** The IR without its file name, so the same playbook at another path is not a new version. */
+function irKey(ir: IR): string {
+  const { source: _source, ...rest } = ir as IR & { source?: unknown };
+  return JSON.stringify(rest);
+}
+
+/**
+ * A durable store holds state produced by some version of a playbook; if it is not the one
+ * starting now, migrate it as a reload would (a restart with an edited FILE is a reload).
+ * Returns what the migration dropped and changed, or undefined when there was nothing to do.
+ */
+export function adoptStoredVersion(
+  durable: DurableRuntime,
+  playbook: { ir: IR; source: string; file: string },
+): { dropped: ReloadNote[]; changed: ReloadNote[] } | undefined {
+  const { ir } = playbook;
+  const storedIr = durable.store.getMeta(META_IR);
+  const meta = playbookMeta(ir, playbook.source, playbook.file);
+  if (storedIr === undefined) {
+    durable.store.commit({ ...emptyCommit(), meta });
+    return undefined;
+  }
+  let previous: IR | undefined;
+  try {
+    const raw = JSON.parse(storedIr) as IR;
+    // Compared as stored (zod's output orders keys by its schema, not as the compiler wrote them).
+    if (irKey(raw) === irKey(ir)) return undefined;
+    const parsed = IRSchema.safeParse(raw);
+    if (parsed.success) previous = parsed.data;
+  } catch {
+    previous = undefined;
+  }
+  const migration = migrateSnapshot(previous ?? ir, ir, durable.snapshot());
+  durable.replace(ir, migration.snapshot, meta);
+  return { dropped: migration.dropped, changed: migration.changed };
 }

@@ -1,14 +1,14 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { compile } from '../compiler/compile.js';
-import { IR as IRSchema, type IR } from '../compiler/ir.js';
+import type { IR } from '../compiler/ir.js';
 import { formatDiagnostic } from '../parser/diagnostics.js';
 import { validateEvent } from '../runtime/events.js';
 import { DurableRuntime, StorageError, type BatchResult } from '../store/durable.js';
 import type { DurableStore, LoggedAction } from '../store/store.js';
 import { TimerLoop, realTimerHost, type TimerHost } from './clock.js';
 import { bearerMatches, HttpError, readBody, sendError, sendJson, sendLines, utf8 } from './http.js';
-import { migrateSnapshot, type ReloadNote } from './reload.js';
+import { adoptStoredVersion, migrateSnapshot, playbookMeta, type ReloadNote } from './reload.js';
 import { ActionStream } from './sse.js';
 
 export type ClockMode = 'wall' | 'events';
@@ -42,17 +42,6 @@ export interface ReloadOutcome {
   changed?: ReloadNote[];
 }
 
-/** Meta keys of the store: the playbook the stored state was produced by. */
-const META_SOURCE = 'playbook.source';
-const META_IR = 'playbook.ir';
-const META_FILE = 'playbook.file';
-
-/** The IR without its file name, so the same playbook at another path is not a new version. */
-function irKey(ir: IR): string {
-  const { source: _source, ...rest } = ir as IR & { source?: unknown };
-  return JSON.stringify(rest);
-}
-
 /**
  * `playbook serve`: the HTTP surface of DESIGN.md section 6 over a durable runtime. Requests
  * are handled one at a time (the runtime and SQLite are synchronous; only reading bodies
@@ -80,7 +69,7 @@ export class PlaybookServer {
     this.file = options.file;
     this.source = options.source;
     this.durable = new DurableRuntime(options.ir, options.store, { seed: options.seed });
-    this.startNotes = this.adoptStoredVersion(options.ir);
+    this.startNotes = adoptStoredVersion(this.durable, { ir: options.ir, source: this.source, file: this.file });
     this.stream = new ActionStream(
       (after, limit, community) => this.durable.store.actionsAfter(after, limit, community),
       () => this.durable.lastSeq(),
@@ -100,32 +89,6 @@ export class PlaybookServer {
     });
     this.http.requestTimeout = 60_000;
     this.http.headersTimeout = 30_000;
-  }
-
-  /**
-   * The stored state was produced by some version of the playbook; if it is not this one,
-   * migrate it as a reload would (a restart with an edited FILE is a reload).
-   */
-  private adoptStoredVersion(ir: IR): { dropped: ReloadNote[]; changed: ReloadNote[] } | undefined {
-    const storedIr = this.durable.store.getMeta(META_IR);
-    const meta = { [META_SOURCE]: this.source, [META_IR]: JSON.stringify(ir), [META_FILE]: this.file };
-    if (storedIr === undefined) {
-      this.durable.store.commit({ communities: [], members: [], processed: [], timersReplaced: [], timers: [], actions: [], meta });
-      return undefined;
-    }
-    let previous: IR | undefined;
-    try {
-      const raw = JSON.parse(storedIr) as IR;
-      // Compared as stored (zod's output orders keys by its schema, not as the compiler wrote them).
-      if (irKey(raw) === irKey(ir)) return undefined;
-      const parsed = IRSchema.safeParse(raw);
-      if (parsed.success) previous = parsed.data;
-    } catch {
-      previous = undefined;
-    }
-    const migration = migrateSnapshot(previous ?? ir, ir, this.durable.snapshot());
-    this.durable.replace(ir, migration.snapshot, meta);
-    return { dropped: migration.dropped, changed: migration.changed };
   }
 
   listen(port: number, host: string): Promise<AddressInfo> {
@@ -302,7 +265,7 @@ export class PlaybookServer {
     const ir = compiled.ir;
     const migration = migrateSnapshot(this.durable.ir, ir, this.durable.snapshot());
     try {
-      this.durable.replace(ir, migration.snapshot, { [META_SOURCE]: source, [META_IR]: JSON.stringify(ir), [META_FILE]: file });
+      this.durable.replace(ir, migration.snapshot, playbookMeta(ir, source, file));
     } catch (e) {
       throw new StorageError((e as Error)?.message ?? String(e));
     }

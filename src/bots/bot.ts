@@ -1,0 +1,299 @@
+/**
+ * A playbook running in live chat rooms: the adapter's events go into a durable runtime, and
+ * the actions it commits are carried out by the adapter, in order, one at a time.
+ *
+ * Durability, so a bot killed at any moment and started again on the same database neither
+ * loses nor repeats work:
+ * - An event is committed (state, timers, actions) as soon as it arrives, before anything is
+ *   carried out. Its id (a server message id where the platform gives one) makes a redelivered
+ *   message a duplicate.
+ * - Carrying out actions is at least once: the store keeps the sequence number of the last
+ *   action handled, written after each one, and a restart hands the adapter every action after
+ *   it. A crash between doing an action and recording it repeats that one action.
+ * - Timed effects the server does not end itself (an XMPP mute) are undo records in the store,
+ *   run at their time, also after a restart; mutes that a rejoin clears are applied again.
+ *
+ * Actions a platform cannot perform, and those the server refused, are reported (the log and
+ * `onOutcome`), never dropped silently; bookkeeping actions (points, tags, warnings...) have no
+ * effect in the room.
+ */
+import type { IR } from '../compiler/ir.js';
+import type { OutputAction } from '../runtime/runtime.js';
+import { TimerLoop, realTimerHost, type TimerHost } from '../server/clock.js';
+import { adoptStoredVersion } from '../server/reload.js';
+import type { DurableRuntime } from '../store/durable.js';
+import { emptyCommit } from '../store/store.js';
+import { isPlatformAction, type ActionOutcome, type ChatAdapter, type ChatEvent, type UndoRecord } from './adapter.js';
+import { unsupportedByPlatform } from './capabilities.js';
+
+/** What became of one action. `seq` is its number in the action log (absent for a re-mute). */
+export interface DeliveryReport {
+  seq?: number;
+  action: OutputAction;
+  outcome: ActionOutcome | { status: 'recorded' };
+}
+
+export interface BotOptions {
+  durable: DurableRuntime;
+  adapter: ChatAdapter;
+  /** The playbook the durable state must follow (state from another version is migrated). */
+  playbook: { ir: IR; source: string; file: string };
+  log?: (line: string) => void;
+  /** Every action's outcome, in order (tests, metrics, an operator's own report). */
+  onOutcome?: (report: DeliveryReport) => void;
+  timerHost?: TimerHost;
+}
+
+/** A timed undo waiting for its time. */
+interface PendingUndo {
+  at: number;
+  record: UndoRecord;
+}
+
+/** A mute in force: until when (ms). */
+type MuteBook = Record<string, number>;
+
+const key = (community: string, member: string) => `${community}\u0000${member}`;
+
+export class Bot {
+  readonly durable: DurableRuntime;
+  readonly adapter: ChatAdapter;
+  private readonly log: (line: string) => void;
+  private readonly onOutcome: (report: DeliveryReport) => void;
+  private readonly host: TimerHost;
+  private readonly metaKey: { delivered: string; undo: string; mutes: string };
+  private readonly timers: TimerLoop;
+  private readonly undoLoop: TimerLoop;
+  /** Undo records not yet done, by `kind\0community\0member`. */
+  private undos = new Map<string, PendingUndo>();
+  private undoing = new Set<string>();
+  private mutes: MuteBook = {};
+  /** Carrying out is serial: each step waits for the one before. */
+  private chain: Promise<void> = Promise.resolve();
+  private stopped = false;
+  /** start() failed: nothing is carried out, so what is left stays for the next run. */
+  private aborted = false;
+  readonly counts = { events: 0, duplicates: 0, invalid: 0, actions: 0, done: 0, unsupported: 0, failed: 0, skipped: 0, recorded: 0 };
+
+  constructor(options: BotOptions) {
+    this.durable = options.durable;
+    this.adapter = options.adapter;
+    this.log = options.log ?? (() => {});
+    this.onOutcome = options.onOutcome ?? (() => {});
+    this.host = options.timerHost ?? realTimerHost;
+    const p = `bot.${this.adapter.platform}`;
+    this.metaKey = { delivered: `${p}.delivered`, undo: `${p}.undo`, mutes: `${p}.mutes` };
+
+    const notes = adoptStoredVersion(this.durable, options.playbook);
+    if (notes) {
+      const dropped = notes.dropped.map((n) => `${n.what} (${n.count})`).join('; ') || 'nothing dropped';
+      this.log(`the stored state came from another version of the playbook; migrated: ${dropped}`);
+    }
+    for (const line of unsupportedByPlatform(options.playbook.ir, this.adapter.platform, this.adapter.capabilities)) this.log(line);
+
+    const undo = this.durable.store.getMeta(this.metaKey.undo);
+    for (const u of undo ? (JSON.parse(undo) as PendingUndo[]) : []) this.undos.set(undoKey(u.record), u);
+    const mutes = this.durable.store.getMeta(this.metaKey.mutes);
+    this.mutes = mutes ? (JSON.parse(mutes) as MuteBook) : {};
+
+    this.timers = new TimerLoop(
+      () => this.durable.nextDue(),
+      (now) => this.carryOut(this.durable.advance(now).logged),
+      (e) => this.log(`timers: ${(e as Error)?.message ?? String(e)}; retrying`),
+      this.host,
+    );
+    this.undoLoop = new TimerLoop(
+      () => this.nextUndo(),
+      (now) => this.runUndos(now),
+      (e) => this.log(`undo: ${(e as Error)?.message ?? String(e)}`),
+      this.host,
+    );
+  }
+
+  /**
+   * Connect, then carry out what the last run committed but did not do, then go live. Events
+   * that arrive while joining are committed at once and carried out after the leftovers.
+   */
+  async start(): Promise<void> {
+    let release!: () => void;
+    this.chain = new Promise<void>((r) => (release = r));
+    const stored = this.durable.store.getMeta(this.metaKey.delivered);
+    // A database new to this bot (or used by `playbook serve` before) starts at its log's end:
+    // actions from before the bot existed are not carried out now.
+    const cursor = stored === undefined ? this.durable.lastSeq() : Number(stored);
+    if (stored === undefined) this.saveMeta({ [this.metaKey.delivered]: String(cursor) });
+    const leftover = this.durable.actionsAfter(cursor, Number.MAX_SAFE_INTEGER);
+    if (leftover.length) this.log(`carrying out ${leftover.length} action(s) committed but not done before the last stop`);
+    this.enqueue(async () => {
+      for (const { seq, action } of leftover) await this.deliver(seq, action);
+    });
+    try {
+      await this.adapter.start({
+        event: (e) => this.onEvent(e),
+        log: (line) => this.log(`${this.adapter.platform}: ${line}`),
+        fatal: (reason) => this.log(`${this.adapter.platform}: connection lost for good: ${reason}`),
+      });
+    } catch (e) {
+      this.aborted = true;
+      release();
+      throw e;
+    }
+    release();
+    this.timers.arm();
+    this.undoLoop.arm();
+  }
+
+  /** Stop taking events, finish what is under way, disconnect. The database stays open. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.timers.stop();
+    this.undoLoop.stop();
+    await this.idle();
+    await this.adapter.stop();
+  }
+
+  /** Resolves when every action committed so far has been handled. */
+  idle(): Promise<void> {
+    return this.chain;
+  }
+
+  // ------------------------------------------------------------------ events in
+
+  private onEvent(event: ChatEvent): void {
+    if (this.stopped) return;
+    let result;
+    try {
+      result = this.durable.dispatchBatch([event]);
+    } catch (e) {
+      // Nothing of the event was applied (the store rolled back); the room moves on.
+      this.log(`event ${event.id} (${event.type}) lost: ${(e as Error)?.message ?? String(e)}`);
+      return;
+    }
+    const r = result.results[0]!;
+    if (r.status === 'duplicate') this.counts.duplicates++;
+    else if (r.status === 'invalid') {
+      this.counts.invalid++;
+      this.log(`event ${event.id} (${event.type}) rejected: ${r.reason ?? 'invalid'}`);
+    } else this.counts.events++;
+    this.carryOut(result.logged);
+    if (r.status === 'processed' && event.type === 'member.joined' && event.member) this.muteAgainIfMuted(event);
+    this.timers.arm();
+  }
+
+  /** An XMPP role is lost when the member leaves: a member muted until later is muted again. */
+  private muteAgainIfMuted(event: ChatEvent): void {
+    if (this.adapter.capabilities.muteSurvivesRejoin) return;
+    const until = this.mutes[key(event.community, event.member!)];
+    const now = this.host.now();
+    if (until === undefined || until <= now) return;
+    const action: OutputAction = {
+      at: new Date(now).toISOString(),
+      type: 'member.mute',
+      community: event.community,
+      member: event.member!,
+      duration: isoDuration(until - now),
+      until: new Date(until).toISOString(),
+      reason: 'still muted',
+      cause: event.id,
+      source: 'bot:rejoin',
+    };
+    this.enqueue(() => this.deliver(undefined, action));
+  }
+
+  // ------------------------------------------------------------------ actions out
+
+  private carryOut(logged: readonly { seq: number; json: string }[]): void {
+    if (logged.length === 0) return;
+    const batch = logged.map((l) => ({ seq: l.seq, action: JSON.parse(l.json) as OutputAction }));
+    this.enqueue(async () => {
+      for (const { seq, action } of batch) await this.deliver(seq, action);
+    });
+  }
+
+  private enqueue(step: () => Promise<void>): void {
+    this.chain = this.chain.then(step).catch((e) => this.log(`carrying out actions: ${(e as Error)?.message ?? String(e)}`));
+  }
+
+  private async deliver(seq: number | undefined, action: OutputAction): Promise<void> {
+    if (this.aborted) return;
+    this.counts.actions++;
+    let outcome: ActionOutcome | { status: 'recorded' };
+    if (!isPlatformAction(action)) outcome = { status: 'recorded' };
+    else if (action.type === 'member.mute' && Date.parse(String(action['until'])) <= this.host.now()) {
+      outcome = { status: 'skipped', reason: `the mute ended at ${String(action['until'])} before it could be applied` };
+    } else outcome = await this.adapter.perform(action);
+    this.counts[outcome.status]++;
+    const meta: Record<string, string> = {};
+    if (outcome.status === 'done') {
+      if (action.type === 'member.mute' && action.member) {
+        this.mutes[key(action.community, action.member)] = Date.parse(String(action['until']));
+        this.pruneMutes();
+        meta[this.metaKey.mutes] = JSON.stringify(this.mutes);
+      }
+      if (outcome.undo && outcome.undoAt !== undefined) {
+        this.undos.set(undoKey(outcome.undo), { at: outcome.undoAt, record: outcome.undo });
+        meta[this.metaKey.undo] = JSON.stringify([...this.undos.values()]);
+      }
+    }
+    if (seq !== undefined) meta[this.metaKey.delivered] = String(seq);
+    if (Object.keys(meta).length) this.saveMeta(meta);
+    if (outcome.status === 'unsupported' || outcome.status === 'failed' || outcome.status === 'skipped') {
+      this.log(`${describe(seq, action)} not carried out on ${this.adapter.platform}: ${outcome.status}: ${outcome.reason}`);
+    }
+    this.onOutcome({ ...(seq !== undefined ? { seq } : {}), action, outcome });
+    if (outcome.status === 'done' && outcome.undo) this.undoLoop.arm();
+  }
+
+  private pruneMutes(): void {
+    const now = this.host.now();
+    for (const [k, until] of Object.entries(this.mutes)) if (until <= now) delete this.mutes[k];
+  }
+
+  // ------------------------------------------------------------------ timed undo
+
+  private nextUndo(): number | undefined {
+    let next: number | undefined;
+    for (const [k, u] of this.undos) if (!this.undoing.has(k) && (next === undefined || u.at < next)) next = u.at;
+    return next;
+  }
+
+  private runUndos(now: number): void {
+    const due = [...this.undos].filter(([k, u]) => u.at <= now && !this.undoing.has(k)).sort((a, b) => a[1].at - b[1].at);
+    for (const [k, u] of due) {
+      // Marked in memory only: a crash before the undo is done leaves it stored, to run again.
+      this.undoing.add(k);
+      this.enqueue(async () => {
+        const outcome = await this.adapter.undo(u.record);
+        this.undoing.delete(k);
+        // A newer record of the same kind (a mute applied again) replaced this one meanwhile.
+        if (this.undos.get(k) === u) this.undos.delete(k);
+        this.saveMeta({ [this.metaKey.undo]: JSON.stringify([...this.undos.values()]) });
+        if (outcome.status !== 'done') this.log(`undo ${u.record.kind} of ${u.record.member} in ${u.record.community}: ${outcome.status}: ${outcome.reason}`);
+        this.undoLoop.arm();
+      });
+    }
+  }
+
+  private saveMeta(meta: Record<string, string>): void {
+    this.durable.store.commit({ ...emptyCommit(), meta });
+  }
+}
+
+function undoKey(r: UndoRecord): string {
+  return `${r.kind}\u0000${r.community}\u0000${r.member}`;
+}
+
+function describe(seq: number | undefined, a: OutputAction): string {
+  const who = a.member ? ` ${a.member}` : '';
+  return `action${seq !== undefined ? ` ${seq}` : ''} ${a.type}${who} (${String(a['source'] ?? 'bot')})`;
+}
+
+/** Milliseconds as an ISO-8601 duration in whole seconds, rounded up: PT1H2M3S. */
+export function isoDuration(ms: number): string {
+  let s = Math.max(1, Math.ceil(ms / 1000));
+  const h = Math.floor(s / 3600);
+  s -= h * 3600;
+  const m = Math.floor(s / 60);
+  s -= m * 60;
+  return `PT${h ? `${h}H` : ''}${m ? `${m}M` : ''}${s ? `${s}S` : ''}` || 'PT0S';
+}
