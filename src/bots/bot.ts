@@ -20,7 +20,7 @@
 import type { IR } from '../compiler/ir.js';
 import type { OutputAction } from '../runtime/runtime.js';
 import { TimerLoop, realTimerHost, type TimerHost } from '../server/clock.js';
-import { adoptStoredVersion } from '../server/reload.js';
+import { adoptStoredVersion, reloadDurable, reloadSummary, type ReloadOutcome } from '../server/reload.js';
 import type { DurableRuntime } from '../store/durable.js';
 import { emptyCommit } from '../store/store.js';
 import { isPlatformAction, type ActionOutcome, type ChatAdapter, type ChatEvent, type UndoRecord } from './adapter.js';
@@ -150,6 +150,16 @@ export class Bot {
     this.undoLoop.stop();
     await this.idle();
     await this.adapter.stop();
+  }
+
+  /** Switch to a new version of the playbook (SIGHUP); one with errors changes nothing. */
+  reload(source: string, file: string): ReloadOutcome {
+    const outcome = reloadDurable(this.durable, source, file);
+    if (!outcome.ok) return outcome;
+    this.timers.arm();
+    this.log(`reloaded ${file} (${outcome.playbook}): ${reloadSummary(outcome)}`);
+    for (const line of unsupportedByPlatform(this.durable.ir, this.adapter.platform, this.adapter.capabilities)) this.log(line);
+    return outcome;
   }
 
   /** Resolves when every action committed so far has been handled. */

@@ -1,7 +1,9 @@
+import { compile } from '../compiler/compile.js';
 import { IR as IRSchema, type IR } from '../compiler/ir.js';
+import { formatDiagnostic } from '../parser/diagnostics.js';
 import { lifecycleMachine, ritualMachine, type MachineConfig } from '../compiler/xstate-backend.js';
 import type { RuntimeSnapshot } from '../runtime/runtime.js';
-import type { DurableRuntime } from '../store/durable.js';
+import { StorageError, type DurableRuntime } from '../store/durable.js';
 import { emptyCommit } from '../store/store.js';
 import type { CommunitySnapshot, MemberState, Timer } from '../runtime/state.js';
 import { nextOccurrence } from '../stdlib/calendar.js';
@@ -500,4 +502,35 @@ export function adoptStoredVersion(
   const migration = migrateSnapshot(previous ?? ir, ir, durable.snapshot());
   durable.replace(ir, migration.snapshot, meta);
   return { dropped: migration.dropped, changed: migration.changed };
+}
+
+export interface ReloadOutcome {
+  ok: boolean;
+  playbook?: string;
+  diagnostics?: string[];
+  dropped?: ReloadNote[];
+  changed?: ReloadNote[];
+}
+
+/**
+ * Switch a durable runtime to a new version of the playbook: check it, migrate state
+ * (reporting what is dropped), store it. A version with errors changes nothing.
+ */
+export function reloadDurable(durable: DurableRuntime, source: string, file: string): ReloadOutcome {
+  const compiled = compile(source, { file });
+  const diagnostics = compiled.diagnostics.map((d) => formatDiagnostic(d, source));
+  if (!compiled.ir) return { ok: false, diagnostics };
+  const ir = compiled.ir;
+  const migration = migrateSnapshot(durable.ir, ir, durable.snapshot());
+  try {
+    durable.replace(ir, migration.snapshot, playbookMeta(ir, source, file));
+  } catch (e) {
+    throw new StorageError((e as Error)?.message ?? String(e));
+  }
+  return { ok: true, playbook: ir.name, diagnostics, dropped: migration.dropped, changed: migration.changed };
+}
+
+export function reloadSummary(outcome: ReloadOutcome): string {
+  const dropped = outcome.dropped ?? [];
+  return dropped.length ? dropped.map((n) => `${n.what} (${n.count})`).join('; ') : 'nothing dropped';
 }

@@ -1,14 +1,14 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { compile } from '../compiler/compile.js';
 import type { IR } from '../compiler/ir.js';
-import { formatDiagnostic } from '../parser/diagnostics.js';
 import { validateEvent } from '../runtime/events.js';
 import { DurableRuntime, StorageError, type BatchResult } from '../store/durable.js';
 import type { DurableStore, LoggedAction } from '../store/store.js';
 import { TimerLoop, realTimerHost, type TimerHost } from './clock.js';
 import { bearerMatches, HttpError, readBody, sendError, sendJson, sendLines, utf8 } from './http.js';
-import { adoptStoredVersion, migrateSnapshot, playbookMeta, type ReloadNote } from './reload.js';
+import { adoptStoredVersion, reloadDurable, reloadSummary, type ReloadNote, type ReloadOutcome } from './reload.js';
+
+export type { ReloadOutcome } from './reload.js';
 import { ActionStream } from './sse.js';
 
 export type ClockMode = 'wall' | 'events';
@@ -34,13 +34,6 @@ export interface PlaybookServerOptions {
   timerHost?: TimerHost;
 }
 
-export interface ReloadOutcome {
-  ok: boolean;
-  playbook?: string;
-  diagnostics?: string[];
-  dropped?: ReloadNote[];
-  changed?: ReloadNote[];
-}
 
 /**
  * `playbook serve`: the HTTP surface of DESIGN.md section 6 over a durable runtime. Requests
@@ -259,23 +252,15 @@ export class PlaybookServer {
    * store it, and go on. A version with errors changes nothing.
    */
   reload(source: string, file: string = this.file): ReloadOutcome {
-    const compiled = compile(source, { file });
-    const diagnostics = compiled.diagnostics.map((d) => formatDiagnostic(d, source));
-    if (!compiled.ir) return { ok: false, diagnostics };
-    const ir = compiled.ir;
-    const migration = migrateSnapshot(this.durable.ir, ir, this.durable.snapshot());
-    try {
-      this.durable.replace(ir, migration.snapshot, playbookMeta(ir, source, file));
-    } catch (e) {
-      throw new StorageError((e as Error)?.message ?? String(e));
-    }
+    const outcome = reloadDurable(this.durable, source, file);
+    if (!outcome.ok) return outcome;
     this.source = source;
     this.file = file;
     this.loop?.arm();
-    const summary = migration.dropped.length ? migration.dropped.map((n) => `${n.what} (${n.count})`).join('; ') : 'nothing dropped';
-    this.log(`reloaded ${file} (${ir.name}): ${summary}`);
-    return { ok: true, playbook: ir.name, diagnostics, dropped: migration.dropped, changed: migration.changed };
+    this.log(`reloaded ${file} (${outcome.playbook}): ${reloadSummary(outcome)}`);
+    return outcome;
   }
+
 
   private publish(logged: LoggedAction[]): void {
     this.stream.publish(logged);

@@ -274,3 +274,28 @@ describe('capability notes', () => {
     expect(isoDuration(600_000)).toBe('PT10M');
   });
 });
+
+describe('reloading the playbook of a running bot', () => {
+  it('switches to the new version, keeps the state, and refuses a version with errors', async () => {
+    const host = new FakeHost(T0);
+    const adapter = new FakeAdapter(FULL, host);
+    const logs: string[] = [];
+    const b = bot(new MemoryDurableStore(), adapter, host, [], logs);
+    await b.start();
+    adapter.emit({ type: 'member.joined', member: 'dave', name: 'Dave' }, T0);
+    await b.idle();
+    const broken = b.reload('rule x {', 'room.playbook');
+    expect(broken.ok).toBe(false);
+    expect(broken.diagnostics!.join('\n')).toMatch(/room\.playbook:1:/);
+    const longer = SOURCE.replace('deadline 6s', 'deadline 20s');
+    expect(b.reload(longer, FILE).ok).toBe(true);
+    expect(logs.some((l) => l.startsWith(`reloaded ${FILE} (Live Room)`))).toBe(true);
+    // The deadline moved: 20 s from when dave joined, not 6.
+    host.runTo(T0 + 19_999);
+    await b.idle();
+    expect(types(adapter.performed)).toEqual(['message.send dave']);
+    host.runTo(T0 + 20_000);
+    await b.idle();
+    expect(types(adapter.performed)).toEqual(['message.send dave', 'member.remove dave']);
+  });
+});
