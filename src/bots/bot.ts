@@ -73,6 +73,8 @@ export class Bot {
   private stopped = false;
   /** start() failed: nothing is carried out, so what is left stays for the next run. */
   private aborted = false;
+  /** Called when the adapter gives up on the connection (the CLI exits then). */
+  onFatal: (reason: string) => void = () => {};
   readonly counts = { events: 0, duplicates: 0, invalid: 0, actions: 0, done: 0, unsupported: 0, failed: 0, skipped: 0, recorded: 0 };
 
   constructor(options: BotOptions) {
@@ -131,7 +133,10 @@ export class Bot {
       await this.adapter.start({
         event: (e) => this.onEvent(e),
         log: (line) => this.log(`${this.adapter.platform}: ${line}`),
-        fatal: (reason) => this.log(`${this.adapter.platform}: connection lost for good: ${reason}`),
+        fatal: (reason) => {
+          this.log(`${this.adapter.platform}: connection lost for good: ${reason}`);
+          this.onFatal(reason);
+        },
       });
     } catch (e) {
       this.aborted = true;

@@ -29,7 +29,7 @@ Run \`playbook <command> --help\` for a command's options.
 export interface CommandSpec {
   help: string;
   options: NonNullable<ParseArgsConfig['options']>;
-  run(values: Record<string, string | boolean | undefined>, positionals: string[], io: Io): Promise<number>;
+  run(values: Record<string, string | boolean | string[] | undefined>, positionals: string[], io: Io): Promise<number>;
 }
 
 const COMMANDS: Record<string, CommandSpec> = {
@@ -75,7 +75,7 @@ export async function run(argv: string[], io: Io = processIo()): Promise<number>
     return 0;
   }
   try {
-    return await cmd.run(parsed.values as Record<string, string | boolean | undefined>, parsed.positionals, io);
+    return await cmd.run(parsed.values as Record<string, string | boolean | string[] | undefined>, parsed.positionals, io);
   } catch (e) {
     if (e instanceof UsageError) {
       io.err(`playbook ${name}: ${e.message}\n`);
