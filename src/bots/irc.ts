@@ -1,0 +1,626 @@
+/**
+ * The IRC adapter: one connection (irc-framework for the socket, registration, CAP/SASL,
+ * PING and reconnects), the bound channels joined, their lines turned into events
+ * (irc-state.ts) and the playbook's actions carried out as commands, each confirmed by the
+ * server's echo where IRC gives one. Every line the bot sends goes through a token bucket
+ * (irc-send-queue.ts) so a burst of actions never gets it thrown off for flooding.
+ *
+ * How each action maps (docs/bots.md has the table):
+ * - message.send: PRIVMSG to the channel, or to the member's current nick when `to` is given.
+ * - admin.notify: NOTICE to each configured admin nick.
+ * - member.remove: KICK; with removeMode 'ban' a `*!*@host` ban first.
+ * - member.mute: the mute extban (`+b m:*!*@host`, InspIRCd's m_muteban), as a timed ban
+ *   (TBAN, m_timedbans) that the server lifts itself when the server has TBAN, else a plain
+ *   ban the bot lifts at `until` through `undo`.
+ * - message.delete: unsupported (IRC servers here have no message redaction).
+ */
+import { Client, type IrcMessage } from 'irc-framework';
+import type { OutputAction } from '../runtime/runtime.js';
+import type { ActionOutcome, AdapterEvents, Capabilities, ChatAdapter, RemoveMode, RoomBinding, UndoRecord } from './adapter.js';
+import { DEFAULT_SEND_RATE, QueueClosedError, SendQueue, type SendRate } from './irc-send-queue.js';
+import { IrcTracker, parseModeChanges, type IrcLine, type Room, type Signal } from './irc-state.js';
+import { banMask, isoDurationSeconds, splitText, textBudget } from './irc-text.js';
+
+export interface IrcAdapterOptions {
+  host: string;
+  port: number;
+  tls: boolean;
+  nick: string;
+  /** The ident (USER) name; the nick when not given. */
+  username?: string | undefined;
+  realname?: string | undefined;
+  /** Server password (PASS). */
+  password?: string | undefined;
+  /** SASL PLAIN account. */
+  sasl?: { account: string; password: string } | undefined;
+  /** Channels (`#channel`) and the community each stands for. */
+  rooms: RoomBinding[];
+  /** Nicks that receive admin.notify as a NOTICE. */
+  admins: string[];
+  removeMode: RemoveMode;
+  /** OPER after connecting (for servers where the bot needs operator rights). */
+  oper?: { name: string; password: string } | undefined;
+  /** Outgoing flood control; match it to the server's connect class. */
+  sendRate?: SendRate | undefined;
+  /** How long to wait for the server to confirm a kick, ban or mute. */
+  replyTimeoutMs?: number | undefined;
+  /** How long `start` may take before it gives up. */
+  startTimeoutMs?: number | undefined;
+  /** Reconnect after losing a connection that had been up for a while (irc-framework's rule). */
+  reconnect?: boolean | undefined;
+  /** Accept a TLS certificate that does not verify (a test server's self-signed one). */
+  tlsInsecure?: boolean | undefined;
+}
+
+type Reply = { status: 'done'; detail?: string } | { status: 'failed' | 'skipped'; reason: string };
+
+interface Expectation {
+  match(line: IrcLine): Reply | undefined;
+  settle(reply: Reply): void;
+}
+
+/** Nick retries when the nick is taken: nick_, nick__, nick___. */
+const NICK_RETRIES = 3;
+
+/** Numerics that refuse a JOIN (RFC 1459/2812 and common extensions). */
+const JOIN_ERRORS = new Set(['403', '405', '437', '470', '471', '473', '474', '475', '476', '477', '479', '489', '520']);
+
+const describe = (line: IrcLine): string => line.params.slice(1).join(' ') || line.command;
+
+export class IrcAdapter implements ChatAdapter {
+  readonly platform = 'irc';
+  private readonly options: IrcAdapterOptions;
+  private readonly tracker: IrcTracker;
+  private readonly queue: SendQueue;
+  private readonly client: Client;
+  private events: AdapterEvents | undefined;
+  private expectations: Expectation[] = [];
+  private hasTimedBans = false;
+  private registered = false;
+  private started = false;
+  private stopping = false;
+  private nickAttempts = 0;
+  private lastError: string | undefined;
+  private registration: { resolve: () => void; reject: (e: Error) => void } | undefined;
+
+  constructor(options: IrcAdapterOptions) {
+    if (options.rooms.length === 0) throw new Error('the IRC adapter needs at least one channel to join');
+    for (const r of options.rooms) {
+      if (!/^[#&+!][^\s,\x07]+$/.test(r.room)) throw new Error(`${r.room} is not an IRC channel name (it starts with # and has no spaces or commas)`);
+    }
+    this.options = options;
+    this.tracker = new IrcTracker(options.rooms, { nick: options.nick });
+    this.client = new Client();
+    const connection = this.client.connection;
+    const rawWrite = connection.write.bind(connection);
+    this.queue = new SendQueue((line) => void rawWrite(line), options.sendRate ?? DEFAULT_SEND_RATE);
+    // Every line irc-framework writes (registration, CAP, PING) goes through the same bucket as
+    // ours; PONG and QUIT cannot wait behind a backlog, so they go at once but still count.
+    connection.write = (data: string, callback?: () => void): boolean => {
+      if (/^(PONG|QUIT)\b/i.test(data)) {
+        this.queue.spend(data);
+        return rawWrite(data, callback);
+      }
+      this.queue.send(data).then(
+        () => callback?.(),
+        () => callback?.(),
+      );
+      return true;
+    };
+    connection.on('message', (message: IrcMessage) => this.onLine(message));
+    connection.on('connecting', () => this.queue.reset('a new connection'));
+    connection.on('socket close', (err) => this.onSocketClose(err instanceof Error ? err : undefined));
+    this.client.on('reconnecting', (info) => this.log(`reconnecting to ${options.host}:${options.port} (attempt ${info.attempt} of ${info.max_retries}, in ${Math.round(info.wait / 1000)} s)`));
+    this.client.on('close', () => {
+      if (this.stopping) return;
+      const reason = `the connection to ${options.host}:${options.port} is closed and reconnecting failed${this.lastError ? ` (${this.lastError})` : ''}`;
+      if (this.started) this.events?.fatal(reason);
+      this.registration?.reject(new Error(reason));
+    });
+  }
+
+  get capabilities(): Capabilities {
+    const mute = this.tracker.info.extban?.types.includes('m') ?? false;
+    return {
+      messageIds: this.tracker.msgidSeen ? 'server' : 'adapter',
+      deleteMessage: false,
+      mute,
+      muteEnds: mute ? (this.hasTimedBans ? 'server' : 'bot') : 'never',
+      muteSurvivesRejoin: true,
+      kick: true,
+      ban: true,
+      privateMessage: true,
+      adminNotify: this.options.admins.length > 0,
+    };
+  }
+
+  /** The nick the server knows the bot by now (after nick retries). */
+  get nick(): string {
+    return this.tracker.ownNick;
+  }
+
+  /** True while the connection is registered. */
+  get connected(): boolean {
+    return this.registered && this.client.connected;
+  }
+
+  async start(events: AdapterEvents): Promise<void> {
+    this.events = events;
+    const o = this.options;
+    const timeoutMs = o.startTimeoutMs ?? 30_000;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`could not connect to ${o.host}:${o.port} and join ${o.rooms.map((r) => r.room).join(', ')} within ${timeoutMs / 1000} s${this.lastError ? ` (last server message: ${this.lastError})` : ''}`)), timeoutMs);
+    });
+    try {
+      const registered = new Promise<void>((resolve, reject) => (this.registration = { resolve, reject }));
+      this.client.requestCap(['message-tags', 'server-time', 'userhost-in-names', 'multi-prefix', 'chghost']);
+      this.client.connect({
+        host: o.host,
+        port: o.port,
+        tls: o.tls,
+        rejectUnauthorized: !o.tlsInsecure,
+        nick: o.nick,
+        username: o.username ?? o.nick,
+        gecos: o.realname ?? 'playbook bot',
+        ...(o.password !== undefined ? { password: o.password } : {}),
+        // An empty account object stops irc-framework from trying the server password as SASL.
+        account: o.sasl ? { account: o.sasl.account, password: o.sasl.password } : {},
+        version: null,
+        enable_chghost: true,
+        auto_reconnect: o.reconnect ?? true,
+      });
+      await Promise.race([registered, deadline]);
+      await Promise.race([this.setUp(), deadline]);
+      this.started = true;
+    } catch (e) {
+      await this.stop();
+      throw e;
+    } finally {
+      clearTimeout(timer);
+      this.registration = undefined;
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.queue.drop('the bot is stopping');
+    this.failAll('the bot is stopping');
+    if (!this.client.connected) {
+      // Also cancels a reconnect irc-framework may have scheduled.
+      this.client.connection.end();
+      return;
+    }
+    await new Promise<void>((resolve) => {
+      const done = setTimeout(resolve, 3000);
+      this.client.connection.on('socket close', () => {
+        clearTimeout(done);
+        resolve();
+      });
+      this.client.quit('playbook bot stopping');
+    });
+  }
+
+  async perform(action: OutputAction): Promise<ActionOutcome> {
+    try {
+      switch (action.type) {
+        case 'message.send':
+          return await this.send(action);
+        case 'admin.notify':
+          return await this.notifyAdmins(String(action['text'] ?? ''));
+        case 'member.remove':
+          return await this.remove(action);
+        case 'member.mute':
+          return await this.mute(action);
+        case 'message.delete':
+          return { status: 'unsupported', reason: 'IRC cannot delete a message: once sent it is on every client (the server offers no message redaction)' };
+        default:
+          return { status: 'unsupported', reason: `${action.type} is not something an IRC channel can do` };
+      }
+    } catch (e) {
+      return { status: 'failed', reason: e instanceof QueueClosedError ? `not sent: ${e.message}` : (e as Error).message };
+    }
+  }
+
+  async undo(record: UndoRecord): Promise<ActionOutcome> {
+    if (record.kind !== 'unmute' || typeof record['mask'] !== 'string') return { status: 'unsupported', reason: `the IRC adapter cannot undo ${JSON.stringify(record.kind)}` };
+    const channel = typeof record['channel'] === 'string' ? record['channel'] : undefined;
+    const room = (channel ? this.tracker.room(channel) : undefined) ?? this.tracker.roomsOf(record.community)[0];
+    if (!room) return { status: 'skipped', reason: `community ${record.community} has no IRC channel here` };
+    try {
+      const notIn = this.notReady(room);
+      if (notIn) return notIn;
+      return await this.setBan(room, false, record['mask']);
+    } catch (e) {
+      return { status: 'failed', reason: (e as Error).message };
+    }
+  }
+
+  // --- connection ---------------------------------------------------------------------------
+
+  private log(text: string): void {
+    this.events?.log(`irc: ${text}`);
+  }
+
+  private onSocketClose(err: Error | undefined): void {
+    if (err) this.lastError = err.message;
+    const wasRegistered = this.registered;
+    this.registered = false;
+    this.tracker.disconnected();
+    this.failAll('the connection to the server was lost');
+    if (!this.stopping && wasRegistered) this.log(`disconnected from ${this.options.host}:${this.options.port}${this.lastError ? ` (${this.lastError})` : ''}`);
+    if (!wasRegistered && this.registration) {
+      this.registration.reject(new Error(`${this.options.host}:${this.options.port} closed the connection before the bot was registered${this.lastError ? `: ${this.lastError}` : ''}`));
+    }
+  }
+
+  private onLine(message: IrcMessage): void {
+    const line: IrcLine = { tags: message.tags, nick: message.nick, ident: message.ident, hostname: message.hostname, command: message.command, params: message.params };
+    try {
+      if (line.command === 'ERROR') this.lastError = line.params[0] ?? 'ERROR';
+      // The tracker first: on 001 it learns the nick the server gave us, which set-up uses.
+      const { events, signals } = this.tracker.handle(line);
+      if (!this.registered) this.onRegistrationLine(line);
+      for (const s of signals) this.onSignal(s);
+      for (const e of events) this.events?.event(e);
+      for (const e of this.expectations) {
+        const reply = e.match(line);
+        if (reply) {
+          this.expectations = this.expectations.filter((x) => x !== e);
+          e.settle(reply);
+          break;
+        }
+      }
+    } catch (e) {
+      this.log(`could not handle ${line.command} ${line.params.join(' ')}: ${(e as Error).message}`);
+    }
+  }
+
+  private onRegistrationLine(line: IrcLine): void {
+    const fail = (why: string) => this.registration?.reject(new Error(why));
+    switch (line.command) {
+      case '001':
+        this.registered = true;
+        this.nickAttempts = 0;
+        if (this.started) {
+          // irc-framework reconnected: set up again; a channel we cannot rejoin ends the bot.
+          this.setUp().then(
+            () => this.log('reconnected and rejoined every channel'),
+            (e: Error) => {
+              this.events?.fatal(`reconnected but could not set up again: ${e.message}`);
+              void this.stop();
+            },
+          );
+        } else {
+          this.registration?.resolve();
+        }
+        break;
+      case '433': // ERR_NICKNAMEINUSE
+      case '436': {
+        if (this.nickAttempts >= NICK_RETRIES) {
+          fail(`the nick ${this.options.nick} is in use (tried ${Array.from({ length: NICK_RETRIES }, (_, i) => this.options.nick + '_'.repeat(i + 1)).join(', ')} too); choose another nick`);
+          this.client.quit();
+          break;
+        }
+        this.nickAttempts++;
+        const next = this.options.nick + '_'.repeat(this.nickAttempts);
+        this.log(`nick ${line.params[1] ?? this.options.nick} is in use, trying ${next}`);
+        this.client.connection.write(`NICK ${next}`);
+        break;
+      }
+      case '432': // ERR_ERRONEUSNICKNAME
+        fail(`the server refuses the nick ${this.options.nick}: ${line.params.at(-1) ?? ''}`);
+        this.client.quit();
+        break;
+      case '464': // ERR_PASSWDMISMATCH
+        fail(`the server refused the password: ${line.params.at(-1) ?? ''}`);
+        break;
+      case '465': // ERR_YOUREBANNEDCREEP
+        fail(`the server bans this bot: ${line.params.at(-1) ?? ''}`);
+        break;
+      case '902':
+      case '904':
+      case '905':
+      case '906':
+      case '908':
+        if (this.options.sasl) {
+          fail(`SASL login as ${this.options.sasl.account} failed: ${line.params.at(-1) ?? line.command}`);
+          this.client.quit();
+        }
+        break;
+      case 'ERROR':
+        fail(`the server closed the connection: ${line.params[0] ?? ''}`);
+        break;
+    }
+  }
+
+  /** After registration (the first time and after every reconnect): probes, OPER, joins. */
+  private async setUp(): Promise<void> {
+    const me = () => this.tracker.ownNick;
+    if (this.client.network.cap.isEnabled('message-tags')) {
+      // Does the server tag messages with msgid? It does not say so in CAP or ISUPPORT; a message
+      // to ourselves shows it (and how the server sees our user@host, for line lengths).
+      const probe = await this.request([`PRIVMSG ${me()} :msgid probe`], (l) => (l.command === 'PRIVMSG' && this.tracker.isOwn(l.nick) ? { status: 'done' } : undefined), 5000);
+      if (probe.status !== 'done') this.log(`no answer to the message-id probe (${probe.reason}); assuming no server message ids`);
+    }
+    if (this.tracker.info.extban?.types.includes('m')) {
+      // TBAN (InspIRCd m_timedbans) answers "not enough parameters" when it exists.
+      const probe = await this.request(['TBAN'], (l) => {
+        if (l.command === '461' && l.params[1]?.toUpperCase() === 'TBAN') return { status: 'done' };
+        if (l.command === '421' && l.params[1]?.toUpperCase() === 'TBAN') return { status: 'skipped', reason: 'no TBAN' };
+        return undefined;
+      });
+      this.hasTimedBans = probe.status === 'done';
+    }
+    const oper = this.options.oper;
+    if (oper) {
+      const r = await this.request([`OPER ${oper.name} ${oper.password}`], (l) => {
+        if (l.command === '381') return { status: 'done' };
+        if (['464', '491', '461'].includes(l.command)) return { status: 'failed', reason: `OPER ${oper.name} refused: ${l.params.at(-1) ?? l.command}` };
+        return undefined;
+      });
+      if (r.status !== 'done') throw new Error(r.reason);
+    }
+    const joins = await Promise.all(this.tracker.allRooms().map((room) => this.join(room)));
+    const failed = joins.filter((r) => r.status !== 'done');
+    if (failed.length > 0) throw new Error(failed.map((r) => (r as { reason: string }).reason).join('; '));
+  }
+
+  private join(room: Room): Promise<Reply> {
+    const channel = room.binding.room;
+    const same = (c: string | undefined) => c !== undefined && this.tracker.fold(c) === this.tracker.fold(channel);
+    return this.request([`JOIN ${channel}`], (l) => {
+      if ((l.command === '366' || l.command === '315') && same(l.params[1]) && room.state === 'in') return { status: 'done' };
+      if (JOIN_ERRORS.has(l.command) && same(l.params[1])) return { status: 'failed', reason: `cannot join ${channel}: ${l.params.at(-1) ?? l.command} (${l.command})` };
+      return undefined;
+    });
+  }
+
+  private onSignal(s: Signal): void {
+    switch (s.kind) {
+      case 'log':
+        this.log(s.text);
+        break;
+      case 'who':
+        void this.queue.send(`WHO ${s.channel}`).catch(() => undefined);
+        break;
+      case 'synced':
+        break;
+      case 'lost':
+        this.log(`no longer in ${s.channel}: ${s.reason}`);
+        if (!this.stopping && this.registered) {
+          const room = this.tracker.room(s.channel);
+          if (room) {
+            this.join(room).then((r) => {
+              if (r.status === 'done') this.log(`rejoined ${s.channel}`);
+              else this.log(`could not rejoin ${s.channel}: ${r.reason}`);
+            }, () => undefined);
+          }
+        }
+        break;
+    }
+  }
+
+  /**
+   * Sends `lines` and waits for the reply `match` recognises. The clock for the answer starts
+   * once the last line is on the wire, so a backlog in the send queue is not a timeout.
+   */
+  private request(lines: string[], match: (line: IrcLine) => Reply | undefined, timeoutMs = this.options.replyTimeoutMs ?? 10_000): Promise<Reply> {
+    return new Promise<Reply>((resolve) => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const expectation: Expectation = {
+        match,
+        settle: (reply) => {
+          clearTimeout(timer);
+          resolve(reply);
+        },
+      };
+      this.expectations.push(expectation);
+      const sent = lines.map((l) => this.queue.send(l));
+      Promise.all(sent).then(
+        () => {
+          timer = setTimeout(() => {
+            this.expectations = this.expectations.filter((x) => x !== expectation);
+            resolve({ status: 'failed', reason: `the server did not answer ${lines[0]!.split(' ')[0]} within ${timeoutMs / 1000} s` });
+          }, timeoutMs);
+        },
+        (e: Error) => {
+          this.expectations = this.expectations.filter((x) => x !== expectation);
+          resolve({ status: 'failed', reason: `not sent: ${e.message}` });
+        },
+      );
+    });
+  }
+
+  private failAll(reason: string): void {
+    const pending = this.expectations;
+    this.expectations = [];
+    for (const e of pending) e.settle({ status: 'failed', reason });
+  }
+
+  // --- actions ------------------------------------------------------------------------------
+
+  private notReady(room: Room): ActionOutcome | undefined {
+    if (!this.connected) return { status: 'failed', reason: 'not connected to the IRC server' };
+    if (room.state !== 'in' && room.state !== 'who') return { status: 'failed', reason: `the bot is not in ${room.binding.room}` };
+    return undefined;
+  }
+
+  /** The channel an action is for: its `channel` when the community has several, else the community's channel. */
+  private roomFor(action: OutputAction): Room | ActionOutcome {
+    const rooms = this.tracker.roomsOf(action.community);
+    if (rooms.length === 0) return { status: 'skipped', reason: `community ${action.community} has no IRC channel here` };
+    const wanted = action['channel'];
+    if (typeof wanted === 'string' && wanted !== '') {
+      const room = rooms.find((r) => this.tracker.fold(r.binding.room) === this.tracker.fold(wanted) || this.tracker.fold(r.binding.room) === this.tracker.fold(`#${wanted}`));
+      if (!room) return { status: 'skipped', reason: `channel ${wanted} is not one of community ${action.community}'s IRC channels` };
+      return room;
+    }
+    return rooms[0]!;
+  }
+
+  private source(): { nick: string; user: string; host: string } {
+    const info = this.tracker.info;
+    // Parts not yet seen count at their longest (the ident may get a `~`), so a line never ends up too long.
+    return {
+      nick: this.tracker.ownNick,
+      user: this.tracker.ownUser ?? 'x'.repeat(info.userlen + 1),
+      host: this.tracker.ownHost ?? 'x'.repeat(info.hostlen),
+    };
+  }
+
+  private async sendText(command: 'PRIVMSG' | 'NOTICE', target: string, text: string): Promise<number> {
+    const pieces = splitText(text, textBudget(this.source(), command, target));
+    // Queued together, so the lines of one message are never interleaved with another's.
+    await Promise.all(pieces.map((piece) => this.queue.send(`${command} ${target} :${piece}`)));
+    return pieces.length;
+  }
+
+  private async send(action: OutputAction): Promise<ActionOutcome> {
+    const room = this.roomFor(action);
+    if (!('binding' in room)) return room;
+    const notIn = this.notReady(room);
+    if (notIn) return notIn;
+    const text = String(action['text'] ?? '');
+    const to = action['to'];
+    let target = room.binding.room;
+    if (typeof to === 'string' && to !== '') {
+      const found = this.tracker.findMember(room, to);
+      if (!found?.present) return { status: 'skipped', reason: `member ${to} is not in ${room.binding.room}, so the bot does not know their nick` };
+      target = found.member.nick;
+    }
+    const lines = await this.sendText('PRIVMSG', target, text);
+    if (lines === 0) return { status: 'skipped', reason: 'the message is empty' };
+    return { status: 'done', detail: `${lines} line${lines === 1 ? '' : 's'} to ${target}` };
+  }
+
+  private async notifyAdmins(text: string): Promise<ActionOutcome> {
+    const admins = this.options.admins;
+    if (admins.length === 0) return { status: 'unsupported', reason: 'no admin nicks are configured (--admin NICK)' };
+    if (!this.connected) return { status: 'failed', reason: 'not connected to the IRC server' };
+    let lines = 0;
+    for (const admin of admins) lines += await this.sendText('NOTICE', admin, text);
+    if (lines === 0) return { status: 'skipped', reason: 'the message is empty' };
+    return { status: 'done', detail: `NOTICE to ${admins.join(', ')}` };
+  }
+
+  private memberFor(action: OutputAction, room: Room): { member: { id: string; nick: string; host?: string | undefined }; present: boolean } | ActionOutcome {
+    const id = action.member;
+    if (!id) return { status: 'failed', reason: `${action.type} names no member` };
+    return this.tracker.findMember(room, id) ?? { status: 'skipped', reason: `member ${id} has not been seen in ${room.binding.room}` };
+  }
+
+  private sameChannel(room: Room, c: string | undefined): boolean {
+    return c !== undefined && this.tracker.fold(c) === this.tracker.fold(room.binding.room);
+  }
+
+  /** A refusal about this channel: not op (482), not on it (442), no such channel (403)... */
+  private refusal(room: Room, l: IrcLine, codes: string[]): Reply | undefined {
+    if (codes.includes(l.command) && this.sameChannel(room, l.params[1])) return { status: 'failed', reason: `${l.params.at(-1) ?? 'refused'} (${l.command})` };
+    return undefined;
+  }
+
+  private setBan(room: Room, add: boolean, mask: string): Promise<Reply> {
+    const sign = add ? '+' : '-';
+    const fold = (s: string | undefined) => (s === undefined ? undefined : this.tracker.fold(s));
+    return this.request([`MODE ${room.binding.room} ${sign}b ${mask}`], (l) => {
+      if (l.command === 'MODE' && this.sameChannel(room, l.params[0])) {
+        const changes = parseModeChanges(this.tracker.info, l.params[1] ?? '', l.params.slice(2));
+        if (changes.some((c) => c.mode === 'b' && c.add === add && fold(c.param) === fold(mask))) return { status: 'done', detail: `MODE ${room.binding.room} ${sign}b ${mask}` };
+      }
+      // 697 ERR_LISTMODEALREADYSET / 698 ERR_LISTMODENOTSET (InspIRCd)
+      if (l.command === '697' && add && this.sameChannel(room, l.params[1])) return { status: 'done', detail: `${mask} was already banned in ${room.binding.room}` };
+      if (l.command === '698' && !add && this.sameChannel(room, l.params[1])) return { status: 'skipped', reason: `${mask} is no longer banned in ${room.binding.room}` };
+      return this.refusal(room, l, ['482', '442', '403', '478', '472', '696']);
+    });
+  }
+
+  private timedBan(room: Room, seconds: number, mask: string): Promise<Reply> {
+    const fold = (s: string | undefined) => (s === undefined ? undefined : this.tracker.fold(s));
+    return this.request([`TBAN ${room.binding.room} ${seconds} ${mask}`], (l) => {
+      if (l.command === 'MODE' && this.sameChannel(room, l.params[0])) {
+        const changes = parseModeChanges(this.tracker.info, l.params[1] ?? '', l.params.slice(2));
+        if (changes.some((c) => c.mode === 'b' && c.add && fold(c.param) === fold(mask))) return { status: 'done', detail: `TBAN ${room.binding.room} ${seconds} ${mask}` };
+      }
+      // m_timedbans answers its own errors with a server NOTICE to the bot.
+      if (l.command === 'NOTICE' && l.nick === '' && this.tracker.isOwn(l.params[0] ?? '')) {
+        const text = l.params[1] ?? '';
+        if (/already/i.test(text)) return { status: 'done', detail: `${mask} was already banned in ${room.binding.room}` };
+        return { status: 'failed', reason: text };
+      }
+      if ((l.command === '461' || l.command === '421') && l.params[1]?.toUpperCase() === 'TBAN') return { status: 'failed', reason: `${l.params.at(-1) ?? ''} (${l.command})` };
+      return this.refusal(room, l, ['482', '442', '403', '478', '472', '696']);
+    });
+  }
+
+  private kick(room: Room, nick: string, reason: string): Promise<Reply> {
+    const fold = (s: string | undefined) => (s === undefined ? undefined : this.tracker.fold(s));
+    const kickLine = `KICK ${room.binding.room} ${nick}${reason ? ` :${reason.replace(/[\r\n]+/g, ' ')}` : ''}`;
+    return this.request([kickLine], (l) => {
+      if (l.command === 'KICK' && this.sameChannel(room, l.params[0]) && fold(l.params[1]) === fold(nick)) return { status: 'done', detail: `KICK ${room.binding.room} ${nick}` };
+      if (l.command === '441' && fold(l.params[1]) === fold(nick)) return { status: 'skipped', reason: `${nick} is not in ${room.binding.room}` };
+      if (l.command === '401' && fold(l.params[1]) === fold(nick)) return { status: 'skipped', reason: `${nick} is no longer on the server` };
+      return this.refusal(room, l, ['482', '442', '403']);
+    });
+  }
+
+  private async remove(action: OutputAction): Promise<ActionOutcome> {
+    const room = this.roomFor(action);
+    if (!('binding' in room)) return room;
+    const notIn = this.notReady(room);
+    if (notIn) return notIn;
+    const found = this.memberFor(action, room);
+    if ('status' in found) return found;
+    const { member, present } = found;
+    const details: string[] = [];
+    if (this.options.removeMode === 'ban') {
+      const ban = await this.setBan(room, true, banMask(member));
+      if (ban.status !== 'done') return ban;
+      details.push(ban.detail ?? '');
+    }
+    if (!present) {
+      if (this.options.removeMode === 'ban') return { status: 'done', detail: `${details.join('; ')}; ${member.id} had already left` };
+      return { status: 'skipped', reason: `${member.id} already left ${room.binding.room}` };
+    }
+    const reason = typeof action['reason'] === 'string' ? action['reason'] : '';
+    const kick = await this.kick(room, member.nick, reason);
+    if (kick.status !== 'done') return kick;
+    details.push(kick.detail ?? '');
+    return { status: 'done', detail: details.join('; ') };
+  }
+
+  private async mute(action: OutputAction): Promise<ActionOutcome> {
+    const extban = this.tracker.info.extban;
+    if (!extban?.types.includes('m')) {
+      return { status: 'unsupported', reason: `this server has no mute extban (ISUPPORT EXTBAN=${extban ? `${extban.prefix},${extban.types}` : ' absent'}; InspIRCd needs m_muteban)` };
+    }
+    const room = this.roomFor(action);
+    if (!('binding' in room)) return room;
+    const notIn = this.notReady(room);
+    if (notIn) return notIn;
+    const found = this.memberFor(action, room);
+    if ('status' in found) return found;
+    const now = Date.now();
+    let until = typeof action['until'] === 'string' ? Date.parse(action['until']) : Number.NaN;
+    if (Number.isNaN(until)) {
+      const seconds = typeof action['duration'] === 'string' ? isoDurationSeconds(action['duration']) : undefined;
+      if (seconds === undefined) return { status: 'failed', reason: 'member.mute has neither a valid until nor a valid duration' };
+      until = now + seconds * 1000;
+    }
+    if (until <= now) return { status: 'skipped', reason: 'the mute has already ended' };
+    const mask = `${extban.prefix}m:${banMask(found.member)}`;
+    if (this.hasTimedBans) {
+      const seconds = Math.ceil((until - now) / 1000);
+      const r = await this.timedBan(room, seconds, mask);
+      return r.status === 'done' ? { status: 'done', ...(r.detail ? { detail: r.detail } : {}) } : r;
+    }
+    const r = await this.setBan(room, true, mask);
+    if (r.status !== 'done') return r;
+    return {
+      status: 'done',
+      ...(r.detail ? { detail: r.detail } : {}),
+      undoAt: until,
+      undo: { kind: 'unmute', community: action.community, member: found.member.id, channel: room.binding.room, mask },
+    };
+  }
+}
