@@ -1,0 +1,573 @@
+/**
+ * XMPP multi-user chat (XEP-0045) for the bot, over @xmpp/client: the bot's account joins
+ * each room, the room's presences and messages become events (src/bots/xmpp-room.ts), and
+ * actions become stanzas (src/bots/xmpp-stanzas.ts). Moderation needs the bot to be a
+ * moderator of the room (owner or admin affiliation); see docs/bots.md.
+ *
+ * Every action waits for the server's answer where there is one (an iq result or error, the
+ * room echoing a groupchat message back), so `done` means the server did it.
+ */
+import { randomUUID } from 'node:crypto';
+import { client, type Client, type XmlElement, type XmppError } from '@xmpp/client';
+import type { OutputAction } from '../runtime/runtime.js';
+import type { ActionOutcome, AdapterEvents, Capabilities, ChatAdapter, RemoveMode, RoomBinding, UndoRecord } from './adapter.js';
+import { MucRoom, type RoomSignal, type RoomUpdate } from './xmpp-room.js';
+import {
+  STATUS,
+  affiliationIq,
+  bareJid,
+  chatMessage,
+  describeError,
+  groupchatMessage,
+  isBareUserJid,
+  joinPresence,
+  leavePresence,
+  moderateIq,
+  readMessage,
+  readPresence,
+  roleIq,
+  type StanzaErrorInfo,
+} from './xmpp-stanzas.js';
+
+export interface XmppAdapterOptions {
+  /** `xmpp://host[:port]` (STARTTLS), `xmpps://host[:port]` (direct TLS), `ws://`/`wss://`. */
+  service: string;
+  /** The account's domain when the service's host is not it. */
+  domain?: string;
+  /** The bot's account, a bare JID. */
+  jid: string;
+  password: string;
+  /** The bot's nick in every room. */
+  nick: string;
+  rooms: RoomBinding[];
+  /** Accounts that get admin.notify as chat messages. */
+  admins: string[];
+  removeMode: RemoveMode;
+  /** Authenticate over an unencrypted connection (a loopback test server without TLS). */
+  allowPlaintext?: boolean;
+  /** How long to wait for a room, an iq answer or the echo of a message (ms). */
+  replyTimeoutMs?: number;
+  /** Give up (fatal) when reconnecting has not succeeded for this long (ms). */
+  giveUpAfterMs?: number;
+  /** Wait between reconnection attempts (ms). */
+  reconnectDelayMs?: number;
+}
+
+/** What the adapter does with a `member.mute` that it is asked to undo. */
+export const UNMUTE = 'unmute';
+
+export class XmppAdapter implements ChatAdapter {
+  readonly platform = 'xmpp';
+  readonly capabilities: Capabilities;
+  private readonly options: Required<Omit<XmppAdapterOptions, 'domain'>> & { domain: string };
+  private readonly rooms = new Map<string, MucRoom>();
+  private readonly byCommunity = new Map<string, MucRoom>();
+  private xmpp: Client | undefined;
+  private events: AdapterEvents | undefined;
+  private started = false;
+  private stopping = false;
+  private failed = false;
+  private serialCounter = 0;
+  /** Rooms being joined: the room key -> what to do with its answer. */
+  private joining = new Map<string, (signal: RoomSignal) => void>();
+  /** Groupchat messages we sent, waiting for the room's echo: stanza id -> settle. */
+  private echoes = new Map<string, (outcome: ActionOutcome) => void>();
+  private giveUpTimer: NodeJS.Timeout | undefined;
+  /**
+   * Mutes this adapter applied and has not undone: `community\0member` -> until (ms). A member
+   * who left and came back while the bot was disconnected has lost the visitor role without
+   * the bot seeing a join, so these are applied again after joining again.
+   */
+  private mutes = new Map<string, number>();
+
+  constructor(options: XmppAdapterOptions) {
+    const problems: string[] = [];
+    if (!isBareUserJid(options.jid)) problems.push(`the bot account ${JSON.stringify(options.jid)} is not a bare JID like bot@example.org`);
+    if (!options.nick.trim()) problems.push('the nick is empty');
+    if (options.rooms.length === 0) problems.push('no room to join');
+    for (const r of options.rooms) if (!isBareUserJid(r.room)) problems.push(`room ${JSON.stringify(r.room)} is not a bare JID like room@conference.example.org`);
+    for (const a of options.admins) if (!/^([^@/\s]+@)?[^@/\s]+(\/.+)?$/.test(a)) problems.push(`admin ${JSON.stringify(a)} is not a JID`);
+    const communities = new Set<string>();
+    for (const r of options.rooms) {
+      if (communities.has(r.community)) problems.push(`community ${r.community} is bound to two rooms`);
+      communities.add(r.community);
+    }
+    if (problems.length) throw new Error(`XMPP adapter: ${problems.join('; ')}`);
+    this.options = {
+      ...options,
+      domain: options.domain ?? options.jid.slice(options.jid.indexOf('@') + 1),
+      allowPlaintext: options.allowPlaintext ?? false,
+      replyTimeoutMs: options.replyTimeoutMs ?? 15_000,
+      giveUpAfterMs: options.giveUpAfterMs ?? 5 * 60_000,
+      reconnectDelayMs: options.reconnectDelayMs ?? 1000,
+    };
+    const ctx = { now: () => Date.now(), serial: () => ++this.serialCounter, localId: () => randomUUID(), ownJid: options.jid };
+    for (const binding of options.rooms) {
+      const room = new MucRoom(binding, options.nick, ctx);
+      this.rooms.set(roomKey(binding.room), room);
+      this.byCommunity.set(binding.community, room);
+    }
+    this.capabilities = {
+      messageIds: 'server',
+      deleteMessage: true,
+      mute: true,
+      muteEnds: 'bot',
+      muteSurvivesRejoin: false,
+      kick: true,
+      ban: true,
+      privateMessage: true,
+      adminNotify: options.admins.length > 0,
+    };
+  }
+
+  // ------------------------------------------------------------------------------- connection
+
+  async start(events: AdapterEvents): Promise<void> {
+    if (this.xmpp) throw new Error('XMPP adapter: already started');
+    this.events = events;
+    const { service, domain, jid, password, allowPlaintext } = this.options;
+    const username = jid.slice(0, jid.indexOf('@'));
+    const xmpp = client({
+      service,
+      domain,
+      timeout: this.options.replyTimeoutMs,
+      credentials: async (authenticate, mechanisms, _fast, entity) => {
+        const secure = entity.isSecure();
+        if (!secure && !allowPlaintext) {
+          throw new Error(`the connection to ${service} is not encrypted (the server offered no STARTTLS, or the URL is ws://); refusing to log in (allowPlaintext is for a test server on loopback only)`);
+        }
+        // Without encryption never PLAIN: SCRAM does not send the password itself.
+        const mechanism = secure ? mechanisms[0] : mechanisms.find((m) => m !== 'PLAIN');
+        if (!mechanism) throw new Error(`the server offers no login method usable without encryption (offered: ${mechanisms.join(', ') || 'none'})`);
+        await authenticate({ username, password }, mechanism);
+      },
+    });
+    this.xmpp = xmpp;
+    xmpp.reconnect.delay = this.options.reconnectDelayMs;
+    xmpp.on('stanza', (stanza) => this.onStanza(stanza));
+    xmpp.on('error', (e) => this.onClientError(e));
+    xmpp.on('status', (status) => {
+      if (status === 'disconnect' && !this.stopping && this.started) this.onConnectionLost();
+    });
+    xmpp.on('online', () => {
+      if (!this.started) return;
+      this.clearGiveUp();
+      this.log(`connected again to ${service}; joining the rooms again`);
+      this.joinAll().then(
+        () => this.restoreMutes(),
+        (e: Error) => this.fail(e.message),
+      );
+    });
+
+    try {
+      await xmpp.start();
+      if (!xmpp.isSecure()) this.log(`connected to ${service} without encryption (allowPlaintext)`);
+      await this.joinAll();
+    } catch (e) {
+      await this.shutDown();
+      this.xmpp = undefined;
+      throw new Error(`XMPP: ${service} as ${jid}: ${explain(e)}`);
+    }
+    this.started = true;
+    this.log(`joined ${this.options.rooms.map((r) => r.room).join(', ')} as ${this.options.nick}`);
+  }
+
+  async stop(): Promise<void> {
+    if (!this.xmpp) return;
+    this.stopping = true;
+    this.clearGiveUp();
+    const xmpp = this.xmpp;
+    if (xmpp.status === 'online') {
+      for (const room of this.rooms.values()) {
+        if (room.state === 'joined') await xmpp.send(leavePresence(room.room, room.nick)).catch(() => {});
+      }
+    }
+    await this.shutDown();
+    for (const settle of this.echoes.values()) settle({ status: 'failed', reason: 'the adapter stopped before the room answered' });
+    this.echoes.clear();
+  }
+
+  private async shutDown(): Promise<void> {
+    const xmpp = this.xmpp;
+    if (!xmpp) return;
+    this.stopping = true;
+    xmpp.reconnect.stop();
+    try {
+      await xmpp.stop();
+    } catch {
+      // Already gone: nothing left to close.
+    }
+  }
+
+  /** Join every room; resolves when each has sent our self-presence, rejects on the first refusal. */
+  private async joinAll(): Promise<void> {
+    await Promise.all([...this.rooms.values()].map((room) => this.join(room)));
+  }
+
+  private join(room: MucRoom): Promise<void> {
+    const xmpp = this.xmpp!;
+    const key = roomKey(room.room);
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => settle({ kind: 'timeout' }), this.options.replyTimeoutMs);
+      const settle = (signal: RoomSignal | { kind: 'timeout' } | { kind: 'unsent'; why: string }) => {
+        clearTimeout(timer);
+        this.joining.delete(key);
+        if (signal.kind === 'joined') resolve();
+        else if (signal.kind === 'refused') reject(new Error(`room ${room.room}: ${joinRefusal(signal.error, room.nick)}`));
+        else if (signal.kind === 'removed') reject(new Error(`room ${room.room}: removed while joining (status ${signal.codes.join(', ')})`));
+        else if (signal.kind === 'unsent') reject(new Error(`room ${room.room}: could not send the join: ${signal.why}`));
+        else reject(new Error(`room ${room.room}: no answer within ${this.options.replyTimeoutMs} ms`));
+      };
+      this.joining.set(key, settle);
+      room.beginJoin();
+      xmpp.send(joinPresence(room.room, room.nick)).catch((e: Error) => settle({ kind: 'unsent', why: e.message }));
+    });
+  }
+
+  private onConnectionLost(): void {
+    if (this.giveUpTimer || this.failed) return;
+    this.log(`lost the connection to ${this.options.service}; reconnecting`);
+    this.giveUpTimer = setTimeout(() => {
+      this.giveUpTimer = undefined;
+      if (this.xmpp?.status !== 'online') this.fail(`could not reconnect to ${this.options.service} for ${Math.round(this.options.giveUpAfterMs / 1000)} s`);
+    }, this.options.giveUpAfterMs);
+  }
+
+  private clearGiveUp(): void {
+    if (this.giveUpTimer) clearTimeout(this.giveUpTimer);
+    this.giveUpTimer = undefined;
+  }
+
+  private onClientError(e: Error): void {
+    const condition = (e as Partial<XmppError>).condition;
+    if (this.started && !this.stopping && e.name === 'SASLError') {
+      this.fail(`the server refused the login (${condition ?? e.message})`);
+      return;
+    }
+    if (!this.stopping) this.log(`connection: ${explain(e)}`);
+  }
+
+  /** Give up for good: tell the bot once, stop reconnecting. */
+  private fail(reason: string): void {
+    if (this.failed || this.stopping) return;
+    this.failed = true;
+    this.clearGiveUp();
+    this.events?.fatal(reason);
+    void this.shutDown();
+  }
+
+  private log(line: string): void {
+    this.events?.log(line);
+  }
+
+  // ------------------------------------------------------------------------------- stanzas in
+
+  private onStanza(stanza: XmlElement): void {
+    try {
+      if (stanza.name === 'presence') this.onPresence(stanza);
+      else if (stanza.name === 'message') this.onMessage(stanza);
+    } catch (e) {
+      // A stanza the mapping chokes on is the room's business, not a reason to drop the bot.
+      this.log(`ignored a stanza that could not be read (${(e as Error).message}): ${stanza.toString().slice(0, 300)}`);
+    }
+  }
+
+  private onPresence(stanza: XmlElement): void {
+    const info = readPresence(stanza);
+    if (info.kind === 'other') return;
+    const room = this.rooms.get(roomKey(info.room));
+    if (!room) return;
+    this.apply(room, room.presence(info));
+  }
+
+  private onMessage(stanza: XmlElement): void {
+    const info = readMessage(stanza);
+    if (info.kind === 'other') return;
+    const id = stanza.attrs['id'];
+    const echo = id !== undefined ? this.echoes.get(id) : undefined;
+    if (info.kind === 'error') {
+      if (echo && this.rooms.has(roomKey(info.from))) {
+        echo({ status: 'failed', reason: describeError(info.error) });
+        return;
+      }
+      this.log(`a message to ${info.from} was refused: ${describeError(info.error)}`);
+      return;
+    }
+    if (info.kind === 'direct') {
+      if (info.body) this.log(`ignored a private message from ${info.from}`);
+      return;
+    }
+    const room = this.rooms.get(roomKey(info.room));
+    if (!room) return;
+    if (echo && info.nick === room.nick) {
+      echo({ status: 'done', ...(info.stanzaId ? { detail: `stanza-id ${info.stanzaId}` } : {}) });
+      return;
+    }
+    this.apply(room, room.message(info));
+  }
+
+  private apply(room: MucRoom, update: RoomUpdate): void {
+    for (const line of update.logs) this.log(line);
+    for (const e of update.events) this.events?.event(e);
+    for (const signal of update.signals) {
+      const waiting = this.joining.get(roomKey(room.room));
+      if (waiting) {
+        waiting(signal);
+        continue;
+      }
+      if (signal.kind === 'removed') this.onRemovedFromRoom(room, signal.codes, signal.reason);
+      else if (signal.kind === 'refused') this.fail(`room ${room.room}: ${joinRefusal(signal.error, room.nick)}`);
+    }
+  }
+
+  /** Kicked: come back. Banned, or the room is gone: nothing the bot can do there. */
+  private onRemovedFromRoom(room: MucRoom, codes: number[], reason: string | undefined): void {
+    if (this.stopping) return; // our own leave presence on the way out
+    const why = reason ? `: ${reason}` : '';
+    if (codes.includes(STATUS.banned)) return this.fail(`the bot was banned from ${room.room}${why}`);
+    if (!codes.includes(STATUS.kicked)) {
+      this.log(`${room.room} removed the bot (status ${codes.join(', ') || 'none'})${why}; joining again`);
+    } else this.log(`the bot was kicked from ${room.room}${why}; joining again`);
+    if (this.xmpp?.status !== 'online') return;
+    this.join(room).then(
+      () => this.restoreMutes(),
+      (e: Error) => this.fail(e.message),
+    );
+  }
+
+  /**
+   * After joining again: whoever should still be muted and is not is made a visitor again, and
+   * a mute that ended while we were away (its undo failed for want of a connection) is lifted.
+   */
+  private async restoreMutes(): Promise<void> {
+    const now = Date.now();
+    for (const [key, until] of [...this.mutes]) {
+      const [community, member] = key.split('\u0000') as [string, string];
+      const room = this.byCommunity.get(community);
+      if (!room || room.state !== 'joined') continue;
+      const ended = until <= now;
+      if (ended) this.mutes.delete(key);
+      for (const o of room.occupantsOf(member)) {
+        if ((o.role === 'visitor') !== ended) continue;
+        try {
+          await this.iq(roleIq(room.room, o.nick, ended ? 'participant' : 'visitor', ended ? 'the mute has ended' : 'still muted', newId()));
+          this.log(`${room.room}: ${o.nick} (${member}) ${ended ? 'has their voice back: the mute ended while the bot was away' : `muted again: the mute runs until ${new Date(until).toISOString()}`}`);
+        } catch (e) {
+          this.log(`${room.room}: could not ${ended ? 'unmute' : 'mute again'} ${o.nick} (${member}): ${explain(e)}`);
+        }
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------------------- actions out
+
+  async perform(action: OutputAction): Promise<ActionOutcome> {
+    try {
+      const room = this.byCommunity.get(action.community);
+      if (!room) return { status: 'failed', reason: `community ${action.community} is not bound to an XMPP room` };
+      if (action.type === 'admin.notify') return await this.notifyAdmins(room, action);
+      const offline = this.notReady(room);
+      if (offline) return offline;
+      switch (action.type) {
+        case 'message.send':
+          return await this.send(room, action);
+        case 'message.delete':
+          return await this.deleteMessage(room, action);
+        case 'member.mute':
+          return await this.mute(room, action);
+        case 'member.remove':
+          return await this.remove(room, action);
+        default:
+          return { status: 'unsupported', reason: `${action.type} has no meaning in an XMPP room` };
+      }
+    } catch (e) {
+      return { status: 'failed', reason: explain(e) };
+    }
+  }
+
+  async undo(record: UndoRecord): Promise<ActionOutcome> {
+    try {
+      if (record.kind !== UNMUTE) return { status: 'unsupported', reason: `the XMPP adapter does not know how to undo ${record.kind}` };
+      const room = this.byCommunity.get(record.community);
+      if (!room) return { status: 'failed', reason: `community ${record.community} is not bound to an XMPP room` };
+      const offline = this.notReady(room);
+      // The mute stays on the adapter's list, so joining again lifts it.
+      if (offline) return { status: 'failed', reason: `${offline.reason}; the voice is given back when the bot is in the room again` };
+      const muted = room.occupantsOf(record.member).filter((o) => o.role === 'visitor');
+      this.mutes.delete(muteKey(record.community, record.member));
+      if (room.occupantsOf(record.member).length === 0) {
+        return { status: 'skipped', reason: `${record.member} is not in ${room.room}; the room gives them their usual role when they come back` };
+      }
+      if (muted.length === 0) return { status: 'skipped', reason: `${record.member} is no longer a visitor in ${room.room}` };
+      for (const o of muted) await this.iq(roleIq(room.room, o.nick, 'participant', 'the mute has ended', newId()));
+      return { status: 'done', detail: `voice given back to ${muted.map((o) => o.nick).join(', ')}` };
+    } catch (e) {
+      return { status: 'failed', reason: explain(e) };
+    }
+  }
+
+  private notReady(room: MucRoom): { status: 'failed'; reason: string } | undefined {
+    if (this.xmpp?.status !== 'online') return { status: 'failed', reason: `not connected to ${this.options.service}` };
+    if (room.state !== 'joined') return { status: 'failed', reason: `the bot is not in ${room.room} at the moment` };
+    return undefined;
+  }
+
+  private async send(room: MucRoom, action: OutputAction): Promise<ActionOutcome> {
+    const text = action['text'];
+    if (typeof text !== 'string' || text === '') return { status: 'failed', reason: 'message.send without text' };
+    const to = action['to'];
+    if (typeof to === 'string' && to !== '') {
+      const jid = this.addressOf(room, to);
+      const occupant = room.occupantsOf(to)[0];
+      if (jid) {
+        await this.xmpp!.send(chatMessage(jid, text, newId(), false));
+        return { status: 'done', detail: `private message to ${jid}` };
+      }
+      if (occupant) {
+        await this.xmpp!.send(chatMessage(`${room.room}/${occupant.nick}`, text, newId(), true));
+        return { status: 'done', detail: `private message to ${occupant.nick} through ${room.room}` };
+      }
+      return { status: 'skipped', reason: `${to} is not in ${room.room} and the room does not show their address` };
+    }
+    // The room echoes a groupchat message to its sender once it has distributed it, or answers
+    // with an error (we are a visitor, the room refused the text).
+    const id = newId();
+    const answer = new Promise<ActionOutcome>((resolve) => {
+      const timer = setTimeout(() => settle({ status: 'failed', reason: `${room.room} did not echo the message within ${this.options.replyTimeoutMs} ms` }), this.options.replyTimeoutMs);
+      const settle = (o: ActionOutcome) => {
+        clearTimeout(timer);
+        this.echoes.delete(id);
+        resolve(o);
+      };
+      this.echoes.set(id, settle);
+    });
+    try {
+      await this.xmpp!.send(groupchatMessage(room.room, text, id));
+    } catch (e) {
+      this.echoes.get(id)?.({ status: 'failed', reason: explain(e) });
+    }
+    return answer;
+  }
+
+  private async deleteMessage(room: MucRoom, action: OutputAction): Promise<ActionOutcome> {
+    const messageId = action['messageId'];
+    if (typeof messageId !== 'string' || messageId === '') return { status: 'failed', reason: 'message.delete without messageId' };
+    if (messageId.startsWith('local:')) {
+      return { status: 'unsupported', reason: `message ${messageId} got its id from the adapter (the room gave none), so the room cannot find it to retract` };
+    }
+    const reason = typeof action['reason'] === 'string' ? action['reason'] : undefined;
+    await this.iq(moderateIq(room.room, messageId, reason, newId()));
+    return { status: 'done', detail: `message ${messageId} retracted by the room` };
+  }
+
+  private async mute(room: MucRoom, action: OutputAction): Promise<ActionOutcome> {
+    const member = action.member;
+    if (!member) return { status: 'failed', reason: 'member.mute without member' };
+    const occupants = room.occupantsOf(member);
+    if (occupants.length === 0) {
+      return { status: 'skipped', reason: `${member} is not in ${room.room}; a mute is a room role, which only occupants have` };
+    }
+    const reason = typeof action['reason'] === 'string' ? action['reason'] : undefined;
+    for (const o of occupants) if (o.role !== 'visitor') await this.iq(roleIq(room.room, o.nick, 'visitor', reason, newId()));
+    const until = Date.parse(String(action['until']));
+    const nicks = occupants.map((o) => o.nick).join(', ');
+    if (Number.isNaN(until)) return { status: 'done', detail: `${nicks} made visitor with no end time` };
+    this.mutes.set(muteKey(room.community, member), until);
+    return { status: 'done', detail: `${nicks} made visitor`, undoAt: until, undo: { kind: UNMUTE, community: room.community, member } };
+  }
+
+  private async remove(room: MucRoom, action: OutputAction): Promise<ActionOutcome> {
+    const member = action.member;
+    if (!member) return { status: 'failed', reason: 'member.remove without member' };
+    const reason = typeof action['reason'] === 'string' ? action['reason'] : undefined;
+    const occupants = room.occupantsOf(member);
+    if (this.options.removeMode === 'ban') {
+      const jid = this.addressOf(room, member);
+      if (jid) {
+        // An outcast is taken out of the room by the server and cannot come back.
+        await this.iq(affiliationIq(room.room, jid, 'outcast', reason, newId()));
+        return { status: 'done', detail: `${jid} banned from ${room.room}` };
+      }
+      if (occupants.length === 0) return { status: 'skipped', reason: `${member} is not in ${room.room} and the room does not show their address to ban` };
+      for (const o of occupants) await this.iq(roleIq(room.room, o.nick, 'none', reason, newId()));
+      const note = `${member} kicked from ${room.room} but not banned: the room does not show their address (the bot needs to be a moderator, or the room non-anonymous)`;
+      this.log(note);
+      return { status: 'done', detail: note };
+    }
+    if (occupants.length === 0) return { status: 'skipped', reason: `${member} is not in ${room.room}` };
+    for (const o of occupants) await this.iq(roleIq(room.room, o.nick, 'none', reason, newId()));
+    return { status: 'done', detail: `${occupants.map((o) => o.nick).join(', ')} kicked from ${room.room}` };
+  }
+
+  private async notifyAdmins(room: MucRoom, action: OutputAction): Promise<ActionOutcome> {
+    const admins = this.options.admins;
+    if (admins.length === 0) return { status: 'unsupported', reason: 'no administrator JIDs are configured for admin.notify' };
+    if (this.xmpp?.status !== 'online') return { status: 'failed', reason: `not connected to ${this.options.service}` };
+    const text = action['text'];
+    if (typeof text !== 'string' || text === '') return { status: 'failed', reason: 'admin.notify without text' };
+    for (const admin of admins) await this.xmpp.send(chatMessage(admin, `[${room.room}] ${text}`, newId(), false));
+    return { status: 'done', detail: `sent to ${admins.join(', ')}` };
+  }
+
+  /** The account behind a member id, when the room lets us know it. */
+  private addressOf(room: MucRoom, member: string): string | undefined {
+    return room.realJidOf(member) ?? (room.revealsJids && isBareUserJid(member) ? member : undefined);
+  }
+
+  /** An iq to the room; resolves on its result, throws the server's error as text. */
+  private async iq(stanza: XmlElement): Promise<XmlElement> {
+    try {
+      return await this.xmpp!.iqCaller.request(stanza, this.options.replyTimeoutMs);
+    } catch (e) {
+      if ((e as Error).name === 'TimeoutError') throw new Error(`no answer from ${stanza.attrs['to']} within ${this.options.replyTimeoutMs} ms`);
+      throw e;
+    }
+  }
+}
+
+function muteKey(community: string, member: string): string {
+  return `${community}\u0000${member}`;
+}
+
+function roomKey(room: string): string {
+  return bareJid(room).toLowerCase();
+}
+
+function newId(): string {
+  return `pb-${randomUUID()}`;
+}
+
+/** An error from the client or the server as one line: the XMPP condition and text when there are. */
+function explain(e: unknown): string {
+  if (e instanceof Error) {
+    const x = e as Partial<XmppError>;
+    if (x.condition) return x.text ? `${x.condition}: ${x.text}` : x.condition;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ECONNREFUSED') return `connection refused (${e.message})`;
+    return e.message;
+  }
+  return String(e);
+}
+
+/** Why a room refused our join presence, in the terms an operator can act on. */
+function joinRefusal(error: StanzaErrorInfo, nick: string): string {
+  const text = error.text ? ` (${error.text})` : '';
+  switch (error.condition) {
+    case 'conflict':
+      return `the nick ${JSON.stringify(nick)} is taken by someone else in the room${text}; choose another nick`;
+    case 'forbidden':
+      return `the bot's account is banned from the room${text}`;
+    case 'registration-required':
+      return `the room is members-only and the bot's account is not a member${text}`;
+    case 'not-authorized':
+      return `the room needs a password${text}`;
+    case 'service-unavailable':
+      return `the room is full${text}`;
+    case 'item-not-found':
+    case 'not-allowed':
+      return `the room does not exist and the bot may not create it${text}`;
+    default:
+      return `the room refused the bot: ${describeError(error)}`;
+  }
+}
+
