@@ -15,10 +15,10 @@ export interface SendRate {
 
 /**
  * Within a default InspIRCd connect class (threshold 10, commandrate 1000: ten commands at
- * once, then one a second), with half the threshold left for lines the bot does not count
- * exactly (the server's replies to PING, a JOIN after a kick).
+ * once, then one a second), leaving two for what the bot cannot count exactly (an unknown
+ * command costs the server more than it costs here).
  */
-export const DEFAULT_SEND_RATE: SendRate = { burst: 5, perSecond: 1 };
+export const DEFAULT_SEND_RATE: SendRate = { burst: 8, perSecond: 1 };
 
 /** Time for the queue, replaceable in tests. */
 export interface QueueClock {

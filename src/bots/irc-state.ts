@@ -44,6 +44,17 @@ export interface ServerInfo {
   nicklen: number;
   userlen: number;
   hostlen: number;
+  /** The server software and version from RPL_MYINFO (004), e.g. `InspIRCd-3`. */
+  version: string;
+}
+
+/**
+ * Whether `+b m:mask` mutes on this server. Extban letters are not standard: `m` is
+ * InspIRCd's mute (m_muteban), but UnrealIRCd's `~m` exempts from restrictions instead, so
+ * the letter alone is not enough.
+ */
+export function hasMuteExtban(info: ServerInfo): boolean {
+  return /^InspIRCd/i.test(info.version) && (info.extban?.types.includes('m') ?? false);
 }
 
 export function defaultServerInfo(): ServerInfo {
@@ -56,6 +67,7 @@ export function defaultServerInfo(): ServerInfo {
     nicklen: 30,
     userlen: 10,
     hostlen: 64,
+    version: '',
   };
 }
 
@@ -230,6 +242,9 @@ export class IrcTracker {
     switch (line.command) {
       case '001':
         if (p[0]) this.ownNick = p[0];
+        break;
+      case '004':
+        this.info.version = p[2] ?? '';
         break;
       case '005':
         applyIsupport(this.info, p.slice(1, -1));

@@ -18,7 +18,7 @@ import { Client, type IrcMessage } from 'irc-framework';
 import type { OutputAction } from '../runtime/runtime.js';
 import type { ActionOutcome, AdapterEvents, Capabilities, ChatAdapter, RemoveMode, RoomBinding, UndoRecord } from './adapter.js';
 import { DEFAULT_SEND_RATE, QueueClosedError, SendQueue, type SendRate } from './irc-send-queue.js';
-import { IrcTracker, parseModeChanges, type IrcLine, type Room, type Signal } from './irc-state.js';
+import { hasMuteExtban, IrcTracker, parseModeChanges, type IrcLine, type Room, type Signal } from './irc-state.js';
 import { banMask, isoDurationSeconds, splitText, textBudget } from './irc-text.js';
 
 export interface IrcAdapterOptions {
@@ -120,7 +120,7 @@ export class IrcAdapter implements ChatAdapter {
   }
 
   get capabilities(): Capabilities {
-    const mute = this.tracker.info.extban?.types.includes('m') ?? false;
+    const mute = hasMuteExtban(this.tracker.info);
     return {
       messageIds: this.tracker.msgidSeen ? 'server' : 'adapter',
       deleteMessage: false,
@@ -343,7 +343,7 @@ export class IrcAdapter implements ChatAdapter {
       const probe = await this.request([`PRIVMSG ${me()} :msgid probe`], (l) => (l.command === 'PRIVMSG' && this.tracker.isOwn(l.nick) ? { status: 'done' } : undefined), 5000);
       if (probe.status !== 'done') this.log(`no answer to the message-id probe (${probe.reason}); assuming no server message ids`);
     }
-    if (this.tracker.info.extban?.types.includes('m')) {
+    if (hasMuteExtban(this.tracker.info)) {
       // TBAN (InspIRCd m_timedbans) answers "not enough parameters" when it exists.
       const probe = await this.request(['TBAN'], (l) => {
         if (l.command === '461' && l.params[1]?.toUpperCase() === 'TBAN') return { status: 'done' };
@@ -590,10 +590,14 @@ export class IrcAdapter implements ChatAdapter {
   }
 
   private async mute(action: OutputAction): Promise<ActionOutcome> {
-    const extban = this.tracker.info.extban;
-    if (!extban?.types.includes('m')) {
-      return { status: 'unsupported', reason: `this server has no mute extban (ISUPPORT EXTBAN=${extban ? `${extban.prefix},${extban.types}` : ' absent'}; InspIRCd needs m_muteban)` };
+    const info = this.tracker.info;
+    if (!hasMuteExtban(info) || !info.extban) {
+      const why = !/^InspIRCd/i.test(info.version)
+        ? `the IRC adapter mutes with InspIRCd's m: extban, and this server is ${info.version || 'of an unknown kind'}`
+        : `this InspIRCd has no mute extban (EXTBAN=${info.extban ? `${info.extban.prefix},${info.extban.types}` : ' absent'}; load m_muteban)`;
+      return { status: 'unsupported', reason: why };
     }
+    const extban = info.extban;
     const room = this.roomFor(action);
     if (!('binding' in room)) return room;
     const notIn = this.notReady(room);

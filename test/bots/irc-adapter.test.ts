@@ -32,7 +32,7 @@ describe('IrcAdapter without a connection', () => {
     const a = new IrcAdapter(base);
     expect(await a.perform(act('message.delete', { messageId: 'm1' }))).toMatchObject({ status: 'unsupported', reason: expect.stringMatching(/cannot delete/) });
     expect(await a.perform(act('admin.notify', { text: 'x' }))).toMatchObject({ status: 'unsupported', reason: expect.stringMatching(/no admin nicks/) });
-    expect(await a.perform(act('member.mute', { member: 'x', duration: 'PT1M', until: '2026-03-01T12:01:00Z' }))).toMatchObject({ status: 'unsupported', reason: expect.stringMatching(/no mute extban/) });
+    expect(await a.perform(act('member.mute', { member: 'x', duration: 'PT1M', until: '2026-03-01T12:01:00Z' }))).toMatchObject({ status: 'unsupported', reason: expect.stringMatching(/mutes with InspIRCd's m: extban, and this server is of an unknown kind/) });
     expect(await a.perform(act('points.award', { member: 'x' }))).toMatchObject({ status: 'unsupported' });
     expect(await a.undo({ kind: 'unban', community: 'lobby', member: 'x' })).toMatchObject({ status: 'unsupported' });
   });

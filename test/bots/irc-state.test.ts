@@ -1,7 +1,7 @@
 import { ircLineParser } from 'irc-framework';
 import { describe, expect, it } from 'vitest';
 import type { ChatEvent } from '../../src/bots/adapter.js';
-import { applyIsupport, defaultServerInfo, IrcTracker, parseModeChanges, type Signal } from '../../src/bots/irc-state.js';
+import { applyIsupport, defaultServerInfo, hasMuteExtban, IrcTracker, parseModeChanges, type Signal } from '../../src/bots/irc-state.js';
 
 const NOW = Date.parse('2026-03-01T12:00:00.000Z');
 
@@ -17,7 +17,7 @@ function joined(occupants = '@pbot alice!al@192.0.2.1 +bob!bo@192.0.2.2', opts: 
       signals.push(...out.signals);
     }
   };
-  feed(':irc.test 001 pbot :Welcome', ':irc.test 005 pbot CASEMAPPING=rfc1459 PREFIX=(ov)@+ CHANMODES=b,k,l,imnpst EXTBAN=,m :are supported');
+  feed(':irc.test 001 pbot :Welcome', ':irc.test 004 pbot irc.test InspIRCd-3 iosw biklmnopstv :bklov', ':irc.test 005 pbot CASEMAPPING=rfc1459 PREFIX=(ov)@+ CHANMODES=b,k,l,imnpst EXTBAN=,m :are supported');
   feed(':pbot!pb@10.0.0.1 JOIN #lobby', `:irc.test 353 pbot = #lobby :${occupants}`, ':irc.test 366 pbot #lobby :End of /NAMES list.');
   return { tracker, events, signals, feed, room: tracker.room('#lobby')! };
 }
@@ -182,6 +182,18 @@ describe('IrcTracker: identity', () => {
 });
 
 describe('ISUPPORT and modes', () => {
+  it('takes the letter m for a mute only on InspIRCd', () => {
+    const { tracker } = joined();
+    expect(hasMuteExtban(tracker.info)).toBe(true);
+    const unreal = defaultServerInfo();
+    applyIsupport(unreal, ['EXTBAN=~,acfjmnpqrtCGOST']);
+    unreal.version = 'UnrealIRCd-6.1.0';
+    expect(hasMuteExtban(unreal)).toBe(false);
+    const bare = defaultServerInfo();
+    bare.version = 'InspIRCd-3';
+    expect(hasMuteExtban(bare)).toBe(false);
+  });
+
   it('reads PREFIX, CHANMODES, EXTBAN and lengths', () => {
     const info = defaultServerInfo();
     applyIsupport(info, ['PREFIX=(qaohv)~&@%+', 'CHANMODES=beI,k,l,imnpst', 'EXTBAN=~,qjncrm', 'NICKLEN=16', 'CASEMAPPING=ascii', 'USERLEN=bogus']);
