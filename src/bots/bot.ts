@@ -48,7 +48,13 @@ export interface BotOptions {
 interface PendingUndo {
   at: number;
   record: UndoRecord;
+  /** Failed attempts so far. */
+  tries?: number;
 }
+
+/** A failed undo is tried again this much later, up to UNDO_TRIES times in all. */
+export const UNDO_RETRY_MS = 30_000;
+export const UNDO_TRIES = 10;
 
 /** A mute in force: until when (ms). */
 type MuteBook = Record<string, number>;
@@ -91,7 +97,6 @@ export class Bot {
       const dropped = notes.dropped.map((n) => `${n.what} (${n.count})`).join('; ') || 'nothing dropped';
       this.log(`the stored state came from another version of the playbook; migrated: ${dropped}`);
     }
-    for (const line of unsupportedByPlatform(options.playbook.ir, this.adapter.platform, this.adapter.capabilities)) this.log(line);
 
     const undo = this.durable.store.getMeta(this.metaKey.undo);
     for (const u of undo ? (JSON.parse(undo) as PendingUndo[]) : []) this.undos.set(undoKey(u.record), u);
@@ -144,6 +149,8 @@ export class Bot {
       throw e;
     }
     release();
+    // After connecting: some platforms announce what they can do only then (IRC's ISUPPORT).
+    for (const line of unsupportedByPlatform(this.durable.ir, this.adapter.platform, this.adapter.capabilities)) this.log(line);
     this.timers.arm();
     this.undoLoop.arm();
   }
@@ -280,10 +287,21 @@ export class Bot {
       this.enqueue(async () => {
         const outcome = await this.adapter.undo(u.record);
         this.undoing.delete(k);
-        // A newer record of the same kind (a mute applied again) replaced this one meanwhile.
-        if (this.undos.get(k) === u) this.undos.delete(k);
+        let retrying = false;
+        // A newer record of the same kind (a mute applied again) may have replaced this one meanwhile.
+        if (this.undos.get(k) === u) {
+          const tries = (u.tries ?? 0) + 1;
+          // The server refused or did not answer (a reconnect under way): a muted member must not
+          // stay muted because of that, so try again later, also after a restart.
+          retrying = outcome.status === 'failed' && tries < UNDO_TRIES;
+          if (retrying) this.undos.set(k, { ...u, at: this.host.now() + UNDO_RETRY_MS, tries });
+          else this.undos.delete(k);
+        }
         this.saveMeta({ [this.metaKey.undo]: JSON.stringify([...this.undos.values()]) });
-        if (outcome.status !== 'done') this.log(`undo ${u.record.kind} of ${u.record.member} in ${u.record.community}: ${outcome.status}: ${outcome.reason}`);
+        if (outcome.status !== 'done') {
+          const again = retrying ? `; trying again in ${UNDO_RETRY_MS / 1000} s` : '';
+          this.log(`undo ${u.record.kind} of ${u.record.member} in ${u.record.community}: ${outcome.status}: ${outcome.reason}${again}`);
+        }
         this.undoLoop.arm();
       });
     }

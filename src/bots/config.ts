@@ -29,6 +29,8 @@ const Irc = z
     password: z.string().optional(),
     sasl: z.object({ account: z.string().min(1), password: z.string() }).strict().optional(),
     oper: z.object({ name: z.string().min(1), password: z.string() }).strict().optional(),
+    /** Outgoing flood control: lines back to back, then lines per second (the server's limits). */
+    sendRate: z.object({ burst: z.number().int().min(1), perSecond: z.number().positive() }).strict().optional(),
   })
   .strict();
 
@@ -64,6 +66,7 @@ export type BotConfig =
       password?: string;
       sasl?: { account: string; password: string };
       oper?: { name: string; password: string };
+      sendRate?: { burst: number; perSecond: number };
     });
 
 export class ConfigError extends Error {}
@@ -193,5 +196,6 @@ export function resolveBotConfig(flags: BotFlags, env: Record<string, string | u
     ...(pw !== undefined ? { password: pw } : {}),
     ...(i?.sasl ? { sasl: i.sasl } : {}),
     ...(i?.oper ? { oper: i.oper } : {}),
+    ...(i?.sendRate ? { sendRate: i.sendRate } : {}),
   };
 }

@@ -6,6 +6,7 @@ import { fmtCommand } from './fmt.js';
 import { graphCommand } from './graph.js';
 import { testCommand } from './test.js';
 import { serveCommand } from './serve.js';
+import { botCommand } from './bot.js';
 import { UsageError, type Io, processIo } from './io.js';
 
 const HELP = `playbook: run online communities as code
@@ -22,6 +23,8 @@ Commands:
   graph     FILE [--format mermaid|dot]        lifecycles, rituals, campaigns and rules as diagrams
   serve     FILE [--port N] [--db PATH] [--token T] [--clock wall|events]
                                              run a playbook as a durable HTTP service
+  bot       FILE (--xmpp URL --jid JID | --irc URL) --room R [--admin ID] [--db PATH]
+                                             run a playbook in live XMPP or IRC rooms
 
 Run \`playbook <command> --help\` for a command's options.
 `;
@@ -40,6 +43,7 @@ const COMMANDS: Record<string, CommandSpec> = {
   fmt: fmtCommand,
   graph: graphCommand,
   serve: serveCommand,
+  bot: botCommand,
 };
 
 /** Entry point of the CLI: returns the exit code, never throws. */

@@ -6,7 +6,7 @@ import type { OutputAction } from '../../src/runtime/runtime.js';
 import { DurableRuntime } from '../../src/store/durable.js';
 import { MemoryDurableStore } from '../../src/store/memory.js';
 import type { ActionOutcome, AdapterEvents, Capabilities, ChatAdapter, ChatEvent, UndoRecord } from '../../src/bots/adapter.js';
-import { Bot, isoDuration, type DeliveryReport } from '../../src/bots/bot.js';
+import { Bot, isoDuration, UNDO_TRIES, type DeliveryReport } from '../../src/bots/bot.js';
 import { actionSites, unsupportedByPlatform } from '../../src/bots/capabilities.js';
 import { FakeHost } from '../helpers/fake-timer-host.js';
 
@@ -120,8 +120,9 @@ describe('the bot', () => {
     const logs: string[] = [];
     const reports: DeliveryReport[] = [];
     const b = bot(new MemoryDurableStore(), adapter, host, reports, logs);
-    expect(logs.some((l) => l.includes('fake cannot delete messages (used by no_ads)'))).toBe(true);
+    expect(logs.some((l) => l.includes('cannot delete'))).toBe(false);
     await b.start();
+    expect(logs.some((l) => l.includes('fake cannot delete messages (used by no_ads)'))).toBe(true);
     adapter.emit({ type: 'message.posted', member: 'bob', messageId: 'm9', text: 'buy now' }, T0);
     await b.idle();
     expect(logs.some((l) => /action 1 message\.delete bob \(rule:no_ads\) not carried out on fake: unsupported: no deletion here/.test(l))).toBe(true);
@@ -297,5 +298,53 @@ describe('reloading the playbook of a running bot', () => {
     host.runTo(T0 + 20_000);
     await b.idle();
     expect(types(adapter.performed)).toEqual(['message.send dave', 'member.remove dave']);
+  });
+});
+
+describe('a timed undo the server refuses', () => {
+  it('is tried again later, up to a limit, and a success ends it', async () => {
+    const host = new FakeHost(T0);
+    const adapter = new FakeAdapter(FULL, host);
+    let failures = 2;
+    const undo = adapter.undo.bind(adapter);
+    adapter.undo = async (r) => (failures-- > 0 ? { status: 'failed', reason: 'remote-server-timeout' } : undo(r));
+    const logs: string[] = [];
+    const b = bot(new MemoryDurableStore(), adapter, host, [], logs);
+    await b.start();
+    for (let i = 0; i < 5; i++) adapter.emit({ type: 'message.posted', member: 'erin', messageId: `f${i}`, text: `hi ${i}` }, T0 + i);
+    await b.idle();
+    host.runTo(T0 + 4 + 3000);
+    await b.idle();
+    expect(adapter.undone).toEqual([]);
+    expect(logs.filter((l) => l.includes('undo unmute of erin'))).toEqual([
+      `undo unmute of erin in ${ROOM}: failed: remote-server-timeout; trying again in 30 s`,
+    ]);
+    host.runTo(T0 + 4 + 3000 + 30_000);
+    await b.idle();
+    expect(adapter.undone).toEqual([]);
+    host.runTo(T0 + 4 + 3000 + 60_000);
+    await b.idle();
+    expect(adapter.undone.map((u) => u.at)).toEqual([T0 + 4 + 3000 + 60_000]);
+    host.runTo(T0 + 3_600_000);
+    await b.idle();
+    expect(adapter.undone).toHaveLength(1);
+  });
+
+  it('gives up after UNDO_TRIES attempts', async () => {
+    const host = new FakeHost(T0);
+    const adapter = new FakeAdapter(FULL, host);
+    let calls = 0;
+    adapter.undo = async () => (calls++, { status: 'failed', reason: 'not-allowed' });
+    const logs: string[] = [];
+    const b = bot(new MemoryDurableStore(), adapter, host, [], logs);
+    await b.start();
+    for (let i = 0; i < 5; i++) adapter.emit({ type: 'message.posted', member: 'erin', messageId: `f${i}`, text: `hi ${i}` }, T0 + i);
+    await b.idle();
+    for (let t = T0; t < T0 + 3_600_000; t += 10_000) {
+      host.runTo(t);
+      await b.idle();
+    }
+    expect(calls).toBe(UNDO_TRIES);
+    expect(logs.at(-1)).toBe(`undo unmute of erin in ${ROOM}: failed: not-allowed`);
   });
 });

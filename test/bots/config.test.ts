@@ -35,9 +35,9 @@ describe('bot settings', () => {
   });
 
   it('reads IRC settings from a config file, flags winning', () => {
-    const cfg = file({ irc: { service: 'ircs://irc.example.org', sasl: { account: 'bot', password: 'pw' } }, rooms: ['#club', { room: '#help', community: 'help' }], nick: 'clubbot', db: 'x.db' });
+    const cfg = file({ irc: { service: 'ircs://irc.example.org', sasl: { account: 'bot', password: 'pw' }, sendRate: { burst: 4, perSecond: 0.5 } }, rooms: ['#club', { room: '#help', community: 'help' }], nick: 'clubbot', db: 'x.db' });
     const c = resolveBotConfig({ config: cfg, nick: 'other' }, {});
-    expect(c).toMatchObject({ platform: 'irc', host: 'irc.example.org', port: 6697, tls: true, nick: 'other', db: 'x.db', sasl: { account: 'bot', password: 'pw' } });
+    expect(c).toMatchObject({ platform: 'irc', host: 'irc.example.org', port: 6697, tls: true, nick: 'other', db: 'x.db', sasl: { account: 'bot', password: 'pw' }, sendRate: { burst: 4, perSecond: 0.5 } });
     expect(c.rooms).toEqual([
       { room: '#club', community: '#club' },
       { room: '#help', community: 'help' },
@@ -66,6 +66,7 @@ describe('bot settings', () => {
     expect(() => resolveBotConfig({ config: file('{ "irc": ') }, {})).toThrow(/is not valid JSON/);
     expect(() => resolveBotConfig({ config: file({ irc: { service: 'irc://h' }, rooms: [{ room: '#a', comunity: 'x' }] }) }, {})).toThrow(/rooms\.0: Unrecognized key: "comunity"/);
     expect(() => resolveBotConfig({ config: file({ remove: 'ban', irc: { service: 'irc://h', port: 1 } }) }, {})).toThrow(/irc: Unrecognized key: "port"/);
+    expect(() => resolveBotConfig({ config: file({ irc: { service: 'irc://h', sendRate: { burst: 0, perSecond: 1 } } }) }, {})).toThrow(/irc\.sendRate\.burst: /);
     expect(() => resolveBotConfig({ config: join(dir, 'missing.json') }, {})).toThrow(/cannot read config file .*missing\.json: ENOENT/);
   });
 });

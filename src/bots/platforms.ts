@@ -1,0 +1,38 @@
+/**
+ * From settings to an adapter: the one place that knows which platforms exist. A new platform
+ * is an adapter file, a branch here, and its settings in config.ts.
+ */
+import type { ChatAdapter } from './adapter.js';
+import type { BotConfig } from './config.js';
+import { IrcAdapter } from './irc.js';
+import { XmppAdapter } from './xmpp.js';
+
+export function createAdapter(config: BotConfig): ChatAdapter {
+  if (config.platform === 'xmpp') {
+    return new XmppAdapter({
+      service: config.service,
+      ...(config.domain ? { domain: config.domain } : {}),
+      jid: config.jid,
+      password: config.password,
+      nick: config.nick,
+      rooms: config.rooms,
+      admins: config.admins,
+      removeMode: config.removeMode,
+      allowPlaintext: config.allowPlaintext,
+    });
+  }
+  return new IrcAdapter({
+    host: config.host,
+    port: config.port,
+    tls: config.tls,
+    nick: config.nick,
+    ...(config.username ? { username: config.username } : {}),
+    ...(config.password !== undefined ? { password: config.password } : {}),
+    ...(config.sasl ? { sasl: config.sasl } : {}),
+    ...(config.oper ? { oper: config.oper } : {}),
+    ...(config.sendRate ? { sendRate: config.sendRate } : {}),
+    rooms: config.rooms,
+    admins: config.admins,
+    removeMode: config.removeMode,
+  });
+}

@@ -1,0 +1,150 @@
+import { compile } from '../compiler/compile.js';
+import { formatDiagnostic } from '../parser/diagnostics.js';
+import { Bot, type DeliveryReport } from '../bots/bot.js';
+import { ConfigError, DEFAULT_DB, DEFAULT_NICK, resolveBotConfig, type BotFlags } from '../bots/config.js';
+import { createAdapter } from '../bots/platforms.js';
+import { DurableRuntime } from '../store/durable.js';
+import { MemoryDurableStore } from '../store/memory.js';
+import type { DurableStore } from '../store/store.js';
+import type { CommandSpec } from './main.js';
+import { readPlaybookFile, UsageError } from './io.js';
+
+/** Exit code when the server cannot be reached or the rooms cannot be joined. */
+export const EXIT_CONNECT = 3;
+
+export const botCommand: CommandSpec = {
+  help: `Usage: playbook bot FILE (--xmpp URL | --irc URL) --room R [options]
+
+Runs the playbook in live chat rooms (docs/bots.md): what members do there becomes events, and
+the actions are carried out by the bot. State, timers and the actions are kept in a SQLite
+database; a bot stopped or killed and started again on the same --db goes on where it was.
+
+  --xmpp URL           an XMPP server: xmpp://host[:port] (STARTTLS), xmpps://host[:port], ws(s)://
+  --jid JID            the bot's XMPP account (bot@example.org)
+  --irc URL            an IRC server: irc://host[:port] or ircs://host[:port] (TLS)
+  --room R             a room to join: room@conference.example.org or #channel; R=ID gives the
+                       community id its events carry (default: the room). Repeat for more rooms.
+  --nick N             the bot's nickname in the rooms (default ${DEFAULT_NICK})
+  --password P         the account's password (better: the PLAYBOOK_BOT_PASSWORD variable)
+  --admin ID           who gets admin.notify (a JID or a nick); repeat for several
+  --remove kick|ban    what member.remove does (default kick; ban also keeps them out)
+  --db PATH            SQLite database file (default ${DEFAULT_DB}; :memory: keeps nothing)
+  --config FILE        the same settings as a JSON file (options given here win)
+  --insecure           allow a password over an unencrypted XMPP connection (loopback test servers)
+
+The first line on stdout is "ready: ..." once every room is joined; then one JSON line per
+action carried out or not ({"seq", "type", "member", "status", "reason"}). Logs go to stderr.
+SIGHUP reloads FILE; SIGTERM or SIGINT finishes the actions under way, leaves and stops.
+Exit codes: 0 stopped, 1 playbook errors, 2 usage errors (bad options, unreadable files,
+database in use), ${EXIT_CONNECT} the server could not be reached, refused the login, or the rooms
+could not be joined (also when the connection is lost for good later).
+`,
+  options: {
+    xmpp: { type: 'string' },
+    jid: { type: 'string' },
+    irc: { type: 'string' },
+    room: { type: 'string', multiple: true },
+    nick: { type: 'string' },
+    password: { type: 'string' },
+    admin: { type: 'string', multiple: true },
+    remove: { type: 'string' },
+    db: { type: 'string' },
+    config: { type: 'string' },
+    insecure: { type: 'boolean' },
+  },
+  async run(values, files, io) {
+    if (files.length !== 1) throw new UsageError(files.length ? 'bot takes one playbook file' : 'no playbook file given');
+    const file = files[0]!;
+    let config;
+    try {
+      config = resolveBotConfig(values as BotFlags);
+    } catch (e) {
+      if (e instanceof ConfigError) throw new UsageError(e.message);
+      throw e;
+    }
+    const source = readPlaybookFile(file);
+    const compiled = compile(source, { file });
+    for (const d of compiled.diagnostics) io.err(formatDiagnostic(d, source) + '\n\n');
+    if (!compiled.ir) return 1;
+
+    let store: DurableStore;
+    if (config.db === ':memory:') store = new MemoryDurableStore();
+    else {
+      const { SqliteStore, StoreOpenError } = await import('../store/sqlite.js');
+      try {
+        store = new SqliteStore(config.db);
+      } catch (e) {
+        if (e instanceof StoreOpenError) throw new UsageError(e.message.split('\n')[0]!);
+        throw e;
+      }
+    }
+    const log = (line: string) => io.err(`${new Date().toISOString()} ${line}\n`);
+    const report = (r: DeliveryReport) => {
+      if (r.outcome.status === 'recorded') return;
+      const line: Record<string, unknown> = { seq: r.seq ?? null, type: r.action.type };
+      if (r.action.member !== undefined) line['member'] = r.action.member;
+      line['community'] = r.action.community;
+      line['status'] = r.outcome.status;
+      if ('reason' in r.outcome) line['reason'] = r.outcome.reason;
+      io.out(JSON.stringify(line) + '\n');
+    };
+    let bot: Bot;
+    try {
+      bot = new Bot({ durable: new DurableRuntime(compiled.ir, store), adapter: createAdapter(config), playbook: { ir: compiled.ir, source, file }, log, onOutcome: report });
+    } catch (e) {
+      store.close();
+      throw e;
+    }
+    const where = config.platform === 'xmpp' ? config.service : `${config.tls ? 'ircs' : 'irc'}://${config.host}:${config.port}`;
+    log(`connecting to ${where} as ${config.platform === 'xmpp' ? config.jid : config.nick}; db ${config.db}`);
+    try {
+      await bot.start();
+    } catch (e) {
+      log(`could not start: ${(e as Error)?.message ?? String(e)}`);
+      await bot.stop().catch(() => {});
+      store.close();
+      return EXIT_CONNECT;
+    }
+    io.out(`ready: ${config.platform} ${config.rooms.map((r) => r.room).join(' ')} as ${config.nick}\n`);
+
+    return await new Promise<number>((resolve) => {
+      let stopping = false;
+      const stop = (why: string, code: number) => {
+        if (stopping) return;
+        stopping = true;
+        log(`${why}: stopping`);
+        process.off('SIGHUP', hup);
+        process.off('SIGTERM', term);
+        process.off('SIGINT', int);
+        bot
+          .stop()
+          .catch((e: unknown) => log(`error while stopping: ${(e as Error)?.message ?? String(e)}`))
+          .finally(() => {
+            store.close();
+            resolve(code);
+          });
+      };
+      const hup = () => {
+        let text: string;
+        try {
+          text = readPlaybookFile(file);
+        } catch (e) {
+          log(`SIGHUP: ${(e as Error).message}; the running version is unchanged`);
+          return;
+        }
+        try {
+          const outcome = bot.reload(text, file);
+          if (!outcome.ok) log(`SIGHUP: ${file} has errors; the running version is unchanged\n${outcome.diagnostics!.join('\n\n')}`);
+        } catch (e) {
+          log(`SIGHUP: reload failed: ${(e as Error)?.message ?? String(e)}; the running version is unchanged`);
+        }
+      };
+      const term = () => stop('SIGTERM', 0);
+      const int = () => stop('SIGINT', 0);
+      bot.onFatal = (reason) => stop(`connection lost for good (${reason})`, EXIT_CONNECT);
+      process.on('SIGHUP', hup);
+      process.on('SIGTERM', term);
+      process.on('SIGINT', int);
+    });
+  },
+};
