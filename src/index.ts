@@ -22,6 +22,18 @@ export {
   StorageError,
   StoreOpenError,
 } from './store/index.js';
+export { Bot, type BotOptions, type DeliveryReport } from './bots/bot.js';
+export {
+  PLATFORM_ACTIONS,
+  type ChatAdapter,
+  type Capabilities,
+  type ChatEvent,
+  type ActionOutcome,
+  type AdapterEvents,
+  type RoomBinding,
+  type UndoRecord,
+  type RemoveMode,
+} from './bots/adapter.js';
 export type { CommunityState, MemberState, Timer } from './runtime/state.js';
 export { validateEvent, type InputEvent } from './runtime/events.js';
 export { formatDiagnostic, type Diagnostic } from './parser/diagnostics.js';
