@@ -67,6 +67,15 @@ could not be joined (also when the connection is lost for good later).
     for (const d of compiled.diagnostics) io.err(formatDiagnostic(d, source) + '\n\n');
     if (!compiled.ir) return 1;
 
+    let adapter;
+    try {
+      // The adapters check what the settings cannot (an admin that is not a JID, two rooms bound
+      // to one community): a mistake in the options, not a failure of the program.
+      adapter = createAdapter(config);
+    } catch (e) {
+      throw new UsageError((e as Error)?.message ?? String(e));
+    }
+
     let store: DurableStore;
     if (config.db === ':memory:') store = new MemoryDurableStore();
     else {
@@ -90,7 +99,7 @@ could not be joined (also when the connection is lost for good later).
     };
     let bot: Bot;
     try {
-      bot = new Bot({ durable: new DurableRuntime(compiled.ir, store), adapter: createAdapter(config), playbook: { ir: compiled.ir, source, file }, log, onOutcome: report });
+      bot = new Bot({ durable: new DurableRuntime(compiled.ir, store), adapter, playbook: { ir: compiled.ir, source, file }, log, onOutcome: report });
     } catch (e) {
       store.close();
       throw e;
