@@ -5,116 +5,16 @@
  * archive, the errors the server sent.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { client, xml, type Client, type XmlElement } from '@xmpp/client';
 import type { ActionOutcome, ChatEvent } from '../../src/bots/adapter.js';
 import { XmppAdapter, type XmppAdapterOptions } from '../../src/bots/xmpp.js';
 import type { OutputAction } from '../../src/runtime/runtime.js';
 import { eventually } from './servers/common.js';
 import { prosodyMissing, startProsody, type RunningProsody } from './servers/prosody.js';
+import { archivedBodies, isSelf, itemOf, Member, statusCodes } from './servers/xmpp-member.js';
 
 const skipReason = prosodyMissing();
 
 const PASSWORD = 'correct horse';
-const NS_MUC = 'http://jabber.org/protocol/muc';
-const NS_MUC_USER = 'http://jabber.org/protocol/muc#user';
-const NS_MAM = 'urn:xmpp:mam:2';
-
-/** A person in the chat: one plain client connection that keeps every stanza it receives. */
-class Member {
-  readonly received: XmlElement[] = [];
-  private constructor(
-    readonly name: string,
-    readonly xmpp: Client,
-  ) {}
-
-  static async connect(server: RunningProsody, name: string): Promise<Member> {
-    const xmpp = client({ service: server.service, domain: server.domain, username: name, password: PASSWORD });
-    xmpp.reconnect.stop();
-    const m = new Member(name, xmpp);
-    xmpp.on('stanza', (s) => m.received.push(s));
-    xmpp.on('error', () => {});
-    await xmpp.start();
-    // Available for one-to-one messages, like any chat client.
-    await xmpp.send(xml('presence'));
-    return m;
-  }
-
-  get jid(): string {
-    return `${this.name}@localhost`;
-  }
-
-  /** Enter a room; resolves with our self-presence, or the error presence the room sent. */
-  async join(room: string, nick: string = this.name): Promise<XmlElement> {
-    const mark = this.received.length;
-    await this.xmpp.send(xml('presence', { to: `${room}/${nick}` }, xml('x', { xmlns: NS_MUC }, xml('history', { maxstanzas: '0' }))));
-    return this.waitFor(`${this.name} to enter ${room}`, (s) => s.name === 'presence' && s.attrs['from'] === `${room}/${nick}` && (isSelf(s) || s.attrs['type'] === 'error'), mark);
-  }
-
-  async leave(room: string, nick: string = this.name): Promise<void> {
-    const mark = this.received.length;
-    await this.xmpp.send(xml('presence', { to: `${room}/${nick}`, type: 'unavailable' }));
-    await this.waitFor(`${this.name} to leave ${room}`, (s) => s.name === 'presence' && s.attrs['type'] === 'unavailable' && isSelf(s), mark);
-  }
-
-  /** Post to a room; resolves with the room's echo of it, or the error the room answered. */
-  async say(room: string, text: string): Promise<XmlElement> {
-    const id = `${this.name}-${Math.random().toString(36).slice(2)}`;
-    const mark = this.received.length;
-    await this.xmpp.send(xml('message', { to: room, type: 'groupchat', id }, xml('body', {}, text)));
-    return this.waitFor(`the room's answer to ${this.name}'s "${text}"`, (s) => s.name === 'message' && s.attrs['id'] === id, mark);
-  }
-
-  waitFor(what: string, match: (s: XmlElement) => boolean, from = 0): Promise<XmlElement> {
-    return eventually(what, () => this.received.slice(from).find(match));
-  }
-
-  async stop(): Promise<void> {
-    await this.xmpp.stop().catch(() => {});
-  }
-}
-
-function isSelf(s: XmlElement): boolean {
-  return (
-    s
-      .getChild('x', NS_MUC_USER)
-      ?.getChildren('status')
-      .some((c) => c.attrs['code'] === '110') ?? false
-  );
-}
-
-function statusCodes(s: XmlElement): string[] {
-  return (
-    s
-      .getChild('x', NS_MUC_USER)
-      ?.getChildren('status')
-      .map((c) => c.attrs['code'] ?? '') ?? []
-  );
-}
-
-function itemOf(s: XmlElement): XmlElement | undefined {
-  return s.getChild('x', NS_MUC_USER)?.getChild('item');
-}
-
-/** Bodies in the room's archive (MAM), the latest 50, as one of its occupants sees them. */
-async function archivedBodies(m: Member, room: string): Promise<{ id: string; body: string | null; moderated: boolean }[]> {
-  const queryid = `q-${Math.random().toString(36).slice(2)}`;
-  const mark = m.received.length;
-  await m.xmpp.iqCaller.request(
-    xml(
-      'iq',
-      { type: 'set', to: room },
-      xml('query', { xmlns: NS_MAM, queryid }, xml('set', { xmlns: 'http://jabber.org/protocol/rsm' }, xml('max', {}, '50'), xml('before'))),
-    ),
-  );
-  return m.received
-    .slice(mark)
-    .map((s) => s.getChild('result', NS_MAM))
-    .filter((r): r is XmlElement => r !== undefined && r.attrs['queryid'] === queryid)
-    .map((r) => {
-      const msg = r.getChild('forwarded')?.getChild('message');
-      return { id: r.attrs['id'] ?? '', body: msg?.getChildText('body') ?? null, moderated: msg?.getChild('moderated', 'urn:xmpp:message-moderate:0') !== undefined };
-    });
-}
 
 /** A bot adapter and everything it reported. */
 interface Running {
@@ -168,7 +68,7 @@ describe.skipIf(skipReason !== undefined)('XMPP adapter against Prosody', () => 
     // The bots come first, so each room is created by (and owned by) its bot.
     bot = await startBot();
     banBot = await startBot({ jid: 'banbot@localhost', nick: 'guard', rooms: [{ room: strict, community: 'strict' }], admins: [], removeMode: 'ban' });
-    for (const n of ['boss', 'alice', 'bob', 'carol', 'dave', 'eve', 'frank']) members[n] = await Member.connect(server, n);
+    for (const n of ['boss', 'alice', 'bob', 'carol', 'dave', 'eve', 'frank']) members[n] = await Member.connect(server, n, PASSWORD);
   });
 
   afterAll(async () => {
