@@ -41,6 +41,8 @@ export interface BotOptions {
   log?: (line: string) => void;
   /** Every action's outcome, in order (tests, metrics, an operator's own report). */
   onOutcome?: (report: DeliveryReport) => void;
+  /** Every timed undo's outcome (a mute lifted at its end). */
+  onUndo?: (record: UndoRecord, outcome: ActionOutcome) => void;
   timerHost?: TimerHost;
 }
 
@@ -66,6 +68,7 @@ export class Bot {
   readonly adapter: ChatAdapter;
   private readonly log: (line: string) => void;
   private readonly onOutcome: (report: DeliveryReport) => void;
+  private readonly onUndo: (record: UndoRecord, outcome: ActionOutcome) => void;
   private readonly host: TimerHost;
   private readonly metaKey: { delivered: string; undo: string; mutes: string };
   private readonly timers: TimerLoop;
@@ -88,6 +91,7 @@ export class Bot {
     this.adapter = options.adapter;
     this.log = options.log ?? (() => {});
     this.onOutcome = options.onOutcome ?? (() => {});
+    this.onUndo = options.onUndo ?? (() => {});
     this.host = options.timerHost ?? realTimerHost;
     const p = `bot.${this.adapter.platform}`;
     this.metaKey = { delivered: `${p}.delivered`, undo: `${p}.undo`, mutes: `${p}.mutes` };
@@ -302,6 +306,7 @@ export class Bot {
           const again = retrying ? `; trying again in ${UNDO_RETRY_MS / 1000} s` : '';
           this.log(`undo ${u.record.kind} of ${u.record.member} in ${u.record.community}: ${outcome.status}: ${outcome.reason}${again}`);
         }
+        this.onUndo(u.record, outcome);
         this.undoLoop.arm();
       });
     }

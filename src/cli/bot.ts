@@ -1,5 +1,6 @@
 import { compile } from '../compiler/compile.js';
 import { formatDiagnostic } from '../parser/diagnostics.js';
+import type { ActionOutcome, UndoRecord } from '../bots/adapter.js';
 import { Bot, type DeliveryReport } from '../bots/bot.js';
 import { ConfigError, DEFAULT_DB, DEFAULT_NICK, resolveBotConfig, type BotFlags } from '../bots/config.js';
 import { createAdapter } from '../bots/platforms.js';
@@ -33,7 +34,8 @@ database; a bot stopped or killed and started again on the same --db goes on whe
   --insecure           allow a password over an unencrypted XMPP connection (loopback test servers)
 
 The first line on stdout is "ready: ..." once every room is joined; then one JSON line per
-action carried out or not ({"seq", "type", "member", "status", "reason"}). Logs go to stderr.
+action carried out or not ({"seq", "type", "member", "community", "status", "reason"}), and
+per timed undo ("type": "undo.unmute", when a mute is lifted). Logs go to stderr.
 SIGHUP reloads FILE; SIGTERM or SIGINT finishes the actions under way, leaves and stops.
 Exit codes: 0 stopped, 1 playbook errors, 2 usage errors (bad options, unreadable files,
 database in use), ${EXIT_CONNECT} the server could not be reached, refused the login, or the rooms
@@ -97,9 +99,14 @@ could not be joined (also when the connection is lost for good later).
       if ('reason' in r.outcome) line['reason'] = r.outcome.reason;
       io.out(JSON.stringify(line) + '\n');
     };
+    const reportUndo = (record: UndoRecord, outcome: ActionOutcome) => {
+      const line: Record<string, unknown> = { seq: null, type: `undo.${record.kind}`, member: record.member, community: record.community, status: outcome.status };
+      if ('reason' in outcome) line['reason'] = outcome.reason;
+      io.out(JSON.stringify(line) + '\n');
+    };
     let bot: Bot;
     try {
-      bot = new Bot({ durable: new DurableRuntime(compiled.ir, store), adapter, playbook: { ir: compiled.ir, source, file }, log, onOutcome: report });
+      bot = new Bot({ durable: new DurableRuntime(compiled.ir, store), adapter, playbook: { ir: compiled.ir, source, file }, log, onOutcome: report, onUndo: reportUndo });
     } catch (e) {
       store.close();
       throw e;

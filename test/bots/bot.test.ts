@@ -348,3 +348,25 @@ describe('a timed undo the server refuses', () => {
     expect(logs.at(-1)).toBe(`undo unmute of erin in ${ROOM}: failed: not-allowed`);
   });
 });
+
+describe('undo outcomes', () => {
+  it('are reported to onUndo with the record', async () => {
+    const host = new FakeHost(T0);
+    const adapter = new FakeAdapter(FULL, host);
+    const undos: string[] = [];
+    const b = new Bot({
+      durable: new DurableRuntime(IR_ROOM, new MemoryDurableStore()),
+      adapter,
+      playbook: { ir: IR_ROOM, source: SOURCE, file: FILE },
+      timerHost: host,
+      onUndo: (r, o) => undos.push(`${r.kind} ${r.member} ${o.status}`),
+    });
+    await b.start();
+    for (let i = 0; i < 5; i++) adapter.emit({ type: 'message.posted', member: 'erin', messageId: `f${i}`, text: `hi ${i}` }, T0 + i);
+    await b.idle();
+    expect(undos).toEqual([]);
+    host.runTo(T0 + 4 + 3000);
+    await b.idle();
+    expect(undos).toEqual(['unmute erin done']);
+  });
+});
