@@ -506,6 +506,8 @@ export class IrcTracker {
       const rank = this.info.prefixModes.indexOf(change.mode);
       if (rank < 0 || opRank < 0 || rank > opRank || change.param === undefined || !this.isOwn(change.param)) continue;
       if (room.botIsOp && !change.add) out.signals.push({ kind: 'log', text: `lost channel operator status in ${room.binding.room} (${line.nick || 'the server'} took it)` });
+      // Services and auto-op lists give op just after the join, after the "not a channel operator" warning.
+      if (!room.botIsOp && change.add) out.signals.push({ kind: 'log', text: `channel operator in ${room.binding.room} now (${line.nick || 'the server'} gave it)` });
       room.botIsOp = change.add;
     }
   }

@@ -239,7 +239,8 @@ export class IrcAdapter implements ChatAdapter {
   // --- connection ---------------------------------------------------------------------------
 
   private log(text: string): void {
-    this.events?.log(`irc: ${text}`);
+    // The bot puts the platform in front of every adapter line already.
+    this.events?.log(text);
   }
 
   private onSocketClose(err: Error | undefined): void {
@@ -250,7 +251,10 @@ export class IrcAdapter implements ChatAdapter {
     this.failAll('the connection to the server was lost');
     if (!this.stopping && wasRegistered) this.log(`disconnected from ${this.options.host}:${this.options.port}${this.lastError ? ` (${this.lastError})` : ''}`);
     if (!wasRegistered && this.registration) {
-      this.registration.reject(new Error(`${this.options.host}:${this.options.port} closed the connection before the bot was registered${this.lastError ? `: ${this.lastError}` : ''}`));
+      const where = `${this.options.host}:${this.options.port}`;
+      // A refused connection never reached a server: say so, rather than that a server hung up.
+      if ((err as NodeJS.ErrnoException | undefined)?.code === 'ECONNREFUSED') this.registration.reject(new Error(`connection refused by ${where}: is an IRC server listening there?`));
+      else this.registration.reject(new Error(`${where} closed the connection before the bot was registered${this.lastError ? `: ${this.lastError}` : ''}`));
     }
   }
 
