@@ -26,6 +26,8 @@ export interface InspircdOptions {
   commandRate?: number;
   /** Listen on this port (a restarted server in the old one's place) instead of a free one. */
   port?: number;
+  /** More modules to load, by name without `m_` (e.g. `autoop` for the +w auto-op list). */
+  extraModules?: string[];
 }
 
 export interface RunningInspircd {
@@ -40,7 +42,7 @@ export interface RunningInspircd {
   stop(): Promise<void>;
 }
 
-function config(dir: string, port: number, o: Required<Omit<InspircdOptions, 'port'>>, flood: RunningInspircd['flood']): string {
+function config(dir: string, port: number, o: Required<Omit<InspircdOptions, 'port' | 'extraModules'>> & { extraModules: string[] }, flood: RunningInspircd['flood']): string {
   const modules = [
     'cap',
     'ircv3',
@@ -53,6 +55,7 @@ function config(dir: string, port: number, o: Required<Omit<InspircdOptions, 'po
     'muteban', // extban m: +b m:mask stops a matching member from speaking
     ...(o.msgid ? ['ircv3_msgid'] : []),
     ...(o.timedBans ? ['timedbans'] : []),
+    ...o.extraModules,
   ];
   return `# Generated for a Playbook end-to-end test.
 <server name="irc.playbook.test" description="Playbook test server" network="PlaybookTest">
@@ -76,7 +79,7 @@ ${o.timedBans ? '<timedbans sendnotice="yes">' : ''}
 }
 
 export async function startInspircd(options: InspircdOptions = {}): Promise<RunningInspircd> {
-  const o: Required<Omit<InspircdOptions, 'port'>> = { msgid: true, timedBans: true, commandRate: 2000, ...options };
+  const o = { msgid: true, timedBans: true, commandRate: 2000, ...options, extraModules: options.extraModules ?? [] };
   const flood = { threshold: 10, commandRate: o.commandRate, recvq: 8192 };
   const user = runAsUser('irc');
   const dir = serverDir('inspircd', user);
@@ -183,4 +186,26 @@ export async function joinChannel(member: IrcTestMember, channel: string): Promi
   member.send(`JOIN ${channel}`);
   const end = await member.waitFor(`${channel} joined`, (m) => member.lines.indexOf(m) >= from && ['366', '471', '473', '474', '475'].includes(m.command) && m.params[1] === channel);
   if (end.command !== '366') throw new Error(`${member.nick} cannot join ${channel}: ${end.command} ${end.params.at(-1)}`);
+}
+
+/**
+ * Resolves once the server has handled everything the member sent before: a PING is answered
+ * in order, so every line the server meant for this member before it is in `lines` by then.
+ */
+export async function roundTrip(member: IrcTestMember, token: string): Promise<void> {
+  member.send(`PING :${token}`);
+  await member.waitFor(`the answer to PING ${token}`, (m) => m.command === 'PONG' && m.params.at(-1) === token);
+}
+
+/** The nicks in a channel now, as NAMES lists them (prefixes such as @ stripped). */
+export async function namesOf(member: IrcTestMember, channel: string): Promise<string[]> {
+  const from = member.lines.length;
+  member.send(`NAMES ${channel}`);
+  await member.waitFor(`the end of NAMES ${channel}`, (m) => member.lines.indexOf(m) >= from && m.command === '366' && m.params[1] === channel);
+  return member.lines
+    .slice(from)
+    .filter((m) => m.command === '353' && m.params[2] === channel)
+    .flatMap((m) => (m.params[3] ?? '').split(' '))
+    .filter((entry) => entry !== '')
+    .map((entry) => entry.replace(/^[~&@%+]+/, '').replace(/!.*$/, ''));
 }

@@ -1,0 +1,347 @@
+/**
+ * `playbook bot` as a user runs it (the CLI in a child process, a SQLite database, a config
+ * file), in channels of a real InspIRCd, with scripted members on raw sockets. The assertions
+ * are about what the server did, as members saw it (the welcome they got, the KICK, the 404 of
+ * a muted member, the 474 of a banned one), and the bot's outcome lines only beside that.
+ *
+ * Three bots, so cases run side by side: `pbot` in #room (entry ritual, ads, flood), `rbot` in
+ * #restart (killed and started again on its database) and `cbot` in #banned (`remove: ban` in
+ * its config file).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually, freePort, missingPrograms } from './servers/common.js';
+import { connectMember, INSPIRCD, joinChannel, namesOf, roundTrip, startInspircd, type IrcTestMember, type ReceivedLine, type RunningInspircd } from './servers/inspircd.js';
+
+const missing = missingPrograms('InspIRCd', [INSPIRCD], 'inspircd');
+
+const PLAYBOOK = 'test/fixtures/bots/room.playbook';
+/** The ritual's deadline in the playbook (6 s) is what every wait below must outlast. */
+const DEADLINE_WAIT_MS = 25_000;
+
+/** One JSON line of the bot's stdout: what became of an action. */
+interface Outcome {
+  seq: number | null;
+  type: string;
+  member?: string;
+  community: string;
+  status: string;
+  reason?: string;
+}
+
+interface BotProcess {
+  name: string;
+  child: ChildProcess;
+  /** The `ready: ...` line, once it came. */
+  ready(): string | undefined;
+  outcomes: Outcome[];
+  /** Lines on stdout that are neither the ready line nor JSON: a broken contract. */
+  strays: string[];
+  stderr(): string;
+  exited(): string | undefined;
+  waitOutcome(what: string, pred: (o: Outcome) => boolean, timeoutMs?: number): Promise<Outcome>;
+  /** SIGTERM, then SIGKILL if it has not exited after a few seconds. */
+  stop(): Promise<void>;
+  kill(): Promise<void>;
+}
+
+function spawnBot(name: string, args: string[]): BotProcess {
+  const env: Record<string, string | undefined> = { ...process.env };
+  // IRC here needs no password; one left in the environment would be sent as PASS.
+  delete env['PLAYBOOK_BOT_PASSWORD'];
+  const child = spawn(process.execPath, ['bin/playbook.js', 'bot', PLAYBOOK, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let readyLine: string | undefined;
+  let err = '';
+  let pending = '';
+  let exit: string | undefined;
+  const outcomes: Outcome[] = [];
+  const strays: string[] = [];
+  child.stdout!.setEncoding('utf8');
+  child.stdout!.on('data', (chunk: string) => {
+    pending += chunk;
+    let nl: number;
+    while ((nl = pending.indexOf('\n')) >= 0) {
+      const line = pending.slice(0, nl);
+      pending = pending.slice(nl + 1);
+      if (readyLine === undefined && line.startsWith('ready: ')) readyLine = line;
+      else {
+        try {
+          outcomes.push(JSON.parse(line) as Outcome);
+        } catch {
+          strays.push(line);
+        }
+      }
+    }
+  });
+  child.stderr!.setEncoding('utf8');
+  child.stderr!.on('data', (chunk: string) => (err += chunk));
+  const exitedPromise = new Promise<void>((resolve) =>
+    child.once('exit', (code, signal) => {
+      exit = `${name} exited (${signal ?? `code ${code}`})`;
+      resolve();
+    }),
+  );
+  const stderr = () => err;
+  const bot: BotProcess = {
+    name,
+    child,
+    ready: () => readyLine,
+    outcomes,
+    strays,
+    stderr,
+    exited: () => exit,
+    waitOutcome: async (what, pred, timeoutMs = 15_000) => {
+      try {
+        return await eventually(`${name}: ${what}`, () => outcomes.find(pred), timeoutMs);
+      } catch (e) {
+        throw new Error(`${(e as Error).message}\noutcomes: ${outcomes.map((o) => JSON.stringify(o)).join('\n')}\nstderr:\n${err.slice(-3000)}`);
+      }
+    },
+    stop: async () => {
+      if (exit !== undefined) return;
+      const hard = setTimeout(() => child.kill('SIGKILL'), 4000);
+      child.kill('SIGTERM');
+      await exitedPromise;
+      clearTimeout(hard);
+    },
+    kill: async () => {
+      if (exit !== undefined) return;
+      child.kill('SIGKILL');
+      await exitedPromise;
+    },
+  };
+  return bot;
+}
+
+async function untilReady(bot: BotProcess): Promise<string> {
+  try {
+    return await eventually(`${bot.name} to print its ready line`, () => {
+      const dead = bot.exited();
+      if (dead) throw new Error(dead);
+      return bot.ready();
+    }, 30_000);
+  } catch (e) {
+    throw new Error(`${(e as Error).message}\nstderr:\n${bot.stderr().slice(-3000)}`);
+  }
+}
+
+const from = (nick: string, command: string, target?: string) => (m: ReceivedLine) => m.nick === nick && m.command === command && (target === undefined || m.params[0] === target);
+/** A KICK of `victim` (every member of the channel sees every kick). */
+const kickOf = (nick: string, channel: string, victim: string) => (m: ReceivedLine) => from(nick, 'KICK', channel)(m) && m.params[1] === victim;
+const says = (nick: string, target: string, text: string) => (m: ReceivedLine) => from(nick, 'PRIVMSG', target)(m) && m.params[1] === text;
+
+describe.skipIf(missing !== undefined)('playbook bot on IRC against a real InspIRCd', () => {
+  let server: RunningInspircd;
+  let dir: string;
+  const bots: BotProcess[] = [];
+  const who: Record<string, IrcTestMember> = {};
+  let pbot: BotProcess;
+  let cbot: BotProcess;
+  let rbotArgs: string[];
+
+  /** A config file for what flags cannot say: the send rate (the test server allows 2 lines a second), and more. */
+  const configFile = (name: string, settings: Record<string, unknown> = {}) => {
+    const path = join(dir, `${name}.json`);
+    const rate = { burst: server.flood.threshold - 2, perSecond: server.flood.commandRate / 1000 };
+    writeFileSync(path, JSON.stringify({ irc: { service: `irc://${server.host}:${server.port}`, sendRate: rate }, ...settings }, null, 2));
+    return path;
+  };
+  const botArgs = (nick: string, channel: string, config: string, more: string[] = []) => [
+    '--irc', `irc://${server.host}:${server.port}`, '--nick', nick, '--room', channel, '--db', join(dir, `${nick}.db`), '--config', config, ...more,
+  ];
+  const startBot = async (nick: string, args: string[]) => {
+    const bot = spawnBot(nick, args);
+    bots.push(bot);
+    await untilReady(bot);
+    return bot;
+  };
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'playbook-bot-irc-'));
+    server = await startInspircd({ extraModules: ['autoop'] });
+    const cast: [string, string][] = [
+      ['obs', '127.0.0.2'],
+      ['boss', '127.0.0.3'],
+      ['nina', '127.0.0.4'],
+      ['late', '127.0.0.5'],
+      ['adam', '127.0.0.6'],
+      ['flo', '127.0.0.7'],
+      ['founder', '127.0.0.8'],
+      ['nova', '127.0.0.9'],
+      ['mallory', '127.0.0.10'],
+    ];
+    for (const member of await Promise.all(cast.map(([nick, address]) => connectMember(server, nick, address)))) who[member.nick] = member;
+
+    // #restart: a bot started again rejoins a channel that still has members, so nobody hands
+    // it operator status then; the founder gives the bot's host auto-op (+w), as channel
+    // services would on a real network.
+    const founder = who['founder']!;
+    await joinChannel(founder, '#restart');
+    founder.send('MODE #restart +w o:*!*@127.0.0.1');
+    await founder.waitFor('the auto-op entry', (m) => m.command === 'MODE' && m.params[1] === '+w');
+
+    rbotArgs = botArgs('rbot', '#restart', configFile('rbot'));
+    [pbot, , cbot] = await Promise.all([
+      startBot('pbot', botArgs('pbot', '#room', configFile('pbot'), ['--admin', 'boss'])),
+      startBot('rbot', rbotArgs),
+      startBot('cbot', botArgs('cbot', '#banned', configFile('cbot', { remove: 'ban' }))),
+    ]);
+
+    // The observer of #room goes through the entry ritual like everyone else.
+    const obs = who['obs']!;
+    await joinChannel(obs, '#room');
+    await obs.waitFor('the welcome', (m) => from('pbot', 'PRIVMSG', 'obs')(m) && /^Welcome obs!/.test(m.params[1]!));
+    obs.send('PRIVMSG #room :obs-here-watcher');
+    await obs.waitFor('the welcome in the room', says('pbot', '#room', 'Welcome obs, you are in'));
+  });
+
+  afterAll(async () => {
+    await Promise.all(bots.map((b) => b.stop()));
+    await Promise.all(Object.values(who).map((m) => m.quit()));
+    await server?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  describe.concurrent('cases side by side', () => {
+    it('entry ritual: a newcomer who introduces themself is welcomed and stays; one who does not is kicked at the deadline', async ({ expect }) => {
+      const [nina, late, obs] = [who['nina']!, who['late']!, who['obs']!];
+      await joinChannel(nina, '#room');
+      await nina.waitFor('the private welcome', says('pbot', 'nina', 'Welcome nina! Introduce yourself as name-city-job within 6 seconds'));
+      // Joins after nina, so by the time the deadline removes late, nina's has passed too.
+      await joinChannel(late, '#room');
+      await late.waitFor('the private welcome', says('pbot', 'late', 'Welcome late! Introduce yourself as name-city-job within 6 seconds'));
+
+      nina.send('PRIVMSG #room :nina-lyon-baker');
+      await obs.waitFor('the welcome in the room', says('pbot', '#room', 'Welcome nina, you are in'));
+      await nina.waitFor('the welcome in the room, for nina too', says('pbot', '#room', 'Welcome nina, you are in'));
+
+      const kick = await late.waitFor('the kick at the deadline', kickOf('pbot', '#room', 'late'), DEADLINE_WAIT_MS);
+      expect(kick.params.slice(1)).toEqual(['late', 'no introduction']);
+      await obs.waitFor('the kick of late, seen in the room', kickOf('pbot', '#room', 'late'));
+      await pbot.waitOutcome('the removal of late', (o) => o.type === 'member.remove' && o.member === 'late' && o.status === 'done');
+
+      const names = await namesOf(obs, '#room');
+      expect(names).toContain('nina');
+      expect(names).not.toContain('late');
+      expect(nina.lines.some(kickOf('pbot', '#room', 'nina'))).toBe(false);
+      expect(pbot.outcomes.filter((o) => o.member === 'nina' && o.type === 'member.remove')).toEqual([]);
+    });
+
+    it('ads: the first is reported as not deletable and stays, with a private warning; the second gets the member kicked', async ({ expect }) => {
+      const [adam, obs] = [who['adam']!, who['obs']!];
+      await joinChannel(adam, '#room');
+      await adam.waitFor('the private welcome', (m) => from('pbot', 'PRIVMSG', 'adam')(m) && /^Welcome adam!/.test(m.params[1]!));
+      adam.send('PRIVMSG #room :adam-rome-sales');
+      await obs.waitFor('adam being welcomed', says('pbot', '#room', 'Welcome adam, you are in'));
+
+      const ad = 'buy now: watches at http://spam.example';
+      adam.send(`PRIVMSG #room :${ad}`);
+      const deleted = await pbot.waitOutcome('the delete of the ad', (o) => o.type === 'message.delete');
+      expect(deleted.status).toBe('unsupported');
+      expect(deleted.reason).toMatch(/IRC cannot delete a message/);
+      await adam.waitFor('the private warning', says('pbot', 'adam', 'First warning: no ads here'));
+      // IRC has no retraction: the room keeps the ad.
+      expect(obs.lines.some(says('adam', '#room', ad))).toBe(true);
+      expect(adam.lines.some(kickOf('pbot', '#room', 'adam'))).toBe(false);
+
+      adam.send('PRIVMSG #room :buy now, last chance');
+      const kick = await adam.waitFor('the kick for the second ad', kickOf('pbot', '#room', 'adam'));
+      expect(kick.params.slice(1)).toEqual(['adam', 'ads again']);
+      await pbot.waitOutcome('the removal of adam', (o) => o.type === 'member.remove' && o.member === 'adam' && o.status === 'done');
+      expect(pbot.outcomes.filter((o) => o.type === 'message.delete').map((o) => o.status)).toEqual(['unsupported', 'unsupported']);
+      // One warning: the second ad went to the ladder's second step, not the first again.
+      expect(adam.lines.filter(says('pbot', 'adam', 'First warning: no ads here'))).toHaveLength(1);
+    });
+
+    it('flood: the server mutes the member (their next line is refused and nobody gets it), the admin is told, and the server lifts the mute', async ({ expect }) => {
+      const [flo, obs, boss] = [who['flo']!, who['obs']!, who['boss']!];
+      await joinChannel(flo, '#room');
+      await flo.waitFor('the private welcome', (m) => from('pbot', 'PRIVMSG', 'flo')(m) && /^Welcome flo!/.test(m.params[1]!));
+      flo.send('PRIVMSG #room :flo-oslo-dev');
+      await obs.waitFor('flo being welcomed', says('pbot', '#room', 'Welcome flo, you are in'));
+
+      for (let i = 1; i <= 5; i++) flo.send(`PRIVMSG #room :flood ${i}`);
+      const mask = `m:*!*@${flo.address}`;
+      const muted = await obs.waitFor('the mute ban', (m) => m.command === 'MODE' && m.params[0] === '#room' && m.params[1] === '+b' && m.params[2] === mask);
+      expect(muted.nick).toBe('pbot');
+      const outcome = await pbot.waitOutcome('the mute', (o) => o.type === 'member.mute' && o.member === 'flo');
+      expect(outcome.status).toBe('done');
+      await boss.waitFor('the admin notice', (m) => from('pbot', 'NOTICE', 'boss')(m) && m.params[1] === 'flo was muted for flooding');
+
+      // Every flood line handled first (the server may have refused the last ones too).
+      await roundTrip(flo, 'flood-handled');
+      const [start, floStart] = [obs.lines.length, flo.lines.length];
+      flo.send('PRIVMSG #room :can anyone hear me?');
+      const refused = await flo.waitFor('the refusal', (m) => flo.lines.indexOf(m) >= floStart && m.command === '404' && m.params[1] === '#room');
+      expect(refused.params[2]).toMatch(/mute/i);
+      // The server handled flo's line before obs's PING: had it relayed the line, obs has it by the PONG.
+      await roundTrip(obs, 'after-muted-line');
+      expect(obs.lines.slice(start).some((m) => m.params[1] === 'can anyone hear me?')).toBe(false);
+
+      const lifted = await obs.waitFor('the server lifting the mute', (m) => m.command === 'MODE' && m.params[1] === '-b' && m.params[2] === mask, DEADLINE_WAIT_MS);
+      expect(lifted.nick).not.toBe('pbot');
+      flo.send('PRIVMSG #room :back again');
+      await obs.waitFor('flo heard again', says('flo', '#room', 'back again'));
+    });
+
+    it('restart: a bot killed with SIGKILL and started again on its database still removes the newcomer at the deadline, and repeats nothing', async ({ expect }) => {
+      const [nova, founder] = [who['nova']!, who['founder']!];
+      const rbot = bots.find((b) => b.name === 'rbot')!;
+      await joinChannel(nova, '#restart');
+      const welcome = 'Welcome nova! Introduce yourself as name-city-job within 6 seconds';
+      await nova.waitFor('the private welcome', says('rbot', 'nova', welcome));
+      // The line comes after the store has recorded the action as done.
+      await rbot.waitOutcome('the welcome as done', (o) => o.type === 'message.send' && o.status === 'done');
+      await rbot.kill();
+      expect(nova.lines.some((m) => m.command === 'KICK')).toBe(false);
+      await founder.waitFor('the killed bot leaving the server', (m) => m.command === 'QUIT' && m.nick === 'rbot');
+      const before = rbot.outcomes.map((o) => o.seq);
+
+      const again = await startBot('rbot', rbotArgs);
+      expect(again.ready()).toBe('ready: irc #restart as rbot');
+      const kick = await nova.waitFor('the kick at the deadline', (m) => m.command === 'KICK' && m.params[0] === '#restart' && m.params[1] === 'nova', DEADLINE_WAIT_MS);
+      expect(kick.nick).toBe('rbot');
+      expect(kick.params[2]).toBe('no introduction');
+      const removed = await again.waitOutcome('the removal of nova', (o) => o.type === 'member.remove' && o.member === 'nova');
+      expect(removed.status).toBe('done');
+
+      // Anything carried out again would have reached nova before the kick, on the same connection.
+      expect(nova.lines.filter((m) => m.command === 'PRIVMSG' && m.params[1] === welcome)).toHaveLength(1);
+      expect(again.outcomes.filter((o) => before.includes(o.seq))).toEqual([]);
+      expect(again.stderr()).not.toContain('committed but not done');
+      // Op came from the auto-op list after the join, and the log says so after its warning.
+      expect(again.stderr()).toContain('irc: channel operator in #restart now (the server gave it)');
+    });
+
+    it('--remove ban in the config file: the member removed at the deadline is banned by host and the server refuses their rejoin', async ({ expect }) => {
+      const mallory = who['mallory']!;
+      await joinChannel(mallory, '#banned');
+      await mallory.waitFor('the private welcome', (m) => from('cbot', 'PRIVMSG', 'mallory')(m) && /^Welcome mallory!/.test(m.params[1]!));
+      const kick = await mallory.waitFor('the kick at the deadline', kickOf('cbot', '#banned', 'mallory'), DEADLINE_WAIT_MS);
+      expect(kick.params.slice(1)).toEqual(['mallory', 'no introduction']);
+      const ban = mallory.lines.find((m) => from('cbot', 'MODE', '#banned')(m) && m.params[1] === '+b');
+      expect(ban?.params[2]).toBe(`*!*@${mallory.address}`);
+      expect(mallory.lines.indexOf(ban!)).toBeLessThan(mallory.lines.indexOf(kick));
+      await cbot.waitOutcome('the removal', (o) => o.type === 'member.remove' && o.member === 'mallory' && o.status === 'done');
+      await expect(joinChannel(mallory, '#banned')).rejects.toThrow(/474/);
+    });
+  });
+
+  it('prints nothing on stdout but the ready line and JSON outcome lines', () => {
+    for (const bot of bots) expect(bot.strays, `${bot.name} stdout`).toEqual([]);
+  });
+});
+
+describe('playbook bot on IRC with no server', () => {
+  it('exits 3 saying the connection was refused', async () => {
+    const port = await freePort();
+    const bot = spawnBot('lonely', ['--irc', `irc://127.0.0.1:${port}`, '--room', '#x', '--db', ':memory:']);
+    await eventually('the bot to exit', () => bot.exited(), 15_000);
+    expect(bot.child.exitCode).toBe(3);
+    expect(bot.stderr()).toContain(`could not start: connection refused by 127.0.0.1:${port}`);
+    expect(bot.ready()).toBeUndefined();
+  });
+});
