@@ -8,125 +8,18 @@
  * #restart (killed and started again on its database) and `cbot` in #banned (`remove: ban` in
  * its config file).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BotProcess, DEADLINE_WAIT_MS, welcomeText } from './servers/bot-process.js';
 import { eventually, freePort, missingPrograms } from './servers/common.js';
 import { connectMember, INSPIRCD, joinChannel, namesOf, roundTrip, startInspircd, type IrcTestMember, type ReceivedLine, type RunningInspircd } from './servers/inspircd.js';
 
 const missing = missingPrograms('InspIRCd', [INSPIRCD], 'inspircd');
 
-const PLAYBOOK = 'test/fixtures/bots/room.playbook';
-/** The ritual's deadline in the playbook (6 s) is what every wait below must outlast. */
-const DEADLINE_WAIT_MS = 25_000;
-
-/** One JSON line of the bot's stdout: what became of an action. */
-interface Outcome {
-  seq: number | null;
-  type: string;
-  member?: string;
-  community: string;
-  status: string;
-  reason?: string;
-}
-
-interface BotProcess {
-  name: string;
-  child: ChildProcess;
-  /** The `ready: ...` line, once it came. */
-  ready(): string | undefined;
-  outcomes: Outcome[];
-  /** Lines on stdout that are neither the ready line nor JSON: a broken contract. */
-  strays: string[];
-  stderr(): string;
-  exited(): string | undefined;
-  waitOutcome(what: string, pred: (o: Outcome) => boolean, timeoutMs?: number): Promise<Outcome>;
-  /** SIGTERM, then SIGKILL if it has not exited after a few seconds. */
-  stop(): Promise<void>;
-  kill(): Promise<void>;
-}
-
-function spawnBot(name: string, args: string[]): BotProcess {
-  const env: Record<string, string | undefined> = { ...process.env };
-  // IRC here needs no password; one left in the environment would be sent as PASS.
-  delete env['PLAYBOOK_BOT_PASSWORD'];
-  const child = spawn(process.execPath, ['bin/playbook.js', 'bot', PLAYBOOK, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let readyLine: string | undefined;
-  let err = '';
-  let pending = '';
-  let exit: string | undefined;
-  const outcomes: Outcome[] = [];
-  const strays: string[] = [];
-  child.stdout!.setEncoding('utf8');
-  child.stdout!.on('data', (chunk: string) => {
-    pending += chunk;
-    let nl: number;
-    while ((nl = pending.indexOf('\n')) >= 0) {
-      const line = pending.slice(0, nl);
-      pending = pending.slice(nl + 1);
-      if (readyLine === undefined && line.startsWith('ready: ')) readyLine = line;
-      else {
-        try {
-          outcomes.push(JSON.parse(line) as Outcome);
-        } catch {
-          strays.push(line);
-        }
-      }
-    }
-  });
-  child.stderr!.setEncoding('utf8');
-  child.stderr!.on('data', (chunk: string) => (err += chunk));
-  const exitedPromise = new Promise<void>((resolve) =>
-    child.once('exit', (code, signal) => {
-      exit = `${name} exited (${signal ?? `code ${code}`})`;
-      resolve();
-    }),
-  );
-  const stderr = () => err;
-  const bot: BotProcess = {
-    name,
-    child,
-    ready: () => readyLine,
-    outcomes,
-    strays,
-    stderr,
-    exited: () => exit,
-    waitOutcome: async (what, pred, timeoutMs = 15_000) => {
-      try {
-        return await eventually(`${name}: ${what}`, () => outcomes.find(pred), timeoutMs);
-      } catch (e) {
-        throw new Error(`${(e as Error).message}\noutcomes: ${outcomes.map((o) => JSON.stringify(o)).join('\n')}\nstderr:\n${err.slice(-3000)}`);
-      }
-    },
-    stop: async () => {
-      if (exit !== undefined) return;
-      const hard = setTimeout(() => child.kill('SIGKILL'), 4000);
-      child.kill('SIGTERM');
-      await exitedPromise;
-      clearTimeout(hard);
-    },
-    kill: async () => {
-      if (exit !== undefined) return;
-      child.kill('SIGKILL');
-      await exitedPromise;
-    },
-  };
-  return bot;
-}
-
-async function untilReady(bot: BotProcess): Promise<string> {
-  try {
-    return await eventually(`${bot.name} to print its ready line`, () => {
-      const dead = bot.exited();
-      if (dead) throw new Error(dead);
-      return bot.ready();
-    }, 30_000);
-  } catch (e) {
-    throw new Error(`${(e as Error).message}\nstderr:\n${bot.stderr().slice(-3000)}`);
-  }
-}
+/** IRC here needs no password: one left in the environment would be sent as PASS. */
+const spawnBot = (nick: string, args: string[]) => new BotProcess(nick, args, { PLAYBOOK_BOT_PASSWORD: undefined });
 
 const from = (nick: string, command: string, target?: string) => (m: ReceivedLine) => m.nick === nick && m.command === command && (target === undefined || m.params[0] === target);
 /** A KICK of `victim` (every member of the channel sees every kick). */
@@ -155,7 +48,7 @@ describe.skipIf(missing !== undefined)('playbook bot on IRC against a real InspI
   const startBot = async (nick: string, args: string[]) => {
     const bot = spawnBot(nick, args);
     bots.push(bot);
-    await untilReady(bot);
+    await bot.waitReady();
     return bot;
   };
 
@@ -209,10 +102,10 @@ describe.skipIf(missing !== undefined)('playbook bot on IRC against a real InspI
     it('entry ritual: a newcomer who introduces themself is welcomed and stays; one who does not is kicked at the deadline', async ({ expect }) => {
       const [nina, late, obs] = [who['nina']!, who['late']!, who['obs']!];
       await joinChannel(nina, '#room');
-      await nina.waitFor('the private welcome', says('pbot', 'nina', 'Welcome nina! Introduce yourself as name-city-job within 6 seconds'));
+      await nina.waitFor('the private welcome', says('pbot', 'nina', welcomeText('nina')));
       // Joins after nina, so by the time the deadline removes late, nina's has passed too.
       await joinChannel(late, '#room');
-      await late.waitFor('the private welcome', says('pbot', 'late', 'Welcome late! Introduce yourself as name-city-job within 6 seconds'));
+      await late.waitFor('the private welcome', says('pbot', 'late', welcomeText('late')));
 
       nina.send('PRIVMSG #room :nina-lyon-baker');
       await obs.waitFor('the welcome in the room', says('pbot', '#room', 'Welcome nina, you are in'));
@@ -289,9 +182,9 @@ describe.skipIf(missing !== undefined)('playbook bot on IRC against a real InspI
 
     it('restart: a bot killed with SIGKILL and started again on its database still removes the newcomer at the deadline, and repeats nothing', async ({ expect }) => {
       const [nova, founder] = [who['nova']!, who['founder']!];
-      const rbot = bots.find((b) => b.name === 'rbot')!;
+      const rbot = bots.find((b) => b.label === 'rbot')!;
       await joinChannel(nova, '#restart');
-      const welcome = 'Welcome nova! Introduce yourself as name-city-job within 6 seconds';
+      const welcome = welcomeText('nova');
       await nova.waitFor('the private welcome', says('rbot', 'nova', welcome));
       // The line comes after the store has recorded the action as done.
       await rbot.waitOutcome('the welcome as done', (o) => o.type === 'message.send' && o.status === 'done');
@@ -301,7 +194,7 @@ describe.skipIf(missing !== undefined)('playbook bot on IRC against a real InspI
       const before = rbot.outcomes.map((o) => o.seq);
 
       const again = await startBot('rbot', rbotArgs);
-      expect(again.ready()).toBe('ready: irc #restart as rbot');
+      expect(again.ready).toBe('ready: irc #restart as rbot');
       const kick = await nova.waitFor('the kick at the deadline', (m) => m.command === 'KICK' && m.params[0] === '#restart' && m.params[1] === 'nova', DEADLINE_WAIT_MS);
       expect(kick.nick).toBe('rbot');
       expect(kick.params[2]).toBe('no introduction');
@@ -331,7 +224,7 @@ describe.skipIf(missing !== undefined)('playbook bot on IRC against a real InspI
   });
 
   it('prints nothing on stdout but the ready line and JSON outcome lines', () => {
-    for (const bot of bots) expect(bot.strays, `${bot.name} stdout`).toEqual([]);
+    for (const bot of bots) expect(bot.strayLines, `${bot.label} stdout`).toEqual([]);
   });
 });
 
@@ -342,6 +235,6 @@ describe('playbook bot on IRC with no server', () => {
     await eventually('the bot to exit', () => bot.exited(), 15_000);
     expect(bot.child.exitCode).toBe(3);
     expect(bot.stderr()).toContain(`could not start: connection refused by 127.0.0.1:${port}`);
-    expect(bot.ready()).toBeUndefined();
+    expect(bot.ready).toBeUndefined();
   });
 });

@@ -9,153 +9,29 @@
  * restart and the ban each need a bot of their own (killed; another --remove), in rooms of
  * their own. The cases run concurrently: the file's time is about the longest of them.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { XmlElement } from '@xmpp/client';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { eventually, removeDir } from './servers/common.js';
+import { BotProcess, DEADLINE_WAIT_MS, welcomeText, withBotLogs } from './servers/bot-process.js';
+import { removeDir } from './servers/common.js';
 import { prosodyMissing, startProsody, type RunningProsody } from './servers/prosody.js';
 import { archivedBodies, isSelf, itemOf, Member, NS_MODERATE, NS_FASTEN, NS_STANZAS, retractedId, stanzaIdOf, statusCodes } from './servers/xmpp-member.js';
 
 const skipReason = prosodyMissing();
 
 const PASSWORD = 'correct horse';
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CLI = join(ROOT, 'bin', 'playbook.js');
-const PLAYBOOK = join(ROOT, 'test', 'fixtures', 'bots', 'room.playbook');
 /** The bot's nick in every room (the CLI's default). */
 const BOT_NICK = 'playbook';
-/** Cases wait for a 6 s deadline on a machine that may be busy: generous, never a measurement. */
-const DEADLINE_WAIT_MS = 30_000;
 const CASE_TIMEOUT_MS = 60_000;
 
-/** One JSON line of the bot's stdout: what became of one action. */
-interface OutcomeLine {
-  seq: number | null;
-  type: string;
-  member?: string;
-  community: string;
-  status: string;
-  reason?: string;
-}
-
-/** `playbook bot` as a child process, its stdout read line by line as it comes. */
-class BotProcess {
-  ready: string | undefined;
-  readonly outcomes: OutcomeLine[] = [];
-  /** Stdout lines that are neither the ready line nor an outcome (there should be none). */
-  readonly strayLines: string[] = [];
-  private stderr = '';
-  private exit: string | undefined;
-  private readonly child: ChildProcess;
-
-  constructor(
-    readonly label: string,
-    args: string[],
-  ) {
-    this.child = spawn(process.execPath, [CLI, 'bot', PLAYBOOK, ...args], {
-      cwd: ROOT,
-      env: { ...process.env, PLAYBOOK_BOT_PASSWORD: PASSWORD },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let pending = '';
-    this.child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-      pending += chunk;
-      let nl: number;
-      while ((nl = pending.indexOf('\n')) >= 0) {
-        this.onLine(pending.slice(0, nl));
-        pending = pending.slice(nl + 1);
-      }
-    });
-    this.child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
-      this.stderr += chunk;
-      if (this.stderr.length > 100_000) this.stderr = this.stderr.slice(-50_000);
-    });
-    this.child.on('exit', (code, signal) => (this.exit = signal ?? `code ${code}`));
-  }
-
-  private onLine(line: string): void {
-    if (this.ready === undefined && line.startsWith('ready: ')) {
-      this.ready = line;
-      return;
-    }
-    try {
-      this.outcomes.push(JSON.parse(line) as OutcomeLine);
-    } catch {
-      this.strayLines.push(line);
-    }
-  }
-
-  /** The bot's log and outcomes, for a failure message. */
-  report(): string {
-    const state = this.exit ? `exited (${this.exit})` : 'running';
-    return `--- bot ${this.label} (${state}); outcomes:\n${this.outcomes.map((o) => JSON.stringify(o)).join('\n')}\n--- its log:\n${this.stderr.slice(-6000)}`;
-  }
-
-  private alive(): void {
-    if (this.exit !== undefined) throw new Error(`the bot ${this.label} exited (${this.exit})\n${this.report()}`);
-  }
-
-  waitReady(): Promise<string> {
-    return eventually(`the bot ${this.label} to be ready`, () => {
-      this.alive();
-      return this.ready;
-    });
-  }
-
-  waitOutcome(what: string, match: (o: OutcomeLine) => boolean, timeoutMs?: number): Promise<OutcomeLine> {
-    return eventually(
-      `the bot ${this.label}: ${what}`,
-      () => {
-        const found = this.outcomes.find(match);
-        if (found === undefined) this.alive();
-        return found;
-      },
-      timeoutMs,
-    );
-  }
-
-  /** Send `signal`; resolves once the process is gone. */
-  kill(signal: NodeJS.Signals): Promise<void> {
-    return new Promise((resolve) => {
-      if (this.exit !== undefined || this.child.exitCode !== null || this.child.signalCode !== null) return resolve();
-      this.child.once('exit', () => resolve());
-      this.child.kill(signal);
-    });
-  }
-
-  /** SIGTERM (the bot leaves its rooms), SIGKILL when it has not stopped after a few seconds. */
-  async stop(): Promise<void> {
-    const hard = setTimeout(() => this.child.kill('SIGKILL'), 4000);
-    await this.kill('SIGTERM');
-    clearTimeout(hard);
-  }
-}
-
-/** The welcome the ritual sends a newcomer privately. */
-const welcomeText = (name: string) => `Welcome ${name}! Introduce yourself as name-city-job within 6 seconds`;
 const isPrivate = (text: string) => (s: XmlElement) => s.name === 'message' && s.attrs['type'] === 'chat' && s.getChildText('body') === text;
 const fromRoom = (room: string, nick: string, text: string) => (s: XmlElement) =>
   s.name === 'message' && s.attrs['type'] === 'groupchat' && s.attrs['from'] === `${room}/${nick}` && s.getChildText('body') === text;
 /** The member's own presence saying they are out of the room (kicked, banned, left). */
 const selfGone = (s: XmlElement) => s.name === 'presence' && s.attrs['type'] === 'unavailable' && isSelf(s);
 const selfRole = (role: string) => (s: XmlElement) => s.name === 'presence' && s.attrs['type'] === undefined && isSelf(s) && itemOf(s)?.attrs['role'] === role;
-
-/** Runs a case; when it fails, the failure carries what the bots logged. */
-async function withBotLogs(bots: () => BotProcess[], run: () => Promise<void>): Promise<void> {
-  try {
-    await run();
-  } catch (e) {
-    const err = e as Error;
-    err.message = `${err.message}\n${bots()
-      .map((b) => b.report())
-      .join('\n')}`;
-    throw err;
-  }
-}
 
 describe.skipIf(skipReason !== undefined)('playbook bot against Prosody', () => {
   let server: RunningProsody;
@@ -168,7 +44,7 @@ describe.skipIf(skipReason !== undefined)('playbook bot against Prosody', () => 
   const members: Member[] = [];
 
   const startBot = (label: string, args: string[]): BotProcess => {
-    const bot = new BotProcess(label, args);
+    const bot = new BotProcess(label, args, { PLAYBOOK_BOT_PASSWORD: PASSWORD });
     bots.push(bot);
     return bot;
   };
@@ -346,7 +222,7 @@ describe.skipIf(skipReason !== undefined)('playbook bot against Prosody', () => 
         // The welcome is done and recorded as done: the bot printed its outcome.
         expect(await first.waitOutcome('the welcome', (o) => o.type === 'message.send' && o.member === 'rita@localhost')).toMatchObject({ status: 'done' });
         const before = rita.received.length;
-        await first.kill('SIGKILL');
+        await first.kill();
         await rita.waitFor('the room telling rita the bot is gone', (s) => s.name === 'presence' && s.attrs['from'] === `${relay}/${BOT_NICK}` && s.attrs['type'] === 'unavailable', before);
         expect(rita.all(selfGone)).toEqual([]);
 
