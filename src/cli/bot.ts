@@ -9,6 +9,7 @@ import { MemoryDurableStore } from '../store/memory.js';
 import type { DurableStore } from '../store/store.js';
 import type { CommandSpec } from './main.js';
 import { readPlaybookFile, UsageError } from './io.js';
+import { untilStopped } from './signals.js';
 
 /** Exit code when the server cannot be reached or the rooms cannot be joined. */
 export const EXIT_CONNECT = 3;
@@ -123,44 +124,19 @@ could not be joined (also when the connection is lost for good later).
     }
     io.out(`ready: ${config.platform} ${config.rooms.map((r) => r.room).join(' ')} as ${config.nick}\n`);
 
-    return await new Promise<number>((resolve) => {
-      let stopping = false;
-      const stop = (why: string, code: number) => {
-        if (stopping) return;
-        stopping = true;
-        log(`${why}: stopping`);
-        process.off('SIGHUP', hup);
-        process.off('SIGTERM', term);
-        process.off('SIGINT', int);
-        bot
-          .stop()
-          .catch((e: unknown) => log(`error while stopping: ${(e as Error)?.message ?? String(e)}`))
-          .finally(() => {
-            store.close();
-            resolve(code);
-          });
-      };
-      const hup = () => {
-        let text: string;
+    const running = untilStopped({
+      file,
+      log,
+      reload: (text, f) => bot.reload(text, f),
+      close: async () => {
         try {
-          text = readPlaybookFile(file);
-        } catch (e) {
-          log(`SIGHUP: ${(e as Error).message}; the running version is unchanged`);
-          return;
+          await bot.stop();
+        } finally {
+          store.close();
         }
-        try {
-          const outcome = bot.reload(text, file);
-          if (!outcome.ok) log(`SIGHUP: ${file} has errors; the running version is unchanged\n${outcome.diagnostics!.join('\n\n')}`);
-        } catch (e) {
-          log(`SIGHUP: reload failed: ${(e as Error)?.message ?? String(e)}; the running version is unchanged`);
-        }
-      };
-      const term = () => stop('SIGTERM', 0);
-      const int = () => stop('SIGINT', 0);
-      bot.onFatal = (reason) => stop(`connection lost for good (${reason})`, EXIT_CONNECT);
-      process.on('SIGHUP', hup);
-      process.on('SIGTERM', term);
-      process.on('SIGINT', int);
+      },
     });
+    bot.onFatal = (reason) => running.stop(`connection lost for good (${reason})`, EXIT_CONNECT);
+    return await running.done;
   },
 };

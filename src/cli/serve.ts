@@ -5,6 +5,7 @@ import { MemoryDurableStore } from '../store/memory.js';
 import type { DurableStore } from '../store/store.js';
 import type { CommandSpec } from './main.js';
 import { readPlaybookFile, UsageError } from './io.js';
+import { untilStopped } from './signals.js';
 
 export const DEFAULT_PORT = 8080;
 
@@ -109,40 +110,7 @@ FILE; SIGTERM or SIGINT stops the server after closing the database. Exit codes:
     );
     if (!token && !isLoopback(host)) log(`warning: listening on ${host} without a token: anyone who can reach it can send events`);
 
-    return await new Promise<number>((resolve) => {
-      let stopping = false;
-      const stop = (signal: string) => {
-        if (stopping) return;
-        stopping = true;
-        log(`${signal}: stopping`);
-        process.off('SIGHUP', hup);
-        server.close().then(
-          () => resolve(0),
-          (e: unknown) => {
-            log(`error while stopping: ${(e as Error)?.message ?? String(e)}`);
-            resolve(2);
-          },
-        );
-      };
-      const hup = () => {
-        let text: string;
-        try {
-          text = readPlaybookFile(file);
-        } catch (e) {
-          log(`SIGHUP: ${(e as Error).message}; the running version is unchanged`);
-          return;
-        }
-        try {
-          const outcome = server.reload(text, file);
-          if (!outcome.ok) log(`SIGHUP: ${file} has errors; the running version is unchanged\n${outcome.diagnostics!.join('\n\n')}`);
-        } catch (e) {
-          log(`SIGHUP: reload failed: ${(e as Error)?.message ?? String(e)}; the running version is unchanged`);
-        }
-      };
-      process.once('SIGTERM', () => stop('SIGTERM'));
-      process.once('SIGINT', () => stop('SIGINT'));
-      process.on('SIGHUP', hup);
-    });
+    return await untilStopped({ file, log, reload: (text, f) => server.reload(text, f), close: () => server.close() }).done;
   },
 };
 

@@ -4,7 +4,7 @@ import { compile } from '../compiler/compile.js';
 import { formatDiagnostic } from '../parser/diagnostics.js';
 import { createRuntime, type OutputAction } from '../runtime/runtime.js';
 import type { CommandSpec } from './main.js';
-import { readPlaybookFile, UsageError, type Io } from './io.js';
+import { readPlaybookFile, UsageError } from './io.js';
 import { renderTable } from './table.js';
 import { Progress } from './progress.js';
 import { ReportCollector } from '../report/index.js';
