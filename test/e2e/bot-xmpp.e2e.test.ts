@@ -9,13 +9,13 @@
  * restart and the ban each need a bot of their own (killed; another --remove), in rooms of
  * their own. The cases run concurrently: the file's time is about the longest of them.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { XmlElement } from '@xmpp/client';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { BotProcess, DEADLINE_WAIT_MS, welcomeText, withBotLogs } from './servers/bot-process.js';
-import { removeDir } from './servers/common.js';
+import { BOT_PLAYBOOK, BotProcess, DEADLINE_WAIT_MS, welcomeText, withBotLogs } from './servers/bot-process.js';
+import { eventually, removeDir } from './servers/common.js';
 import { prosodyMissing, startProsody, type RunningProsody } from './servers/prosody.js';
 import { archivedBodies, isSelf, itemOf, Member, NS_MODERATE, NS_FASTEN, NS_STANZAS, retractedId, stanzaIdOf, statusCodes } from './servers/xmpp-member.js';
 
@@ -43,8 +43,8 @@ describe.skipIf(skipReason !== undefined)('playbook bot against Prosody', () => 
   const bots: BotProcess[] = [];
   const members: Member[] = [];
 
-  const startBot = (label: string, args: string[]): BotProcess => {
-    const bot = new BotProcess(label, args, { PLAYBOOK_BOT_PASSWORD: PASSWORD });
+  const startBot = (label: string, args: string[], playbook?: string): BotProcess => {
+    const bot = new BotProcess(label, args, { PLAYBOOK_BOT_PASSWORD: PASSWORD }, playbook);
     bots.push(bot);
     return bot;
   };
@@ -65,7 +65,7 @@ describe.skipIf(skipReason !== undefined)('playbook bot against Prosody', () => 
     server = await startProsody();
     dir = mkdtempSync(join(tmpdir(), 'playbook-bot-xmpp-'));
     lounge = `lounge@${server.muc}`;
-    const accounts = ['bot', 'bot2', 'bot3', 'boss', 'witness', 'alice', 'bob', 'amy', 'fred', 'rita', 'eve'];
+    const accounts = ['bot', 'bot2', 'bot3', 'bot4', 'boss', 'witness', 'alice', 'bob', 'amy', 'fred', 'rita', 'eve', 'hugo', 'iris'];
     await Promise.all(accounts.map((n) => server.register(n, PASSWORD)));
     // The bot comes first: the room it creates makes it owner, so it may moderate and sees real JIDs.
     main = startBot('main', [...xmppArgs('bot@localhost', lounge, join(dir, 'main.db')), '--admin', 'boss@localhost']);
@@ -266,6 +266,41 @@ describe.skipIf(skipReason !== undefined)('playbook bot against Prosody', () => 
         const again = await eve.join(strict);
         expect(again.attrs['type']).toBe('error');
         expect(again.getChild('error')?.getChild('forbidden', NS_STANZAS)).toBeDefined();
+      },
+    );
+  });
+
+  it.concurrent('SIGHUP reloads the playbook (a broken version is refused), SIGTERM stops the bot with exit 0', { timeout: CASE_TIMEOUT_MS }, async ({ expect }) => {
+    const hall = `hall@${server.muc}`;
+    const file = join(dir, 'hall.playbook');
+    const original = readFileSync(BOT_PLAYBOOK, 'utf8');
+    writeFileSync(file, original);
+    const bot = startBot('reload', xmppArgs('bot4@localhost', hall, join(dir, 'reload.db')), file);
+    await withBotLogs(
+      () => [bot],
+      async () => {
+        await bot.waitReady();
+        const hugo = await connect('hugo');
+        await enter(hugo, hall);
+
+        writeFileSync(file, original.replace('ritual onboarding {', 'ritual onboarding {{'));
+        bot.signal('SIGHUP');
+        await eventually('the refused reload', () => (bot.stderr().includes('has errors; the running version is unchanged') ? true : undefined));
+        expect(bot.stderr()).toMatch(/hall\.playbook:\d+:\d+: error/);
+
+        writeFileSync(file, original.replace('Welcome {member.name}! Introduce yourself', 'Hello {member.name}! Introduce yourself'));
+        bot.signal('SIGHUP');
+        await eventually('the reload', () => (bot.stderr().includes(`reloaded ${file} (Live Room)`) ? true : undefined));
+        const iris = await connect('iris');
+        await iris.join(hall);
+        await iris.waitFor('the welcome of the new version', isPrivate(welcomeText('iris').replace('Welcome', 'Hello')));
+        // hugo's ritual carried over: still pending, his deadline still removes him.
+        expect(statusCodes(await hugo.waitFor('hugo kicked at his deadline', selfGone, 0, DEADLINE_WAIT_MS))).toContain('307');
+
+        bot.signal('SIGTERM');
+        expect(await bot.ended()).toBe('exited (code 0)');
+        expect(bot.stderr()).toContain('SIGTERM: stopping');
+        expect(bot.strayLines).toEqual([]);
       },
     );
   });

@@ -44,15 +44,17 @@ export class BotProcess {
   /**
    * @param env changes to this process's environment for the bot; `undefined` removes a
    *   variable (a PLAYBOOK_BOT_PASSWORD left over would be sent to a server that wants none).
+   * @param playbook the playbook file (a copy a test edits and reloads with SIGHUP)
    */
   constructor(
     readonly label: string,
     args: string[],
     env: Record<string, string | undefined> = {},
+    playbook: string = BOT_PLAYBOOK,
   ) {
     const botEnv: Record<string, string | undefined> = { ...process.env, ...env };
     for (const [key, value] of Object.entries(env)) if (value === undefined) delete botEnv[key];
-    this.child = spawn(process.execPath, [CLI, 'bot', BOT_PLAYBOOK, ...args], { cwd: ROOT, env: botEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = spawn(process.execPath, [CLI, 'bot', playbook, ...args], { cwd: ROOT, env: botEnv, stdio: ['ignore', 'pipe', 'pipe'] });
     let pending = '';
     this.child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
       pending += chunk;
@@ -92,6 +94,17 @@ export class BotProcess {
   /** The `ready: ...` line, once it came. */
   get ready(): string | undefined {
     return this.readyLine;
+  }
+
+  /** Send the process a signal (SIGHUP reloads its playbook). */
+  signal(name: NodeJS.Signals): void {
+    this.child.kill(name);
+  }
+
+  /** Resolves with how the process ended (`exited (code 0)`). */
+  async ended(): Promise<string> {
+    await this.gone;
+    return this.exit!;
   }
 
   /** Everything the bot logged so far. */
