@@ -508,6 +508,17 @@ export class IrcAdapter implements ChatAdapter {
     return { status: 'done', detail: `NOTICE to ${admins.join(', ')}` };
   }
 
+  /** The channel and member an action is about, or why it cannot be carried out now. */
+  private targetOf(action: OutputAction): { room: Room; found: { member: { id: string; nick: string; host?: string | undefined }; present: boolean } } | ActionOutcome {
+    const room = this.roomFor(action);
+    if (!('binding' in room)) return room;
+    const notIn = this.notReady(room);
+    if (notIn) return notIn;
+    const found = this.memberFor(action, room);
+    if ('status' in found) return found;
+    return { room, found };
+  }
+
   private memberFor(action: OutputAction, room: Room): { member: { id: string; nick: string; host?: string | undefined }; present: boolean } | ActionOutcome {
     const id = action.member;
     if (!id) return { status: 'failed', reason: `${action.type} names no member` };
@@ -569,12 +580,9 @@ export class IrcAdapter implements ChatAdapter {
   }
 
   private async remove(action: OutputAction): Promise<ActionOutcome> {
-    const room = this.roomFor(action);
-    if (!('binding' in room)) return room;
-    const notIn = this.notReady(room);
-    if (notIn) return notIn;
-    const found = this.memberFor(action, room);
-    if ('status' in found) return found;
+    const target = this.targetOf(action);
+    if ('status' in target) return target;
+    const { room, found } = target;
     const { member, present } = found;
     const details: string[] = [];
     if (this.options.removeMode === 'ban') {
@@ -602,12 +610,9 @@ export class IrcAdapter implements ChatAdapter {
       return { status: 'unsupported', reason: why };
     }
     const extban = info.extban;
-    const room = this.roomFor(action);
-    if (!('binding' in room)) return room;
-    const notIn = this.notReady(room);
-    if (notIn) return notIn;
-    const found = this.memberFor(action, room);
-    if ('status' in found) return found;
+    const target = this.targetOf(action);
+    if ('status' in target) return target;
+    const { room, found } = target;
     const now = Date.now();
     let until = typeof action['until'] === 'string' ? Date.parse(action['until']) : Number.NaN;
     if (Number.isNaN(until)) {
