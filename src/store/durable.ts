@@ -7,8 +7,8 @@ import {
   type EngineName,
   type OutputAction,
   type Runtime,
+  MemoryStore,
   type RuntimeSnapshot,
-  type Store,
 } from '../runtime/runtime.js';
 import type { CommunitySnapshot, CommunityState, MemberState, Timer } from '../runtime/state.js';
 import { emptyCommit, type Commit, type DurableStore, type LoggedAction, type StoredCommunity } from './store.js';
@@ -40,25 +40,6 @@ export class TrackingMap<K, V> extends Map<K, V> {
   override clear(): void {
     for (const k of this.keys()) this.changed.add(k);
     super.clear();
-  }
-}
-
-/**
- * The runtime's live-state store: communities in memory. Each community's timer index is
- * swapped for a `TrackingMap` when it is stored; a community whose index is not tracked (new,
- * or replaced by the runtime) has all its timer rows rewritten once, so correctness never
- * depends on the tracking, only the cost does.
- */
-class LiveStore implements Store {
-  readonly map = new Map<string, CommunityState>();
-  get(id: string) {
-    return this.map.get(id);
-  }
-  put(state: CommunityState) {
-    this.map.set(state.id, state);
-  }
-  communities() {
-    return [...this.map.keys()];
   }
 }
 
@@ -119,7 +100,7 @@ export function rowsFromSnapshot(c: CommunitySnapshot): Omit<StoredCommunity, 'p
  */
 export class DurableRuntime {
   private runtime!: Runtime;
-  private live!: LiveStore;
+  private live!: MemoryStore;
   private irValue: IR;
   private readonly options: DurableRuntimeOptions;
   readonly store: DurableStore;
@@ -142,7 +123,7 @@ export class DurableRuntime {
   /** (Re)build live state from the store. */
   private rebuild(): void {
     this.runtime?.close();
-    this.live = new LiveStore();
+    this.live = new MemoryStore();
     for (const row of this.store.load()) {
       const c = communityFromJSON(snapshotFromRows(row));
       c.timerIndex = TrackingMap.wrap(c.timerIndex);
@@ -222,6 +203,9 @@ export class DurableRuntime {
         // leaves out: the same text as memberToJSON's copy, without making the copy.
         commit.members.push({ community: cid, id: mid, state: m ? JSON.stringify(m) : null });
       }
+      // Each community's timer index is swapped for a TrackingMap once it is written; one whose
+      // index is not tracked (new, or replaced by the runtime) has all its timer rows rewritten,
+      // so correctness never depends on the tracking, only the cost does.
       const index = c.timerIndex;
       if (index instanceof TrackingMap) {
         for (const id of index.changed) {
