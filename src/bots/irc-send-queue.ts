@@ -6,6 +6,7 @@
  * through a token bucket: `burst` lines at once, then `perSecond` on average.
  */
 
+import { realTimerHost, type TimerHost } from '../server/clock.js';
 export interface SendRate {
   /** Lines that may go out back to back after a quiet spell. */
   burst: number;
@@ -19,19 +20,6 @@ export interface SendRate {
  * command costs the server more than it costs here).
  */
 export const DEFAULT_SEND_RATE: SendRate = { burst: 8, perSecond: 1 };
-
-/** Time for the queue, replaceable in tests. */
-export interface QueueClock {
-  now(): number;
-  setTimer(fn: () => void, ms: number): unknown;
-  clearTimer(timer: unknown): void;
-}
-
-export const systemClock: QueueClock = {
-  now: () => Date.now(),
-  setTimer: (fn, ms) => setTimeout(fn, ms),
-  clearTimer: (t) => clearTimeout(t as ReturnType<typeof setTimeout>),
-};
 
 /**
  * What a command costs in the server's flood accounting, in lines. InspIRCd 3 charges JOIN 2
@@ -71,7 +59,7 @@ export class SendQueue {
   constructor(
     private readonly write: (line: string) => void,
     private readonly rate: SendRate = DEFAULT_SEND_RATE,
-    private readonly clock: QueueClock = systemClock,
+    private readonly clock: TimerHost = realTimerHost,
   ) {
     if (!(rate.burst >= 1) || !(rate.perSecond > 0)) throw new RangeError(`send rate needs burst >= 1 and perSecond > 0, got ${JSON.stringify(rate)}`);
     this.tokens = rate.burst;
@@ -110,7 +98,7 @@ export class SendQueue {
 
   /** Rejects every waiting line. */
   drop(reason: string): void {
-    if (this.timer !== undefined) this.clock.clearTimer(this.timer);
+    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
     this.timer = undefined;
     for (const w of this.waiting.splice(0)) w.reject(new QueueClosedError(reason));
   }
@@ -136,7 +124,7 @@ export class SendQueue {
     }
     if (this.waiting.length > 0) {
       const wait = Math.ceil(((this.waiting[0]!.cost - this.tokens) * 1000) / this.rate.perSecond);
-      this.timer = this.clock.setTimer(() => {
+      this.timer = this.clock.setTimeout(() => {
         this.timer = undefined;
         this.pump();
       }, Math.max(1, wait));

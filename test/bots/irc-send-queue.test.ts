@@ -1,39 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { commandCost, QueueClosedError, SendQueue, type QueueClock } from '../../src/bots/irc-send-queue.js';
-
-/** A clock the test moves by hand; timers fire in due order as time passes them. */
-class ManualClock implements QueueClock {
-  time = 0;
-  private timers: { at: number; fn: () => void; id: number }[] = [];
-  private nextId = 0;
-  now() {
-    return this.time;
-  }
-  setTimer(fn: () => void, ms: number) {
-    const id = ++this.nextId;
-    this.timers.push({ at: this.time + ms, fn, id });
-    return id;
-  }
-  clearTimer(t: unknown) {
-    this.timers = this.timers.filter((x) => x.id !== t);
-  }
-  advance(ms: number) {
-    const end = this.time + ms;
-    for (;;) {
-      this.timers.sort((a, b) => a.at - b.at);
-      const next = this.timers[0];
-      if (!next || next.at > end) break;
-      this.timers.shift();
-      this.time = next.at;
-      next.fn();
-    }
-    this.time = end;
-  }
-}
+import { commandCost, QueueClosedError, SendQueue } from '../../src/bots/irc-send-queue.js';
+import { FakeHost } from '../helpers/fake-timer-host.js';
 
 function setup(burst: number, perSecond: number) {
-  const clock = new ManualClock();
+  const clock = new FakeHost(0);
   const written: { line: string; at: number }[] = [];
   const queue = new SendQueue((line) => written.push({ line, at: clock.now() }), { burst, perSecond }, clock);
   return { clock, written, queue };
@@ -114,7 +85,7 @@ describe('SendQueue', () => {
   });
 
   it('rejects a line whose write throws, and carries on with the next', async () => {
-    const clock = new ManualClock();
+    const clock = new FakeHost(0);
     const written: string[] = [];
     const queue = new SendQueue(
       (line) => {

@@ -36,4 +36,8 @@ export class FakeHost implements TimerHost {
     }
     this.t = to;
   }
+  /** Move time forward by `ms`. */
+  advance(ms: number) {
+    this.runTo(this.t + ms);
+  }
 }
