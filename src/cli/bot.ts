@@ -5,11 +5,10 @@ import { Bot, type DeliveryReport } from '../bots/bot.js';
 import { ConfigError, DEFAULT_DB, DEFAULT_NICK, resolveBotConfig, type BotFlags } from '../bots/config.js';
 import { createAdapter } from '../bots/platforms.js';
 import { DurableRuntime } from '../store/durable.js';
-import { MemoryDurableStore } from '../store/memory.js';
-import type { DurableStore } from '../store/store.js';
 import type { CommandSpec } from './main.js';
 import { readPlaybookFile, UsageError } from './io.js';
 import { untilStopped } from './signals.js';
+import { openDatabase } from './database.js';
 
 /** Exit code when the server cannot be reached or the rooms cannot be joined. */
 export const EXIT_CONNECT = 3;
@@ -79,17 +78,7 @@ could not be joined (also when the connection is lost for good later).
       throw new UsageError((e as Error)?.message ?? String(e));
     }
 
-    let store: DurableStore;
-    if (config.db === ':memory:') store = new MemoryDurableStore();
-    else {
-      const { SqliteStore, StoreOpenError } = await import('../store/sqlite.js');
-      try {
-        store = new SqliteStore(config.db);
-      } catch (e) {
-        if (e instanceof StoreOpenError) throw new UsageError(e.message.split('\n')[0]!);
-        throw e;
-      }
-    }
+    const store = await openDatabase(config.db);
     const log = (line: string) => io.err(`${new Date().toISOString()} ${line}\n`);
     const report = (r: DeliveryReport) => {
       if (r.outcome.status === 'recorded') return;

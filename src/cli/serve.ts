@@ -1,11 +1,10 @@
 import { compile } from '../compiler/compile.js';
 import { formatDiagnostic } from '../parser/diagnostics.js';
 import { PlaybookServer, type ClockMode } from '../server/server.js';
-import { MemoryDurableStore } from '../store/memory.js';
-import type { DurableStore } from '../store/store.js';
 import type { CommandSpec } from './main.js';
 import { readPlaybookFile, UsageError } from './io.js';
 import { untilStopped } from './signals.js';
+import { openDatabase } from './database.js';
 
 export const DEFAULT_PORT = 8080;
 
@@ -65,18 +64,7 @@ FILE; SIGTERM or SIGINT stops the server after closing the database. Exit codes:
     for (const d of compiled.diagnostics) io.err(formatDiagnostic(d, source) + '\n\n');
     if (!compiled.ir) return 1;
 
-    let store: DurableStore;
-    if (dbPath === ':memory:') store = new MemoryDurableStore();
-    else {
-      // Loaded here, so the other commands never touch the native SQLite binding.
-      const { SqliteStore, StoreOpenError } = await import('../store/sqlite.js');
-      try {
-        store = new SqliteStore(dbPath, { sync });
-      } catch (e) {
-        if (e instanceof StoreOpenError) throw new UsageError(e.message.split('\n')[0]!);
-        throw e;
-      }
-    }
+    const store = await openDatabase(dbPath, { sync });
     const log = (line: string) => io.err(`${new Date().toISOString()} ${line}\n`);
     let server: PlaybookServer;
     try {
