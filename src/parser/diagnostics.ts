@@ -35,11 +35,7 @@ export function spanOf(text: string, start: number, end: number): Span {
  * search (spanOf rescans from the start, which is quadratic over thousands of comments).
  */
 export function spanFinder(text: string): (start: number, end: number) => Span {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) {
-    const ch = text.charCodeAt(i);
-    if (ch === 10 || (ch === 13 && text.charCodeAt(i + 1) !== 10)) starts.push(i + 1);
-  }
+  const starts = lineStarts(text);
   return (start, end) => {
     let lo = 0;
     let hi = starts.length - 1;
@@ -95,8 +91,7 @@ export function formatDiagnostic(d: Diagnostic, source: string | undefined): str
   const head = `${d.file}:${d.line}:${d.column}: ${d.severity}[${d.code}]: ${d.message}`;
   const out = [head];
   if (source !== undefined) {
-    const lines = source.split(/\r\n|\r|\n/);
-    const raw = lines[d.line - 1];
+    const raw = sourceLine(source, d.line);
     if (raw !== undefined) {
       const shown = raw.replace(/\r$/, '');
       const clipped = shown.length > 200 ? shown.slice(0, 200) + '…' : shown;
@@ -114,6 +109,34 @@ export function formatDiagnostic(d: Diagnostic, source: string | undefined): str
   }
   if (d.hint) out.push(`     = hint: ${d.hint}`);
   return out.join('\n');
+}
+
+/**
+ * Line starts of the source last printed from. Callers print every diagnostic of a file against
+ * the same string, so one index serves them all: splitting the source per diagnostic made
+ * `check` on a megabyte of garbage take minutes (thousands of diagnostics times the whole text).
+ */
+let indexed: { source: string; starts: number[] } | undefined;
+
+function sourceLine(source: string, line: number): string | undefined {
+  if (indexed?.source !== source) indexed = { source, starts: lineStarts(source) };
+  const { starts } = indexed;
+  if (line < 1 || line > starts.length) return undefined;
+  const start = starts[line - 1]!;
+  let end = line < starts.length ? starts[line]! : source.length;
+  // Drop the line's terminator (\n, \r\n or a lone \r).
+  if (end > start && source.charCodeAt(end - 1) === 10) end--;
+  if (end > start && source.charCodeAt(end - 1) === 13) end--;
+  return source.slice(start, end);
+}
+
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === 10 || (ch === 13 && text.charCodeAt(i + 1) !== 10)) starts.push(i + 1);
+  }
+  return starts;
 }
 
 /** East Asian wide characters take two terminal cells; the caret must account for them. */

@@ -1,5 +1,5 @@
 import type { IRecognitionException, IToken } from 'chevrotain';
-import type { Playbook } from './ast.js';
+import type { Playbook, Span } from './ast.js';
 import { DiagnosticBag, spanFinder, spanOf, type Diagnostic } from './diagnostics.js';
 import { PlaybookParser } from './grammar.js';
 import { PlaybookLexer } from './lexer.js';
@@ -12,8 +12,31 @@ export interface ParseResult {
 /** Lexing and parsing never throw; whatever is wrong comes back as diagnostics. */
 let shared: PlaybookParser | undefined;
 function parser(): PlaybookParser {
-  shared ??= new PlaybookParser();
+  if (!shared) {
+    shared = new PlaybookParser();
+    stopAfterTooManyErrors(shared);
+  }
   return shared;
+}
+
+/**
+ * Syntax errors kept before the parser stops. Each recovery may scan ahead to the next token that
+ * can resume the rule, so on garbage (few such tokens) every error costs a pass over the rest of
+ * the input; a bound on errors keeps parsing linear. Lexer errors are not bounded: they are cheap.
+ */
+export const MAX_SYNTAX_ERRORS = 100;
+
+class TooManySyntaxErrors extends Error {}
+
+/** Chevrotain records every syntax error through SAVE_ERROR; past the bound, stop parsing. */
+function stopAfterTooManyErrors(p: PlaybookParser): void {
+  const hooked = p as unknown as { SAVE_ERROR(e: Error): Error; syntaxErrorCount: number };
+  const save = hooked.SAVE_ERROR.bind(p);
+  hooked.syntaxErrorCount = 0;
+  hooked.SAVE_ERROR = (e: Error) => {
+    if (++hooked.syntaxErrorCount > MAX_SYNTAX_ERRORS) throw new TooManySyntaxErrors();
+    return save(e);
+  };
 }
 
 /** Larger inputs are rejected before lexing: nobody writes a 4 MB playbook by hand. */
@@ -31,41 +54,49 @@ export function parsePlaybook(source: string, file = '<input>'): ParseResult {
     bag.error('E0002', spanOf(text, at, at + 1), 'file is not valid UTF-8 text', 'save the playbook as UTF-8');
   }
   const lexed = PlaybookLexer.tokenize(text);
+  // One line index for every span: spanOf per diagnostic rescans the text (quadratic on garbage).
+  const span = spanFinder(text);
   let lastLexLine = -1;
   for (const err of lexed.errors) {
-    const span = spanOf(text, err.offset, err.offset + Math.max(1, err.length));
-    if (span.line === lastLexLine) continue; // one bad stretch per line is enough to fix it
-    lastLexLine = span.line;
+    const errSpan = span(err.offset, err.offset + Math.max(1, err.length));
+    if (errSpan.line === lastLexLine) continue; // one bad stretch per line is enough to fix it
+    lastLexLine = errSpan.line;
     const ch = text[err.offset] ?? '';
     if (ch === '"') {
-      bag.error('E0003', span, 'unterminated string', 'close the string with `"` on the same line');
+      bag.error('E0003', errSpan, 'unterminated string', 'close the string with `"` on the same line');
     } else if (ch === '/') {
-      bag.error('E0004', span, 'unterminated regular expression', 'close the pattern with `/`');
+      bag.error('E0004', errSpan, 'unterminated regular expression', 'close the pattern with `/`');
     } else {
       const shown = [...text.slice(err.offset, err.offset + Math.min(err.length, 20))].map(printable).join('');
-      bag.error('E0005', span, `unexpected character${err.length > 1 ? 's' : ''} \`${shown}\``);
+      bag.error('E0005', errSpan, `unexpected character${err.length > 1 ? 's' : ''} \`${shown}\``);
     }
   }
   const p = parser();
   p.problems = [];
+  (p as unknown as { syntaxErrorCount: number }).syntaxErrorCount = 0;
   p.input = lexed.tokens;
   (p as unknown as { partial: undefined }).partial = undefined;
   let ast: Playbook;
   try {
     ast = p.playbook() ?? emptyAst();
   } catch (e) {
-    // Recovery is on, so this only happens on a grammar bug; still never a stack trace.
-    bag.error('E0099', spanOf(text, 0, 1), `the parser gave up: ${(e as Error).message}`);
     ast = emptyAst();
+    if (e instanceof TooManySyntaxErrors) {
+      const last = p.errors[p.errors.length - 1]?.token.startOffset ?? 0;
+      const at = Number.isFinite(last) ? last : 0;
+      bag.error('E0011', span(at, at + 1), `too many syntax errors (more than ${MAX_SYNTAX_ERRORS}); the rest of the file was not parsed`, 'fix the first errors and check again; is this file a playbook?');
+    } else {
+      // Recovery is on, so this only happens on a grammar bug; still never a stack trace.
+      bag.error('E0099', spanOf(text, 0, 1), `the parser gave up: ${(e as Error).message}`);
+    }
   }
-  const span = spanFinder(text);
   ast.comments = (lexed.groups['comments'] ?? []).map((t: IToken) => ({
     text: t.image,
     span: span(t.startOffset, (t.endOffset ?? t.startOffset) + 1),
   }));
   let lastParseLine = -1;
   for (const err of p.errors) {
-    const d = syntaxDiagnostic(err, text);
+    const d = syntaxDiagnostic(err, text, span);
     if (d.span.line === lastParseLine) continue;
     lastParseLine = d.span.line;
     bag.error('E0010', d.span, d.message, d.hint);
@@ -86,7 +117,7 @@ function describe(tok: IToken): string {
   return `\`${image}\``;
 }
 
-function syntaxDiagnostic(err: IRecognitionException, text: string) {
+function syntaxDiagnostic(err: IRecognitionException, text: string, spanAt: (start: number, end: number) => Span) {
   const tok = err.token;
   let start = tok.startOffset;
   let end = (tok.endOffset ?? tok.startOffset) + 1;
@@ -101,7 +132,7 @@ function syntaxDiagnostic(err: IRecognitionException, text: string) {
     end = start + 1;
   }
   start = Math.min(Math.max(0, start), Math.max(0, text.length));
-  const span = spanOf(text, start, Math.max(start + 1, end));
+  const span = spanAt(start, Math.max(start + 1, end));
   const ruleStack = err.context?.ruleStack ?? [];
   const where = ruleStack.length ? RULE_WORDS[ruleStack[ruleStack.length - 1]!] : undefined;
   let message: string;
