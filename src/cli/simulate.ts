@@ -6,6 +6,8 @@ import { createRuntime, type OutputAction } from '../runtime/runtime.js';
 import type { CommandSpec } from './main.js';
 import { readPlaybookFile, UsageError } from './io.js';
 import { renderTable } from './table.js';
+import { parseDurationText } from '../stdlib/durations.js';
+import { FIRST_EVENT_YEAR, LAST_EVENT_YEAR, parseInstant } from '../stdlib/instants.js';
 import { Progress } from './progress.js';
 import { ReportCollector } from '../report/index.js';
 
@@ -30,6 +32,9 @@ Options:
                       json-rules-engine and XState's transition() (same results, far slower)
   --seed N            seed of the random number generator (default 1)
   --strict            exit 2 if any input line was skipped
+  --max-skew D        skip (as a bad line) an event whose time is more than D (e.g. 30d)
+                      ahead of its community's clock, so one mistyped year cannot fire every
+                      deadline at once (default: no bound)
 
 Diagnostics, late/bad line notes and the closing summary go to stderr. Exit codes: 0 ok (also
 when bad lines were skipped), 1 playbook errors, 2 usage errors, unreadable input, or with
@@ -41,6 +46,7 @@ when bad lines were skipped), 1 playbook errors, 2 usage errors, unreadable inpu
     format: { type: 'string', short: 'f' },
     seed: { type: 'string' },
     strict: { type: 'boolean' },
+    'max-skew': { type: 'string' },
     out: { type: 'string', short: 'o' },
     engine: { type: 'string' },
   },
@@ -58,8 +64,14 @@ when bad lines were skipped), 1 playbook errors, 2 usage errors, unreadable inpu
     let until: number | undefined;
     if (values['until'] !== undefined) {
       const u = values['until'] as string;
-      until = /^\d{4}-\d{2}-\d{2}T/.test(u) ? Date.parse(u) : NaN;
-      if (!Number.isFinite(until)) throw new UsageError(`--until must be an ISO-8601 instant like 2026-03-04T00:00:00+08:00, not ${u}`);
+      until = parseInstant(u);
+      if (!Number.isFinite(until)) throw new UsageError(`--until must be an ISO-8601 instant like 2026-03-04T00:00:00+08:00, in years ${FIRST_EVENT_YEAR} to ${LAST_EVENT_YEAR}, not ${u}`);
+    }
+    let maxSkewMs: number | undefined;
+    if (values['max-skew'] !== undefined) {
+      const d = values['max-skew'] as string;
+      maxSkewMs = parseDurationText(d);
+      if (maxSkewMs === undefined || maxSkewMs <= 0) throw new UsageError(`--max-skew must be a duration like 30d, 12h or 10m, not ${d}`);
     }
     let seed = 1;
     if (values['seed'] !== undefined) {
@@ -71,7 +83,7 @@ when bad lines were skipped), 1 playbook errors, 2 usage errors, unreadable inpu
     const compiled = compile(source, { file });
     for (const d of compiled.diagnostics) io.err(formatDiagnostic(d, source) + '\n\n');
     if (!compiled.ir) return 1;
-    const rt = createRuntime(compiled.ir, { seed, engine });
+    const rt = createRuntime(compiled.ir, { seed, engine, ...(maxSkewMs !== undefined ? { maxSkewMs } : {}) });
     const report = format === 'html' ? new ReportCollector(compiled.ir, { file }) : undefined;
     try {
       let input: NodeJS.ReadableStream;

@@ -71,6 +71,12 @@ export interface RuntimeOptions {
   engine?: EngineName;
   /** Record which communities and members each event changes, for `takeChanges()` (durable stores). */
   trackChanges?: boolean;
+  /**
+   * Refuse (status `invalid`) an event whose `at` is more than this many milliseconds ahead of its
+   * community's clock: one event stamped years ahead would otherwise move time for everyone and
+   * fire every pending deadline (docs/runtime.md, "Clock guards"). Unset: no bound.
+   */
+  maxSkewMs?: number;
 }
 
 interface Ctx extends EvalContext {
@@ -124,6 +130,7 @@ export class Runtime {
   /** Members whose state changed since the last `takeChanges()`, by community (for durable stores). */
   private changed = new Map<string, Set<string>>();
   private readonly tracking: boolean;
+  private readonly maxSkewMs: number;
   /** The last instant formatted for actions, and its text (every action of an event shares it). */
   private isoMs = NaN;
   private isoText = '';
@@ -138,6 +145,8 @@ export class Runtime {
     this.zone = ir.timezone;
     this.seed = options.seed ?? 1;
     this.tracking = options.trackChanges === true;
+    this.maxSkewMs = options.maxSkewMs ?? Infinity;
+    if (!(this.maxSkewMs > 0)) throw new RangeError(`maxSkewMs must be a positive number of milliseconds, not ${String(options.maxSkewMs)}`);
     this.levels = [...ir.levels].sort((a, b) => a.at - b.at);
     this.trackDaily = ir.leaderboards.some((lb) => lb.period !== 'all');
     const order = new Map(ir.rules.map((r, i) => [r.id, i]));
@@ -205,6 +214,9 @@ export class Runtime {
     if (!v.known) return { status: 'ignored', actions: [], late: false };
     const ev = v.event;
     let c = this.store.get(ev.community);
+    if (c && ev.atMs - c.clock > this.maxSkewMs) {
+      return { status: 'invalid', actions: [], late: false, reason: `"at" is ${isoDuration(ev.atMs - c.clock)} ahead of the community's clock (${isoInZone(c.clock, this.zone)}); the limit is ${isoDuration(this.maxSkewMs)}` };
+    }
     const out: OutputAction[] = [];
     if (!c) c = this.newCommunity(ev.community, ev.atMs);
     // One hash lookup instead of has() then add(): the set grows only for a new id.

@@ -107,7 +107,9 @@ export function localDayNumber(ms: number, zone: string): number {
 
 /** ISO-8601 text of an instant with the zone's offset, e.g. 2026-03-02T10:00:00+08:00. */
 export function isoInZone(ms: number, zone: string): string {
-  const off = zoneOffsetMinutes(ms, zone);
+  // ISO-8601 offsets have whole minutes; a local-mean-time offset (some zones until the 1970s)
+  // is rounded, and the local time shown with it, so the text still names exactly `ms`.
+  const off = Math.round(zoneOffsetMinutes(ms, zone));
   const local = ms + off * 60_000;
   const day = Math.floor(local / DAY_MS);
   // Every action carries one of these; the date part and the offset change rarely, so they are
