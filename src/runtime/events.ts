@@ -57,7 +57,8 @@ export function validateEvent(raw: unknown, events: Record<string, EventType>): 
   // The payload is the event object itself: copying it without the envelope keys cost more than
   // the rest of validation; readers of payload fields never ask for envelope names.
   const event: InputEvent = { id: id as string, type, at, atMs, community: community as string, member, payload: o };
-  const def = events[type];
+  // Own keys only: in a parsed IR `constructor` or `toString` would be inherited (docs/runtime.md).
+  const def = Object.hasOwn(events, type) ? events[type] : undefined;
   if (!def) return { ok: true, event, known: false };
   if (def.memberLevel && member === undefined) return { ok: false, reason: `"${type}" events need a "member"` };
   let fields = fieldLists.get(def);

@@ -1,5 +1,6 @@
 import type { Cond, CondValue, Counter, IR } from '../compiler/ir.js';
 import { compareValues } from '../stdlib/compare.js';
+import { ownReader } from '../stdlib/dict.js';
 import { compileMatcher } from '../stdlib/text-match.js';
 import { attendanceCount, counterValue, type EvalContext } from './conditions.js';
 import { levelOf } from './member.js';
@@ -143,8 +144,10 @@ export class FastConditions {
     }
     if ('field' in v) {
       if (noEvent) return () => undefined;
-      const f = v.field;
-      return (ctx) => ctx.event?.payload[f];
+      // The payload is the event as received: a field named like an Object.prototype member
+      // (`constructor`, `toString`) is read as an own key only.
+      const read = ownReader(v.field);
+      return (ctx) => (ctx.event ? read(ctx.event.payload) : undefined);
     }
     if ('member' in v) {
       switch (v.member) {

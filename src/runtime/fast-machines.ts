@@ -1,4 +1,5 @@
 import type { Cond, IR } from '../compiler/ir.js';
+import { dict, own } from '../stdlib/dict.js';
 import { lifecycleMachine, ritualMachine, type MachineParts } from '../compiler/xstate-backend.js';
 import type { LoadedMachine, MachineEngine, MachineStep } from './machines.js';
 
@@ -284,7 +285,8 @@ function removeConflicts(enabled: Transition[], active: Set<Node>): Transition[]
 /** XState's state value: a key for an atomic child, `{ key: value }` deeper, every region of a parallel state. */
 function valueOf(node: Node, active: Set<Node>): unknown {
   if (node.kind === 'parallel') {
-    const v: Record<string, unknown> = {};
+    // Region keys are ritual step names: `__proto__` must be a key, not the value's prototype.
+    const v = dict<unknown>();
     for (const c of node.children) v[c.key] = valueOf(c, active);
     return v;
   }
@@ -299,10 +301,10 @@ function resolveValue(root: Node, value: unknown): Node[] {
   const out: Node[] = [root];
   const walk = (node: Node, v: unknown) => {
     if (node.kind === 'parallel') {
-      const obj = (typeof v === 'object' && v !== null ? v : {}) as Record<string, unknown>;
+      const obj = typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : undefined;
       for (const c of node.children) {
         out.push(c);
-        walk(c, obj[c.key]);
+        walk(c, own(obj, c.key));
       }
       return;
     }

@@ -1,6 +1,7 @@
 import { initialTransition, setup, transition, type AnyStateMachine } from 'xstate';
 import type { Cond, IR } from '../compiler/ir.js';
 import { lifecycleMachine, ritualMachine, type MachineParts, type RunRef } from '../compiler/xstate-backend.js';
+import { dict } from '../stdlib/dict.js';
 
 /**
  * XState machines of a playbook, driven through the pure `initialTransition`/`transition`
@@ -53,7 +54,7 @@ export class XStateMachines implements MachineEngine {
         },
       },
       actions: { run: () => {} },
-    }).createMachine(parts.config as never) as unknown as AnyStateMachine;
+    }).createMachine(escapeConfig(parts.config) as never) as unknown as AnyStateMachine;
     this.machines.set(id, machine);
     return { id, kind, parts };
   }
@@ -69,22 +70,23 @@ export class XStateMachines implements MachineEngine {
   send(m: LoadedMachine, value: unknown, event: { type: string }, guard: (c: Cond) => boolean): MachineStep {
     this.guardHook = guard;
     const machine = this.machines.get(m.id)!;
-    const snap = machine.resolveState({ value: value as never, context: {} });
-    const [next, actions] = transition(machine, snap, event as never);
+    const snap = machine.resolveState({ value: escapeValue(value) as never, context: {} });
+    const [next, actions] = transition(machine, snap, { type: escapeEvent(event.type) } as never);
     return this.collect(m, next, actions);
   }
 
   private collect(m: LoadedMachine, snap: { value: unknown; status: string }, actions: { type: string; params?: unknown }[]): MachineStep {
-    const step: MachineStep = { value: snap.value, done: snap.status === 'done', runs: [], raises: [], cancels: [] };
+    const step: MachineStep = { value: unescapeValue(snap.value), done: snap.status === 'done', runs: [], raises: [], cancels: [] };
     for (const a of actions) {
       const p = (a.params ?? {}) as Record<string, unknown>;
       if (a.type === 'run') {
         const ref = m.parts.actions[p['ref'] as string];
         if (ref) step.runs.push(ref);
       } else if (a.type === 'xstate.raise' && typeof p['delay'] === 'number') {
-        step.raises.push({ id: String(p['id']), delay: p['delay'] as number, event: p['event'] as { type: string } });
+        const id = unescapeEvent(String(p['id']));
+        step.raises.push({ id, delay: p['delay'] as number, event: { type: unescapeEvent((p['event'] as { type: string }).type) } });
       } else if (a.type === 'xstate.cancel') {
-        step.cancels.push(String(p['sendId']));
+        step.cancels.push(unescapeEvent(String(p['sendId'])));
       }
     }
     return step;
@@ -101,4 +103,52 @@ export function pendingSteps(value: unknown, labels: Map<string, string>): strin
     if (st === 'pending') out.push(labels.get(step) ?? step);
   }
   return out;
+}
+
+// ---------------------------------------------------------------- `__proto__` as a name
+
+/*
+ * XState builds its tables of state nodes with plain objects, so a ritual step, lifecycle state
+ * or event called `__proto__` gets lost there (a parallel region disappears, an initial state is
+ * not found). The reference engine gives XState another spelling of that one name, which no
+ * playbook name can have (a NUL character), and translates values, events and timer ids back, so
+ * it answers as the fast engine does (docs/runtime.md, "Hostile names").
+ */
+const PROTO = '__proto__';
+const PROTO_ESCAPED = '\u0000__proto__';
+const AFTER = 'xstate.after.';
+
+/** A machine config with `__proto__` as a state key, event key, `initial` or `target` respelled. */
+function escapeConfig(v: unknown, key?: string): unknown {
+  if (typeof v === 'string') return (key === 'initial' || key === 'target') && v === PROTO ? PROTO_ESCAPED : v;
+  if (Array.isArray(v)) return v.map((x) => escapeConfig(x, key));
+  if (typeof v !== 'object' || v === null) return v;
+  const out = dict<unknown>();
+  for (const k of Object.keys(v)) out[k === PROTO ? PROTO_ESCAPED : k] = escapeConfig((v as Record<string, unknown>)[k], k);
+  return out;
+}
+
+/** A stored state value as XState knows it, or (`back`) an XState value as stored. */
+function escapeValue(v: unknown, back = false): unknown {
+  const [from, to] = back ? [PROTO_ESCAPED, PROTO] : [PROTO, PROTO_ESCAPED];
+  if (typeof v === 'string') return v === from ? to : v;
+  if (typeof v !== 'object' || v === null) return v;
+  const out = dict<unknown>();
+  for (const k of Object.keys(v)) out[k === from ? to : k] = escapeValue((v as Record<string, unknown>)[k], back);
+  return out;
+}
+
+function unescapeValue(v: unknown): unknown {
+  return escapeValue(v, true);
+}
+
+/** An event type as XState knows it: `__proto__` itself, or a state path segment of a delayed event. */
+function escapeEvent(type: string): string {
+  if (type === PROTO) return PROTO_ESCAPED;
+  return type.startsWith(AFTER) ? type.split('.').map((s) => (s === PROTO ? PROTO_ESCAPED : s)).join('.') : type;
+}
+
+function unescapeEvent(type: string): string {
+  if (type === PROTO_ESCAPED) return PROTO;
+  return type.startsWith(AFTER) ? type.split('.').map((s) => (s === PROTO_ESCAPED ? PROTO : s)).join('.') : type;
 }

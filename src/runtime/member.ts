@@ -1,3 +1,4 @@
+import { copyDicts } from '../stdlib/dict.js';
 import type { MemberState } from './state.js';
 
 /**
@@ -29,18 +30,24 @@ export function newMember(id: string, now: number): MemberState {
   };
 }
 
-/** A member as plain JSON, without its absent collections (a copy). */
+/**
+ * A member as JSON, without its absent collections (a deep copy). Its tables stay dicts, so a
+ * snapshot can be read and edited (src/server/reload.ts) without inheriting `Object.prototype`.
+ */
 export function memberToJSON(m: MemberState): MemberState {
-  const json = structuredClone(m) as unknown as Record<string, unknown>;
-  for (const k in json) if (json[k] === undefined) delete json[k];
-  return json as unknown as MemberState;
+  const json: Partial<MemberState> = { ...m };
+  for (const k of Object.keys(json) as (keyof MemberState)[]) {
+    if (json[k] === undefined) delete json[k];
+    else (json as Record<string, unknown>)[k] = copyDicts(json[k]);
+  }
+  return json as MemberState;
 }
 
-/** A member from its JSON form (absent collections stay absent). */
+/** A member from its JSON form (absent collections stay absent; tables become dicts again). */
 export function memberFromJSON(json: MemberState): MemberState {
   const m = newMember(json.id, json.joinedAt);
   for (const k of Object.keys(m) as (keyof MemberState)[]) {
-    if (json[k] !== undefined) (m as unknown as Record<string, unknown>)[k] = structuredClone(json[k]);
+    if (Object.hasOwn(json, k) && json[k] !== undefined) (m as unknown as Record<string, unknown>)[k] = copyDicts(json[k]);
   }
   return m;
 }

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker, MessageChannel, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import type { Cond, CondValue, IR } from '../compiler/ir.js';
 import { factName, toJreCondition, type JreCondition } from '../compiler/rules-backend.js';
+import { dict, ownReader } from '../stdlib/dict.js';
 import { attendanceCount, counterValue, type EvalContext } from './conditions.js';
 import type { CondFn } from './fast-conditions.js';
 import { levelOf } from './member.js';
@@ -41,7 +42,7 @@ export class ReferenceConditions {
     this.collectFacts(c, facts);
     let sent = false;
     return (ctx) => {
-      const values: Record<string, unknown> = {};
+      const values = dict<unknown>();
       for (const [name, resolve] of facts) values[name] = resolve(ctx);
       const reply = this.bridge.ask({ id, conditions: sent ? undefined : jre, facts: values });
       sent = true;
@@ -113,8 +114,9 @@ export class ReferenceConditions {
     }
     if (!name) return;
     if ('field' in v) {
-      const f = v.field;
-      out.set(name, (ctx) => ctx.event?.payload[f]);
+      // Own keys only: an inherited `toString` would be a function, which cannot even be posted to the worker.
+      const read = ownReader(v.field);
+      out.set(name, (ctx) => (ctx.event ? read(ctx.event.payload) : undefined));
     } else if ('member' in v) {
       const attr = v.member;
       out.set(name, (ctx) => {

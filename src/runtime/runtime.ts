@@ -1,5 +1,6 @@
 import type { Action, Audience, Cond, IR, MemberFilter, PointsRule, Rule } from '../compiler/ir.js';
 import { endOfLocalDate, isoInZone, localDayNumber, nextOccurrence, periodKey, startOfLocalDate } from '../stdlib/calendar.js';
+import { copyDicts, dict, hasKey, own } from '../stdlib/dict.js';
 import { isoDuration } from '../stdlib/durations.js';
 import { renderTemplate } from '../stdlib/templates.js';
 import { pruneWindow } from '../stdlib/windows.js';
@@ -303,13 +304,13 @@ export class Runtime {
       clock: now,
       started: now,
       processed: new Set(),
-      members: {},
+      members: dict(),
       timers: [],
       timerIndex: new Map(),
       timerSeq: 0,
-      counters: {},
-      campaigns: {},
-      sessions: {},
+      counters: dict(),
+      campaigns: dict(),
+      sessions: dict(),
       once: [],
       rng: (this.seed ^ hash(id)) >>> 0,
     };
@@ -588,7 +589,7 @@ export class Runtime {
       let store: Record<string, number[] | number>;
       if (spec.scope === 'member') {
         if (!m) continue;
-        store = m.counters ??= {};
+        store = m.counters ??= dict();
       } else store = c.counters;
       if (spec.withinMs) {
         let arr = store[spec.id];
@@ -639,14 +640,14 @@ export class Runtime {
       if (capped) continue;
       for (let i = 0; i < p.caps.length; i++) {
         const key = this.periodNumber(now, p.caps[i]!.per);
-        const caps = (m.caps ??= {});
+        const caps = (m.caps ??= dict());
         const slot = caps[capIds[i]!];
         if (slot && slot.key === key) {
           slot.count++;
           slot.points += amount;
         } else caps[capIds[i]!] = { key, count: 1, points: amount };
       }
-      if (p.cooldownMs !== undefined) (m.lastAward ??= {})[p.id] = now;
+      if (p.cooldownMs !== undefined) (m.lastAward ??= dict())[p.id] = now;
       ctx.source = p.id;
       this.award(ctx, amount, p.reason);
     }
@@ -667,7 +668,7 @@ export class Runtime {
     m.points += amount;
     if (this.trackDaily) {
       const today = localDayNumber(ctx.now, this.zone);
-      const daily = (m.daily ??= {});
+      const daily = (m.daily ??= dict());
       daily[today] = (daily[today] ?? 0) + amount;
       for (const k in daily) if (Number(k) < today - 40) delete daily[k];
     }
@@ -710,7 +711,7 @@ export class Runtime {
   private applyStep(ctx: Ctx, lm: LoadedMachine, before: unknown, step: MachineStep): void {
     const m = ctx.member!;
     const c = ctx.community;
-    if (step.value !== before) (m.machines ??= {})[lm.id] = step.value;
+    if (step.value !== before) (m.machines ??= dict())[lm.id] = step.value;
     for (const id of step.cancels) cancelTimer(c, `${m.id}|${lm.id}|${id}`);
     for (const r of step.raises) {
       const tid = `${m.id}|${lm.id}|${r.id}`;
@@ -743,7 +744,7 @@ export class Runtime {
       if (b.streak) {
         if (b.streak.event === ev.type) {
           const today = localDayNumber(now, this.zone);
-          const streaks = (m.streaks ??= {});
+          const streaks = (m.streaks ??= dict());
           const s = streaks[b.name];
           if (!s || s.day < today - 1) streaks[b.name] = { day: today, length: 1 };
           else if (s.day === today - 1) streaks[b.name] = { day: today, length: s.length + 1 };
@@ -802,7 +803,7 @@ export class Runtime {
     if (!template.includes('{')) return template;
     const m = member ?? ctx.member;
     return renderTemplate(template, (name) => {
-      if (ctx.extras && name in ctx.extras) return ctx.extras[name];
+      if (hasKey(ctx.extras, name)) return ctx.extras![name];
       if (name.startsWith('member.') && m) {
         const attr = name.slice(7);
         if (attr === 'id') return m.id;
@@ -816,7 +817,7 @@ export class Runtime {
       if (name === 'time') return isoInZone(ctx.now, this.zone).slice(11, 16);
       const field = name.startsWith('event.') ? name.slice(6) : name;
       if (ENVELOPE_KEYS.has(field)) return undefined;
-      const v = ctx.event?.payload[field];
+      const v = own(ctx.event?.payload, field);
       if (typeof v === 'string' || typeof v === 'number') return v;
       if (Array.isArray(v)) return v.join(', ');
       return undefined;
@@ -901,7 +902,7 @@ export class Runtime {
         if (!m) return;
         const ladder = this.ir.ladders.find((l) => l.name === a.ladder);
         if (!ladder) return;
-        const warnings = (m.warnings ??= {});
+        const warnings = (m.warnings ??= dict());
         const list = (warnings[ladder.name] ??= []);
         // "Warnings older than expire no longer count": one exactly `expire` old still does.
         if (ladder.expireMs) pruneWindow(list, ctx.now, ladder.expireMs + 1);
@@ -966,19 +967,30 @@ function hash(s: string): number {
  */
 export function communityToJSON(c: CommunityState, options: { members?: boolean } = {}): CommunitySnapshot {
   const { processed, timers: _heap, timerIndex: _index, members, ...rest } = c;
-  const json = structuredClone(rest) as Omit<CommunitySnapshot, 'processed' | 'timers' | 'members'>;
-  const out: Record<string, MemberState> = {};
-  if (options.members !== false) for (const id in members) out[id] = memberToJSON(members[id]!);
+  const json = copyFields(rest);
+  const out = dict<MemberState>();
+  if (options.members !== false) for (const id of Object.keys(members)) out[id] = memberToJSON(members[id]!);
   return { ...json, members: out, processed: [...processed], timers: structuredClone(liveTimers(c)) };
 }
 
-/** Live state from its JSON form (the JSON is copied, not shared). */
+/**
+ * Live state from its JSON form (the JSON is copied, not shared). Its tables are rebuilt as
+ * dicts: `JSON.parse` gives objects that inherit from `Object.prototype`, where a lookup of a
+ * member or campaign called `constructor` would find a function.
+ */
 export function communityFromJSON(json: CommunitySnapshot): CommunityState {
-  const { processed, timers, members, ...rest } = structuredClone(json);
-  const c: CommunityState = { ...rest, members: {}, processed: new Set(processed), timers: [], timerIndex: new Map() };
-  for (const id in members) c.members[id] = memberFromJSON(members[id]!);
-  loadTimers(c, timers);
+  const { processed, timers, members, ...rest } = json;
+  const c: CommunityState = { ...copyFields(rest), members: dict(), processed: new Set(processed), timers: [], timerIndex: new Map() };
+  for (const id of Object.keys(members)) c.members[id] = memberFromJSON(members[id]!);
+  loadTimers(c, structuredClone(timers));
   return c;
+}
+
+/** The fields of a community (fixed names) copied, their tables as dicts. */
+function copyFields<T extends object>(o: T): T {
+  const out = { ...o };
+  for (const k of Object.keys(out) as (keyof T)[]) out[k] = copyDicts(out[k]);
+  return out;
 }
 
 export function createRuntime(ir: IR, options: RuntimeOptions = {}): Runtime {

@@ -1,6 +1,10 @@
+import type { Dict } from '../stdlib/dict.js';
+
 /**
- * Runtime state: plain JSON objects only, so a snapshot is `JSON.stringify` and a restore is
- * `JSON.parse`. One `CommunityState` per community; nothing is shared between communities.
+ * Runtime state: JSON data only, so a snapshot is `JSON.stringify` and a restore is `JSON.parse`.
+ * One `CommunityState` per community; nothing is shared between communities. Every table keyed
+ * by a name from input (member ids, ladders, counters, campaigns, ...) is a `Dict`, without
+ * `Object.prototype`, so a member called `__proto__` is just a member (src/stdlib/dict.ts).
  */
 
 export interface Timer {
@@ -42,20 +46,20 @@ export interface MemberState {
   roles?: string[] | undefined;
   tags?: string[] | undefined;
   /** Points earned per local day number, kept ~40 days, only when a leaderboard ranks by period. */
-  daily?: Record<string, number> | undefined;
+  daily?: Dict<number> | undefined;
   levels?: string[] | undefined;
   badges?: string[] | undefined;
-  streaks?: Record<string, { day: number; length: number }> | undefined;
+  streaks?: Dict<{ day: number; length: number }> | undefined;
   /** Counter id -> event instants (windowed) or a running count. */
-  counters?: Record<string, number[] | number> | undefined;
+  counters?: Dict<number[] | number> | undefined;
   /** Ladder -> instants of warnings. */
-  warnings?: Record<string, number[]> | undefined;
+  warnings?: Dict<number[]> | undefined;
   /** Points rule id -> instant of the last award. */
-  lastAward?: Record<string, number> | undefined;
+  lastAward?: Dict<number> | undefined;
   /** `${points rule id}|${per}` -> awards in the current period (a local day, ISO week or month number). */
-  caps?: Record<string, { key: number; count: number; points: number }> | undefined;
+  caps?: Dict<{ key: number; count: number; points: number }> | undefined;
   /** Machine id -> XState state value. */
-  machines?: Record<string, unknown> | undefined;
+  machines?: Dict<unknown> | undefined;
   once?: string[] | undefined;
 }
 
@@ -71,15 +75,15 @@ export interface CommunityState {
   started: number;
   /** Ids of processed events (DESIGN.md section 5: idempotence). */
   processed: Set<string>;
-  members: Record<string, MemberState>;
+  members: Dict<MemberState>;
   /** Binary heap by (due, seq); cancelled entries stay until popped (see timers.ts). */
   timers: Timer[];
   /** Live timers by id: a heap entry that is not here (or not this object) was cancelled. */
   timerIndex: Map<string, Timer>;
   timerSeq: number;
-  counters: Record<string, number[] | number>;
-  campaigns: Record<string, CampaignState>;
-  sessions: Record<string, Session[]>;
+  counters: Dict<number[] | number>;
+  campaigns: Dict<CampaignState>;
+  sessions: Dict<Session[]>;
   once: string[];
   /** PRNG state (mulberry32), part of state so replays draw the same numbers. */
   rng: number;
