@@ -2,6 +2,7 @@ import { DateTime, IANAZone } from 'luxon';
 import type * as A from '../parser/ast.js';
 import type { DiagnosticBag } from '../parser/diagnostics.js';
 import { checkRegex } from '../stdlib/regex-safety.js';
+import { dict, dictFrom, own, type Dict } from '../stdlib/dict.js';
 import { didYouMean } from '../stdlib/suggest.js';
 import { placeholders } from '../stdlib/templates.js';
 import { CORE_EVENTS } from './core-events.js';
@@ -38,7 +39,8 @@ export function checkPlaybook(ast: A.Playbook, bag: DiagnosticBag, file: string)
 }
 
 class Checker {
-  private readonly events: Record<string, EventType> = { ...CORE_EVENTS };
+  /** A dict, as are its field tables: `event constructor { }` is a custom event like any other (docs/runtime.md). */
+  private readonly events: Dict<EventType> = coreEventTable();
   private readonly roles = new Set<string>(BUILTIN_ROLES);
   private readonly templates = new Map<string, A.TemplateDecl>();
   private readonly ladders = new Set<string>();
@@ -192,7 +194,7 @@ class Checker {
     const eventSeen = new Map<string, A.Ident>();
     for (const e of ast.events) {
       if (dup('event', eventSeen, e.name)) continue;
-      const fields: EventType['fields'] = {};
+      const fields = dict<EventType['fields'][string]>();
       const fieldSeen = new Map<string, A.Ident>();
       for (const f of e.fields) {
         if (dup('field', fieldSeen, f.name)) continue;
@@ -202,16 +204,16 @@ class Checker {
         }
         fields[f.name.name] = { type: f.type, optional: f.optional };
       }
-      const core = CORE_EVENTS[e.name.name];
+      const core = own(CORE_EVENTS, e.name.name);
       if (core) {
         for (const [fname, fdef] of Object.entries(fields)) {
-          const cf = core.fields[fname];
+          const cf = own(core.fields, fname);
           if (cf && cf.type !== fdef.type) {
             const f = e.fields.find((x) => x.name.name === fname)!;
             this.bag.error('E0104', f.typeSpan, `core event \`${e.name.name}\` has field \`${fname}\` of type ${cf.type}, not ${fdef.type}`);
           }
         }
-        this.events[e.name.name] = { ...core, fields: { ...core.fields, ...fields } };
+        this.events[e.name.name] = { ...core, fields: Object.assign(dict<EventType['fields'][string]>(), core.fields, fields) };
       } else {
         if (!/^[\p{L}_][\p{L}\p{N}_]*(\.[\p{L}_][\p{L}\p{N}_]*)+$/u.test(e.name.name)) {
           this.bag.warning('W0102', e.name.span, `custom event \`${e.name.name}\` has no namespace`, 'name custom events like `quiz.answered` so they never clash with future core events');
@@ -854,6 +856,13 @@ class Checker {
     }
     return n;
   }
+}
+
+/** The core events as the dicts the IR holds (the table in core-events.ts is a plain literal). */
+function coreEventTable(): Dict<EventType> {
+  const out = dict<EventType>();
+  for (const [name, def] of Object.entries(CORE_EVENTS)) out[name] = { ...def, fields: dictFrom(def.fields) };
+  return out;
 }
 
 function segmentRefs(c: Cond): string[] {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { dict, type Dict } from '../stdlib/dict.js';
 
 /**
  * The IR: the single, versioned, JSON hand-off from the compiler to the runtime. Everything the
@@ -8,6 +9,29 @@ import { z } from 'zod';
  */
 
 export const IR_VERSION = 1;
+
+/**
+ * A record keyed by names a playbook declares (event types, payload fields), parsed into a dict.
+ * zod's `z.record` builds a plain object and skips a `__proto__` key, so an IR declaring
+ * `event __proto__ { }` would lose it and `events['constructor']` would find a function
+ * (docs/runtime.md, "Hostile names").
+ */
+function nameRecord<T extends z.ZodType>(value: T) {
+  return z.unknown().transform((raw, ctx): Dict<z.output<T>> => {
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+      ctx.issues.push({ code: 'invalid_type', expected: 'record', input: raw, message: 'expected an object keyed by name' });
+      return z.NEVER;
+    }
+    const out = dict<z.output<T>>();
+    for (const key of Object.keys(raw)) {
+      const item = (raw as Record<string, unknown>)[key];
+      const r = value.safeParse(item);
+      if (r.success) out[key] = r.data;
+      else for (const issue of r.error.issues) ctx.issues.push({ code: 'custom', input: item, message: issue.message, path: [key, ...issue.path] });
+    }
+    return out;
+  });
+}
 
 const CondValue: z.ZodType<CondValue> = z.union([
   z.object({ const: z.union([z.number(), z.string(), z.boolean()]) }),
@@ -236,7 +260,7 @@ export type FieldType = z.infer<typeof FieldType>;
 export const EventType = z.object({
   core: z.boolean(),
   memberLevel: z.boolean(),
-  fields: z.record(z.string(), z.object({ type: FieldType, optional: z.boolean() })),
+  fields: nameRecord(z.object({ type: FieldType, optional: z.boolean() })),
 });
 export type EventType = z.infer<typeof EventType>;
 
@@ -247,7 +271,7 @@ export const IR = z.object({
   locale: z.string(),
   source: z.string().optional(),
   roles: z.array(z.string()),
-  events: z.record(z.string(), EventType),
+  events: nameRecord(EventType),
   segments: z.array(z.object({ name: z.string(), where: Cond })),
   counters: z.array(Counter),
   rules: z.array(Rule),

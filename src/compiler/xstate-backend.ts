@@ -1,3 +1,4 @@
+import { dict } from '../stdlib/dict.js';
 import type { Action, Campaign, Cond, IR, Lifecycle, Ritual, Schedule } from './ir.js';
 
 /**
@@ -5,7 +6,9 @@ import type { Action, Campaign, Cond, IR, Lifecycle, Ritual, Schedule } from './
  * (`cond`, `run`) with a `ref` parameter pointing into the tables returned beside the config, so
  * the same config loads in `createMachine` for inspection and runs in the runtime, which supplies
  * the implementations. Delays are numbers of milliseconds, so XState hands them back as
- * `xstate.raise` actions that the runtime keeps in its own durable timer queue.
+ * `xstate.raise` actions that the runtime keeps in its own durable timer queue. Tables keyed by
+ * playbook names (states, steps, event types) are dicts: a step or event called `__proto__` or
+ * `constructor` is an ordinary key (src/stdlib/dict.ts).
  */
 
 export interface MachineParts {
@@ -32,12 +35,12 @@ const guard = (ref: string) => ({ type: 'cond', params: { ref } });
 const run = (ref: string) => ({ type: 'run', params: { ref } });
 
 export function ritualMachine(r: Ritual): MachineParts {
-  const conds: Record<string, Cond> = {};
-  const actions: Record<string, RunRef> = {};
+  const conds = dict<Cond>();
+  const actions = dict<RunRef>();
   const base = r.id;
   actions[`${base}/start`] = { actions: r.onStart, source: r.id, ritual: 'started' };
   actions[`${base}/done`] = { actions: r.done, source: r.id, ritual: 'done' };
-  const regions: Record<string, unknown> = {};
+  const regions = dict<unknown>();
   for (const step of r.steps) {
     const ref = `${base}/step:${step.name}`;
     if (step.on.where) conds[ref] = step.on.where;
@@ -45,10 +48,10 @@ export function ritualMachine(r: Ritual): MachineParts {
     if (step.on.where) t['guard'] = guard(ref);
     regions[step.name] = {
       initial: 'pending',
-      states: { pending: { on: { [step.on.event]: t } }, done: { type: 'final' } },
+      states: { pending: { on: Object.assign(dict<unknown>(), { [step.on.event]: t }) }, done: { type: 'final' } },
     };
   }
-  const after: Record<string, unknown[]> = {};
+  const after = dict<unknown[]>();
   r.reminders.forEach((rem, i) => {
     const ref = `${base}/remind:${i}`;
     actions[ref] = { actions: rem.actions, source: r.id, ritual: 'reminder' };
@@ -59,7 +62,7 @@ export function ritualMachine(r: Ritual): MachineParts {
     actions[ref] = { actions: r.deadline.actions, source: r.id, ritual: 'expired' };
     (after[r.deadline.afterMs] ??= []).push({ target: 'expired', actions: [run(ref)] });
   }
-  const on: Record<string, unknown[]> = {};
+  const on = dict<unknown[]>();
   r.cancelOn.forEach((c, i) => {
     const ref = `${base}/cancel:${i}`;
     actions[ref] = { actions: [], source: r.id, ritual: 'cancelled' };
@@ -91,10 +94,10 @@ export function ritualMachine(r: Ritual): MachineParts {
 }
 
 export function lifecycleMachine(l: Lifecycle): MachineParts {
-  const conds: Record<string, Cond> = {};
-  const actions: Record<string, RunRef> = {};
-  const states: Record<string, Record<string, unknown>> = {};
-  for (const s of l.states) states[s] = {};
+  const conds = dict<Cond>();
+  const actions = dict<RunRef>();
+  const states = dict<Record<string, unknown>>();
+  for (const s of l.states) states[s] = dict();
   const fallbacks: { state: string; event: string }[] = [];
   l.transitions.forEach((t, i) => {
     const ref = `${l.id}/t${i}`;
@@ -106,14 +109,14 @@ export function lifecycleMachine(l: Lifecycle): MachineParts {
         conds[ref] = t.trigger.on.where;
         tr['guard'] = guard(ref);
       }
-      const on = (node['on'] ??= {}) as Record<string, unknown[]>;
+      const on = (node['on'] ??= dict()) as Record<string, unknown[]>;
       (on[t.trigger.on.event] ??= []).push(tr);
     } else if ('when' in t.trigger) {
       conds[ref] = t.trigger.when;
       tr['guard'] = guard(ref);
       ((node['always'] ??= []) as unknown[]).push(tr);
     } else {
-      const after = (node['after'] ??= {}) as Record<string, unknown[]>;
+      const after = (node['after'] ??= dict()) as Record<string, unknown[]>;
       (after[t.trigger.afterMs] ??= []).push(tr);
       if (t.trigger.without) fallbacks.push({ state: t.from, event: t.trigger.without });
     }
@@ -121,7 +124,7 @@ export function lifecycleMachine(l: Lifecycle): MachineParts {
   // `after D without E`: E re-enters the state, which restarts its delayed transitions. Added
   // after the explicit transitions so an explicit `on E` out of the state still wins.
   for (const f of fallbacks) {
-    const on = (states[f.state]!['on'] ??= {}) as Record<string, unknown[]>;
+    const on = (states[f.state]!['on'] ??= dict()) as Record<string, unknown[]>;
     const list = (on[f.event] ??= []);
     if (!list.some((t) => (t as { reenter?: boolean }).reenter)) list.push({ target: f.state, reenter: true });
   }
@@ -130,14 +133,15 @@ export function lifecycleMachine(l: Lifecycle): MachineParts {
 
 /** Campaign stages as a machine, for inspection and graphs; the runtime drives stages by calendar. */
 export function campaignMachine(c: Campaign): MachineConfig {
-  const states: Record<string, unknown> = { before: { on: {} as Record<string, string> } };
+  const states = dict<unknown>();
   const names = c.stages.map((s) => s.name);
-  const allStarts: Record<string, string> = {};
+  const allStarts = dict<string>();
   for (const s of names) allStarts[`stage.${s}.start`] = s;
   states['before'] = { on: allStarts };
   c.stages.forEach((s, i) => {
     const next = names[i + 1];
-    const on: Record<string, string> = { [`stage.${s.name}.end`]: next ?? 'ended' };
+    const on = dict<string>();
+    on[`stage.${s.name}.end`] = next ?? 'ended';
     if (next) on[`stage.${next}.start`] = next;
     states[s.name] = {
       entry: [{ type: 'stage.entered', params: { campaign: c.name, stage: s.name } }],
@@ -157,7 +161,7 @@ export function scheduleMachine(s: Schedule): MachineConfig {
     states: {
       idle: { on: { 'session.start': 'session' } },
       session: {
-        on: { 'session.end': 'idle', [s.attendanceEvent]: { actions: [{ type: 'attendance.mark' }] } },
+        on: Object.assign(dict<unknown>(), { 'session.end': 'idle', [s.attendanceEvent]: { actions: [{ type: 'attendance.mark' }] } }),
         meta: { durationMs: s.durationMs ?? null, hooks: s.hooks.map((h) => ({ anchor: h.anchor, offsetMs: h.offsetMs })) },
       },
     },
@@ -171,7 +175,7 @@ export function machineId(id: string): string {
 }
 
 export function toXState(ir: IR): Record<string, MachineConfig> {
-  const out: Record<string, MachineConfig> = {};
+  const out = dict<MachineConfig>();
   for (const r of ir.rituals) out[r.id] = ritualMachine(r).config;
   for (const l of ir.lifecycles) out[l.id] = lifecycleMachine(l).config;
   for (const c of ir.campaigns) out[c.id] = campaignMachine(c);

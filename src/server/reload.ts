@@ -7,6 +7,7 @@ import { StorageError, type DurableRuntime } from '../store/durable.js';
 import { emptyCommit } from '../store/store.js';
 import type { CommunitySnapshot, MemberState, Timer } from '../runtime/state.js';
 import { nextOccurrence } from '../stdlib/calendar.js';
+import { copyDicts, dict, hasKey, own } from '../stdlib/dict.js';
 
 /**
  * Carrying state over to a new version of a playbook (`POST /playbook`, SIGHUP, or a restart
@@ -180,7 +181,7 @@ function counterMap(from: IR, to: IR): Map<string, string> {
 
 function remapCounters<T>(counters: Record<string, T> | undefined, map: Map<string, string>): { value: Record<string, T> | undefined; lost: number } {
   if (!counters) return { value: undefined, lost: 0 };
-  const out: Record<string, T> = {};
+  const out = dict<T>();
   let lost = 0;
   for (const [id, v] of Object.entries(counters)) {
     const target = map.get(id);
@@ -192,7 +193,7 @@ function remapCounters<T>(counters: Record<string, T> | undefined, map: Map<stri
 
 function keepKeys<T>(record: Record<string, T> | undefined, keep: (key: string) => boolean): Record<string, T> | undefined {
   if (!record) return undefined;
-  const out: Record<string, T> = {};
+  const out = dict<T>();
   for (const [k, v] of Object.entries(record)) if (keep(k)) out[k] = v;
   return Object.keys(out).length ? out : undefined;
 }
@@ -203,9 +204,13 @@ function scheduleShape(s: IR['schedules'][number]): unknown {
   return [s.calendar, s.durationMs ?? null, s.hooks.map((h) => [h.anchor, h.offsetMs])];
 }
 
-/** Migrate a runtime snapshot taken under `from` to the playbook `to`. The input is not changed. */
+/**
+ * Migrate a runtime snapshot taken under `from` to the playbook `to`. The input is not changed.
+ * The copy's tables are dicts: members, campaigns and schedules are looked up and added by name,
+ * and a name may be `constructor` or `__proto__` (docs/runtime.md, "Hostile names").
+ */
 export function migrateSnapshot(from: IR, to: IR, input: RuntimeSnapshot): Migration {
-  const snapshot = structuredClone(input);
+  const snapshot = { ...input, communities: input.communities.map((c) => ({ ...copyDicts(c) })) };
   snapshot.playbook = to.name;
   const dropped = new Notes();
   const changed = new Notes();
@@ -238,7 +243,7 @@ export function migrateSnapshot(from: IR, to: IR, input: RuntimeSnapshot): Migra
     for (const m of Object.values(c.members)) migrateMember(c, m);
     c.once = c.once.filter((id) => ruleIds.has(id));
     const communityCounters = remapCounters(c.counters, counters);
-    c.counters = communityCounters.value ?? {};
+    c.counters = communityCounters.value ?? dict();
 
     // ------------------------------------------------------------ timers
     const timers: Timer[] = [];
@@ -260,7 +265,7 @@ export function migrateSnapshot(from: IR, to: IR, input: RuntimeSnapshot): Migra
   function migrateMember(c: CommunitySnapshot, m: MemberState): void {
     const who = `${c.id}/${m.id}`;
     if (m.machines) {
-      const next: Record<string, unknown> = {};
+      const next = dict<unknown>();
       for (const [id, value] of Object.entries(m.machines)) {
         const old = oldMachines.get(id);
         const info = newMachines.get(id);
@@ -296,13 +301,13 @@ export function migrateSnapshot(from: IR, to: IR, input: RuntimeSnapshot): Migra
       dropped.add(`ritual ${info.name}: a state this version cannot read was dropped`, who);
       return undefined;
     }
-    const next: Record<string, string> = {};
+    const next = dict<string>();
     for (const [step, progress] of Object.entries(regions)) {
       if (info.states.includes(step)) next[step] = progress;
       else dropped.add(`ritual ${info.name}: step ${step} removed from members' progress`, who);
     }
     for (const step of info.states) {
-      if (!(step in next)) {
+      if (!hasKey(next, step)) {
         next[step] = 'pending';
         changed.add(`ritual ${info.name}: new step ${step} is pending for members in the ritual`, who);
       }
@@ -325,8 +330,8 @@ export function migrateSnapshot(from: IR, to: IR, input: RuntimeSnapshot): Migra
     switch (t.kind) {
       case 'machine': {
         const info = newMachines.get(t.ref);
-        const m = t.member !== undefined ? c.members[t.member] : undefined;
-        const value = m?.machines?.[t.ref];
+        const m = t.member !== undefined ? own(c.members, t.member) : undefined;
+        const value = own(m?.machines, t.ref);
         if (!info || !m || value === undefined || !t.event) return undefined; // reported with the member's state
         const path = statePath(value);
         const old = oldMachines.get(t.ref)?.afters.get(t.event.type);

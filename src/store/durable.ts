@@ -11,6 +11,7 @@ import {
   type RuntimeSnapshot,
 } from '../runtime/runtime.js';
 import type { CommunitySnapshot, CommunityState, MemberState, Timer } from '../runtime/state.js';
+import { dict } from '../stdlib/dict.js';
 import { emptyCommit, type Commit, type DurableStore, type LoggedAction, type StoredCommunity } from './store.js';
 
 /**
@@ -74,7 +75,8 @@ export function communityRow(c: CommunityState): string {
 /** Rebuild the JSON snapshot of a community from its rows. */
 export function snapshotFromRows(row: Pick<StoredCommunity, 'state' | 'members' | 'timers'> & { processed?: string[] }): CommunitySnapshot {
   const rest = JSON.parse(row.state) as Omit<CommunitySnapshot, 'members' | 'processed' | 'timers'>;
-  const members: Record<string, MemberState> = {};
+  // A dict: member ids come from events, and `__proto__` is one (docs/runtime.md, "Hostile names").
+  const members = dict<MemberState>();
   for (const m of row.members) members[m.id] = JSON.parse(m.state) as MemberState;
   const timers = row.timers.map((t) => JSON.parse(t) as Timer).sort((a, b) => a.due - b.due || a.seq - b.seq);
   return { ...rest, members, processed: row.processed ?? [], timers };
