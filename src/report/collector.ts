@@ -1,5 +1,6 @@
 import type { IR } from '../compiler/ir.js';
 import type { OutputAction } from '../runtime/runtime.js';
+import { dict, dictFrom, own } from '../stdlib/dict.js';
 import type {
   CampaignReport,
   CauseInfo,
@@ -285,7 +286,7 @@ export class ReportCollector {
         case 'lifecycle.changed': {
           const key = [a['lifecycle'], a['from'], a['to']].map(String).join('\u0001');
           this.flows.set(key, (this.flows.get(key) ?? 0) + 1);
-          if (m) (m.lifecycles ??= {})[String(a['lifecycle'])] = String(a['to']);
+          if (m) (m.lifecycles ??= dict())[String(a['lifecycle'])] = String(a['to']);
           break;
         }
         case 'stage.entered':
@@ -325,7 +326,7 @@ export class ReportCollector {
       kind = 'warn';
       m.warnings++;
       const ladder = String(a['ladder'] ?? '');
-      (m.ladders ??= {})[ladder] = (m.ladders[ladder] ?? 0) + 1;
+      (m.ladders ??= dict())[ladder] = (m.ladders[ladder] ?? 0) + 1;
       detail = `ladder ${ladder} #${String(a['count'] ?? '?')}${a['reason'] ? `: ${String(a['reason'])}` : ''}`;
     } else if (a.type === 'member.mute') {
       kind = 'mute';
@@ -457,7 +458,7 @@ export class ReportCollector {
         community: m.community,
         member: m.id,
         warnings: m.warnings,
-        ladders: { ...m.ladders },
+        ladders: dictFrom(m.ladders),
         mutes: m.mutes,
         removed: m.removed,
         deletedMessages: m.deletes,
@@ -520,8 +521,8 @@ export class ReportCollector {
         points: m.balance ?? 0,
         levels: [...(m.levels ?? [])],
         badges: [...(m.badges ?? [])],
-        lifecycles: { ...m.lifecycles },
-        rituals: {},
+        lifecycles: dictFrom(m.lifecycles),
+        rituals: dict(),
       };
       if (m.name !== undefined) f.name = m.name;
       out.set(key, f);
@@ -535,7 +536,7 @@ export class ReportCollector {
         const key = `${community}\u0001${id}`;
         let f = out.get(key);
         if (!f) {
-          f = { community, id, status: 'present', points: 0, levels: [], badges: [], lifecycles: {}, rituals: {} };
+          f = { community, id, status: 'present', points: 0, levels: [], badges: [], lifecycles: dict(), rituals: dict() };
           out.set(key, f);
         }
         if (f.name === undefined && typeof raw['name'] === 'string') f.name = raw['name'];
@@ -545,13 +546,14 @@ export class ReportCollector {
         if (typeof raw['points'] === 'number') f.points = raw['points'];
         for (const l of stringArray(raw['levels'])) addOnce(f.levels, l);
         for (const b of stringArray(raw['badges'])) addOnce(f.badges, b);
-        const machines = isRecord(raw['machines']) ? raw['machines'] : {};
+        const machines = isRecord(raw['machines']) ? raw['machines'] : undefined;
         for (const lc of this.ir.lifecycles) {
-          const v = machines[lc.id];
+          const v = own(machines, lc.id);
           if (typeof v === 'string') f.lifecycles[lc.name] = v;
         }
         for (const r of this.ir.rituals) {
-          if (machines[r.id] !== undefined) f.rituals[r.id] = machines[r.id];
+          const v = own(machines, r.id);
+          if (v !== undefined) f.rituals[r.id] = v;
         }
       }
     }
@@ -626,8 +628,8 @@ export class ReportCollector {
         }
         outcome.inProgress++;
         // A running ritual's value is `{ active: { step: 'pending' | 'done' } }`; read it loosely.
-        const active = isRecord(v) && isRecord(v['active']) ? v['active'] : {};
-        for (const s of report.steps) if (active[s.name] === 'done') s.doneInProgress++;
+        const active = isRecord(v) && isRecord(v['active']) ? v['active'] : undefined;
+        for (const s of report.steps) if (own(active, s.name) === 'done') s.doneInProgress++;
       }
       report.outcome = outcome;
       return report;
@@ -654,8 +656,7 @@ export class ReportCollector {
         reached: this.goalRecords.filter((r) => r.campaign === camp.name && r.goal === g.name).map(({ at, community }) => ({ at, community })),
       })),
       current: states.map((c) => {
-        const campaigns = isRecord(c['campaigns']) ? c['campaigns'] : {};
-        const st = campaigns[camp.name];
+        const st = own(isRecord(c['campaigns']) ? c['campaigns'] : undefined, camp.name);
         const stage = isRecord(st) && typeof st['stage'] === 'string' ? st['stage'] : null;
         return { community: typeof c['id'] === 'string' ? c['id'] : '', stage };
       }),

@@ -3,7 +3,9 @@
  * so every string that reaches the page goes through one of these.
  */
 
-const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+import { table } from '../stdlib/dict.js';
+
+const HTML_ESCAPES = table({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' });
 
 /** Text or attribute value (quoted with either quote) inside HTML. */
 export function escapeHtml(value: unknown): string {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { dict } from '../stdlib/dict.js';
 import { REPORT_CSS, REPORT_SCRIPT } from './assets.js';
 import { escapeHtml as h, inlineScriptSource, jsonForScript } from './escape.js';
 import type { CauseInfo, ModerationEntry, ReportData, Series, TimelineRow } from './model.js';
@@ -39,7 +40,7 @@ const fmt = (n: number) => n.toLocaleString('en-US');
 
 /** The whole report: one HTML document with its style, data, script and Chart.js inline. */
 export function renderReport(data: ReportData): string {
-  const charts: Record<string, ChartSpec> = {};
+  const charts = dict<ChartSpec>();
   const multi = data.communities.length > 1;
   const ctx: RenderContext = { data, charts, multi };
   const sections: { id: string; title: string; html: string }[] = [

@@ -1,5 +1,6 @@
 import type { IR } from '../compiler/ir.js';
 import type { OutputAction, Runtime } from '../runtime/runtime.js';
+import { dict, own } from '../stdlib/dict.js';
 
 /**
  * What a playbook's tests exercised. Everything is read from the actions the runtime produced,
@@ -61,12 +62,12 @@ export class CoverageRecorder {
 
   /** Call before each dispatch or advance. */
   ritualStates(rt: Runtime, community: string): RitualStates {
-    const out: RitualStates = {};
+    const out: RitualStates = dict();
     if (this.ir.rituals.length === 0) return out;
     const members = rt.community(community)?.members ?? {};
     for (const [id, m] of Object.entries(members)) {
       const machines = (m as { machines?: Record<string, unknown> }).machines;
-      const values: Record<string, unknown> = {};
+      const values = dict<unknown>();
       for (const r of this.ir.rituals) {
         const v = machines?.[r.id];
         // Stored state may be mutated in place by the next step: keep a copy.
@@ -134,7 +135,7 @@ function stepState(value: unknown, step: string): string | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const active = (value as Record<string, unknown>)['active'];
   if (typeof active !== 'object' || active === null) return undefined;
-  const s = (active as Record<string, unknown>)[step];
+  const s = own(active as Record<string, unknown>, step);
   return typeof s === 'string' ? s : undefined;
 }
 

@@ -1,5 +1,6 @@
 import { LITERAL_CLOSE_BRACE, LITERAL_OPEN_BRACE, unescapeString } from '../parser/strings.js';
 import { parseDurationText } from '../stdlib/durations.js';
+import { table } from '../stdlib/dict.js';
 import type { Span, TestDiagnostic } from './syntax.js';
 
 /**
@@ -42,7 +43,7 @@ const WORD = /[\p{L}\p{N}_][\p{L}\p{M}\p{N}_.\-]*/uy;
 const DURATION = /\+([\p{L}\p{N}_.]*)/uy;
 
 /** Full-width punctuation typed with a Chinese input method means the same as the ASCII one. */
-const PUNCTUATION: Record<string, TokenKind> = {
+const PUNCTUATION = table<TokenKind>({
   '{': 'lbrace',
   '}': 'rbrace',
   '[': 'lbracket',
@@ -54,7 +55,7 @@ const PUNCTUATION: Record<string, TokenKind> = {
   '：': 'colon',
   ';': 'newline',
   '；': 'newline',
-};
+});
 
 export function lexTestFile(source: string, report: (d: TestDiagnostic) => void): Token[] {
   const tokens: Token[] = [];

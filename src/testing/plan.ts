@@ -1,5 +1,6 @@
 import type { EventType, IR } from '../compiler/ir.js';
 import { isoInZone } from '../stdlib/calendar.js';
+import { dict, hasKey, own, table } from '../stdlib/dict.js';
 import { isoDuration, parseDurationText } from '../stdlib/durations.js';
 import { closest } from '../stdlib/suggest.js';
 import { DEFAULT_START, formatOffset, nextClockTime, parseInstant } from './clock.js';
@@ -48,7 +49,7 @@ export const DEFAULT_COMMUNITY = 'test';
 const LATEST = Date.UTC(9999, 11, 31, 23, 59, 59);
 
 /** Required id fields the runner makes up when a test does not care about them. */
-const AUTO_IDS: Record<string, string> = { messageId: 'msg', orderId: 'order' };
+const AUTO_IDS = table({ messageId: 'msg', orderId: 'order' });
 const ENVELOPE = new Set(['id', 'type', 'at', 'community', 'member']);
 
 export function planTest(test: TestCase, ir: IR, source: string): { plan?: TestPlan; diagnostics: TestDiagnostic[] } {
@@ -97,7 +98,7 @@ export function planTest(test: TestCase, ir: IR, source: string): { plan?: TestP
     return false;
   };
   let eventNo = 0;
-  const autoIds: Record<string, number> = {};
+  const autoIds = dict<number>();
   for (const st of test.statements) {
     if (st.kind !== 'step') continue;
     if (st.time) {
@@ -114,7 +115,7 @@ export function planTest(test: TestCase, ir: IR, source: string): { plan?: TestP
     }
     const payload = st.event ? resolveEvent(st.event, ir.events, error) : undefined;
     if (st.event && payload) {
-      const type = ir.events[st.event.type]!;
+      const type = own(ir.events, st.event.type)!;
       const missing = Object.entries(type.fields).filter(([name, def]) => !def.optional && payload[name] === undefined && !(name in AUTO_IDS));
       for (const [name, def] of missing) {
         error(st.event.typeSpan, 'T0103', `${st.event.type} needs the field \`${name}\` (${def.type})`, `add \`${name} ${exampleValue(def.type)}\``);
@@ -124,7 +125,8 @@ export function planTest(test: TestCase, ir: IR, source: string): { plan?: TestP
         if (rep > 0) now += st.repeat!.everyMs;
         if (!inRange(now, st.repeat?.span ?? st.event.span)) break;
         eventNo++;
-        const json: Record<string, unknown> = { id: `e${eventNo}`, type: st.event.type, at: isoInZone(now, zone), community };
+        // A dict: the payload's field names are the playbook's, and one may be `__proto__`.
+        const json = Object.assign(dict<unknown>(), { id: `e${eventNo}`, type: st.event.type, at: isoInZone(now, zone), community });
         if (st.event.member) json['member'] = st.event.member.id;
         Object.assign(json, payload);
         for (const [field, prefix] of Object.entries(AUTO_IDS)) {
@@ -170,7 +172,7 @@ function exampleValue(type: EventType['fields'][string]['type']): string {
 }
 
 function resolveEvent(ev: EventSpec, events: Record<string, EventType>, error: Report): Record<string, unknown> | undefined {
-  const def = events[ev.type];
+  const def = own(events, ev.type);
   if (!def) {
     const guess = closest(ev.type, Object.keys(events));
     error(ev.typeSpan, 'T0102', `the playbook does not know the event type \`${ev.type}\``, guess ? `did you mean \`${guess}\`?` : `declare it in the playbook: event ${ev.type} { field: type }`);
@@ -184,7 +186,7 @@ function resolveEvent(ev: EventSpec, events: Record<string, EventType>, error: R
     error(ev.member.span, 'T0106', `${ev.type} events have no member`, 'remove the member');
     return undefined;
   }
-  const payload: Record<string, unknown> = {};
+  const payload = dict<unknown>();
   let ok = true;
   for (const f of ev.fields) {
     if (ENVELOPE.has(f.name)) {
@@ -192,7 +194,7 @@ function resolveEvent(ev: EventSpec, events: Record<string, EventType>, error: R
       ok = false;
       continue;
     }
-    const field = def.fields[f.name];
+    const field = own(def.fields, f.name);
     if (!field) {
       const names = Object.keys(def.fields);
       const guess = closest(f.name, names);
@@ -200,7 +202,7 @@ function resolveEvent(ev: EventSpec, events: Record<string, EventType>, error: R
       ok = false;
       continue;
     }
-    if (f.name in payload) {
+    if (hasKey(payload, f.name)) {
       error(f.nameSpan, 'T0103', `the field \`${f.name}\` is given twice`);
       ok = false;
       continue;

@@ -1,10 +1,13 @@
 /**
  * The fixed words of the test language: the actions a playbook can produce (DESIGN.md section 4,
- * normative, so this table is static) and the verbs of the compact event forms.
+ * normative, so this table is static) and the verbs of the compact event forms. Words read from a
+ * test file are looked up in them, so they are `table`s: `constructor` is simply not a verb.
  */
 
+import { table } from '../stdlib/dict.js';
+
 /** Payload fields of each action type, in the order explanations print them. */
-export const ACTION_FIELDS: Record<string, readonly string[]> = {
+export const ACTION_FIELDS = table<readonly string[]>({
   'message.send': ['to', 'channel', 'text'],
   'message.delete': ['messageId'],
   'member.warn': ['ladder', 'count', 'reason'],
@@ -20,7 +23,7 @@ export const ACTION_FIELDS: Record<string, readonly string[]> = {
   'stage.exited': ['campaign', 'stage'],
   'goal.reached': ['campaign', 'goal'],
   'admin.notify': ['text'],
-};
+});
 
 /** Keys every action may have besides its own fields; `member` is usually written positionally. */
 export const COMMON_ACTION_FIELDS = ['member', 'source', 'cause', 'at', 'community'] as const;
@@ -30,7 +33,7 @@ export function actionFields(type: string): string[] {
 }
 
 /** Compact event verbs and the event type each one sends. */
-export const VERBS: Record<string, string> = {
+export const VERBS = table<string>({
   joins: 'member.joined',
   leaves: 'member.left',
   posts: 'message.posted',
@@ -42,10 +45,10 @@ export const VERBS: Record<string, string> = {
   invites: 'invite.accepted',
   gets: 'role.granted',
   loses: 'role.revoked',
-};
+});
 
 /** How each verb is written, for hints. */
-export const VERB_USAGE: Record<string, string> = {
+export const VERB_USAGE = table<string>({
   joins: 'alice joins [as "Alice"] [invited by bob] [with roles admin, kol]',
   leaves: 'alice leaves',
   posts: 'alice posts "text" [id m1]',
@@ -57,7 +60,7 @@ export const VERB_USAGE: Record<string, string> = {
   invites: 'alice invites bob',
   gets: 'alice gets role admin',
   loses: 'alice loses role admin',
-};
+});
 
 /** Words that start a statement (editors highlight them); a member with one of these names is written in quotes. */
 export const STATEMENT_WORDS = ['test', 'start', 'community', 'expect', 'event', 'repeat'] as const;
