@@ -33,6 +33,7 @@ import {
   StringLiteral,
   TimeLiteral,
 } from './lexer.js';
+import { table } from '../stdlib/dict.js';
 import { parseDurationText } from '../stdlib/durations.js';
 import { unescapeString } from './strings.js';
 
@@ -44,15 +45,21 @@ export interface ShapeProblem {
   hint?: string;
 }
 
-const WEEKDAYS: Record<string, number> = {
+/** Weekday words and groups: looked up with words from the playbook, so tables (src/stdlib/dict.ts). */
+const WEEKDAYS = table<number>({
   mon: 1, monday: 1, tue: 2, tuesday: 2, wed: 3, wednesday: 3, thu: 4, thursday: 4,
   fri: 5, friday: 5, sat: 6, saturday: 6, sun: 7, sunday: 7,
   周一: 1, 周二: 2, 周三: 3, 周四: 4, 周五: 5, 周六: 6, 周日: 7, 周天: 7,
-};
+});
 
-const PERIOD_WORDS: Record<string, A.LeaderboardDecl['period']> = {
+const WEEKDAY_GROUPS = table<readonly number[]>({
+  weekday: [1, 2, 3, 4, 5], weekdays: [1, 2, 3, 4, 5], weekend: [6, 7], weekends: [6, 7],
+  工作日: [1, 2, 3, 4, 5], 周末: [6, 7],
+});
+
+const PERIOD_WORDS = table<A.LeaderboardDecl['period']>({
   daily: 'daily', weekly: 'weekly', monthly: 'monthly', all: 'all', alltime: 'all', overall: 'all',
-};
+});
 
 function emptyPlaybook(): A.Playbook {
   return {
@@ -724,11 +731,8 @@ export class PlaybookParser extends EmbeddedActionsParser {
         let b: IToken | undefined;
         this.OPTION(() => { this.CONSUME(Minus); b = this.CONSUME2(Name); });
         if (a.isInsertedInRecovery) return;
-        const groups: Record<string, number[]> = {
-          weekday: [1, 2, 3, 4, 5], weekdays: [1, 2, 3, 4, 5], weekend: [6, 7], weekends: [6, 7],
-          工作日: [1, 2, 3, 4, 5], 周末: [6, 7],
-        };
-        if (!b && groups[a.image]) { groups[a.image]!.forEach((d) => out.add(d)); return; }
+        const group = b ? undefined : WEEKDAY_GROUPS[a.image];
+        if (group) { group.forEach((d) => out.add(d)); return; }
         const from = WEEKDAYS[a.image.toLowerCase()];
         if (!from) {
           this.problem('E0308', this.span(a), `\`${a.image}\` is not a weekday`, 'use mon, tue, wed, thu, fri, sat, sun, a range like mon-fri, or weekdays/weekend');

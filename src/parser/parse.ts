@@ -3,6 +3,7 @@ import type { Playbook, Span } from './ast.js';
 import { DiagnosticBag, spanFinder, spanOf, type Diagnostic } from './diagnostics.js';
 import { PlaybookParser } from './grammar.js';
 import { PlaybookLexer } from './lexer.js';
+import { table } from '../stdlib/dict.js';
 
 export interface ParseResult {
   ast: Playbook;
@@ -153,12 +154,12 @@ function syntaxDiagnostic(err: IRecognitionException, text: string, spanAt: (sta
   return { span, message, hint };
 }
 
-const TOKEN_WORDS: Record<string, string> = {
+const TOKEN_WORDS = table<string>({
   RBrace: '`}`', LBrace: '`{`', LParen: '`(`', RParen: '`)`', LBracket: '`[`', RBracket: '`]`',
   Colon: '`:`', Comma: '`,`', Arrow: '`->`', StringLiteral: 'a quoted string', NumberLiteral: 'a number',
   DurationLiteral: 'a duration like `10m` or `24h`', DateLiteral: 'a date like 2026-11-01',
   TimeLiteral: 'a time like 09:00', Name: 'a name', Identifier: 'a name', RegexLiteral: 'a /pattern/',
-};
+});
 
 function tokenWords(name: string | undefined): string {
   if (!name) return 'something else';
@@ -167,7 +168,7 @@ function tokenWords(name: string | undefined): string {
   return name;
 }
 
-const RULE_WORDS: Record<string, string> = {
+const RULE_WORDS = table<string>({
   header: 'the playbook header', roles: 'roles', eventDecl: 'an event declaration', fieldDecl: 'a field',
   ritual: 'a ritual', rule: 'a rule', ladder: 'a ladder', pointsBlock: 'points', pointsEntry: 'a points entry',
   levelsBlock: 'levels', badge: 'a badge', leaderboard: 'a leaderboard', lifecycle: 'a lifecycle',
@@ -177,15 +178,15 @@ const RULE_WORDS: Record<string, string> = {
   actionBlock: 'actions', lineActions: 'actions', actionList: 'actions', audience: 'a message target',
   calendar: 'a calendar', weekdays: 'weekdays', messageText: 'a message', eventPattern: 'an event',
   dottedName: 'a name', templateDecl: 'a template', segmentDecl: 'a segment', playbook: 'the playbook',
-};
+});
 
-const RULE_HINTS: Record<string, string> = {
+const RULE_HINTS = table<string>({
   action: 'actions are: say, notify admins, delete message, warn member … on ladder L, mute member D, remove member, remove members where …, tag/untag member "t", award N points',
   operand: 'a value is a number, a "string", a field like `amount`, `count(E by member within D)` or `absences(schedule, D)`',
   atomCondition: 'a condition compares values (`amount >= 5`), matches text (`text matches /re/`), or tests the member (`member has role admin`)',
   predicate: 'a condition compares values (`amount >= 5`), matches text (`text matches /re/`), or tests the member (`member has role admin`)',
   calendar: 'write a calendar like `mon-fri 19:20`, `day at 09:00` or `month on 15 at 10:00`',
-};
+});
 
 export function emptyAst(): Playbook {
   return {

@@ -1,13 +1,15 @@
 /** Durations in playbooks: `10s`, `30d`, `1h30m`, `500ms`, `2w`. */
 
-const UNIT_MS: Record<string, number> = {
+import { table } from './dict.js';
+
+const UNIT_MS = table<number>({
   ms: 1,
   s: 1000,
   m: 60_000,
   h: 3_600_000,
   d: 86_400_000,
   w: 604_800_000,
-};
+});
 
 /** Milliseconds of a duration literal, or undefined when the text is not one. */
 export function parseDurationText(text: string): number | undefined {
