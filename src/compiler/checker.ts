@@ -1,11 +1,11 @@
 import { DateTime, IANAZone } from 'luxon';
 import type * as A from '../parser/ast.js';
 import type { DiagnosticBag } from '../parser/diagnostics.js';
-import { checkRegex } from '../stdlib/regex-safety.js';
 import { dict, dictFrom, own, type Dict } from '../stdlib/dict.js';
 import { didYouMean } from '../stdlib/suggest.js';
 import { placeholders } from '../stdlib/templates.js';
 import { CORE_EVENTS } from './core-events.js';
+import { reportRegex } from './regex-check.js';
 import { IR_VERSION, type Action, type Audience, type Cond, type CondValue, type Counter, type EventMatch, type EventType, type IR, type MemberFilter, type StageRef } from './ir.js';
 
 /**
@@ -606,11 +606,7 @@ class Checker {
             if (p.value === '') this.bag.error('E0406', p.span, 'an empty text pattern matches every message');
             return { text: p.value };
           }
-          const problem = checkRegex(p.source, p.flags);
-          if (problem?.kind === 'invalid') this.bag.error('E0501', p.span, `invalid regular expression: ${problem.message}`);
-          else if (problem) {
-            this.bag.error('E0502', p.span, `unsafe regular expression: ${problem.message}`, 'remove the inner repetition, e.g. `(a+)+` -> `a+`, or make the alternatives distinct');
-          }
+          reportRegex(this.bag, p);
           return { regex: p.source, flags: p.flags };
         });
         return { op: 'matches', left: v.ir, patterns };

@@ -1,258 +1,199 @@
+import { complement, JS_SPACES, prepareRegex, type RegexProblem } from './regex-re2.js';
+import { parseRegex, type ClassItem, type RegexNode } from './regex-syntax.js';
+
+export type { RegexProblem } from './regex-re2.js';
+
 /**
- * Static screening of operator-written regular expressions for catastrophic backtracking.
+ * The checker's verdict on an operator-written regular expression: the error that keeps it out
+ * of a playbook (regex-re2.ts: invalid syntax, or a construct RE2 cannot run), or else an early
+ * warning about its shape.
  *
- * JavaScript's regex engine backtracks; a pattern such as `(a+)+$` takes exponential time on
- * "aaaa…b". A moderation rule runs on every message, so one such pattern lets any member stall
- * the bot. Two shapes cause the exponential blow-up and are rejected:
- *   - a quantifier allowing more than one repetition applied to something that itself contains
- *     an unbounded quantifier (`(a+)+`, `(\w+\s?)*`, `(.*a){12}`): "star height" above one;
- *   - an unbounded quantifier over alternatives that can start with the same character
- *     (`(a|ab)*`, `(\w|\d)+`): the engine may split the input between branches in many ways.
- * The check is conservative: a few safe patterns of these shapes are rejected too, with a reason
- * that says how to rewrite them.
+ * Playbook regexes run on RE2, which matches in linear time whatever the pattern, so the shapes
+ * that make a backtracking engine (JavaScript's, PCRE's) take exponential time are harmless
+ * here. They still earn a warning: the same pattern copied into another tool (a platform's
+ * keyword filter, a script) would let one message stall it, and the nested form usually has a
+ * plain equivalent (`(a+)+` is `a+`). The shapes, inside a repetition that may run many times:
+ *   - another repetition of varying length (`(a+)+`, `(\w+\s?)*`, `(.*a){12}`, `(a{1,20}){1,20}`):
+ *     the engine may split the text between the two in exponentially many ways;
+ *   - alternatives that can start with the same character (`(a|ab)*`, `(.|微信)*`) or match
+ *     nothing (`(|a)+`): the engine may try every branch at every step.
+ * It is a conservative screen (`(ab|ac)*` is flagged though harmless); it decides nothing at run
+ * time. Polynomial shapes (`\s+$`, `.*x`) are common and not flagged.
  */
-
-type Node =
-  | { t: 'atom'; src: string }
-  | { t: 'seq'; items: Node[] }
-  | { t: 'alt'; branches: Node[] }
-  | { t: 'group'; body: Node; lookaround: boolean }
-  | { t: 'quant'; body: Node; min: number; max: number; src: string };
-
-export interface RegexProblem {
-  kind: 'invalid' | 'unsafe';
-  message: string;
-}
-
 export function checkRegex(source: string, flags: string): RegexProblem | undefined {
-  const badFlag = [...flags].find((f) => !'imsu'.includes(f));
-  if (badFlag) return { kind: 'invalid', message: `unsupported flag \`${badFlag}\` (use i, m, s or u)` };
-  if (new Set(flags).size !== flags.length) return { kind: 'invalid', message: 'a flag is repeated' };
-  try {
-    new RegExp(source, flags);
-  } catch (e) {
-    return { kind: 'invalid', message: (e as Error).message.replace(/^Invalid regular expression: /, '') };
+  const prepared = prepareRegex(source, flags);
+  if (!prepared.ok) return prepared.problem;
+  const f = { i: prepared.flags.includes('i'), s: prepared.flags.includes('s') };
+  const found = screen(parseRegex(prepared.body), f);
+  if (!found) return undefined;
+  const text = prepared.body.slice(found.node.at, found.node.at + found.node.len);
+  const engines = 'a backtracking engine (JavaScript, PCRE) may take exponential time on it; playbook matches it with RE2 in linear time';
+  const problem: RegexProblem = { kind: 'backtracking', message: '', at: found.node.at + prepared.offset, len: found.node.len };
+  if (found.why === 'nested') {
+    problem.message = `\`${text}\` repeats a repetition: ${engines}`;
+    problem.hint = 'write it without the nesting (`(a+)+` -> `a+`), so the pattern is safe in any engine';
+  } else if (found.why === 'overlap') {
+    problem.message = `\`${text}\` repeats alternatives that can start with the same character: ${engines}`;
+    problem.hint = 'make the alternatives start differently, or merge them (`(\\w|\\d)+` -> `\\w+`), so the pattern is safe in any engine';
+  } else {
+    problem.message = `\`${text}\` repeats an alternative that can match nothing: ${engines}`;
+    problem.hint = 'make every alternative match at least one character, and repeat the group with `*` if it is optional';
   }
-  let tree: Node;
-  try {
-    tree = new RegexReader(source).parse();
-  } catch {
-    return undefined; // the engine accepted it; our reader is stricter than needed
-  }
-  return findUnsafe(tree, source, flags);
+  return problem;
 }
 
-class RegexReader {
-  private pos = 0;
-  constructor(private readonly src: string) {}
+type Repeat = Extract<RegexNode, { t: 'repeat' }>;
+interface Found {
+  node: Repeat;
+  why: 'nested' | 'overlap' | 'empty';
+}
+interface ScreenFlags {
+  i: boolean;
+  s: boolean;
+}
 
-  parse(): Node {
-    const node = this.alternation();
-    return node;
-  }
+/** Repeat counts whose product makes nested bounded repetition worth a warning. */
+const NESTED_PRODUCT = 100;
+/** A bounded repetition of alternatives repeated this often counts as "many times". */
+const MANY = 10;
 
-  private alternation(): Node {
-    const branches: Node[] = [this.sequence()];
-    while (this.src[this.pos] === '|') {
-      this.pos++;
-      branches.push(this.sequence());
-    }
-    return branches.length === 1 ? branches[0]! : { t: 'alt', branches };
-  }
-
-  private sequence(): Node {
-    const items: Node[] = [];
-    while (this.pos < this.src.length && this.src[this.pos] !== '|' && this.src[this.pos] !== ')') {
-      const start = this.pos;
-      let atom = this.atom();
-      const q = this.quantifier();
-      if (q) atom = { t: 'quant', body: atom, min: q.min, max: q.max, src: this.src.slice(start, this.pos) };
-      items.push(atom);
-    }
-    return { t: 'seq', items };
-  }
-
-  private atom(): Node {
-    const ch = this.src[this.pos]!;
-    const start = this.pos;
-    if (ch === '(') {
-      this.pos++;
-      let lookaround = false;
-      if (this.src[this.pos] === '?') {
-        const rest = this.src.slice(this.pos);
-        const m = /^\?(?::|=|!|<=|<!|<[^>]+>)/.exec(rest);
-        if (m) {
-          lookaround = /^\?(?:=|!|<=|<!)/.test(rest);
-          this.pos += m[0].length;
+function screen(node: RegexNode, f: ScreenFlags): Found | undefined {
+  if (node.t === 'repeat' && node.max > 1) {
+    const inner = longestVariable(node.body);
+    if (inner === Infinity || (inner >= 2 && (node.max === Infinity || node.max * inner >= NESTED_PRODUCT))) return { node, why: 'nested' };
+    if (node.max >= MANY) {
+      for (const alt of alternations(node.body)) {
+        const firsts = alt.branches.map((b) => first(b, f));
+        if (firsts.some((x) => x.nullable)) return { node, why: 'empty' };
+        for (let a = 0; a < firsts.length; a++) {
+          for (let b = a + 1; b < firsts.length; b++) if (intersects(firsts[a]!.set, firsts[b]!.set)) return { node, why: 'overlap' };
         }
       }
-      const body = this.alternation();
-      if (this.src[this.pos] !== ')') throw new Error('unbalanced');
-      this.pos++;
-      return { t: 'group', body, lookaround };
     }
-    if (ch === '[') {
-      this.pos++;
-      if (this.src[this.pos] === '^') this.pos++;
-      if (this.src[this.pos] === ']') this.pos++;
-      while (this.pos < this.src.length && this.src[this.pos] !== ']') {
-        if (this.src[this.pos] === '\\') this.pos++;
-        this.pos++;
-      }
-      this.pos++;
-      return { t: 'atom', src: this.src.slice(start, this.pos) };
-    }
-    if (ch === '\\') {
-      this.pos += 2;
-      const m = /^(?:u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|c[A-Za-z]|k<[^>]+>|\d+|p\{[^}]+\}|P\{[^}]+\})/.exec(
-        this.src.slice(this.pos - 1),
-      );
-      if (m && m[0].length > 1) this.pos += m[0].length - 1;
-      return { t: 'atom', src: this.src.slice(start, this.pos) };
-    }
-    this.pos++;
-    return { t: 'atom', src: ch };
   }
-
-  private quantifier(): { min: number; max: number } | undefined {
-    const rest = this.src.slice(this.pos);
-    let m: RegExpExecArray | null;
-    let q: { min: number; max: number } | undefined;
-    if (rest[0] === '*') { q = { min: 0, max: Infinity }; this.pos++; }
-    else if (rest[0] === '+') { q = { min: 1, max: Infinity }; this.pos++; }
-    else if (rest[0] === '?') { q = { min: 0, max: 1 }; this.pos++; }
-    else if ((m = /^\{(\d+)(,(\d*))?\}/.exec(rest))) {
-      const min = Number(m[1]);
-      const max = m[2] === undefined ? min : m[3] === '' ? Infinity : Number(m[3]);
-      q = { min, max };
-      this.pos += m[0].length;
-    }
-    if (q && this.src[this.pos] === '?') this.pos++;
-    return q;
+  for (const child of children(node)) {
+    const found = screen(child, f);
+    if (found) return found;
   }
+  return undefined;
 }
 
-function containsUnbounded(node: Node): boolean {
+function children(node: RegexNode): RegexNode[] {
   switch (node.t) {
-    case 'atom':
-      return false;
-    case 'quant':
-      return node.max === Infinity || containsUnbounded(node.body);
-    case 'seq':
-      return node.items.some(containsUnbounded);
-    case 'alt':
-      return node.branches.some(containsUnbounded);
     case 'group':
-      return !node.lookaround && containsUnbounded(node.body);
+    case 'repeat':
+      return [node.body];
+    case 'seq':
+      return node.items;
+    case 'alt':
+      return node.branches;
+    default:
+      return [];
   }
 }
 
-function unwrap(node: Node): Node {
-  while (node.t === 'group' && !node.lookaround) node = node.body;
-  if (node.t === 'seq' && node.items.length === 1) return unwrap(node.items[0]!);
-  return node;
+/** The largest count of a repetition of varying length inside the node (0 when there is none). */
+function longestVariable(node: RegexNode): number {
+  let most = node.t === 'repeat' && node.min < node.max ? node.max : 0;
+  for (const child of children(node)) most = Math.max(most, longestVariable(child));
+  return most;
 }
 
-/** A small alphabet that stands in for "any character" when comparing first characters. */
-const SAMPLE = (() => {
-  const chars: string[] = [];
-  for (let c = 0x20; c < 0x7f; c++) chars.push(String.fromCharCode(c));
-  chars.push('\n', '\t', '中', '文', '。', 'é', '\u3000');
-  return chars;
-})();
+function alternations(node: RegexNode): Extract<RegexNode, { t: 'alt' }>[] {
+  const own = node.t === 'alt' ? [node] : [];
+  return own.concat(...children(node).map(alternations));
+}
 
-function firstChars(node: Node, flags: string): Set<string> | 'empty' {
-  const src = render(node);
-  let re: RegExp;
-  try {
-    re = new RegExp(`^(?:${src})`, flags.replace('g', ''));
-  } catch {
-    return new Set(SAMPLE);
-  }
-  if (re.test('')) return 'empty';
-  const out = new Set<string>();
-  for (const ch of SAMPLE) {
-    // A branch "starts with" ch when some continuation after ch can match; testing ch followed
-    // by each sample char approximates that cheaply for short prefixes.
-    if (re.test(ch) || SAMPLE.some((c2) => re.test(ch + c2) || re.test(ch + c2 + c2))) out.add(ch);
+type Ranges = [number, number][];
+
+const ALL: Ranges = [[0, 0x10ffff]];
+const DIGITS: Ranges = [[0x30, 0x39]];
+const WORD: Ranges = [[0x30, 0x39], [0x41, 0x5a], [0x5f, 0x5f], [0x61, 0x7a]];
+const SPACES: Ranges = JS_SPACES.map(([lo, hi]) => [lo, hi]);
+
+function normalize(r: Ranges): Ranges {
+  const sorted = [...r].sort((a, b) => a[0] - b[0]);
+  const out: Ranges = [];
+  for (const [lo, hi] of sorted) {
+    const last = out[out.length - 1];
+    if (last && lo <= last[1] + 1) last[1] = Math.max(last[1], hi);
+    else out.push([lo, hi]);
   }
   return out;
 }
 
-function render(node: Node): string {
-  switch (node.t) {
-    case 'atom':
-      return node.src;
-    case 'quant':
-      return node.src;
-    case 'seq':
-      return node.items.map(render).join('');
-    case 'alt':
-      return node.branches.map(render).join('|');
-    case 'group':
-      return `(?:${render(node.body)})`;
+function intersects(a: Ranges, b: Ranges): boolean {
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    if (a[i]![1] < b[j]![0]) i++;
+    else if (b[j]![1] < a[i]![0]) j++;
+    else return true;
   }
+  return false;
 }
 
-function findUnsafe(node: Node, source: string, flags: string): RegexProblem | undefined {
-  const visit = (n: Node): RegexProblem | undefined => {
-    // Repeating something that itself repeats without bound is exponential when unbounded and
-    // polynomial of degree k for `{k}` (`(.*a){12}` is already hopeless), so both are rejected.
-    if (n.t === 'quant' && n.max > 1 && containsUnbounded(n.body)) {
-      return {
-        kind: 'unsafe',
-        message: `nested unbounded quantifiers in \`${n.src}\` can backtrack exponentially`,
-      };
-    }
-    if (n.t === 'quant' && n.max === Infinity) {
-      if (containsUnbounded(n.body)) {
-        return {
-          kind: 'unsafe',
-          message: `nested unbounded quantifiers in \`${n.src}\` can backtrack exponentially`,
-        };
-      }
-      const inner = unwrap(n.body);
-      if (inner.t === 'alt') {
-        const sets = inner.branches.map((b) => firstChars(b, flags));
-        if (sets.includes('empty')) {
-          return { kind: 'unsafe', message: `an alternative that can match nothing is repeated in \`${n.src}\`` };
-        }
-        for (let i = 0; i < sets.length; i++) {
-          for (let j = i + 1; j < sets.length; j++) {
-            const a = sets[i] as Set<string>;
-            const b = sets[j] as Set<string>;
-            const shared = [...a].find((ch) => b.has(ch));
-            if (shared !== undefined) {
-              return {
-                kind: 'unsafe',
-                message: `alternatives that can start with the same character are repeated in \`${n.src}\`, which can backtrack exponentially`,
-              };
-            }
-          }
-        }
+/** With `i`, a range also stands for the other case of its characters (small ranges only). */
+function withCases(r: Ranges, f: ScreenFlags): Ranges {
+  if (!f.i) return r;
+  const out: Ranges = [...r];
+  for (const [lo, hi] of r) {
+    for (let cp = lo; cp <= Math.min(hi, lo + 512); cp++) {
+      for (const v of [String.fromCodePoint(cp).toLowerCase(), String.fromCodePoint(cp).toUpperCase()]) {
+        const c = v.codePointAt(0)!;
+        if (String.fromCodePoint(c) === v) out.push([c, c]);
       }
     }
-    switch (n.t) {
-      case 'quant':
-        return visit(n.body);
-      case 'seq':
-        for (const item of n.items) {
-          const p = visit(item);
-          if (p) return p;
-        }
-        return undefined;
-      case 'alt':
-        for (const b of n.branches) {
-          const p = visit(b);
-          if (p) return p;
-        }
-        return undefined;
-      case 'group':
-        return visit(n.body);
-      default:
-        return undefined;
+  }
+  return normalize(out);
+}
+
+function perl(name: 'd' | 'D' | 'w' | 'W' | 's' | 'S'): Ranges {
+  const base = name.toLowerCase() === 'd' ? DIGITS : name.toLowerCase() === 'w' ? WORD : SPACES;
+  return name === name.toLowerCase() ? base : complement(base);
+}
+
+function classItem(item: ClassItem, f: ScreenFlags): Ranges {
+  if (item.t === 'range') return withCases([[item.lo, item.hi]], f);
+  if (item.t === 'perl') return perl(item.name);
+  return ALL; // a Unicode property: assume it may contain anything
+}
+
+/** The characters a match of the node can start with, and whether it can match nothing. */
+function first(node: RegexNode, f: ScreenFlags): { set: Ranges; nullable: boolean } {
+  switch (node.t) {
+    case 'char':
+      return { set: withCases([[node.cp, node.cp]], f), nullable: false };
+    case 'dot':
+      return { set: f.s ? ALL : complement([[0x0a, 0x0a], [0x0d, 0x0d], [0x2028, 0x2029]]), nullable: false };
+    case 'class': {
+      const set = normalize(node.items.flatMap((item) => classItem(item, f)));
+      return { set: node.negate ? complement(set) : set, nullable: false };
     }
-  };
-  void source;
-  return visit(node);
+    case 'perl':
+      return { set: perl(node.name), nullable: false };
+    case 'prop':
+      return { set: ALL, nullable: false };
+    case 'assert':
+      return { set: [], nullable: true };
+    case 'group':
+      return first(node.body, node.flags ? { ...f, i: node.flags.on.includes('i') || (f.i && !node.flags.off.includes('i')) } : f);
+    case 'repeat': {
+      const body = first(node.body, f);
+      return { set: body.set, nullable: node.min === 0 || body.nullable };
+    }
+    case 'alt': {
+      const all = node.branches.map((b) => first(b, f));
+      return { set: normalize(all.flatMap((x) => x.set)), nullable: all.some((x) => x.nullable) };
+    }
+    case 'seq': {
+      const set: Ranges = [];
+      for (const item of node.items) {
+        const x = first(item, f);
+        set.push(...x.set);
+        if (!x.nullable) return { set: normalize(set), nullable: false };
+      }
+      return { set: normalize(set), nullable: true };
+    }
+  }
 }

@@ -1,20 +1,23 @@
 import type { TextPattern } from '../compiler/ir.js';
+import { prepareRegex } from './regex-re2.js';
 
 /**
- * Text patterns of `matches`: a /regex/ is tested as written (flags as given); a "text" pattern
- * is a case-insensitive substring, as operators expect of a banned-words list.
+ * Text patterns of `matches`: a /regex/ runs on RE2 (re2js), in time linear in the message
+ * whatever the pattern (regex-re2.ts has the translation from the JavaScript syntax operators
+ * write); a "text" pattern is a case-insensitive substring, as operators expect of a
+ * banned-words list. This is the only place member text meets a playbook regex.
  */
 export type Matcher = (text: string) => boolean;
 
 export function compileMatcher(patterns: readonly TextPattern[]): Matcher {
   const tests: Matcher[] = patterns.map((p) => {
     if ('regex' in p) {
-      let re: RegExp;
-      try {
-        re = new RegExp(p.regex, p.flags.replace(/[gy]/g, ''));
-      } catch {
-        return () => false;
-      }
+      // `g` and `y` change nothing for a yes/no test; the checker refuses them in a playbook, and
+      // an IR written by hand may still carry them.
+      const prepared = prepareRegex(p.regex, p.flags.replace(/[gy]/g, ''));
+      // A pattern the checker would refuse never matches (the checker stops such a playbook).
+      if (!prepared.ok) return () => false;
+      const re = prepared.re;
       return (t) => re.test(t);
     }
     const needle = p.text.toLowerCase();

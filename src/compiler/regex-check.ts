@@ -1,0 +1,36 @@
+import type * as A from '../parser/ast.js';
+import type { DiagnosticBag } from '../parser/diagnostics.js';
+import { checkRegex } from '../stdlib/regex-safety.js';
+
+/**
+ * Diagnostics for one `/regex/flags` of a `matches` condition (docs/diagnostics.md, E0501,
+ * E0505–E0507, W0501). A problem with one construct (`\1`, `(?=`, `\p{…}`) is pointed at
+ * inside the literal: a regex literal never spans lines, so the construct's column is the
+ * literal's column plus one for the opening `/` plus its offset in the source.
+ */
+export function reportRegex(bag: DiagnosticBag, p: Extract<A.Pattern, { kind: 'regex' }>): void {
+  const problem = checkRegex(p.source, p.flags);
+  if (!problem) return;
+  let span: A.Span = p.span;
+  if (problem.at !== undefined) {
+    const start = p.span.start + 1 + problem.at;
+    span = { start, end: start + Math.max(1, problem.len ?? 1), line: p.span.line, column: p.span.column + 1 + problem.at };
+  }
+  switch (problem.kind) {
+    case 'invalid':
+      bag.error('E0501', span, `invalid regular expression: ${problem.message}`);
+      return;
+    case 'backreference':
+      bag.error('E0505', span, problem.message, problem.hint);
+      return;
+    case 'lookaround':
+      bag.error('E0506', span, problem.message, problem.hint);
+      return;
+    case 'unsupported':
+      bag.error('E0507', span, problem.message, problem.hint);
+      return;
+    case 'backtracking':
+      bag.warning('W0501', span, problem.message, problem.hint);
+      return;
+  }
+}
