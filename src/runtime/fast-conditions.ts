@@ -9,7 +9,8 @@ import { levelOf } from './member.js';
  * The fast path for conditions: each IR condition becomes a tree of plain closures once, when the
  * runtime is built, so evaluating `text matches any [...] unless member has role admin` on a
  * message is a few function calls with no interpretation of the IR and no allocation. Nothing
- * from the playbook is passed to `eval`: regexes are compiled with `new RegExp` as before.
+ * from the playbook is passed to `eval`: regexes are compiled by compileMatcher, on RE2
+ * (src/stdlib/text-match.ts), as the reference engine's are.
  *
  * json-rules-engine (`reference-conditions.ts`) is the reference these closures are tested
  * against (test/differential.test.ts).
