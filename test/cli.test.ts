@@ -209,7 +209,7 @@ describe('playbook simulate', () => {
     const huge = '{"id":"h","type":"message.posted","text":"' + 'x'.repeat(1_200_000) + '"}';
     const r = await cli(['simulate', ex('flood'), '--events', file('huge.jsonl', [good[0], huge, ...good.slice(1)].join('\n')), '--until', '2026-07-04T00:00:00+08:00']);
     expect(r.code).toBe(0);
-    expect(r.err).toMatch(/huge\.jsonl:2: skipped: line is 1200\d{3} characters long/);
+    expect(r.err).toMatch(/huge\.jsonl:2: skipped: line is 1200\d{3} bytes long \(the limit is 1048576\)/);
     expect(r.out.trim().split('\n').map((l) => JSON.parse(l)).filter((a) => a.type === 'member.mute')).toHaveLength(4);
   });
 

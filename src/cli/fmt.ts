@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { formatDiagnostic } from '../parser/diagnostics.js';
 import { formatPlaybook } from '../parser/format.js';
 import type { CommandSpec } from './main.js';
-import { readPlaybookFile, UsageError, type Io } from './io.js';
+import { MAX_PLAYBOOK_BYTES, readPlaybookFile, readStdinBounded, UsageError, type Io } from './io.js';
 
 /** Tests hand in standard input through the io object; the real CLI reads process.stdin. */
 type IoWithStdin = Io & { readStdin?: () => Promise<string> };
@@ -108,8 +108,7 @@ function formatted(source: string, file: string, io: Io): string | undefined {
   return undefined;
 }
 
-async function readProcessStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return new TextDecoder('utf-8', { fatal: false }).decode(Buffer.concat(chunks));
+/** At most a playbook's worth of standard input is held (docs/cli.md#limits). */
+function readProcessStdin(): Promise<string> {
+  return readStdinBounded(process.stdin, MAX_PLAYBOOK_BYTES, 'a playbook');
 }

@@ -7,6 +7,7 @@ import { parseTestFile } from './parser.js';
 import { planTest } from './plan.js';
 import { runPlan } from './runner.js';
 import type { Span, TestCase, TestDiagnostic } from './syntax.js';
+import { MAX_PLAYBOOK_BYTES } from '../runtime/limits.js';
 
 /**
  * Runs test files: parses each, finds and compiles the playbook each test names (once per
@@ -59,8 +60,6 @@ interface LoadedPlaybook {
   coverage?: CoverageRecorder;
 }
 
-const MAX_PLAYBOOK_BYTES = 16 * 1024 * 1024;
-
 export function toDiagnostic(d: TestDiagnostic, file: string): Diagnostic {
   const out: Diagnostic = { severity: d.severity, code: d.code, message: d.message, file, line: d.line, column: d.column, length: Math.max(1, d.end - d.start) };
   if (d.hint) out.hint = d.hint;
@@ -84,7 +83,7 @@ class PlaybookCache {
     try {
       const st = statSync(path);
       if (st.isDirectory()) p.unreadable = 'it is a directory';
-      else if (st.size > MAX_PLAYBOOK_BYTES) p.unreadable = `it is too large for a playbook (${st.size} bytes)`;
+      else if (st.size > MAX_PLAYBOOK_BYTES) p.unreadable = `it is too large for a playbook (${st.size} bytes; the limit is ${MAX_PLAYBOOK_BYTES})`;
       else {
         p.source = new TextDecoder('utf-8', { fatal: false }).decode(readFileSync(path));
         p.compiled = compile(p.source, { file: path });
@@ -119,7 +118,7 @@ function prepare(test: TestCase, file: string, cache: PlaybookCache, source: str
     return { diagnostics, pb };
   }
   const planned = planTest(test, pb.compiled!.ir, source);
-  diagnostics.push(...planned.diagnostics);
+  for (const d of planned.diagnostics) diagnostics.push(d);
   return planned.plan ? { diagnostics, pb, plan: planned.plan } : { diagnostics, pb };
 }
 
@@ -131,7 +130,8 @@ export function checkTestSource(file: string, source: string): Diagnostic[] {
   const { tree, diagnostics } = parseTestFile(source);
   const cache = new PlaybookCache();
   const all = [...diagnostics, ...duplicateNames(tree.tests)];
-  for (const test of tree.tests) all.push(...prepare(test, file, cache, source).diagnostics);
+  // Loops, not push(...): a large broken test file has one diagnostic per line or more.
+  for (const test of tree.tests) for (const d of prepare(test, file, cache, source).diagnostics) all.push(d);
   return all.sort((a, b) => a.line - b.line || a.column - b.column).map((d) => toDiagnostic(d, file));
 }
 
