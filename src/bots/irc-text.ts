@@ -64,7 +64,7 @@ export function splitText(text: string, maxBytes: number): string[] {
   const out: string[] = [];
   for (const line of text.replace(/\0/g, '').split(/\r\n|\r|\n/)) {
     if (line === '') continue;
-    out.push(...splitLine(line, maxBytes));
+    for (const piece of splitLine(line, maxBytes)) out.push(piece);
   }
   return out;
 }

@@ -38,14 +38,15 @@ Options:
         const errs = diags.filter((d) => d.severity === 'error').length;
         errors += errs;
         warnings += diags.length - errs;
-        if (format === 'json') all.push(...diags);
+        if (format === 'json') for (const d of diags) all.push(d);
         else for (const d of diags) io.err(formatDiagnostic(d, source) + '\n\n');
         continue;
       }
       const result = compile(source, { file });
       errors += result.errors;
       warnings += result.warnings;
-      if (format === 'json') all.push(...result.diagnostics);
+      // Loops, not push(...): a file of garbage has tens of thousands of diagnostics.
+      if (format === 'json') for (const d of result.diagnostics) all.push(d);
       else for (const d of result.diagnostics) io.err(formatDiagnostic(d, source) + '\n\n');
     }
     if (format === 'json') io.out(JSON.stringify(all, null, 2) + '\n');

@@ -713,8 +713,16 @@ function displayName(f: { id: string; name?: string }): string {
 }
 
 function clip(text: string): string {
-  const chars = [...text];
-  return chars.length > MAX_TEXT ? chars.slice(0, MAX_TEXT - 1).join('') + '…' : text;
+  // Counts code points only as far as the cut: a message's text may be long, and this runs per event.
+  let count = 0;
+  let cut = 0;
+  for (let i = 0; i < text.length; count++) {
+    if (count === MAX_TEXT - 1) cut = i;
+    if (count === MAX_TEXT) return text.slice(0, cut) + '…';
+    const c = text.charCodeAt(i);
+    i += c >= 0xd800 && c <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00 ? 2 : 1;
+  }
+  return text;
 }
 
 const ENVELOPE = new Set(['id', 'type', 'at', 'community', 'member']);

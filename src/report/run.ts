@@ -43,12 +43,13 @@ export function simulateToReport(ir: IR, events: Iterable<unknown>, options: Sim
       summary.late++;
       report.noteInputProblem(line, 'late: older than the clock; processed at the clock\'s time');
     }
-    actions.push(...r.actions);
+    for (const a of r.actions) actions.push(a);
   }
   if (until !== undefined) {
     const due = rt.advance(until);
     report.observeTimerActions(due, until);
-    actions.push(...due);
+    // A loop, not push(...due): the timers due at once can be one per member.
+    for (const a of due) actions.push(a);
   }
   summary.actions = actions.length;
   const runSummary: RunSummary = { ...summary };

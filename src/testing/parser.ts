@@ -423,7 +423,7 @@ class Parser {
         break;
       }
     }
-    ev.fields.push(...this.pairs(s, false, usage));
+    for (const pair of this.pairs(s, false, usage)) ev.fields.push(pair);
     ev.span = join(memberTok, s.last());
     return ev;
   }
