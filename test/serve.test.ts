@@ -11,11 +11,15 @@ import { compile } from '../src/compiler/compile.js';
 import { createRuntime, type OutputAction } from '../src/runtime/runtime.js';
 import { MAX_TIMER_DELAY_MS, RETRY_DELAY_MS, TimerLoop } from '../src/server/clock.js';
 import { FakeHost } from './helpers/fake-timer-host.js';
-import { bearerMatches } from '../src/server/http.js';
-import { PlaybookServer, type PlaybookServerOptions } from '../src/server/server.js';
+import { bearerMatches, bearerTokenProblem } from '../src/server/http.js';
+import { parseEvents, PlaybookServer, type PlaybookServerOptions } from '../src/server/server.js';
 import { serveCommand } from '../src/cli/serve.js';
 import { MemoryDurableStore } from '../src/store/memory.js';
-import { SqliteStore } from '../src/store/sqlite.js';
+import { SqliteStore, StoreOpenError } from '../src/store/sqlite.js';
+import { DurableRuntime } from '../src/store/durable.js';
+import { MAX_EVENT_LINE_BYTES, MAX_PLAYBOOK_BYTES, MAX_RELOAD_DIAGNOSTICS } from '../src/runtime/limits.js';
+import Database from 'better-sqlite3';
+import { runCli } from './helpers/cli.js';
 import type { Commit, DurableStore } from '../src/store/store.js';
 
 const PLAYBOOK = `playbook "Serve Club" {
@@ -259,7 +263,7 @@ describe('POST /events', () => {
     expect(chunked.headers['connection']).toBe('close');
     const bad = await fetch(`${url}/events`, { method: 'POST', body: Buffer.from([0x7b, 0xff, 0xfe, 0x7d]) });
     expect(bad.status).toBe(400);
-    expect(((await bad.json()) as { error: string }).error).toMatch(/UTF-8/);
+    expect(((await bad.json()) as { problems: unknown[] }).problems).toEqual([{ line: 1, message: 'not valid UTF-8' }]);
     expect((await fetch(`${url}/health`)).status).toBe(200);
   });
 });
@@ -775,5 +779,168 @@ job hello every day at ${time} {
       }),
       { numRuns: Number(process.env["RELOAD_RUNS"] ?? 25) },
     );
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Issue 13 (hardening): each test reproduces the input of an item of the issue.
+
+/** Deterministic bytes that are mostly not a playbook (a small xorshift generator). */
+function garbage(size: number, seed = 13): Buffer {
+  const out = Buffer.alloc(size);
+  let x = seed;
+  for (let i = 0; i < size; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    out[i] = x & 0xff;
+  }
+  return out;
+}
+
+describe('bounded input (issue 13)', () => {
+  it('POST /playbook with 400 KB of garbage returns at most the limit of diagnostics, errors first, and counts the rest', async () => {
+    const { url } = await start();
+    // Not UTF-8 would be refused before compiling; this is what a garbage playbook that is text looks like.
+    const text = new TextDecoder().decode(garbage(400_000)).replace(/\uFFFD/g, '?');
+    const res = await fetch(`${url}/playbook`, { method: 'POST', body: text });
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { error: string; diagnostics: string[]; moreDiagnostics: number };
+    expect(body.error).toMatch(/running version is unchanged/);
+    expect(body.diagnostics).toHaveLength(MAX_RELOAD_DIAGNOSTICS);
+    expect(body.moreDiagnostics).toBeGreaterThan(0);
+    expect(body.diagnostics[0]).toMatch(/^club\.playbook:\d+:\d+: error\[/);
+    // Each is one diagnostic as `check` prints it: its head, the source line clipped, a caret.
+    for (const d of body.diagnostics) expect(d.length).toBeLessThan(2000);
+    expect((await fetch(`${url}/health`)).status).toBe(200);
+    const over = await fetch(`${url}/playbook`, { method: 'POST', body: Buffer.alloc(MAX_PLAYBOOK_BYTES + 1, 0x20) });
+    expect(over.status).toBe(413);
+    expect(((await over.json()) as { error: string }).error).toContain(String(MAX_PLAYBOOK_BYTES));
+  });
+
+  it('POST /events refuses a line over the event limit or not UTF-8 with its number; a 10 MiB member name is refused', async () => {
+    const { url } = await start();
+    const long = JSON.stringify(post('x', 1, 'y'.repeat(1_200_000)));
+    const badUtf8 = Buffer.concat([Buffer.from(JSON.stringify(post('z', 2, 'A')).slice(0, -2)), Buffer.from([0xc3, 0x28]), Buffer.from('"}')]);
+    const body = Buffer.concat([Buffer.from(JSON.stringify(join_('a', 0)) + '\n' + long + '\n'), badUtf8, Buffer.from('\n' + JSON.stringify(post('b', 3, 'ok')) + '\n')]);
+    const res = await fetch(`${url}/events`, { method: 'POST', body });
+    expect(res.status).toBe(400);
+    const err = (await res.json()) as { problems: { line: number; message: string }[] };
+    expect(err.problems).toEqual([
+      { line: 2, message: `line is ${Buffer.byteLength(long)} bytes long (the limit is ${MAX_EVENT_LINE_BYTES})` },
+      { line: 3, message: 'not valid UTF-8' },
+    ]);
+    const name = await fetch(`${url}/events`, { method: 'POST', body: JSON.stringify({ ...join_('n', 0, 'big'), name: 'n'.repeat(10 * 1024 * 1024) }) });
+    expect(name.status).toBe(400);
+    expect(((await name.json()) as { error: string }).error).toContain(`an event is at most ${MAX_EVENT_LINE_BYTES} bytes`);
+    const health = (await (await fetch(`${url}/health`)).json()) as { lastSeq: number; communities: number };
+    expect(health).toMatchObject({ lastSeq: 0, communities: 0 });
+  });
+
+  it('parseEvents checks each line against the limit it is given', () => {
+    const ir = irOf(PLAYBOOK);
+    const ok = JSON.stringify(join_('a', 0));
+    expect(parseEvents(`${ok}\n\n${ok.replace('"a"', '"b"')}`, ir, ok.length)).toHaveLength(2);
+    expect(() => parseEvents(`${ok}\n${ok} `, ir, ok.length)).toThrow(/1 line is not valid/);
+  });
+});
+
+describe('serve hardening (issue 13)', () => {
+  it('a ?file= name with line breaks is logged quoted, on one line', async () => {
+    const { url, logs } = await start();
+    const res = await fetch(`${url}/playbook?file=${encodeURIComponent('club.playbook\n2026-01-01T00:00:00.000Z fake: admin logged in\r')}`, { method: 'POST', body: PLAYBOOK });
+    expect(res.status).toBe(200);
+    expect(logs.length).toBeGreaterThan(0);
+    for (const l of logs) expect(l).not.toMatch(/[\n\r]/);
+    expect(logs.join('\n')).toContain('reloaded "club.playbook\\n2026-01-01T00:00:00.000Z fake: admin logged in\\r"');
+  });
+
+  it('a token that cannot travel in an Authorization header is refused at start (exit 2), from --token or PLAYBOOK_TOKEN', async () => {
+    expect(bearerTokenProblem('s3cret-token_1.2~3+4/5==')).toBeUndefined();
+    expect(bearerTokenProblem('my secret')).toMatch(/character 3 is a space/);
+    expect(bearerTokenProblem('tab\there')).toMatch(/character 4 is a tab/);
+    expect(bearerTokenProblem('a=b')).toMatch(/character 2 is "=", which may only end it/);
+    expect(bearerTokenProblem('mot-de-passé')).toMatch(/non-ASCII/);
+    expect(bearerTokenProblem('')).toBe('is empty');
+    expect(() => new PlaybookServer({ file: 'club.playbook', source: PLAYBOOK, ir: irOf(PLAYBOOK), store: new MemoryDurableStore(), clock: 'events', token: 'my secret' })).toThrow(/character 3 is a space/);
+    const dir = tempDir();
+    const file = join(dir, 'club.playbook');
+    writeFileSync(file, PLAYBOOK);
+    const flag = await runCli(['serve', file, '--db', ':memory:', '--port', '0', '--token', 'my secret']);
+    expect(flag.code).toBe(2);
+    expect(flag.err).toMatch(/^playbook serve: --token cannot be sent as a bearer token: character 3 is a space/);
+    expect(flag.err).not.toContain('my secret');
+    const saved = process.env['PLAYBOOK_TOKEN'];
+    process.env['PLAYBOOK_TOKEN'] = 'line\nbreak';
+    try {
+      const env = await runCli(['serve', file, '--db', ':memory:', '--port', '0']);
+      expect(env.code).toBe(2);
+      expect(env.err).toMatch(/PLAYBOOK_TOKEN cannot be sent as a bearer token: character 5 is a line break/);
+    } finally {
+      if (saved === undefined) delete process.env['PLAYBOOK_TOKEN'];
+      else process.env['PLAYBOOK_TOKEN'] = saved;
+    }
+  });
+
+  it('a Last-Event-ID or ?after past the end of the log is a 409 naming the last seq, never a silent skip', async () => {
+    const { url } = await start();
+    await postEvents(url, [join_('a', 0), post('b', 1, 'cheap ad')]);
+    const last = Number((await (await fetch(`${url}/health`)).json() as { lastSeq: number }).lastSeq);
+    expect(last).toBeGreaterThan(0);
+    const streamStatus = (headers: Record<string, string>, query = '') =>
+      new Promise<{ status: number; body: string; lastSeqHeader: string | undefined }>((resolve, reject) => {
+        const req = httpRequest(`${url}/actions/stream${query}`, { headers: { accept: 'text/event-stream', ...headers } }, (res) => {
+          if (res.statusCode === 200) {
+            req.destroy();
+            resolve({ status: 200, body: '', lastSeqHeader: undefined });
+            return;
+          }
+          let body = '';
+          res.setEncoding('utf8');
+          res.on('data', (d: string) => (body += d));
+          res.on('end', () => resolve({ status: res.statusCode!, body, lastSeqHeader: res.headers['playbook-last-seq'] as string | undefined }));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    const past = await streamStatus({ 'last-event-id': String(last + 5) });
+    expect(past.status).toBe(409);
+    expect(JSON.parse(past.body)).toMatchObject({ lastSeq: last });
+    expect(JSON.parse(past.body).error).toMatch(new RegExp(`Last-Event-ID ${last + 5} is past the end of the action log \\(its last sequence number is ${last}\\)`));
+    expect(past.lastSeqHeader).toBe(String(last));
+    expect((await streamStatus({}, `?after=${last + 1}`)).status).toBe(409);
+    expect((await streamStatus({ 'last-event-id': 'abc' })).status).toBe(400);
+    expect((await streamStatus({ 'last-event-id': String(last) })).status).toBe(200);
+    const poll = await fetch(`${url}/actions?after=${last + 1}`);
+    expect(poll.status).toBe(409);
+    expect(((await poll.json()) as { lastSeq: number }).lastSeq).toBe(last);
+    const upToDate = await fetch(`${url}/actions?after=${last}`);
+    expect(upToDate.status).toBe(200);
+    expect(await upToDate.text()).toBe('');
+  });
+
+  it('a damaged stored row is named (table, community, id) instead of "Unexpected end of JSON input"', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'club.db');
+    const first = await start({ store: new SqliteStore(db, { sync: 'normal' }) });
+    await postEvents(first.url, [join_('a', 0, 'ann', 'club'), post('b', 1, 'cheap ad', 'ann', 'club')]);
+    await first.server.close();
+    open.splice(open.indexOf(first.server), 1);
+    const raw = new Database(db);
+    raw.prepare("UPDATE members SET state = substr(state, 1, 10) WHERE community = 'club' AND id = 'ann'").run();
+    raw.prepare('UPDATE actions SET action = substr(action, 1, 5) WHERE seq = 2').run();
+    raw.close();
+    const store = new SqliteStore(db);
+    const message = 'the members row of community "club", id "ann" is not valid JSON';
+    expect(() => new DurableRuntime(irOf(PLAYBOOK), store)).toThrow(StoreOpenError);
+    expect(() => new DurableRuntime(irOf(PLAYBOOK), store)).toThrow(message);
+    expect(() => store.actionsAfter(0, 10)).toThrow('the actions row of seq 2 (community "club") is not valid JSON');
+    store.close();
+    const file = join(dir, 'club.playbook');
+    writeFileSync(file, PLAYBOOK);
+    const r = await runCli(['serve', file, '--db', db, '--port', '0']);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(`playbook serve: database ${db} is damaged: ${message}`);
+    expect(r.err).not.toContain('internal error');
   });
 });

@@ -1,6 +1,8 @@
 import { compile } from '../compiler/compile.js';
 import { formatDiagnostic } from '../parser/diagnostics.js';
 import { PlaybookServer, type ClockMode } from '../server/server.js';
+import { bearerTokenProblem } from '../server/http.js';
+import { MAX_EVENT_LINE_BYTES, MAX_EVENTS_BODY_BYTES, MAX_PLAYBOOK_BYTES } from '../runtime/limits.js';
 import type { CommandSpec } from './main.js';
 import { readPlaybookFile, UsageError } from './io.js';
 import { untilStopped } from './signals.js';
@@ -33,6 +35,9 @@ Options:
   --sync full|normal   full (default): each commit reaches the disk before the reply;
                        normal: survives the process being killed, not the machine losing power
 
+Limits (docs/serve.md#limits): a POST /events body ${MAX_EVENTS_BODY_BYTES} bytes, one event in it
+${MAX_EVENT_LINE_BYTES} bytes, a POST /playbook body ${MAX_PLAYBOOK_BYTES} bytes.
+
 The first line on stdout is "listening on http://HOST:PORT"; logs go to stderr. SIGHUP reloads
 FILE; SIGTERM or SIGINT stops the server after closing the database. Exit codes: 0 stopped,
 1 playbook errors, 2 usage errors (bad options, unreadable file, database or port in use).
@@ -55,8 +60,13 @@ FILE; SIGTERM or SIGINT stops the server after closing the database. Exit codes:
     if (clock !== 'wall' && clock !== 'events') throw new UsageError(`--clock must be wall or events, not ${String(clock)}`);
     const sync = (values['sync'] as string | undefined) ?? 'full';
     if (sync !== 'full' && sync !== 'normal') throw new UsageError(`--sync must be full or normal, not ${sync}`);
-    const token = (values['token'] as string | undefined) ?? process.env['PLAYBOOK_TOKEN'];
-    if (token !== undefined && token.trim() === '') throw new UsageError('--token (or PLAYBOOK_TOKEN) is empty');
+    const given = values['token'] as string | undefined;
+    const token = given ?? process.env['PLAYBOOK_TOKEN'];
+    if (token !== undefined) {
+      // Checked here, not at the first request: a token no client can send would lock every client out.
+      const problem = bearerTokenProblem(token);
+      if (problem) throw new UsageError(`${given !== undefined ? '--token' : 'PLAYBOOK_TOKEN'} ${problem}`);
+    }
     const dbPath = (values['db'] as string | undefined) ?? 'playbook.db';
 
     const source = readPlaybookFile(file);
@@ -71,12 +81,15 @@ FILE; SIGTERM or SIGINT stops the server after closing the database. Exit codes:
       server = new PlaybookServer({ file, source, ir: compiled.ir, store, clock, token, log });
     } catch (e) {
       store.close();
+      // A damaged row found while loading the state: the database cannot be used as it is.
+      if (store.kind === 'sqlite' && e instanceof (await import('../store/sqlite.js')).StoreOpenError) throw new UsageError(e.message);
       throw e;
     }
     if (server.startNotes) {
       const { dropped, changed } = server.startNotes;
       log(`the database held state of another version of the playbook; carried over to ${file}`);
-      for (const n of dropped) log(`  dropped: ${n.what} (${n.count}${n.examples.length ? `: ${n.examples.join(', ')}` : ''})`);
+      // Examples are community/member ids from events: quoted, so none can break a log line.
+      for (const n of dropped) log(`  dropped: ${n.what} (${n.count}${n.examples.length ? `: ${n.examples.map((x) => JSON.stringify(x)).join(', ')}` : ''})`);
       for (const n of changed) log(`  changed: ${n.what} (${n.count})`);
     }
     let address;

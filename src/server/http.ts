@@ -89,3 +89,33 @@ export function bearerMatches(header: string | undefined, token: string): boolea
   const expected = createHash('sha256').update(token).digest();
   return timingSafeEqual(given, expected) && m !== null;
 }
+
+/**
+ * Why a string cannot be a bearer token, or undefined if it can. A token must fit the token68
+ * syntax of RFC 6750 (letters, digits, `-._~+/`, then optional `=` padding): a space or a control
+ * character could never arrive intact in an `Authorization` header, so a server started with one
+ * would refuse every request. The message names the position, not the secret.
+ */
+export function bearerTokenProblem(token: string): string | undefined {
+  if (token.length === 0) return 'is empty';
+  const padding = /=*$/.exec(token)![0].length;
+  for (let i = 0; i < token.length - padding; i++) {
+    const c = token.charCodeAt(i);
+    const ok = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 45 || c === 46 || c === 95 || c === 126 || c === 43 || c === 47;
+    if (ok) continue;
+    const what =
+      c === 32 ? 'a space'
+      : c === 9 ? 'a tab'
+      : c === 10 || c === 13 ? 'a line break'
+      : c < 32 || c === 127 ? 'a control character'
+      : c > 127 ? 'a non-ASCII character'
+      : c === 61 ? '"=", which may only end it'
+      : JSON.stringify(token[i]);
+    return (
+      `cannot be sent as a bearer token: character ${i + 1} is ${what}; ` +
+      'a token may hold letters, digits and - . _ ~ + / and end with = (RFC 6750)'
+    );
+  }
+  if (padding === token.length) return 'cannot be sent as a bearer token: it is only "="';
+  return undefined;
+}

@@ -1,6 +1,7 @@
 import { compile } from '../compiler/compile.js';
 import { IR as IRSchema, type IR } from '../compiler/ir.js';
-import { formatDiagnostic } from '../parser/diagnostics.js';
+import { formatDiagnostic, type Diagnostic } from '../parser/diagnostics.js';
+import { MAX_RELOAD_DIAGNOSTICS } from '../runtime/limits.js';
 import { lifecycleMachine, ritualMachine, type MachineConfig } from '../compiler/xstate-backend.js';
 import type { RuntimeSnapshot } from '../runtime/runtime.js';
 import { StorageError, type DurableRuntime } from '../store/durable.js';
@@ -512,7 +513,10 @@ export function adoptStoredVersion(
 export interface ReloadOutcome {
   ok: boolean;
   playbook?: string;
+  /** At most MAX_RELOAD_DIAGNOSTICS formatted diagnostics, errors first. */
   diagnostics?: string[];
+  /** How many more there were. */
+  moreDiagnostics?: number;
   dropped?: ReloadNote[];
   changed?: ReloadNote[];
 }
@@ -523,8 +527,8 @@ export interface ReloadOutcome {
  */
 export function reloadDurable(durable: DurableRuntime, source: string, file: string): ReloadOutcome {
   const compiled = compile(source, { file });
-  const diagnostics = compiled.diagnostics.map((d) => formatDiagnostic(d, source));
-  if (!compiled.ir) return { ok: false, diagnostics };
+  const { diagnostics, more } = firstDiagnostics(compiled.diagnostics, source);
+  if (!compiled.ir) return { ok: false, diagnostics, ...(more ? { moreDiagnostics: more } : {}) };
   const ir = compiled.ir;
   const migration = migrateSnapshot(durable.ir, ir, durable.snapshot());
   try {
@@ -532,7 +536,24 @@ export function reloadDurable(durable: DurableRuntime, source: string, file: str
   } catch (e) {
     throw new StorageError((e as Error)?.message ?? String(e));
   }
-  return { ok: true, playbook: ir.name, diagnostics, dropped: migration.dropped, changed: migration.changed };
+  return { ok: true, playbook: ir.name, diagnostics, ...(more ? { moreDiagnostics: more } : {}), dropped: migration.dropped, changed: migration.changed };
+}
+
+/**
+ * The diagnostics a reload reports: errors first (they are why it was refused), at most
+ * MAX_RELOAD_DIAGNOSTICS of them formatted. A large garbage body has a diagnostic per line or
+ * more; formatting and returning them all would cost the server time and the client a reply
+ * nobody reads past the first screen (docs/serve.md#limits).
+ */
+function firstDiagnostics(all: readonly Diagnostic[], source: string): { diagnostics: string[]; more: number } {
+  const shown: Diagnostic[] = [];
+  for (const severity of ['error', 'warning'] as const) {
+    for (const d of all) {
+      if (shown.length === MAX_RELOAD_DIAGNOSTICS) break;
+      if (d.severity === severity) shown.push(d);
+    }
+  }
+  return { diagnostics: shown.map((d) => formatDiagnostic(d, source)), more: all.length - shown.length };
 }
 
 export function reloadSummary(outcome: ReloadOutcome): string {

@@ -5,7 +5,9 @@ import { validateEvent } from '../runtime/events.js';
 import { DurableRuntime, StorageError, type BatchResult } from '../store/durable.js';
 import type { DurableStore, LoggedAction } from '../store/store.js';
 import { TimerLoop, realTimerHost, type TimerHost } from './clock.js';
-import { bearerMatches, HttpError, readBody, sendError, sendJson, sendLines, utf8 } from './http.js';
+import { bearerMatches, bearerTokenProblem, HttpError, readBody, sendError, sendJson, sendLines, utf8 } from './http.js';
+import { LineSplitter } from '../cli/io.js';
+import { MAX_EVENT_LINE_BYTES, MAX_EVENT_PROBLEMS, MAX_EVENTS_BODY_BYTES, MAX_PLAYBOOK_BYTES } from '../runtime/limits.js';
 import { adoptStoredVersion, reloadDurable, reloadSummary, type ReloadNote, type ReloadOutcome } from './reload.js';
 
 export type { ReloadOutcome } from './reload.js';
@@ -13,8 +15,7 @@ import { ActionStream } from './sse.js';
 
 export type ClockMode = 'wall' | 'events';
 
-export const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
-const MAX_PROBLEMS = 50;
+export const DEFAULT_MAX_BODY_BYTES = MAX_EVENTS_BODY_BYTES;
 const DEFAULT_PAGE = 1000;
 const MAX_PAGE = 10_000;
 
@@ -27,6 +28,7 @@ export interface PlaybookServerOptions {
   clock: ClockMode;
   /** When set, every request needs `Authorization: Bearer <token>`. */
   token?: string | undefined;
+  /** Limit of a POST /events body (default MAX_EVENTS_BODY_BYTES); POST /playbook also stays within MAX_PLAYBOOK_BYTES. */
   maxBodyBytes?: number;
   seed?: number;
   /** Operator log lines (stderr in the CLI). */
@@ -56,7 +58,13 @@ export class PlaybookServer {
 
   constructor(options: PlaybookServerOptions) {
     this.options = options;
-    this.log = options.log ?? (() => {});
+    if (options.token !== undefined) {
+      const problem = bearerTokenProblem(options.token);
+      if (problem) throw new Error(`the token ${problem}`);
+    }
+    // One line per log entry, whatever a request put in it (docs/serve.md#security).
+    const log = options.log ?? (() => {});
+    this.log = (line) => log(escapeControls(line));
     this.maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     this.host = options.timerHost ?? realTimerHost;
     this.file = options.file;
@@ -118,7 +126,7 @@ export class PlaybookServer {
         sendError(res, new HttpError(503, `storage error: ${e.message}; nothing of this request was applied, send it again`));
       } else {
         const message = (e as Error)?.message ?? String(e);
-        this.log(`internal error on ${req.method} ${req.url}: ${message}`);
+        this.log(`internal error on ${req.method} ${JSON.stringify(req.url)}: ${message}`);
         sendError(res, new HttpError(500, `internal error: ${message}; nothing of this request was applied`));
       }
     }
@@ -150,7 +158,7 @@ export class PlaybookServer {
         return this.health(res);
       case '/events':
         allow('POST');
-        return this.events(await this.body(req), res);
+        return this.events(await readBody(req, this.maxBody), res);
       case '/advance':
         allow('POST');
         req.resume();
@@ -163,15 +171,11 @@ export class PlaybookServer {
         return this.openStream(url, req, res);
       case '/playbook':
         allow('POST');
-        return this.reloadRoute(url, await this.body(req), res);
+        return this.reloadRoute(url, utf8(await readBody(req, Math.min(this.maxBody, MAX_PLAYBOOK_BYTES))), res);
       default:
         req.resume();
         throw new HttpError(404, `no route ${route}; routes: POST /events, POST /advance, GET /actions, GET /actions/stream, POST /playbook, GET /health`);
     }
-  }
-
-  private async body(req: IncomingMessage): Promise<string> {
-    return utf8(await readBody(req, this.maxBody));
   }
 
   private health(res: ServerResponse): void {
@@ -188,8 +192,8 @@ export class PlaybookServer {
     });
   }
 
-  private events(text: string, res: ServerResponse): void {
-    const events = parseEvents(text, this.durable.ir);
+  private events(body: Buffer, res: ServerResponse): void {
+    const events = parseEvents(body, this.durable.ir);
     const result = this.durable.dispatchBatch(events);
     this.publish(result.logged);
     this.loop?.arm();
@@ -227,6 +231,7 @@ export class PlaybookServer {
 
   private actions(url: URL, res: ServerResponse): void {
     const after = intParam(url, 'after', 0, 0, Number.MAX_SAFE_INTEGER);
+    this.checkPosition(after, '?after');
     const limit = intParam(url, 'limit', DEFAULT_PAGE, 1, MAX_PAGE);
     const community = url.searchParams.get('community') ?? undefined;
     const rows = this.durable.store.actionsAfter(after, limit, community);
@@ -236,14 +241,46 @@ export class PlaybookServer {
   private openStream(url: URL, req: IncomingMessage, res: ServerResponse): void {
     const lastEventId = req.headers['last-event-id'];
     let after = intParam(url, 'after', 0, 0, Number.MAX_SAFE_INTEGER);
-    if (typeof lastEventId === 'string' && /^\d+$/.test(lastEventId.trim())) after = Number(lastEventId.trim());
+    let from = '?after';
+    if (typeof lastEventId === 'string' && lastEventId.trim() !== '') {
+      const id = lastEventId.trim();
+      if (!/^\d+$/.test(id)) throw new HttpError(400, `Last-Event-ID must be a sequence number of this server's action log, not ${JSON.stringify(id.slice(0, 40))}`);
+      after = Number(id);
+      from = 'Last-Event-ID';
+    }
+    this.checkPosition(after, from);
     this.stream.open(res, after, url.searchParams.get('community') ?? undefined);
+  }
+
+  /**
+   * A reader's position past the end of the log means it was reading another log (the database
+   * was replaced, restored from an older backup, or `:memory:` restarted). Serving it from there
+   * would silently skip every action up to its old position, and serving it from the start could
+   * repeat actions it carried out; only the reader can tell which, so it is told (409, which
+   * also makes an EventSource stop reconnecting instead of skipping). See docs/serve.md.
+   */
+  private checkPosition(after: number, from: string): void {
+    const last = this.durable.lastSeq();
+    if (after <= last) return;
+    throw new HttpError(
+      409,
+      `${from} ${after} is past the end of the action log (its last sequence number is ${last}): this is not the log the reader was reading ` +
+        `(the database was replaced or reset). Nothing after ${last} exists to resume from; reconnect with ?after=N for the last action you know ` +
+        `was in this log (0 replays it all)`,
+      { lastSeq: last },
+      { 'playbook-last-seq': String(last) },
+    );
   }
 
   private reloadRoute(url: URL, source: string, res: ServerResponse): void {
     const file = url.searchParams.get('file') ?? this.file;
     const outcome = this.reload(source, file);
-    if (!outcome.ok) throw new HttpError(400, 'the new playbook has errors; the running version is unchanged', { diagnostics: outcome.diagnostics });
+    if (!outcome.ok) {
+      throw new HttpError(400, 'the new playbook has errors; the running version is unchanged', {
+        diagnostics: outcome.diagnostics,
+        ...(outcome.moreDiagnostics ? { moreDiagnostics: outcome.moreDiagnostics } : {}),
+      });
+    }
     sendJson(res, 200, { reloaded: true, playbook: outcome.playbook, dropped: outcome.dropped, changed: outcome.changed });
   }
 
@@ -257,7 +294,7 @@ export class PlaybookServer {
     this.source = source;
     this.file = file;
     this.loop?.arm();
-    this.log(`reloaded ${file} (${outcome.playbook}): ${reloadSummary(outcome)}`);
+    this.log(`reloaded ${JSON.stringify(file)} (${JSON.stringify(outcome.playbook)}): ${reloadSummary(outcome)}`);
     return outcome;
   }
 
@@ -282,33 +319,53 @@ function intParam(url: URL, name: string, fallback: number, min: number, max: nu
 }
 
 /**
- * The events of a request body: one JSON object, or JSON Lines. Every line is checked before
- * any is processed, so a body with a bad line changes nothing and its problems come back with
- * line numbers; the client fixes or drops those lines and sends the body again.
+ * The events of a request body: one JSON object (it may be pretty-printed), or JSON Lines. Every
+ * line is checked before any is processed, so a body with a bad line changes nothing and its
+ * problems come back with line numbers; the client fixes or drops those lines and sends the
+ * body again. Lines are cut by the same reader as `simulate` (src/cli/io.ts): a line over
+ * MAX_EVENT_LINE_BYTES or not valid UTF-8 is a problem of its own line, with its number.
  */
-export function parseEvents(text: string, ir: IR): unknown[] {
-  if (text.trim() === '') throw new HttpError(400, 'the request body has no events (send one JSON event or JSON Lines)');
+export function parseEvents(body: Buffer | string, ir: IR, maxLineBytes = MAX_EVENT_LINE_BYTES): unknown[] {
+  const bytes = typeof body === 'string' ? Buffer.from(body) : body;
   const problems: { line: number; message: string }[] = [];
   let events: { line: number; raw: unknown }[] = [];
   let single: unknown;
+  let text: string | undefined;
   try {
-    single = JSON.parse(text);
+    text = utf8(bytes);
   } catch {
-    single = undefined;
+    text = undefined; // the lines below say which are not UTF-8
   }
-  if (single !== undefined && typeof single === 'object' && single !== null && !Array.isArray(single)) events = [{ line: 1, raw: single }];
-  else {
-    const lines = text.split('\n');
-    for (let i = 0; i < lines.length; i++) {
-      const line = lines[i]!.trim();
-      if (line === '') continue;
-      try {
-        events.push({ line: i + 1, raw: JSON.parse(line) });
-      } catch (e) {
-        problems.push({ line: i + 1, message: `not valid JSON: ${(e as Error).message}` });
-      }
+  if (text !== undefined) {
+    try {
+      single = JSON.parse(text);
+    } catch {
+      single = undefined;
     }
   }
+  if (single !== undefined && typeof single === 'object' && single !== null && !Array.isArray(single)) {
+    if (bytes.length > maxLineBytes) throw new HttpError(400, `the event is ${bytes.length} bytes long; an event is at most ${maxLineBytes} bytes`);
+    events = [{ line: 1, raw: single }];
+  } else {
+    const lines = new LineSplitter(
+      {
+        line: (lineNo, raw) => {
+          const line = raw.trim();
+          if (line === '') return;
+          try {
+            events.push({ line: lineNo, raw: JSON.parse(line) });
+          } catch (e) {
+            problems.push({ line: lineNo, message: `not valid JSON: ${(e as Error).message}` });
+          }
+        },
+        bad: (lineNo, reason) => problems.push({ line: lineNo, message: reason }),
+      },
+      maxLineBytes,
+    );
+    lines.push(bytes);
+    lines.end();
+  }
+  if (events.length === 0 && problems.length === 0) throw new HttpError(400, 'the request body has no events (send one JSON event or JSON Lines)');
   for (const { line, raw } of events) {
     const v = validateEvent(raw, ir.events);
     if (!v.ok) problems.push({ line, message: v.reason });
@@ -317,9 +374,17 @@ export function parseEvents(text: string, ir: IR): unknown[] {
     problems.sort((a, b) => a.line - b.line);
     const total = problems.length;
     throw new HttpError(400, `${total} line${total === 1 ? ' is' : 's are'} not valid events; nothing was processed`, {
-      problems: problems.slice(0, MAX_PROBLEMS),
-      ...(total > MAX_PROBLEMS ? { moreProblems: total - MAX_PROBLEMS } : {}),
+      problems: problems.slice(0, MAX_EVENT_PROBLEMS),
+      ...(total > MAX_EVENT_PROBLEMS ? { moreProblems: total - MAX_EVENT_PROBLEMS } : {}),
     });
   }
   return events.map((e) => e.raw);
+}
+
+/**
+ * A log line with its control characters (line breaks above all) written as escapes, so that a
+ * value from a request, such as a `?file=` name, cannot start a line of its own in the log.
+ */
+export function escapeControls(line: string): string {
+  return line.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

@@ -16,6 +16,9 @@ export class StoreOpenError extends Error {}
 
 type Stmt = Database.Statement<unknown[]>;
 
+/** 'object' for an action row that is a JSON object, another JSON type's name, or NULL when not JSON. */
+const ACTION_KIND = 'CASE WHEN json_valid(action) THEN json_type(action) END AS kind';
+
 /**
  * The SQLite store (better-sqlite3, WAL). One server owns a database: the file is locked
  * exclusively on open, so a second server on the same file fails at once instead of both
@@ -76,8 +79,8 @@ export class SqliteStore implements DurableStore {
       insertAction: p('INSERT INTO actions (seq, community, action) VALUES (?, ?, ?)'),
       setMeta: p('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
       getMeta: p('SELECT value FROM meta WHERE key = ?'),
-      actionsAfter: p('SELECT seq, community, action FROM actions WHERE seq > ? ORDER BY seq LIMIT ?'),
-      actionsAfterIn: p('SELECT seq, community, action FROM actions WHERE seq > ? AND community = ? ORDER BY seq LIMIT ?'),
+      actionsAfter: p(`SELECT seq, community, action, ${ACTION_KIND} FROM actions WHERE seq > ? ORDER BY seq LIMIT ?`),
+      actionsAfterIn: p(`SELECT seq, community, action, ${ACTION_KIND} FROM actions WHERE seq > ? AND community = ? ORDER BY seq LIMIT ?`),
     };
     this.seq = (this.db.prepare('SELECT max(seq) AS seq FROM actions').get() as { seq: number | null }).seq ?? 0;
     this.commitTx = this.db.transaction((commit: Commit) => this.write(commit));
@@ -95,24 +98,40 @@ export class SqliteStore implements DurableStore {
     })();
   }
 
+  /**
+   * Every row, checked: a state that is not a JSON object (a damaged file, a hand edit) is
+   * refused here with its table, community and id, rather than failing later as "Unexpected end
+   * of JSON input" with no hint of where. SQLite checks the JSON (json_valid, json_type), which
+   * costs a fraction of parsing it again in JavaScript.
+   */
   load(): StoredCommunity[] {
     const byId = new Map<string, StoredCommunity>();
-    for (const row of this.db.prepare('SELECT id, state FROM communities ORDER BY id').iterate() as IterableIterator<{ id: string; state: string }>) {
-      byId.set(row.id, { id: row.id, state: row.state, members: [], processed: [], timers: [] });
+    const checked = (table: string, row: { community: string; id?: string; state: string; kind: string | null }) => {
+      if (row.kind === 'object') return row.state;
+      const which = table === 'communities' ? `community ${JSON.stringify(row.community)}` : `community ${JSON.stringify(row.community)}, id ${JSON.stringify(row.id)}`;
+      throw new StoreOpenError(
+        `database ${this.path} is damaged: the ${table} row of ${which} is ${row.kind === null ? 'not valid JSON' : `JSON ${row.kind}, not an object`}; ` +
+          'restore the database from a backup (docs/serve.md#operations)',
+      );
+    };
+    const kind = (column: string) => `CASE WHEN json_valid(${column}) THEN json_type(${column}) END AS kind`;
+    type Row = { community: string; id: string; state: string; kind: string | null };
+    for (const row of this.db.prepare(`SELECT id AS community, state, ${kind('state')} FROM communities ORDER BY id`).iterate() as IterableIterator<Row>) {
+      byId.set(row.community, { id: row.community, state: checked('communities', row), members: [], processed: [], timers: [] });
     }
     const of = (community: string, table: string) => {
       const c = byId.get(community);
       if (!c) throw new StoreOpenError(`database ${this.path} is inconsistent: ${table} row of unknown community ${JSON.stringify(community)}`);
       return c;
     };
-    for (const row of this.db.prepare('SELECT community, id, state FROM members').iterate() as IterableIterator<{ community: string; id: string; state: string }>) {
-      of(row.community, 'member').members.push({ id: row.id, state: row.state });
+    for (const row of this.db.prepare(`SELECT community, id, state, ${kind('state')} FROM members`).iterate() as IterableIterator<Row>) {
+      of(row.community, 'member').members.push({ id: row.id, state: checked('members', row) });
     }
     for (const row of this.db.prepare('SELECT community, id FROM processed').iterate() as IterableIterator<{ community: string; id: string }>) {
       of(row.community, 'processed').processed.push(row.id);
     }
-    for (const row of this.db.prepare('SELECT community, state FROM timers').iterate() as IterableIterator<{ community: string; state: string }>) {
-      of(row.community, 'timer').timers.push(row.state);
+    for (const row of this.db.prepare(`SELECT community, id, state, ${kind('state')} FROM timers`).iterate() as IterableIterator<Row>) {
+      of(row.community, 'timer').timers.push(checked('timers', row));
     }
     return [...byId.values()];
   }
@@ -163,8 +182,20 @@ export class SqliteStore implements DurableStore {
       seq: number;
       community: string;
       action: string;
+      kind: string | null;
     }[];
-    return rows.map((r) => ({ seq: r.seq, community: r.community, json: r.action }));
+    const out: LoggedAction[] = [];
+    for (const r of rows) {
+      // The log is served as stored: a damaged row would otherwise reach clients as a broken line.
+      if (r.kind !== 'object') {
+        throw new StoreOpenError(
+          `database ${this.path} is damaged: the actions row of seq ${r.seq} (community ${JSON.stringify(r.community)}) is ` +
+            `${r.kind === null ? 'not valid JSON' : `JSON ${r.kind}, not an object`}; restore the database from a backup (docs/serve.md#operations)`,
+        );
+      }
+      out.push({ seq: r.seq, community: r.community, json: r.action });
+    }
+    return out;
   }
 
   lastSeq(): number {
