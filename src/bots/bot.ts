@@ -18,6 +18,7 @@
  * effect in the room.
  */
 import type { IR } from '../compiler/ir.js';
+import { dict, dictFrom } from '../stdlib/dict.js';
 import type { OutputAction } from '../runtime/runtime.js';
 import { TimerLoop, realTimerHost, type TimerHost } from '../server/clock.js';
 import { adoptStoredVersion, reloadDurable, reloadSummary, type ReloadOutcome } from '../server/reload.js';
@@ -76,7 +77,7 @@ export class Bot {
   /** Undo records not yet done, by `kind\0community\0member`. */
   private undos = new Map<string, PendingUndo>();
   private undoing = new Set<string>();
-  private mutes: MuteBook = {};
+  private mutes: MuteBook = dict();
   /** Carrying out is serial: each step waits for the one before. */
   private chain: Promise<void> = Promise.resolve();
   private stopped = false;
@@ -105,7 +106,7 @@ export class Bot {
     const undo = this.durable.store.getMeta(this.metaKey.undo);
     for (const u of undo ? (JSON.parse(undo) as PendingUndo[]) : []) this.undos.set(undoKey(u.record), u);
     const mutes = this.durable.store.getMeta(this.metaKey.mutes);
-    this.mutes = mutes ? (JSON.parse(mutes) as MuteBook) : {};
+    this.mutes = dictFrom(mutes ? (JSON.parse(mutes) as MuteBook) : undefined);
 
     this.timers = new TimerLoop(
       () => this.durable.nextDue(),
@@ -249,7 +250,7 @@ export class Bot {
       outcome = { status: 'skipped', reason: `the mute ended at ${String(action['until'])} before it could be applied` };
     } else outcome = await this.adapter.perform(action);
     this.counts[outcome.status]++;
-    const meta: Record<string, string> = {};
+    const meta: Record<string, string> = dict();
     if (outcome.status === 'done') {
       if (action.type === 'member.mute' && action.member) {
         this.mutes[key(action.community, action.member)] = Date.parse(String(action['until']));

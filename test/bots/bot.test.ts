@@ -223,6 +223,37 @@ describe('the bot', () => {
     expect(a3.undone).toEqual([]);
   });
 
+  it('keeps the mutes of members called __proto__ or constructor like any other, across a restart (issue 13)', async () => {
+    const protoNames = Object.getOwnPropertyNames(Object.prototype).sort();
+    const store = new MemoryDurableStore();
+    const host = new FakeHost(T0);
+    const a1 = new FakeAdapter(FULL, host);
+    const b1 = bot(store, a1, host);
+    await b1.start();
+    for (const member of ['__proto__', 'constructor']) {
+      for (let i = 0; i < 5; i++) a1.emit({ type: 'message.posted', member, messageId: `${member}${i}`, text: `hi ${i}` }, T0 + i);
+    }
+    await b1.idle();
+    expect(a1.performed.filter((a) => a.type === 'member.mute').map((a) => a.member)).toEqual(['__proto__', 'constructor']);
+    await b1.stop();
+
+    const a2 = new FakeAdapter(FULL, host);
+    const b2 = bot(store, a2, host);
+    await b2.start();
+    for (const member of ['__proto__', 'constructor']) {
+      a2.emit({ type: 'member.left', member }, T0 + 100);
+      a2.emit({ type: 'member.joined', member, name: member }, T0 + 200);
+    }
+    await b2.idle();
+    expect(a2.performed.filter((a) => a.type === 'member.mute').map((a) => [a.member, a.source])).toEqual([
+      ['__proto__', 'bot:rejoin'],
+      ['constructor', 'bot:rejoin'],
+    ]);
+    expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(protoNames);
+    expect(({} as Record<string, unknown>)['name']).toBeUndefined();
+    await b2.stop();
+  });
+
   it('does not mute a rejoining member again where the server keeps the mute', async () => {
     const host = new FakeHost(T0);
     const a = new FakeAdapter({ ...FULL, muteEnds: 'server', muteSurvivesRejoin: true }, host);
