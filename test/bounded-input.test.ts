@@ -201,7 +201,7 @@ describe('simulate --format table with 150,000 members', () => {
     const ir = compile(source, { file: 'no-ads.playbook' }).ir!;
     const rt = createRuntime(ir);
     const at = '2026-03-01T08:00:00+08:00';
-    rt.dispatch({ id: 'a', type: 'member.joined', at, community: 'c', member: 'ann', name: 'A'.repeat(300) });
+    rt.dispatch({ id: 'a', type: 'member.joined', at, community: 'c', member: 'ann', name: 'A'.repeat(200) });
     rt.dispatch({ id: 'b', type: 'member.joined', at, community: 'c', member: 'bob', name: 'Bob' });
     const bob = renderTable([], ir, rt).split('\n').find((l) => l.startsWith('bob '))!;
     expect(bob).toMatch(/^bob {2,}Bob {37}  member/);
