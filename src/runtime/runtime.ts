@@ -920,8 +920,8 @@ export class Runtime {
       }
       case 'mute': {
         if (!m) return;
-        const fields: Record<string, unknown> = { duration: isoDuration(a.durationMs), until: isoInZone(ctx.now + a.durationMs, this.zone) };
-        if (a.reason) fields['reason'] = a.reason;
+        const fields: { duration: string; until: string; reason?: string } = { duration: isoDuration(a.durationMs), until: isoInZone(ctx.now + a.durationMs, this.zone) };
+        if (a.reason) fields.reason = a.reason;
         this.emit(ctx, 'member.mute', m.id, fields);
         return;
       }
