@@ -31,8 +31,11 @@ export class MemoryDurableStore implements DurableStore {
     // Validate before changing anything, so a bad commit leaves the store as it was.
     const known = new Set(this.communities.keys());
     for (const c of commit.communities) known.add(c.id);
-    for (const row of [...commit.members, ...commit.processed, ...commit.timers, ...commit.actions]) {
-      if (!known.has(row.community)) throw new Error(`commit refers to community ${JSON.stringify(row.community)} without its row`);
+    // Each list on its own rather than one spread copy: a commit has rows per event and per member.
+    for (const rows of [commit.members, commit.processed, commit.timers, commit.actions]) {
+      for (const row of rows) {
+        if (!known.has(row.community)) throw new Error(`commit refers to community ${JSON.stringify(row.community)} without its row`);
+      }
     }
     for (const c of commit.communities) {
       const existing = this.communities.get(c.id);
