@@ -1,5 +1,6 @@
 import type { EventType } from '../compiler/ir.js';
 import { instantProblem, parseInstant } from '../stdlib/instants.js';
+import { envelopeLimitProblem, fieldLimitProblem, MAX_ID_CHARS } from './limits.js';
 
 /** An input event after validation: envelope keys split from the payload, `at` parsed. */
 export interface InputEvent {
@@ -20,7 +21,7 @@ const fieldLists = new WeakMap<EventType, [string, EventType['fields'][string]][
 
 export type Validation = { ok: true; event: InputEvent; known: boolean } | { ok: false; reason: string };
 
-export const MAX_ID_LENGTH = 512;
+export { MAX_ID_CHARS as MAX_ID_LENGTH };
 
 /**
  * Checks the envelope of DESIGN.md section 4 and, for event types the playbook knows (core or
@@ -44,7 +45,7 @@ export function validateEvent(raw: unknown, events: Record<string, EventType>): 
       if ((o[key] as string).length === 0) return { ok: false, reason: `"${key}" must not be empty` };
     }
   }
-  if ((id as string).length > MAX_ID_LENGTH) return { ok: false, reason: `"id" is longer than ${MAX_ID_LENGTH} characters` };
+  if ((id as string).length > MAX_ID_CHARS) return { ok: false, reason: `"id" is longer than ${MAX_ID_CHARS} characters` };
   const at = at0 as string;
   const atMs = parseInstant(at);
   if (Number.isNaN(atMs)) return { ok: false, reason: instantProblem(at) };
@@ -54,6 +55,9 @@ export function validateEvent(raw: unknown, events: Record<string, EventType>): 
   }
   const type = type0 as string;
   const member = typeof m === 'string' ? m : undefined;
+  // Before the type lookup, so unknown types are bounded too: community and member are stored.
+  const tooLong = envelopeLimitProblem(community as string, member);
+  if (tooLong) return { ok: false, reason: tooLong };
   // The payload is the event object itself: copying it without the envelope keys cost more than
   // the rest of validation; readers of payload fields never ask for envelope names.
   const event: InputEvent = { id: id as string, type, at, atMs, community: community as string, member, payload: o };
@@ -64,7 +68,8 @@ export function validateEvent(raw: unknown, events: Record<string, EventType>): 
   let fields = fieldLists.get(def);
   if (!fields) fieldLists.set(def, (fields = Object.entries(def.fields)));
   for (const [name, field] of fields) {
-    const v = o[name];
+    // A declared field may be called `constructor`: read own keys only (docs/runtime.md).
+    const v = Object.hasOwn(o, name) ? o[name] : undefined;
     if (v === undefined || v === null) {
       if (!field.optional) return { ok: false, reason: `"${type}" needs payload field "${name}" (${field.type})` };
       continue;
@@ -72,6 +77,8 @@ export function validateEvent(raw: unknown, events: Record<string, EventType>): 
     if (!hasType(v, field.type)) {
       return { ok: false, reason: `payload field "${name}" of "${type}" must be ${field.type}, not ${jsonType(v)}` };
     }
+    const over = fieldLimitProblem(name, v);
+    if (over) return { ok: false, reason: over };
   }
   return { ok: true, event, known: true };
 }
