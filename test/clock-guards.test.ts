@@ -6,6 +6,9 @@ import { compile } from '../src/compiler/compile.js';
 import { createRuntime } from '../src/runtime/runtime.js';
 import { isoInZone } from '../src/stdlib/calendar.js';
 import { runCli } from './helpers/cli.js';
+import { FakeHost } from './helpers/fake-timer-host.js';
+import { PlaybookServer } from '../src/server/server.js';
+import { MemoryDurableStore } from '../src/store/index.js';
 
 // Issue 13, item 3: one event stamped 9999 moved time for everyone and fired every newcomer's
 // 24 h deadline; 2026-02-30 was read as 2 March; year 1000 printed offsets like +08:5.7166.
@@ -108,5 +111,70 @@ describe('offsets of action times', () => {
       expect(Date.parse(text)).toBe(ms);
     }
     expect(isoInZone(Date.UTC(1970, 0, 1, 12), 'Africa/Monrovia')).toBe('1970-01-01T11:16:00-00:44');
+  });
+});
+
+describe('playbook serve on the wall clock', () => {
+  const T0 = Date.parse('2026-03-01T10:00:00+08:00');
+  const iso = (ms: number) => new Date(ms).toISOString();
+
+  async function wallServer(options: { maxSkewMs?: number } = {}) {
+    const host = new FakeHost(T0);
+    const logs: string[] = [];
+    const server = new PlaybookServer({ file: 'clock.playbook', source: ritual, ir: ir(), store: new MemoryDurableStore(), clock: 'wall', timerHost: host, log: (l) => logs.push(l), ...options });
+    const address = await server.listen(0, '127.0.0.1');
+    const url = `http://127.0.0.1:${address.port}`;
+    const send = async (events: unknown[]) => {
+      const res = await fetch(`${url}/events`, { method: 'POST', body: events.map((e) => JSON.stringify(e)).join('\n') + '\n' });
+      return { status: res.status, body: await res.text() };
+    };
+    return { server, host, logs, send };
+  }
+
+  it('refuses an event stamped years ahead (400, nothing applied, logged); the newcomer keeps her deadline', async () => {
+    const { server, host, logs, send } = await wallServer();
+    try {
+      expect((await send([joined('1', 'ann', iso(T0))])).status).toBe(200);
+      const before = JSON.stringify(server.durable.snapshot());
+      const far = await send([post('2', 'ann', iso(T0 + 60_000)), post('3', 'mallory', '2999-12-31T00:00:00Z')]);
+      expect(far.status).toBe(400);
+      const body = JSON.parse(far.body) as { error: string; problems: { line: number; message: string }[]; aheadOfClock: number };
+      expect(body.error).toMatch(/1 line is not valid events; nothing was processed/);
+      expect(body.aheadOfClock).toBe(1);
+      expect(body.problems).toEqual([{ line: 2, message: expect.stringMatching(/^"at" is P\d+DT\d+H after the server's clock \(2026-03-01T10:00:00\+08:00\); this server runs on the wall clock and takes events at most PT5M ahead \(--max-skew\)$/) }]);
+      expect(JSON.stringify(server.durable.snapshot())).toBe(before);
+      expect(logs.some((l) => /refused a request with 1 event\(s\) stamped more than PT5M after the server's clock/.test(l))).toBe(true);
+      // Within the default bound is fine; the deadline still comes a day after the join.
+      expect((await send([post('4', 'bob', iso(T0 + 4 * 60_000))])).status).toBe(200);
+      host.runTo(T0 + 24 * 3_600_000 - 1);
+      expect(server.durable.actionsAfter(0, 100).some(({ action }) => action.type === 'member.remove')).toBe(false);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('takes its bound from maxSkewMs (--max-skew)', async () => {
+    const { server, send } = await wallServer({ maxSkewMs: 60_000 });
+    try {
+      expect((await send([joined('1', 'ann', iso(T0 + 60_000))])).status).toBe(200);
+      const r = await send([joined('2', 'bob', iso(T0 + 120_000))]);
+      expect(r.status).toBe(400);
+      expect(r.body).toContain('takes events at most PT1M ahead');
+    } finally {
+      await server.close();
+    }
+    expect(() => new PlaybookServer({ file: 'c', source: ritual, ir: ir(), store: new MemoryDurableStore(), clock: 'wall', maxSkewMs: -1 })).toThrow(/maxSkewMs/);
+  });
+
+  it('--max-skew is a usage error with --clock events or without a duration', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'playbook-skew-serve-'));
+    const playbook = join(dir, 'clock.playbook');
+    writeFileSync(playbook, ritual);
+    const events = await runCli(['serve', playbook, '--db', ':memory:', '--clock', 'events', '--max-skew', '5m']);
+    expect(events.code).toBe(2);
+    expect(events.err).toMatch(/--max-skew is for --clock wall/);
+    const bad = await runCli(['serve', playbook, '--db', ':memory:', '--max-skew', 'soon']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--max-skew must be a duration like 5m/);
   });
 });

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { EARLIEST_EVENT_MS, END_OF_EVENT_RANGE_MS, FIRST_EVENT_YEAR, LAST_EVENT_YEAR } from '../src/stdlib/instants.js';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -89,6 +90,7 @@ describe('docs/cli.md#limits', () => {
       [/^a playbook file/, bytes(MAX_PLAYBOOK_BYTES)],
       [/^one line of an events file/, bytes(MAX_EVENT_LINE_BYTES)],
       [/^an event's `id`/, chars(MAX_ID_CHARS)],
+      [/^an event's `at`/, `from ${new Date(EARLIEST_EVENT_MS).toISOString().replace('.000', '')} up to but not including ${new Date(END_OF_EVENT_RANGE_MS).toISOString().replace('.000', '')} (years ${FIRST_EVENT_YEAR} to ${LAST_EVENT_YEAR})`],
       [/`community` and `member`/, chars(MAX_REF_CHARS)],
       [/^any other text field/, chars(MAX_TEXT_CHARS)],
       [/^the items of a list field/, `${n(MAX_LIST_ITEMS)} items`],

@@ -7,6 +7,7 @@ import type { CommandSpec } from './main.js';
 import { readPlaybookFile, UsageError } from './io.js';
 import { untilStopped } from './signals.js';
 import { openDatabase } from './database.js';
+import { parseDurationText } from '../stdlib/durations.js';
 
 export const DEFAULT_PORT = 8080;
 
@@ -32,6 +33,9 @@ Options:
   --token T            require "Authorization: Bearer T" on every request (or set PLAYBOOK_TOKEN)
   --clock wall|events  wall (default): timers fire in real time; events: time moves only with
                        event times and POST /advance, exactly as in simulate
+  --max-skew D         with --clock wall: refuse events stamped more than D after this
+                       machine's time (default 5m), so one event dated years ahead cannot
+                       fire every pending deadline
   --sync full|normal   full (default): each commit reaches the disk before the reply;
                        normal: survives the process being killed, not the machine losing power
 
@@ -49,6 +53,7 @@ FILE; SIGTERM or SIGINT stops the server after closing the database. Exit codes:
     token: { type: 'string' },
     clock: { type: 'string' },
     sync: { type: 'string' },
+    'max-skew': { type: 'string' },
   },
   async run(values, files, io) {
     if (files.length !== 1) throw new UsageError(files.length ? 'serve takes one playbook file' : 'no playbook file given');
@@ -67,6 +72,13 @@ FILE; SIGTERM or SIGINT stops the server after closing the database. Exit codes:
       const problem = bearerTokenProblem(token);
       if (problem) throw new UsageError(`${given !== undefined ? '--token' : 'PLAYBOOK_TOKEN'} ${problem}`);
     }
+    let maxSkewMs: number | undefined;
+    if (values['max-skew'] !== undefined) {
+      const d = values['max-skew'] as string;
+      if (clock !== 'wall') throw new UsageError('--max-skew is for --clock wall; with --clock events time comes from the events (check a stream first with simulate --max-skew)');
+      maxSkewMs = parseDurationText(d);
+      if (maxSkewMs === undefined || maxSkewMs <= 0) throw new UsageError(`--max-skew must be a duration like 5m, 30s or 1h, not ${d}`);
+    }
     const dbPath = (values['db'] as string | undefined) ?? 'playbook.db';
 
     const source = readPlaybookFile(file);
@@ -78,7 +90,7 @@ FILE; SIGTERM or SIGINT stops the server after closing the database. Exit codes:
     const log = (line: string) => io.err(`${new Date().toISOString()} ${line}\n`);
     let server: PlaybookServer;
     try {
-      server = new PlaybookServer({ file, source, ir: compiled.ir, store, clock, token, log });
+      server = new PlaybookServer({ file, source, ir: compiled.ir, store, clock, token, log, ...(maxSkewMs !== undefined ? { maxSkewMs } : {}) });
     } catch (e) {
       store.close();
       // A damaged row found while loading the state: the database cannot be used as it is.

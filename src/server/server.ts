@@ -1,4 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { isoDuration } from '../stdlib/durations.js';
+import { isoInZone } from '../stdlib/calendar.js';
+import { parseInstant } from '../stdlib/instants.js';
 import type { AddressInfo } from 'node:net';
 import type { IR } from '../compiler/ir.js';
 import { validateEvent } from '../runtime/events.js';
@@ -19,6 +22,9 @@ export const DEFAULT_MAX_BODY_BYTES = MAX_EVENTS_BODY_BYTES;
 const DEFAULT_PAGE = 1000;
 const MAX_PAGE = 10_000;
 
+/** How far ahead of the wall clock an event may be stamped: platform clocks drift by seconds, not minutes. */
+export const DEFAULT_MAX_SKEW_MS = 5 * 60_000;
+
 export interface PlaybookServerOptions {
   /** The playbook's file name, for diagnostics. */
   file: string;
@@ -31,6 +37,12 @@ export interface PlaybookServerOptions {
   /** Limit of a POST /events body (default MAX_EVENTS_BODY_BYTES); POST /playbook also stays within MAX_PLAYBOOK_BYTES. */
   maxBodyBytes?: number;
   seed?: number;
+  /**
+   * With the wall clock: refuse events stamped more than this many milliseconds after the
+   * server's own time (default DEFAULT_MAX_SKEW_MS), so one event dated years ahead cannot move
+   * a community's clock and fire every pending deadline (docs/serve.md, "Clocks").
+   */
+  maxSkewMs?: number;
   /** Operator log lines (stderr in the CLI). */
   log?: (line: string) => void;
   timerHost?: TimerHost;
@@ -67,6 +79,7 @@ export class PlaybookServer {
     this.log = (line) => log(escapeControls(line));
     this.maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     this.host = options.timerHost ?? realTimerHost;
+    if (options.maxSkewMs !== undefined && !(options.maxSkewMs > 0)) throw new RangeError(`maxSkewMs must be a positive number of milliseconds, not ${String(options.maxSkewMs)}`);
     this.file = options.file;
     this.source = options.source;
     this.durable = new DurableRuntime(options.ir, options.store, { seed: options.seed });
@@ -193,7 +206,15 @@ export class PlaybookServer {
   }
 
   private events(body: Buffer, res: ServerResponse): void {
-    const events = parseEvents(body, this.durable.ir);
+    const ahead = this.options.clock === 'wall' ? { now: this.host.now(), maxSkewMs: this.options.maxSkewMs ?? DEFAULT_MAX_SKEW_MS, zone: this.durable.ir.timezone } : undefined;
+    let events: unknown[];
+    try {
+      events = parseEvents(body, this.durable.ir, MAX_EVENT_LINE_BYTES, ahead);
+    } catch (e) {
+      const refused = e instanceof HttpError ? (e.extra['aheadOfClock'] as number | undefined) : undefined;
+      if (refused) this.log(`refused a request with ${refused} event(s) stamped more than ${isoDuration(ahead!.maxSkewMs)} after the server's clock`);
+      throw e;
+    }
     const result = this.durable.dispatchBatch(events);
     this.publish(result.logged);
     this.loop?.arm();
@@ -217,7 +238,7 @@ export class PlaybookServer {
       if (this.options.clock === 'events') throw new HttpError(400, 'POST /advance needs ?to=ISO (an instant like 2026-03-04T00:00:00+08:00)');
       ms = this.host.now();
     } else {
-      ms = /^\d{4}-\d{2}-\d{2}T/.test(to) ? Date.parse(to) : NaN;
+      ms = parseInstant(to);
       if (!Number.isFinite(ms)) throw new HttpError(400, `?to must be an ISO-8601 instant like 2026-03-04T00:00:00+08:00, not ${JSON.stringify(to)}`);
       if (this.options.clock === 'wall' && ms > this.host.now()) {
         throw new HttpError(409, 'this server runs on the wall clock: it cannot advance into the future (start it with --clock events to drive time)');
@@ -325,7 +346,15 @@ function intParam(url: URL, name: string, fallback: number, min: number, max: nu
  * body again. Lines are cut by the same reader as `simulate` (src/cli/io.ts): a line over
  * MAX_EVENT_LINE_BYTES or not valid UTF-8 is a problem of its own line, with its number.
  */
-export function parseEvents(body: Buffer | string, ir: IR, maxLineBytes = MAX_EVENT_LINE_BYTES): unknown[] {
+/** The wall-clock guard of `parseEvents`: events after `now + maxSkewMs` are bad lines. */
+export interface SkewGuard {
+  now: number;
+  maxSkewMs: number;
+  /** The playbook's zone, to show the server's time as the actions show times. */
+  zone: string;
+}
+
+export function parseEvents(body: Buffer | string, ir: IR, maxLineBytes = MAX_EVENT_LINE_BYTES, ahead?: SkewGuard): unknown[] {
   const bytes = typeof body === 'string' ? Buffer.from(body) : body;
   const problems: { line: number; message: string }[] = [];
   let events: { line: number; raw: unknown }[] = [];
@@ -366,9 +395,14 @@ export function parseEvents(body: Buffer | string, ir: IR, maxLineBytes = MAX_EV
     lines.end();
   }
   if (events.length === 0 && problems.length === 0) throw new HttpError(400, 'the request body has no events (send one JSON event or JSON Lines)');
+  let aheadOfClock = 0;
   for (const { line, raw } of events) {
     const v = validateEvent(raw, ir.events);
     if (!v.ok) problems.push({ line, message: v.reason });
+    else if (ahead && v.event.atMs - ahead.now > ahead.maxSkewMs) {
+      aheadOfClock++;
+      problems.push({ line, message: `"at" is ${isoDuration(v.event.atMs - ahead.now)} after the server's clock (${isoInZone(ahead.now, ahead.zone)}); this server runs on the wall clock and takes events at most ${isoDuration(ahead.maxSkewMs)} ahead (--max-skew)` });
+    }
   }
   if (problems.length > 0) {
     problems.sort((a, b) => a.line - b.line);
@@ -376,6 +410,7 @@ export function parseEvents(body: Buffer | string, ir: IR, maxLineBytes = MAX_EV
     throw new HttpError(400, `${total} line${total === 1 ? ' is' : 's are'} not valid events; nothing was processed`, {
       problems: problems.slice(0, MAX_EVENT_PROBLEMS),
       ...(total > MAX_EVENT_PROBLEMS ? { moreProblems: total - MAX_EVENT_PROBLEMS } : {}),
+      ...(aheadOfClock ? { aheadOfClock } : {}),
     });
   }
   return events.map((e) => e.raw);
