@@ -438,8 +438,11 @@ describe('the wall clock', () => {
     const db = join(dir, 'wall.db');
     const host = new FakeHost(T0);
     const first = await start({ clock: 'wall', timerHost: host, store: new SqliteStore(db, { sync: 'normal' }) });
-    // m1 joins now, m2 eight hours later: both must intro within 24 hours.
-    await postEvents(first.url, [join_('j1', 0, 'm1'), join_('j2', 8 * HOUR, 'm2')]);
+    // m1 joins now, m2 eight hours later: both must intro within 24 hours. (An event is posted
+    // when it happens: on the wall clock, one stamped hours ahead is refused, see clock-guards.)
+    expect((await postEvents(first.url, [join_('j1', 0, 'm1')])).status).toBe(200);
+    host.runTo(T0 + 8 * 3_600_000);
+    expect((await postEvents(first.url, [join_('j2', 8 * HOUR, 'm2')])).status).toBe(200);
     host.runTo(T0 + 24 * 3_600_000);
     const removed = () => lines(readLogSync(first.server)).filter((a) => a['type'] === 'member.remove');
     expect(removed().map((a) => [a['member'], instant(a)])).toEqual([['m1', T0 + 24 * 3_600_000]]);
