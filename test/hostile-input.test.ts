@@ -396,3 +396,14 @@ describe('hostile names: simulate and serve', () => {
     }
   });
 });
+
+describe('hostile names: the command line', () => {
+  it('a command called after an Object.prototype member is an unknown command (exit 2), not an internal error', async () => {
+    for (const name of ['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf']) {
+      const r = await runCli([name]);
+      expect(r.code, name).toBe(2);
+      expect(r.err, name).toContain(`playbook: unknown command \`${name}\``);
+      expect(r.err, name).not.toMatch(/internal error/);
+    }
+  });
+});

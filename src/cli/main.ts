@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { table } from '../stdlib/dict.js';
 import { checkCommand } from './check.js';
 import { compileCommand } from './compile.js';
 import { simulateCommand } from './simulate.js';
@@ -35,7 +36,8 @@ export interface CommandSpec {
   run(values: Record<string, string | boolean | string[] | undefined>, positionals: string[], io: Io): Promise<number>;
 }
 
-const COMMANDS: Record<string, CommandSpec> = {
+// A frozen dict: `playbook constructor` is an unknown command, not Object.prototype's function.
+const COMMANDS: Readonly<Record<string, CommandSpec>> = table({
   check: checkCommand,
   compile: compileCommand,
   simulate: simulateCommand,
@@ -44,7 +46,7 @@ const COMMANDS: Record<string, CommandSpec> = {
   graph: graphCommand,
   serve: serveCommand,
   bot: botCommand,
-};
+});
 
 /** Entry point of the CLI: returns the exit code, never throws. */
 export async function run(argv: string[], io: Io = processIo()): Promise<number> {
