@@ -6,12 +6,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { compile } from '../src/compiler/compile.js';
 import type { Cond, CondValue, IR, Lifecycle, Ritual } from '../src/compiler/ir.js';
 import { lifecycleMachine, ritualMachine } from '../src/compiler/xstate-backend.js';
-import type { EvalContext } from '../src/runtime/conditions.js';
-import { FastConditions } from '../src/runtime/fast-conditions.js';
-import { FastMachines } from '../src/runtime/fast-machines.js';
-import { XStateMachines, type MachineStep } from '../src/runtime/machines.js';
+import type { EvalContext } from '../src/runtime/conditions/engine.js';
+import { FastConditions } from '../src/runtime/conditions/fast.js';
+import { FastMachines } from '../src/runtime/machines/fast.js';
+import type { MachineStep } from '../src/runtime/machines/engine.js';
+import { XStateMachines } from '../src/runtime/machines/reference.js';
 import { newMember } from '../src/runtime/member.js';
-import { ReferenceConditions } from '../src/runtime/reference-conditions.js';
+import { ReferenceConditions } from '../src/runtime/conditions/reference.js';
 import { createRuntime } from '../src/runtime/runtime.js';
 import type { CommunityState } from '../src/runtime/state.js';
 

@@ -45,7 +45,7 @@ const ALLOWED: { file: string; rule: Rule; text: string; reason: string }[] = [
   { file: 'src/compiler/xstate-backend.ts', rule: 'record-literal', text: "const t: Record<string, unknown> = { target: 'cancelled'", reason: 'a transition: keys target, guard, actions' },
   { file: 'src/compiler/xstate-backend.ts', rule: 'record-literal', text: 'const tr: Record<string, unknown> = { target: t.to', reason: 'a transition: keys target, guard, actions' },
   { file: 'src/report/collector.ts', rule: 'property-empty', text: 'period: {}', reason: 'fixed keys firstEvent, lastEvent, until' },
-  { file: 'src/runtime/machines.ts', rule: 'property-empty', text: 'context: {}', reason: "XState's (unused) machine context" },
+  { file: 'src/runtime/machines/reference.ts', rule: 'property-empty', text: 'context: {}', reason: "XState's (unused) machine context" },
   { file: 'src/server/http.ts', rule: 'record-literal', text: 'readonly extra: Record<string, unknown> = {}', reason: 'extra fields of an error reply, named by the server code' },
   { file: 'src/server/http.ts', rule: 'record-literal', text: 'readonly headers: Record<string, string> = {}', reason: 'HTTP header names chosen by the server code' },
   { file: 'src/server/http.ts', rule: 'record-literal', text: 'export function sendJson(', reason: 'HTTP header names chosen by the server code' },

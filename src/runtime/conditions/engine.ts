@@ -1,8 +1,8 @@
-import type { Cond, Counter } from '../compiler/ir.js';
-import { countWithin } from '../stdlib/windows.js';
-import type { CommunityState, MemberState } from './state.js';
-import type { InputEvent } from './events.js';
-import type { CondFn } from './fast-conditions.js';
+import type { Cond, Counter } from '../../compiler/ir.js';
+import { countWithin } from '../../stdlib/windows.js';
+import type { CommunityState, MemberState } from '../state.js';
+import type { InputEvent } from '../events.js';
+import type { CondFn } from './fast.js';
 
 /** What a condition can see: the community, maybe a member, maybe the event being processed. */
 export interface EvalContext {

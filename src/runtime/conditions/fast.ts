@@ -1,9 +1,9 @@
-import type { Cond, CondValue, Counter, IR } from '../compiler/ir.js';
-import { compareValues } from '../stdlib/compare.js';
-import { ownReader } from '../stdlib/dict.js';
-import { compileMatcher } from '../stdlib/text-match.js';
-import { attendanceCount, counterValue, type EvalContext } from './conditions.js';
-import { levelOf } from './member.js';
+import type { Cond, CondValue, Counter, IR } from '../../compiler/ir.js';
+import { compareValues } from '../../stdlib/compare.js';
+import { ownReader } from '../../stdlib/dict.js';
+import { compileMatcher } from '../../stdlib/text-match.js';
+import { attendanceCount, counterValue, type EvalContext } from './engine.js';
+import { levelOf } from '../member.js';
 
 /**
  * The fast path for conditions: each IR condition becomes a tree of plain closures once, when the
@@ -12,7 +12,7 @@ import { levelOf } from './member.js';
  * from the playbook is passed to `eval`: regexes are compiled by compileMatcher, on RE2
  * (src/stdlib/text-match.ts), as the reference engine's are.
  *
- * json-rules-engine (`reference-conditions.ts`) is the reference these closures are tested
+ * json-rules-engine (`reference.ts`) is the reference these closures are tested
  * against (test/differential.test.ts).
  */
 

@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker, MessageChannel, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
-import type { Cond, CondValue, IR } from '../compiler/ir.js';
-import { factName, toJreCondition, type JreCondition } from '../compiler/rules-backend.js';
-import { dict, ownReader } from '../stdlib/dict.js';
-import { attendanceCount, counterValue, type EvalContext } from './conditions.js';
-import type { CondFn } from './fast-conditions.js';
-import { levelOf } from './member.js';
+import type { Cond, CondValue, IR } from '../../compiler/ir.js';
+import { factName, toJreCondition, type JreCondition } from '../../compiler/rules-backend.js';
+import { dict, ownReader } from '../../stdlib/dict.js';
+import { attendanceCount, counterValue, type EvalContext } from './engine.js';
+import type { CondFn } from './fast.js';
+import { levelOf } from '../member.js';
 
 /**
  * The reference path for conditions: every condition is evaluated by json-rules-engine on the
@@ -157,7 +157,7 @@ class JreBridge {
     // through a loader deadlocks while this thread waits; it runs the built file instead
     // (`npm test` builds first).
     const fromSource = import.meta.url.endsWith('.ts');
-    const url = new URL(fromSource ? '../../dist/runtime/jre-worker.js' : './jre-worker.js', import.meta.url);
+    const url = new URL(fromSource ? '../../../dist/runtime/conditions/jre-worker.js' : './jre-worker.js', import.meta.url);
     if (!existsSync(fileURLToPath(url))) throw new Error(`the reference engine needs the built worker ${fileURLToPath(url)}: run npm run build`);
     this.worker = new Worker(url, { workerData: { port: port2, flag: this.flag }, transferList: [port2], execArgv: [] });
     this.worker.unref();

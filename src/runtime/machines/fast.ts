@@ -1,7 +1,7 @@
-import type { Cond, IR } from '../compiler/ir.js';
-import { dict, own } from '../stdlib/dict.js';
-import { lifecycleMachine, ritualMachine, type MachineParts } from '../compiler/xstate-backend.js';
-import type { LoadedMachine, MachineEngine, MachineStep } from './machines.js';
+import type { Cond, IR } from '../../compiler/ir.js';
+import { dict, own } from '../../stdlib/dict.js';
+import { lifecycleMachine, ritualMachine, type MachineParts } from '../../compiler/xstate-backend.js';
+import type { LoadedMachine, MachineEngine, MachineStep } from './engine.js';
 
 /**
  * The fast path for machines: an interpreter of the XState v5 configs the compiler emits

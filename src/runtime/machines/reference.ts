@@ -1,39 +1,15 @@
 import { initialTransition, setup, transition, type AnyStateMachine } from 'xstate';
-import type { Cond, IR } from '../compiler/ir.js';
-import { lifecycleMachine, ritualMachine, type MachineParts, type RunRef } from '../compiler/xstate-backend.js';
-import { dict } from '../stdlib/dict.js';
+import type { Cond, IR } from '../../compiler/ir.js';
+import { lifecycleMachine, ritualMachine, type MachineParts } from '../../compiler/xstate-backend.js';
+import { dict } from '../../stdlib/dict.js';
+import type { LoadedMachine, MachineEngine, MachineStep } from './engine.js';
 
 /**
- * XState machines of a playbook, driven through the pure `initialTransition`/`transition`
- * functions on stored state values: no live actor per member. The machine's guards call back
- * into the runtime through `guardHook`, set for the duration of one synchronous step.
+ * The reference path for machines: XState machines of a playbook, driven through XState's own
+ * pure `initialTransition`/`transition` functions on stored state values: no live actor per
+ * member. The machine's guards call back into the runtime through `guardHook`, set for the
+ * duration of one synchronous step.
  */
-
-export interface MachineStep {
-  value: unknown;
-  done: boolean;
-  runs: RunRef[];
-  raises: { id: string; delay: number; event: { type: string } }[];
-  cancels: string[];
-}
-
-export interface LoadedMachine {
-  id: string;
-  kind: 'ritual' | 'lifecycle';
-  parts: MachineParts;
-}
-
-/** Runs the rituals and lifecycles of a playbook: `FastMachines` (default) or `XStateMachines`. */
-export interface MachineEngine {
-  readonly rituals: LoadedMachine[];
-  readonly lifecycles: LoadedMachine[];
-  /** Load a machine config (the runtime loads the playbook's; tests load generated ones). */
-  load(id: string, kind: 'ritual' | 'lifecycle', parts: MachineParts): LoadedMachine;
-  start(m: LoadedMachine, guard: (c: Cond) => boolean): MachineStep;
-  send(m: LoadedMachine, value: unknown, event: { type: string }, guard: (c: Cond) => boolean): MachineStep;
-}
-
-/** The reference path: XState's own pure `initialTransition`/`transition`. */
 export class XStateMachines implements MachineEngine {
   readonly rituals: LoadedMachine[] = [];
   readonly lifecycles: LoadedMachine[] = [];
@@ -91,18 +67,6 @@ export class XStateMachines implements MachineEngine {
     }
     return step;
   }
-}
-
-/** Labels of ritual steps still pending in a ritual state value. */
-export function pendingSteps(value: unknown, labels: Map<string, string>): string[] {
-  if (typeof value !== 'object' || value === null) return [];
-  const active = (value as Record<string, unknown>)['active'];
-  if (typeof active !== 'object' || active === null) return [];
-  const out: string[] = [];
-  for (const [step, st] of Object.entries(active as Record<string, unknown>)) {
-    if (st === 'pending') out.push(labels.get(step) ?? step);
-  }
-  return out;
 }
 
 // ---------------------------------------------------------------- `__proto__` as a name
