@@ -1,5 +1,6 @@
 import { DateTime, IANAZone } from 'luxon';
 import type * as A from '../parser/ast.js';
+import { D } from '../parser/diagnostic-codes.js';
 import type { DiagnosticBag } from '../parser/diagnostics.js';
 import { dict, dictFrom, own, type Dict } from '../stdlib/dict.js';
 import { didYouMean } from '../stdlib/suggest.js';
@@ -92,13 +93,13 @@ class Checker {
       const seen = new Set<number>();
       const steps = [];
       for (const st of l.steps) {
-        if (!Number.isInteger(st.n) || st.n < 1) this.bag.error('E0503', st.span, `ladder steps are numbered 1, 2, 3…; \`${st.n}\` is not`);
-        if (seen.has(st.n)) this.bag.error('E0102', st.span, `ladder \`${l.name.name}\` has step ${st.n} twice`);
+        if (!Number.isInteger(st.n) || st.n < 1) this.bag.report(D.E0503.stepNumber(st.n), st.span);
+        if (seen.has(st.n)) this.bag.report(D.E0102.ladderStepTwice(l.name.name, st.n), st.span);
         seen.add(st.n);
         const scope = { ...this.memberScope(`ladder \`${l.name.name}\``), extras: ['count', 'ladder', 'reason'] };
         steps.push({ n: Math.max(1, Math.floor(st.n)), actions: this.actions(st.actions, scope) });
       }
-      if (steps.length === 0) this.bag.error('E0504', l.name.span, `ladder \`${l.name.name}\` has no steps`, 'add steps like `1: say to member "…"; 2: remove member`');
+      if (steps.length === 0) this.bag.report(D.E0504.noSteps(l.name.name), l.name.span, 'add steps like `1: say to member "…"; 2: remove member`');
       steps.sort((a, b) => a.n - b.n);
       ir.ladders.push(expireMs ? { name: l.name.name, expireMs, steps } : { name: l.name.name, steps });
     }
@@ -146,7 +147,7 @@ class Checker {
       if (state.get(name) === 'visiting') {
         const cycle = [...path.slice(path.indexOf(name)), name];
         const decl = this.ast.segments.find((s) => s.name.name === name)!;
-        this.bag.error('E0214', decl.name.span, `segment \`${name}\` is defined through itself: ${cycle.join(' -> ')}`, 'define one of them without the other');
+        this.bag.report(D.E0214.segmentCycle(name, cycle), decl.name.span, 'define one of them without the other');
         return;
       }
       state.set(name, 'visiting');
@@ -160,17 +161,17 @@ class Checker {
     const h = this.ast.header;
     if (!h) {
       const first = this.firstSpan();
-      if (first) this.bag.warning('W0101', first, 'no `playbook "…" { timezone "…" }` header; calendar logic will use UTC', 'start the file with `playbook "Name" { timezone "Asia/Shanghai" }`');
+      if (first) this.bag.report(D.W0101.noHeader(), first, 'start the file with `playbook "Name" { timezone "Asia/Shanghai" }`');
       return 'UTC';
     }
     const tz = h.timezone;
     if (!tz) {
-      this.bag.warning('W0101', h.span, 'no `timezone` in the header; calendar logic will use UTC', 'add `timezone "Asia/Shanghai"` (or your zone) inside `playbook "…" { }`');
+      this.bag.report(D.W0101.noTimezone(), h.span, 'add `timezone "Asia/Shanghai"` (or your zone) inside `playbook "…" { }`');
       return 'UTC';
     }
     if (!IANAZone.isValidZone(tz.value)) {
       const known = ['Asia/Shanghai', 'Asia/Hong_Kong', 'Asia/Taipei', 'Asia/Tokyo', 'Asia/Singapore', 'Europe/London', 'Europe/Berlin', 'Europe/Paris', 'America/New_York', 'America/Los_Angeles', 'America/Chicago', 'UTC', 'Australia/Sydney'];
-      this.bag.error('E0301', tz.span, `unknown time zone "${tz.value}"`, didYouMean(tz.value, known) ?? 'use an IANA zone name such as "Asia/Shanghai"');
+      this.bag.report(D.E0301.unknownZone(tz.value), tz.span, didYouMean(tz.value, known) ?? 'use an IANA zone name such as "Asia/Shanghai"');
       return 'UTC';
     }
     return tz.value;
@@ -181,7 +182,7 @@ class Checker {
     const dup = (kind: string, seen: Map<string, A.Ident>, id: A.Ident) => {
       const prev = seen.get(id.name);
       if (prev) {
-        this.bag.error('E0102', id.span, `${kind} \`${id.name}\` is defined twice`, `the first definition is at line ${prev.span.line}`);
+        this.bag.report(D.E0102.definedTwice(kind, id.name), id.span, `the first definition is at line ${prev.span.line}`);
         return true;
       }
       seen.set(id.name, id);
@@ -199,7 +200,7 @@ class Checker {
       for (const f of e.fields) {
         if (dup('field', fieldSeen, f.name)) continue;
         if (['id', 'type', 'at', 'community', 'member'].includes(f.name.name)) {
-          this.bag.error('E0103', f.name.span, `\`${f.name.name}\` is an envelope key of every event and cannot be declared as a field`);
+          this.bag.report(D.E0103.envelopeField(f.name.name), f.name.span);
           continue;
         }
         fields[f.name.name] = { type: f.type, optional: f.optional };
@@ -210,13 +211,13 @@ class Checker {
           const cf = own(core.fields, fname);
           if (cf && cf.type !== fdef.type) {
             const f = e.fields.find((x) => x.name.name === fname)!;
-            this.bag.error('E0104', f.typeSpan, `core event \`${e.name.name}\` has field \`${fname}\` of type ${cf.type}, not ${fdef.type}`);
+            this.bag.report(D.E0104.coreFieldType(e.name.name, fname, cf.type, fdef.type), f.typeSpan);
           }
         }
         this.events[e.name.name] = { ...core, fields: Object.assign(dict<EventType['fields'][string]>(), core.fields, fields) };
       } else {
         if (!/^[\p{L}_][\p{L}\p{N}_]*(\.[\p{L}_][\p{L}\p{N}_]*)+$/u.test(e.name.name)) {
-          this.bag.warning('W0102', e.name.span, `custom event \`${e.name.name}\` has no namespace`, 'name custom events like `quiz.answered` so they never clash with future core events');
+          this.bag.report(D.W0102.noNamespace(e.name.name), e.name.span, 'name custom events like `quiz.answered` so they never clash with future core events');
         }
         this.events[e.name.name] = { core: false, memberLevel: true, fields };
       }
@@ -265,7 +266,7 @@ class Checker {
 
   private eventRef(id: A.Ident): string | undefined {
     if (this.events[id.name]) return id.name;
-    this.bag.error('E0201', id.span, `unknown event \`${id.name}\``, didYouMean(id.name, Object.keys(this.events)) ?? 'declare it with `event name.verb { field: type }`');
+    this.bag.report(D.E0201.unknownEvent(id.name), id.span, didYouMean(id.name, Object.keys(this.events)) ?? 'declare it with `event name.verb { field: type }`');
     return undefined;
   }
 
@@ -281,8 +282,8 @@ class Checker {
 
   private rule(r: A.RuleDecl, stage?: StageRef): IR['rules'][number] {
     const id = `rule:${r.name.name}`;
-    if (r.on.length === 0) this.bag.error('E0401', r.name.span, `rule \`${r.name.name}\` has no \`on EVENT\` trigger`, 'add a line like `on message.posted`');
-    if (r.actions.length === 0) this.bag.warning('W0401', r.name.span, `rule \`${r.name.name}\` does nothing`, 'add `do …` with at least one action');
+    if (r.on.length === 0) this.bag.report(D.E0401.noTrigger(r.name.name), r.name.span, 'add a line like `on message.posted`');
+    if (r.actions.length === 0) this.bag.report(D.W0401.noActions(r.name.name), r.name.span, 'add `do …` with at least one action');
     const base: Scope = { ...this.memberScope(`rule \`${r.name.name}\``), countScope: 'community' };
     if (stage) base.campaign = stage.campaign;
     const on = r.on.map((p) => this.eventMatch(p, base));
@@ -308,13 +309,13 @@ class Checker {
     const scope: Scope = this.memberScope('points');
     if (stage) scope.campaign = stage.campaign;
     const on = this.eventMatch(p.on, scope);
-    if (!Number.isFinite(p.amount) || p.amount === 0) this.bag.error('E0601', p.span, 'a points entry must award a non-zero amount');
+    if (!Number.isFinite(p.amount) || p.amount === 0) this.bag.report(D.E0601.zeroEntry(), p.span);
     const entry: IR['points'][number] = {
       id: this.uniquePointsId(stage ? `points:${stage.campaign}.${stage.stage}:${p.on.event.name}` : `points:${p.on.event.name}`),
       on,
       amount: p.amount,
       caps: p.caps.map((c) => {
-        if (!Number.isInteger(c.limit) || c.limit < 1) this.bag.error('E0602', c.span, `a cap must be a whole number of at least 1, not ${c.limit}`);
+        if (!Number.isInteger(c.limit) || c.limit < 1) this.bag.report(D.E0602.capLimit(c.limit), c.span);
         return { limit: Math.max(1, c.limit), per: c.per, unit: c.unit };
       }),
       reason: p.reason?.value ?? p.on.event.name,
@@ -338,12 +339,12 @@ class Checker {
     const sorted = [...this.ast.levels].sort((a, b) => a.at - b.at);
     for (let i = 1; i < sorted.length; i++) {
       if (sorted[i]!.at === sorted[i - 1]!.at) {
-        this.bag.error('E0603', sorted[i]!.span, `levels \`${sorted[i - 1]!.name.name}\` and \`${sorted[i]!.name.name}\` have the same threshold ${sorted[i]!.at}`);
+        this.bag.report(D.E0603.sameThreshold(sorted[i - 1]!.name.name, sorted[i]!.name.name, sorted[i]!.at), sorted[i]!.span);
       }
     }
     for (let i = 1; i < this.ast.levels.length; i++) {
       if (this.ast.levels[i]!.at < this.ast.levels[i - 1]!.at) {
-        this.bag.warning('W0601', this.ast.levels[i]!.span, 'levels are not listed in rising order of points', 'list them from the lowest threshold up, so the file reads like the ladder it is');
+        this.bag.report(D.W0601.levelsOrder(), this.ast.levels[i]!.span, 'list them from the lowest threshold up, so the file reads like the ladder it is');
         break;
       }
     }
@@ -360,7 +361,7 @@ class Checker {
     if (b.streak) {
       const ev = this.eventRef(b.streak.event);
       if (!Number.isInteger(b.streak.days) || b.streak.days < 1 || b.streak.days > 366) {
-        this.bag.error('E0604', b.streak.span, `a streak is 1 to 366 days, not ${b.streak.days}`);
+        this.bag.report(D.E0604.streakDays(b.streak.days), b.streak.span);
       }
       out.streak = { days: Math.min(366, Math.max(1, Math.floor(b.streak.days))), event: ev ?? b.streak.event.name };
     }
@@ -372,14 +373,14 @@ class Checker {
   private ritual(r: A.RitualDecl): IR['rituals'][number] {
     const what = `ritual \`${r.name.name}\``;
     const scope = this.memberScope(what);
-    if (!r.startsOn) this.bag.error('E0402', r.name.span, `${what} has no \`starts on EVENT\``, 'add `starts on member.joined`');
+    if (!r.startsOn) this.bag.report(D.E0402.noStartsOn(what), r.name.span, 'add `starts on member.joined`');
     const startsOn = r.startsOn ? this.eventMatch(r.startsOn, scope) : { event: 'member.joined' };
     const startEvents = [startsOn.event];
-    if (r.steps.length === 0 && r.done.length > 0) this.bag.warning('W0402', r.name.span, `${what} has no steps, so it is done as soon as it starts`);
+    if (r.steps.length === 0 && r.done.length > 0) this.bag.report(D.W0402.noSteps(what), r.name.span);
     const stepSeen = new Map<string, A.Ident>();
     const steps = r.steps.map((s) => {
       const prev = stepSeen.get(s.name.name);
-      if (prev) this.bag.error('E0102', s.name.span, `step \`${s.name.name}\` is defined twice in ${what}`, `the first is at line ${prev.span.line}`);
+      if (prev) this.bag.report(D.E0102.ritualStepTwice(s.name.name, what), s.name.span, `the first is at line ${prev.span.line}`);
       stepSeen.set(s.name.name, s.name);
       return { name: s.name.name, label: s.label?.value ?? s.name.name, on: this.eventMatch(s.on, scope) };
     });
@@ -400,7 +401,7 @@ class Checker {
       out.deadline = { afterMs, actions: this.actions(r.deadline.actions, timerScope) };
       r.reminders.forEach((rem, i) => {
         if (reminders[i]!.afterMs >= afterMs) {
-          this.bag.warning('W0403', rem.after.span, `this reminder comes at or after the deadline (${r.deadline!.after.text}), so it never runs`);
+          this.bag.report(D.W0403.reminderTooLate(r.deadline!.after.text), rem.after.span);
         }
       });
     }
@@ -414,10 +415,10 @@ class Checker {
     const states: string[] = [];
     const add = (s: string) => { if (!states.includes(s)) states.push(s); };
     for (const t of l.transitions) { add(t.from.name); add(t.to.name); }
-    if (l.transitions.length === 0) this.bag.error('E0701', l.name.span, `${what} has no transitions`, 'add lines like `newcomer -> active on message.posted`');
+    if (l.transitions.length === 0) this.bag.report(D.E0701.noTransitions(what), l.name.span, 'add lines like `newcomer -> active on message.posted`');
     let initial = l.initial?.name ?? l.transitions[0]?.from.name ?? 'start';
     if (l.initial && !states.includes(l.initial.name)) {
-      this.bag.error('E0702', l.initial.span, `initial state \`${l.initial.name}\` is not a state of ${what}`, didYouMean(l.initial.name, states));
+      this.bag.report(D.E0702.initialNotAState(l.initial.name, what), l.initial.span, didYouMean(l.initial.name, states));
       initial = states[0] ?? initial;
     }
     if (!states.includes(initial)) states.unshift(initial);
@@ -436,7 +437,7 @@ class Checker {
         const without = t.trigger.without ? this.eventRef(t.trigger.without) : undefined;
         trigger = without ? { afterMs, without } : { afterMs };
       }
-      if (t.from.name === t.to.name) this.bag.warning('W0702', t.span, `transition from \`${t.from.name}\` to itself`);
+      if (t.from.name === t.to.name) this.bag.report(D.W0702.selfTransition(t.from.name), t.span);
       return { from: t.from.name, to: t.to.name, trigger, actions: this.actions(t.actions, { ...scope, events }) };
     });
     // Reachability from the initial state.
@@ -449,7 +450,7 @@ class Checker {
     for (const s of states) {
       if (!reach.has(s)) {
         const where = l.transitions.find((t) => t.from.name === s)?.from ?? l.transitions.find((t) => t.to.name === s)?.to;
-        this.bag.warning('W0701', where?.span ?? l.name.span, `state \`${s}\` of ${what} can never be reached from \`${initial}\``, 'add a transition into it, or remove it');
+        this.bag.report(D.W0701.unreachable(s, what, initial), where?.span ?? l.name.span, 'add a transition into it, or remove it');
       }
     }
     return { id: `lifecycle:${l.name.name}`, name: l.name.name, initial, states, transitions };
@@ -458,8 +459,8 @@ class Checker {
   // ------------------------------------------------------------------ schedules, campaigns
 
   private calendar(c: A.Calendar): IR['jobs'][number]['calendar'] {
-    if (c.times.length === 0) this.bag.error('E0304', c.span, 'a calendar needs a time of day', 'write e.g. `every mon-fri 19:20` or `every day at 09:00`');
-    if (c.kind === 'weekly' && c.weekdays.length === 0) this.bag.error('E0308', c.span, 'no weekday given');
+    if (c.times.length === 0) this.bag.report(D.E0304.noTime(), c.span, 'write e.g. `every mon-fri 19:20` or `every day at 09:00`');
+    if (c.kind === 'weekly' && c.weekdays.length === 0) this.bag.report(D.E0308.noWeekday(), c.span);
     return {
       kind: c.kind,
       weekdays: c.weekdays,
@@ -478,7 +479,7 @@ class Checker {
       attendanceEvent,
       hooks: s.hooks.map((h) => {
         if (h.anchor === 'end' && s.untilMinutes === undefined) {
-          this.bag.error('E0307', h.span, `${what} has no end time, so \`at end\` never comes`, 'give the session an end: `every mon-fri 19:20 until 20:00`');
+          this.bag.report(D.E0307.noEndTime(what), h.span, 'give the session an end: `every mon-fri 19:20 until 20:00`');
         }
         return { anchor: h.anchor, offsetMs: h.offsetMs, actions: this.actions(h.actions, { ...this.groupScope(what), extras: ['schedule', 'session'] }) };
       }),
@@ -490,7 +491,7 @@ class Checker {
   private date(d: { date: string; span: A.Span }): DateTime | undefined {
     const dt = DateTime.fromISO(d.date, { zone: 'UTC' });
     if (!dt.isValid) {
-      this.bag.error('E0302', d.span, `\`${d.date}\` is not a calendar date`, dt.invalidExplanation ?? undefined);
+      this.bag.report(D.E0302.notADate(d.date), d.span, dt.invalidExplanation ?? undefined);
       return undefined;
     }
     return dt;
@@ -498,18 +499,18 @@ class Checker {
 
   private campaign(c: A.CampaignDecl, ir: IR): IR['campaigns'][number] {
     const what = `campaign \`${c.name.name}\``;
-    if (c.stages.length === 0) this.bag.error('E0801', c.name.span, `${what} has no stages`, 'add `stage NAME from YYYY-MM-DD to YYYY-MM-DD { … }`');
+    if (c.stages.length === 0) this.bag.report(D.E0801.noStages(what), c.name.span, 'add `stage NAME from YYYY-MM-DD to YYYY-MM-DD { … }`');
     const stages: IR['campaigns'][number]['stages'] = [];
     let prevEnd: DateTime | undefined;
     let prevName = '';
     c.stages.forEach((s, i) => {
       const from = this.date(s.from);
       const to = s.to ? this.date(s.to) : undefined;
-      if (from && to && to < from) this.bag.error('E0802', s.to!.span, `stage \`${s.name.name}\` ends before it starts`);
+      if (from && to && to < from) this.bag.report(D.E0802.endsBeforeStart(s.name.name), s.to!.span);
       if (from && prevEnd && from <= prevEnd) {
-        this.bag.error('E0803', s.from.span, `stage \`${s.name.name}\` starts before stage \`${prevName}\` ends`, 'stages of a campaign follow one another without overlap');
+        this.bag.report(D.E0803.overlaps(s.name.name, prevName), s.from.span, 'stages of a campaign follow one another without overlap');
       }
-      if (!s.to && i < c.stages.length - 1) this.bag.error('E0804', s.name.span, `stage \`${s.name.name}\` has no end date but is not the last stage`);
+      if (!s.to && i < c.stages.length - 1) this.bag.report(D.E0804.openEnded(s.name.name), s.name.span);
       prevEnd = to;
       prevName = s.name.name;
       const stageRef = { campaign: c.name.name, stage: s.name.name };
@@ -522,7 +523,7 @@ class Checker {
       };
       if (s.to) stage.to = s.to.date;
       if (s.multiplier) {
-        if (!(s.multiplier.factor > 0)) this.bag.error('E0805', s.multiplier.span, 'a multiplier must be above zero');
+        if (!(s.multiplier.factor > 0)) this.bag.report(D.E0805.multiplier(), s.multiplier.span);
         else stage.multiplier = s.multiplier.factor;
       }
       stages.push(stage);
@@ -532,7 +533,7 @@ class Checker {
     const goalSeen = new Map<string, A.Ident>();
     const goals = c.goals.map((g) => {
       const prev = goalSeen.get(g.name.name);
-      if (prev) this.bag.error('E0102', g.name.span, `goal \`${g.name.name}\` is defined twice in ${what}`);
+      if (prev) this.bag.report(D.E0102.goalTwice(g.name.name, what), g.name.span);
       goalSeen.set(g.name.name, g.name);
       const scope: Scope = { ...this.groupScope(`goal \`${g.name.name}\``), campaign: c.name.name, extras: ['campaign', 'goal'] };
       return { name: g.name.name, when: this.cond(g.when, scope), actions: this.actions(g.actions, scope) };
@@ -553,7 +554,7 @@ class Checker {
       case 'hasRole':
         if (!scope.member) this.noMember(c.span, scope);
         if (!this.roles.has(c.role.name)) {
-          this.bag.error('E0202', c.role.span, `unknown role \`${c.role.name}\``, didYouMean(c.role.name, this.roles) ?? 'declare it with `roles admin, kol, …`');
+          this.bag.report(D.E0202.unknownRole(c.role.name), c.role.span, didYouMean(c.role.name, this.roles) ?? 'declare it with `roles admin, kol, …`');
         }
         return { op: 'hasRole', role: c.role.name };
       case 'hasTag':
@@ -562,19 +563,19 @@ class Checker {
       case 'inSegment':
         if (!scope.member) this.noMember(c.span, scope);
         if (!this.segments.has(c.segment.name)) {
-          this.bag.error('E0203', c.segment.span, `unknown segment \`${c.segment.name}\``, didYouMean(c.segment.name, this.segments) ?? 'declare it with `segment NAME where …`');
+          this.bag.report(D.E0203.unknownSegment(c.segment.name), c.segment.span, didYouMean(c.segment.name, this.segments) ?? 'declare it with `segment NAME where …`');
         }
         return { op: 'inSegment', segment: c.segment.name };
       case 'inStage': {
         const stages = this.campaigns.get(c.campaign.name);
-        if (!stages) this.bag.error('E0204', c.campaign.span, `unknown campaign \`${c.campaign.name}\``, didYouMean(c.campaign.name, this.campaigns.keys()));
-        else if (c.stage && !stages.has(c.stage.name)) this.bag.error('E0205', c.stage.span, `campaign \`${c.campaign.name}\` has no stage \`${c.stage.name}\``, didYouMean(c.stage.name, stages));
+        if (!stages) this.bag.report(D.E0204.unknownCampaign(c.campaign.name), c.campaign.span, didYouMean(c.campaign.name, this.campaigns.keys()));
+        else if (c.stage && !stages.has(c.stage.name)) this.bag.report(D.E0205.unknownStage(c.campaign.name, c.stage.name), c.stage.span, didYouMean(c.stage.name, stages));
         return c.stage ? { op: 'inStage', campaign: c.campaign.name, stage: c.stage.name } : { op: 'inStage', campaign: c.campaign.name };
       }
       case 'truth': {
         const v = this.value(c.subject, scope);
         if (v.type !== 'boolean' && v.type !== 'unknown') {
-          this.bag.error('E0405', c.span, `\`${describeOperand(c.subject)}\` is a ${v.type}, not a condition`, 'compare it, e.g. `amount >= 5`');
+          this.bag.report(D.E0405.notACondition(describeOperand(c.subject), v.type), c.span, 'compare it, e.g. `amount >= 5`');
         }
         return { op: 'truthy', left: v.ir };
       }
@@ -583,14 +584,14 @@ class Checker {
         const r = this.value(c.right, scope);
         const ordered = c.op !== '==' && c.op !== '!=';
         if (l.type !== 'unknown' && r.type !== 'unknown' && l.type !== r.type) {
-          this.bag.error('E0404', c.span, `cannot compare ${l.type} \`${describeOperand(c.left)}\` with ${r.type} \`${describeOperand(c.right)}\``);
+          this.bag.report(D.E0404.compare(l.type, describeOperand(c.left), r.type, describeOperand(c.right)), c.span);
         } else if (ordered && (l.type === 'boolean' || l.type === 'string[]')) {
-          this.bag.error('E0404', c.span, `\`${c.op}\` needs numbers or text, and \`${describeOperand(c.left)}\` is a ${l.type}`);
+          this.bag.report(D.E0404.order(c.op, describeOperand(c.left), l.type), c.span);
         }
         if ('member' in l.ir && l.ir.member === 'level' && ordered) {
-          this.bag.error('E0404', c.span, `levels are names, so \`${c.op}\` cannot order them`, 'compare points instead, e.g. `member.points >= 50`, or test one level with `member.level == "活跃"`');
+          this.bag.report(D.E0404.orderLevels(c.op), c.span, 'compare points instead, e.g. `member.points >= 50`, or test one level with `member.level == "活跃"`');
         } else if ('member' in l.ir && l.ir.member === 'level' && c.right.kind === 'string' && !this.levels.has(c.right.value)) {
-          this.bag.error('E0206', c.right.span, `unknown level "${c.right.value}"`, didYouMean(c.right.value, this.levels));
+          this.bag.report(D.E0206.unknownLevel(c.right.value), c.right.span, didYouMean(c.right.value, this.levels));
         }
         const op = ({ '==': 'eq', '!=': 'ne', '>': 'gt', '>=': 'gte', '<': 'lt', '<=': 'lte' } as const)[c.op];
         return { op, left: l.ir, right: r.ir };
@@ -598,12 +599,12 @@ class Checker {
       case 'matches': {
         const v = this.value(c.subject, scope);
         if (v.type !== 'string' && v.type !== 'unknown' && v.type !== 'string[]') {
-          this.bag.error('E0404', c.subject.span, `\`matches\` needs text, and \`${describeOperand(c.subject)}\` is a ${v.type}`);
+          this.bag.report(D.E0404.matchesNeedsText(describeOperand(c.subject), v.type), c.subject.span);
         }
-        if (c.patterns.length === 0) this.bag.error('E0406', c.span, '`matches any []` has no patterns');
+        if (c.patterns.length === 0) this.bag.report(D.E0406.noPatterns(), c.span);
         const patterns = c.patterns.map((p) => {
           if (p.kind === 'text') {
-            if (p.value === '') this.bag.error('E0406', p.span, 'an empty text pattern matches every message');
+            if (p.value === '') this.bag.report(D.E0406.emptyPattern(), p.span);
             return { text: p.value };
           }
           reportRegex(this.bag, p);
@@ -614,7 +615,7 @@ class Checker {
       case 'contains': {
         const v = this.value(c.subject, scope);
         if (v.type !== 'string' && v.type !== 'string[]' && v.type !== 'unknown') {
-          this.bag.error('E0404', c.subject.span, `\`contains\` needs text or a list, and \`${describeOperand(c.subject)}\` is a ${v.type}`);
+          this.bag.report(D.E0404.containsNeedsText(describeOperand(c.subject), v.type), c.subject.span);
         }
         return { op: 'contains', left: v.ir, value: c.value.value };
       }
@@ -622,7 +623,7 @@ class Checker {
   }
 
   private noMember(span: A.Span, scope: Scope): void {
-    this.bag.error('E0407', span, `there is no member here (${scope.what} runs for the whole group)`, 'use `remove members where …` or `say to members where …` to test each member');
+    this.bag.report(D.E0407.noMember(scope.what), span, 'use `remove members where …` or `say to members where …` to test each member');
   }
 
   private value(o: A.Operand, scope: Scope): { ir: CondValue; type: string } {
@@ -657,7 +658,7 @@ class Checker {
       case 'absences':
       case 'attended': {
         if (!this.schedules.has(o.schedule.name)) {
-          this.bag.error('E0207', o.schedule.span, `unknown schedule \`${o.schedule.name}\``, didYouMean(o.schedule.name, this.schedules) ?? 'declare it with `schedule NAME every …`');
+          this.bag.report(D.E0207.unknownSchedule(o.schedule.name), o.schedule.span, didYouMean(o.schedule.name, this.schedules) ?? 'declare it with `schedule NAME every …`');
         }
         if (!scope.member) this.noMember(o.span, scope);
         const withinMs = o.within ? this.duration(o.within, 'window') : 30 * 86_400_000;
@@ -674,7 +675,7 @@ class Checker {
       if (!scope.member) this.noMember(o.span, scope);
       const attr = parts[1]!;
       if (!(MEMBER_ATTRS as readonly string[]).includes(attr)) {
-        this.bag.error('E0208', o.path[1]!.span, `members have no attribute \`${attr}\``, didYouMean(attr, MEMBER_ATTRS) ?? `member attributes are ${MEMBER_ATTRS.join(', ')}`);
+        this.bag.report(D.E0208.noMemberAttribute(attr), o.path[1]!.span, didYouMean(attr, MEMBER_ATTRS) ?? `member attributes are ${MEMBER_ATTRS.join(', ')}`);
         return { ir: { member: 'id' }, type: 'unknown' };
       }
       const type = attr === 'points' || attr === 'joinedDays' ? 'number' : 'string';
@@ -688,7 +689,7 @@ class Checker {
     const name = fieldParts.join('.');
     const nameSpan = parts[0] === 'event' && parts.length > 1 ? o.path[1]!.span : o.span;
     if (scope.events.length === 0) {
-      this.bag.error('E0209', nameSpan, `\`${parts.join('.')}\` is not a known value here: ${scope.what} has no triggering event`, 'member values are written `member.points`, `member.name`…');
+      this.bag.report(D.E0209.noEventHere(parts.join('.'), scope.what), nameSpan, 'member values are written `member.points`, `member.name`…');
       return { ir: { field: name }, type: 'unknown' };
     }
     let type: string | undefined;
@@ -696,7 +697,7 @@ class Checker {
       const f = this.events[ev]?.fields[name];
       if (!f) {
         const known = Object.keys(this.events[ev]?.fields ?? {});
-        this.bag.error('E0210', nameSpan, `event \`${ev}\` has no field \`${name}\``, didYouMean(name, [...known, 'member.points', 'member.name']) ?? (known.length ? `its fields are ${known.join(', ')}` : 'it has no fields'));
+        this.bag.report(D.E0210.noSuchField(ev, name), nameSpan, didYouMean(name, [...known, 'member.points', 'member.name']) ?? (known.length ? `its fields are ${known.join(', ')}` : 'it has no fields'));
         return { ir: { field: name }, type: 'unknown' };
       }
       if (type && type !== f.type) type = 'unknown';
@@ -717,7 +718,7 @@ class Checker {
     if (t.kind === 'template') {
       const tpl = this.templates.get(t.name.name);
       if (!tpl) {
-        this.bag.error('E0211', t.name.span, `unknown template \`${t.name.name}\``, didYouMean(t.name.name, this.templates.keys()) ?? 'declare it with `template NAME "text"`');
+        this.bag.report(D.E0211.unknownTemplate(t.name.name), t.name.span, didYouMean(t.name.name, this.templates.keys()) ?? 'declare it with `template NAME "text"`');
         return '';
       }
       value = tpl.text.value;
@@ -738,8 +739,8 @@ class Checker {
     for (const p of placeholders(value)) {
       if (!allowed.has(p.name)) {
         const at = t.kind === 'inline' ? offsetSpan(span, value, p.offset, p.name.length + 2) : span;
-        const why = p.name.startsWith('member.') && !memberInScope ? ` (${scope.what} has no single member)` : '';
-        this.bag.error('E0212', at, `unknown placeholder \`{${p.name}}\`${why}`, didYouMean(p.name, allowed) ?? `placeholders here: ${[...allowed].sort().map((x) => `{${x}}`).join(' ')}`);
+        const groupScope = p.name.startsWith('member.') && !memberInScope ? scope.what : undefined;
+        this.bag.report(D.E0212.unknownPlaceholder(p.name, groupScope), at, didYouMean(p.name, allowed) ?? `placeholders here: ${[...allowed].sort().map((x) => `{${x}}`).join(' ')}`);
       }
     }
     return value;
@@ -766,11 +767,11 @@ class Checker {
     const out: MemberFilter = { silent: f.silent };
     if (f.silent && !scope.extras.includes('session')) {
       // Silent means "has not spoken in the current session": only schedules have sessions.
-      this.bag.error('E0408', span, '`silent members` only makes sense inside a schedule, where there is a session to be silent in');
+      this.bag.report(D.E0408.silentOutsideSchedule(), span);
     }
     if (f.tagged) out.tagged = f.tagged.value;
     if (f.segment) {
-      if (!this.segments.has(f.segment.name)) this.bag.error('E0203', f.segment.span, `unknown segment \`${f.segment.name}\``, didYouMean(f.segment.name, this.segments));
+      if (!this.segments.has(f.segment.name)) this.bag.report(D.E0203.unknownSegment(f.segment.name), f.segment.span, didYouMean(f.segment.name, this.segments));
       out.segment = f.segment.name;
     }
     if (f.where) out.where = this.cond(f.where, each);
@@ -788,13 +789,13 @@ class Checker {
         return { do: 'notify', text: this.text(a.text, scope, scope.member) };
       case 'deleteMessage':
         if (!scope.events.includes('message.posted') && !scope.events.some((e) => this.events[e]?.fields['messageId'])) {
-          this.bag.error('E0409', a.span, `\`delete message\` needs a message: ${scope.what} is not triggered by one`, 'trigger the rule `on message.posted`');
+          this.bag.report(D.E0409.deleteNeedsMessage(scope.what), a.span, 'trigger the rule `on message.posted`');
         }
         return { do: 'deleteMessage' };
       case 'warn': {
         if (!scope.member) this.noMember(a.span, scope);
         if (!this.ladders.has(a.ladder.name)) {
-          this.bag.error('E0213', a.ladder.span, `unknown ladder \`${a.ladder.name}\``, didYouMean(a.ladder.name, this.ladders) ?? 'declare it with `ladder NAME { 1: …; 2: … }`');
+          this.bag.report(D.E0213.unknownLadder(a.ladder.name), a.ladder.span, didYouMean(a.ladder.name, this.ladders) ?? 'declare it with `ladder NAME { 1: …; 2: … }`');
         }
         const out: Action = { do: 'warn', ladder: a.ladder.name };
         if (a.reason) out.reason = this.text(a.reason, scope, true);
@@ -813,7 +814,7 @@ class Checker {
       case 'removeMembers': {
         const out: Action = { do: 'removeMembers', filter: this.filter(a, scope, a.span) };
         if (!a.where && !a.tagged && !a.segment) {
-          this.bag.warning('W0404', a.span, '`remove members` with no filter removes everyone', 'add `where …` or `tagged "…"`');
+          this.bag.report(D.W0404.removeEveryone(), a.span, 'add `where …` or `tagged "…"`');
         }
         if (a.reason) out.reason = a.reason.value;
         return out;
@@ -821,11 +822,11 @@ class Checker {
       case 'tag':
       case 'untag':
         if (!scope.member) this.noMember(a.span, scope);
-        if (a.tag.value.trim() === '') this.bag.error('E0410', a.tag.span, 'a tag cannot be empty');
+        if (a.tag.value.trim() === '') this.bag.report(D.E0410.emptyTag(), a.tag.span);
         return { do: a.kind, tag: a.tag.value };
       case 'award':
         if (!scope.member) this.noMember(a.span, scope);
-        if (a.amount === 0) this.bag.error('E0601', a.span, 'awarding 0 points does nothing');
+        if (a.amount === 0) this.bag.report(D.E0601.zeroAward(), a.span);
         return a.reason ? { do: 'award', amount: a.amount, reason: a.reason.value, multiplied: a.multiplied } : { do: 'award', amount: a.amount, multiplied: a.multiplied };
     }
   }
@@ -834,11 +835,11 @@ class Checker {
 
   private duration(d: A.Duration, what: string): number {
     if (!(d.ms > 0)) {
-      this.bag.error('E0303', d.span, `a ${what} of \`${d.text}\` is impossible: it must be longer than zero`);
+      this.bag.report(D.E0303.zero(what, d.text), d.span);
       return 1;
     }
     if (d.ms > MAX_DURATION_MS) {
-      this.bag.error('E0303', d.span, `a ${what} of \`${d.text}\` is longer than ten years`, 'durations use s, m, h, d and w; did you mean a smaller unit?');
+      this.bag.report(D.E0303.overTenYears(what, d.text), d.span, 'durations use s, m, h, d and w; did you mean a smaller unit?');
       return MAX_DURATION_MS;
     }
     if (!Number.isInteger(d.ms)) return Math.round(d.ms);
@@ -847,7 +848,7 @@ class Checker {
 
   private positiveInt(n: number, span: A.Span, what: string): number {
     if (!Number.isInteger(n) || n < 1) {
-      this.bag.error('E0604', span, `${what} must be a whole number of at least 1`);
+      this.bag.report(D.E0604.notPositive(what), span);
       return 1;
     }
     return n;

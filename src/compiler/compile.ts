@@ -1,3 +1,4 @@
+import { D } from '../parser/diagnostic-codes.js';
 import { DiagnosticBag, sortDiagnostics, type Diagnostic } from '../parser/diagnostics.js';
 import { parsePlaybook } from '../parser/parse.js';
 import type { Playbook } from '../parser/ast.js';
@@ -53,7 +54,7 @@ function linesOf(node: unknown): { first: number; last: number } {
 }
 
 /** Codes of real syntax errors, after which the tree on that line is a guess. */
-const SYNTAX_CODES = new Set(['E0002', 'E0003', 'E0004', 'E0005', 'E0010', 'E0099']);
+const SYNTAX_CODES = new Set<string>([D.E0002.code, D.E0003.code, D.E0004.code, D.E0005.code, D.E0010.code, D.E0099.code]);
 
 /** Text to IR. Never throws on any input: problems come back as diagnostics. */
 export function compile(source: string, options: CompileOptions = {}): CompileResult {
@@ -67,7 +68,7 @@ export function compile(source: string, options: CompileOptions = {}): CompileRe
   } catch (e) {
     if (!syntaxErrors) {
       // A checker bug must not surface as a stack trace; report it at the top of the file.
-      bag.error('E0098', { start: 0, end: 1, line: 1, column: 1 }, `internal checker error: ${(e as Error).message}`);
+      bag.report(D.E0098.checkerFailed((e as Error).message), { start: 0, end: 1, line: 1, column: 1 });
     } else {
       // The recovered tree has holes where the syntax errors are: check again without the
       // declarations that contain them, so the rest of the file still gets its diagnostics.
@@ -90,10 +91,8 @@ export function compile(source: string, options: CompileOptions = {}): CompileRe
   if (errors > 0 || !ir) return { ast: parsed.ast, diagnostics, errors, warnings };
   const checked = IR.safeParse(ir);
   if (!checked.success) {
-    diagnostics.push({
-      severity: 'error', code: 'E0097', file, line: 1, column: 1, length: 1,
-      message: `internal error: the IR does not match its schema: ${checked.error.issues[0]?.message ?? ''} at ${checked.error.issues[0]?.path.join('.')}`,
-    });
+    const m = D.E0097.irSchema(checked.error.issues[0]?.message ?? '', checked.error.issues[0]?.path.join('.'));
+    diagnostics.push({ severity: m.severity, code: m.code, file, line: 1, column: 1, length: 1, message: m.message });
     return { ast: parsed.ast, diagnostics, errors: errors + 1, warnings };
   }
   return { ir, ast: parsed.ast, diagnostics, errors, warnings };

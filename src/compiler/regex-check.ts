@@ -1,4 +1,5 @@
 import type * as A from '../parser/ast.js';
+import { D } from '../parser/diagnostic-codes.js';
 import type { DiagnosticBag } from '../parser/diagnostics.js';
 import { checkRegex } from '../stdlib/regex-safety.js';
 
@@ -18,19 +19,19 @@ export function reportRegex(bag: DiagnosticBag, p: Extract<A.Pattern, { kind: 'r
   }
   switch (problem.kind) {
     case 'invalid':
-      bag.error('E0501', span, `invalid regular expression: ${problem.message}`);
+      bag.report(D.E0501.invalidRegex(problem.message), span);
       return;
     case 'backreference':
-      bag.error('E0505', span, problem.message, problem.hint);
+      bag.report(D.E0505.backreference(problem.message), span, problem.hint);
       return;
     case 'lookaround':
-      bag.error('E0506', span, problem.message, problem.hint);
+      bag.report(D.E0506.lookaround(problem.message), span, problem.hint);
       return;
     case 'unsupported':
-      bag.error('E0507', span, problem.message, problem.hint);
+      bag.report(D.E0507.unsupported(problem.message), span, problem.hint);
       return;
     case 'backtracking':
-      bag.warning('W0501', span, problem.message, problem.hint);
+      bag.report(D.W0501.backtracking(problem.message), span, problem.hint);
       return;
   }
 }

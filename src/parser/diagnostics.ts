@@ -1,11 +1,12 @@
 import { isWideCodePoint } from '../stdlib/text-width.js';
 import type { Span } from './ast.js';
+import type { DiagnosticMessage, Severity } from './diagnostic-codes.js';
 
-export type Severity = 'error' | 'warning';
+export type { Severity } from './diagnostic-codes.js';
 
 export interface Diagnostic {
   severity: Severity;
-  /** Stable code, e.g. `E0101`, documented in docs/diagnostics.md. */
+  /** Stable code, e.g. `E0101`: src/parser/diagnostic-codes.ts, documented in docs/diagnostics.md. */
   code: string;
   message: string;
   file: string;
@@ -52,19 +53,12 @@ export class DiagnosticBag {
   readonly items: Diagnostic[] = [];
   constructor(readonly file: string) {}
 
-  error(code: string, span: Span, message: string, hint?: string): void {
-    this.push('error', code, span, message, hint);
-  }
-
-  warning(code: string, span: Span, message: string, hint?: string): void {
-    this.push('warning', code, span, message, hint);
-  }
-
-  private push(severity: Severity, code: string, span: Span, message: string, hint?: string): void {
+  /** Reports a message of the registry at `span`: `bag.report(D.E0201.unknownEvent(name), span, hint)`. */
+  report(m: DiagnosticMessage, span: Span, hint?: string): void {
     const d: Diagnostic = {
-      severity,
-      code,
-      message,
+      severity: m.severity,
+      code: m.code,
+      message: m.message,
       file: this.file,
       line: span.line,
       column: span.column,

@@ -1,5 +1,6 @@
 import type { IToken } from 'chevrotain';
 import type { Playbook } from './ast.js';
+import { D } from './diagnostic-codes.js';
 import type { Diagnostic } from './diagnostics.js';
 import { FormatBug, FormatRefusal, Layout, renderPieces, type Line, type LayoutOptions } from './format-layout.js';
 import { displayWidth } from './format-text.js';
@@ -32,7 +33,7 @@ export interface FormatOptions {
 export const FORMAT_LAYOUT: LayoutOptions = { maxWidth: 100, maxInlineActions: 2 };
 
 /** Diagnostics that mean the tree is a guess: such files are left alone. */
-const BLOCKING = new Set(['E0001', 'E0002', 'E0003', 'E0004', 'E0005', 'E0010', 'E0099']);
+const BLOCKING = new Set<string>([D.E0001.code, D.E0002.code, D.E0003.code, D.E0004.code, D.E0005.code, D.E0010.code, D.E0099.code]);
 
 /** Format a playbook. Never throws: every failure comes back as a result. */
 export function formatPlaybook(source: string, options: FormatOptions = {}): FormatResult {

@@ -1,5 +1,6 @@
 import { EmbeddedActionsParser, EOF, type IToken, type TokenType } from 'chevrotain';
 import type * as A from './ast.js';
+import { D, type DiagnosticMessage } from './diagnostic-codes.js';
 import {
   allTokens,
   Arrow,
@@ -39,8 +40,7 @@ import { unescapeString } from './strings.js';
 
 /** A problem found while building the tree from tokens (not a syntax error of chevrotain's). */
 export interface ShapeProblem {
-  code: string;
-  message: string;
+  diagnostic: DiagnosticMessage;
   span: A.Span;
   hint?: string;
 }
@@ -100,8 +100,8 @@ export class PlaybookParser extends EmbeddedActionsParser {
     return { name: tok.image, span: this.span(tok) };
   }
 
-  private problem(code: string, span: A.Span, message: string, hint?: string): void {
-    this.problems.push(hint ? { code, span, message, hint } : { code, span, message });
+  private problem(diagnostic: DiagnosticMessage, span: A.Span, hint?: string): void {
+    this.problems.push(hint ? { diagnostic, span, hint } : { diagnostic, span });
   }
 
   private str(tok: IToken): A.StringLit {
@@ -228,7 +228,7 @@ export class PlaybookParser extends EmbeddedActionsParser {
     else if (!list && (t === 'number' || t === 'string' || t === 'boolean')) type = t;
     else if (!list && t === 'text') type = 'string';
     else if (!typeTok.isInsertedInRecovery) {
-      this.problem('E0107', typeSpan, `unknown field type \`${t}${list ? '[]' : ''}\``,
+      this.problem(D.E0107.unknownFieldType(`${t}${list ? '[]' : ''}`), typeSpan,
         'field types are number, string, boolean and string[]');
     }
     return { name, type, typeSpan, optional };
@@ -277,7 +277,7 @@ export class PlaybookParser extends EmbeddedActionsParser {
             const k = this.CONSUME(Kw.starts);
             this.CONSUME(Kw.on);
             const p = this.SUBRULE(this.eventPattern);
-            if (r.startsOn && p) this.problem('E0109', this.spanFrom(k), `ritual \`${name.name}\` has more than one \`starts on\``);
+            if (r.startsOn && p) this.problem(D.E0109.startsOnTwice(name.name), this.spanFrom(k));
             if (p) r.startsOn = p;
           },
         },
@@ -306,7 +306,7 @@ export class PlaybookParser extends EmbeddedActionsParser {
             const k = this.CONSUME(Kw.deadline);
             const after = this.duration(this.CONSUME2(DurationLiteral));
             const actions = this.SUBRULE2(this.actionBlock);
-            if (r.deadline) this.problem('E0109', this.span(k), `ritual \`${name.name}\` has more than one deadline`);
+            if (r.deadline) this.problem(D.E0109.deadlineTwice(name.name), this.span(k));
             r.deadline = { after, actions: actions ?? [], span: this.span(k) };
           },
         },
@@ -414,7 +414,7 @@ export class PlaybookParser extends EmbeddedActionsParser {
           ALT: () => {
             const k = this.CONSUME(Kw.when);
             const c = this.SUBRULE(this.condition);
-            if (r.when && c) this.problem('E0109', this.span(k), `rule \`${name.name}\` has more than one \`when\``, 'join the conditions with `and`');
+            if (r.when && c) this.problem(D.E0109.whenTwice(name.name), this.span(k), 'join the conditions with `and`');
             if (c) r.when = c;
           },
         },
@@ -435,7 +435,7 @@ export class PlaybookParser extends EmbeddedActionsParser {
             const who = this.CONSUME2(Name);
             if (who.image === 'member') r.once = 'member';
             else if (who.image === 'community' || who.image === 'group') r.once = 'community';
-            else this.problem('E0108', this.span(who), `\`once per\` takes \`member\` or \`community\`, not \`${who.image}\``);
+            else this.problem(D.E0108.oncePer(who.image), this.span(who));
           },
         },
         {
@@ -520,7 +520,7 @@ export class PlaybookParser extends EmbeddedActionsParser {
             const p = this.CONSUME(Name);
             const per = ({ day: 'day', week: 'week', month: 'month' } as const)[p.image as 'day'];
             if (!per) {
-              if (!p.isInsertedInRecovery) this.problem('E0108', this.span(p), `caps are per \`day\`, \`week\` or \`month\`, not \`${p.image}\``);
+              if (!p.isInsertedInRecovery) this.problem(D.E0108.capPeriod(p.image), this.span(p));
             } else e.caps.push({ limit, per, unit, span: this.spanFrom(k) });
           },
         },
@@ -593,7 +593,7 @@ export class PlaybookParser extends EmbeddedActionsParser {
     if (last && PERIOD_WORDS[last.image]) period = PERIOD_WORDS[last.image]!;
     if (words[0]) name = this.ident(words[0]);
     if (words.length > 2 || (words.length === 2 && !PERIOD_WORDS[words[1]!.image])) {
-      this.problem('E0108', this.span(words[1]!), `expected a period (daily, weekly, monthly or all), found \`${words[1]!.image}\``);
+      this.problem(D.E0108.leaderboardPeriod(words[1]!.image), this.span(words[1]!));
     }
     return { name, period, top, every, actions, span: this.spanFrom(kw) };
   });
@@ -667,7 +667,7 @@ export class PlaybookParser extends EmbeddedActionsParser {
               const d = this.CONSUME(NumberLiteral);
               const n = this.num(d);
               if (!d.isInsertedInRecovery && (!Number.isInteger(n) || n < 1 || n > 31)) {
-                this.problem('E0305', this.span(d), `day of month must be 1 to 31, not ${d.image}`);
+                this.problem(D.E0305.dayOfMonth(d.image), this.span(d));
               }
               cal.monthDays.push(n);
             },
@@ -711,12 +711,12 @@ export class PlaybookParser extends EmbeddedActionsParser {
     if (t.isInsertedInRecovery) return undefined;
     const parts = t.image.split(':').map(Number);
     if (parts.length > 2) {
-      this.problem('E0304', this.span(t), `\`${t.image}\`: calendar times are HH:MM, without seconds`);
+      this.problem(D.E0304.withSeconds(t.image), this.span(t));
       return undefined;
     }
     const [h, m] = parts as [number, number];
     if (h > 23 || m > 59) {
-      this.problem('E0304', this.span(t), `\`${t.image}\` is not a time of day`, 'times are HH:MM from 00:00 to 23:59');
+      this.problem(D.E0304.notATime(t.image), this.span(t), 'times are HH:MM from 00:00 to 23:59');
       return undefined;
     }
     return h * 60 + m;
@@ -735,13 +735,13 @@ export class PlaybookParser extends EmbeddedActionsParser {
         if (group) { group.forEach((d) => out.add(d)); return; }
         const from = WEEKDAYS[a.image.toLowerCase()];
         if (!from) {
-          this.problem('E0308', this.span(a), `\`${a.image}\` is not a weekday`, 'use mon, tue, wed, thu, fri, sat, sun, a range like mon-fri, or weekdays/weekend');
+          this.problem(D.E0308.notAWeekday(a.image), this.span(a), 'use mon, tue, wed, thu, fri, sat, sun, a range like mon-fri, or weekdays/weekend');
           return;
         }
         if (!b) { out.add(from); return; }
         const to = WEEKDAYS[b.image.toLowerCase()];
         if (!to) {
-          if (!b.isInsertedInRecovery) this.problem('E0308', this.span(b), `\`${b.image}\` is not a weekday`, 'use mon, tue, wed, thu, fri, sat or sun');
+          if (!b.isInsertedInRecovery) this.problem(D.E0308.notAWeekday(b.image), this.span(b), 'use mon, tue, wed, thu, fri, sat or sun');
           return;
         }
         for (let d = from; ; d = (d % 7) + 1) { out.add(d); if (d === to) break; }
@@ -766,7 +766,7 @@ export class PlaybookParser extends EmbeddedActionsParser {
       if (end !== undefined && start !== undefined) {
         s.untilMinutes = end > start ? end - start : end + 24 * 60 - start;
       }
-      if (every?.times && every.times.length > 1) this.problem('E0306', this.span(t), 'a session with `until` starts at one time of day', 'give one start time, or use separate schedules');
+      if (every?.times && every.times.length > 1) this.problem(D.E0306.severalStarts(), this.span(t), 'give one start time, or use separate schedules');
     });
     this.OPTION2(() => {
       this.CONSUME(Kw.attendance);
@@ -875,7 +875,7 @@ export class PlaybookParser extends EmbeddedActionsParser {
               const m = factorTok && /^(?:[x×])?(\d+(?:\.\d+)?)$/.exec(factorTok.image);
               if (m) s.multiplier = { factor: Number(m[1]), span };
               else if (factorTok && !factorTok.isInsertedInRecovery) {
-                this.problem('E0108', this.span(factorTok), `expected a multiplier like \`x2\`, found \`${factorTok.image}\``);
+                this.problem(D.E0108.multiplier(factorTok.image), this.span(factorTok));
               }
             },
           },
@@ -1190,7 +1190,7 @@ export class PlaybookParser extends EmbeddedActionsParser {
           this.CONSUME2(Kw.member);
           this.OPTION3(() => {
             const w = this.CONSUME2(Name, { LABEL: 'for' });
-            if (w.image !== 'for' && !w.isInsertedInRecovery) this.problem('E0010', this.span(w), `expected \`for\` or a duration after \`mute member\`, found \`${w.image}\``);
+            if (w.image !== 'for' && !w.isInsertedInRecovery) this.problem(D.E0010.muteFor(w.image), this.span(w));
           });
           const duration = this.duration(this.CONSUME(DurationLiteral));
           let reason: A.StringLit | undefined;

@@ -1,5 +1,6 @@
 import type { IRecognitionException, IToken } from 'chevrotain';
 import type { Playbook, Span } from './ast.js';
+import { D } from './diagnostic-codes.js';
 import { DiagnosticBag, spanFinder, spanOf, type Diagnostic } from './diagnostics.js';
 import { PlaybookParser } from './grammar.js';
 import { PlaybookLexer } from './lexer.js';
@@ -47,12 +48,12 @@ export function parsePlaybook(source: string, file = '<input>'): ParseResult {
   const bag = new DiagnosticBag(file);
   const text = source.replace(/^\uFEFF/, '');
   if (text.length > MAX_SOURCE_BYTES) {
-    bag.error('E0001', spanOf(text, 0, 1), `file is too large (${text.length} characters; the limit is ${MAX_SOURCE_BYTES})`);
+    bag.report(D.E0001.tooLarge(text.length, MAX_SOURCE_BYTES), spanOf(text, 0, 1));
     return { ast: emptyAst(), diagnostics: bag.items };
   }
   if (text.includes('\uFFFD')) {
     const at = text.indexOf('\uFFFD');
-    bag.error('E0002', spanOf(text, at, at + 1), 'file is not valid UTF-8 text', 'save the playbook as UTF-8');
+    bag.report(D.E0002.notUtf8(), spanOf(text, at, at + 1), 'save the playbook as UTF-8');
   }
   const lexed = PlaybookLexer.tokenize(text);
   // One line index for every span: spanOf per diagnostic rescans the text (quadratic on garbage).
@@ -64,12 +65,12 @@ export function parsePlaybook(source: string, file = '<input>'): ParseResult {
     lastLexLine = errSpan.line;
     const ch = text[err.offset] ?? '';
     if (ch === '"') {
-      bag.error('E0003', errSpan, 'unterminated string', 'close the string with `"` on the same line');
+      bag.report(D.E0003.unterminatedString(), errSpan, 'close the string with `"` on the same line');
     } else if (ch === '/') {
-      bag.error('E0004', errSpan, 'unterminated regular expression', 'close the pattern with `/`');
+      bag.report(D.E0004.unterminatedRegex(), errSpan, 'close the pattern with `/`');
     } else {
       const shown = [...text.slice(err.offset, err.offset + Math.min(err.length, 20))].map(printable).join('');
-      bag.error('E0005', errSpan, `unexpected character${err.length > 1 ? 's' : ''} \`${shown}\``);
+      bag.report(D.E0005.unexpectedCharacters(shown, err.length > 1), errSpan);
     }
   }
   const p = parser();
@@ -85,10 +86,10 @@ export function parsePlaybook(source: string, file = '<input>'): ParseResult {
     if (e instanceof TooManySyntaxErrors) {
       const last = p.errors[p.errors.length - 1]?.token.startOffset ?? 0;
       const at = Number.isFinite(last) ? last : 0;
-      bag.error('E0011', span(at, at + 1), `too many syntax errors (more than ${MAX_SYNTAX_ERRORS}); the rest of the file was not parsed`, 'fix the first errors and check again; is this file a playbook?');
+      bag.report(D.E0011.tooMany(MAX_SYNTAX_ERRORS), span(at, at + 1), 'fix the first errors and check again; is this file a playbook?');
     } else {
       // Recovery is on, so this only happens on a grammar bug; still never a stack trace.
-      bag.error('E0099', spanOf(text, 0, 1), `the parser gave up: ${(e as Error).message}`);
+      bag.report(D.E0099.parserGaveUp((e as Error).message), spanOf(text, 0, 1));
     }
   }
   ast.comments = (lexed.groups['comments'] ?? []).map((t: IToken) => ({
@@ -100,9 +101,9 @@ export function parsePlaybook(source: string, file = '<input>'): ParseResult {
     const d = syntaxDiagnostic(err, text, span);
     if (d.span.line === lastParseLine) continue;
     lastParseLine = d.span.line;
-    bag.error('E0010', d.span, d.message, d.hint);
+    bag.report(D.E0010.syntax(d.message), d.span, d.hint);
   }
-  for (const prob of p.problems) bag.error(prob.code, prob.span, prob.message, prob.hint);
+  for (const prob of p.problems) bag.report(prob.diagnostic, prob.span, prob.hint);
   return { ast, diagnostics: bag.items };
 }
 
