@@ -15,6 +15,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compile } from '../src/compiler/compile.js';
 import { formatDiagnostic, type Diagnostic } from '../src/parser/diagnostics.js';
+import { CODES } from '../src/parser/diagnostic-codes.js';
 
 interface Expected {
   severity: 'error' | 'warning';
@@ -134,6 +135,33 @@ describe('diagnostics corpus', () => {
       }
     });
   }
+});
+
+describe('docs/diagnostics.md and the registry (src/parser/diagnostic-codes.ts)', () => {
+  const markdown = readFileSync(join(here, '..', 'docs', 'diagnostics.md'), 'utf8');
+  const rows = [...markdown.matchAll(/^\|\s*`?([A-Z]\d{4})`?\s*\|\s*(\w+)\s*\|/gm)].map((m) => ({ code: m[1]!, severity: m[2]! }));
+  const registry = new Map<string, string>(CODES.map((c) => [c.code, c.severity]));
+
+  it('has one row per registry code, with its severity', () => {
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.map((r) => r.code).filter((c, i, all) => all.indexOf(c) !== i), 'codes listed twice').toEqual([]);
+    const missing = CODES.filter((c) => !rows.some((r) => r.code === c.code)).map((c) => c.code);
+    expect(missing, 'registry codes without a row').toEqual([]);
+    const wrong = rows.filter((r) => registry.has(r.code) && registry.get(r.code) !== r.severity).map((r) => `${r.code}: docs ${r.severity}, registry ${registry.get(r.code)}`);
+    expect(wrong).toEqual([]);
+  });
+
+  it('documents no code the registry does not have', () => {
+    expect(rows.filter((r) => !registry.has(r.code)).map((r) => r.code)).toEqual([]);
+  });
+
+  it('sees in every diagnostic compiled here a registry code with its severity', () => {
+    for (const file of files) {
+      for (const d of compile(readFileSync(join(dir, file), 'utf8'), { file: rel(file) }).diagnostics) {
+        expect(registry.get(d.code), `${file}: ${d.code}`).toBe(d.severity);
+      }
+    }
+  });
 });
 
 describe('spanFinder', () => {

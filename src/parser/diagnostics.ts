@@ -6,7 +6,7 @@ export type { Severity } from './diagnostic-codes.js';
 
 export interface Diagnostic {
   severity: Severity;
-  /** Stable code, e.g. `E0101`: src/parser/diagnostic-codes.ts, documented in docs/diagnostics.md. */
+  /** Stable code, e.g. `E0201`: src/parser/diagnostic-codes.ts, documented in docs/diagnostics.md. */
   code: string;
   message: string;
   file: string;
