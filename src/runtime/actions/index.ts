@@ -1,0 +1,34 @@
+import type { Action } from '../../compiler/ir.js';
+import type { Core } from '../core.js';
+import type { Ctx } from '../context.js';
+import { award } from './award.js';
+import { deleteMessage } from './delete-message.js';
+import { mute } from './mute.js';
+import { notify } from './notify.js';
+import { removeMembers } from './remove-members.js';
+import { remove } from './remove.js';
+import { say } from './say.js';
+import { tag } from './tag.js';
+import { untag } from './untag.js';
+import { warn } from './warn.js';
+
+/**
+ * One handler per action kind of the IR (`do`), one file each (docs/language.md, "Actions";
+ * the output actions are DESIGN.md section 4). `Core.runActions` looks the handler up here; a
+ * new kind is a new file and a line in this table, which the type below keeps complete.
+ */
+
+export type ActionHandler<A extends Action> = (core: Core, ctx: Ctx, a: A) => void;
+
+export const ACTIONS: { readonly [K in Action['do']]: ActionHandler<Extract<Action, { do: K }>> } = Object.freeze({
+  say,
+  notify,
+  deleteMessage,
+  warn,
+  mute,
+  remove,
+  removeMembers,
+  tag,
+  untag,
+  award,
+});

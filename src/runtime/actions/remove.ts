@@ -1,0 +1,9 @@
+import type { Action } from '../../compiler/ir.js';
+import { removeMember } from '../constructs/members.js';
+import type { Core } from '../core.js';
+import type { Ctx } from '../context.js';
+
+/** `remove member`. */
+export function remove(core: Core, ctx: Ctx, a: Extract<Action, { do: 'remove' }>): void {
+  if (ctx.member) removeMember(core, ctx, ctx.member, a.reason);
+}

@@ -1,0 +1,92 @@
+import { endOfLocalDate, startOfLocalDate } from '../../stdlib/calendar.js';
+import type { Core } from '../core.js';
+import { newCtx, type OutputAction } from '../context.js';
+import { emit } from '../output.js';
+import type { CommunityState } from '../state.js';
+import { insertTimer } from '../timers.js';
+
+/**
+ * `campaign`: stages driven by calendar timers at their dates, goals checked after every event,
+ * and a stage's points multiplier (docs/runtime.md, "Machines" and "Points"; docs/language.md,
+ * "Campaigns").
+ */
+
+/** A new community: each campaign's current stage (no enter actions for it), and its next boundary armed. */
+export function armCampaigns(core: Core, c: CommunityState, now: number): void {
+  for (const camp of core.ir.campaigns) {
+    const bounds = stageBounds(core, camp.name);
+    const current = bounds.find((b) => b.start < now && now < b.end);
+    c.campaigns[camp.name] = { stage: current?.name ?? null, goals: [] };
+    scheduleStageTimer(core, c, camp.name, now);
+  }
+}
+
+function stageBounds(core: Core, campaign: string): { name: string; start: number; end: number }[] {
+  const camp = core.ir.campaigns.find((x) => x.name === campaign)!;
+  return camp.stages.map((s) => ({
+    name: s.name,
+    start: startOfLocalDate(s.from, core.zone),
+    end: s.to ? endOfLocalDate(s.to, core.zone) : Infinity,
+  }));
+}
+
+function scheduleStageTimer(core: Core, c: CommunityState, campaign: string, from: number): void {
+  let next = Infinity;
+  for (const b of stageBounds(core, campaign)) {
+    if (b.start >= from && b.start < next) next = b.start;
+    if (b.end >= from && b.end < next) next = b.end;
+  }
+  if (next !== Infinity) insertTimer(c, { id: `campaign:${campaign}`, due: next, kind: 'stage', ref: campaign });
+}
+
+/** A stage timer: exit the stage that ended, enter the one that starts, arm the next boundary. */
+export function stageBoundary(core: Core, c: CommunityState, campaign: string, now: number, cause: string, out: OutputAction[]): void {
+  const camp = core.ir.campaigns.find((x) => x.name === campaign)!;
+  const st = (c.campaigns[campaign] ??= { stage: null, goals: [] });
+  const desired = stageBounds(core, campaign).find((b) => b.start <= now && now < b.end)?.name ?? null;
+  if (desired !== st.stage) {
+    if (st.stage) {
+      const stage = camp.stages.find((s) => s.name === st.stage)!;
+      const ctx = newCtx(c, now, cause, camp.id, out);
+      emit(core, ctx, 'stage.exited', undefined, { campaign, stage: stage.name });
+      ctx.extras = { campaign, stage: stage.name };
+      core.runActions(ctx, stage.onExit);
+    }
+    st.stage = desired;
+    if (desired) {
+      const stage = camp.stages.find((s) => s.name === desired)!;
+      const ctx = newCtx(c, now, cause, camp.id, out);
+      emit(core, ctx, 'stage.entered', undefined, { campaign, stage: stage.name });
+      ctx.extras = { campaign, stage: stage.name };
+      core.runActions(ctx, stage.onEnter);
+    }
+  }
+  scheduleStageTimer(core, c, campaign, now + 1);
+}
+
+export function checkGoals(core: Core, c: CommunityState, now: number, cause: string, out: OutputAction[]): void {
+  for (const camp of core.ir.campaigns) {
+    const st = c.campaigns[camp.name];
+    if (!st || !st.stage) continue;
+    for (const g of camp.goals) {
+      if (st.goals.includes(g.name)) continue;
+      const ctx = newCtx(c, now, cause, camp.id, out);
+      if (!core.test(g.when, ctx)) continue;
+      st.goals.push(g.name);
+      ctx.extras = { campaign: camp.name, goal: g.name };
+      emit(core, ctx, 'goal.reached', undefined, { campaign: camp.name, goal: g.name });
+      core.runActions(ctx, g.actions);
+    }
+  }
+}
+
+/** The product of the running stages' `points xK`. */
+export function activeMultiplier(core: Core, c: CommunityState): number {
+  let k = 1;
+  for (const camp of core.ir.campaigns) {
+    const st = c.campaigns[camp.name]?.stage;
+    const stage = st ? camp.stages.find((s) => s.name === st) : undefined;
+    if (stage?.multiplier) k *= stage.multiplier;
+  }
+  return k;
+}

@@ -1,0 +1,24 @@
+import { nextOccurrence } from '../../stdlib/calendar.js';
+import type { Core } from '../core.js';
+import { newCtx, type OutputAction } from '../context.js';
+import type { CommunityState, Timer } from '../state.js';
+import { insertTimer } from '../timers.js';
+
+/**
+ * `job` (periodic jobs): actions on a calendar, armed when a community's first event arrives,
+ * for occurrences at or after it (docs/runtime.md, "State and time"; docs/language.md,
+ * "Periodic jobs").
+ */
+
+export function armJobs(core: Core, c: CommunityState, now: number): void {
+  for (const j of core.ir.jobs) insertTimer(c, { id: j.id, due: nextOccurrence(j.calendar, core.zone, now), kind: 'job', ref: j.id });
+}
+
+export function fireJob(core: Core, c: CommunityState, t: Timer, cause: string, out: OutputAction[]): void {
+  const now = t.due;
+  const job = core.ir.jobs.find((j) => j.id === t.ref);
+  if (!job) return;
+  const ctx = newCtx(c, now, cause, job.id, out);
+  core.runActions(ctx, job.actions);
+  insertTimer(c, { id: job.id, due: nextOccurrence(job.calendar, core.zone, now + 60_000), kind: 'job', ref: job.id });
+}

@@ -1,0 +1,47 @@
+import { localDayNumber } from '../../stdlib/calendar.js';
+import { dict } from '../../stdlib/dict.js';
+import type { Core } from '../core.js';
+import type { Ctx } from '../context.js';
+import type { InputEvent } from '../events.js';
+import { addItem, hasItem } from '../member.js';
+import { emit } from '../output.js';
+import type { MemberState } from '../state.js';
+
+/**
+ * `level` and `badge`: what a member reaches once (docs/runtime.md, "Points"; docs/language.md,
+ * "Levels" and "Badges").
+ */
+
+/** Levels are reached when the balance first crosses a threshold above zero; each once per member. */
+export function reachLevels(core: Core, ctx: Ctx, m: MemberState): void {
+  for (const l of core.ir.levels) {
+    if (l.at > 0 && m.points >= l.at && !hasItem(m.levels, l.name)) {
+      m.levels = addItem(m.levels, l.name);
+      emit(core, { ...ctx, source: 'levels' }, 'level.reached', m.id, { level: l.name });
+    }
+  }
+}
+
+export function checkBadges(core: Core, ctx: Ctx, m: MemberState, ev: InputEvent, now: number): void {
+  for (const b of core.ir.badges) {
+    if (hasItem(m.badges, b.name)) continue;
+    let earned = false;
+    if (b.streak) {
+      if (b.streak.event === ev.type) {
+        const today = localDayNumber(now, core.zone);
+        const streaks = (m.streaks ??= dict());
+        const s = streaks[b.name];
+        if (!s || s.day < today - 1) streaks[b.name] = { day: today, length: 1 };
+        else if (s.day === today - 1) streaks[b.name] = { day: today, length: s.length + 1 };
+        earned = (streaks[b.name]?.length ?? 0) >= b.streak.days;
+      }
+    } else if (b.when) {
+      earned = core.test(b.when, ctx);
+    }
+    if (!earned) continue;
+    m.badges = addItem(m.badges, b.name);
+    const bctx: Ctx = { ...ctx, source: b.id, extras: { ...ctx.extras, badge: b.name } };
+    emit(core, bctx, 'badge.granted', m.id, { badge: b.name });
+    core.runActions(bctx, b.actions);
+  }
+}

@@ -1,0 +1,87 @@
+import type { MemberFilter } from '../../compiler/ir.js';
+import type { Core } from '../core.js';
+import type { Ctx } from '../context.js';
+import type { InputEvent } from '../events.js';
+import { addItem, hasItem, newMember } from '../member.js';
+import { emit } from '../output.js';
+import type { CommunityState, MemberState } from '../state.js';
+import { cancelMemberTimers } from '../timers.js';
+
+/**
+ * Members: created on `member.joined` or their first event, roles kept from joins and
+ * `role.granted` / `role.revoked`, gone on `member.left` or removal (docs/runtime.md, "Members").
+ */
+
+/**
+ * The member an event is about, created or rejoined as needed and their roles updated; undefined
+ * when the event has no member, and null when the member is gone (removed or left: the event
+ * produces nothing).
+ */
+export function admitMember(c: CommunityState, ev: InputEvent, now: number): MemberState | undefined | null {
+  if (ev.member === undefined) return undefined;
+  let m = c.members[ev.member];
+  if (ev.type === 'member.joined') {
+    if (!m) {
+      m = newMember(ev.member, now);
+      c.members[ev.member] = m;
+    } else if (!m.present) {
+      // Rejoining starts fresh in rituals and lifecycles; points history stays.
+      m.present = true;
+      m.removed = false;
+      m.joinedAt = now;
+      m.machines = undefined;
+      m.counters = undefined;
+    }
+    const name = ev.payload['name'];
+    if (typeof name === 'string') m.name = name;
+    const roles = ev.payload['roles'];
+    if (Array.isArray(roles)) m.roles = roles.length ? [...new Set(roles as string[])] : undefined;
+  } else if (!m) {
+    m = newMember(ev.member, now);
+    c.members[ev.member] = m;
+  } else if (!m.present) {
+    return null;
+  }
+  if (ev.type === 'role.granted' && typeof ev.payload['role'] === 'string') m.roles = addItem(m.roles, ev.payload['role'] as string);
+  if (ev.type === 'role.revoked' && m.roles) {
+    const left = m.roles.filter((r) => r !== ev.payload['role']);
+    m.roles = left.length ? left : undefined;
+  }
+  return m;
+}
+
+/** `member.left`, once everything else of the event ran: the member's timers go. */
+export function leave(c: CommunityState, m: MemberState): void {
+  m.present = false;
+  cancelMemberTimers(c, m.id);
+}
+
+/** `remove member` and `remove members …`: the member produces nothing more until they rejoin. */
+export function removeMember(core: Core, ctx: Ctx, m: MemberState, reason: string | undefined): void {
+  core.touch(ctx.community, m.id);
+  emit(core, { ...ctx, member: m }, 'member.remove', m.id, { reason: reason ?? '' });
+  m.present = false;
+  m.removed = true;
+  cancelMemberTimers(ctx.community, m.id);
+}
+
+/** The present members a filter selects (`members tagged …`, `silent members`, …), by id. */
+export function selectMembers(core: Core, ctx: Ctx, filter: MemberFilter): MemberState[] {
+  const session = ctx.session;
+  const out: MemberState[] = [];
+  for (const id in ctx.community.members) {
+    const m = ctx.community.members[id]!;
+    if (!m.present) continue;
+    if (filter.tagged && !hasItem(m.tags, filter.tagged)) continue;
+    const mctx: Ctx = { ...ctx, member: m, event: undefined };
+    if (filter.segment && !core.test({ op: 'inSegment', segment: filter.segment }, mctx)) continue;
+    if (filter.silent) {
+      const s = session ? ctx.community.sessions[session.schedule]?.find((x) => x.start === session.start) : undefined;
+      if (!s || s.attended.includes(m.id)) continue;
+    }
+    if (filter.where && !core.test(filter.where, mctx)) continue;
+    if (filter.unless && core.test(filter.unless, mctx)) continue;
+    out.push(m);
+  }
+  return out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}

@@ -1,0 +1,90 @@
+import type { PointsRule } from '../../compiler/ir.js';
+import { localDayNumber } from '../../stdlib/calendar.js';
+import { dict } from '../../stdlib/dict.js';
+import type { CondFn } from '../conditions/fast.js';
+import type { Core } from '../core.js';
+import type { Ctx } from '../context.js';
+import { activeMultiplier } from './campaigns.js';
+import { reachLevels } from './levels.js';
+
+/**
+ * `points`: the points table (cooldowns, caps per local period, a stage's multiplier) and the
+ * award every grant of points goes through (docs/runtime.md, "Points"; docs/language.md,
+ * "Points").
+ */
+
+export interface CompiledPoints {
+  rule: PointsRule;
+  where: CondFn | undefined;
+  capIds: string[];
+}
+
+const DAY = 86_400_000;
+
+/** The points-table entries by event type. */
+export function compilePoints(core: Core): Map<string, CompiledPoints[]> {
+  const byEvent = new Map<string, CompiledPoints[]>();
+  for (const p of core.ir.points) {
+    const list = byEvent.get(p.on.event) ?? [];
+    list.push({ rule: p, where: p.on.where ? core.fn(p.on.where) : undefined, capIds: p.caps.map((cap) => `${p.id}|${cap.per}`) });
+    byEvent.set(p.on.event, list);
+  }
+  return byEvent;
+}
+
+export function awardPointsTable(core: Core, ctx: Ctx, points: CompiledPoints[], now: number): void {
+  const m = ctx.member!;
+  const c = ctx.community;
+  for (const { rule: p, where, capIds } of points) {
+    if (p.stage && c.campaigns[p.stage.campaign]?.stage !== p.stage.stage) continue;
+    if (where && !where(ctx)) continue;
+    const last = m.lastAward?.[p.id];
+    if (p.cooldownMs !== undefined && last !== undefined && now - last < p.cooldownMs) continue;
+    const amount = core.ir.campaigns.length ? p.amount * activeMultiplier(core, c) : p.amount;
+    let capped = false;
+    for (let i = 0; i < p.caps.length; i++) {
+      const cap = p.caps[i]!;
+      const key = periodNumber(core.zone, now, cap.per);
+      const slot = m.caps?.[capIds[i]!];
+      const used = slot && slot.key === key ? (cap.unit === 'points' ? slot.points : slot.count) : 0;
+      if (used + (cap.unit === 'points' ? amount : 1) > cap.limit) capped = true;
+    }
+    if (capped) continue;
+    for (let i = 0; i < p.caps.length; i++) {
+      const key = periodNumber(core.zone, now, p.caps[i]!.per);
+      const caps = (m.caps ??= dict());
+      const slot = caps[capIds[i]!];
+      if (slot && slot.key === key) {
+        slot.count++;
+        slot.points += amount;
+      } else caps[capIds[i]!] = { key, count: 1, points: amount };
+    }
+    if (p.cooldownMs !== undefined) (m.lastAward ??= dict())[p.id] = now;
+    ctx.source = p.id;
+    award(core, ctx, amount, p.reason);
+  }
+}
+
+/** The local day, ISO week or month containing `ms`, as one number (caps reset when it changes). */
+function periodNumber(zone: string, ms: number, per: 'day' | 'week' | 'month'): number {
+  const day = localDayNumber(ms, zone);
+  if (per === 'day') return day;
+  // Day 0 (1970-01-01) was a Thursday: +3 puts week boundaries on Mondays.
+  if (per === 'week') return Math.floor((day + 3) / 7);
+  const d = new Date(day * DAY);
+  return d.getUTCFullYear() * 12 + d.getUTCMonth();
+}
+
+/** Grant points to the context's member: the balance, the daily buckets leaderboards rank by, then levels. */
+export function award(core: Core, ctx: Ctx, amount: number, reason: string): void {
+  const m = ctx.member!;
+  m.points += amount;
+  if (core.trackDaily) {
+    const today = localDayNumber(ctx.now, core.zone);
+    const daily = (m.daily ??= dict());
+    daily[today] = (daily[today] ?? 0) + amount;
+    for (const k in daily) if (Number(k) < today - 40) delete daily[k];
+  }
+  ctx.out.push({ at: core.at(ctx.now), type: 'points.award', community: ctx.community.id, member: m.id, amount, balance: m.points, reason, cause: ctx.cause, source: ctx.source });
+  reachLevels(core, ctx, m);
+}

@@ -1,0 +1,111 @@
+import type { Action, Cond, IR } from '../compiler/ir.js';
+import { isoInZone } from '../stdlib/calendar.js';
+import { ACTIONS, type ActionHandler } from './actions/index.js';
+import type { ConditionEngine, EvalContext } from './conditions/engine.js';
+import type { CondFn } from './conditions/fast.js';
+import { compileCounters, type CounterTables } from './constructs/counters.js';
+import { needsDailyPoints } from './constructs/leaderboards.js';
+import { compilePoints, type CompiledPoints } from './constructs/points.js';
+import { compileRituals, compileStepLabels, type CompiledRitual } from './constructs/rituals.js';
+import { compileRules, type CompiledRule } from './constructs/rules.js';
+import type { Ctx } from './context.js';
+import type { MachineEngine } from './machines/engine.js';
+import type { CommunityState } from './state.js';
+
+/**
+ * What the construct modules (`constructs/`) and action handlers (`actions/`) share for one
+ * runtime: the playbook, its conditions compiled once, each construct's tables indexed once
+ * by event type, and the output helpers. The `Runtime` class (runtime.ts) owns one and keeps
+ * its own public surface; everything per community lives in the store (docs/runtime.md,
+ * "State and time").
+ */
+export class Core {
+  readonly ir: IR;
+  readonly zone: string;
+  readonly machines: MachineEngine;
+  /** Levels by threshold, for `{member.level}`. */
+  readonly levels: { name: string; at: number }[];
+  /** Daily point buckets are kept only when a leaderboard ranks by period (docs/runtime.md, "Memory"). */
+  readonly trackDaily: boolean;
+  readonly rules: Map<string, CompiledRule[]>;
+  readonly points: Map<string, CompiledPoints[]>;
+  readonly counters: CounterTables;
+  readonly rituals: CompiledRitual[];
+  /** Each ritual's step labels by step name, for `{missing}`. */
+  readonly stepLabels: Map<string, Map<string, string>>;
+  readonly tracking: boolean;
+  /** Members whose state changed since the last `takeChanges()`, by community (for durable stores). */
+  changed = new Map<string, Set<string>>();
+  private readonly conditions: ConditionEngine;
+  private readonly condFns = new Map<Cond, CondFn>();
+  /** The last instant formatted for actions, and its text (every action of an event shares it). */
+  private isoMs = NaN;
+  private isoText = '';
+
+  constructor(ir: IR, conditions: ConditionEngine, machines: MachineEngine, tracking: boolean) {
+    this.ir = ir;
+    this.zone = ir.timezone;
+    this.conditions = conditions;
+    this.machines = machines;
+    this.tracking = tracking;
+    this.levels = [...ir.levels].sort((a, b) => a.at - b.at);
+    this.trackDaily = needsDailyPoints(ir);
+    this.rules = compileRules(this);
+    this.points = compilePoints(this);
+    this.counters = compileCounters(ir);
+    this.stepLabels = compileStepLabels(ir);
+    this.rituals = compileRituals(this);
+  }
+
+  /** The compiled predicate of an IR condition (compiled once per condition object). */
+  fn(c: Cond): CondFn {
+    let f = this.condFns.get(c);
+    if (!f) {
+      f = this.conditions.compile(c);
+      this.condFns.set(c, f);
+    }
+    return f;
+  }
+
+  test(c: Cond, ctx: EvalContext): boolean {
+    return this.fn(c)(ctx);
+  }
+
+  /** The guard a machine engine calls during one step of a member's machine. */
+  guard(ctx: EvalContext): (c: Cond) => boolean {
+    return (cond) => this.fn(cond)(ctx);
+  }
+
+  /** The `at` of actions produced at `ms`, formatted once per instant. */
+  at(ms: number): string {
+    if (ms !== this.isoMs) {
+      this.isoMs = ms;
+      this.isoText = isoInZone(ms, this.zone);
+    }
+    return this.isoText;
+  }
+
+  /** Note a change for `takeChanges()` (a no-op unless `trackChanges`). */
+  touch(c: CommunityState, member?: string): void {
+    if (!this.tracking) return;
+    let set = this.changed.get(c.id);
+    if (!set) this.changed.set(c.id, (set = new Set()));
+    if (member !== undefined) set.add(member);
+  }
+
+  /** Release what the condition engine holds (the reference engine's worker thread). */
+  close(): void {
+    this.conditions.close?.();
+  }
+
+  /**
+   * Run a list of actions in order; a member removed by one gets nothing more (docs/runtime.md,
+   * "Rules, windows, ladders"). Each kind has its handler in `actions/`, looked up in one table.
+   */
+  runActions(ctx: Ctx, actions: Action[]): void {
+    for (const a of actions) {
+      if (ctx.member && !ctx.member.present) return;
+      (ACTIONS[a.do] as ActionHandler<Action> | undefined)?.(this, ctx, a);
+    }
+  }
+}
