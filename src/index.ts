@@ -1,4 +1,9 @@
-/** The embedding API (DESIGN.md section 6b). */
+/**
+ * The embedding API (DESIGN.md section 6b): the compiler and the runtime. The durable store, the
+ * HTTP server and the chat bots are the subpaths `playbook/store`, `playbook/server` and
+ * `playbook/bots` (src/store/index.ts, src/server/index.ts, src/bots/index.ts), so importing
+ * this loads neither SQLite nor node:http nor a chat client (issue 14, item 5; test/facade.test.ts).
+ */
 export { compile, type CompileOptions, type CompileResult } from './compiler/compile.js';
 export { IR as IRSchema, IR_VERSION, type IR } from './compiler/ir.js';
 export { toXState } from './compiler/xstate-backend.js';
@@ -14,26 +19,6 @@ export {
   type EngineName,
   type Store,
 } from './runtime/runtime.js';
-export {
-  openDurableRuntime,
-  DurableRuntime,
-  SqliteStore,
-  MemoryDurableStore,
-  StorageError,
-  StoreOpenError,
-} from './store/index.js';
-export { Bot, type BotOptions, type DeliveryReport } from './bots/bot.js';
-export {
-  PLATFORM_ACTIONS,
-  type ChatAdapter,
-  type Capabilities,
-  type ChatEvent,
-  type ActionOutcome,
-  type AdapterEvents,
-  type RoomBinding,
-  type UndoRecord,
-  type RemoveMode,
-} from './bots/adapter.js';
 export type { CommunityState, MemberState, Timer } from './runtime/state.js';
 export { validateEvent, type InputEvent } from './runtime/events.js';
 export { formatDiagnostic, type Diagnostic } from './parser/diagnostics.js';
