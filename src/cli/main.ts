@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { table } from '../stdlib/dict.js';
 import { checkCommand } from './check.js';
@@ -48,6 +49,19 @@ const COMMANDS: Readonly<Record<string, CommandSpec>> = table({
   bot: botCommand,
 });
 
+/**
+ * The version in package.json (issue 14, item 6), read when asked: this file is src/cli/main.ts
+ * or dist/cli/main.js, both two folders below the package root.
+ */
+export function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: unknown };
+    return typeof pkg.version === 'string' ? pkg.version : 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
 /** Entry point of the CLI: returns the exit code, never throws. */
 export async function run(argv: string[], io: Io = processIo()): Promise<number> {
   const [name, ...rest] = argv;
@@ -56,7 +70,7 @@ export async function run(argv: string[], io: Io = processIo()): Promise<number>
     return name ? 0 : 2;
   }
   if (name === '--version' || name === '-v') {
-    io.out('playbook 0.1.0\n');
+    io.out(`playbook ${packageVersion()}\n`);
     return 0;
   }
   const cmd = COMMANDS[name];
