@@ -1,5 +1,7 @@
 import type { Action, Cond, IR } from '../compiler/ir.js';
 import { isoInZone } from '../stdlib/calendar.js';
+import { hasKey, own } from '../stdlib/dict.js';
+import { renderTemplate } from '../stdlib/templates.js';
 import { ACTIONS, type ActionHandler } from './actions/index.js';
 import type { ConditionEngine, EvalContext } from './conditions/engine.js';
 import type { CondFn } from './conditions/fast.js';
@@ -8,16 +10,20 @@ import { needsDailyPoints } from './constructs/leaderboards.js';
 import { compilePoints, type CompiledPoints } from './constructs/points.js';
 import { compileRituals, compileStepLabels, type CompiledRitual } from './constructs/rituals.js';
 import { compileRules, type CompiledRule } from './constructs/rules.js';
-import type { Ctx } from './context.js';
+import type { Ctx, OutputAction } from './context.js';
+import { ENVELOPE_KEYS } from './events.js';
 import type { MachineEngine } from './machines/engine.js';
-import type { CommunityState } from './state.js';
+import { levelOf } from './member.js';
+import type { CommunityState, MemberState } from './state.js';
+
+const DAY = 86_400_000;
 
 /**
  * What the construct modules (`constructs/`) and action handlers (`actions/`) share for one
- * runtime: the playbook, its conditions compiled once, each construct's tables indexed once
- * by event type, and the output helpers. The `Runtime` class (runtime.ts) owns one and keeps
- * its own public surface; everything per community lives in the store (docs/runtime.md,
- * "State and time").
+ * runtime: the playbook, its conditions compiled once, each construct's tables indexed once by
+ * event type, and the output helpers (`emit`, `text`). The `Runtime` class (runtime.ts) owns
+ * one, so its own public surface stays as it was; everything per community lives in the store
+ * (docs/runtime.md, "State and time").
  */
 export class Core {
   readonly ir: IR;
@@ -83,6 +89,43 @@ export class Core {
       this.isoText = isoInZone(ms, this.zone);
     }
     return this.isoText;
+  }
+
+  /** One action, keys in the order of DESIGN.md section 4: at, type, community, member, fields, cause, source. */
+  emit(ctx: Ctx, type: string, member: string | undefined, fields?: Record<string, unknown>): void {
+    const a: OutputAction = member === undefined
+      ? { at: this.at(ctx.now), type, community: ctx.community.id }
+      : { at: this.at(ctx.now), type, community: ctx.community.id, member };
+    if (fields) for (const k in fields) a[k] = fields[k];
+    a['cause'] = ctx.cause;
+    a['source'] = ctx.source;
+    ctx.out.push(a);
+  }
+
+  /** A message template filled in for the moment (docs/language.md, "Templates and placeholders"). */
+  text(ctx: Ctx, template: string, member?: MemberState): string {
+    if (!template.includes('{')) return template;
+    const m = member ?? ctx.member;
+    return renderTemplate(template, (name) => {
+      if (hasKey(ctx.extras, name)) return ctx.extras![name];
+      if (name.startsWith('member.') && m) {
+        const attr = name.slice(7);
+        if (attr === 'id') return m.id;
+        if (attr === 'name') return m.name ?? m.id;
+        if (attr === 'points') return m.points;
+        if (attr === 'level') return levelOf(this.levels, m);
+        if (attr === 'joinedDays') return Math.floor((ctx.now - m.joinedAt) / DAY);
+      }
+      if (name === 'community') return ctx.community.id;
+      if (name === 'date') return isoInZone(ctx.now, this.zone).slice(0, 10);
+      if (name === 'time') return isoInZone(ctx.now, this.zone).slice(11, 16);
+      const field = name.startsWith('event.') ? name.slice(6) : name;
+      if (ENVELOPE_KEYS.has(field)) return undefined;
+      const v = own(ctx.event?.payload, field);
+      if (typeof v === 'string' || typeof v === 'number') return v;
+      if (Array.isArray(v)) return v.join(', ');
+      return undefined;
+    });
   }
 
   /** Note a change for `takeChanges()` (a no-op unless `trackChanges`). */

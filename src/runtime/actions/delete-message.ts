@@ -1,7 +1,6 @@
 import type { Action } from '../../compiler/ir.js';
 import type { Core } from '../core.js';
 import type { Ctx } from '../context.js';
-import { emit } from '../output.js';
 
 /** `delete message`: the event's `messageId`; nothing when the event has none. */
 export function deleteMessage(core: Core, ctx: Ctx, _a: Extract<Action, { do: 'deleteMessage' }>): void {
@@ -10,5 +9,5 @@ export function deleteMessage(core: Core, ctx: Ctx, _a: Extract<Action, { do: 'd
   const m = ctx.member;
   // The literal keeps the hot path (an ad deleted) to one object of a fixed shape.
   if (m) ctx.out.push({ at: core.at(ctx.now), type: 'message.delete', community: ctx.community.id, member: m.id, messageId: id, cause: ctx.cause, source: ctx.source });
-  else emit(core, ctx, 'message.delete', undefined, { messageId: id });
+  else core.emit(ctx, 'message.delete', undefined, { messageId: id });
 }

@@ -3,7 +3,6 @@ import { isoInZone } from '../../stdlib/calendar.js';
 import { isoDuration } from '../../stdlib/durations.js';
 import type { Core } from '../core.js';
 import type { Ctx } from '../context.js';
-import { emit } from '../output.js';
 
 /** `mute member for D`: the platform mutes; the runtime keeps no mute state. */
 export function mute(core: Core, ctx: Ctx, a: Extract<Action, { do: 'mute' }>): void {
@@ -11,5 +10,5 @@ export function mute(core: Core, ctx: Ctx, a: Extract<Action, { do: 'mute' }>): 
   if (!m) return;
   const fields: { duration: string; until: string; reason?: string } = { duration: isoDuration(a.durationMs), until: isoInZone(ctx.now + a.durationMs, core.zone) };
   if (a.reason) fields.reason = a.reason;
-  emit(core, ctx, 'member.mute', m.id, fields);
+  core.emit(ctx, 'member.mute', m.id, fields);
 }

@@ -1,7 +1,6 @@
 import type { Action } from '../../compiler/ir.js';
 import type { Core } from '../core.js';
 import type { Ctx } from '../context.js';
-import { emit } from '../output.js';
 
 /** `untag member T` (reported even when the member had no such tag). */
 export function untag(core: Core, ctx: Ctx, a: Extract<Action, { do: 'untag' }>): void {
@@ -11,5 +10,5 @@ export function untag(core: Core, ctx: Ctx, a: Extract<Action, { do: 'untag' }>)
     const left = m.tags.filter((t) => t !== a.tag);
     m.tags = left.length ? left : undefined;
   }
-  emit(core, ctx, 'member.untag', m.id, { tag: a.tag });
+  core.emit(ctx, 'member.untag', m.id, { tag: a.tag });
 }

@@ -1,7 +1,6 @@
 import { endOfLocalDate, startOfLocalDate } from '../../stdlib/calendar.js';
 import type { Core } from '../core.js';
 import { newCtx, type OutputAction } from '../context.js';
-import { emit } from '../output.js';
 import type { CommunityState } from '../state.js';
 import { insertTimer } from '../timers.js';
 
@@ -48,7 +47,7 @@ export function stageBoundary(core: Core, c: CommunityState, campaign: string, n
     if (st.stage) {
       const stage = camp.stages.find((s) => s.name === st.stage)!;
       const ctx = newCtx(c, now, cause, camp.id, out);
-      emit(core, ctx, 'stage.exited', undefined, { campaign, stage: stage.name });
+      core.emit(ctx, 'stage.exited', undefined, { campaign, stage: stage.name });
       ctx.extras = { campaign, stage: stage.name };
       core.runActions(ctx, stage.onExit);
     }
@@ -56,7 +55,7 @@ export function stageBoundary(core: Core, c: CommunityState, campaign: string, n
     if (desired) {
       const stage = camp.stages.find((s) => s.name === desired)!;
       const ctx = newCtx(c, now, cause, camp.id, out);
-      emit(core, ctx, 'stage.entered', undefined, { campaign, stage: stage.name });
+      core.emit(ctx, 'stage.entered', undefined, { campaign, stage: stage.name });
       ctx.extras = { campaign, stage: stage.name };
       core.runActions(ctx, stage.onEnter);
     }
@@ -74,7 +73,7 @@ export function checkGoals(core: Core, c: CommunityState, now: number, cause: st
       if (!core.test(g.when, ctx)) continue;
       st.goals.push(g.name);
       ctx.extras = { campaign: camp.name, goal: g.name };
-      emit(core, ctx, 'goal.reached', undefined, { campaign: camp.name, goal: g.name });
+      core.emit(ctx, 'goal.reached', undefined, { campaign: camp.name, goal: g.name });
       core.runActions(ctx, g.actions);
     }
   }

@@ -2,7 +2,6 @@ import { dict } from '../../stdlib/dict.js';
 import { pruneWindow } from '../../stdlib/windows.js';
 import type { Core } from '../core.js';
 import type { Ctx } from '../context.js';
-import { text } from '../output.js';
 import type { MemberState } from '../state.js';
 
 /**
@@ -19,7 +18,7 @@ export function warnOnLadder(core: Core, ctx: Ctx, m: MemberState, ladderName: s
   if (ladder.expireMs) pruneWindow(list, ctx.now, ladder.expireMs + 1);
   list.push(ctx.now);
   const count = list.length;
-  const reason = reasonTemplate ? text(core, ctx, reasonTemplate) : '';
+  const reason = reasonTemplate ? core.text(ctx, reasonTemplate) : '';
   ctx.out.push({ at: core.at(ctx.now), type: 'member.warn', community: ctx.community.id, member: m.id, ladder: ladder.name, count, reason, cause: ctx.cause, source: ctx.source });
   const last = ladder.steps[ladder.steps.length - 1];
   const step = ladder.steps.find((s) => s.n === count) ?? (last && count > last.n ? last : undefined);

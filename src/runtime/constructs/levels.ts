@@ -4,7 +4,6 @@ import type { Core } from '../core.js';
 import type { Ctx } from '../context.js';
 import type { InputEvent } from '../events.js';
 import { addItem, hasItem } from '../member.js';
-import { emit } from '../output.js';
 import type { MemberState } from '../state.js';
 
 /**
@@ -17,7 +16,7 @@ export function reachLevels(core: Core, ctx: Ctx, m: MemberState): void {
   for (const l of core.ir.levels) {
     if (l.at > 0 && m.points >= l.at && !hasItem(m.levels, l.name)) {
       m.levels = addItem(m.levels, l.name);
-      emit(core, { ...ctx, source: 'levels' }, 'level.reached', m.id, { level: l.name });
+      core.emit({ ...ctx, source: 'levels' }, 'level.reached', m.id, { level: l.name });
     }
   }
 }
@@ -41,7 +40,7 @@ export function checkBadges(core: Core, ctx: Ctx, m: MemberState, ev: InputEvent
     if (!earned) continue;
     m.badges = addItem(m.badges, b.name);
     const bctx: Ctx = { ...ctx, source: b.id, extras: { ...ctx.extras, badge: b.name } };
-    emit(core, bctx, 'badge.granted', m.id, { badge: b.name });
+    core.emit(bctx, 'badge.granted', m.id, { badge: b.name });
     core.runActions(bctx, b.actions);
   }
 }

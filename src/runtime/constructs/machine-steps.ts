@@ -3,7 +3,6 @@ import { dict } from '../../stdlib/dict.js';
 import type { Core } from '../core.js';
 import { newCtx, type Ctx, type OutputAction } from '../context.js';
 import { pendingSteps, type LoadedMachine, type MachineStep } from '../machines/engine.js';
-import { emit } from '../output.js';
 import type { CommunityState, Timer } from '../state.js';
 import { cancelTimer, insertTimer } from '../timers.js';
 
@@ -39,7 +38,7 @@ function runRef(core: Core, ctx: Ctx, lm: LoadedMachine, before: unknown, step: 
     rctx.extras!['lifecycle'] = ref.changed.lifecycle;
     rctx.extras!['from'] = ref.changed.from;
     rctx.extras!['to'] = ref.changed.to;
-    emit(core, rctx, 'lifecycle.changed', m.id, { lifecycle: ref.changed.lifecycle, from: ref.changed.from, to: ref.changed.to });
+    core.emit(rctx, 'lifecycle.changed', m.id, { lifecycle: ref.changed.lifecycle, from: ref.changed.from, to: ref.changed.to });
   }
   core.runActions(rctx, ref.actions);
 }

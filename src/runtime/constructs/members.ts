@@ -3,7 +3,6 @@ import type { Core } from '../core.js';
 import type { Ctx } from '../context.js';
 import type { InputEvent } from '../events.js';
 import { addItem, hasItem, newMember } from '../member.js';
-import { emit } from '../output.js';
 import type { CommunityState, MemberState } from '../state.js';
 import { cancelMemberTimers } from '../timers.js';
 
@@ -59,7 +58,7 @@ export function leave(c: CommunityState, m: MemberState): void {
 /** `remove member` and `remove members …`: the member produces nothing more until they rejoin. */
 export function removeMember(core: Core, ctx: Ctx, m: MemberState, reason: string | undefined): void {
   core.touch(ctx.community, m.id);
-  emit(core, { ...ctx, member: m }, 'member.remove', m.id, { reason: reason ?? '' });
+  core.emit({ ...ctx, member: m }, 'member.remove', m.id, { reason: reason ?? '' });
   m.present = false;
   m.removed = true;
   cancelMemberTimers(ctx.community, m.id);
