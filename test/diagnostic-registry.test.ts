@@ -1,8 +1,8 @@
 /**
  * The diagnostics registry (src/parser/diagnostic-codes.ts, issue 14 item 4) is the one place a
- * code is spelled: this scan fails on a quoted `E0…`/`W0…` code anywhere else in src/, and on a
- * registry code that nothing reports. docs/diagnostics.md is checked against the registry in
- * test/diagnostics.test.ts.
+ * code is spelled: this scan fails on a quoted `E0…`/`W0…`/`T0…` code anywhere else in src/, and
+ * on a registry code that nothing reports. docs/diagnostics.md is checked against the registry's
+ * E and W codes in test/diagnostics.test.ts, docs/testing.md against its T codes here.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
@@ -40,7 +40,7 @@ describe('the diagnostics registry', () => {
     for (const f of files) {
       const lines = f.text.split('\n');
       withoutComments(f.text).split('\n').forEach((line, i) => {
-        for (const m of line.matchAll(/['"`]([EW]0\d{3})\b/g)) found.push(`${f.rel}:${i + 1}: ${m[1]} in ${lines[i]!.trim()}`);
+        for (const m of line.matchAll(/['"`]([EWT]0\d{3})\b/g)) found.push(`${f.rel}:${i + 1}: ${m[1]} in ${lines[i]!.trim()}`);
       });
     }
     expect(found, 'report through the registry: bag.report(D.E0201.unknownEvent(name), span)').toEqual([]);
@@ -48,19 +48,20 @@ describe('the diagnostics registry', () => {
 
   it('has only codes that something in src/ reports', () => {
     const used = new Set<string>();
-    for (const f of files) for (const m of f.text.matchAll(/\bD\.([EW]\d{4})\b/g)) used.add(m[1]!);
+    for (const f of files) for (const m of f.text.matchAll(/\bD\.([EWT]\d{4})\b/g)) used.add(m[1]!);
     expect(CODES.map((c) => c.code).filter((c) => !used.has(c))).toEqual([]);
     expect([...used].filter((c) => !isCode(c))).toEqual([]);
   });
 
-  it('lists each code once, in order, its severity matching its letter', () => {
+  it('lists each code once, in order, an E or W code\'s severity matching its letter', () => {
     const codes = CODES.map((c) => c.code);
     expect(new Set(codes).size).toBe(codes.length);
     expect(codes).toEqual([...codes].sort());
-    expect(codes.length).toBe(74);
+    expect(codes.filter((c) => c.startsWith('E') || c.startsWith('W')).length).toBe(74);
+    expect(codes.filter((c) => c.startsWith('T')).length).toBe(16);
     for (const c of CODES) {
-      expect(c.code).toMatch(/^[EW]0\d{3}$/);
-      expect(c.severity, c.code).toBe(c.code.startsWith('E') ? 'error' : 'warning');
+      expect(c.code).toMatch(/^[EWT]0\d{3}$/);
+      if (!c.code.startsWith('T')) expect(c.severity, c.code).toBe(c.code.startsWith('E') ? 'error' : 'warning');
       expect(c.title.length, c.code).toBeGreaterThan(0);
       expect(D[c.code].code).toBe(c.code);
       expect(D[c.code].severity).toBe(c.severity);
@@ -91,6 +92,13 @@ describe('the diagnostics registry', () => {
       { severity: 'error', code: 'E0410', message: 'a tag cannot be empty', file: 'club.playbook', line: 4, column: 1, length: 1 },
     ]);
     expect(bag.hasErrors).toBe(true);
+  });
+
+  it('has one row in docs/testing.md per T code, with its severity, and no other', () => {
+    const markdown = readFileSync(join(root, 'docs/testing.md'), 'utf8');
+    const rows = [...markdown.matchAll(/^\|\s*`?(T\d{4})`?\s*\|\s*(\w+)\s*\|/gm)].map((m) => `${m[1]} ${m[2]}`);
+    const registry = CODES.filter((c) => c.code.startsWith('T')).map((c) => `${c.code} ${c.severity}`);
+    expect(rows).toEqual(registry);
   });
 
   it('types its codes', () => {

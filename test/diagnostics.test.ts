@@ -140,12 +140,13 @@ describe('diagnostics corpus', () => {
 describe('docs/diagnostics.md and the registry (src/parser/diagnostic-codes.ts)', () => {
   const markdown = readFileSync(join(here, '..', 'docs', 'diagnostics.md'), 'utf8');
   const rows = [...markdown.matchAll(/^\|\s*`?([A-Z]\d{4})`?\s*\|\s*(\w+)\s*\|/gm)].map((m) => ({ code: m[1]!, severity: m[2]! }));
-  const registry = new Map<string, string>(CODES.map((c) => [c.code, c.severity]));
+  // T codes are the test files' (docs/testing.md, test/diagnostic-registry.test.ts).
+  const registry = new Map<string, string>(CODES.filter((c) => !c.code.startsWith('T')).map((c) => [c.code, c.severity]));
 
   it('has one row per registry code, with its severity', () => {
     expect(rows.length).toBeGreaterThan(0);
     expect(rows.map((r) => r.code).filter((c, i, all) => all.indexOf(c) !== i), 'codes listed twice').toEqual([]);
-    const missing = CODES.filter((c) => !rows.some((r) => r.code === c.code)).map((c) => c.code);
+    const missing = [...registry.keys()].filter((c) => !rows.some((r) => r.code === c));
     expect(missing, 'registry codes without a row').toEqual([]);
     const wrong = rows.filter((r) => registry.has(r.code) && registry.get(r.code) !== r.severity).map((r) => `${r.code}: docs ${r.severity}, registry ${registry.get(r.code)}`);
     expect(wrong).toEqual([]);

@@ -1,6 +1,7 @@
 import { LITERAL_CLOSE_BRACE, LITERAL_OPEN_BRACE, unescapeString } from '../parser/strings.js';
 import { parseDurationText } from '../stdlib/durations.js';
 import { table } from '../stdlib/dict.js';
+import { D } from '../parser/diagnostic-codes.js';
 import type { Span, TestDiagnostic } from './syntax.js';
 
 /**
@@ -104,10 +105,11 @@ export function lexTestFile(source: string, report: (d: TestDiagnostic) => void)
       const m = at(DURATION)!;
       const ms = parseDurationText(m[1]!);
       if (ms === undefined) {
+        const problem = m[1] ? D.T0005.notAWait(m[0]) : D.T0005.plusWithoutWait();
         report({
-          severity: 'error',
-          code: 'T0005',
-          message: m[1] ? `\`${m[0]}\` is not a wait` : 'a `+` must be followed by a wait such as `+90s`',
+          severity: problem.severity,
+          code: problem.code,
+          message: problem.message,
           hint: 'write a number and a unit: `+90s`, `+10m`, `+12h`, `+3d`, `+1w` or combined like `+1h30m`',
           ...span(i, i + Math.max(1, m[0].length)),
         });
@@ -143,10 +145,11 @@ export function lexTestFile(source: string, report: (d: TestDiagnostic) => void)
     }
     const cp = source.codePointAt(i)!;
     const char = String.fromCodePoint(cp);
+    const problem = D.T0002.unexpectedCharacter(char);
     report({
-      severity: 'error',
-      code: 'T0002',
-      message: `unexpected character \`${char}\``,
+      severity: problem.severity,
+      code: problem.code,
+      message: problem.message,
       hint: char === '\u201D' || char === "'" ? 'text goes in straight double quotes: "like this"' : 'quote text that contains symbols: "like this"',
       ...span(i, i + char.length),
     });
@@ -170,10 +173,11 @@ function lexString(
     j += source[j] === '\\' && j + 1 < source.length && source[j + 1] !== '\n' ? 2 : 1;
   }
   if (source[j] !== close) {
+    const problem = D.T0001.noClosingQuote();
     report({
-      severity: 'error',
-      code: 'T0001',
-      message: 'this text has no closing quote',
+      severity: problem.severity,
+      code: problem.code,
+      message: problem.message,
       hint: 'text in quotes must end on the same line: "like this"',
       ...span(start, j),
     });

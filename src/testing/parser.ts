@@ -1,3 +1,4 @@
+import { D, type DiagnosticMessage } from '../parser/diagnostic-codes.js';
 import { parseDurationText } from '../stdlib/durations.js';
 import { closest } from '../stdlib/suggest.js';
 import { lexTestFile, type Token } from './lexer.js';
@@ -74,8 +75,10 @@ class Parser {
     return t;
   }
 
-  private error(span: Span, message: string, hint?: string, code = 'T0003'): void {
-    const d: TestDiagnostic = { severity: 'error', code, message, ...pickSpan(span) };
+  /** A plain message is a syntax error (T0003); other problems come from the registry. */
+  private error(span: Span, problem: string | DiagnosticMessage, hint?: string): void {
+    const m = typeof problem === 'string' ? D.T0003.syntax(problem) : problem;
+    const d: TestDiagnostic = { severity: m.severity, code: m.code, message: m.message, ...pickSpan(span) };
     if (hint) d.hint = hint;
     this.diagnostics.push(d);
   }
@@ -281,7 +284,7 @@ class Parser {
     if (t.kind === 'clock') {
       s.next();
       const [h, m, sec] = t.text.split(':').map(Number) as [number, number, number | undefined];
-      if (h > 23 || m > 59 || (sec ?? 0) > 59) s.fail(t, `\`${t.text}\` is not a time of day`, 'write hours 00-23 and minutes 00-59, e.g. 19:20', 'T0005');
+      if (h > 23 || m > 59 || (sec ?? 0) > 59) s.fail(t, D.T0005.notATimeOfDay(t.text), 'write hours 00-23 and minutes 00-59, e.g. 19:20');
       return { kind: 'clock', hour: h, minute: m, second: sec ?? 0, span: pickSpan(t) };
     }
     return undefined;
@@ -307,9 +310,8 @@ class Parser {
       const guess = verbTok?.kind === 'word' ? closest(verbTok.text, Object.keys(VERBS)) : undefined;
       s.fail(
         verbTok,
-        verbTok ? `unknown action of a member: ${s.describe(verbTok)}` : `expected what ${member.id} does after \`${member.id}\``,
+        verbTok ? D.T0004.unknownVerb(s.describe(verbTok)) : D.T0004.noVerb(member.id),
         guess ? `did you mean \`${guess}\`? (${VERB_USAGE[guess]})` : `members can: ${Object.keys(VERBS).join(', ')}; for other events write \`event TYPE ${member.id} field value …\``,
-        'T0004',
       );
     }
     s.next();
@@ -470,7 +472,7 @@ class Parser {
     s.next();
     if (!(t.text in ACTION_FIELDS)) {
       const guess = closest(t.text, Object.keys(ACTION_FIELDS));
-      s.fail(t, `unknown action type \`${t.text}\``, guess ? `did you mean \`${guess}\`?` : `actions are: ${Object.keys(ACTION_FIELDS).join(', ')}`, 'T0104');
+      s.fail(t, D.T0104.unknownActionType(t.text), guess ? `did you mean \`${guess}\`?` : `actions are: ${Object.keys(ACTION_FIELDS).join(', ')}`);
     }
     spec.type = t.text;
     spec.typeSpan = pickSpan(t);
@@ -481,7 +483,7 @@ class Parser {
       const afterFirst = s.peek(1);
       // `expect member.warn cuont 1`: a word followed by a value reads as a misspelt field.
       const guess = first.kind === 'word' && afterFirst && afterFirst.kind !== 'word' ? closest(first.text, fields) : undefined;
-      if (guess) s.fail(first, `${t.text} has no field \`${first.text}\``, `did you mean \`${guess}\`? (${t.text} has ${ACTION_FIELDS[t.text]!.join(', ')})`, 'T0105');
+      if (guess) s.fail(first, D.T0105.noActionField(t.text, first.text), `did you mean \`${guess}\`? (${t.text} has ${ACTION_FIELDS[t.text]!.join(', ')})`);
       spec.member = this.member(s, 'the member');
     }
     for (const f of this.pairs(s, true, usage, t.text)) {
@@ -510,9 +512,8 @@ class Parser {
           const guess = closest(name.text, fields);
           s.fail(
             name,
-            `${actionType} has no field \`${name.text}\``,
+            D.T0105.noActionField(actionType, name.text),
             guess ? `did you mean \`${guess}\`? (${actionType} has ${ACTION_FIELDS[actionType]!.join(', ')})` : `${actionType} has ${ACTION_FIELDS[actionType]!.join(', ') || 'no fields of its own'}; the member comes right after the type`,
-            'T0105',
           );
         }
       }
@@ -617,12 +618,14 @@ class LineCursor {
     return t ? describe(t) : 'the end of the line';
   }
 
-  fail(at: Span | undefined, message: string, hint?: string, code = 'T0003'): never {
+  /** A plain message is a syntax error (T0003); other problems come from the registry. */
+  fail(at: Span | undefined, problem: string | DiagnosticMessage, hint?: string): never {
     const where = at ?? this.endSpan();
-    const d: TestDiagnostic = { severity: 'error', code, message, ...pickSpan(where) };
+    const m = typeof problem === 'string' ? D.T0003.syntax(problem) : problem;
+    const d: TestDiagnostic = { severity: m.severity, code: m.code, message: m.message, ...pickSpan(where) };
     if (hint) d.hint = hint;
     this.parser.report(d);
-    throw new LineError(message);
+    throw new LineError(m.message);
   }
 
   private endSpan(): Span {

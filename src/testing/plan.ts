@@ -1,4 +1,5 @@
 import type { EventType, IR } from '../compiler/ir.js';
+import { D, type DiagnosticMessage } from '../parser/diagnostic-codes.js';
 import { isoInZone } from '../stdlib/calendar.js';
 import { dict, hasKey, own, table } from '../stdlib/dict.js';
 import { isoDuration, parseDurationText } from '../stdlib/durations.js';
@@ -54,8 +55,8 @@ const ENVELOPE = new Set(['id', 'type', 'at', 'community', 'member']);
 
 export function planTest(test: TestCase, ir: IR, source: string): { plan?: TestPlan; diagnostics: TestDiagnostic[] } {
   const diagnostics: TestDiagnostic[] = [];
-  const error = (span: Span, code: string, message: string, hint?: string) => {
-    const d: TestDiagnostic = { severity: 'error', code, message, start: span.start, end: span.end, line: span.line, column: span.column };
+  const error = (span: Span, m: DiagnosticMessage, hint?: string) => {
+    const d: TestDiagnostic = { severity: m.severity, code: m.code, message: m.message, start: span.start, end: span.end, line: span.line, column: span.column };
     if (hint) d.hint = hint;
     diagnostics.push(d);
   };
@@ -72,17 +73,17 @@ export function planTest(test: TestCase, ir: IR, source: string): { plan?: TestP
       continue;
     }
     if (seenStep) {
-      error(st.span, 'T0108', `\`${st.kind}\` must come before the test's first event or wait`, `move it to the top of the test`);
+      error(st.span, D.T0108.afterFirstEvent(st.kind), `move it to the top of the test`);
       continue;
     }
     if (st.kind === 'start') {
-      if (seenStart) error(st.span, 'T0108', 'the test already has a `start`');
+      if (seenStart) error(st.span, D.T0108.startTwice());
       seenStart = true;
       const ms = st.time.kind === 'instant' ? parseInstant(st.time.text, zone) : undefined;
-      if (ms === undefined) error(st.time.span, 'T0005', `\`${source.slice(st.time.span.start, st.time.span.end)}\` is not a real date and time`, 'start 2026-03-02T10:00 (in the playbook\'s time zone) or start 2026-03-02T10:00+08:00');
+      if (ms === undefined) error(st.time.span, D.T0005.notADateTime(source.slice(st.time.span.start, st.time.span.end)), 'start 2026-03-02T10:00 (in the playbook\'s time zone) or start 2026-03-02T10:00+08:00');
       else start = ms;
     } else {
-      if (seenCommunity) error(st.span, 'T0108', 'the test already has a `community`');
+      if (seenCommunity) error(st.span, D.T0108.communityTwice());
       seenCommunity = true;
       community = st.name;
     }
@@ -93,7 +94,7 @@ export function planTest(test: TestCase, ir: IR, source: string): { plan?: TestP
   let outOfRange = false;
   const inRange = (at: number, span: Span) => {
     if (at >= 0 && at <= LATEST && !outOfRange) return true;
-    if (!outOfRange) error(span, 'T0005', 'this time is outside the years 1970 to 9999', 'use a nearer date or a shorter wait');
+    if (!outOfRange) error(span, D.T0005.outsideYears(), 'use a nearer date or a shorter wait');
     outOfRange = true;
     return false;
   };
@@ -105,7 +106,7 @@ export function planTest(test: TestCase, ir: IR, source: string): { plan?: TestP
       const at = resolveTime(st.time, now, zone, source, error);
       if (at !== undefined) {
         if (at < now) {
-          error(st.time.span, 'T0109', `this time is before the previous line's time (${isoInZone(now, zone)}, ${formatOffset(now - start)} after the start)`, 'lines run in order; use a wait such as `+1h` or a later time');
+          error(st.time.span, D.T0109.beforePrevious(isoInZone(now, zone), formatOffset(now - start)), 'lines run in order; use a wait such as `+1h` or a later time');
         }
         // Even when it is wrong, the written time is what later lines were meant to follow.
         now = at;
@@ -118,7 +119,7 @@ export function planTest(test: TestCase, ir: IR, source: string): { plan?: TestP
       const type = own(ir.events, st.event.type)!;
       const missing = Object.entries(type.fields).filter(([name, def]) => !def.optional && payload[name] === undefined && !(name in AUTO_IDS));
       for (const [name, def] of missing) {
-        error(st.event.typeSpan, 'T0103', `${st.event.type} needs the field \`${name}\` (${def.type})`, `add \`${name} ${exampleValue(def.type)}\``);
+        error(st.event.typeSpan, D.T0103.missingField(st.event.type, name, def.type), `add \`${name} ${exampleValue(def.type)}\``);
       }
       const times = st.repeat?.count ?? 1;
       for (let rep = 0; rep < times && missing.length === 0; rep++) {
@@ -146,12 +147,13 @@ export function planTest(test: TestCase, ir: IR, source: string): { plan?: TestP
   if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
   // A broken test lost lines to syntax errors: its expects may be among them.
   if (!test.broken && !steps.some((s) => s.kind === 'expect')) {
-    diagnostics.push({ severity: 'warning', code: 'T0111', message: `the test "${test.name}" has no expect, so it can only pass`, hint: 'say what must happen: expect member.warn alice', ...test.nameSpan });
+    const m = D.T0111.noExpect(test.name);
+    diagnostics.push({ severity: m.severity, code: m.code, message: m.message, hint: 'say what must happen: expect member.warn alice', ...test.nameSpan });
   }
   return { plan: { name: test.name, community, start, zone, steps }, diagnostics };
 }
 
-type Report = (span: Span, code: string, message: string, hint?: string) => void;
+type Report = (span: Span, m: DiagnosticMessage, hint?: string) => void;
 
 function resolveTime(t: TimeSpec, now: number, zone: string, source: string, error: Report): number | undefined {
   switch (t.kind) {
@@ -161,7 +163,7 @@ function resolveTime(t: TimeSpec, now: number, zone: string, source: string, err
       return nextClockTime(now, t.hour, t.minute, t.second, zone);
     case 'instant': {
       const ms = parseInstant(t.text, zone);
-      if (ms === undefined) error(t.span, 'T0005', `\`${source.slice(t.span.start, t.span.end)}\` is not a real date and time`, 'e.g. 2026-03-02T19:20 (in the playbook\'s time zone) or 2026-03-02T19:20+08:00');
+      if (ms === undefined) error(t.span, D.T0005.notADateTime(source.slice(t.span.start, t.span.end)), 'e.g. 2026-03-02T19:20 (in the playbook\'s time zone) or 2026-03-02T19:20+08:00');
       return ms;
     }
   }
@@ -175,22 +177,22 @@ function resolveEvent(ev: EventSpec, events: Record<string, EventType>, error: R
   const def = own(events, ev.type);
   if (!def) {
     const guess = closest(ev.type, Object.keys(events));
-    error(ev.typeSpan, 'T0102', `the playbook does not know the event type \`${ev.type}\``, guess ? `did you mean \`${guess}\`?` : `declare it in the playbook: event ${ev.type} { field: type }`);
+    error(ev.typeSpan, D.T0102.unknownEventType(ev.type), guess ? `did you mean \`${guess}\`?` : `declare it in the playbook: event ${ev.type} { field: type }`);
     return undefined;
   }
   if (def.memberLevel && !ev.member) {
-    error(ev.typeSpan, 'T0106', `${ev.type} events need a member`, `write the member right after the type: event ${ev.type} alice …`);
+    error(ev.typeSpan, D.T0106.needsMember(ev.type), `write the member right after the type: event ${ev.type} alice …`);
     return undefined;
   }
   if (!def.memberLevel && ev.member) {
-    error(ev.member.span, 'T0106', `${ev.type} events have no member`, 'remove the member');
+    error(ev.member.span, D.T0106.hasNoMember(ev.type), 'remove the member');
     return undefined;
   }
   const payload = dict<unknown>();
   let ok = true;
   for (const f of ev.fields) {
     if (ENVELOPE.has(f.name)) {
-      error(f.nameSpan, 'T0103', `\`${f.name}\` is set by the test itself, not written as a field`, f.name === 'at' ? 'use a time at the start of the line: `+1h`, `19:20` or `2026-03-02T19:20`' : undefined);
+      error(f.nameSpan, D.T0103.setByTest(f.name), f.name === 'at' ? 'use a time at the start of the line: `+1h`, `19:20` or `2026-03-02T19:20`' : undefined);
       ok = false;
       continue;
     }
@@ -198,12 +200,12 @@ function resolveEvent(ev: EventSpec, events: Record<string, EventType>, error: R
     if (!field) {
       const names = Object.keys(def.fields);
       const guess = closest(f.name, names);
-      error(f.nameSpan, 'T0103', `${ev.type} has no field \`${f.name}\``, guess ? `did you mean \`${guess}\`?` : names.length ? `its fields are ${names.join(', ')}` : `${ev.type} has no fields`);
+      error(f.nameSpan, D.T0103.noField(ev.type, f.name), guess ? `did you mean \`${guess}\`?` : names.length ? `its fields are ${names.join(', ')}` : `${ev.type} has no fields`);
       ok = false;
       continue;
     }
     if (hasKey(payload, f.name)) {
-      error(f.nameSpan, 'T0103', `the field \`${f.name}\` is given twice`);
+      error(f.nameSpan, D.T0103.givenTwice(f.name));
       ok = false;
       continue;
     }
@@ -217,7 +219,7 @@ function resolveEvent(ev: EventSpec, events: Record<string, EventType>, error: R
 function convert(f: FieldSpec, type: EventType['fields'][string]['type'], eventType: string, error: Report): unknown {
   const v = f.value;
   const wrong = (want: string) => {
-    error(v.span, 'T0103', `\`${f.name}\` of ${eventType} must be ${want}`);
+    error(v.span, D.T0103.wrongType(f.name, eventType, want));
     return undefined;
   };
   switch (type) {
@@ -264,12 +266,12 @@ function pattern(f: FieldSpec, zone: string, error: Report): FieldPattern | unde
   if (f.contains) return { field: f.name, kind: 'contains', text: (v as Value & { kind: 'text' }).value, span };
   if (v.kind === 'datetime' || (f.name === 'at' || f.name === 'until')) {
     if (v.kind !== 'datetime') {
-      error(v.span, 'T0103', `\`${f.name}\` is an instant: write a date and time such as 2026-03-02T10:00`);
+      error(v.span, D.T0103.notAnInstant(f.name));
       return undefined;
     }
     const ms = parseInstant(v.value, zone);
     if (ms === undefined) {
-      error(v.span, 'T0005', `\`${v.value}\` is not a real date and time`);
+      error(v.span, D.T0005.notADateTime(v.value));
       return undefined;
     }
     return { field: f.name, kind: 'instant', ms, text: v.value, span };

@@ -1,6 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { compile, type CompileResult } from '../compiler/compile.js';
+import { D, type DiagnosticMessage } from '../parser/diagnostic-codes.js';
 import type { Diagnostic } from '../parser/diagnostics.js';
 import { CoverageRecorder, coverageItems, summarizeCoverage, type CoverageSummary } from './coverage.js';
 import { parseTestFile } from './parser.js';
@@ -60,6 +61,11 @@ interface LoadedPlaybook {
   coverage?: CoverageRecorder;
 }
 
+/** A registry message at a span of a test file. */
+function testDiagnostic(m: DiagnosticMessage, hint: string, span: Span): TestDiagnostic {
+  return { severity: m.severity, code: m.code, message: m.message, hint, start: span.start, end: span.end, line: span.line, column: span.column };
+}
+
 export function toDiagnostic(d: TestDiagnostic, file: string): Diagnostic {
   const out: Diagnostic = { severity: d.severity, code: d.code, message: d.message, file, line: d.line, column: d.column, length: Math.max(1, d.end - d.start) };
   if (d.hint) out.hint = d.hint;
@@ -105,16 +111,16 @@ function prepare(test: TestCase, file: string, cache: PlaybookCache, source: str
   const at: Span = test.playbook?.span ?? test.nameSpan;
   const path = playbookPathFor(test, file);
   if (path === undefined) {
-    diagnostics.push({ severity: 'error', code: 'T0101', message: `which playbook does "${test.name}" test?`, hint: `name it: test "${test.name}" for "club.playbook" { … } (or call this file CLUB.test.playbook)`, ...at });
+    diagnostics.push(testDiagnostic(D.T0101.whichPlaybook(test.name), `name it: test "${test.name}" for "club.playbook" { … } (or call this file CLUB.test.playbook)`, at));
     return { diagnostics };
   }
   const pb = cache.load(path);
   if (pb.unreadable !== undefined) {
-    diagnostics.push({ severity: 'error', code: 'T0101', message: `cannot read the playbook ${path}: ${pb.unreadable}`, hint: test.playbook ? 'the path is relative to this test file' : `name the playbook: test "${test.name}" for "club.playbook" { … }`, ...at });
+    diagnostics.push(testDiagnostic(D.T0101.cannotRead(path, pb.unreadable), test.playbook ? 'the path is relative to this test file' : `name the playbook: test "${test.name}" for "club.playbook" { … }`, at));
     return { diagnostics, pb };
   }
   if (!pb.compiled!.ir) {
-    diagnostics.push({ severity: 'error', code: 'T0110', message: `the playbook ${path} has errors`, hint: `fix them first: playbook check ${path}`, ...at });
+    diagnostics.push(testDiagnostic(D.T0110.playbookHasErrors(path), `fix them first: playbook check ${path}`, at));
     return { diagnostics, pb };
   }
   const planned = planTest(test, pb.compiled!.ir, source);
@@ -139,7 +145,7 @@ function duplicateNames(tests: TestCase[]): TestDiagnostic[] {
   const seen = new Set<string>();
   const out: TestDiagnostic[] = [];
   for (const t of tests) {
-    if (seen.has(t.name)) out.push({ severity: 'warning', code: 'T0107', message: `another test in this file is also called "${t.name}"`, hint: 'give each test its own name, so a failure and --filter point at one test', ...t.nameSpan });
+    if (seen.has(t.name)) out.push(testDiagnostic(D.T0107.duplicateName(t.name), 'give each test its own name, so a failure and --filter point at one test', t.nameSpan));
     seen.add(t.name);
   }
   return out;
