@@ -137,12 +137,11 @@ describe("import('playbook')", () => {
   });
 
   it('loads exactly these of the dependencies', () => {
-    // Their own dependencies (chevrotain's parts, lodash-es) are theirs to choose. xstate: the reference engine's machines (src/runtime/machines/reference.ts) are imported
-    // statically by src/runtime/runtime.ts, so createRuntime can stay synchronous. It goes from
-    // this list when the runtime loads it only for `engine: 'reference'`.
-    // (node:worker_threads is loaded too, by the reference conditions engine; no worker starts
+    // Their own dependencies (chevrotain's parts, lodash-es) are theirs to choose. xstate is
+    // loaded only when a runtime asks for the reference engine (src/runtime/machines/reference.ts).
+    // (node:worker_threads is loaded, by the reference conditions engine; no worker starts
     // until a runtime asks for that engine.)
-    expect(sorted(facade.packages).filter((p) => Object.hasOwn(pkgJson.dependencies, p))).toEqual(['chevrotain', 'luxon', 're2js', 'xstate', 'zod']);
+    expect(sorted(facade.packages).filter((p) => Object.hasOwn(pkgJson.dependencies, p))).toEqual(['chevrotain', 'luxon', 're2js', 'zod']);
   });
 });
 

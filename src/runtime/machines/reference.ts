@@ -1,8 +1,22 @@
-import { initialTransition, setup, transition, type AnyStateMachine } from 'xstate';
+import { createRequire } from 'node:module';
+import type * as XStateModule from 'xstate';
+import type { AnyStateMachine } from 'xstate';
 import type { Cond, IR } from '../../compiler/ir.js';
 import { lifecycleMachine, ritualMachine, type MachineParts } from '../../compiler/xstate-backend.js';
 import { dict } from '../../stdlib/dict.js';
 import type { LoadedMachine, MachineEngine, MachineStep } from './engine.js';
+
+/**
+ * XState, loaded when a runtime first asks for the reference engine: `import { compile } from
+ * 'playbook'` should not load a library that only the checking engine uses (docs/embedding.md).
+ * `require` keeps `createRuntime` synchronous; xstate's ESM entry wraps the same CommonJS build,
+ * so this is the very module an `import 'xstate'` elsewhere would get.
+ */
+let xstateModule: typeof XStateModule | undefined;
+function xstate(): typeof XStateModule {
+  xstateModule ??= createRequire(import.meta.url)('xstate') as typeof XStateModule;
+  return xstateModule;
+}
 
 /**
  * The reference path for machines: XState machines of a playbook, driven through XState's own
@@ -22,7 +36,7 @@ export class XStateMachines implements MachineEngine {
   }
 
   load(id: string, kind: 'ritual' | 'lifecycle', parts: MachineParts): LoadedMachine {
-    const machine = setup({
+    const machine = xstate().setup({
       guards: {
         cond: (_args, params: { ref: string }) => {
           const c = parts.conds[params.ref];
@@ -38,7 +52,7 @@ export class XStateMachines implements MachineEngine {
   /** Start a machine. */
   start(m: LoadedMachine, guard: (c: Cond) => boolean): MachineStep {
     this.guardHook = guard;
-    const [snap, actions] = initialTransition(this.machines.get(m.id)!);
+    const [snap, actions] = xstate().initialTransition(this.machines.get(m.id)!);
     return this.collect(m, snap, actions);
   }
 
@@ -47,7 +61,7 @@ export class XStateMachines implements MachineEngine {
     this.guardHook = guard;
     const machine = this.machines.get(m.id)!;
     const snap = machine.resolveState({ value: escapeValue(value) as never, context: {} });
-    const [next, actions] = transition(machine, snap, { type: escapeEvent(event.type) } as never);
+    const [next, actions] = xstate().transition(machine, snap, { type: escapeEvent(event.type) } as never);
     return this.collect(m, next, actions);
   }
 
