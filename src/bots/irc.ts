@@ -2,24 +2,17 @@
  * The IRC adapter: one connection (irc-framework for the socket, registration, CAP/SASL,
  * PING and reconnects), the bound channels joined, their lines turned into events
  * (irc-state.ts) and the playbook's actions carried out as commands, each confirmed by the
- * server's echo where IRC gives one. Every line the bot sends goes through a token bucket
- * (irc-send-queue.ts) so a burst of actions never gets it thrown off for flooding.
- *
- * How each action maps (docs/bots.md has the table):
- * - message.send: PRIVMSG to the channel, or to the member's current nick when `to` is given.
- * - admin.notify: NOTICE to each configured admin nick.
- * - member.remove: KICK; with removeMode 'ban' a `*!*@host` ban first.
- * - member.mute: the mute extban (`+b m:*!*@host`, InspIRCd's m_muteban), as a timed ban
- *   (TBAN, m_timedbans) that the server lifts itself when the server has TBAN, else a plain
- *   ban the bot lifts at `until` through `undo`.
- * - message.delete: unsupported (IRC servers here have no message redaction).
+ * server's echo where IRC gives one (irc-actions.ts; requests and their replies in
+ * irc-requests.ts). Every line the bot sends goes through a token bucket (irc-send-queue.ts) so a
+ * burst of actions never gets it thrown off for flooding.
  */
 import { Client, type IrcMessage } from 'irc-framework';
 import type { OutputAction } from '../runtime/runtime.js';
 import type { ActionOutcome, AdapterEvents, Capabilities, ChatAdapter, RemoveMode, RoomBinding, UndoRecord } from './adapter.js';
-import { DEFAULT_SEND_RATE, QueueClosedError, SendQueue, type SendRate } from './irc-send-queue.js';
-import { hasMuteExtban, IrcTracker, parseModeChanges, type IrcLine, type Room, type Signal } from './irc-state.js';
-import { banMask, isoDurationSeconds, splitText, textBudget } from './irc-text.js';
+import { IrcActions } from './irc-actions.js';
+import { IrcRequests, type Reply } from './irc-requests.js';
+import { DEFAULT_SEND_RATE, SendQueue, type SendRate } from './irc-send-queue.js';
+import { hasMuteExtban, IrcTracker, type IrcLine, type Room, type Signal } from './irc-state.js';
 
 export interface IrcAdapterOptions {
   host: string;
@@ -52,20 +45,12 @@ export interface IrcAdapterOptions {
   tlsInsecure?: boolean | undefined;
 }
 
-type Reply = { status: 'done'; detail?: string } | { status: 'failed' | 'skipped'; reason: string };
-
-interface Expectation {
-  match(line: IrcLine): Reply | undefined;
-  settle(reply: Reply): void;
-}
-
 /** Nick retries when the nick is taken: nick_, nick__, nick___. */
 const NICK_RETRIES = 3;
 
 /** Numerics that refuse a JOIN (RFC 1459/2812 and common extensions). */
 const JOIN_ERRORS = new Set(['403', '405', '437', '470', '471', '473', '474', '475', '476', '477', '479', '489', '520']);
 
-const describe = (line: IrcLine): string => line.params.slice(1).join(' ') || line.command;
 
 export class IrcAdapter implements ChatAdapter {
   readonly platform = 'irc';
@@ -74,7 +59,8 @@ export class IrcAdapter implements ChatAdapter {
   private readonly queue: SendQueue;
   private readonly client: Client;
   private events: AdapterEvents | undefined;
-  private expectations: Expectation[] = [];
+  private readonly requests: IrcRequests;
+  private readonly actions: IrcActions;
   private hasTimedBans = false;
   private registered = false;
   private started = false;
@@ -94,6 +80,20 @@ export class IrcAdapter implements ChatAdapter {
     const connection = this.client.connection;
     const rawWrite = connection.write.bind(connection);
     this.queue = new SendQueue((line) => void rawWrite(line), options.sendRate ?? DEFAULT_SEND_RATE);
+    this.requests = new IrcRequests(this.queue, options.replyTimeoutMs ?? 10_000);
+    const adapter = this;
+    this.actions = new IrcActions({
+      tracker: this.tracker,
+      queue: this.queue,
+      requests: this.requests,
+      options,
+      get connected() {
+        return adapter.connected;
+      },
+      get hasTimedBans() {
+        return adapter.hasTimedBans;
+      },
+    });
     // Every line irc-framework writes (registration, CAP, PING) goes through the same bucket as
     // ours; PONG and QUIT cannot wait behind a backlog, so they go at once but still count.
     connection.write = (data: string, callback?: () => void): boolean => {
@@ -201,39 +201,12 @@ export class IrcAdapter implements ChatAdapter {
     });
   }
 
-  async perform(action: OutputAction): Promise<ActionOutcome> {
-    try {
-      switch (action.type) {
-        case 'message.send':
-          return await this.send(action);
-        case 'admin.notify':
-          return await this.notifyAdmins(String(action['text'] ?? ''));
-        case 'member.remove':
-          return await this.remove(action);
-        case 'member.mute':
-          return await this.mute(action);
-        case 'message.delete':
-          return { status: 'unsupported', reason: 'IRC cannot delete a message: once sent it is on every client (the server offers no message redaction)' };
-        default:
-          return { status: 'unsupported', reason: `${action.type} is not something an IRC channel can do` };
-      }
-    } catch (e) {
-      return { status: 'failed', reason: e instanceof QueueClosedError ? `not sent: ${e.message}` : (e as Error).message };
-    }
+  perform(action: OutputAction): Promise<ActionOutcome> {
+    return this.actions.perform(action);
   }
 
-  async undo(record: UndoRecord): Promise<ActionOutcome> {
-    if (record.kind !== 'unmute' || typeof record['mask'] !== 'string') return { status: 'unsupported', reason: `the IRC adapter cannot undo ${JSON.stringify(record.kind)}` };
-    const channel = typeof record['channel'] === 'string' ? record['channel'] : undefined;
-    const room = (channel ? this.tracker.room(channel) : undefined) ?? this.tracker.roomsOf(record.community)[0];
-    if (!room) return { status: 'skipped', reason: `community ${record.community} has no IRC channel here` };
-    try {
-      const notIn = this.notReady(room);
-      if (notIn) return notIn;
-      return await this.setBan(room, false, record['mask']);
-    } catch (e) {
-      return { status: 'failed', reason: (e as Error).message };
-    }
+  undo(record: UndoRecord): Promise<ActionOutcome> {
+    return this.actions.undo(record);
   }
 
   // --- connection ---------------------------------------------------------------------------
@@ -267,14 +240,7 @@ export class IrcAdapter implements ChatAdapter {
       if (!this.registered) this.onRegistrationLine(line);
       for (const s of signals) this.onSignal(s);
       for (const e of events) this.events?.event(e);
-      for (const e of this.expectations) {
-        const reply = e.match(line);
-        if (reply) {
-          this.expectations = this.expectations.filter((x) => x !== e);
-          e.settle(reply);
-          break;
-        }
-      }
+      this.requests.offer(line);
     } catch (e) {
       this.log(`could not handle ${line.command} ${line.params.join(' ')}: ${(e as Error).message}`);
     }
@@ -405,235 +371,11 @@ export class IrcAdapter implements ChatAdapter {
     }
   }
 
-  /**
-   * Sends `lines` and waits for the reply `match` recognises. The clock for the answer starts
-   * once the last line is on the wire, so a backlog in the send queue is not a timeout.
-   */
-  private request(lines: string[], match: (line: IrcLine) => Reply | undefined, timeoutMs = this.options.replyTimeoutMs ?? 10_000): Promise<Reply> {
-    return new Promise<Reply>((resolve) => {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const expectation: Expectation = {
-        match,
-        settle: (reply) => {
-          clearTimeout(timer);
-          resolve(reply);
-        },
-      };
-      this.expectations.push(expectation);
-      const sent = lines.map((l) => this.queue.send(l));
-      Promise.all(sent).then(
-        () => {
-          timer = setTimeout(() => {
-            this.expectations = this.expectations.filter((x) => x !== expectation);
-            resolve({ status: 'failed', reason: `the server did not answer ${lines[0]!.split(' ')[0]} within ${timeoutMs / 1000} s` });
-          }, timeoutMs);
-        },
-        (e: Error) => {
-          this.expectations = this.expectations.filter((x) => x !== expectation);
-          resolve({ status: 'failed', reason: `not sent: ${e.message}` });
-        },
-      );
-    });
+  private request(lines: string[], match: (line: IrcLine) => Reply | undefined, timeoutMs?: number): Promise<Reply> {
+    return this.requests.request(lines, match, timeoutMs);
   }
 
   private failAll(reason: string): void {
-    const pending = this.expectations;
-    this.expectations = [];
-    for (const e of pending) e.settle({ status: 'failed', reason });
-  }
-
-  // --- actions ------------------------------------------------------------------------------
-
-  private notReady(room: Room): ActionOutcome | undefined {
-    if (!this.connected) return { status: 'failed', reason: 'not connected to the IRC server' };
-    if (room.state !== 'in' && room.state !== 'who') return { status: 'failed', reason: `the bot is not in ${room.binding.room}` };
-    return undefined;
-  }
-
-  /** The channel an action is for: its `channel` when the community has several, else the community's channel. */
-  private roomFor(action: OutputAction): Room | ActionOutcome {
-    const rooms = this.tracker.roomsOf(action.community);
-    if (rooms.length === 0) return { status: 'skipped', reason: `community ${action.community} has no IRC channel here` };
-    const wanted = action['channel'];
-    if (typeof wanted === 'string' && wanted !== '') {
-      const room = rooms.find((r) => this.tracker.fold(r.binding.room) === this.tracker.fold(wanted) || this.tracker.fold(r.binding.room) === this.tracker.fold(`#${wanted}`));
-      if (!room) return { status: 'skipped', reason: `channel ${wanted} is not one of community ${action.community}'s IRC channels` };
-      return room;
-    }
-    return rooms[0]!;
-  }
-
-  private source(): { nick: string; user: string; host: string } {
-    const info = this.tracker.info;
-    // Parts not yet seen count at their longest (the ident may get a `~`), so a line never ends up too long.
-    return {
-      nick: this.tracker.ownNick,
-      user: this.tracker.ownUser ?? 'x'.repeat(info.userlen + 1),
-      host: this.tracker.ownHost ?? 'x'.repeat(info.hostlen),
-    };
-  }
-
-  private async sendText(command: 'PRIVMSG' | 'NOTICE', target: string, text: string): Promise<number> {
-    const pieces = splitText(text, textBudget(this.source(), command, target));
-    // Queued together, so the lines of one message are never interleaved with another's.
-    await Promise.all(pieces.map((piece) => this.queue.send(`${command} ${target} :${piece}`)));
-    return pieces.length;
-  }
-
-  private async send(action: OutputAction): Promise<ActionOutcome> {
-    const room = this.roomFor(action);
-    if (!('binding' in room)) return room;
-    const notIn = this.notReady(room);
-    if (notIn) return notIn;
-    const text = String(action['text'] ?? '');
-    const to = action['to'];
-    let target = room.binding.room;
-    if (typeof to === 'string' && to !== '') {
-      const found = this.tracker.findMember(room, to);
-      if (!found?.present) return { status: 'skipped', reason: `member ${to} is not in ${room.binding.room}, so the bot does not know their nick` };
-      target = found.member.nick;
-    }
-    const lines = await this.sendText('PRIVMSG', target, text);
-    if (lines === 0) return { status: 'skipped', reason: 'the message is empty' };
-    return { status: 'done', detail: `${lines} line${lines === 1 ? '' : 's'} to ${target}` };
-  }
-
-  private async notifyAdmins(text: string): Promise<ActionOutcome> {
-    const admins = this.options.admins;
-    if (admins.length === 0) return { status: 'unsupported', reason: 'no admin nicks are configured (--admin NICK)' };
-    if (!this.connected) return { status: 'failed', reason: 'not connected to the IRC server' };
-    let lines = 0;
-    for (const admin of admins) lines += await this.sendText('NOTICE', admin, text);
-    if (lines === 0) return { status: 'skipped', reason: 'the message is empty' };
-    return { status: 'done', detail: `NOTICE to ${admins.join(', ')}` };
-  }
-
-  /** The channel and member an action is about, or why it cannot be carried out now. */
-  private targetOf(action: OutputAction): { room: Room; found: { member: { id: string; nick: string; host?: string | undefined }; present: boolean } } | ActionOutcome {
-    const room = this.roomFor(action);
-    if (!('binding' in room)) return room;
-    const notIn = this.notReady(room);
-    if (notIn) return notIn;
-    const found = this.memberFor(action, room);
-    if ('status' in found) return found;
-    return { room, found };
-  }
-
-  private memberFor(action: OutputAction, room: Room): { member: { id: string; nick: string; host?: string | undefined }; present: boolean } | ActionOutcome {
-    const id = action.member;
-    if (!id) return { status: 'failed', reason: `${action.type} names no member` };
-    return this.tracker.findMember(room, id) ?? { status: 'skipped', reason: `member ${id} has not been seen in ${room.binding.room}` };
-  }
-
-  private sameChannel(room: Room, c: string | undefined): boolean {
-    return c !== undefined && this.tracker.fold(c) === this.tracker.fold(room.binding.room);
-  }
-
-  /** A refusal about this channel: not op (482), not on it (442), no such channel (403)... */
-  private refusal(room: Room, l: IrcLine, codes: string[]): Reply | undefined {
-    if (codes.includes(l.command) && this.sameChannel(room, l.params[1])) return { status: 'failed', reason: `${l.params.at(-1) ?? 'refused'} (${l.command})` };
-    return undefined;
-  }
-
-  private setBan(room: Room, add: boolean, mask: string): Promise<Reply> {
-    const sign = add ? '+' : '-';
-    const fold = (s: string | undefined) => (s === undefined ? undefined : this.tracker.fold(s));
-    return this.request([`MODE ${room.binding.room} ${sign}b ${mask}`], (l) => {
-      if (l.command === 'MODE' && this.sameChannel(room, l.params[0])) {
-        const changes = parseModeChanges(this.tracker.info, l.params[1] ?? '', l.params.slice(2));
-        if (changes.some((c) => c.mode === 'b' && c.add === add && fold(c.param) === fold(mask))) return { status: 'done', detail: `MODE ${room.binding.room} ${sign}b ${mask}` };
-      }
-      // 697 ERR_LISTMODEALREADYSET / 698 ERR_LISTMODENOTSET (InspIRCd)
-      if (l.command === '697' && add && this.sameChannel(room, l.params[1])) return { status: 'done', detail: `${mask} was already banned in ${room.binding.room}` };
-      if (l.command === '698' && !add && this.sameChannel(room, l.params[1])) return { status: 'skipped', reason: `${mask} is no longer banned in ${room.binding.room}` };
-      return this.refusal(room, l, ['482', '442', '403', '478', '472', '696']);
-    });
-  }
-
-  private timedBan(room: Room, seconds: number, mask: string): Promise<Reply> {
-    const fold = (s: string | undefined) => (s === undefined ? undefined : this.tracker.fold(s));
-    return this.request([`TBAN ${room.binding.room} ${seconds} ${mask}`], (l) => {
-      if (l.command === 'MODE' && this.sameChannel(room, l.params[0])) {
-        const changes = parseModeChanges(this.tracker.info, l.params[1] ?? '', l.params.slice(2));
-        if (changes.some((c) => c.mode === 'b' && c.add && fold(c.param) === fold(mask))) return { status: 'done', detail: `TBAN ${room.binding.room} ${seconds} ${mask}` };
-      }
-      // m_timedbans answers its own errors with a server NOTICE to the bot.
-      if (l.command === 'NOTICE' && l.nick === '' && this.tracker.isOwn(l.params[0] ?? '')) {
-        const text = l.params[1] ?? '';
-        if (/already/i.test(text)) return { status: 'done', detail: `${mask} was already banned in ${room.binding.room}` };
-        return { status: 'failed', reason: text };
-      }
-      if ((l.command === '461' || l.command === '421') && l.params[1]?.toUpperCase() === 'TBAN') return { status: 'failed', reason: `${l.params.at(-1) ?? ''} (${l.command})` };
-      return this.refusal(room, l, ['482', '442', '403', '478', '472', '696']);
-    });
-  }
-
-  private kick(room: Room, nick: string, reason: string): Promise<Reply> {
-    const fold = (s: string | undefined) => (s === undefined ? undefined : this.tracker.fold(s));
-    const kickLine = `KICK ${room.binding.room} ${nick}${reason ? ` :${reason.replace(/[\r\n]+/g, ' ')}` : ''}`;
-    return this.request([kickLine], (l) => {
-      if (l.command === 'KICK' && this.sameChannel(room, l.params[0]) && fold(l.params[1]) === fold(nick)) return { status: 'done', detail: `KICK ${room.binding.room} ${nick}` };
-      if (l.command === '441' && fold(l.params[1]) === fold(nick)) return { status: 'skipped', reason: `${nick} is not in ${room.binding.room}` };
-      if (l.command === '401' && fold(l.params[1]) === fold(nick)) return { status: 'skipped', reason: `${nick} is no longer on the server` };
-      return this.refusal(room, l, ['482', '442', '403']);
-    });
-  }
-
-  private async remove(action: OutputAction): Promise<ActionOutcome> {
-    const target = this.targetOf(action);
-    if ('status' in target) return target;
-    const { room, found } = target;
-    const { member, present } = found;
-    const details: string[] = [];
-    if (this.options.removeMode === 'ban') {
-      const ban = await this.setBan(room, true, banMask(member));
-      if (ban.status !== 'done') return ban;
-      details.push(ban.detail ?? '');
-    }
-    if (!present) {
-      if (this.options.removeMode === 'ban') return { status: 'done', detail: `${details.join('; ')}; ${member.id} had already left` };
-      return { status: 'skipped', reason: `${member.id} already left ${room.binding.room}` };
-    }
-    const reason = typeof action['reason'] === 'string' ? action['reason'] : '';
-    const kick = await this.kick(room, member.nick, reason);
-    if (kick.status !== 'done') return kick;
-    details.push(kick.detail ?? '');
-    return { status: 'done', detail: details.join('; ') };
-  }
-
-  private async mute(action: OutputAction): Promise<ActionOutcome> {
-    const info = this.tracker.info;
-    if (!hasMuteExtban(info) || !info.extban) {
-      const why = !/^InspIRCd/i.test(info.version)
-        ? `the IRC adapter mutes with InspIRCd's m: extban, and this server is ${info.version || 'of an unknown kind'}`
-        : `this InspIRCd has no mute extban (EXTBAN=${info.extban ? `${info.extban.prefix},${info.extban.types}` : ' absent'}; load m_muteban)`;
-      return { status: 'unsupported', reason: why };
-    }
-    const extban = info.extban;
-    const target = this.targetOf(action);
-    if ('status' in target) return target;
-    const { room, found } = target;
-    const now = Date.now();
-    let until = typeof action['until'] === 'string' ? Date.parse(action['until']) : Number.NaN;
-    if (Number.isNaN(until)) {
-      const seconds = typeof action['duration'] === 'string' ? isoDurationSeconds(action['duration']) : undefined;
-      if (seconds === undefined) return { status: 'failed', reason: 'member.mute has neither a valid until nor a valid duration' };
-      until = now + seconds * 1000;
-    }
-    if (until <= now) return { status: 'skipped', reason: 'the mute has already ended' };
-    const mask = `${extban.prefix}m:${banMask(found.member)}`;
-    if (this.hasTimedBans) {
-      const seconds = Math.ceil((until - now) / 1000);
-      const r = await this.timedBan(room, seconds, mask);
-      return r.status === 'done' ? { status: 'done', ...(r.detail ? { detail: r.detail } : {}) } : r;
-    }
-    const r = await this.setBan(room, true, mask);
-    if (r.status !== 'done') return r;
-    return {
-      status: 'done',
-      ...(r.detail ? { detail: r.detail } : {}),
-      undoAt: until,
-      undo: { kind: 'unmute', community: action.community, member: found.member.id, channel: room.binding.room, mask },
-    };
+    this.requests.failAll(reason);
   }
 }
