@@ -2,7 +2,7 @@ import { D } from '../parser/diagnostic-codes.js';
 import { DiagnosticBag, sortDiagnostics, type Diagnostic } from '../parser/diagnostics.js';
 import { parsePlaybook } from '../parser/parse.js';
 import type { Playbook } from '../parser/ast.js';
-import { checkPlaybook } from './checker.js';
+import { checkPlaybook } from './checker/index.js';
 import { IR, type IR as IRType } from './ir.js';
 
 export interface CompileOptions {

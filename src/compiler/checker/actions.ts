@@ -1,0 +1,102 @@
+import type * as A from '../../parser/ast.js';
+import { D } from '../../parser/diagnostic-codes.js';
+import { didYouMean } from '../../stdlib/suggest.js';
+import type { Action, Audience, MemberFilter } from '../ir.js';
+import { duration } from './checks.js';
+import { cond } from './conditions.js';
+import { noMember, type Checker, type Scope } from './scopes.js';
+import { text } from './templates.js';
+
+/**
+ * Actions (`say`, `notify`, `delete message`, `warn`, `mute`, `remove`, `remove members`, `tag`,
+ * `untag`, `award`): audiences, member filters, and what each needs in scope.
+ */
+
+export function actions(cx: Checker, list: A.Action[], scope: Scope): Action[] {
+  return list.map((a) => action(cx, a, scope));
+}
+
+function audience(cx: Checker, to: A.Audience, scope: Scope, span: A.Span): { audience: Audience; memberInText: boolean } {
+  switch (to.kind) {
+    case 'group':
+      return { audience: { kind: 'group' }, memberInText: scope.member };
+    case 'admins':
+      return { audience: { kind: 'admins' }, memberInText: scope.member };
+    case 'member':
+      if (!scope.member) noMember(cx, span, scope);
+      return { audience: { kind: 'member' }, memberInText: true };
+    case 'channel':
+      return { audience: { kind: 'channel', channel: to.channel.value }, memberInText: scope.member };
+    case 'members':
+      return { audience: { kind: 'members', filter: filter(cx, to, scope, span) }, memberInText: true };
+  }
+}
+
+function filter(cx: Checker, f: { silent: boolean; tagged?: A.StringLit; segment?: A.Ident; where?: A.Condition; unless?: A.Condition }, scope: Scope, span: A.Span): MemberFilter {
+  const each: Scope = { ...scope, member: true, countScope: 'member', events: [], owner: undefined, windows: undefined, what: `${scope.what}, for each member` };
+  const out: MemberFilter = { silent: f.silent };
+  if (f.silent && !scope.extras.includes('session')) {
+    // Silent means "has not spoken in the current session": only schedules have sessions.
+    cx.bag.report(D.E0408.silentOutsideSchedule(), span);
+  }
+  if (f.tagged) out.tagged = f.tagged.value;
+  if (f.segment) {
+    if (!cx.segments.has(f.segment.name)) cx.bag.report(D.E0203.unknownSegment(f.segment.name), f.segment.span, didYouMean(f.segment.name, cx.segments));
+    out.segment = f.segment.name;
+  }
+  if (f.where) out.where = cond(cx, f.where, each);
+  if (f.unless) out.unless = cond(cx, f.unless, each);
+  return out;
+}
+
+function action(cx: Checker, a: A.Action, scope: Scope): Action {
+  switch (a.kind) {
+    case 'say': {
+      const { audience: to, memberInText } = audience(cx, a.to, scope, a.span);
+      return { do: 'say', to, text: text(cx, a.text, scope, memberInText) };
+    }
+    case 'notify':
+      return { do: 'notify', text: text(cx, a.text, scope, scope.member) };
+    case 'deleteMessage':
+      if (!scope.events.includes('message.posted') && !scope.events.some((e) => cx.events[e]?.fields['messageId'])) {
+        cx.bag.report(D.E0409.deleteNeedsMessage(scope.what), a.span, 'trigger the rule `on message.posted`');
+      }
+      return { do: 'deleteMessage' };
+    case 'warn': {
+      if (!scope.member) noMember(cx, a.span, scope);
+      if (!cx.ladders.has(a.ladder.name)) {
+        cx.bag.report(D.E0213.unknownLadder(a.ladder.name), a.ladder.span, didYouMean(a.ladder.name, cx.ladders) ?? 'declare it with `ladder NAME { 1: …; 2: … }`');
+      }
+      const out: Action = { do: 'warn', ladder: a.ladder.name };
+      if (a.reason) out.reason = text(cx, a.reason, scope, true);
+      return out;
+    }
+    case 'mute': {
+      if (!scope.member) noMember(cx, a.span, scope);
+      const out: Action = { do: 'mute', durationMs: Math.max(1, duration(cx, a.duration, 'mute')) };
+      if (a.reason) out.reason = a.reason.value;
+      return out;
+    }
+    case 'remove': {
+      if (!scope.member) noMember(cx, a.span, scope);
+      return a.reason ? { do: 'remove', reason: a.reason.value } : { do: 'remove' };
+    }
+    case 'removeMembers': {
+      const out: Action = { do: 'removeMembers', filter: filter(cx, a, scope, a.span) };
+      if (!a.where && !a.tagged && !a.segment) {
+        cx.bag.report(D.W0404.removeEveryone(), a.span, 'add `where …` or `tagged "…"`');
+      }
+      if (a.reason) out.reason = a.reason.value;
+      return out;
+    }
+    case 'tag':
+    case 'untag':
+      if (!scope.member) noMember(cx, a.span, scope);
+      if (a.tag.value.trim() === '') cx.bag.report(D.E0410.emptyTag(), a.tag.span);
+      return { do: a.kind, tag: a.tag.value };
+    case 'award':
+      if (!scope.member) noMember(cx, a.span, scope);
+      if (a.amount === 0) cx.bag.report(D.E0601.zeroAward(), a.span);
+      return a.reason ? { do: 'award', amount: a.amount, reason: a.reason.value, multiplied: a.multiplied } : { do: 'award', amount: a.amount, multiplied: a.multiplied };
+  }
+}

@@ -1,0 +1,199 @@
+import type * as A from '../../parser/ast.js';
+import { D } from '../../parser/diagnostic-codes.js';
+import { didYouMean } from '../../stdlib/suggest.js';
+import { reportRegex } from '../regex-check.js';
+import type { Cond, CondValue, Counter, EventMatch } from '../ir.js';
+import { duration } from './checks.js';
+import { eventRef, MEMBER_ATTRS, noMember, type Checker, type Scope } from './scopes.js';
+
+/**
+ * Conditions (`where`, `when`, `unless`) and their operands: types, member and event scope,
+ * `count(…)` counters, attendance; lowered to the IR's `Cond`. Also `on EVENT where …`.
+ */
+
+export function eventMatch(cx: Checker, p: A.EventPattern, scope: Scope): EventMatch {
+  const ev = eventRef(cx, p.event);
+  const inner: Scope = { ...scope, events: ev ? [ev] : [] };
+  const m: EventMatch = { event: p.event.name };
+  if (p.where) m.where = cond(cx, p.where, inner);
+  return m;
+}
+
+export function cond(cx: Checker, c: A.Condition, scope: Scope): Cond {
+  switch (c.kind) {
+    case 'and':
+      return { all: c.items.map((i) => cond(cx, i, scope)) };
+    case 'or':
+      return { any: c.items.map((i) => cond(cx, i, scope)) };
+    case 'not':
+      return { not: cond(cx, c.item, scope) };
+    case 'hasRole':
+      if (!scope.member) noMember(cx, c.span, scope);
+      if (!cx.roles.has(c.role.name)) {
+        cx.bag.report(D.E0202.unknownRole(c.role.name), c.role.span, didYouMean(c.role.name, cx.roles) ?? 'declare it with `roles admin, kol, …`');
+      }
+      return { op: 'hasRole', role: c.role.name };
+    case 'hasTag':
+      if (!scope.member) noMember(cx, c.span, scope);
+      return { op: 'hasTag', tag: c.tag.value };
+    case 'inSegment':
+      if (!scope.member) noMember(cx, c.span, scope);
+      if (!cx.segments.has(c.segment.name)) {
+        cx.bag.report(D.E0203.unknownSegment(c.segment.name), c.segment.span, didYouMean(c.segment.name, cx.segments) ?? 'declare it with `segment NAME where …`');
+      }
+      return { op: 'inSegment', segment: c.segment.name };
+    case 'inStage': {
+      const stages = cx.campaigns.get(c.campaign.name);
+      if (!stages) cx.bag.report(D.E0204.unknownCampaign(c.campaign.name), c.campaign.span, didYouMean(c.campaign.name, cx.campaigns.keys()));
+      else if (c.stage && !stages.has(c.stage.name)) cx.bag.report(D.E0205.unknownStage(c.campaign.name, c.stage.name), c.stage.span, didYouMean(c.stage.name, stages));
+      return c.stage ? { op: 'inStage', campaign: c.campaign.name, stage: c.stage.name } : { op: 'inStage', campaign: c.campaign.name };
+    }
+    case 'truth': {
+      const v = value(cx, c.subject, scope);
+      if (v.type !== 'boolean' && v.type !== 'unknown') {
+        cx.bag.report(D.E0405.notACondition(describeOperand(c.subject), v.type), c.span, 'compare it, e.g. `amount >= 5`');
+      }
+      return { op: 'truthy', left: v.ir };
+    }
+    case 'compare': {
+      const l = value(cx, c.left, scope);
+      const r = value(cx, c.right, scope);
+      const ordered = c.op !== '==' && c.op !== '!=';
+      if (l.type !== 'unknown' && r.type !== 'unknown' && l.type !== r.type) {
+        cx.bag.report(D.E0404.compare(l.type, describeOperand(c.left), r.type, describeOperand(c.right)), c.span);
+      } else if (ordered && (l.type === 'boolean' || l.type === 'string[]')) {
+        cx.bag.report(D.E0404.order(c.op, describeOperand(c.left), l.type), c.span);
+      }
+      if ('member' in l.ir && l.ir.member === 'level' && ordered) {
+        cx.bag.report(D.E0404.orderLevels(c.op), c.span, 'compare points instead, e.g. `member.points >= 50`, or test one level with `member.level == "活跃"`');
+      } else if ('member' in l.ir && l.ir.member === 'level' && c.right.kind === 'string' && !cx.levels.has(c.right.value)) {
+        cx.bag.report(D.E0206.unknownLevel(c.right.value), c.right.span, didYouMean(c.right.value, cx.levels));
+      }
+      const op = ({ '==': 'eq', '!=': 'ne', '>': 'gt', '>=': 'gte', '<': 'lt', '<=': 'lte' } as const)[c.op];
+      return { op, left: l.ir, right: r.ir };
+    }
+    case 'matches': {
+      const v = value(cx, c.subject, scope);
+      if (v.type !== 'string' && v.type !== 'unknown' && v.type !== 'string[]') {
+        cx.bag.report(D.E0404.matchesNeedsText(describeOperand(c.subject), v.type), c.subject.span);
+      }
+      if (c.patterns.length === 0) cx.bag.report(D.E0406.noPatterns(), c.span);
+      const patterns = c.patterns.map((p) => {
+        if (p.kind === 'text') {
+          if (p.value === '') cx.bag.report(D.E0406.emptyPattern(), p.span);
+          return { text: p.value };
+        }
+        reportRegex(cx.bag, p);
+        return { regex: p.source, flags: p.flags };
+      });
+      return { op: 'matches', left: v.ir, patterns };
+    }
+    case 'contains': {
+      const v = value(cx, c.subject, scope);
+      if (v.type !== 'string' && v.type !== 'string[]' && v.type !== 'unknown') {
+        cx.bag.report(D.E0404.containsNeedsText(describeOperand(c.subject), v.type), c.subject.span);
+      }
+      return { op: 'contains', left: v.ir, value: c.value.value };
+    }
+  }
+}
+
+function value(cx: Checker, o: A.Operand, scope: Scope): { ir: CondValue; type: string } {
+  switch (o.kind) {
+    case 'number':
+      return { ir: { const: o.value }, type: 'number' };
+    case 'string':
+      return { ir: { const: o.value }, type: 'string' };
+    case 'boolean':
+      return { ir: { const: o.value }, type: 'boolean' };
+    case 'duration':
+      return { ir: { const: o.ms }, type: 'number' };
+    case 'count': {
+      const ev = eventRef(cx, o.event);
+      let within: number | undefined;
+      if (o.within) within = duration(cx, o.within, 'window');
+      const memberScoped = o.byMember || scope.countScope === 'member';
+      if (o.byMember && !scope.member) noMember(cx, o.span, scope);
+      const counter: Counter = { id: '', event: ev ?? o.event.name, scope: memberScoped ? 'member' : 'community' };
+      if (within) counter.withinMs = within;
+      if (scope.campaign) counter.campaign = scope.campaign;
+      const owner = within && scope.owner ? scope.owner : '';
+      const key = JSON.stringify([counter.event, counter.scope, counter.withinMs ?? 0, counter.campaign ?? '', owner]);
+      let existing = cx.counters.get(key);
+      if (!existing) {
+        existing = { ...counter, id: `n${cx.counters.size + 1}` };
+        cx.counters.set(key, existing);
+      }
+      if (within && scope.windows && !scope.windows.includes(existing.id)) scope.windows.push(existing.id);
+      return { ir: { counter: existing.id }, type: 'number' };
+    }
+    case 'absences':
+    case 'attended': {
+      if (!cx.schedules.has(o.schedule.name)) {
+        cx.bag.report(D.E0207.unknownSchedule(o.schedule.name), o.schedule.span, didYouMean(o.schedule.name, cx.schedules) ?? 'declare it with `schedule NAME every …`');
+      }
+      if (!scope.member) noMember(cx, o.span, scope);
+      const withinMs = o.within ? duration(cx, o.within, 'window') : 30 * 86_400_000;
+      return { ir: { attendance: { schedule: o.schedule.name, kind: o.kind, withinMs } }, type: 'number' };
+    }
+    case 'path':
+      return path(cx, o, scope);
+  }
+}
+
+function path(cx: Checker, o: Extract<A.Operand, { kind: 'path' }>, scope: Scope): { ir: CondValue; type: string } {
+  const parts = o.path.map((p) => p.name);
+  if (parts[0] === 'member' && parts.length === 2) {
+    if (!scope.member) noMember(cx, o.span, scope);
+    const attr = parts[1]!;
+    if (!(MEMBER_ATTRS as readonly string[]).includes(attr)) {
+      cx.bag.report(D.E0208.noMemberAttribute(attr), o.path[1]!.span, didYouMean(attr, MEMBER_ATTRS) ?? `member attributes are ${MEMBER_ATTRS.join(', ')}`);
+      return { ir: { member: 'id' }, type: 'unknown' };
+    }
+    const type = attr === 'points' || attr === 'joinedDays' ? 'number' : 'string';
+    return { ir: { member: attr as (typeof MEMBER_ATTRS)[number] }, type };
+  }
+  if (parts[0] === 'member' && parts.length === 1) {
+    if (!scope.member) noMember(cx, o.span, scope);
+    return { ir: { member: 'id' }, type: 'string' };
+  }
+  const fieldParts = parts[0] === 'event' && parts.length > 1 ? parts.slice(1) : parts;
+  const name = fieldParts.join('.');
+  const nameSpan = parts[0] === 'event' && parts.length > 1 ? o.path[1]!.span : o.span;
+  if (scope.events.length === 0) {
+    cx.bag.report(D.E0209.noEventHere(parts.join('.'), scope.what), nameSpan, 'member values are written `member.points`, `member.name`…');
+    return { ir: { field: name }, type: 'unknown' };
+  }
+  let type: string | undefined;
+  for (const ev of scope.events) {
+    const f = cx.events[ev]?.fields[name];
+    if (!f) {
+      const known = Object.keys(cx.events[ev]?.fields ?? {});
+      cx.bag.report(D.E0210.noSuchField(ev, name), nameSpan, didYouMean(name, [...known, 'member.points', 'member.name']) ?? (known.length ? `its fields are ${known.join(', ')}` : 'it has no fields'));
+      return { ir: { field: name }, type: 'unknown' };
+    }
+    if (type && type !== f.type) type = 'unknown';
+    else type = f.type;
+  }
+  return { ir: { field: name }, type: type ?? 'unknown' };
+}
+
+function describeOperand(o: A.Operand): string {
+  switch (o.kind) {
+    case 'number':
+      return String(o.value);
+    case 'string':
+      return JSON.stringify(o.value);
+    case 'boolean':
+      return String(o.value);
+    case 'duration':
+      return `${o.ms}ms`;
+    case 'count':
+      return `count(${o.event.name}${o.byMember ? ' by member' : ''}${o.within ? ` within ${o.within.text}` : ''})`;
+    case 'absences':
+    case 'attended':
+      return `${o.kind}(${o.schedule.name})`;
+    case 'path':
+      return o.path.map((p) => p.name).join('.');
+  }
+}

@@ -1,0 +1,35 @@
+import type * as A from '../../parser/ast.js';
+import { D } from '../../parser/diagnostic-codes.js';
+import type { IR, StageRef } from '../ir.js';
+import { actions } from './actions.js';
+import { cond, eventMatch } from './conditions.js';
+import { memberScope, type Checker, type Scope } from './scopes.js';
+
+/**
+ * `rule NAME { on …; when …; unless …; do … }`, at the top level or inside a campaign stage
+ * (campaigns.ts passes the stage). Windowed `count(…)` counters in it are the rule's own.
+ */
+export function rule(cx: Checker, r: A.RuleDecl, stage?: StageRef): IR['rules'][number] {
+  const id = `rule:${r.name.name}`;
+  if (r.on.length === 0) cx.bag.report(D.E0401.noTrigger(r.name.name), r.name.span, 'add a line like `on message.posted`');
+  if (r.actions.length === 0) cx.bag.report(D.W0401.noActions(r.name.name), r.name.span, 'add `do …` with at least one action');
+  const base: Scope = { ...memberScope(`rule \`${r.name.name}\``), countScope: 'community' };
+  if (stage) base.campaign = stage.campaign;
+  const on = r.on.map((p) => eventMatch(cx, p, base));
+  const events = on.map((m) => m.event).filter((e) => cx.events[e]);
+  const windows: string[] = [];
+  const scope: Scope = { ...base, events, owner: id, windows };
+  const out: IR['rules'][number] = {
+    id,
+    name: r.name.name,
+    on,
+    unless: r.unless.map((u) => cond(cx, u, { ...scope, owner: undefined, windows: undefined })),
+    priority: r.priority?.value ?? 0,
+    windows,
+    actions: actions(cx, r.actions, scope),
+  };
+  if (r.when) out.when = cond(cx, r.when, scope);
+  if (r.once) out.once = r.once;
+  if (stage) out.stage = stage;
+  return out;
+}

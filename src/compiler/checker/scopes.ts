@@ -1,0 +1,90 @@
+import type * as A from '../../parser/ast.js';
+import { D } from '../../parser/diagnostic-codes.js';
+import type { DiagnosticBag } from '../../parser/diagnostics.js';
+import { dict, dictFrom, type Dict } from '../../stdlib/dict.js';
+import { didYouMean } from '../../stdlib/suggest.js';
+import { CORE_EVENTS } from '../core-events.js';
+import type { Counter, EventType } from '../ir.js';
+
+/**
+ * What every pass of the checker shares: the symbol tables filled by the declaration pass
+ * (index.ts), the scopes a name is resolved in, and name resolution with its did-you-mean hints.
+ */
+
+export const BUILTIN_ROLES = ['admin', 'owner'];
+export const MEMBER_ATTRS = ['id', 'name', 'points', 'level', 'joinedDays'] as const;
+
+export interface Scope {
+  /** Event types whose payload fields are in scope; empty when no event is (timers, jobs). */
+  events: string[];
+  member: boolean;
+  campaign?: string;
+  /** What `count(E)` without `by member` counts here. */
+  countScope: 'member' | 'community';
+  /** Set for rules: windowed counters get their own copy, cleared when the rule fires. */
+  owner?: string;
+  windows?: string[];
+  /** Extra placeholders allowed in messages here (`missing`, `board`, ...). */
+  extras: string[];
+  what: string;
+}
+
+/** One check of one file: the tree, where diagnostics go, and the symbol tables. */
+export class Checker {
+  /** A dict, as are its field tables: `event constructor { }` is a custom event like any other (docs/runtime.md). */
+  readonly events: Dict<EventType> = coreEventTable();
+  readonly roles = new Set<string>(BUILTIN_ROLES);
+  readonly templates = new Map<string, A.TemplateDecl>();
+  readonly ladders = new Set<string>();
+  readonly schedules = new Set<string>();
+  readonly segments = new Set<string>();
+  readonly campaigns = new Map<string, Set<string>>();
+  readonly levels = new Set<string>();
+  /** `count(…)` counters, keyed by what they count; the IR lists them in creation order. */
+  readonly counters = new Map<string, Counter>();
+  /** Ids given to points entries so far (points.ts). */
+  readonly pointsIds = new Set<string>();
+
+  constructor(
+    readonly ast: A.Playbook,
+    readonly bag: DiagnosticBag,
+    readonly file: string,
+  ) {}
+}
+
+/** Reports `id` if `seen` has its name already (E0102); records it otherwise. True for a duplicate. */
+export function definedTwice(cx: Checker, kind: string, seen: Map<string, A.Ident>, id: A.Ident): boolean {
+  const prev = seen.get(id.name);
+  if (prev) {
+    cx.bag.report(D.E0102.definedTwice(kind, id.name), id.span, `the first definition is at line ${prev.span.line}`);
+    return true;
+  }
+  seen.set(id.name, id);
+  return false;
+}
+
+export function memberScope(what: string, events: string[] = []): Scope {
+  return { events, member: true, countScope: 'member', extras: [], what };
+}
+
+export function groupScope(what: string): Scope {
+  return { events: [], member: false, countScope: 'community', extras: [], what };
+}
+
+export function eventRef(cx: Checker, id: A.Ident): string | undefined {
+  if (cx.events[id.name]) return id.name;
+  cx.bag.report(D.E0201.unknownEvent(id.name), id.span, didYouMean(id.name, Object.keys(cx.events)) ?? 'declare it with `event name.verb { field: type }`');
+  return undefined;
+}
+
+/** A member-only construct where no member is in scope (jobs, schedules, stages, goals). */
+export function noMember(cx: Checker, span: A.Span, scope: Scope): void {
+  cx.bag.report(D.E0407.noMember(scope.what), span, 'use `remove members where …` or `say to members where …` to test each member');
+}
+
+/** The core events as the dicts the IR holds (the table in core-events.ts is a plain literal). */
+function coreEventTable(): Dict<EventType> {
+  const out = dict<EventType>();
+  for (const [name, def] of Object.entries(CORE_EVENTS)) out[name] = { ...def, fields: dictFrom(def.fields) };
+  return out;
+}
