@@ -13,7 +13,9 @@ import type { OutputAction } from '../runtime/runtime.js';
 import type { ActionOutcome, RemoveMode, UndoRecord } from './adapter.js';
 import { QueueClosedError, type SendQueue } from './irc-send-queue.js';
 import type { IrcRequests, Reply } from './irc-requests.js';
-import { hasMuteExtban, parseModeChanges, type IrcLine, type IrcTracker, type Room } from './irc-state.js';
+import type { Room } from './irc-room.js';
+import { hasMuteExtban, parseModeChanges } from './irc-server-info.js';
+import type { IrcLine, IrcTracker } from './irc-state.js';
 import { banMask, isoDurationSeconds, splitText, textBudget } from './irc-text.js';
 
 /** What the actions need of the adapter: its channel state, its queue and requests, its settings. */

@@ -1,7 +1,8 @@
 /**
- * What the IRC adapter knows about its channels, kept from the lines the server sends, and
- * the events those lines mean for the runtime. No connection and no timers: a line goes in,
- * events and signals come out, so every mapping is testable with plain strings.
+ * What the IRC adapter knows about its channels (irc-room.ts) and its server (irc-server-info.ts),
+ * kept from the lines the server sends, and the events those lines mean for the runtime. No
+ * connection and no timers: a line goes in, events and signals come out, so every mapping is
+ * testable with plain strings.
  *
  * Member ids: a member's id is their nick when the bot first sees them in the channel (in
  * NAMES when the bot joins, or their JOIN). A nick change keeps the id, so actions for that
@@ -11,6 +12,8 @@
  * the newcomer gets `nick~2` (`~` is not a nick character, so no real nick looks like that).
  */
 import type { ChatEvent, RoomBinding } from './adapter.js';
+import { addMember, assignId, emptyRoom, removeMember, type IrcMember, type Room } from './irc-room.js';
+import { applyIsupport, defaultServerInfo, parseModeChanges, type ServerInfo } from './irc-server-info.js';
 import { caseFold } from './irc-text.js';
 
 /** One parsed line from the server (the shape irc-framework's parser produces). */
@@ -22,53 +25,6 @@ export interface IrcLine {
   hostname: string;
   command: string;
   params: string[];
-}
-
-export interface IrcMember {
-  id: string;
-  nick: string;
-  user?: string | undefined;
-  host?: string | undefined;
-}
-
-/** What the server announced in RPL_ISUPPORT (005) that the adapter uses. */
-export interface ServerInfo {
-  casemapping: string;
-  /** Channel-membership modes, highest first (`ov`), and their symbols (`@+`). */
-  prefixModes: string;
-  prefixSymbols: string;
-  /** CHANMODES types A (lists), B (always a parameter), C (a parameter when set), D (none). */
-  chanmodes: [string, string, string, string];
-  /** EXTBAN: undefined when the server has no extended bans. */
-  extban: { prefix: string; types: string } | undefined;
-  nicklen: number;
-  userlen: number;
-  hostlen: number;
-  /** The server software and version from RPL_MYINFO (004), e.g. `InspIRCd-3`. */
-  version: string;
-}
-
-/**
- * Whether `+b m:mask` mutes on this server. Extban letters are not standard: `m` is
- * InspIRCd's mute (m_muteban), but UnrealIRCd's `~m` exempts from restrictions instead, so
- * the letter alone is not enough.
- */
-export function hasMuteExtban(info: ServerInfo): boolean {
-  return /^InspIRCd/i.test(info.version) && (info.extban?.types.includes('m') ?? false);
-}
-
-export function defaultServerInfo(): ServerInfo {
-  return {
-    casemapping: 'rfc1459',
-    prefixModes: 'ov',
-    prefixSymbols: '@+',
-    chanmodes: ['b', 'k', 'l', 'imnpst'],
-    extban: undefined,
-    nicklen: 30,
-    userlen: 10,
-    hostlen: 64,
-    version: '',
-  };
 }
 
 export type Signal =
@@ -83,86 +39,6 @@ export type Signal =
 export interface Handled {
   events: ChatEvent[];
   signals: Signal[];
-}
-
-type RoomState = 'out' | 'names' | 'who' | 'in';
-
-export interface Room {
-  binding: RoomBinding;
-  state: RoomState;
-  botIsOp: boolean;
-  /** Present members by case-folded nick. */
-  members: Map<string, IrcMember>;
-  /** Present members by id. */
-  ids: Map<string, IrcMember>;
-  /** Members who left, by id, newest last (bounded): a ban can still be set on their host. */
-  departed: Map<string, IrcMember>;
-  /** Who was present before the bot rejoined (after a reconnect), to report who left meanwhile. */
-  before: Map<string, IrcMember> | undefined;
-}
-
-const DEPARTED_KEPT = 1000;
-
-export interface ModeChange {
-  add: boolean;
-  mode: string;
-  param?: string | undefined;
-}
-
-/** Splits `+bo-v mask nick nick2` into single changes, using the server's CHANMODES and PREFIX. */
-export function parseModeChanges(info: ServerInfo, modes: string, args: string[]): ModeChange[] {
-  const out: ModeChange[] = [];
-  let add = true;
-  let next = 0;
-  const [listModes, always, whenSet] = info.chanmodes;
-  for (const c of modes) {
-    if (c === '+' || c === '-') {
-      add = c === '+';
-      continue;
-    }
-    const takes = listModes.includes(c) || always.includes(c) || info.prefixModes.includes(c) || (add && whenSet.includes(c));
-    out.push(takes ? { add, mode: c, param: args[next++] } : { add, mode: c });
-  }
-  return out;
-}
-
-/** Parses the 005 tokens the adapter cares about into `info`. */
-export function applyIsupport(info: ServerInfo, tokens: string[]): void {
-  for (const token of tokens) {
-    const eq = token.indexOf('=');
-    const name = (eq < 0 ? token : token.slice(0, eq)).toUpperCase();
-    const value = eq < 0 ? '' : token.slice(eq + 1);
-    switch (name) {
-      case 'CASEMAPPING':
-        if (value) info.casemapping = value;
-        break;
-      case 'PREFIX': {
-        const m = /^\(([^)]*)\)(.*)$/.exec(value);
-        if (m && m[1]!.length === m[2]!.length) {
-          info.prefixModes = m[1]!;
-          info.prefixSymbols = m[2]!;
-        }
-        break;
-      }
-      case 'CHANMODES': {
-        const parts = value.split(',');
-        info.chanmodes = [parts[0] ?? '', parts[1] ?? '', parts[2] ?? '', parts[3] ?? ''];
-        break;
-      }
-      case 'EXTBAN': {
-        const comma = value.indexOf(',');
-        info.extban = comma < 0 ? { prefix: '', types: value } : { prefix: value.slice(0, comma), types: value.slice(comma + 1) };
-        break;
-      }
-      case 'NICKLEN':
-      case 'USERLEN':
-      case 'HOSTLEN': {
-        const n = Number(value);
-        if (Number.isInteger(n) && n > 0) info[name.toLowerCase() as 'nicklen' | 'userlen' | 'hostlen'] = n;
-        break;
-      }
-    }
-  }
 }
 
 export interface TrackerOptions {
@@ -186,15 +62,7 @@ export class IrcTracker {
     this.ownNick = options.nick;
     this.now = options.now ?? Date.now;
     for (const binding of bindings) {
-      this.rooms.set(this.fold(binding.room), {
-        binding,
-        state: 'out',
-        botIsOp: false,
-        members: new Map(),
-        ids: new Map(),
-        departed: new Map(),
-        before: undefined,
-      });
+      this.rooms.set(this.fold(binding.room), emptyRoom(binding));
     }
   }
 
@@ -327,26 +195,6 @@ export class IrcTracker {
     return { id: this.ids(room, line).eventId, type, at: this.at(line), community: room.binding.community, member, ...payload };
   }
 
-  private assignId(room: Room, nick: string, carried?: IrcMember): string {
-    if (carried && !room.ids.has(carried.id)) return carried.id;
-    if (!room.ids.has(nick)) return nick;
-    for (let n = 2; ; n++) if (!room.ids.has(`${nick}~${n}`)) return `${nick}~${n}`;
-  }
-
-  private add(room: Room, member: IrcMember): void {
-    room.members.set(this.fold(member.nick), member);
-    room.ids.set(member.id, member);
-    room.departed.delete(member.id);
-  }
-
-  private remove(room: Room, member: IrcMember): void {
-    room.members.delete(this.fold(member.nick));
-    room.ids.delete(member.id);
-    room.departed.delete(member.id);
-    room.departed.set(member.id, member);
-    if (room.departed.size > DEPARTED_KEPT) room.departed.delete(room.departed.keys().next().value!);
-  }
-
   private onJoin(line: IrcLine, out: Handled): void {
     const room = this.room(line.params[0] ?? '');
     if (!room) return;
@@ -354,7 +202,7 @@ export class IrcTracker {
       this.ownUser = line.ident || this.ownUser;
       this.ownHost = line.hostname || this.ownHost;
       if (room.state === 'in' || room.state === 'who') room.before = new Map(room.members);
-      for (const m of room.members.values()) this.remove(room, m);
+      for (const m of room.members.values()) removeMember(room, this.fold(m.nick), m);
       room.state = 'names';
       room.botIsOp = false;
       return;
@@ -368,8 +216,8 @@ export class IrcTracker {
       known.host = line.hostname || known.host;
       return;
     }
-    const member: IrcMember = { id: this.assignId(room, line.nick), nick: line.nick, user: line.ident || undefined, host: line.hostname || undefined };
-    this.add(room, member);
+    const member: IrcMember = { id: assignId(room, line.nick), nick: line.nick, user: line.ident || undefined, host: line.hostname || undefined };
+    addMember(room, this.fold(member.nick), member);
     out.events.push(this.event(room, line, 'member.joined', member.id, { name: line.nick }));
   }
 
@@ -397,8 +245,8 @@ export class IrcTracker {
       }
       if (room.members.has(this.fold(nick))) continue;
       const carried = room.before?.get(this.fold(nick));
-      const member: IrcMember = { id: this.assignId(room, nick, carried), nick, user: user ?? carried?.user, host: host ?? carried?.host };
-      this.add(room, member);
+      const member: IrcMember = { id: assignId(room, nick, carried), nick, user: user ?? carried?.user, host: host ?? carried?.host };
+      addMember(room, this.fold(member.nick), member);
     }
   }
 
@@ -452,7 +300,7 @@ export class IrcTracker {
     const room = this.room(channel);
     if (!room) return;
     if (this.isOwn(nick)) {
-      for (const m of room.members.values()) this.remove(room, m);
+      for (const m of room.members.values()) removeMember(room, this.fold(m.nick), m);
       room.state = 'out';
       room.botIsOp = false;
       room.before = undefined;
@@ -465,7 +313,7 @@ export class IrcTracker {
       member.user = line.ident || member.user;
       member.host = line.hostname || member.host;
     }
-    this.remove(room, member);
+    removeMember(room, this.fold(member.nick), member);
     out.events.push(this.event(room, line, 'member.left', member.id));
   }
 

@@ -12,7 +12,9 @@ import type { ActionOutcome, AdapterEvents, Capabilities, ChatAdapter, RemoveMod
 import { IrcActions } from './irc-actions.js';
 import { IrcRequests, type Reply } from './irc-requests.js';
 import { DEFAULT_SEND_RATE, SendQueue, type SendRate } from './irc-send-queue.js';
-import { hasMuteExtban, IrcTracker, type IrcLine, type Room, type Signal } from './irc-state.js';
+import type { Room } from './irc-room.js';
+import { hasMuteExtban } from './irc-server-info.js';
+import { IrcTracker, type IrcLine, type Signal } from './irc-state.js';
 
 export interface IrcAdapterOptions {
   host: string;

@@ -1,7 +1,8 @@
 import { ircLineParser } from 'irc-framework';
 import { describe, expect, it } from 'vitest';
 import type { ChatEvent } from '../../src/bots/adapter.js';
-import { applyIsupport, defaultServerInfo, hasMuteExtban, IrcTracker, parseModeChanges, type Signal } from '../../src/bots/irc-state.js';
+import { applyIsupport, defaultServerInfo, hasMuteExtban, parseModeChanges } from '../../src/bots/irc-server-info.js';
+import { IrcTracker, type Signal } from '../../src/bots/irc-state.js';
 
 const NOW = Date.parse('2026-03-01T12:00:00.000Z');
 
