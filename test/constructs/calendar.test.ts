@@ -27,6 +27,12 @@ describe('nextOccurrence: the first occurrence at or after an instant', () => {
     expect(nextOccurrence(the31st, SH, ms('2026-04-01T00:00:00+08:00'))).toBe(ms('2026-05-31T10:00:00+08:00'));
   });
 
+  it('a calendar no day matches (only possible in a hand-written IR) gives up a year ahead instead of looping', () => {
+    const never: Calendar = { kind: 'weekly', weekdays: [], monthDays: [], times: [9 * 60] };
+    const from = ms('2026-03-02T00:00:00+08:00');
+    expect(nextOccurrence(never, SH, from)).toBe(from + 366 * 86_400_000);
+  });
+
   it('a wall time skipped by a DST change moves to the first instant after it', () => {
     // Berlin springs forward at 02:00 on 29 March 2026: 02:30 does not exist that day.
     expect(isoInZone(nextOccurrence(daily(2 * 60 + 30), 'Europe/Berlin', ms('2026-03-29T00:00:00+01:00')), 'Europe/Berlin')).toBe('2026-03-29T03:30:00+02:00');
@@ -46,6 +52,12 @@ describe('isoInZone: Z for UTC, +00:00 for other zones at offset zero', () => {
     expect(isoInZone(at, 'Europe/London')).toBe('2026-01-15T10:00:00+00:00');
     expect(isoInZone(at, 'Africa/Abidjan')).toBe('2026-01-15T10:00:00+00:00');
     expect(isoInZone(ms('2026-07-15T10:00:00Z'), 'Europe/London')).toBe('2026-07-15T11:00:00+01:00');
+  });
+
+  it('an offset that changes within one local day is written anew (London springs forward on 29 March 2026)', () => {
+    expect(isoInZone(ms('2026-03-29T00:30:00Z'), 'Europe/London')).toBe('2026-03-29T00:30:00+00:00');
+    expect(isoInZone(ms('2026-03-29T02:30:00Z'), 'Europe/London')).toBe('2026-03-29T03:30:00+01:00');
+    expect(isoInZone(ms('2026-03-29T00:30:00Z'), 'Europe/London')).toBe('2026-03-29T00:30:00+00:00');
   });
 
   it('negative, half-hour offsets and milliseconds', () => {
