@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { compile } from '../src/compiler/compile.js';
 import { createRuntime, type OutputAction } from '../src/runtime/runtime.js';
-import { MAX_TIMER_DELAY_MS, RETRY_DELAY_MS, TimerLoop } from '../src/server/clock.js';
+import { MAX_TIMER_DELAY_MS, RETRY_DELAY_MS, TimerLoop } from '../src/hosting/clock.js';
 import { FakeHost } from './helpers/fake-timer-host.js';
 import { bearerMatches, bearerTokenProblem } from '../src/server/http.js';
 import { parseEvents, PlaybookServer, type PlaybookServerOptions } from '../src/server/server.js';

@@ -20,8 +20,8 @@
 import type { IR } from '../compiler/ir.js';
 import { dict, dictFrom } from '../stdlib/dict.js';
 import type { OutputAction } from '../runtime/runtime.js';
-import { TimerLoop, realTimerHost, type TimerHost } from '../server/clock.js';
-import { adoptStoredVersion, reloadDurable, reloadSummary, type ReloadOutcome } from '../server/reload.js';
+import { TimerLoop, realTimerHost, type TimerHost } from '../hosting/clock.js';
+import { adoptStoredVersion, reloadDurable, reloadSummary, type ReloadOutcome } from '../hosting/reload.js';
 import type { DurableRuntime } from '../store/durable.js';
 import { emptyCommit } from '../store/store.js';
 import { isPlatformAction, type ActionOutcome, type ChatAdapter, type ChatEvent, type UndoRecord } from './adapter.js';

@@ -6,7 +6,7 @@
  * through a token bucket: `burst` lines at once, then `perSecond` on average.
  */
 
-import { realTimerHost, type TimerHost } from '../server/clock.js';
+import { realTimerHost, type TimerHost } from '../hosting/clock.js';
 export interface SendRate {
   /** Lines that may go out back to back after a quiet spell. */
   burst: number;

@@ -4,7 +4,7 @@
  * SIGINT stop it once, cleanly. The command's own reasons to stop (a chat connection lost for
  * good) go through the same path.
  */
-import type { ReloadOutcome } from '../server/reload.js';
+import type { ReloadOutcome } from '../hosting/reload.js';
 import { readPlaybookFile } from './io.js';
 
 export interface LongRunning {

@@ -32,7 +32,7 @@ export function newMember(id: string, now: number): MemberState {
 
 /**
  * A member as JSON, without its absent collections (a deep copy). Its tables stay dicts, so a
- * snapshot can be read and edited (src/server/reload.ts) without inheriting `Object.prototype`.
+ * snapshot can be read and edited (src/hosting/migrate.ts) without inheriting `Object.prototype`.
  */
 export function memberToJSON(m: MemberState): MemberState {
   const json: Partial<MemberState> = { ...m };

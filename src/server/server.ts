@@ -7,13 +7,13 @@ import type { IR } from '../compiler/ir.js';
 import { validateEvent } from '../runtime/events.js';
 import { DurableRuntime, StorageError, type BatchResult } from '../store/durable.js';
 import type { DurableStore, LoggedAction } from '../store/store.js';
-import { TimerLoop, realTimerHost, type TimerHost } from './clock.js';
+import { TimerLoop, realTimerHost, type TimerHost } from '../hosting/clock.js';
 import { bearerMatches, bearerTokenProblem, HttpError, readBody, sendError, sendJson, sendLines, utf8 } from './http.js';
 import { LineSplitter } from '../cli/io.js';
 import { MAX_EVENT_LINE_BYTES, MAX_EVENT_PROBLEMS, MAX_EVENTS_BODY_BYTES, MAX_PLAYBOOK_BYTES } from '../runtime/limits.js';
-import { adoptStoredVersion, reloadDurable, reloadSummary, type ReloadNote, type ReloadOutcome } from './reload.js';
+import { adoptStoredVersion, reloadDurable, reloadSummary, type ReloadNote, type ReloadOutcome } from '../hosting/reload.js';
 
-export type { ReloadOutcome } from './reload.js';
+export type { ReloadOutcome } from '../hosting/reload.js';
 import { ActionStream } from './sse.js';
 
 export type ClockMode = 'wall' | 'events';

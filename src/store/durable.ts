@@ -246,7 +246,7 @@ export class DurableRuntime {
 
   /**
    * Switch to another version of the playbook with state already migrated to it (see
-   * src/server/reload.ts): the state is written first, then live state is rebuilt from it.
+   * src/hosting/reload.ts): the state is written first, then live state is rebuilt from it.
    */
   replace(ir: IR, snapshot: RuntimeSnapshot, meta: Record<string, string>): void {
     this.store.replaceState(snapshot.communities.map(rowsFromSnapshot), meta);

@@ -1,4 +1,4 @@
-import type { TimerHost } from '../../src/server/clock.js';
+import type { TimerHost } from '../../src/hosting/clock.js';
 
 /** A clock and host timers that move only when a test says so. */
 export class FakeHost implements TimerHost {
