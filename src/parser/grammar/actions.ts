@@ -1,0 +1,255 @@
+import type * as A from '../ast.js';
+import { D } from '../diagnostic-codes.js';
+import {
+  Colon,
+  DurationLiteral,
+  Identifier,
+  Kw,
+  LBrace,
+  Minus,
+  Name,
+  NumberLiteral,
+  Plus,
+  RBrace,
+  Semicolon,
+  StringLiteral,
+} from '../lexer.js';
+import { push } from './base.js';
+import { ConditionsParser } from './conditions.js';
+
+/** Actions: blocks, lists and lines of them, each action, audiences, member filters, message texts. */
+export abstract class ActionsParser extends ConditionsParser {
+  /**
+   * Actions after `:` run to the end of the line (or on through `;`); actions in braces may span
+   * lines. This keeps `remind after 12h: say ...` from swallowing the statement on the next line.
+   */
+  protected actionBlock = this.RULE('actionBlock', (): A.Action[] => {
+    let out: A.Action[] = [];
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(LBrace);
+          out = this.SUBRULE(this.actionList) ?? [];
+          this.CONSUME(RBrace);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(Colon);
+          // Either a braced list or line actions, never both: `: { a }` followed by an action
+          // on the next line must not replace the braced list.
+          this.OPTION(() => {
+            this.OR2([
+              {
+                ALT: () => {
+                  this.CONSUME2(LBrace);
+                  out = this.SUBRULE2(this.actionList) ?? [];
+                  this.CONSUME2(RBrace);
+                },
+              },
+              { ALT: () => { out = this.SUBRULE(this.lineActions) ?? []; } },
+            ]);
+          });
+        },
+      },
+    ]);
+    return out;
+  });
+
+  protected lineActions = this.RULE('lineActions', (): A.Action[] => {
+    const out: A.Action[] = [];
+    push(out, this.SUBRULE(this.action));
+    this.MANY({
+      GATE: () => this.nextOnSameLine(),
+      DEF: () => {
+        this.OR([
+          { ALT: () => { this.CONSUME(Semicolon); } },
+          { ALT: () => push(out, this.SUBRULE2(this.action)) },
+        ]);
+      },
+    });
+    return out;
+  });
+
+  protected actionList = this.RULE('actionList', (): A.Action[] => {
+    const out: A.Action[] = [];
+    this.MANY(() => {
+      this.OR([
+        { ALT: () => { this.CONSUME(Semicolon); } },
+        { ALT: () => push(out, this.SUBRULE(this.action)) },
+      ]);
+    });
+    return out;
+  });
+
+  protected action = this.RULE('action', (): A.Action => {
+    const first = this.LA(1);
+    let result!: A.Action;
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(Kw.say);
+          let to: A.Audience = { kind: 'group' };
+          this.OPTION(() => { this.CONSUME(Kw.to); to = this.SUBRULE(this.audience) ?? to; });
+          const text = this.SUBRULE(this.messageText);
+          result = { kind: 'say', to, text, span: this.spanFrom(first) };
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(Kw.notify);
+          this.CONSUME(Kw.admins);
+          const text = this.SUBRULE2(this.messageText);
+          result = { kind: 'notify', text, span: this.spanFrom(first) };
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(Kw.delete);
+          this.CONSUME(Kw.message);
+          result = { kind: 'deleteMessage', span: this.spanFrom(first) };
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(Kw.warn);
+          this.CONSUME(Kw.member);
+          let reason: A.MessageText | undefined;
+          this.OPTION2(() => { reason = this.SUBRULE3(this.messageText); });
+          this.CONSUME(Kw.on);
+          this.CONSUME(Kw.ladder);
+          const ladder = this.ident(this.CONSUME(Name));
+          result = reason
+            ? { kind: 'warn', reason, ladder, span: this.spanFrom(first) }
+            : { kind: 'warn', ladder, span: this.spanFrom(first) };
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(Kw.mute);
+          this.CONSUME2(Kw.member);
+          this.OPTION3(() => {
+            const w = this.CONSUME2(Name, { LABEL: 'for' });
+            if (w.image !== 'for' && !w.isInsertedInRecovery) this.problem(D.E0010.muteFor(w.image), this.span(w));
+          });
+          const duration = this.duration(this.CONSUME(DurationLiteral));
+          let reason: A.StringLit | undefined;
+          this.OPTION4(() => { this.CONSUME(Kw.reason); reason = this.str(this.CONSUME(StringLiteral)); });
+          result = reason
+            ? { kind: 'mute', duration, reason, span: this.spanFrom(first) }
+            : { kind: 'mute', duration, span: this.spanFrom(first) };
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(Kw.remove);
+          this.OR2([
+            {
+              ALT: () => {
+                this.CONSUME3(Kw.member);
+                let reason: A.StringLit | undefined;
+                this.OPTION5(() => { this.CONSUME2(Kw.reason); reason = this.str(this.CONSUME2(StringLiteral)); });
+                result = reason ? { kind: 'remove', reason, span: this.spanFrom(first) } : { kind: 'remove', span: this.spanFrom(first) };
+              },
+            },
+            {
+              ALT: () => {
+                let silent = false;
+                this.OPTION6(() => { this.CONSUME(Kw.silent); silent = true; });
+                this.CONSUME(Kw.members);
+                const f = this.SUBRULE(this.memberFilters) ?? {};
+                let reason: A.StringLit | undefined;
+                this.OPTION7(() => { this.CONSUME3(Kw.reason); reason = this.str(this.CONSUME3(StringLiteral)); });
+                const r: A.Action = { kind: 'removeMembers', silent, ...f, span: this.spanFrom(first) };
+                if (reason) r.reason = reason;
+                result = r;
+              },
+            },
+          ]);
+        },
+      },
+      {
+        ALT: () => {
+          let kind: 'tag' | 'untag' = 'tag';
+          this.OR3([
+            { ALT: () => { this.CONSUME(Kw.tag); } },
+            { ALT: () => { this.CONSUME(Kw.untag); kind = 'untag'; } },
+          ]);
+          this.CONSUME4(Kw.member);
+          const tag = this.str(this.CONSUME4(StringLiteral));
+          result = { kind, tag, span: this.spanFrom(first) };
+        },
+      },
+      {
+        ALT: () => {
+          let sign = 1;
+          this.OR4([
+            { ALT: () => { this.CONSUME(Kw.award); } },
+            { ALT: () => { this.CONSUME(Kw.deduct); sign = -1; } },
+          ]);
+          this.OPTION8(() => this.OR5([
+            { ALT: () => { this.CONSUME(Plus); } },
+            { ALT: () => { this.CONSUME(Minus); sign = -sign; } },
+          ]));
+          const amount = sign * this.num(this.CONSUME(NumberLiteral));
+          this.CONSUME(Kw.points);
+          let reason: A.StringLit | undefined;
+          let multiplied = true;
+          this.MANY(() => this.OR6([
+            { ALT: () => { this.CONSUME4(Kw.reason); reason = this.str(this.CONSUME5(StringLiteral)); } },
+            { ALT: () => { this.CONSUME(Kw.unmultiplied); multiplied = false; } },
+          ]));
+          result = reason
+            ? { kind: 'award', amount, reason, multiplied, span: this.spanFrom(first) }
+            : { kind: 'award', amount, multiplied, span: this.spanFrom(first) };
+        },
+      },
+    ]);
+    return result;
+  });
+
+  protected audience = this.RULE('audience', (): A.Audience => {
+    let result!: A.Audience;
+    this.OR([
+      { ALT: () => { this.CONSUME(Kw.member); result = { kind: 'member' }; } },
+      { ALT: () => { this.CONSUME(Kw.admins); result = { kind: 'admins' }; } },
+      { ALT: () => { this.CONSUME(Kw.channel); result = { kind: 'channel', channel: this.str(this.CONSUME(StringLiteral)) }; } },
+      {
+        ALT: () => {
+          let silent = false;
+          this.OPTION(() => { this.CONSUME(Kw.silent); silent = true; });
+          this.CONSUME(Kw.members);
+          const f = this.SUBRULE(this.memberFilters) ?? {};
+          result = { kind: 'members', silent, ...f };
+        },
+      },
+      {
+        GATE: () => this.LA(1).image === 'group' || this.LA(1).image === 'everyone',
+        ALT: () => { this.CONSUME(Identifier); result = { kind: 'group' }; },
+      },
+    ]);
+    return result;
+  });
+
+  protected memberFilters = this.RULE('memberFilters', () => {
+    const f: { tagged?: A.StringLit; segment?: A.Ident; where?: A.Condition; unless?: A.Condition } = {};
+    this.MANY(() => {
+      this.OR([
+        { ALT: () => { this.CONSUME(Kw.tagged); f.tagged = this.str(this.CONSUME(StringLiteral)); } },
+        { ALT: () => { this.CONSUME(Kw.in); this.OPTION(() => this.CONSUME(Kw.segment)); f.segment = this.ident(this.CONSUME(Name)); } },
+        { ALT: () => { this.CONSUME(Kw.where); const c = this.SUBRULE(this.condition); if (c) f.where = c; } },
+        { ALT: () => { this.CONSUME(Kw.unless); const c = this.SUBRULE2(this.condition); if (c) f.unless = c; } },
+      ]);
+    });
+    return f;
+  });
+
+  protected messageText = this.RULE('messageText', (): A.MessageText => {
+    let result!: A.MessageText;
+    this.OR([
+      { ALT: () => { result = { kind: 'inline', text: this.str(this.CONSUME(StringLiteral)) }; } },
+      { ALT: () => { result = { kind: 'template', name: this.ident(this.CONSUME(Identifier)) }; } },
+    ]);
+    return result;
+  });
+}

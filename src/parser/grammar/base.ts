@@ -1,0 +1,83 @@
+import { EmbeddedActionsParser, EOF, type IToken } from 'chevrotain';
+import type * as A from '../ast.js';
+import type { DiagnosticMessage } from '../diagnostic-codes.js';
+import { allTokens, Semicolon } from '../lexer.js';
+import { parseDurationText } from '../../stdlib/durations.js';
+import { unescapeString } from '../strings.js';
+
+/** A problem found while building the tree from tokens (not a syntax error of chevrotain's). */
+export interface ShapeProblem {
+  diagnostic: DiagnosticMessage;
+  span: A.Span;
+  hint?: string;
+}
+
+/**
+ * The grammar's base: chevrotain's set-up (tokens, recovery, lookahead) and the helpers every rule
+ * uses to build the tree (spans, names, strings, numbers, durations, shape problems).
+ *
+ * The grammar is one chevrotain parser split by inheritance, one class per file, each rule calling
+ * rules of its own class or of earlier ones: base.ts, conditions.ts, actions.ts, declarations.ts,
+ * rules.ts, calendars.ts, machines.ts, then PlaybookParser (../grammar.ts), whose constructor runs
+ * performSelfAnalysis once every rule is defined.
+ */
+export abstract class GrammarBase extends EmbeddedActionsParser {
+  problems: ShapeProblem[] = [];
+
+  constructor() {
+    super(allTokens, { recoveryEnabled: true, maxLookahead: 4, skipValidations: false });
+  }
+
+  protected span(first: IToken, last?: IToken): A.Span {
+    const end = last ?? first;
+    return {
+      start: first.startOffset,
+      end: Number.isFinite(end.endOffset) ? (end.endOffset ?? end.startOffset) + 1 : first.startOffset + 1,
+      line: Number.isFinite(first.startLine) ? first.startLine! : 1,
+      column: Number.isFinite(first.startColumn) ? first.startColumn! : 1,
+    };
+  }
+
+  protected spanFrom(first: IToken): A.Span {
+    return this.span(first, this.LA(0));
+  }
+
+  protected ident(tok: IToken): A.Ident {
+    return { name: tok.image, span: this.span(tok) };
+  }
+
+  protected problem(diagnostic: DiagnosticMessage, span: A.Span, hint?: string): void {
+    this.problems.push(hint ? { diagnostic, span, hint } : { diagnostic, span });
+  }
+
+  protected str(tok: IToken): A.StringLit {
+    if (tok.isInsertedInRecovery || tok.image === '') return { value: '', span: this.span(tok) };
+    return { value: unescapeString(tok.image), span: this.span(tok) };
+  }
+
+  protected num(tok: IToken): number {
+    const n = Number(tok.image);
+    return Number.isFinite(n) ? n : 0;
+  }
+
+  protected duration(tok: IToken): A.Duration {
+    const ms = tok.isInsertedInRecovery ? 0 : parseDurationText(tok.image);
+    return { ms: ms ?? 0, text: tok.image, span: this.span(tok) };
+  }
+
+  protected nextOnSameLine(): boolean {
+    const prev = this.LA(0);
+    const next = this.LA(1);
+    if (prev.tokenType === Semicolon) return true;
+    return next.tokenType !== EOF && next.startLine === prev.endLine;
+  }
+}
+
+/** During chevrotain's recording phase sub-rules return a placeholder; only arrays are merged. */
+export function pushAll<T>(list: T[], items: T[] | undefined): void {
+  if (Array.isArray(items)) list.push(...items);
+}
+
+export function push<T>(list: T[], item: T | undefined): void {
+  if (item !== undefined && item !== null) list.push(item);
+}

@@ -1,0 +1,226 @@
+import type { IToken } from 'chevrotain';
+import type * as A from '../ast.js';
+import { D } from '../diagnostic-codes.js';
+import {
+  Comma,
+  DurationLiteral,
+  Kw,
+  LBrace,
+  Minus,
+  Name,
+  NumberLiteral,
+  Plus,
+  RBrace,
+  Semicolon,
+  TimeLiteral,
+} from '../lexer.js';
+import { table } from '../../stdlib/dict.js';
+import { RulesParser } from './rules.js';
+
+/** Weekday words and groups: looked up with words from the playbook, so tables (src/stdlib/dict.ts). */
+const WEEKDAYS = table<number>({
+  mon: 1, monday: 1, tue: 2, tuesday: 2, wed: 3, wednesday: 3, thu: 4, thursday: 4,
+  fri: 5, friday: 5, sat: 6, saturday: 6, sun: 7, sunday: 7,
+  周一: 1, 周二: 2, 周三: 3, 周四: 4, 周五: 5, 周六: 6, 周日: 7, 周天: 7,
+});
+
+const WEEKDAY_GROUPS = table<readonly number[]>({
+  weekday: [1, 2, 3, 4, 5], weekdays: [1, 2, 3, 4, 5], weekend: [6, 7], weekends: [6, 7],
+  工作日: [1, 2, 3, 4, 5], 周末: [6, 7],
+});
+
+const PERIOD_WORDS = table<A.LeaderboardDecl['period']>({
+  daily: 'daily', weekly: 'weekly', monthly: 'monthly', all: 'all', alltime: 'all', overall: 'all',
+});
+
+/** Calendars (`every …`) and the constructs that run on one: `leaderboard`, `schedule`, `job`. */
+export abstract class CalendarsParser extends RulesParser {
+  /**
+   * `mon-fri 19:20`, `day at 09:00`, `week on mon at 9:00`, `month on 1, 15 at 10:00`.
+   * Weekday words are plain names checked here, so `mon` stays usable as a name elsewhere.
+   */
+  protected calendar = this.RULE('calendar', (): A.Calendar => {
+    const first = this.LA(1);
+    const cal: A.Calendar = { kind: 'daily', weekdays: [], monthDays: [], times: [], span: this.span(first) };
+    this.OR([
+      {
+        GATE: () => this.LA(1).image === 'month',
+        ALT: () => {
+          this.CONSUME(Name);
+          cal.kind = 'monthly';
+          this.CONSUME(Kw.on);
+          this.AT_LEAST_ONE_SEP({
+            SEP: Comma,
+            DEF: () => {
+              const d = this.CONSUME(NumberLiteral);
+              const n = this.num(d);
+              if (!d.isInsertedInRecovery && (!Number.isInteger(n) || n < 1 || n > 31)) {
+                this.problem(D.E0305.dayOfMonth(d.image), this.span(d));
+              }
+              cal.monthDays.push(n);
+            },
+          });
+        },
+      },
+      {
+        GATE: () => this.LA(1).image === 'week',
+        ALT: () => {
+          this.CONSUME2(Name);
+          cal.kind = 'weekly';
+          this.CONSUME2(Kw.on);
+          cal.weekdays = this.SUBRULE(this.weekdays) ?? [];
+        },
+      },
+      {
+        GATE: () => this.LA(1).image === 'day',
+        ALT: () => { this.CONSUME3(Name); cal.kind = 'daily'; },
+      },
+      {
+        ALT: () => {
+          cal.kind = 'weekly';
+          cal.weekdays = this.SUBRULE2(this.weekdays) ?? [];
+        },
+      },
+    ]);
+    this.OPTION(() => this.CONSUME(Kw.at));
+    this.AT_LEAST_ONE_SEP2({
+      SEP: Comma,
+      DEF: () => {
+        const t = this.CONSUME(TimeLiteral);
+        const m = this.timeMinutes(t);
+        if (m !== undefined) cal.times.push(m);
+      },
+    });
+    cal.span = this.spanFrom(first);
+    return cal;
+  });
+
+  protected timeMinutes(t: IToken): number | undefined {
+    if (t.isInsertedInRecovery) return undefined;
+    const parts = t.image.split(':').map(Number);
+    if (parts.length > 2) {
+      this.problem(D.E0304.withSeconds(t.image), this.span(t));
+      return undefined;
+    }
+    const [h, m] = parts as [number, number];
+    if (h > 23 || m > 59) {
+      this.problem(D.E0304.notATime(t.image), this.span(t), 'times are HH:MM from 00:00 to 23:59');
+      return undefined;
+    }
+    return h * 60 + m;
+  }
+
+  protected weekdays = this.RULE('weekdays', (): number[] => {
+    const out = new Set<number>();
+    this.AT_LEAST_ONE_SEP({
+      SEP: Comma,
+      DEF: () => {
+        const a = this.CONSUME(Name);
+        let b: IToken | undefined;
+        this.OPTION(() => { this.CONSUME(Minus); b = this.CONSUME2(Name); });
+        if (a.isInsertedInRecovery) return;
+        const group = b ? undefined : WEEKDAY_GROUPS[a.image];
+        if (group) { group.forEach((d) => out.add(d)); return; }
+        const from = WEEKDAYS[a.image.toLowerCase()];
+        if (!from) {
+          this.problem(D.E0308.notAWeekday(a.image), this.span(a), 'use mon, tue, wed, thu, fri, sat, sun, a range like mon-fri, or weekdays/weekend');
+          return;
+        }
+        if (!b) { out.add(from); return; }
+        const to = WEEKDAYS[b.image.toLowerCase()];
+        if (!to) {
+          if (!b.isInsertedInRecovery) this.problem(D.E0308.notAWeekday(b.image), this.span(b), 'use mon, tue, wed, thu, fri, sat or sun');
+          return;
+        }
+        for (let d = from; ; d = (d % 7) + 1) { out.add(d); if (d === to) break; }
+      },
+    });
+    return [...out].sort((x, y) => x - y);
+  });
+
+  protected schedule = this.RULE('schedule', (): A.ScheduleDecl => {
+    const kw = this.CONSUME(Kw.schedule);
+    const name = this.ident(this.CONSUME(Name));
+    this.CONSUME(Kw.every);
+    const every = this.SUBRULE(this.calendar);
+    const s: A.ScheduleDecl = { name, every, hooks: [], span: this.span(kw) };
+    this.OPTION(() => {
+      this.CONSUME(Kw.until);
+      const t = this.CONSUME(TimeLiteral);
+      const end = this.timeMinutes(t);
+      const start = every?.times?.[0];
+      if (end !== undefined && start !== undefined) {
+        s.untilMinutes = end > start ? end - start : end + 24 * 60 - start;
+      }
+      if (every?.times && every.times.length > 1) this.problem(D.E0306.severalStarts(), this.span(t), 'give one start time, or use separate schedules');
+    });
+    this.OPTION2(() => {
+      this.CONSUME(Kw.attendance);
+      this.OPTION3(() => this.CONSUME(Kw.by));
+      s.attendance = this.SUBRULE(this.dottedName);
+    });
+    this.CONSUME(LBrace);
+    this.MANY(() => {
+      this.OR([
+        {
+          ALT: () => {
+            const k = this.CONSUME(Kw.at);
+            let anchor: 'start' | 'end' = 'start';
+            this.OR2([
+              { ALT: () => { this.CONSUME(Kw.start); } },
+              { ALT: () => { this.CONSUME(Kw.end); anchor = 'end'; } },
+            ]);
+            let offsetMs = 0;
+            this.OPTION4(() => {
+              let sign = 1;
+              this.OR3([
+                { ALT: () => { this.CONSUME(Plus); } },
+                { ALT: () => { this.CONSUME(Minus); sign = -1; } },
+              ]);
+              offsetMs = sign * this.duration(this.CONSUME(DurationLiteral)).ms;
+            });
+            const actions = this.SUBRULE(this.actionBlock) ?? [];
+            s.hooks.push({ anchor, offsetMs, actions, span: this.spanFrom(k) });
+          },
+        },
+        { ALT: () => { this.CONSUME(Semicolon); } },
+      ]);
+    });
+    this.CONSUME(RBrace);
+    s.span = this.spanFrom(kw);
+    return s;
+  });
+
+  protected job = this.RULE('job', (): A.JobDecl => {
+    const first = this.LA(1);
+    let name: A.Ident | undefined;
+    this.OPTION(() => { this.CONSUME(Kw.job); name = this.ident(this.CONSUME(Name)); });
+    this.CONSUME(Kw.every);
+    const every = this.SUBRULE(this.calendar);
+    const actions = this.SUBRULE(this.actionBlock) ?? [];
+    const span = this.spanFrom(first);
+    return { name: name ?? { name: `every_line_${span.line}`, span: this.span(first) }, every, actions, span };
+  });
+
+  protected leaderboard = this.RULE('leaderboard', (): A.LeaderboardDecl => {
+    const kw = this.CONSUME(Kw.leaderboard);
+    const words: IToken[] = [];
+    this.MANY({ GATE: () => this.LA(1).tokenType !== Kw.top, DEF: () => { words.push(this.CONSUME(Name)); } });
+    this.CONSUME(Kw.top);
+    const top = this.num(this.CONSUME(NumberLiteral));
+    this.CONSUME(Kw.by);
+    this.CONSUME(Kw.points);
+    this.CONSUME(Kw.every);
+    const every = this.SUBRULE(this.calendar);
+    const actions = this.SUBRULE(this.actionBlock) ?? [];
+    let period: A.LeaderboardDecl['period'] = 'all';
+    let name: A.Ident = { name: 'leaderboard', span: this.span(kw) };
+    const last = words[words.length - 1];
+    if (last && PERIOD_WORDS[last.image]) period = PERIOD_WORDS[last.image]!;
+    if (words[0]) name = this.ident(words[0]);
+    if (words.length > 2 || (words.length === 2 && !PERIOD_WORDS[words[1]!.image])) {
+      this.problem(D.E0108.leaderboardPeriod(words[1]!.image), this.span(words[1]!));
+    }
+    return { name, period, top, every, actions, span: this.spanFrom(kw) };
+  });
+}
