@@ -11,7 +11,7 @@
  * typed parameters are the parts that vary. The builders return today's exact texts: the golden
  * tests compare them. A few pass a text made elsewhere through (chevrotain's syntax errors,
  * composed in parse.ts; the RE2 checks of src/stdlib/regex-safety.ts; the test-file syntax errors
- * of src/testing/parser.ts), said at the builder.
+ * of src/testing/parser.ts and its parse-*.ts), said at the builder.
  *
  * The codes are in src/parser/diagnostic-codes/, one table per stage: parser.ts (E00xx), checker.ts
  * (E01xx-E08xx and W), test-files.ts (T); this file joins them into `D` and `CODES`. The folder

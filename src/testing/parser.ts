@@ -1,27 +1,18 @@
 import { D, type DiagnosticMessage } from '../parser/diagnostic-codes.js';
 import { parseDurationText } from '../stdlib/durations.js';
-import { closest } from '../stdlib/suggest.js';
 import { lexTestFile, type Token } from './lexer.js';
-import type {
-  EventSpec,
-  ExpectSpec,
-  FieldSpec,
-  MemberRef,
-  Span,
-  RepeatSpec,
-  Statement,
-  TestCase,
-  TestDiagnostic,
-  TestFileTree,
-  TimeSpec,
-  Value,
-} from './syntax.js';
-import { ACTION_FIELDS, actionFields, VERB_USAGE, VERBS } from './vocabulary.js';
+import { describeToken, joinSpans, LineCursor, LineError, pickSpan, type DiagnosticSink } from './line-cursor.js';
+import { parseCompactEvent, parseGenericEvent } from './parse-events.js';
+import { parseExpect } from './parse-expect.js';
+import type { RepeatSpec, Span, Statement, TestCase, TestDiagnostic, TestFileTree, TimeSpec } from './syntax.js';
+import { VERBS } from './vocabulary.js';
 
 /**
  * Test files are line-oriented: a test is `test "name" [for "x.playbook"] { … }` and each line
  * inside is one statement. A syntax error spoils only its own line (the test is then reported as
- * failed, not run), so one run reports every mistake in the file.
+ * failed, not run), so one run reports every mistake in the file. This file reads the tests and
+ * the kind of each line; the lines themselves are read in parse-events.ts, parse-expect.ts and
+ * parse-values.ts, over line-cursor.ts.
  */
 export function parseTestFile(source: string): { tree: TestFileTree; diagnostics: TestDiagnostic[] } {
   const diagnostics: TestDiagnostic[] = [];
@@ -38,27 +29,7 @@ export function parseTestFile(source: string): { tree: TestFileTree; diagnostics
 /** Repetitions of one line; enough for caps, streaks and goals, small enough to stay a story. */
 export const MAX_REPEAT = 1000;
 
-/** Thrown to abandon the current line after its error has been reported. */
-class LineError extends Error {}
-
-const describe = (t: Token): string => {
-  switch (t.kind) {
-    case 'eof':
-      return 'the end of the file';
-    case 'newline':
-      return 'the end of the line';
-    case 'string':
-      return `the text ${t.text}`;
-    case 'word':
-      return `\`${t.text}\``;
-    default:
-      return `\`${t.text}\``;
-  }
-};
-
-const join = (a: Span, b: Span): Span => ({ start: a.start, end: b.end, line: a.line, column: a.column });
-
-class Parser {
+class Parser implements DiagnosticSink {
   private pos = 0;
   constructor(
     private readonly tokens: Token[],
@@ -96,7 +67,7 @@ class Parser {
         tests.push(this.test());
         continue;
       }
-      this.error(t, `expected a test, found ${describe(t)}`, 'a test file is a list of tests: test "what it checks" for "club.playbook" { … }');
+      this.error(t, `expected a test, found ${describeToken(t)}`, 'a test file is a list of tests: test "what it checks" for "club.playbook" { … }');
       this.skipOutside();
     }
     return { tests };
@@ -130,7 +101,7 @@ class Parser {
         name = `(unnamed test at line ${keyword.line})`;
       }
     } else {
-      this.error(nameToken, `expected the test's name in quotes after \`test\`, found ${describe(nameToken)}`, 'test "a second ad removes the poster" { … }');
+      this.error(nameToken, `expected the test's name in quotes after \`test\`, found ${describeToken(nameToken)}`, 'test "a second ad removes the poster" { … }');
       name = `(unnamed test at line ${keyword.line})`;
     }
     const tc: TestCase = { name, nameSpan, statements: [], span: pickSpan(keyword), broken: false };
@@ -140,11 +111,11 @@ class Parser {
       if (file.kind === 'string') {
         this.next();
         tc.playbook = { path: String(file.value), span: pickSpan(file) };
-      } else this.error(file, `expected the playbook's file name in quotes after \`for\`, found ${describe(file)}`, 'test "…" for "no-ads.playbook" { … }');
+      } else this.error(file, `expected the playbook's file name in quotes after \`for\`, found ${describeToken(file)}`, 'test "…" for "no-ads.playbook" { … }');
     }
     const open = this.peek();
     if (open.kind !== 'lbrace') {
-      this.error(open, `expected \`{\` to open the test, found ${describe(open)}`, 'the `{` goes on the same line as `test`');
+      this.error(open, `expected \`{\` to open the test, found ${describeToken(open)}`, 'the `{` goes on the same line as `test`');
       // Without the brace there is no body to find; resynchronise at the next `test`.
       while (this.peek().kind !== 'eof' && !(this.peek().kind === 'word' && this.peek().text === 'test' && this.atLineStart())) this.next();
       tc.broken = true;
@@ -159,7 +130,7 @@ class Parser {
       }
       if (t.kind === 'rbrace') {
         this.next();
-        tc.span = join(pickSpan(keyword), t);
+        tc.span = joinSpans(pickSpan(keyword), t);
         break;
       }
       if (t.kind === 'newline') {
@@ -211,7 +182,7 @@ class Parser {
     const first = s.peek()!;
     const second = s.peek(1);
     const isVerbNext = second?.kind === 'word' && second.text in VERBS;
-    const span = join(first, line[line.length - 1]!);
+    const span = joinSpans(first, line[line.length - 1]!);
     if (first.kind === 'word' && first.text === 'start' && !isVerbNext) {
       s.next();
       const time = s.peek();
@@ -240,9 +211,9 @@ class Parser {
       headIsVerbNext = s.peek(1)?.kind === 'word' && s.peek(1)!.text in VERBS;
       if (head.kind === 'word' && head.text === 'expect' && !headIsVerbNext) s.fail(head, 'only events can be repeated, not expectations', 'repeat 6 every 1s: alice posts "刷屏"');
     }
-    if (head.kind === 'word' && head.text === 'expect' && !headIsVerbNext) step.expect = this.expect(s);
-    else if (head.kind === 'word' && head.text === 'event' && !headIsVerbNext) step.event = this.genericEvent(s);
-    else step.event = this.compactEvent(s);
+    if (head.kind === 'word' && head.text === 'expect' && !headIsVerbNext) step.expect = parseExpect(s);
+    else if (head.kind === 'word' && head.text === 'event' && !headIsVerbNext) step.event = parseGenericEvent(s);
+    else step.event = parseCompactEvent(s);
     return step;
   }
 
@@ -268,7 +239,7 @@ class Parser {
     if (colon?.kind !== 'colon') s.fail(colon, `expected \`:\` before the event to repeat, found ${s.describe(colon)}`, usage);
     s.next();
     if (s.done()) s.fail(undefined, 'expected the event to repeat after `:`', usage);
-    return { count: n.value as number, everyMs, span: join(kw, colon) };
+    return { count: n.value as number, everyMs, span: joinSpans(kw, colon) };
   }
 
   private time(s: LineCursor): TimeSpec | undefined {
@@ -290,350 +261,7 @@ class Parser {
     return undefined;
   }
 
-  private member(s: LineCursor, what: string): MemberRef {
-    const t = s.peek();
-    if (t?.kind === 'word' || t?.kind === 'string' || t?.kind === 'number') {
-      s.next();
-      return { id: t.kind === 'string' ? String(t.value) : t.text, span: pickSpan(t) };
-    }
-    return s.fail(t, `expected ${what}, found ${s.describe(t)}`);
-  }
-
-  private compactEvent(s: LineCursor): EventSpec {
-    const memberTok = s.peek()!;
-    if (memberTok.kind !== 'word' && memberTok.kind !== 'string') {
-      s.fail(memberTok, `expected a member, \`expect\` or \`event\` at the start of the line, found ${s.describe(memberTok)}`, 'lines look like `+1m alice posts "hello"`, `expect member.warn alice` or `event order.paid bob amount 99`');
-    }
-    const member = this.member(s, 'a member');
-    const verbTok = s.peek();
-    if (verbTok?.kind !== 'word' || !(verbTok.text in VERBS)) {
-      const guess = verbTok?.kind === 'word' ? closest(verbTok.text, Object.keys(VERBS)) : undefined;
-      s.fail(
-        verbTok,
-        verbTok ? D.T0004.unknownVerb(s.describe(verbTok)) : D.T0004.noVerb(member.id),
-        guess ? `did you mean \`${guess}\`? (${VERB_USAGE[guess]})` : `members can: ${Object.keys(VERBS).join(', ')}; for other events write \`event TYPE ${member.id} field value …\``,
-      );
-    }
-    s.next();
-    const verb = verbTok.text;
-    const ev: EventSpec = { type: VERBS[verb]!, typeSpan: pickSpan(verbTok), verb, member, fields: [], span: join(memberTok, verbTok) };
-    const field = (name: string, at: Span, value: Value) => ev.fields.push({ name, nameSpan: at, contains: false, value });
-    const usage = VERB_USAGE[verb]!;
-    const word = (w: string) => s.peek()?.kind === 'word' && s.peek()!.text === w;
-    const expectWord = (w: string) => {
-      if (!word(w)) s.fail(s.peek(), `expected \`${w}\`, found ${s.describe(s.peek())}`, usage);
-      return s.next()!;
-    };
-    const idValue = (what: string): Value => {
-      const t = s.peek();
-      if (t?.kind === 'word' || t?.kind === 'string' || t?.kind === 'number') {
-        s.next();
-        return { kind: 'text', value: t.kind === 'string' ? String(t.value) : t.text, bare: t.kind !== 'string', span: pickSpan(t) };
-      }
-      return s.fail(t, `expected ${what}, found ${s.describe(t)}`, usage);
-    };
-    const numberValue = (what: string): Value => {
-      const t = s.peek();
-      if (t?.kind !== 'number') s.fail(t, `expected ${what} (a number), found ${s.describe(t)}`, usage);
-      s.next();
-      return { kind: 'number', value: t.value as number, span: pickSpan(t) };
-    };
-    const textValue = (what: string): Value => {
-      const t = s.peek();
-      if (t?.kind !== 'string') s.fail(t, `expected ${what} in quotes, found ${s.describe(t)}`, usage);
-      s.next();
-      return { kind: 'text', value: String(t.value), bare: false, span: pickSpan(t) };
-    };
-    switch (verb) {
-      case 'joins':
-        for (;;) {
-          if (word('as')) {
-            const kw = s.next()!;
-            field('name', kw, textValue('the display name'));
-          } else if (word('invited') && s.peek(1)?.text === 'by') {
-            const kw = s.next()!;
-            s.next();
-            field('invitedBy', kw, idValue('who invited them'));
-          } else if (word('with') && (s.peek(1)?.text === 'role' || s.peek(1)?.text === 'roles')) {
-            const kw = s.next()!;
-            s.next();
-            const items: Value[] = [idValue('a role')];
-            while (s.peek()?.kind === 'comma') {
-              s.next();
-              items.push(idValue('a role'));
-            }
-            field('roles', kw, { kind: 'list', items, span: join(items[0]!.span, items[items.length - 1]!.span) });
-          } else break;
-        }
-        break;
-      case 'leaves':
-        break;
-      case 'posts': {
-        const text = textValue('the message text');
-        field('text', text.span, text);
-        if (word('id')) {
-          const kw = s.next()!;
-          field('messageId', kw, idValue('the message id'));
-        }
-        break;
-      }
-      case 'reacts': {
-        const emoji = textValue('the emoji');
-        field('emoji', emoji.span, emoji);
-        const kw = expectWord('to');
-        field('messageId', kw, idValue('the message id'));
-        break;
-      }
-      case 'sends': {
-        if (word('red') && s.peek(1)?.text === 'packet') s.next();
-        else if (!word('redpacket')) expectWord('redpacket');
-        s.next();
-        const amount = numberValue('the amount');
-        field('amount', amount.span, amount);
-        expectWord('in');
-        const shares = numberValue('the number of shares');
-        field('shares', shares.span, shares);
-        if (word('shares')) s.next();
-        break;
-      }
-      case 'checks':
-        expectWord('in');
-        break;
-      case 'acknowledges':
-        if (word('the')) s.next();
-        expectWord('rules');
-        break;
-      case 'pays': {
-        const amount = numberValue('the amount');
-        field('amount', amount.span, amount);
-        if (word('order')) {
-          const kw = s.next()!;
-          field('orderId', kw, idValue('the order id'));
-        }
-        break;
-      }
-      case 'invites': {
-        const invitee = idValue('who accepted the invitation');
-        field('invitee', invitee.span, invitee);
-        break;
-      }
-      case 'gets':
-      case 'loses': {
-        expectWord('role');
-        const role = idValue('the role');
-        field('role', role.span, role);
-        break;
-      }
-    }
-    for (const pair of this.pairs(s, false, usage)) ev.fields.push(pair);
-    ev.span = join(memberTok, s.last());
-    return ev;
-  }
-
-  /** `event TYPE [member] field value …`: with an odd number of terms the first is the member. */
-  private genericEvent(s: LineCursor): EventSpec {
-    const kw = s.next()!;
-    const typeTok = s.peek();
-    if (typeTok?.kind !== 'word') s.fail(typeTok, `expected an event type after \`event\`, found ${s.describe(typeTok)}`, 'event order.paid bob amount 99 orderId o1');
-    s.next();
-    const ev: EventSpec = { type: typeTok.text, typeSpan: pickSpan(typeTok), fields: [], span: join(kw, typeTok) };
-    const remaining = s.countTerms();
-    if (remaining % 2 === 1) ev.member = this.member(s, 'the member');
-    ev.fields = this.pairs(s, false, 'event TYPE member field value …, e.g. event order.paid bob amount 99 orderId o1');
-    ev.span = join(kw, s.last());
-    return ev;
-  }
-
-  private expect(s: LineCursor): ExpectSpec {
-    const kw = s.next()!;
-    const usage = 'expect [no | exactly N] TYPE [member] [field value …], e.g. expect member.warn alice count 1';
-    const spec: ExpectSpec = { mode: 'some', fields: [], span: pickSpan(kw) };
-    let t = s.peek();
-    if (t?.kind === 'word' && t.text === 'nothing') {
-      s.next();
-      spec.mode = 'nothing';
-      s.end();
-      spec.span = join(kw, t);
-      return spec;
-    }
-    if (t?.kind === 'word' && t.text === 'no') {
-      s.next();
-      spec.mode = 'none';
-    } else if ((t?.kind === 'word' && t.text === 'exactly') || t?.kind === 'number') {
-      if (t.kind === 'word') s.next();
-      const n = s.peek();
-      if (n?.kind !== 'number' || !Number.isInteger(n.value) || (n.value as number) < 0) s.fail(n, `expected how many (a whole number), found ${s.describe(n)}`, usage);
-      s.next();
-      spec.mode = 'exactly';
-      spec.count = n.value as number;
-    }
-    t = s.peek();
-    if (t?.kind !== 'word') s.fail(t, `expected an action type after \`expect\`, found ${s.describe(t)}`, usage);
-    s.next();
-    if (!(t.text in ACTION_FIELDS)) {
-      const guess = closest(t.text, Object.keys(ACTION_FIELDS));
-      s.fail(t, D.T0104.unknownActionType(t.text), guess ? `did you mean \`${guess}\`?` : `actions are: ${Object.keys(ACTION_FIELDS).join(', ')}`);
-    }
-    spec.type = t.text;
-    spec.typeSpan = pickSpan(t);
-    const fields = actionFields(t.text);
-    const first = s.peek();
-    // The member comes right after the type: a quoted name or a word that is not a field name.
-    if (first && (first.kind === 'string' || first.kind === 'number' || (first.kind === 'word' && !fields.includes(first.text)))) {
-      const afterFirst = s.peek(1);
-      // `expect member.warn cuont 1`: a word followed by a value reads as a misspelt field.
-      const guess = first.kind === 'word' && afterFirst && afterFirst.kind !== 'word' ? closest(first.text, fields) : undefined;
-      if (guess) s.fail(first, D.T0105.noActionField(t.text, first.text), `did you mean \`${guess}\`? (${t.text} has ${ACTION_FIELDS[t.text]!.join(', ')})`);
-      spec.member = this.member(s, 'the member');
-    }
-    for (const f of this.pairs(s, true, usage, t.text)) {
-      if (f.name === 'member') {
-        if (f.value.kind !== 'text') s.fail(f.value.span, 'a member is a name or an id', usage);
-        if (spec.member) s.fail(f.nameSpan, 'the member is given twice', usage);
-        spec.member = { id: f.value.value, span: f.value.span };
-      } else spec.fields.push(f);
-    }
-    spec.span = join(kw, s.last());
-    return spec;
-  }
-
-  /** `field value` pairs to the end of the line; in expectations also `field contains "text"`. */
-  private pairs(s: LineCursor, inExpect: boolean, usage: string, actionType?: string): FieldSpec[] {
-    const out: FieldSpec[] = [];
-    while (!s.done()) {
-      const name = s.peek()!;
-      if (name.kind !== 'word') {
-        s.fail(name, `expected a field name, found ${s.describe(name)}`, usage);
-      }
-      s.next();
-      if (actionType !== undefined) {
-        const fields = actionFields(actionType);
-        if (!fields.includes(name.text)) {
-          const guess = closest(name.text, fields);
-          s.fail(
-            name,
-            D.T0105.noActionField(actionType, name.text),
-            guess ? `did you mean \`${guess}\`? (${actionType} has ${ACTION_FIELDS[actionType]!.join(', ')})` : `${actionType} has ${ACTION_FIELDS[actionType]!.join(', ') || 'no fields of its own'}; the member comes right after the type`,
-          );
-        }
-      }
-      let contains = false;
-      if (inExpect && s.peek()?.kind === 'word' && s.peek()!.text === 'contains' && s.peek(1) !== undefined) {
-        s.next();
-        contains = true;
-      }
-      if (s.done()) s.fail(undefined, `the field \`${name.text}\` has no value`, usage);
-      const value = this.value(s);
-      if (contains && value.kind !== 'text') s.fail(value.span, '`contains` takes text in quotes', 'text contains "欢迎"');
-      out.push({ name: name.text, nameSpan: pickSpan(name), contains, value });
-    }
-    return out;
-  }
-
-  private value(s: LineCursor): Value {
-    const t = s.peek();
-    switch (t?.kind) {
-      case 'string':
-        s.next();
-        return { kind: 'text', value: String(t.value), bare: false, span: pickSpan(t) };
-      case 'word':
-      case 'clock':
-        s.next();
-        return { kind: 'text', value: t.text, bare: true, span: pickSpan(t) };
-      case 'number':
-        s.next();
-        return { kind: 'number', value: t.value as number, span: pickSpan(t) };
-      case 'datetime':
-        s.next();
-        return { kind: 'datetime', value: t.text, span: pickSpan(t) };
-      case 'lbracket': {
-        s.next();
-        const items: Value[] = [];
-        while (s.peek()?.kind !== 'rbracket') {
-          if (s.done()) s.fail(undefined, 'this list has no closing `]`', 'write lists like [bob, carol]');
-          const item = this.value(s);
-          if (item.kind === 'list') s.fail(item.span, 'a list cannot contain a list');
-          items.push(item);
-          if (s.peek()?.kind === 'comma') s.next();
-          else if (s.peek()?.kind !== 'rbracket') s.fail(s.peek(), `expected \`,\` or \`]\` in the list, found ${s.describe(s.peek())}`, 'write lists like [bob, carol]');
-        }
-        const close = s.next()!;
-        return { kind: 'list', items, span: join(t, close) };
-      }
-      default:
-        return s.fail(t, `expected a value, found ${s.describe(t)}`, 'values are text in quotes, numbers, names, dates or lists like [a, b]');
-    }
-  }
-
   report(d: TestDiagnostic): void {
     this.diagnostics.push(d);
   }
-}
-
-/** Walks the tokens of one line; `fail` reports and abandons the line. */
-class LineCursor {
-  private i = 0;
-  constructor(
-    private readonly tokens: Token[],
-    private readonly parser: Parser,
-  ) {}
-
-  peek(offset = 0): Token | undefined {
-    return this.tokens[this.i + offset];
-  }
-
-  next(): Token | undefined {
-    return this.tokens[this.i++];
-  }
-
-  last(): Token {
-    return this.tokens[Math.max(0, this.i - 1)]!;
-  }
-
-  done(): boolean {
-    return this.i >= this.tokens.length;
-  }
-
-  /** Values left on the line, a list counting as one. */
-  countTerms(): number {
-    let n = 0;
-    let depth = 0;
-    for (let j = this.i; j < this.tokens.length; j++) {
-      const k = this.tokens[j]!.kind;
-      if (k === 'lbracket') {
-        if (depth === 0) n++;
-        depth++;
-      } else if (k === 'rbracket') depth = Math.max(0, depth - 1);
-      else if (depth === 0 && k !== 'comma') n++;
-    }
-    return n;
-  }
-
-  end(): void {
-    const t = this.peek();
-    if (t) this.fail(t, `unexpected ${this.describe(t)} at the end of the statement`, 'one statement per line (or separate them with `;`)');
-  }
-
-  describe(t: Token | undefined): string {
-    return t ? describe(t) : 'the end of the line';
-  }
-
-  /** A plain message is a syntax error (T0003); other problems come from the registry. */
-  fail(at: Span | undefined, problem: string | DiagnosticMessage, hint?: string): never {
-    const where = at ?? this.endSpan();
-    const m = typeof problem === 'string' ? D.T0003.syntax(problem) : problem;
-    const d: TestDiagnostic = { severity: m.severity, code: m.code, message: m.message, ...pickSpan(where) };
-    if (hint) d.hint = hint;
-    this.parser.report(d);
-    throw new LineError(m.message);
-  }
-
-  private endSpan(): Span {
-    const last = this.tokens[this.tokens.length - 1]!;
-    return { start: last.end, end: last.end + 1, line: last.line, column: last.column + (last.end - last.start) };
-  }
-}
-
-function pickSpan(s: Span): Span {
-  return { start: s.start, end: s.end, line: s.line, column: s.column };
 }

@@ -12,7 +12,7 @@ export const TEST_FILE_CODES = {
     unexpectedCharacter: (char: string) => `unexpected character ${q(char)}`,
   }),
   'T0003': error('test syntax error', {
-    /** Worded in src/testing/parser.ts, which reports a plain message as this code. */
+    /** Worded in the test-file parser (src/testing/parser.ts, parse-*.ts), which reports a plain message as this code. */
     syntax: (message: string) => message,
   }),
   'T0004': error('unknown member verb', {
