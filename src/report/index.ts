@@ -1,5 +1,7 @@
 /** The HTML report of a simulation (`playbook simulate --format html --out FILE`). */
-export { ReportCollector, actionSummary, describeTimer, type EventStatus, type FinalState, type ReportOptions } from './collector.js';
+export { ReportCollector, type EventStatus, type ReportOptions } from './collector.js';
+export { actionSummary, describeTimer } from './describe.js';
+export type { FinalState } from './final-state.js';
 export { renderReport, chartJsBundle, type ChartSpec } from './render.js';
 export { simulateToReport, type SimulateToReportOptions, type SimulatedReport } from './run.js';
 export { escapeHtml, jsonForScript, inlineScriptSource } from './escape.js';
