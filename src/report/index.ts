@@ -2,7 +2,8 @@
 export { ReportCollector, type EventStatus, type ReportOptions } from './collector.js';
 export { actionSummary, describeTimer } from './describe.js';
 export type { FinalState } from './final-state.js';
-export { renderReport, chartJsBundle, type ChartSpec } from './render.js';
+export { renderReport, chartJsBundle } from './render.js';
+export type { ChartSpec } from './render-parts.js';
 export { simulateToReport, type SimulateToReportOptions, type SimulatedReport } from './run.js';
 export { escapeHtml, jsonForScript, inlineScriptSource } from './escape.js';
 export type * from './model.js';
