@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compile } from '../src/compiler/compile.js';
-import type { IR } from '../src/compiler/ir.js';
 import { createRuntime, type OutputAction, type Runtime, type RuntimeSnapshot } from '../src/runtime/runtime.js';
+import { events, feed, load, ofType, texts, type Raw } from './constructs/helpers.js';
 
 /**
  * One test group per rule of DESIGN.md section 5 (normative semantics). Each case is built so it
@@ -10,45 +9,10 @@ import { createRuntime, type OutputAction, type Runtime, type RuntimeSnapshot } 
 
 // ------------------------------------------------------------------ helpers
 
-function load(body: string, timezone = 'Asia/Shanghai'): IR {
-  const source = `playbook "T" { timezone "${timezone}" }\n${body}`;
-  const r = compile(source, { file: 'semantics.playbook' });
-  if (!r.ir) throw new Error(r.diagnostics.map((d) => `${d.line}:${d.column} ${d.message}`).join('\n'));
-  return r.ir;
-}
-
-type Raw = Record<string, unknown>;
-
-/** An event maker with its own id sequence, for one community. */
-function events(community = 'c1') {
-  let n = 0;
-  const ev = (type: string, at: string, member?: string, payload: Raw = {}): Raw => ({
-    id: `${community}-${++n}`,
-    type,
-    at,
-    community,
-    ...(member !== undefined ? { member } : {}),
-    ...payload,
-  });
-  return {
-    ev,
-    join: (at: string, member: string, payload: Raw = {}) => ev('member.joined', at, member, payload),
-    msg: (at: string, member: string, text = 'hello') => ev('message.posted', at, member, { messageId: `m${n + 1}`, text }),
-    checkin: (at: string, member: string) => ev('checkin.done', at, member),
-  };
-}
-
 const ms = (iso: string) => Date.parse(iso);
 const instant = (a: OutputAction) => Date.parse(a.at);
-const ofType = (actions: OutputAction[], type: string) => actions.filter((a) => a.type === type);
-const texts = (actions: OutputAction[]) => ofType(actions, 'message.send').map((a) => a.text);
 const awards = (actions: OutputAction[]) => ofType(actions, 'points.award').map((a) => ({ amount: a.amount, balance: a.balance }));
 
-function feed(rt: Runtime, list: Raw[]): OutputAction[] {
-  const out: OutputAction[] = [];
-  for (const e of list) out.push(...rt.dispatch(e));
-  return out;
-}
 
 // ------------------------------------------------------------------ order and time
 
