@@ -1,5 +1,5 @@
 /**
- * The embedding API (DESIGN.md section 6b): the compiler and the runtime. The durable store, the
+ * The embedding API (docs/embedding.md): the compiler and the runtime. The durable store, the
  * HTTP server and the chat bots are the subpaths `playbook/store`, `playbook/server` and
  * `playbook/bots` (src/store/index.ts, src/server/index.ts, src/bots/index.ts), so importing
  * this loads neither SQLite nor node:http nor a chat client (issue 14, item 5; test/facade.test.ts).

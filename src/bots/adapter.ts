@@ -1,6 +1,6 @@
 /**
  * The contract between the bot (src/bots/bot.ts) and a chat platform. An adapter turns what
- * happens in a room into events of DESIGN.md section 4 and carries out the actions a playbook
+ * happens in a room into events of docs/embedding.md (section 3) and carries out the actions a playbook
  * produces. It knows nothing of playbooks or the runtime, so a Telegram, Discord or WeChat
  * adapter is one more file beside xmpp.ts and irc.ts.
  */
@@ -49,7 +49,7 @@ export interface RoomBinding {
 }
 
 /**
- * An event for the runtime: the envelope of DESIGN.md section 4 plus payload. `id` must be
+ * An event for the runtime: the envelope of docs/embedding.md (section 3) plus payload. `id` must be
  * unique per community and, where the platform allows it, stable across reconnects (a server
  * message id), so a message seen twice is processed once.
  */

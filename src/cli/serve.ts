@@ -14,7 +14,7 @@ export const DEFAULT_PORT = 8080;
 export const serveCommand: CommandSpec = {
   help: `Usage: playbook serve FILE [options]
 
-Runs the playbook as an HTTP service with durable state (DESIGN.md section 6; docs/serve.md).
+Runs the playbook as an HTTP service with durable state (docs/serve.md).
 Every event, timer and action is committed to the database before the response is sent; a
 server killed at any moment and restarted on the same --db loses nothing acknowledged, repeats
 no action and still fires every pending timer.

@@ -20,7 +20,7 @@ export const simulateLimits = { maxLineBytes: MAX_EVENT_LINE_BYTES };
 export const simulateCommand: CommandSpec = {
   help: `Usage: playbook simulate FILE --events F|- [options]
 
-Runs the playbook on a JSON Lines event stream (DESIGN.md section 4) and prints the actions.
+Runs the playbook on a JSON Lines event stream (docs/embedding.md) and prints the actions.
 
 Options:
   --events F|-        the event file, or - for standard input (required)

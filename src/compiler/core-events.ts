@@ -1,6 +1,6 @@
 import type { EventType } from './ir.js';
 
-/** The core event types of DESIGN.md section 4, with their payload fields. */
+/** The core event types (docs/language.md, "Core events"), with their payload fields. */
 export const CORE_EVENTS: Record<string, EventType> = {
   'member.joined': {
     core: true,

@@ -2,7 +2,7 @@ import type { EvalContext } from './conditions/engine.js';
 import type { InputEvent } from './events.js';
 import type { CommunityState, MemberState } from './state.js';
 
-/** One action of DESIGN.md section 4. */
+/** One action (docs/embedding.md, section 8). */
 export interface OutputAction {
   at: string;
   type: string;

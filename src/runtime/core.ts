@@ -91,7 +91,7 @@ export class Core {
     return this.isoText;
   }
 
-  /** One action, keys in the order of DESIGN.md section 4: at, type, community, member, fields, cause, source. */
+  /** One action, keys in the order of docs/embedding.md, section 8: at, type, community, member, fields, cause, source. */
   emit(ctx: Ctx, type: string, member: string | undefined, fields?: Record<string, unknown>): void {
     const a: OutputAction = member === undefined
       ? { at: this.at(ctx.now), type, community: ctx.community.id }

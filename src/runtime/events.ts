@@ -14,7 +14,7 @@ export interface InputEvent {
   payload: Record<string, unknown>;
 }
 
-/** Envelope keys of DESIGN.md section 4: not payload fields, even though `payload` holds them. */
+/** Envelope keys (docs/embedding.md, section 3): not payload fields, even though `payload` holds them. */
 export const ENVELOPE_KEYS: ReadonlySet<string> = new Set(['id', 'type', 'at', 'community', 'member']);
 
 /** A declared field as validation reads it: the longest string it may hold, worked out once. */
@@ -31,7 +31,7 @@ export type Validation = { ok: true; event: InputEvent; known: boolean } | { ok:
 export { MAX_ID_CHARS as MAX_ID_LENGTH };
 
 /**
- * Checks the envelope of DESIGN.md section 4 and, for event types the playbook knows (core or
+ * Checks the envelope of docs/embedding.md (section 3) and, for event types the playbook knows (core or
  * declared), the payload types. Unknown types pass with `known: false`: they are ignored, not
  * errors, because platforms send many event types a playbook has no use for.
  */

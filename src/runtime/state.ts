@@ -73,7 +73,7 @@ export interface CommunityState {
   id: string;
   clock: number;
   started: number;
-  /** Ids of processed events (DESIGN.md section 5: idempotence). */
+  /** Ids of processed events (docs/embedding.md, section 5: idempotence). */
   processed: Set<string>;
   members: Dict<MemberState>;
   /** Binary heap by (due, seq); cancelled entries stay until popped (see timers.ts). */

@@ -48,7 +48,7 @@ export interface PlaybookServerOptions {
 
 
 /**
- * `playbook serve`: the HTTP surface of DESIGN.md section 6 over a durable runtime. Requests
+ * `playbook serve`: the HTTP surface of docs/serve.md over a durable runtime. Requests
  * are handled one at a time (the runtime and SQLite are synchronous; only reading bodies
  * overlaps), every response is sent after its commit, and no input ends the process.
  */

@@ -9,7 +9,7 @@ import type { EventSpec, ExpectMode, ExpectSpec, FieldSpec, Span, TestCase, Test
 
 /**
  * A parsed test checked against its compiled playbook and turned into a plan: absolute instants,
- * complete event JSON (DESIGN.md section 4) and expectation patterns with plain JSON values.
+ * complete event JSON (docs/embedding.md, section 3) and expectation patterns with plain JSON values.
  * Every problem that can be found without running (unknown event types or fields, a time that
  * goes backwards, a missing member) is reported here with its line and column.
  */

@@ -1,5 +1,5 @@
 /**
- * The fixed words of the test language: the actions a playbook can produce (DESIGN.md section 4,
+ * The fixed words of the test language: the actions a playbook can produce (docs/embedding.md, section 8,
  * normative, so this table is static) and the verbs of the compact event forms. Words read from a
  * test file are looked up in them, so they are `table`s: `constructor` is simply not a verb.
  */

@@ -14,7 +14,7 @@ import { warn } from './warn.js';
 
 /**
  * One handler per action kind of the IR (`do`), one file each (docs/language.md, "Actions";
- * the output actions are DESIGN.md section 4). `Core.runActions` looks the handler up here; a
+ * the output actions are docs/embedding.md, section 8). `Core.runActions` looks the handler up here; a
  * new kind is a new file and a line in this table, which the type below keeps complete.
  */
 

@@ -12,7 +12,7 @@ import { levelOf } from '../member.js';
  * The reference path for conditions: every condition is evaluated by json-rules-engine on the
  * rules-backend form (`playbook compile --target rules`), with facts read from the runtime state.
  * json-rules-engine only answers through a promise; the runtime is synchronous by contract
- * (DESIGN.md section 5), so the engine runs in a worker thread and the caller waits on an
+ * (docs/runtime.md), so the engine runs in a worker thread and the caller waits on an
  * `Atomics` flag, then takes the reply with `receiveMessageOnPort`. Slow by design: it exists so
  * the fast closures can be checked against the library end to end (`--engine reference`).
  */
