@@ -48,6 +48,13 @@ export interface Playbook {
   campaigns: CampaignDecl[];
   /** Comments with their spans, so the formatter can keep them. */
   comments: { text: string; span: Span }[];
+  /**
+   * Where each top-level item and each statement inside a block begins and ends, as the grammar
+   * saw them, in source order. The lists above merge or drop some statements (two `do` clauses
+   * become one list of actions; an empty `done:` leaves no trace), so the formatter prints from
+   * these spans and the nodes inside them (docs/formatting.md). Not part of the meaning.
+   */
+  clauses: Span[];
 }
 
 export interface Header {

@@ -30,7 +30,7 @@ import {
   StringLiteral,
   TimeLiteral,
 } from './lexer.js';
-import { canonicalStringLiteral, displayWidth } from './format-text.js';
+import { canonicalStringLiteral, displayWidth } from '../format/text.js';
 
 /**
  * The layout half of the formatter: a recursive-descent walk over the token stream that mirrors

@@ -3,7 +3,7 @@ import type { Playbook } from './ast.js';
 import { D } from './diagnostic-codes.js';
 import type { Diagnostic } from './diagnostics.js';
 import { FormatBug, FormatRefusal, Layout, renderPieces, type Line, type LayoutOptions } from './format-layout.js';
-import { displayWidth } from './format-text.js';
+import { displayWidth } from '../format/text.js';
 import { PlaybookLexer } from './lexer.js';
 import { parsePlaybook } from './parse.js';
 
@@ -75,7 +75,7 @@ export function treeKey(ast: Playbook): string {
     ast.jobs.filter((j) => j.name.span.start === j.span.start && /^every_line_\d+$/.test(j.name.name)).map((j) => j.name),
   );
   return JSON.stringify(ast, function (this: unknown, key, value: unknown) {
-    if (key === 'span' || key === 'typeSpan' || key === 'comments') return undefined;
+    if (key === 'span' || key === 'typeSpan' || key === 'comments' || key === 'clauses') return undefined;
     if (key === 'name' && jobs.has(value as never)) return '<unnamed job>';
     return value;
   });

@@ -9,7 +9,7 @@ function emptyPlaybook(): A.Playbook {
   return {
     roles: [], events: [], templates: [], segments: [], rituals: [], rules: [], ladders: [],
     points: [], levels: [], badges: [], leaderboards: [], lifecycles: [], schedules: [], jobs: [],
-    campaigns: [], comments: [],
+    campaigns: [], comments: [], clauses: [],
   };
 }
 
@@ -38,6 +38,7 @@ export class PlaybookParser extends MachinesParser {
     const pb = emptyPlaybook();
     this.partial = pb;
     this.MANY(() => {
+      const clauseStart = this.LA(1);
       this.OR([
         { ALT: () => { const h = this.SUBRULE(this.header); if (h) pb.header = h; } },
         { ALT: () => { pushAll(pb.roles, this.SUBRULE(this.roles)); } },
@@ -57,6 +58,7 @@ export class PlaybookParser extends MachinesParser {
         { ALT: () => push(pb.campaigns, this.SUBRULE(this.campaign)) },
         { ALT: () => { this.CONSUME(Semicolon); } },
       ]);
+      this.endClause(clauseStart);
     });
     return pb;
   }, { recoveryValueFunc: () => this.partial ?? emptyPlaybook() });

@@ -75,6 +75,7 @@ export function parsePlaybook(source: string, file = '<input>'): ParseResult {
   }
   const p = parser();
   p.problems = [];
+  p.clauses = [];
   (p as unknown as { syntaxErrorCount: number }).syntaxErrorCount = 0;
   p.input = lexed.tokens;
   (p as unknown as { partial: undefined }).partial = undefined;
@@ -96,6 +97,8 @@ export function parsePlaybook(source: string, file = '<input>'): ParseResult {
     text: t.image,
     span: span(t.startOffset, (t.endOffset ?? t.startOffset) + 1),
   }));
+  // Recorded when each statement ends, so nested statements come first: sort by where they begin.
+  ast.clauses = p.clauses.sort((a, b) => a.start - b.start || b.end - a.end);
   let lastParseLine = -1;
   for (const err of p.errors) {
     const d = syntaxDiagnostic(err, text, span);
@@ -193,6 +196,6 @@ export function emptyAst(): Playbook {
   return {
     roles: [], events: [], templates: [], segments: [], rituals: [], rules: [], ladders: [],
     points: [], levels: [], badges: [], leaderboards: [], lifecycles: [], schedules: [], jobs: [],
-    campaigns: [], comments: [],
+    campaigns: [], comments: [], clauses: [],
   };
 }

@@ -1,7 +1,7 @@
 import { EmbeddedActionsParser, EOF, type IToken } from 'chevrotain';
 import type * as A from '../ast.js';
 import type { DiagnosticMessage } from '../diagnostic-codes.js';
-import { allTokens, Semicolon } from '../lexer.js';
+import { allTokens, Comma, Semicolon } from '../lexer.js';
 import { parseDurationText } from '../../stdlib/durations.js';
 import { unescapeString } from '../strings.js';
 
@@ -23,6 +23,8 @@ export interface ShapeProblem {
  */
 export abstract class GrammarBase extends EmbeddedActionsParser {
   problems: ShapeProblem[] = [];
+  /** The span of every top-level item and of every statement inside a block (see `Playbook.clauses`). */
+  clauses: A.Span[] = [];
 
   constructor() {
     super(allTokens, { recoveryEnabled: true, maxLookahead: 4, skipValidations: false });
@@ -40,6 +42,15 @@ export abstract class GrammarBase extends EmbeddedActionsParser {
 
   protected spanFrom(first: IToken): A.Span {
     return this.span(first, this.LA(0));
+  }
+
+  /**
+   * Record the statement that began at `first` and ended at the last token consumed. A lone `;`
+   * or `,` between statements is a separator, not a statement, and is not recorded.
+   */
+  protected endClause(first: IToken): void {
+    if (this.RECORDING_PHASE || first.tokenType === Semicolon || first.tokenType === Comma) return;
+    this.clauses.push(this.spanFrom(first));
   }
 
   protected ident(tok: IToken): A.Ident {

@@ -161,6 +161,7 @@ export abstract class CalendarsParser extends RulesParser {
     });
     this.CONSUME(LBrace);
     this.MANY(() => {
+      const clauseStart = this.LA(1);
       this.OR([
         {
           ALT: () => {
@@ -185,6 +186,7 @@ export abstract class CalendarsParser extends RulesParser {
         },
         { ALT: () => { this.CONSUME(Semicolon); } },
       ]);
+      this.endClause(clauseStart);
     });
     this.CONSUME(RBrace);
     s.span = this.spanFrom(kw);

@@ -26,12 +26,14 @@ export abstract class DeclarationsParser extends ActionsParser {
     this.OPTION(() => {
       this.CONSUME(LBrace);
       this.MANY(() => {
+        const clauseStart = this.LA(1);
         this.OR([
           { ALT: () => { this.CONSUME(Kw.timezone); h.timezone = this.str(this.CONSUME2(StringLiteral)); } },
           { ALT: () => { this.CONSUME(Kw.locale); h.locale = this.str(this.CONSUME3(StringLiteral)); } },
           { ALT: () => { this.CONSUME(Kw.description); h.description = this.str(this.CONSUME4(StringLiteral)); } },
           { ALT: () => { this.CONSUME(Semicolon); } },
         ]);
+        this.endClause(clauseStart);
       });
       this.CONSUME(RBrace);
     });
@@ -52,11 +54,13 @@ export abstract class DeclarationsParser extends ActionsParser {
     const fields: A.FieldDecl[] = [];
     this.CONSUME(LBrace);
     this.MANY(() => {
+      const clauseStart = this.LA(1);
       this.OR([
         { ALT: () => push(fields, this.SUBRULE(this.fieldDecl)) },
         { ALT: () => { this.CONSUME(Comma); } },
         { ALT: () => { this.CONSUME(Semicolon); } },
       ]);
+      this.endClause(clauseStart);
     });
     this.CONSUME(RBrace);
     return { name, fields, span: this.spanFrom(kw) };

@@ -29,6 +29,7 @@ export abstract class MachinesParser extends CalendarsParser {
     };
     this.CONSUME(LBrace);
     this.MANY(() => {
+      const clauseStart = this.LA(1);
       this.OR([
         {
           ALT: () => {
@@ -84,6 +85,7 @@ export abstract class MachinesParser extends CalendarsParser {
         { ALT: () => push(r.onStart, this.SUBRULE(this.action)) },
         { ALT: () => { this.CONSUME(Semicolon); } },
       ]);
+      this.endClause(clauseStart);
     });
     this.CONSUME(RBrace);
     r.span = this.spanFrom(kw);
@@ -96,11 +98,13 @@ export abstract class MachinesParser extends CalendarsParser {
     const lc: A.LifecycleDecl = { name, transitions: [], span: this.span(kw) };
     this.CONSUME(LBrace);
     this.MANY(() => {
+      const clauseStart = this.LA(1);
       this.OR([
         { ALT: () => { this.CONSUME(Kw.initial); lc.initial = this.ident(this.CONSUME2(Name)); } },
         { ALT: () => push(lc.transitions, this.SUBRULE(this.transition)) },
         { ALT: () => { this.CONSUME(Semicolon); } },
       ]);
+      this.endClause(clauseStart);
     });
     this.CONSUME(RBrace);
     lc.span = this.spanFrom(kw);
@@ -141,6 +145,7 @@ export abstract class MachinesParser extends CalendarsParser {
     const c: A.CampaignDecl = { name, stages: [], goals: [], span: this.span(kw) };
     this.CONSUME(LBrace);
     this.MANY(() => {
+      const clauseStart = this.LA(1);
       this.OR([
         { ALT: () => push(c.stages, this.SUBRULE(this.stage)) },
         {
@@ -156,6 +161,7 @@ export abstract class MachinesParser extends CalendarsParser {
         },
         { ALT: () => { this.CONSUME(Semicolon); } },
       ]);
+      this.endClause(clauseStart);
     });
     this.CONSUME(RBrace);
     c.span = this.spanFrom(kw);
@@ -179,6 +185,7 @@ export abstract class MachinesParser extends CalendarsParser {
     this.OPTION2(() => {
       this.CONSUME(LBrace);
       this.MANY(() => {
+        const clauseStart = this.LA(1);
         this.OR([
           {
             ALT: () => {
@@ -216,6 +223,7 @@ export abstract class MachinesParser extends CalendarsParser {
           { ALT: () => push(s.points, this.SUBRULE(this.pointsEntry)) },
           { ALT: () => { this.CONSUME(Semicolon); } },
         ]);
+        this.endClause(clauseStart);
       });
       this.CONSUME(RBrace);
     });

@@ -25,6 +25,7 @@ export abstract class RulesParser extends DeclarationsParser {
     const r: A.RuleDecl = { name, on: [], unless: [], actions: [], span: this.span(kw) };
     this.CONSUME(LBrace);
     this.MANY(() => {
+      const clauseStart = this.LA(1);
       this.OR([
         {
           ALT: () => {
@@ -71,6 +72,7 @@ export abstract class RulesParser extends DeclarationsParser {
         },
         { ALT: () => { this.CONSUME2(Semicolon); } },
       ]);
+      this.endClause(clauseStart);
     });
     this.CONSUME(RBrace);
     r.span = this.spanFrom(kw);
@@ -83,6 +85,7 @@ export abstract class RulesParser extends DeclarationsParser {
     const l: A.LadderDecl = { name, steps: [], span: this.span(kw) };
     this.CONSUME(LBrace);
     this.MANY(() => {
+      const clauseStart = this.LA(1);
       this.OR([
         { ALT: () => { this.CONSUME(Kw.expire); l.expire = this.duration(this.CONSUME(DurationLiteral)); } },
         {
@@ -94,6 +97,7 @@ export abstract class RulesParser extends DeclarationsParser {
         },
         { ALT: () => { this.CONSUME(Semicolon); } },
       ]);
+      this.endClause(clauseStart);
     });
     this.CONSUME(RBrace);
     l.span = this.spanFrom(kw);
@@ -105,11 +109,13 @@ export abstract class RulesParser extends DeclarationsParser {
     const out: A.PointsEntry[] = [];
     this.CONSUME(LBrace);
     this.MANY(() => {
+      const clauseStart = this.LA(1);
       this.OR([
         { ALT: () => push(out, this.SUBRULE(this.pointsEntry)) },
         { ALT: () => { this.CONSUME(Semicolon); } },
         { ALT: () => { this.CONSUME(Comma); } },
       ]);
+      this.endClause(clauseStart);
     });
     this.CONSUME(RBrace);
     return out;
@@ -156,6 +162,7 @@ export abstract class RulesParser extends DeclarationsParser {
     const out: A.LevelDecl[] = [];
     this.CONSUME(LBrace);
     this.MANY(() => {
+      const clauseStart = this.LA(1);
       this.OR([
         {
           ALT: () => {
@@ -169,6 +176,7 @@ export abstract class RulesParser extends DeclarationsParser {
         { ALT: () => { this.CONSUME(Semicolon); } },
         { ALT: () => { this.CONSUME(Comma); } },
       ]);
+      this.endClause(clauseStart);
     });
     this.CONSUME(RBrace);
     return out;
