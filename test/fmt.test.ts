@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { run } from '../src/cli/main.js';
 import type { Io } from '../src/cli/io.js';
 import { compile } from '../src/compiler/compile.js';
-import { formatPlaybook, type FormatResult } from '../src/parser/format.js';
+import { formatPlaybook, type FormatResult } from '../src/format/index.js';
 import { fillGaps, gapsArb, plain, playbookTemplateArb } from './fmt-playbooks.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));

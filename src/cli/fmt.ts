@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { formatDiagnostic } from '../parser/diagnostics.js';
-import { formatPlaybook } from '../parser/format.js';
+import { formatPlaybook } from '../format/index.js';
 import type { CommandSpec } from './main.js';
 import { MAX_PLAYBOOK_BYTES, readPlaybookFile, readStdinBounded, UsageError, type Io } from './io.js';
 
