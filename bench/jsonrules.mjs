@@ -5,7 +5,7 @@
 // between the two is the library's evaluation.
 import { Engine } from 'json-rules-engine';
 import { toRules } from '../dist/index.js';
-import { registerOperators } from '../dist/compiler/rules-backend.js';
+import { registerOperators } from '../dist/compiler/backends/rules.js';
 import { applyMessage, Front, memberOf, recordWindow } from './handwritten.mjs';
 
 const NOTHING = [];

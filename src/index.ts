@@ -5,9 +5,9 @@
  * this loads neither SQLite nor node:http nor a chat client (issue 14, item 5; test/facade.test.ts).
  */
 export { compile, type CompileOptions, type CompileResult } from './compiler/compile.js';
-export { IR as IRSchema, IR_VERSION, type IR } from './compiler/ir.js';
-export { toXState } from './compiler/xstate-backend.js';
-export { toRules } from './compiler/rules-backend.js';
+export { IR as IRSchema, IR_VERSION, type IR } from './ir/schema.js';
+export { toXState } from './compiler/backends/xstate.js';
+export { toRules } from './compiler/backends/rules.js';
 export {
   createRuntime,
   MemoryStore,

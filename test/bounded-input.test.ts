@@ -10,7 +10,7 @@ import { simulateLimits } from '../src/cli/simulate.js';
 import { renderTable } from '../src/cli/table.js';
 import { compile } from '../src/compiler/compile.js';
 import { createRuntime } from '../src/runtime/runtime.js';
-import { envelopeLimitProblem, fieldLimitProblem, MAX_EVENT_LINE_BYTES, MAX_LIST_ITEMS, MAX_PLAYBOOK_BYTES, MAX_REF_CHARS, MAX_TEXT_CHARS } from '../src/runtime/limits.js';
+import { envelopeLimitProblem, fieldLimitProblem, MAX_EVENT_LINE_BYTES, MAX_LIST_ITEMS, MAX_PLAYBOOK_BYTES, MAX_REF_CHARS, MAX_TEXT_CHARS } from '../src/limits.js';
 import { validateEvent } from '../src/runtime/events.js';
 import { runCli } from './helpers/cli.js';
 
@@ -218,7 +218,7 @@ describe('playbook files', () => {
   });
 });
 
-describe('event field limits (src/runtime/limits.ts)', () => {
+describe('event field limits (src/limits.ts)', () => {
   it('names the field, the item and the limit', () => {
     expect(envelopeLimitProblem('c'.repeat(MAX_REF_CHARS), 'm'.repeat(MAX_REF_CHARS))).toBeUndefined();
     expect(envelopeLimitProblem('c'.repeat(MAX_REF_CHARS + 1), 'm')).toBe(`"community" is longer than ${MAX_REF_CHARS} characters`);

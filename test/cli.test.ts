@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { Engine } from 'json-rules-engine';
 import { createMachine } from 'xstate';
 import { describe, expect, it } from 'vitest';
-import { IR as IRSchema } from '../src/compiler/ir.js';
+import { IR as IRSchema } from '../src/ir/schema.js';
 import { runCli } from './helpers/cli.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));

@@ -4,8 +4,8 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compile } from '../src/compiler/compile.js';
-import type { Cond, CondValue, IR, Lifecycle, Ritual } from '../src/compiler/ir.js';
-import { lifecycleMachine, ritualMachine } from '../src/compiler/xstate-backend.js';
+import type { Cond, CondValue, IR, Lifecycle, Ritual } from '../src/ir/schema.js';
+import { lifecycleMachine, ritualMachine } from '../src/compiler/backends/xstate.js';
 import type { EvalContext } from '../src/runtime/conditions/engine.js';
 import { FastConditions } from '../src/runtime/conditions/fast.js';
 import { FastMachines } from '../src/runtime/machines/fast.js';
@@ -18,7 +18,7 @@ import type { CommunityState } from '../src/runtime/state.js';
 
 /**
  * The fast paths against the reference engines they replace:
- * - conditions compiled to closures vs json-rules-engine on the rules-backend form;
+ * - conditions compiled to closures vs json-rules-engine on the rules backend's form (src/compiler/backends/rules.ts);
  * - the machine interpreter vs XState's own `initialTransition`/`transition`;
  * - whole runs: every scenario and example, `engine: 'fast'` vs `engine: 'reference'`.
  */

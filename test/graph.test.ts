@@ -16,10 +16,10 @@ import {
   renderMermaidAll,
   selectDiagrams,
   type Diagram,
-} from '../src/compiler/graph.js';
-import { DiagramBuilder } from '../src/compiler/graph-model.js';
-import { durationText, weekdaysText } from '../src/compiler/graph-text.js';
-import type { IR } from '../src/compiler/ir.js';
+} from '../src/graph/index.js';
+import { DiagramBuilder } from '../src/graph/model.js';
+import { durationText, weekdaysText } from '../src/graph/text.js';
+import type { IR } from '../src/ir/schema.js';
 import { runCli } from './helpers/cli.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));

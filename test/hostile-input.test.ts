@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { compile } from '../src/compiler/compile.js';
-import { IR as IRSchema, type IR } from '../src/compiler/ir.js';
+import { IR as IRSchema, type IR } from '../src/ir/schema.js';
 import { LITERAL_CLOSE_BRACE, LITERAL_OPEN_BRACE, escapeString } from '../src/parser/strings.js';
 import { createRuntime, type EngineName, type OutputAction, type RuntimeSnapshot } from '../src/runtime/runtime.js';
 import { PlaybookServer } from '../src/server/server.js';

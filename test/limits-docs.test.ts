@@ -19,13 +19,13 @@ import {
   MAX_RELOAD_DIAGNOSTICS,
   MAX_TEXT_CHARS,
   REF_FIELDS,
-} from '../src/runtime/limits.js';
+} from '../src/limits.js';
 import { DEFAULT_MAX_BODY_BYTES } from '../src/server/server.js';
 import { MAX_BUFFERED_BYTES } from '../src/server/sse.js';
 
 /**
  * The limits are stated once, in the "Limits" section of docs/cli.md and of docs/serve.md, and
- * those tables say what the code does: each row against the constant of src/runtime/limits.ts
+ * those tables say what the code does: each row against the constant of src/limits.ts
  * (or of the module that enforces it). Issue 13 found the docs saying 16 MB where the code said
  * 4,194,304 characters.
  */
@@ -70,7 +70,7 @@ function checkStatedOnce(rest: string, figures: number[]): void {
 }
 
 describe('limits: one number each, in the code', () => {
-  it('the parser, the server and the event check use the constants of src/runtime/limits.ts', () => {
+  it('the parser, the server and the event check use the constants of src/limits.ts', () => {
     expect(MAX_SOURCE_BYTES).toBe(MAX_PLAYBOOK_BYTES);
     expect(DEFAULT_MAX_BODY_BYTES).toBe(MAX_EVENTS_BODY_BYTES);
     expect(MAX_ID_LENGTH).toBe(MAX_ID_CHARS);

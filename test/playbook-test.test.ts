@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../src/compiler/compile.js';
-import type { IR } from '../src/compiler/ir.js';
+import type { IR } from '../src/ir/schema.js';
 import { formatDiagnostic } from '../src/parser/diagnostics.js';
 import type { OutputAction } from '../src/runtime/runtime.js';
 import { nextClockTime, parseInstant } from '../src/testing/clock.js';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../src/compiler/compile.js';
-import type { IR } from '../src/compiler/ir.js';
+import type { IR } from '../src/ir/schema.js';
 import { createRuntime, type OutputAction, type RuntimeSnapshot } from '../src/runtime/runtime.js';
 
 /**

@@ -18,7 +18,7 @@ import { serveCommand } from '../src/cli/serve.js';
 import { MemoryDurableStore } from '../src/store/memory.js';
 import { SqliteStore, StoreOpenError } from '../src/store/sqlite.js';
 import { DurableRuntime } from '../src/store/durable.js';
-import { MAX_EVENT_LINE_BYTES, MAX_PLAYBOOK_BYTES, MAX_RELOAD_DIAGNOSTICS } from '../src/runtime/limits.js';
+import { MAX_EVENT_LINE_BYTES, MAX_PLAYBOOK_BYTES, MAX_RELOAD_DIAGNOSTICS } from '../src/limits.js';
 import Database from 'better-sqlite3';
 import { runCli } from './helpers/cli.js';
 import type { Commit, DurableStore } from '../src/store/store.js';

@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compile } from '../src/compiler/compile.js';
-import type { IR } from '../src/compiler/ir.js';
+import type { IR } from '../src/ir/schema.js';
 import { createRuntime, type OutputAction, type RuntimeSnapshot } from '../src/runtime/runtime.js';
 import { DurableRuntime, TrackingMap } from '../src/store/durable.js';
 import { MemoryDurableStore } from '../src/store/memory.js';

@@ -17,7 +17,7 @@
  * `onOutcome`), never dropped silently; bookkeeping actions (points, tags, warnings...) have no
  * effect in the room.
  */
-import type { IR } from '../compiler/ir.js';
+import type { IR } from '../ir/schema.js';
 import { dict, dictFrom } from '../stdlib/dict.js';
 import type { OutputAction } from '../runtime/runtime.js';
 import { TimerLoop, realTimerHost, type TimerHost } from '../hosting/clock.js';

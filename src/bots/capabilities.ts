@@ -3,7 +3,7 @@
  * goes live, so an operator reads "IRC cannot delete messages: rule no_ads deletes" at start
  * rather than discovering it in the log when the first ad is posted.
  */
-import type { IR } from '../compiler/ir.js';
+import type { IR } from '../ir/schema.js';
 import type { Capabilities } from './adapter.js';
 
 /** IR action kinds, and the capability each needs. */

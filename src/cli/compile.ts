@@ -1,6 +1,6 @@
 import { compile } from '../compiler/compile.js';
-import { toRules } from '../compiler/rules-backend.js';
-import { toXState } from '../compiler/xstate-backend.js';
+import { toRules } from '../compiler/backends/rules.js';
+import { toXState } from '../compiler/backends/xstate.js';
 import { formatDiagnostic } from '../parser/diagnostics.js';
 import type { CommandSpec } from './main.js';
 import { readPlaybookFile, UsageError } from './io.js';

@@ -1,5 +1,5 @@
 import { compile } from '../compiler/compile.js';
-import { buildDiagrams, renderDot, renderMarkdown, renderMermaidAll, selectDiagrams } from '../compiler/graph.js';
+import { buildDiagrams, renderDot, renderMarkdown, renderMermaidAll, selectDiagrams } from '../graph/index.js';
 import { formatDiagnostic } from '../parser/diagnostics.js';
 import type { CommandSpec } from './main.js';
 import { readPlaybookFile, UsageError } from './io.js';

@@ -1,5 +1,5 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { MAX_PLAYBOOK_BYTES } from '../runtime/limits.js';
+import { MAX_PLAYBOOK_BYTES } from '../limits.js';
 
 export { MAX_PLAYBOOK_BYTES };
 

@@ -2,7 +2,7 @@ import { compile } from '../compiler/compile.js';
 import { formatDiagnostic } from '../parser/diagnostics.js';
 import { PlaybookServer, type ClockMode } from '../server/server.js';
 import { bearerTokenProblem } from '../server/http.js';
-import { MAX_EVENT_LINE_BYTES, MAX_EVENTS_BODY_BYTES, MAX_PLAYBOOK_BYTES } from '../runtime/limits.js';
+import { MAX_EVENT_LINE_BYTES, MAX_EVENTS_BODY_BYTES, MAX_PLAYBOOK_BYTES } from '../limits.js';
 import type { CommandSpec } from './main.js';
 import { readPlaybookFile, UsageError } from './io.js';
 import { untilStopped } from './signals.js';

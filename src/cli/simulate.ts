@@ -4,7 +4,7 @@ import { formatDiagnostic } from '../parser/diagnostics.js';
 import { createRuntime, type OutputAction } from '../runtime/runtime.js';
 import type { CommandSpec } from './main.js';
 import { LineSplitter, readPlaybookFile, UsageError } from './io.js';
-import { MAX_EVENT_LINE_BYTES, MAX_LINE_NOTES } from '../runtime/limits.js';
+import { MAX_EVENT_LINE_BYTES, MAX_LINE_NOTES } from '../limits.js';
 import { renderTable } from './table.js';
 import { parseDurationText } from '../stdlib/durations.js';
 import { FIRST_EVENT_YEAR, LAST_EVENT_YEAR, parseInstant } from '../stdlib/instants.js';

@@ -1,4 +1,4 @@
-import type { IR } from '../compiler/ir.js';
+import type { IR } from '../ir/schema.js';
 import type { OutputAction, Runtime } from '../runtime/runtime.js';
 
 /**

@@ -3,7 +3,7 @@ import { DiagnosticBag, sortDiagnostics, type Diagnostic } from '../parser/diagn
 import { parsePlaybook } from '../parser/parse.js';
 import type { Playbook } from '../parser/ast.js';
 import { checkPlaybook } from './checker/index.js';
-import { IR, type IR as IRType } from './ir.js';
+import { IR, type IR as IRType } from '../ir/schema.js';
 
 export interface CompileOptions {
   /** Shown in diagnostics and stored in the IR. */

@@ -1,4 +1,4 @@
-import type { EventType } from './ir.js';
+import type { EventType } from '../ir/schema.js';
 
 /** The core event types (docs/language.md, "Core events"), with their payload fields. */
 export const CORE_EVENTS: Record<string, EventType> = {

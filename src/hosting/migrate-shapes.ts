@@ -1,6 +1,7 @@
-import type { IR } from '../compiler/ir.js';
-import { lifecycleMachine, ritualMachine, type MachineConfig } from '../compiler/xstate-backend.js';
+import type { IR } from '../ir/schema.js';
+import { lifecycleMachine, ritualMachine, type MachineConfig } from '../compiler/backends/xstate.js';
 import { dict } from '../stdlib/dict.js';
+import { delayedEvent } from '../ir/index.js';
 
 /**
  * What snapshot migration (migrate.ts) reads off the two versions of a playbook: each machine's
@@ -62,7 +63,7 @@ export function afterEntries(config: MachineConfig, kind: 'ritual' | 'lifecycle'
               : tail.startsWith('remind:')
                 ? `reminder ${Number(tail.slice(7)) + 1}`
                 : tail;
-        out.set(`xstate.after.${delay}.${config.id}.${path.join('.')}`, { delay: Number(delay), path: path.join('.'), key, label });
+        out.set(delayedEvent(Number(delay), `${config.id}.${path.join('.')}`), { delay: Number(delay), path: path.join('.'), key, label });
       }
     }
     const states = node['states'] as Record<string, Record<string, unknown>> | undefined;

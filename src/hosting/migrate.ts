@@ -1,4 +1,5 @@
-import type { IR } from '../compiler/ir.js';
+import type { IR } from '../ir/schema.js';
+import { capPointsRule, machineTimerId, RITUAL_ACTIVE, ritualSteps, sessionTimerId, stageTimerId, STEP_DONE, STEP_PENDING } from '../ir/index.js';
 import type { RuntimeSnapshot } from '../runtime/runtime.js';
 import type { CommunitySnapshot, MemberState, Timer } from '../runtime/state.js';
 import { nextOccurrence } from '../stdlib/calendar.js';
@@ -156,7 +157,7 @@ export function migrateSnapshot(from: IR, to: IR, input: RuntimeSnapshot): Migra
     m.counters = mc.value;
     if (mc.lost > 0) dropped.add('counts removed from the playbook: their windows dropped', who);
     m.lastAward = keepKeys(m.lastAward, (k) => pointsIds.has(k));
-    m.caps = keepKeys(m.caps, (k) => pointsIds.has(k.slice(0, k.lastIndexOf('|'))));
+    m.caps = keepKeys(m.caps, (k) => pointsIds.has(capPointsRule(k)));
     m.warnings = keepKeys(m.warnings, (k) => {
       if (!ladders.has(k)) dropped.add(`ladder ${k} removed: members' warnings on it dropped`, who);
       return ladders.has(k);
@@ -169,24 +170,24 @@ export function migrateSnapshot(from: IR, to: IR, input: RuntimeSnapshot): Migra
   }
 
   function migrateRitualValue(info: MachineInfo, value: unknown, who: string): unknown {
-    if (typeof value === 'string') return value === 'active' && info.states.length === 0 ? 'completed' : value;
-    const regions = (value as { active?: Record<string, string> } | null)?.active;
-    if (!regions || typeof regions !== 'object') {
+    if (typeof value === 'string') return value === RITUAL_ACTIVE && info.states.length === 0 ? 'completed' : value;
+    const regions = ritualSteps(value);
+    if (!regions) {
       dropped.add(`ritual ${info.name}: a state this version cannot read was dropped`, who);
       return undefined;
     }
     const next = dict<string>();
     for (const [step, progress] of Object.entries(regions)) {
-      if (info.states.includes(step)) next[step] = progress;
+      if (info.states.includes(step)) next[step] = progress as string;
       else dropped.add(`ritual ${info.name}: step ${step} removed from members' progress`, who);
     }
     for (const step of info.states) {
       if (!hasKey(next, step)) {
-        next[step] = 'pending';
+        next[step] = STEP_PENDING;
         changed.add(`ritual ${info.name}: new step ${step} is pending for members in the ritual`, who);
       }
     }
-    if (Object.values(next).every((p) => p === 'done')) {
+    if (Object.values(next).every((p) => p === STEP_DONE)) {
       changed.add(`ritual ${info.name}: members with every remaining step done are complete (done actions not run)`, who);
       return 'completed';
     }
@@ -223,7 +224,7 @@ export function migrateSnapshot(from: IR, to: IR, input: RuntimeSnapshot): Migra
         }
         const [event, entry] = replacement;
         changed.add(`${info.kind} ${info.name}: ${old.label} now ${humanDelay(entry.delay)} (was ${humanDelay(old.delay)}); pending timers re-timed from the member's entry`, label);
-        return { ...t, id: `${m.id}|${t.ref}|${event}`, due: t.due - old.delay + entry.delay, event: { type: event } };
+        return { ...t, id: machineTimerId(m.id, t.ref, event), due: t.due - old.delay + entry.delay, event: { type: event } };
       }
       case 'job':
       case 'leaderboard': {
@@ -262,7 +263,7 @@ export function migrateSnapshot(from: IR, to: IR, input: RuntimeSnapshot): Migra
         if (existed) continue;
         for (const m of Object.values(c.members)) {
           if (!m.present || statePath(m.machines?.[info.id]) !== entry.path) continue;
-          const id = `${m.id}|${info.id}|${event}`;
+          const id = machineTimerId(m.id, info.id, event);
           if (seen.has(id)) continue;
           const since = entered.get(`${m.id}|${info.id}`);
           const due = since === undefined ? undefined : since + entry.delay;
@@ -301,12 +302,12 @@ export function migrateSnapshot(from: IR, to: IR, input: RuntimeSnapshot): Migra
       c.sessions[s.name] ??= [];
       const start = nextOccurrence(s.calendar, zone, from1);
       const end = start + (s.durationMs ?? 0);
-      add({ id: `${s.id}@${start}`, due: start, kind: 'session.open', ref: s.id, session: start });
+      add({ id: sessionTimerId(s.id, start, { kind: 'open' }), due: start, kind: 'session.open', ref: s.id, session: start });
       s.hooks.forEach((h, i) => {
         const due = (h.anchor === 'start' ? start : end) + h.offsetMs;
-        if (due >= from1) add({ id: `${s.id}@${start}#${i}`, due, kind: 'session.hook', ref: s.id, session: start, hook: i });
+        if (due >= from1) add({ id: sessionTimerId(s.id, start, { kind: 'hook', index: i }), due, kind: 'session.hook', ref: s.id, session: start, hook: i });
       });
-      add({ id: `${s.id}@${start}/close`, due: end, kind: 'session.close', ref: s.id, session: start });
+      add({ id: sessionTimerId(s.id, start, { kind: 'close' }), due: end, kind: 'session.close', ref: s.id, session: start });
       changed.add(`schedule ${s.name}: ${existed ? 'changed, next session rescheduled' : 'new, next session scheduled'}`, c.id);
     }
     for (const name of Object.keys(c.sessions)) {
@@ -323,7 +324,7 @@ export function migrateSnapshot(from: IR, to: IR, input: RuntimeSnapshot): Migra
       st.goals = st.goals.filter((g) => camp.goals.some((x) => x.name === g));
       const existed = from.campaigns.some((x) => x.name === camp.name);
       // Due now: the runtime's stage timer finds the stage at the next event or advance.
-      add({ id: `campaign:${camp.name}`, due: c.clock, kind: 'stage', ref: camp.name });
+      add({ id: stageTimerId(camp.name), due: c.clock, kind: 'stage', ref: camp.name });
       changed.add(`campaign ${camp.name}: ${existed ? 'stages changed' : 'new'}; its stage is set at the next event or advance`, c.id);
     }
     for (const name of Object.keys(c.campaigns)) {

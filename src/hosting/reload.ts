@@ -1,10 +1,11 @@
 import { compile } from '../compiler/compile.js';
-import { IR as IRSchema, type IR } from '../compiler/ir.js';
+import { IR as IRSchema, type IR } from '../ir/schema.js';
 import { formatDiagnostic, type Diagnostic } from '../parser/diagnostics.js';
-import { MAX_RELOAD_DIAGNOSTICS } from '../runtime/limits.js';
+import { MAX_RELOAD_DIAGNOSTICS } from '../limits.js';
 import { StorageError, type DurableRuntime } from '../store/durable.js';
 import { emptyCommit } from '../store/store.js';
 import { migrateSnapshot, type ReloadNote } from './migrate.js';
+import { constructId } from '../ir/ids.js';
 
 /**
  * Reload orchestration shared by `playbook serve` and `playbook bot`: check a new version of the
@@ -48,7 +49,7 @@ export function adoptStoredVersion(
   }
   let previous: IR | undefined;
   try {
-    const raw = JSON.parse(storedIr) as IR;
+    const raw = upgradeStoredIr(JSON.parse(storedIr) as IR);
     // Compared as stored (zod's output orders keys by its schema, not as the compiler wrote them).
     if (irKey(raw) === irKey(ir)) return undefined;
     const parsed = IRSchema.safeParse(raw);
@@ -110,4 +111,15 @@ function firstDiagnostics(all: readonly Diagnostic[], source: string): { diagnos
 export function reloadSummary(outcome: ReloadOutcome): string {
   const dropped = outcome.dropped ?? [];
   return dropped.length ? dropped.map((n) => `${n.what} (${n.count})`).join('; ') : 'nothing dropped';
+}
+
+/**
+ * An IR stored by an earlier version, brought to this one's shape where only the shape changed,
+ * so that restarting on the same playbook after an upgrade is not taken for a new playbook:
+ * IRs stored before ladders had an `id` (docs/architecture.md, "The IR") get the one the compiler now gives.
+ */
+export function upgradeStoredIr(raw: IR): IR {
+  if (!Array.isArray(raw?.ladders)) return raw;
+  const ladders = raw.ladders.map((l) => (l && typeof l === 'object' && !('id' in l) ? { id: constructId('ladder', String((l as { name?: unknown }).name)), ...(l as object) } : l));
+  return { ...raw, ladders } as IR;
 }

@@ -1,10 +1,11 @@
 /**
  * String literal escapes: \" \\ \n \t \r \{ \} and \u{XXXX} / \uXXXX. `\{` keeps a brace
  * literal in a message so it is not read as a placeholder; it is stored as the private marker
- * characters below (private-use, so never a brace) and turned back into a brace when the message is rendered.
+ * characters of stdlib/templates.ts (private-use, so never a brace) and turned back into a brace when the message is rendered.
  */
-export const LITERAL_OPEN_BRACE = '\uE000';
-export const LITERAL_CLOSE_BRACE = '\uE001';
+import { LITERAL_CLOSE_BRACE, LITERAL_OPEN_BRACE } from '../stdlib/templates.js';
+
+export { LITERAL_CLOSE_BRACE, LITERAL_OPEN_BRACE };
 
 export function unescapeString(image: string): string {
   const body = image.slice(1, -1);

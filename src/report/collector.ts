@@ -1,4 +1,4 @@
-import type { IR } from '../compiler/ir.js';
+import type { IR } from '../ir/schema.js';
 import type { OutputAction } from '../runtime/runtime.js';
 import { dict } from '../stdlib/dict.js';
 import { activitySection, bump, sortedCounts, type Buckets } from './activity.js';

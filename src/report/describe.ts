@@ -1,5 +1,6 @@
-import type { IR } from '../compiler/ir.js';
+import type { IR } from '../ir/schema.js';
 import type { OutputAction } from '../runtime/runtime.js';
+import { parseDelayedEvent, parseMachineTimerId, parseSessionTimerId, parseStageTimerId, timerIdOfCause } from '../ir/index.js';
 
 /**
  * The report's words for what happened: an action in one line, an event's text, a timer cause,
@@ -80,11 +81,12 @@ export function actionSummary(a: OutputAction, nameOf: (member: string) => strin
 
 /** A timer cause in words: which construct's timer it was and, for machines, which delay. */
 export function describeTimer(cause: string, ir: IR): string {
-  const id = cause.startsWith('timer:') ? cause.slice('timer:'.length) : cause;
-  const machine = /^(.*)\|((?:ritual|lifecycle):[^|]*)\|xstate\.after\.(\d+)\./.exec(id);
-  if (machine) {
-    const [, member, machineId, delayText] = machine as unknown as [string, string, string, string];
-    const delay = Number(delayText);
+  const id = timerIdOfCause(cause);
+  const timer = parseMachineTimerId(id);
+  const after = timer && /^(ritual|lifecycle):/.test(timer.machine) ? parseDelayedEvent(timer.event) : undefined;
+  if (timer && after) {
+    const { member, machine: machineId } = timer;
+    const delay = after.delayMs;
     const ritual = ir.rituals.find((r) => r.id === machineId);
     if (ritual) {
       const what = ritual.deadline?.afterMs === delay ? 'deadline' : ritual.reminders.some((r) => r.afterMs === delay) ? 'reminder' : 'timer';
@@ -98,13 +100,14 @@ export function describeTimer(cause: string, ir: IR): string {
     }
     return `${machineId} after ${shortDuration(delay)} for ${member}`;
   }
-  if (id.startsWith('campaign:')) return `campaign ${id.slice('campaign:'.length)} calendar`;
+  const campaign = parseStageTimerId(id);
+  if (campaign !== undefined) return `campaign ${campaign} calendar`;
   const job = ir.jobs.find((j) => j.id === id);
   if (job) return `job ${job.name}`;
   const board = ir.leaderboards.find((l) => l.id === id);
   if (board) return `leaderboard ${board.name}`;
-  const session = /^(.*)@(\d+)(#\d+|\/close)?$/.exec(id);
-  const schedule = session ? ir.schedules.find((s) => s.id === session[1]) : undefined;
+  const session = parseSessionTimerId(id);
+  const schedule = session ? ir.schedules.find((s) => s.id === session.scheduleId) : undefined;
   if (schedule) return `schedule ${schedule.name}`;
   return id;
 }

@@ -1,4 +1,4 @@
-import type { IR } from '../compiler/ir.js';
+import type { IR } from '../ir/schema.js';
 import { dict, dictFrom, own } from '../stdlib/dict.js';
 import type { MemberStatus, ModerationEntry } from './model.js';
 

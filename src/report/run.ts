@@ -1,4 +1,4 @@
-import type { IR } from '../compiler/ir.js';
+import type { IR } from '../ir/schema.js';
 import { createRuntime, type OutputAction } from '../index.js';
 import { ReportCollector, type ReportOptions } from './collector.js';
 import type { ReportData, RunSummary } from './model.js';

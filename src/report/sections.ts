@@ -1,7 +1,8 @@
-import type { IR } from '../compiler/ir.js';
+import type { IR } from '../ir/schema.js';
 import { dictFrom, own } from '../stdlib/dict.js';
 import { communityStates, displayName, isRecord, type FinalMember, type FinalState, type MemberInfo } from './final-state.js';
 import type { CampaignReport, LeaderRow, LifecycleReport, ModerationRow, ReportData, RitualReport } from './model.js';
+import { ritualEnding, STEP_DONE, stepProgress } from '../ir/index.js';
 
 /**
  * The report's sections that read members and campaigns: who was moderated, the points
@@ -123,14 +124,13 @@ export function ritualSection(ir: IR, finals: FinalMember[], haveState: boolean)
       const v = f.rituals[r.id];
       if (v === undefined) continue;
       outcome.started++;
-      if (v === 'completed' || v === 'expired' || v === 'cancelled') {
-        outcome[v]++;
+      const ending = ritualEnding(v);
+      if (ending) {
+        outcome[ending]++;
         continue;
       }
       outcome.inProgress++;
-      // A running ritual's value is `{ active: { step: 'pending' | 'done' } }`; read it loosely.
-      const active = isRecord(v) && isRecord(v['active']) ? v['active'] : undefined;
-      for (const s of report.steps) if (own(active, s.name) === 'done') s.doneInProgress++;
+      for (const s of report.steps) if (stepProgress(v, s.name) === STEP_DONE) s.doneInProgress++;
     }
     report.outcome = outcome;
     return report;

@@ -1,6 +1,7 @@
 import type { EvalContext } from './conditions/engine.js';
 import type { InputEvent } from './events.js';
 import type { CommunityState, MemberState } from './state.js';
+import type { TemplateExtras } from '../ir/index.js';
 
 /** One action (docs/embedding.md, section 8). */
 export interface OutputAction {
@@ -17,7 +18,8 @@ export interface Ctx extends EvalContext {
   source: string;
   out: OutputAction[];
   /** Template values of the moment (count, ladder, ritual, missing, ...); copied before changing. */
-  extras: Record<string, string | number> | undefined;
+  /** Template extras of the running block (ir/template-extras.ts). */
+  extras: TemplateExtras | undefined;
   /** The session a schedule hook runs in, for `silent members`. */
   session?: { schedule: string; start: number } | undefined;
 }

@@ -1,4 +1,4 @@
-import type { Action, Cond, IR } from '../compiler/ir.js';
+import type { Action, Cond, IR } from '../ir/schema.js';
 import { isoInZone } from '../stdlib/calendar.js';
 import { hasKey, own } from '../stdlib/dict.js';
 import { renderTemplate } from '../stdlib/templates.js';

@@ -1,6 +1,6 @@
-import type { EventType } from '../compiler/ir.js';
+import type { EventType } from '../ir/schema.js';
 import { instantProblem, parseInstant } from '../stdlib/instants.js';
-import { envelopeLimitProblem, fieldLimitProblem, MAX_ID_CHARS, maxFieldChars } from './limits.js';
+import { envelopeLimitProblem, fieldLimitProblem, MAX_ID_CHARS, maxFieldChars } from '../limits.js';
 
 /** An input event after validation: envelope keys split from the payload, `at` parsed. */
 export interface InputEvent {

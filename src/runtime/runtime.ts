@@ -1,4 +1,4 @@
-import type { IR } from '../compiler/ir.js';
+import type { IR } from '../ir/schema.js';
 import { isoInZone } from '../stdlib/calendar.js';
 import { copyDicts, dict } from '../stdlib/dict.js';
 import { isoDuration } from '../stdlib/durations.js';
@@ -24,6 +24,7 @@ import { XStateMachines } from './machines/reference.js';
 import { memberFromJSON, memberToJSON } from './member.js';
 import type { CommunitySnapshot, CommunityState, MemberState, Timer } from './state.js';
 import { liveTimers, loadTimers, peekTimer, popTimer } from './timers.js';
+import { timerCause } from '../ir/index.js';
 
 /**
  * The runtime's own work: validate, dedupe, move the clock and fire due timers, then hand the
@@ -248,7 +249,7 @@ export class Runtime {
 
   /** A due timer, handed to the construct that armed it. */
   private fireTimer(c: CommunityState, t: Timer, out: OutputAction[]): void {
-    const cause = `timer:${t.id}`;
+    const cause = timerCause(t.id);
     switch (t.kind) {
       case 'machine':
         return fireMachineTimer(this.core, c, t, cause, out);

@@ -2,12 +2,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { isoDuration } from '../stdlib/durations.js';
 import { parseInstant } from '../stdlib/instants.js';
 import type { AddressInfo } from 'node:net';
-import type { IR } from '../compiler/ir.js';
+import type { IR } from '../ir/schema.js';
 import { DurableRuntime, StorageError, type BatchResult } from '../store/durable.js';
 import type { DurableStore, LoggedAction } from '../store/store.js';
 import { TimerLoop, realTimerHost, type TimerHost } from '../hosting/clock.js';
 import { bearerMatches, bearerTokenProblem, HttpError, readBody, sendError, sendJson, sendLines, utf8 } from './http.js';
-import { MAX_EVENT_LINE_BYTES, MAX_EVENTS_BODY_BYTES, MAX_PLAYBOOK_BYTES } from '../runtime/limits.js';
+import { MAX_EVENT_LINE_BYTES, MAX_EVENTS_BODY_BYTES, MAX_PLAYBOOK_BYTES } from '../limits.js';
 import { adoptStoredVersion, reloadDurable, reloadSummary, type ReloadNote, type ReloadOutcome } from '../hosting/reload.js';
 
 export type { ReloadOutcome } from '../hosting/reload.js';

@@ -1,5 +1,14 @@
 import { DateTime } from 'luxon';
-import type { Calendar } from '../compiler/ir.js';
+
+/** When a calendar fires: the IR's `Calendar` (docs/runtime.md), declared here by shape. */
+export interface Calendar {
+  kind: 'daily' | 'weekly' | 'monthly';
+  /** ISO weekdays, 1 = Monday. */
+  weekdays: readonly number[];
+  monthDays: readonly number[];
+  /** Minutes after local midnight. */
+  times: readonly number[];
+}
 
 /**
  * Calendar arithmetic in the playbook's time zone. Wall-clock times are resolved with luxon, so

@@ -1,4 +1,11 @@
-import { LITERAL_CLOSE_BRACE, LITERAL_OPEN_BRACE } from '../parser/strings.js';
+/**
+ * A brace the author escaped (`\{`, `\}`) is stored in a message as these private-use
+ * characters, so it is never read as a placeholder; rendering turns them back into braces.
+ * The parser writes them (parser/strings.ts); they are defined here because the stdlib imports
+ * nothing of the project.
+ */
+export const LITERAL_OPEN_BRACE = '\uE000';
+export const LITERAL_CLOSE_BRACE = '\uE001';
 
 /** `{member.name}` placeholders in message templates. */
 export interface Placeholder {

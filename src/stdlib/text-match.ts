@@ -1,4 +1,3 @@
-import type { TextPattern } from '../compiler/ir.js';
 import { prepareRegex } from './regex-re2.js';
 
 /**
@@ -7,6 +6,9 @@ import { prepareRegex } from './regex-re2.js';
  * write); a "text" pattern is a case-insensitive substring, as operators expect of a
  * banned-words list. This is the only place member text meets a playbook regex.
  */
+/** A `contains` text or a regex: the IR's `TextPattern`, declared here by shape. */
+export type TextPattern = { regex: string; flags: string } | { text: string };
+
 export type Matcher = (text: string) => boolean;
 
 export function compileMatcher(patterns: readonly TextPattern[]): Matcher {

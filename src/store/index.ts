@@ -1,4 +1,4 @@
-import type { IR } from '../compiler/ir.js';
+import type { IR } from '../ir/schema.js';
 import { DurableRuntime, type DurableRuntimeOptions } from './durable.js';
 import { MemoryDurableStore } from './memory.js';
 import { SqliteStore, type SqliteStoreOptions } from './sqlite.js';

@@ -1,6 +1,7 @@
-import type { IR } from '../compiler/ir.js';
+import type { IR } from '../ir/schema.js';
 import type { OutputAction, Runtime } from '../runtime/runtime.js';
 import { dict, own } from '../stdlib/dict.js';
+import { stepProgress } from '../ir/index.js';
 
 /**
  * What a playbook's tests exercised. Everything is read from the actions the runtime produced,
@@ -131,12 +132,7 @@ export class CoverageRecorder {
 
 /** A ritual step's state in a stored ritual value: a completed ritual has done every step. */
 function stepState(value: unknown, step: string): string | undefined {
-  if (value === 'completed') return 'done';
-  if (typeof value !== 'object' || value === null) return undefined;
-  const active = (value as Record<string, unknown>)['active'];
-  if (typeof active !== 'object' || active === null) return undefined;
-  const s = own(active as Record<string, unknown>, step);
-  return typeof s === 'string' ? s : undefined;
+  return stepProgress(value, step);
 }
 
 export interface CoverageSummary {

@@ -1,4 +1,4 @@
-import type { EventType, IR } from '../compiler/ir.js';
+import type { EventType, IR } from '../ir/schema.js';
 import { D, type DiagnosticMessage } from '../parser/diagnostic-codes.js';
 import { isoInZone } from '../stdlib/calendar.js';
 import { dict, hasKey, own, table } from '../stdlib/dict.js';

@@ -1,4 +1,4 @@
-import type { IR } from '../compiler/ir.js';
+import type { IR } from '../ir/schema.js';
 import { createRuntime, type OutputAction, type Runtime } from '../runtime/runtime.js';
 import { formatOffset } from './clock.js';
 import type { CoverageRecorder } from './coverage.js';

@@ -8,7 +8,7 @@ import { parseTestFile } from './parser.js';
 import { planTest } from './plan.js';
 import { runPlan } from './runner.js';
 import type { Span, TestCase, TestDiagnostic } from './syntax.js';
-import { MAX_PLAYBOOK_BYTES } from '../runtime/limits.js';
+import { MAX_PLAYBOOK_BYTES } from '../limits.js';
 
 /**
  * Runs test files: parses each, finds and compiles the playbook each test names (once per

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../src/compiler/compile.js';
-import type { IR } from '../../src/compiler/ir.js';
+import type { IR } from '../../src/ir/schema.js';
 import type { OutputAction } from '../../src/runtime/runtime.js';
 import { DurableRuntime } from '../../src/store/durable.js';
 import { MemoryDurableStore } from '../../src/store/memory.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Calendar } from '../../src/compiler/ir.js';
+import type { Calendar } from '../../src/ir/schema.js';
 import { endOfLocalDate, isoInZone, localDayNumber, nextOccurrence, periodKey, startOfLocalDate } from '../../src/stdlib/calendar.js';
 import { events, feed, ofType, runtime, texts } from './helpers.js';
 

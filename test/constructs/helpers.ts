@@ -1,5 +1,5 @@
 import { compile } from '../../src/compiler/compile.js';
-import type { IR } from '../../src/compiler/ir.js';
+import type { IR } from '../../src/ir/schema.js';
 import { createRuntime, type OutputAction, type Runtime, type RuntimeOptions } from '../../src/runtime/runtime.js';
 
 /**

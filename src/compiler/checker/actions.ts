@@ -1,7 +1,7 @@
 import type * as A from '../../parser/ast.js';
 import { D } from '../../parser/diagnostic-codes.js';
 import { didYouMean } from '../../stdlib/suggest.js';
-import type { Action, Audience, MemberFilter } from '../ir.js';
+import type { Action, Audience, MemberFilter } from '../../ir/schema.js';
 import { duration } from './checks.js';
 import { cond } from './conditions.js';
 import { noMember, type Checker, type Scope } from './scopes.js';

@@ -1,12 +1,13 @@
 import { DateTime } from 'luxon';
 import type * as A from '../../parser/ast.js';
 import { D } from '../../parser/diagnostic-codes.js';
-import type { IR } from '../ir.js';
+import type { IR } from '../../ir/schema.js';
 import { actions } from './actions.js';
 import { cond } from './conditions.js';
 import { pointsEntry } from './points.js';
 import { rule } from './rules.js';
 import { groupScope, type Checker, type Scope } from './scopes.js';
+import { constructId, TEMPLATE_EXTRAS } from '../../ir/index.js';
 
 /**
  * `campaign NAME { stage … from … to … { … }; goal … when … { … } }`: stages in order without
@@ -29,7 +30,7 @@ export function campaign(cx: Checker, c: A.CampaignDecl, ir: IR): IR['campaigns'
     prevEnd = to;
     prevName = s.name.name;
     const stageRef = { campaign: c.name.name, stage: s.name.name };
-    const scope: Scope = { ...groupScope(`stage \`${s.name.name}\``), campaign: c.name.name, extras: ['campaign', 'stage'] };
+    const scope: Scope = { ...groupScope(`stage \`${s.name.name}\``), campaign: c.name.name, extras: TEMPLATE_EXTRAS.stage };
     const stage: IR['campaigns'][number]['stages'][number] = {
       name: s.name.name,
       from: s.from.date,
@@ -50,10 +51,10 @@ export function campaign(cx: Checker, c: A.CampaignDecl, ir: IR): IR['campaigns'
     const prev = goalSeen.get(g.name.name);
     if (prev) cx.bag.report(D.E0102.goalTwice(g.name.name, what), g.name.span);
     goalSeen.set(g.name.name, g.name);
-    const scope: Scope = { ...groupScope(`goal \`${g.name.name}\``), campaign: c.name.name, extras: ['campaign', 'goal'] };
+    const scope: Scope = { ...groupScope(`goal \`${g.name.name}\``), campaign: c.name.name, extras: TEMPLATE_EXTRAS.goal };
     return { name: g.name.name, when: cond(cx, g.when, scope), actions: actions(cx, g.actions, scope) };
   });
-  return { id: `campaign:${c.name.name}`, name: c.name.name, stages, goals };
+  return { id: constructId('campaign', c.name.name), name: c.name.name, stages, goals };
 }
 
 function date(cx: Checker, d: { date: string; span: A.Span }): DateTime | undefined {

@@ -1,6 +1,6 @@
 import type * as A from '../../parser/ast.js';
 import { D } from '../../parser/diagnostic-codes.js';
-import type { IR } from '../ir.js';
+import type { IR } from '../../ir/schema.js';
 import type { Checker } from './scopes.js';
 
 /** Small checks every construct uses: durations, positive counts and `every …` calendars. */

@@ -2,7 +2,7 @@ import type * as A from '../../parser/ast.js';
 import { D } from '../../parser/diagnostic-codes.js';
 import { didYouMean } from '../../stdlib/suggest.js';
 import { reportRegex } from '../regex-check.js';
-import type { Cond, CondValue, Counter, EventMatch } from '../ir.js';
+import type { Cond, CondValue, Counter, EventMatch } from '../../ir/schema.js';
 import { duration } from './checks.js';
 import { eventRef, MEMBER_ATTRS, noMember, type Checker, type Scope } from './scopes.js';
 

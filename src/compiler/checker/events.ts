@@ -2,7 +2,7 @@ import type * as A from '../../parser/ast.js';
 import { D } from '../../parser/diagnostic-codes.js';
 import { dict, own } from '../../stdlib/dict.js';
 import { CORE_EVENTS } from '../core-events.js';
-import type { EventType } from '../ir.js';
+import type { EventType } from '../../ir/schema.js';
 import { definedTwice, type Checker } from './scopes.js';
 
 /**

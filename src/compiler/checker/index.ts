@@ -3,7 +3,7 @@ import type * as A from '../../parser/ast.js';
 import { D } from '../../parser/diagnostic-codes.js';
 import type { DiagnosticBag } from '../../parser/diagnostics.js';
 import { didYouMean } from '../../stdlib/suggest.js';
-import { IR_VERSION, type IR } from '../ir.js';
+import { IR_VERSION, type IR } from '../../ir/schema.js';
 import { campaign } from './campaigns.js';
 import { declareEvents } from './events.js';
 import { job } from './jobs.js';

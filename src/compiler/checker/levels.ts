@@ -1,9 +1,10 @@
 import type * as A from '../../parser/ast.js';
 import { D } from '../../parser/diagnostic-codes.js';
-import type { IR } from '../ir.js';
+import type { IR } from '../../ir/schema.js';
 import { actions } from './actions.js';
 import { cond } from './conditions.js';
 import { eventRef, memberScope, type Checker } from './scopes.js';
+import { constructId, TEMPLATE_EXTRAS } from '../../ir/index.js';
 
 /** `level NAME at N` (sorted by threshold, each threshold once) and `badge NAME { when …; streak … }`. */
 export function levels(cx: Checker): IR['levels'] {
@@ -26,9 +27,9 @@ export function levels(cx: Checker): IR['levels'] {
 
 export function badge(cx: Checker, b: A.BadgeDecl): IR['badges'][number] {
   const out: IR['badges'][number] = {
-    id: `badge:${b.name.name}`,
+    id: constructId('badge', b.name.name),
     name: b.name.name,
-    actions: actions(cx, b.actions, { ...memberScope(`badge \`${b.name.name}\``), extras: ['badge'] }),
+    actions: actions(cx, b.actions, { ...memberScope(`badge \`${b.name.name}\``), extras: TEMPLATE_EXTRAS.badge }),
   };
   if (b.when) out.when = cond(cx, b.when, { ...memberScope(`badge \`${b.name.name}\``), countScope: 'member' });
   if (b.streak) {

@@ -1,11 +1,12 @@
 import type * as A from '../../parser/ast.js';
 import { D } from '../../parser/diagnostic-codes.js';
 import { didYouMean } from '../../stdlib/suggest.js';
-import type { IR } from '../ir.js';
+import type { IR } from '../../ir/schema.js';
 import { actions } from './actions.js';
 import { duration } from './checks.js';
 import { cond, eventMatch } from './conditions.js';
 import { eventRef, memberScope, type Checker } from './scopes.js';
+import { constructId, TEMPLATE_EXTRAS } from '../../ir/index.js';
 
 /** `lifecycle NAME { initial …; A -> B on … / when … / after … }`: states, triggers, reachability. */
 export function lifecycle(cx: Checker, l: A.LifecycleDecl): IR['lifecycles'][number] {
@@ -21,7 +22,7 @@ export function lifecycle(cx: Checker, l: A.LifecycleDecl): IR['lifecycles'][num
   }
   if (!states.includes(initial)) states.unshift(initial);
   const transitions = l.transitions.map((t) => {
-    const scope = { ...memberScope(`${what} (${t.from.name} -> ${t.to.name})`), extras: ['lifecycle', 'from', 'to'] };
+    const scope = { ...memberScope(`${what} (${t.from.name} -> ${t.to.name})`), extras: TEMPLATE_EXTRAS.lifecycle };
     let trigger: IR['lifecycles'][number]['transitions'][number]['trigger'];
     let events: string[] = [];
     if (t.trigger.kind === 'on') {
@@ -51,5 +52,5 @@ export function lifecycle(cx: Checker, l: A.LifecycleDecl): IR['lifecycles'][num
       cx.bag.report(D.W0701.unreachable(s, what, initial), where?.span ?? l.name.span, 'add a transition into it, or remove it');
     }
   }
-  return { id: `lifecycle:${l.name.name}`, name: l.name.name, initial, states, transitions };
+  return { id: constructId('lifecycle', l.name.name), name: l.name.name, initial, states, transitions };
 }

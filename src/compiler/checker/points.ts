@@ -1,6 +1,6 @@
 import type * as A from '../../parser/ast.js';
 import { D } from '../../parser/diagnostic-codes.js';
-import type { IR, StageRef } from '../ir.js';
+import type { IR, StageRef } from '../../ir/schema.js';
 import { duration } from './checks.js';
 import { eventMatch } from './conditions.js';
 import { memberScope, type Checker, type Scope } from './scopes.js';

@@ -1,10 +1,11 @@
 import type * as A from '../../parser/ast.js';
 import { D } from '../../parser/diagnostic-codes.js';
-import type { IR } from '../ir.js';
+import type { IR } from '../../ir/schema.js';
 import { actions } from './actions.js';
 import { duration } from './checks.js';
 import { eventMatch } from './conditions.js';
 import { memberScope, type Checker, type Scope } from './scopes.js';
+import { constructId, TEMPLATE_EXTRAS } from '../../ir/index.js';
 
 /** `ritual NAME { starts on …; step …; remind after …; deadline …; cancel on …; done … }`. */
 export function ritual(cx: Checker, r: A.RitualDecl): IR['rituals'][number] {
@@ -21,17 +22,17 @@ export function ritual(cx: Checker, r: A.RitualDecl): IR['rituals'][number] {
     stepSeen.set(s.name.name, s.name);
     return { name: s.name.name, label: s.label?.value ?? s.name.name, on: eventMatch(cx, s.on, scope) };
   });
-  const timerScope: Scope = { ...scope, extras: ['missing', 'ritual'] };
+  const timerScope: Scope = { ...scope, extras: TEMPLATE_EXTRAS.ritualPending };
   const reminders = r.reminders.map((rem) => ({ afterMs: duration(cx, rem.after, 'reminder delay'), actions: actions(cx, rem.actions, timerScope) }));
   const out: IR['rituals'][number] = {
-    id: `ritual:${r.name.name}`,
+    id: constructId('ritual', r.name.name),
     name: r.name.name,
     startsOn,
-    onStart: actions(cx, r.onStart, { ...scope, events: startEvents, extras: ['missing', 'ritual'] }),
+    onStart: actions(cx, r.onStart, { ...scope, events: startEvents, extras: TEMPLATE_EXTRAS.ritualPending }),
     steps,
     reminders,
     cancelOn: r.cancelOn.map((c) => eventMatch(cx, c, scope)),
-    done: actions(cx, r.done, { ...scope, extras: ['ritual'] }),
+    done: actions(cx, r.done, { ...scope, extras: TEMPLATE_EXTRAS.ritual }),
   };
   if (r.deadline) {
     const afterMs = duration(cx, r.deadline.after, 'deadline');

@@ -1,16 +1,17 @@
 import type * as A from '../../parser/ast.js';
 import { D } from '../../parser/diagnostic-codes.js';
-import type { IR, StageRef } from '../ir.js';
+import type { IR, StageRef } from '../../ir/schema.js';
 import { actions } from './actions.js';
 import { cond, eventMatch } from './conditions.js';
 import { memberScope, type Checker, type Scope } from './scopes.js';
+import { constructId } from '../../ir/index.js';
 
 /**
  * `rule NAME { on …; when …; unless …; do … }`, at the top level or inside a campaign stage
  * (campaigns.ts passes the stage). Windowed `count(…)` counters in it are the rule's own.
  */
 export function rule(cx: Checker, r: A.RuleDecl, stage?: StageRef): IR['rules'][number] {
-  const id = `rule:${r.name.name}`;
+  const id = constructId('rule', r.name.name);
   if (r.on.length === 0) cx.bag.report(D.E0401.noTrigger(r.name.name), r.name.span, 'add a line like `on message.posted`');
   if (r.actions.length === 0) cx.bag.report(D.W0401.noActions(r.name.name), r.name.span, 'add `do …` with at least one action');
   const base: Scope = { ...memberScope(`rule \`${r.name.name}\``), countScope: 'community' };

@@ -4,7 +4,7 @@ import type { DiagnosticBag } from '../../parser/diagnostics.js';
 import { dict, dictFrom, type Dict } from '../../stdlib/dict.js';
 import { didYouMean } from '../../stdlib/suggest.js';
 import { CORE_EVENTS } from '../core-events.js';
-import type { Counter, EventType } from '../ir.js';
+import type { Counter, EventType } from '../../ir/schema.js';
 
 /**
  * What every pass of the checker shares: the symbol tables filled by the declaration pass
@@ -25,7 +25,8 @@ export interface Scope {
   owner?: string;
   windows?: string[];
   /** Extra placeholders allowed in messages here (`missing`, `board`, ...). */
-  extras: string[];
+  /** Template extras this block may use (ir/template-extras.ts). */
+  extras: readonly string[];
   what: string;
 }
 

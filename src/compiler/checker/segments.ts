@@ -1,5 +1,5 @@
 import { D } from '../../parser/diagnostic-codes.js';
-import type { Cond, IR } from '../ir.js';
+import type { Cond, IR } from '../../ir/schema.js';
 import { cond } from './conditions.js';
 import { memberScope, type Checker } from './scopes.js';
 

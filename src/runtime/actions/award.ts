@@ -1,4 +1,4 @@
-import type { Action } from '../../compiler/ir.js';
+import type { Action } from '../../ir/schema.js';
 import { activeMultiplier } from '../constructs/campaigns.js';
 import { award as awardPoints } from '../constructs/points.js';
 import type { Core } from '../core.js';

@@ -1,4 +1,4 @@
-import type { Action } from '../../compiler/ir.js';
+import type { Action } from '../../ir/schema.js';
 import { isoInZone } from '../../stdlib/calendar.js';
 import { isoDuration } from '../../stdlib/durations.js';
 import type { Core } from '../core.js';

@@ -1,4 +1,4 @@
-import type { Action } from '../../compiler/ir.js';
+import type { Action } from '../../ir/schema.js';
 import { removeMember, selectMembers } from '../constructs/members.js';
 import type { Core } from '../core.js';
 import type { Ctx } from '../context.js';

@@ -1,4 +1,4 @@
-import type { Cond, Counter } from '../../compiler/ir.js';
+import type { Cond, Counter } from '../../ir/schema.js';
 import { countWithin } from '../../stdlib/windows.js';
 import type { CommunityState, MemberState } from '../state.js';
 import type { InputEvent } from '../events.js';

@@ -1,4 +1,4 @@
-import type { Cond, CondValue, Counter, IR } from '../../compiler/ir.js';
+import type { Cond, CondValue, Counter, IR } from '../../ir/schema.js';
 import { compareValues } from '../../stdlib/compare.js';
 import { ownReader } from '../../stdlib/dict.js';
 import { compileMatcher } from '../../stdlib/text-match.js';

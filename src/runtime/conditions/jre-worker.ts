@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
 import { Engine } from 'json-rules-engine';
-import { registerOperators, type JreCondition } from '../../compiler/rules-backend.js';
+import { registerOperators, type JreCondition } from '../../compiler/backends/rules.js';
 
 /**
  * The worker side of the reference condition engine: json-rules-engine is asynchronous, the

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker, MessageChannel, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
-import type { Cond, CondValue, IR } from '../../compiler/ir.js';
-import { factName, toJreCondition, type JreCondition } from '../../compiler/rules-backend.js';
+import type { Cond, CondValue, IR } from '../../ir/schema.js';
+import { factName, toJreCondition, type JreCondition } from '../../compiler/backends/rules.js';
 import { dict, ownReader } from '../../stdlib/dict.js';
 import { attendanceCount, counterValue, type EvalContext } from './engine.js';
 import type { CondFn } from './fast.js';
@@ -10,7 +10,7 @@ import { levelOf } from '../member.js';
 
 /**
  * The reference path for conditions: every condition is evaluated by json-rules-engine on the
- * rules-backend form (`playbook compile --target rules`), with facts read from the runtime state.
+ * rules backend's form (`playbook compile --target rules`), with facts read from the runtime state.
  * json-rules-engine only answers through a promise; the runtime is synchronous by contract
  * (docs/runtime.md), so the engine runs in a worker thread and the caller waits on an
  * `Atomics` flag, then takes the reply with `receiveMessageOnPort`. Slow by design: it exists so

@@ -3,6 +3,7 @@ import type { Core } from '../core.js';
 import { newCtx, type OutputAction } from '../context.js';
 import type { CommunityState } from '../state.js';
 import { insertTimer } from '../timers.js';
+import { stageTimerId, templateExtras } from '../../ir/index.js';
 
 /**
  * `campaign`: stages driven by calendar timers at their dates, goals checked after every event,
@@ -35,7 +36,7 @@ function scheduleStageTimer(core: Core, c: CommunityState, campaign: string, fro
     if (b.start >= from && b.start < next) next = b.start;
     if (b.end >= from && b.end < next) next = b.end;
   }
-  if (next !== Infinity) insertTimer(c, { id: `campaign:${campaign}`, due: next, kind: 'stage', ref: campaign });
+  if (next !== Infinity) insertTimer(c, { id: stageTimerId(campaign), due: next, kind: 'stage', ref: campaign });
 }
 
 /** A stage timer: exit the stage that ended, enter the one that starts, arm the next boundary. */
@@ -48,7 +49,7 @@ export function stageBoundary(core: Core, c: CommunityState, campaign: string, n
       const stage = camp.stages.find((s) => s.name === st.stage)!;
       const ctx = newCtx(c, now, cause, camp.id, out);
       core.emit(ctx, 'stage.exited', undefined, { campaign, stage: stage.name });
-      ctx.extras = { campaign, stage: stage.name };
+      ctx.extras = templateExtras('stage', { campaign, stage: stage.name });
       core.runActions(ctx, stage.onExit);
     }
     st.stage = desired;
@@ -56,7 +57,7 @@ export function stageBoundary(core: Core, c: CommunityState, campaign: string, n
       const stage = camp.stages.find((s) => s.name === desired)!;
       const ctx = newCtx(c, now, cause, camp.id, out);
       core.emit(ctx, 'stage.entered', undefined, { campaign, stage: stage.name });
-      ctx.extras = { campaign, stage: stage.name };
+      ctx.extras = templateExtras('stage', { campaign, stage: stage.name });
       core.runActions(ctx, stage.onEnter);
     }
   }
@@ -72,7 +73,7 @@ export function checkGoals(core: Core, c: CommunityState, now: number, cause: st
       const ctx = newCtx(c, now, cause, camp.id, out);
       if (!core.test(g.when, ctx)) continue;
       st.goals.push(g.name);
-      ctx.extras = { campaign: camp.name, goal: g.name };
+      ctx.extras = templateExtras('goal', { campaign: camp.name, goal: g.name });
       core.emit(ctx, 'goal.reached', undefined, { campaign: camp.name, goal: g.name });
       core.runActions(ctx, g.actions);
     }

@@ -1,4 +1,4 @@
-import type { Counter, IR } from '../../compiler/ir.js';
+import type { Counter, IR } from '../../ir/schema.js';
 import { dict } from '../../stdlib/dict.js';
 import { pruneWindow } from '../../stdlib/windows.js';
 import type { InputEvent } from '../events.js';

@@ -3,6 +3,7 @@ import { pruneWindow } from '../../stdlib/windows.js';
 import type { Core } from '../core.js';
 import type { Ctx } from '../context.js';
 import type { MemberState } from '../state.js';
+import { templateExtras } from '../../ir/index.js';
 
 /**
  * `ladder`: `warn member … on ladder L` records a warning, and the step numbered as the count
@@ -23,7 +24,7 @@ export function warnOnLadder(core: Core, ctx: Ctx, m: MemberState, ladderName: s
   const last = ladder.steps[ladder.steps.length - 1];
   const step = ladder.steps.find((s) => s.n === count) ?? (last && count > last.n ? last : undefined);
   if (step) {
-    const lctx: Ctx = { ...ctx, source: `ladder:${ladder.name}`, extras: { ...ctx.extras, count, ladder: ladder.name, reason } };
+    const lctx: Ctx = { ...ctx, source: ladder.id, extras: templateExtras('ladder', { count, ladder: ladder.name, reason }, ctx.extras) };
     core.runActions(lctx, step.actions);
   }
 }

@@ -1,9 +1,10 @@
-import type { IR } from '../../compiler/ir.js';
+import type { IR } from '../../ir/schema.js';
 import { localDayNumber, nextOccurrence } from '../../stdlib/calendar.js';
 import type { Core } from '../core.js';
 import { newCtx, type OutputAction } from '../context.js';
 import type { CommunityState, MemberState, Timer } from '../state.js';
 import { insertTimer } from '../timers.js';
+import { templateExtras } from '../../ir/index.js';
 
 /**
  * `leaderboard`: posted on its calendar; ranks present members by points earned in the last
@@ -25,7 +26,7 @@ export function fireLeaderboard(core: Core, c: CommunityState, t: Timer, cause: 
   const lb = core.ir.leaderboards.find((x) => x.id === t.ref);
   if (!lb) return;
   const ctx = newCtx(c, now, cause, lb.id, out);
-  ctx.extras = { board: board(core, c, lb.period, lb.top, now) };
+  ctx.extras = templateExtras('leaderboard', { board: board(core, c, lb.period, lb.top, now) });
   core.runActions(ctx, lb.actions);
   insertTimer(c, { id: lb.id, due: nextOccurrence(lb.calendar, core.zone, now + 60_000), kind: 'leaderboard', ref: lb.id });
 }

@@ -5,6 +5,7 @@ import type { Ctx } from '../context.js';
 import type { InputEvent } from '../events.js';
 import { addItem, hasItem } from '../member.js';
 import type { MemberState } from '../state.js';
+import { templateExtras } from '../../ir/index.js';
 
 /**
  * `level` and `badge`: what a member reaches once (docs/runtime.md, "Points"; docs/language.md,
@@ -39,7 +40,7 @@ export function checkBadges(core: Core, ctx: Ctx, m: MemberState, ev: InputEvent
     }
     if (!earned) continue;
     m.badges = addItem(m.badges, b.name);
-    const bctx: Ctx = { ...ctx, source: b.id, extras: { ...ctx.extras, badge: b.name } };
+    const bctx: Ctx = { ...ctx, source: b.id, extras: templateExtras('badge', { badge: b.name }, ctx.extras) };
     core.emit(bctx, 'badge.granted', m.id, { badge: b.name });
     core.runActions(bctx, b.actions);
   }

@@ -1,10 +1,11 @@
-import type { RunRef } from '../../compiler/xstate-backend.js';
+import type { RunRef } from '../../compiler/backends/xstate.js';
 import { dict } from '../../stdlib/dict.js';
 import type { Core } from '../core.js';
 import { newCtx, type Ctx, type OutputAction } from '../context.js';
 import { pendingSteps, type LoadedMachine, type MachineStep } from '../machines/engine.js';
 import type { CommunityState, Timer } from '../state.js';
 import { cancelTimer, insertTimer } from '../timers.js';
+import { machineTimerId, parseConstructId, templateExtras } from '../../ir/index.js';
 
 /**
  * What rituals (rituals.ts) and lifecycles (lifecycles.ts) share: a step of a member's machine
@@ -17,9 +18,9 @@ export function applyStep(core: Core, ctx: Ctx, lm: LoadedMachine, before: unkno
   const m = ctx.member!;
   const c = ctx.community;
   if (step.value !== before) (m.machines ??= dict())[lm.id] = step.value;
-  for (const id of step.cancels) cancelTimer(c, `${m.id}|${lm.id}|${id}`);
+  for (const id of step.cancels) cancelTimer(c, machineTimerId(m.id, lm.id, id));
   for (const r of step.raises) {
-    const tid = `${m.id}|${lm.id}|${r.id}`;
+    const tid = machineTimerId(m.id, lm.id, r.id);
     insertTimer(c, { id: tid, due: ctx.now + r.delay, kind: 'machine', ref: lm.id, member: m.id, event: { type: r.event.type } });
   }
   for (const run of step.runs) runRef(core, ctx, lm, before, step, run);
@@ -32,12 +33,10 @@ function runRef(core: Core, ctx: Ctx, lm: LoadedMachine, before: unknown, step: 
     // `{missing}`: a reminder or the deadline speaks of the steps pending before it fired.
     const labels = core.stepLabels.get(lm.id) ?? new Map();
     const pending = pendingSteps(ref.ritual === 'reminder' || ref.ritual === 'expired' ? before : step.value, labels);
-    rctx.extras!['missing'] = pending.join('、');
+    rctx.extras = templateExtras('ritualPending', { missing: pending.join('、'), ritual: parseConstructId(lm.id)?.name ?? lm.id }, ctx.extras);
   }
   if (ref.changed) {
-    rctx.extras!['lifecycle'] = ref.changed.lifecycle;
-    rctx.extras!['from'] = ref.changed.from;
-    rctx.extras!['to'] = ref.changed.to;
+    rctx.extras = templateExtras('lifecycle', ref.changed, rctx.extras);
     core.emit(rctx, 'lifecycle.changed', m.id, { lifecycle: ref.changed.lifecycle, from: ref.changed.from, to: ref.changed.to });
   }
   core.runActions(rctx, ref.actions);

@@ -1,4 +1,4 @@
-import type { MemberFilter } from '../../compiler/ir.js';
+import type { MemberFilter } from '../../ir/schema.js';
 import type { Core } from '../core.js';
 import type { Ctx } from '../context.js';
 import type { InputEvent } from '../events.js';

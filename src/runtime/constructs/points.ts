@@ -1,4 +1,4 @@
-import type { PointsRule } from '../../compiler/ir.js';
+import type { PointsRule } from '../../ir/schema.js';
 import { localDayNumber } from '../../stdlib/calendar.js';
 import { dict } from '../../stdlib/dict.js';
 import type { CondFn } from '../conditions/fast.js';
@@ -6,6 +6,7 @@ import type { Core } from '../core.js';
 import type { Ctx } from '../context.js';
 import { activeMultiplier } from './campaigns.js';
 import { reachLevels } from './levels.js';
+import { capKey } from '../../ir/index.js';
 
 /**
  * `points`: the points table (cooldowns, caps per local period, a stage's multiplier) and the
@@ -26,7 +27,7 @@ export function compilePoints(core: Core): Map<string, CompiledPoints[]> {
   const byEvent = new Map<string, CompiledPoints[]>();
   for (const p of core.ir.points) {
     const list = byEvent.get(p.on.event) ?? [];
-    list.push({ rule: p, where: p.on.where ? core.fn(p.on.where) : undefined, capIds: p.caps.map((cap) => `${p.id}|${cap.per}`) });
+    list.push({ rule: p, where: p.on.where ? core.fn(p.on.where) : undefined, capIds: p.caps.map((cap) => capKey(p.id, cap.per)) });
     byEvent.set(p.on.event, list);
   }
   return byEvent;

@@ -1,4 +1,4 @@
-import type { IR } from '../../compiler/ir.js';
+import type { IR } from '../../ir/schema.js';
 import type { CondFn } from '../conditions/fast.js';
 import type { Core } from '../core.js';
 import type { Ctx } from '../context.js';
@@ -6,6 +6,7 @@ import type { InputEvent } from '../events.js';
 import type { LoadedMachine } from '../machines/engine.js';
 import type { MemberState } from '../state.js';
 import { applyStep } from './machine-steps.js';
+import { ritualEnding, templateExtras } from '../../ir/index.js';
 
 /**
  * `ritual`: a parallel machine per member with one region per step, started by its `starts on`
@@ -39,7 +40,7 @@ export function stepRituals(core: Core, ctx: Ctx, m: MemberState, ev: InputEvent
   for (const { lm, ritual, startsOn } of core.rituals) {
     const value = m.machines?.[lm.id];
     const running = value !== undefined && !isFinalRitual(value);
-    const rctx: Ctx = { ...ctx, source: lm.id, extras: { ...ctx.extras, ritual: ritual.name } };
+    const rctx: Ctx = { ...ctx, source: lm.id, extras: templateExtras('ritual', { ritual: ritual.name }, ctx.extras) };
     if (running) {
       const step = core.machines.send(lm, value, { type: ev.type }, core.guard(rctx));
       applyStep(core, rctx, lm, value, step);
@@ -52,5 +53,5 @@ export function stepRituals(core: Core, ctx: Ctx, m: MemberState, ev: InputEvent
 }
 
 function isFinalRitual(value: unknown): boolean {
-  return value === 'completed' || value === 'expired' || value === 'cancelled';
+  return ritualEnding(value) !== undefined;
 }

@@ -1,4 +1,4 @@
-import type { Rule } from '../../compiler/ir.js';
+import type { Rule } from '../../ir/schema.js';
 import type { CondFn } from '../conditions/fast.js';
 import type { Core } from '../core.js';
 import type { Ctx } from '../context.js';

@@ -4,6 +4,7 @@ import { newCtx, type OutputAction } from '../context.js';
 import type { InputEvent } from '../events.js';
 import type { CommunityState, MemberState, Timer } from '../state.js';
 import { insertTimer } from '../timers.js';
+import { sessionTimerId, templateExtras } from '../../ir/index.js';
 
 /**
  * `schedule`: sessions opened on a calendar, their hooks, and attendance (docs/runtime.md,
@@ -25,12 +26,12 @@ function scheduleSession(core: Core, c: CommunityState, scheduleId: string, from
   const s = core.ir.schedules.find((x) => x.id === scheduleId)!;
   const start = nextOccurrence(s.calendar, core.zone, from);
   const end = start + (s.durationMs ?? 0);
-  insertTimer(c, { id: `${s.id}@${start}`, due: start, kind: 'session.open', ref: s.id, session: start });
+  insertTimer(c, { id: sessionTimerId(s.id, start, { kind: 'open' }), due: start, kind: 'session.open', ref: s.id, session: start });
   s.hooks.forEach((h, i) => {
     const due = (h.anchor === 'start' ? start : end) + h.offsetMs;
-    if (due >= from) insertTimer(c, { id: `${s.id}@${start}#${i}`, due, kind: 'session.hook', ref: s.id, session: start, hook: i });
+    if (due >= from) insertTimer(c, { id: sessionTimerId(s.id, start, { kind: 'hook', index: i }), due, kind: 'session.hook', ref: s.id, session: start, hook: i });
   });
-  insertTimer(c, { id: `${s.id}@${start}/close`, due: end, kind: 'session.close', ref: s.id, session: start });
+  insertTimer(c, { id: sessionTimerId(s.id, start, { kind: 'close' }), due: end, kind: 'session.close', ref: s.id, session: start });
 }
 
 /** A session starts: members present now are expected. */
@@ -52,7 +53,7 @@ export function runHook(core: Core, c: CommunityState, t: Timer, cause: string, 
   const hook = s.hooks[t.hook!];
   if (!hook) return;
   const ctx = newCtx(c, t.due, cause, s.id, out);
-  ctx.extras = { schedule: s.name, session: isoInZone(t.session!, core.zone) };
+  ctx.extras = templateExtras('session', { schedule: s.name, session: isoInZone(t.session!, core.zone) });
   ctx.session = { schedule: s.name, start: t.session! };
   core.runActions(ctx, hook.actions);
 }

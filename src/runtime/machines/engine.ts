@@ -1,5 +1,6 @@
-import type { Cond } from '../../compiler/ir.js';
-import type { MachineParts, RunRef } from '../../compiler/xstate-backend.js';
+import type { Cond } from '../../ir/schema.js';
+import type { MachineParts, RunRef } from '../../compiler/backends/xstate.js';
+import { pendingStepNames } from '../../ir/index.js';
 
 /**
  * What the runtime asks of a machine engine (docs/runtime.md, "Engines: fast and reference"):
@@ -33,12 +34,5 @@ export interface MachineEngine {
 
 /** Labels of ritual steps still pending in a ritual state value. */
 export function pendingSteps(value: unknown, labels: Map<string, string>): string[] {
-  if (typeof value !== 'object' || value === null) return [];
-  const active = (value as Record<string, unknown>)['active'];
-  if (typeof active !== 'object' || active === null) return [];
-  const out: string[] = [];
-  for (const [step, st] of Object.entries(active as Record<string, unknown>)) {
-    if (st === 'pending') out.push(labels.get(step) ?? step);
-  }
-  return out;
+  return pendingStepNames(value).map((step) => labels.get(step) ?? step);
 }

@@ -1,7 +1,8 @@
-import type { Cond, IR } from '../../compiler/ir.js';
+import type { Cond, IR } from '../../ir/schema.js';
 import { dict, own } from '../../stdlib/dict.js';
-import { lifecycleMachine, ritualMachine, type MachineParts } from '../../compiler/xstate-backend.js';
+import { lifecycleMachine, ritualMachine, type MachineParts } from '../../compiler/backends/xstate.js';
 import type { LoadedMachine, MachineEngine, MachineStep } from './engine.js';
+import { delayedEvent } from '../../ir/index.js';
 
 /**
  * The fast path for machines: an interpreter of the XState v5 configs the compiler emits
@@ -377,7 +378,7 @@ function buildTree(config: Json & { id: string }): Node {
     if (json['always']) node.always = transitions(node, json['always']);
     // XState orders delays as `Object.keys` does: integer keys ascending.
     for (const [delay, spec] of Object.entries((json['after'] ?? {}) as Json)) {
-      const type = `xstate.after.${delay}.${node.id}`;
+      const type = delayedEvent(Number(delay), node.id);
       node.raises.push({ id: type, delay: Number(delay) });
       node.cancels.push(type);
       node.on.set(type, transitions(node, spec));

@@ -1,8 +1,8 @@
 import { createRequire } from 'node:module';
 import type * as XStateModule from 'xstate';
 import type { AnyStateMachine } from 'xstate';
-import type { Cond, IR } from '../../compiler/ir.js';
-import { lifecycleMachine, ritualMachine, type MachineParts } from '../../compiler/xstate-backend.js';
+import type { Cond, IR } from '../../ir/schema.js';
+import { lifecycleMachine, ritualMachine, type MachineParts } from '../../compiler/backends/xstate.js';
 import { dict } from '../../stdlib/dict.js';
 import type { LoadedMachine, MachineEngine, MachineStep } from './engine.js';
 

@@ -149,6 +149,7 @@ export const Rule = z.object({
 export type Rule = z.infer<typeof Rule>;
 
 export const Ladder = z.object({
+  id: z.string(),
   name: z.string(),
   expireMs: z.number().int().positive().optional(),
   steps: z.array(z.object({ n: z.number().int().positive(), actions: z.array(Action) })),

@@ -1,4 +1,4 @@
-import type { Diagram, GraphEdge, GraphGroup, GraphNode } from './graph-model.js';
+import type { Diagram, GraphEdge, GraphGroup, GraphNode } from './model.js';
 
 /**
  * Mermaid writer. Mermaid reads a label twice: its lexers read the diagram text, where characters

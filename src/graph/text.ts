@@ -1,5 +1,5 @@
 import { LITERAL_CLOSE_BRACE, LITERAL_OPEN_BRACE } from '../parser/strings.js';
-import type { Action, Audience, Calendar, Cond, CondValue, Counter, EventMatch, MemberFilter, TextPattern } from './ir.js';
+import type { Action, Audience, Calendar, Cond, CondValue, Counter, EventMatch, MemberFilter, TextPattern } from '../ir/schema.js';
 
 /**
  * Plain-text summaries of IR pieces for diagram labels, written close to playbook syntax so an

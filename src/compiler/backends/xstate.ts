@@ -1,5 +1,6 @@
-import { dict } from '../stdlib/dict.js';
-import type { Action, Campaign, Cond, IR, Lifecycle, Ritual, Schedule } from './ir.js';
+import { dict } from '../../stdlib/dict.js';
+import type { Action, Campaign, Cond, IR, Lifecycle, Ritual, Schedule } from '../../ir/schema.js';
+import { RITUAL_ACTIVE, RITUAL_CANCELLED, RITUAL_COMPLETED, RITUAL_EXPIRED, STEP_DONE, STEP_PENDING } from '../../ir/ritual-state.js';
 
 /**
  * IR -> XState v5 machine configs. Configs are plain JSON: guards and actions are named
@@ -44,11 +45,11 @@ export function ritualMachine(r: Ritual): MachineParts {
   for (const step of r.steps) {
     const ref = `${base}/step:${step.name}`;
     if (step.on.where) conds[ref] = step.on.where;
-    const t: Record<string, unknown> = { target: 'done' };
+    const t: Record<string, unknown> = { target: STEP_DONE };
     if (step.on.where) t['guard'] = guard(ref);
     regions[step.name] = {
-      initial: 'pending',
-      states: { pending: { on: Object.assign(dict<unknown>(), { [step.on.event]: t }) }, done: { type: 'final' } },
+      initial: STEP_PENDING,
+      states: { [STEP_PENDING]: { on: Object.assign(dict<unknown>(), { [step.on.event]: t }) }, [STEP_DONE]: { type: 'final' } },
     };
   }
   const after = dict<unknown[]>();
@@ -60,13 +61,13 @@ export function ritualMachine(r: Ritual): MachineParts {
   if (r.deadline) {
     const ref = `${base}/deadline`;
     actions[ref] = { actions: r.deadline.actions, source: r.id, ritual: 'expired' };
-    (after[r.deadline.afterMs] ??= []).push({ target: 'expired', actions: [run(ref)] });
+    (after[r.deadline.afterMs] ??= []).push({ target: RITUAL_EXPIRED, actions: [run(ref)] });
   }
   const on = dict<unknown[]>();
   r.cancelOn.forEach((c, i) => {
     const ref = `${base}/cancel:${i}`;
     actions[ref] = { actions: [], source: r.id, ritual: 'cancelled' };
-    const t: Record<string, unknown> = { target: 'cancelled', actions: [run(ref)] };
+    const t: Record<string, unknown> = { target: RITUAL_CANCELLED, actions: [run(ref)] };
     if (c.where) {
       conds[ref] = c.where;
       t['guard'] = guard(ref);
@@ -75,19 +76,19 @@ export function ritualMachine(r: Ritual): MachineParts {
   });
   const active: Record<string, unknown> =
     r.steps.length > 0
-      ? { type: 'parallel', states: regions, onDone: { target: 'completed' } }
-      : { always: { target: 'completed' } };
+      ? { type: 'parallel', states: regions, onDone: { target: RITUAL_COMPLETED } }
+      : { always: { target: RITUAL_COMPLETED } };
   active['entry'] = [run(`${base}/start`)];
   if (Object.keys(after).length) active['after'] = after;
   if (Object.keys(on).length) active['on'] = on;
   const config: MachineConfig = {
     id: machineId(r.id),
-    initial: 'active',
+    initial: RITUAL_ACTIVE,
     states: {
-      active,
-      completed: { type: 'final', entry: [run(`${base}/done`)] },
-      expired: { type: 'final' },
-      cancelled: { type: 'final' },
+      [RITUAL_ACTIVE]: active,
+      [RITUAL_COMPLETED]: { type: 'final', entry: [run(`${base}/done`)] },
+      [RITUAL_EXPIRED]: { type: 'final' },
+      [RITUAL_CANCELLED]: { type: 'final' },
     },
   };
   return { config, conds, actions };

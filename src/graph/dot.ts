@@ -1,4 +1,4 @@
-import type { Diagram, GraphNode } from './graph-model.js';
+import type { Diagram, GraphNode } from './model.js';
 
 /**
  * Graphviz DOT writer: one digraph, one cluster per diagram. Every id and label is a quoted

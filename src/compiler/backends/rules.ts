@@ -1,6 +1,6 @@
-import { compareValues } from '../stdlib/compare.js';
-import { compileMatcher, type Matcher } from '../stdlib/text-match.js';
-import type { Cond, CondValue, IR, TextPattern } from './ir.js';
+import { compareValues } from '../../stdlib/compare.js';
+import { compileMatcher, type Matcher } from '../../stdlib/text-match.js';
+import type { Cond, CondValue, IR, TextPattern } from '../../ir/schema.js';
 
 /**
  * IR -> json-rules-engine rules: the portable, inspectable form of every condition.
@@ -120,7 +120,7 @@ export function toRules(ir: IR): JreRule[] {
     });
   });
   for (const l of ir.ladders) {
-    out.push({ name: `ladder:${l.name}`, priority: 1, conditions: ALWAYS, event: { type: 'ladder', params: { ladder: l.name, expireMs: l.expireMs ?? null, steps: l.steps } } });
+    out.push({ name: l.id, priority: 1, conditions: ALWAYS, event: { type: 'ladder', params: { ladder: l.name, expireMs: l.expireMs ?? null, steps: l.steps } } });
   }
   for (const c of ir.campaigns) {
     for (const g of c.goals) {

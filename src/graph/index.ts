@@ -1,5 +1,5 @@
-import type { Action, Campaign, IR, Ladder, Lifecycle, LifecycleTrigger, PointsRule, Ritual, Rule } from './ir.js';
-import { DiagramBuilder, type Diagram } from './graph-model.js';
+import type { Action, Campaign, IR, Ladder, Lifecycle, LifecycleTrigger, PointsRule, Ritual, Rule } from '../ir/schema.js';
+import { DiagramBuilder, type Diagram } from './model.js';
 import {
   actionText,
   calendarText,
@@ -10,20 +10,21 @@ import {
   eventMatchText,
   quote,
   type CounterTable,
-} from './graph-text.js';
+} from './text.js';
 import { closest } from '../stdlib/suggest.js';
+import { constructId } from '../ir/ids.js';
 
 /**
  * IR -> diagrams. Every lifecycle and ritual becomes a state diagram (the shape of its XState
- * machine in xstate-backend.ts), every campaign a timeline of its stages, and the event-driven
+ * machine in compiler/backends/xstate.ts), every campaign a timeline of its stages, and the event-driven
  * constructs three flowcharts: `rules` (rules and their ladders), `points` (points entries,
  * levels, badges, leaderboards) and `schedules` (sessions and periodic jobs). The writers for
- * Mermaid and Graphviz DOT live in graph-mermaid.ts and graph-dot.ts.
+ * Mermaid and Graphviz DOT live in mermaid.ts and dot.ts.
  */
 
-export type { Diagram, GraphEdge, GraphGroup, GraphNode, NodeShape } from './graph-model.js';
-export { renderMermaid, renderMermaidAll, renderMarkdown, mermaidLabel } from './graph-mermaid.js';
-export { renderDot, dotString } from './graph-dot.js';
+export type { Diagram, GraphEdge, GraphGroup, GraphNode, NodeShape } from './model.js';
+export { renderMermaid, renderMermaidAll, renderMarkdown, mermaidLabel } from './mermaid.js';
+export { renderDot, dotString } from './dot.js';
 
 const doLines = (actions: Action[], ct: CounterTable) => actions.map((a) => `do ${actionText(a, ct)}`);
 
@@ -141,7 +142,7 @@ export function rulesDiagram(ir: IR, ct: CounterTable): Diagram | undefined {
     let id = ladders.get(name);
     if (id === undefined) {
       const ladder = ir.ladders.find((l) => l.name === name);
-      ladders.set(name, (id = drawLadder(b, ladder ?? { name, steps: [] }, ct)));
+      ladders.set(name, (id = drawLadder(b, ladder ?? { id: constructId('ladder', name), name, steps: [] }, ct)));
     }
     return id;
   };
