@@ -384,7 +384,7 @@ describe('fmt refuses what it cannot format faithfully', () => {
     expect(r).toEqual({ ok: true, changed: true, text: lines('rule r {', '  on message.postd', '  do warn member on ladder nope', '}') });
   });
 
-  it('refuses `: { … }` followed by an action, which the parser reads as replacing the braces', () => {
+  it('refuses `: { … }` followed by an action, which earlier parsers read as replacing the braces', () => {
     const src = HEADER + 'ritual r {\n  starts on member.joined\n  deadline 24h: { say to member "a" }\n  say to member "b"\n}\n';
     const r = formatPlaybook(src);
     expect(r).toMatchObject({ ok: false, reason: 'unsupported', line: 4 });

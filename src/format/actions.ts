@@ -45,9 +45,11 @@ export function actionClause(src: Source, r: Range, options: ActionClauseOptions
     acts.open = piece(src, bodyFrom);
     acts.close = piece(src, close);
     if (acts.colon && ACTION_STARTS.has(src.tokens[close + 1]?.tokenType as TokenType)) {
-      // `: { … }` then an action: printing them together would give the braces' actions that action too.
+      // The action after the braces is a statement of its own (src/parser/grammar/actions.ts,
+      // actionBlock), but earlier versions of the parser read it in place of the braces' actions:
+      // the file is left alone rather than laid out in a way those versions would misread.
       throw new FormatRefusal(
-        'an action follows `: { … }`, and the parser then keeps only the actions after the braces; remove the `:` before `{`',
+        'an action follows `: { … }`, which earlier versions of playbook read in place of the actions in the braces; remove the `:` before `{`',
         src.tokens[opener]!.startLine ?? 1,
       );
     }

@@ -4,7 +4,6 @@ import { block, hasBraces, line, type Printer } from './blocks.js';
 import type { Align, Stmt } from './layout.js';
 import { rule } from './rules.js';
 import type { Range } from './source.js';
-import { words } from './words.js';
 
 /** The constructs that run as state machines: rituals, lifecycles, campaigns and their stages. */
 
@@ -67,7 +66,7 @@ export function campaign(p: Printer, r: Range): Stmt {
 /** A stage: its empty braces are dropped; inside, multipliers, `on enter`/`on exit`, rules and points entries. */
 function stage(p: Printer, r: Range): Stmt {
   const { src } = p;
-  if (!hasBraces(src, r)) return { k: 'line', frag: words(src, r.first, r.last) };
+  if (!hasBraces(src, r)) return line(src, r);
   return block(
     p,
     r,

@@ -60,7 +60,7 @@ export class Source {
     return { first: this.indexAt(span.start), last: this.indexAt(span.end) - 1 };
   }
 
-  /** Index of the first token of `type` in `first..last`, or -1. */
+  /** Index of the first token in `first..last` that passes `test`, or -1. */
   find(first: number, last: number, test: (t: IToken) => boolean): number {
     for (let i = first; i <= last; i++) if (test(this.tokens[i]!)) return i;
     return -1;

@@ -54,10 +54,6 @@ export function words(src: Source, first: number, last: number, rename?: Map<num
   return frag;
 }
 
-export function rangeWords(src: Source, r: Range): Frag {
-  return words(src, r.first, r.last);
-}
-
 /** `template NAME "…"`: the optional `:` or `=` before the text is dropped. */
 export function templateWords(src: Source, r: Range): Frag {
   const sep = r.first + 2;
