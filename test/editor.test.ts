@@ -515,12 +515,12 @@ export function expandSnippet(body: string): string {
       const options: string[] = [''];
       while (i < body.length && !(body[i] === '|' && body[i + 1] === '}')) {
         if (body[i] === '\\' && escapable(body[i + 1], true)) {
-          options[options.length - 1] += body[i + 1];
+          options[options.length - 1] += body[i + 1]!;
           i += 2;
         } else if (body[i] === ',') {
           options.push('');
           i++;
-        } else options[options.length - 1] += body[i++];
+        } else options[options.length - 1] += body[i++]!;
       }
       if (i >= body.length) fail('unclosed choice');
       i += 2;

@@ -341,7 +341,7 @@ describe('graph model', () => {
       'job purge',
     ]);
     const stress = buildDiagrams(irOfFile(STRESS_FILE)).find((x) => x.key === 'schedules')!;
-    expect(stress.nodes.map((n) => n.lines[0]).filter((l) => l.startsWith('at '))).toEqual([
+    expect(stress.nodes.map((n) => n.lines[0]).filter((l) => l?.startsWith('at '))).toEqual([
       'at start (19:20)',
       'at start + 20m (19:40)',
       'at end - 5m (19:55)',

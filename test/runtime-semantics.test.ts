@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createRuntime, type OutputAction, type Runtime, type RuntimeSnapshot } from '../src/runtime/runtime.js';
-import { events, feed, load, ofType, texts, type Raw } from './constructs/helpers.js';
+import { createRuntime, type OutputAction, type RuntimeSnapshot } from '../src/runtime/runtime.js';
+import { events, feed, load, ofType, texts } from './constructs/helpers.js';
 
 /**
  * One test group per rule of DESIGN.md section 5 (normative semantics). Each case is built so it

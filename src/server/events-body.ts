@@ -2,7 +2,7 @@ import { isoDuration } from '../stdlib/durations.js';
 import { isoInZone } from '../stdlib/calendar.js';
 import type { IR } from '../ir/schema.js';
 import { validateEvent } from '../runtime/events.js';
-import { LineSplitter } from '../cli/io.js';
+import { LineSplitter } from '../stdlib/lines.js';
 import { MAX_EVENT_LINE_BYTES, MAX_EVENT_PROBLEMS } from '../limits.js';
 import { HttpError, utf8 } from './http.js';
 

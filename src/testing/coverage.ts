@@ -1,6 +1,6 @@
 import type { IR } from '../ir/schema.js';
 import type { OutputAction, Runtime } from '../runtime/runtime.js';
-import { dict, own } from '../stdlib/dict.js';
+import { dict } from '../stdlib/dict.js';
 import { stepProgress } from '../ir/index.js';
 
 /**
