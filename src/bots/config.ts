@@ -7,16 +7,16 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { RemoveMode, RoomBinding } from './adapter.js';
 
-const Room = z.union([
-  z.string().min(1),
-  z.object({ room: z.string().min(1), community: z.string().min(1).optional() }).strict(),
-]);
+const Room = z.union([z.string().min(1), z.object({ room: z.string().min(1), community: z.string().min(1).optional() }).strict()]);
 
 const Xmpp = z
   .object({
     service: z.string().min(1),
     domain: z.string().min(1).optional(),
-    jid: z.string().regex(/^[^@/\s]+@[^@/\s]+$/, 'a bare JID like bot@example.org').optional(),
+    jid: z
+      .string()
+      .regex(/^[^@/\s]+@[^@/\s]+$/, 'a bare JID like bot@example.org')
+      .optional(),
     password: z.string().optional(),
     allowPlaintext: z.boolean().optional(),
   })
@@ -27,10 +27,19 @@ const Irc = z
     service: z.string().min(1),
     username: z.string().min(1).optional(),
     password: z.string().optional(),
-    sasl: z.object({ account: z.string().min(1), password: z.string() }).strict().optional(),
-    oper: z.object({ name: z.string().min(1), password: z.string() }).strict().optional(),
+    sasl: z
+      .object({ account: z.string().min(1), password: z.string() })
+      .strict()
+      .optional(),
+    oper: z
+      .object({ name: z.string().min(1), password: z.string() })
+      .strict()
+      .optional(),
     /** Outgoing flood control: lines back to back, then lines per second (the server's limits). */
-    sendRate: z.object({ burst: z.number().int().min(1), perSecond: z.number().positive() }).strict().optional(),
+    sendRate: z
+      .object({ burst: z.number().int().min(1), perSecond: z.number().positive() })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -162,7 +171,8 @@ export function resolveBotConfig(flags: BotFlags, env: Record<string, string | u
     if (!/^[^@/\s]+@[^@/\s]+$/.test(jid)) throw new ConfigError(`--jid ${jid}: a bare JID like bot@example.org`);
     const pw = password ?? x?.password;
     if (pw === undefined) throw new ConfigError('XMPP needs the account password: --password or PLAYBOOK_BOT_PASSWORD');
-    for (const r of rooms) if (!/^[^@/\s]+@[^@/\s]+$/.test(r.room)) throw new ConfigError(`room ${r.room}: an XMPP room is a bare JID like room@conference.example.org`);
+    for (const r of rooms)
+      if (!/^[^@/\s]+@[^@/\s]+$/.test(r.room)) throw new ConfigError(`room ${r.room}: an XMPP room is a bare JID like room@conference.example.org`);
     return {
       platform: 'xmpp',
       ...common,
@@ -184,7 +194,8 @@ export function resolveBotConfig(flags: BotFlags, env: Record<string, string | u
   }
   if (url.protocol !== 'irc:' && url.protocol !== 'ircs:') throw new ConfigError(`--irc ${service}: the scheme must be irc or ircs`);
   const tls = url.protocol === 'ircs:';
-  for (const r of rooms) if (!/^[#&][^\s,\x07]+$/.test(r.room)) throw new ConfigError(`room ${r.room}: an IRC channel starts with # (or &) and has no spaces or commas`);
+  for (const r of rooms)
+    if (!/^[#&][^\s,\x07]+$/.test(r.room)) throw new ConfigError(`room ${r.room}: an IRC channel starts with # (or &) and has no spaces or commas`);
   const pw = password ?? i?.password;
   return {
     platform: 'irc',

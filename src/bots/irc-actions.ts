@@ -79,7 +79,8 @@ export class IrcActions {
   }
 
   async undo(record: UndoRecord): Promise<ActionOutcome> {
-    if (record.kind !== 'unmute' || typeof record['mask'] !== 'string') return { status: 'unsupported', reason: `the IRC adapter cannot undo ${JSON.stringify(record.kind)}` };
+    if (record.kind !== 'unmute' || typeof record['mask'] !== 'string')
+      return { status: 'unsupported', reason: `the IRC adapter cannot undo ${JSON.stringify(record.kind)}` };
     const channel = typeof record['channel'] === 'string' ? record['channel'] : undefined;
     const room = (channel ? this.tracker.room(channel) : undefined) ?? this.tracker.roomsOf(record.community)[0];
     if (!room) return { status: 'skipped', reason: `community ${record.community} has no IRC channel here` };
@@ -105,7 +106,9 @@ export class IrcActions {
     if (rooms.length === 0) return { status: 'skipped', reason: `community ${action.community} has no IRC channel here` };
     const wanted = action['channel'];
     if (typeof wanted === 'string' && wanted !== '') {
-      const room = rooms.find((r) => this.tracker.fold(r.binding.room) === this.tracker.fold(wanted) || this.tracker.fold(r.binding.room) === this.tracker.fold(`#${wanted}`));
+      const room = rooms.find(
+        (r) => this.tracker.fold(r.binding.room) === this.tracker.fold(wanted) || this.tracker.fold(r.binding.room) === this.tracker.fold(`#${wanted}`),
+      );
       if (!room) return { status: 'skipped', reason: `channel ${wanted} is not one of community ${action.community}'s IRC channels` };
       return room;
     }
@@ -158,7 +161,9 @@ export class IrcActions {
   }
 
   /** The channel and member an action is about, or why it cannot be carried out now. */
-  private targetOf(action: OutputAction): { room: Room; found: { member: { id: string; nick: string; host?: string | undefined }; present: boolean } } | ActionOutcome {
+  private targetOf(
+    action: OutputAction,
+  ): { room: Room; found: { member: { id: string; nick: string; host?: string | undefined }; present: boolean } } | ActionOutcome {
     const room = this.roomFor(action);
     if (!('binding' in room)) return room;
     const notIn = this.notReady(room);
@@ -191,11 +196,14 @@ export class IrcActions {
     return this.request([`MODE ${room.binding.room} ${sign}b ${mask}`], (l) => {
       if (l.command === 'MODE' && this.sameChannel(room, l.params[0])) {
         const changes = parseModeChanges(this.tracker.info, l.params[1] ?? '', l.params.slice(2));
-        if (changes.some((c) => c.mode === 'b' && c.add === add && fold(c.param) === fold(mask))) return { status: 'done', detail: `MODE ${room.binding.room} ${sign}b ${mask}` };
+        if (changes.some((c) => c.mode === 'b' && c.add === add && fold(c.param) === fold(mask)))
+          return { status: 'done', detail: `MODE ${room.binding.room} ${sign}b ${mask}` };
       }
       // 697 ERR_LISTMODEALREADYSET / 698 ERR_LISTMODENOTSET (InspIRCd)
-      if (l.command === '697' && add && this.sameChannel(room, l.params[1])) return { status: 'done', detail: `${mask} was already banned in ${room.binding.room}` };
-      if (l.command === '698' && !add && this.sameChannel(room, l.params[1])) return { status: 'skipped', reason: `${mask} is no longer banned in ${room.binding.room}` };
+      if (l.command === '697' && add && this.sameChannel(room, l.params[1]))
+        return { status: 'done', detail: `${mask} was already banned in ${room.binding.room}` };
+      if (l.command === '698' && !add && this.sameChannel(room, l.params[1]))
+        return { status: 'skipped', reason: `${mask} is no longer banned in ${room.binding.room}` };
       return this.refusal(room, l, ['482', '442', '403', '478', '472', '696']);
     });
   }
@@ -205,7 +213,8 @@ export class IrcActions {
     return this.request([`TBAN ${room.binding.room} ${seconds} ${mask}`], (l) => {
       if (l.command === 'MODE' && this.sameChannel(room, l.params[0])) {
         const changes = parseModeChanges(this.tracker.info, l.params[1] ?? '', l.params.slice(2));
-        if (changes.some((c) => c.mode === 'b' && c.add && fold(c.param) === fold(mask))) return { status: 'done', detail: `TBAN ${room.binding.room} ${seconds} ${mask}` };
+        if (changes.some((c) => c.mode === 'b' && c.add && fold(c.param) === fold(mask)))
+          return { status: 'done', detail: `TBAN ${room.binding.room} ${seconds} ${mask}` };
       }
       // m_timedbans answers its own errors with a server NOTICE to the bot.
       if (l.command === 'NOTICE' && l.nick === '' && this.tracker.isOwn(l.params[0] ?? '')) {
@@ -213,7 +222,8 @@ export class IrcActions {
         if (/already/i.test(text)) return { status: 'done', detail: `${mask} was already banned in ${room.binding.room}` };
         return { status: 'failed', reason: text };
       }
-      if ((l.command === '461' || l.command === '421') && l.params[1]?.toUpperCase() === 'TBAN') return { status: 'failed', reason: `${l.params.at(-1) ?? ''} (${l.command})` };
+      if ((l.command === '461' || l.command === '421') && l.params[1]?.toUpperCase() === 'TBAN')
+        return { status: 'failed', reason: `${l.params.at(-1) ?? ''} (${l.command})` };
       return this.refusal(room, l, ['482', '442', '403', '478', '472', '696']);
     });
   }
@@ -222,7 +232,8 @@ export class IrcActions {
     const fold = (s: string | undefined) => (s === undefined ? undefined : this.tracker.fold(s));
     const kickLine = `KICK ${room.binding.room} ${nick}${reason ? ` :${reason.replace(/[\r\n]+/g, ' ')}` : ''}`;
     return this.request([kickLine], (l) => {
-      if (l.command === 'KICK' && this.sameChannel(room, l.params[0]) && fold(l.params[1]) === fold(nick)) return { status: 'done', detail: `KICK ${room.binding.room} ${nick}` };
+      if (l.command === 'KICK' && this.sameChannel(room, l.params[0]) && fold(l.params[1]) === fold(nick))
+        return { status: 'done', detail: `KICK ${room.binding.room} ${nick}` };
       if (l.command === '441' && fold(l.params[1]) === fold(nick)) return { status: 'skipped', reason: `${nick} is not in ${room.binding.room}` };
       if (l.command === '401' && fold(l.params[1]) === fold(nick)) return { status: 'skipped', reason: `${nick} is no longer on the server` };
       return this.refusal(room, l, ['482', '442', '403']);

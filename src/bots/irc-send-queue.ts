@@ -124,10 +124,13 @@ export class SendQueue {
     }
     if (this.waiting.length > 0) {
       const wait = Math.ceil(((this.waiting[0]!.cost - this.tokens) * 1000) / this.rate.perSecond);
-      this.timer = this.clock.setTimeout(() => {
-        this.timer = undefined;
-        this.pump();
-      }, Math.max(1, wait));
+      this.timer = this.clock.setTimeout(
+        () => {
+          this.timer = undefined;
+          this.pump();
+        },
+        Math.max(1, wait),
+      );
     }
   }
 }

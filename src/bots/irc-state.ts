@@ -353,9 +353,11 @@ export class IrcTracker {
     for (const change of parseModeChanges(this.info, line.params[1] ?? '', line.params.slice(2))) {
       const rank = this.info.prefixModes.indexOf(change.mode);
       if (rank < 0 || opRank < 0 || rank > opRank || change.param === undefined || !this.isOwn(change.param)) continue;
-      if (room.botIsOp && !change.add) out.signals.push({ kind: 'log', text: `lost channel operator status in ${room.binding.room} (${line.nick || 'the server'} took it)` });
+      if (room.botIsOp && !change.add)
+        out.signals.push({ kind: 'log', text: `lost channel operator status in ${room.binding.room} (${line.nick || 'the server'} took it)` });
       // Services and auto-op lists give op just after the join, after the "not a channel operator" warning.
-      if (!room.botIsOp && change.add) out.signals.push({ kind: 'log', text: `channel operator in ${room.binding.room} now (${line.nick || 'the server'} gave it)` });
+      if (!room.botIsOp && change.add)
+        out.signals.push({ kind: 'log', text: `channel operator in ${room.binding.room} now (${line.nick || 'the server'} gave it)` });
       room.botIsOp = change.add;
     }
   }

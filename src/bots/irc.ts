@@ -53,7 +53,6 @@ const NICK_RETRIES = 3;
 /** Numerics that refuse a JOIN (RFC 1459/2812 and common extensions). */
 const JOIN_ERRORS = new Set(['403', '405', '437', '470', '471', '473', '474', '475', '476', '477', '479', '489', '520']);
 
-
 export class IrcAdapter implements ChatAdapter {
   readonly platform = 'irc';
   private readonly options: IrcAdapterOptions;
@@ -112,7 +111,9 @@ export class IrcAdapter implements ChatAdapter {
     connection.on('message', (message: IrcMessage) => this.onLine(message));
     connection.on('connecting', () => this.queue.reset('a new connection'));
     connection.on('socket close', (err) => this.onSocketClose(err instanceof Error ? err : undefined));
-    this.client.on('reconnecting', (info) => this.log(`reconnecting to ${options.host}:${options.port} (attempt ${info.attempt} of ${info.max_retries}, in ${Math.round(info.wait / 1000)} s)`));
+    this.client.on('reconnecting', (info) =>
+      this.log(`reconnecting to ${options.host}:${options.port} (attempt ${info.attempt} of ${info.max_retries}, in ${Math.round(info.wait / 1000)} s)`),
+    );
     this.client.on('close', () => {
       if (this.stopping) return;
       const reason = `the connection to ${options.host}:${options.port} is closed and reconnecting failed${this.lastError ? ` (${this.lastError})` : ''}`;
@@ -152,7 +153,15 @@ export class IrcAdapter implements ChatAdapter {
     const timeoutMs = o.startTimeoutMs ?? 30_000;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`could not connect to ${o.host}:${o.port} and join ${o.rooms.map((r) => r.room).join(', ')} within ${timeoutMs / 1000} s${this.lastError ? ` (last server message: ${this.lastError})` : ''}`)), timeoutMs);
+      timer = setTimeout(
+        () =>
+          reject(
+            new Error(
+              `could not connect to ${o.host}:${o.port} and join ${o.rooms.map((r) => r.room).join(', ')} within ${timeoutMs / 1000} s${this.lastError ? ` (last server message: ${this.lastError})` : ''}`,
+            ),
+          ),
+        timeoutMs,
+      );
     });
     try {
       const registered = new Promise<void>((resolve, reject) => (this.registration = { resolve, reject }));
@@ -228,13 +237,21 @@ export class IrcAdapter implements ChatAdapter {
     if (!wasRegistered && this.registration) {
       const where = `${this.options.host}:${this.options.port}`;
       // A refused connection never reached a server: say so, rather than that a server hung up.
-      if ((err as NodeJS.ErrnoException | undefined)?.code === 'ECONNREFUSED') this.registration.reject(new Error(`connection refused by ${where}: is an IRC server listening there?`));
+      if ((err as NodeJS.ErrnoException | undefined)?.code === 'ECONNREFUSED')
+        this.registration.reject(new Error(`connection refused by ${where}: is an IRC server listening there?`));
       else this.registration.reject(new Error(`${where} closed the connection before the bot was registered${this.lastError ? `: ${this.lastError}` : ''}`));
     }
   }
 
   private onLine(message: IrcMessage): void {
-    const line: IrcLine = { tags: message.tags, nick: message.nick, ident: message.ident, hostname: message.hostname, command: message.command, params: message.params };
+    const line: IrcLine = {
+      tags: message.tags,
+      nick: message.nick,
+      ident: message.ident,
+      hostname: message.hostname,
+      command: message.command,
+      params: message.params,
+    };
     try {
       if (line.command === 'ERROR') this.lastError = line.params[0] ?? 'ERROR';
       // The tracker first: on 001 it learns the nick the server gave us, which set-up uses.
@@ -270,7 +287,9 @@ export class IrcAdapter implements ChatAdapter {
       case '433': // ERR_NICKNAMEINUSE
       case '436': {
         if (this.nickAttempts >= NICK_RETRIES) {
-          fail(`the nick ${this.options.nick} is in use (tried ${Array.from({ length: NICK_RETRIES }, (_, i) => this.options.nick + '_'.repeat(i + 1)).join(', ')} too); choose another nick`);
+          fail(
+            `the nick ${this.options.nick} is in use (tried ${Array.from({ length: NICK_RETRIES }, (_, i) => this.options.nick + '_'.repeat(i + 1)).join(', ')} too); choose another nick`,
+          );
           this.client.quit();
           break;
         }
@@ -312,7 +331,11 @@ export class IrcAdapter implements ChatAdapter {
     if (this.client.network.cap.isEnabled('message-tags')) {
       // Does the server tag messages with msgid? It does not say so in CAP or ISUPPORT; a message
       // to ourselves shows it (and how the server sees our user@host, for line lengths).
-      const probe = await this.request([`PRIVMSG ${me()} :msgid probe`], (l) => (l.command === 'PRIVMSG' && this.tracker.isOwn(l.nick) ? { status: 'done' } : undefined), 5000);
+      const probe = await this.request(
+        [`PRIVMSG ${me()} :msgid probe`],
+        (l) => (l.command === 'PRIVMSG' && this.tracker.isOwn(l.nick) ? { status: 'done' } : undefined),
+        5000,
+      );
       if (probe.status !== 'done') this.log(`no answer to the message-id probe (${probe.reason}); assuming no server message ids`);
     }
     if (hasMuteExtban(this.tracker.info)) {
@@ -343,7 +366,8 @@ export class IrcAdapter implements ChatAdapter {
     const same = (c: string | undefined) => c !== undefined && this.tracker.fold(c) === this.tracker.fold(channel);
     return this.request([`JOIN ${channel}`], (l) => {
       if ((l.command === '366' || l.command === '315') && same(l.params[1]) && room.state === 'in') return { status: 'done' };
-      if (JOIN_ERRORS.has(l.command) && same(l.params[1])) return { status: 'failed', reason: `cannot join ${channel}: ${l.params.at(-1) ?? l.command} (${l.command})` };
+      if (JOIN_ERRORS.has(l.command) && same(l.params[1]))
+        return { status: 'failed', reason: `cannot join ${channel}: ${l.params.at(-1) ?? l.command} (${l.command})` };
       return undefined;
     });
   }
@@ -363,10 +387,13 @@ export class IrcAdapter implements ChatAdapter {
         if (!this.stopping && this.registered) {
           const room = this.tracker.room(s.channel);
           if (room) {
-            this.join(room).then((r) => {
-              if (r.status === 'done') this.log(`rejoined ${s.channel}`);
-              else this.log(`could not rejoin ${s.channel}: ${r.reason}`);
-            }, () => undefined);
+            this.join(room).then(
+              (r) => {
+                if (r.status === 'done') this.log(`rejoined ${s.channel}`);
+                else this.log(`could not rejoin ${s.channel}: ${r.reason}`);
+              },
+              () => undefined,
+            );
           }
         }
         break;

@@ -72,7 +72,9 @@ export class XmppActions {
         if ((o.role === 'visitor') !== ended) continue;
         try {
           await this.iq(roleIq(room.room, o.nick, ended ? 'participant' : 'visitor', ended ? 'the mute has ended' : 'still muted', newId()));
-          this.log(`${room.room}: ${o.nick} (${member}) ${ended ? 'has their voice back: the mute ended while the bot was away' : `muted again: the mute runs until ${new Date(until).toISOString()}`}`);
+          this.log(
+            `${room.room}: ${o.nick} (${member}) ${ended ? 'has their voice back: the mute ended while the bot was away' : `muted again: the mute runs until ${new Date(until).toISOString()}`}`,
+          );
         } catch (e) {
           this.log(`${room.room}: could not ${ended ? 'unmute' : 'mute again'} ${o.nick} (${member}): ${explain(e)}`);
         }
@@ -151,7 +153,10 @@ export class XmppActions {
     // with an error (we are a visitor, the room refused the text).
     const id = newId();
     const answer = new Promise<ActionOutcome>((resolve) => {
-      const timer = setTimeout(() => settle({ status: 'failed', reason: `${room.room} did not echo the message within ${this.options.replyTimeoutMs} ms` }), this.options.replyTimeoutMs);
+      const timer = setTimeout(
+        () => settle({ status: 'failed', reason: `${room.room} did not echo the message within ${this.options.replyTimeoutMs} ms` }),
+        this.options.replyTimeoutMs,
+      );
       const settle = (o: ActionOutcome) => {
         clearTimeout(timer);
         this.echoes.delete(id);

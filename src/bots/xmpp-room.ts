@@ -155,7 +155,9 @@ export class MucRoom {
     let messageId = m.stanzaId;
     if (messageId === undefined) {
       messageId = `local:${this.ctx.localId()}`;
-      out.logs.push(`${this.room}: a message from ${m.nick} came without the room's stanza-id (is message archiving on for the room?); its id ${messageId} is the adapter's own and cannot be moderated`);
+      out.logs.push(
+        `${this.room}: a message from ${m.nick} came without the room's stanza-id (is message archiving on for the room?); its id ${messageId} is the adapter's own and cannot be moderated`,
+      );
     }
     const mentions = mentionedMembers(m.body, this.byNick.values(), member);
     out.events.push({
@@ -265,7 +267,14 @@ export class MucRoom {
 
   private roleEvent(type: 'role.granted' | 'role.revoked', memberId: string, role: string): ChatEvent {
     const at = this.at();
-    return { id: `${type === 'role.granted' ? 'grant' : 'revoke'}:${memberId}:${role}:${at}:${this.ctx.serial()}`, type, at, community: this.community, member: memberId, role };
+    return {
+      id: `${type === 'role.granted' ? 'grant' : 'revoke'}:${memberId}:${role}:${at}:${this.ctx.serial()}`,
+      type,
+      at,
+      community: this.community,
+      member: memberId,
+      role,
+    };
   }
 
   private announceRoleChange(o: Occupant, had: string[], out: RoomUpdate): void {

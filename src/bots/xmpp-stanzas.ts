@@ -104,11 +104,7 @@ export function moderateIq(room: string, stanzaId: string, reason: string | unde
 
 /** Change an occupant's role (kick = none, mute = visitor, voice = participant). */
 export function roleIq(room: string, nick: string, role: MucRole, reason: string | undefined, id: string): XmlElement {
-  return xml(
-    'iq',
-    { to: room, type: 'set', id },
-    xml('query', { xmlns: NS.mucAdmin }, xml('item', { nick, role }, reason ? xml('reason', {}, reason) : null)),
-  );
+  return xml('iq', { to: room, type: 'set', id }, xml('query', { xmlns: NS.mucAdmin }, xml('item', { nick, role }, reason ? xml('reason', {}, reason) : null)));
 }
 
 /** Change an account's affiliation (ban = outcast). */

@@ -18,7 +18,6 @@ import { STATUS, bareJid, describeError, isBareUserJid, joinPresence, leavePrese
 
 export { UNMUTE } from './xmpp-actions.js';
 
-
 export interface XmppAdapterOptions {
   /** `xmpp://host[:port]` (STARTTLS), `xmpps://host[:port]` (direct TLS), `ws://`/`wss://`. */
   service: string;
@@ -67,7 +66,8 @@ export class XmppAdapter implements ChatAdapter {
     if (!isBareUserJid(options.jid)) problems.push(`the bot account ${JSON.stringify(options.jid)} is not a bare JID like bot@example.org`);
     if (!options.nick.trim()) problems.push('the nick is empty');
     if (options.rooms.length === 0) problems.push('no room to join');
-    for (const r of options.rooms) if (!isBareUserJid(r.room)) problems.push(`room ${JSON.stringify(r.room)} is not a bare JID like room@conference.example.org`);
+    for (const r of options.rooms)
+      if (!isBareUserJid(r.room)) problems.push(`room ${JSON.stringify(r.room)} is not a bare JID like room@conference.example.org`);
     for (const a of options.admins) if (!/^([^@/\s]+@)?[^@/\s]+(\/.+)?$/.test(a)) problems.push(`admin ${JSON.stringify(a)} is not a JID`);
     const communities = new Set<string>();
     for (const r of options.rooms) {
@@ -126,7 +126,9 @@ export class XmppAdapter implements ChatAdapter {
       credentials: async (authenticate, mechanisms, _fast, entity) => {
         const secure = entity.isSecure();
         if (!secure && !allowPlaintext) {
-          throw new Error(`the connection to ${service} is not encrypted (the server offered no STARTTLS, or the URL is ws://); refusing to log in (allowPlaintext is for a test server on loopback only)`);
+          throw new Error(
+            `the connection to ${service} is not encrypted (the server offered no STARTTLS, or the URL is ws://); refusing to log in (allowPlaintext is for a test server on loopback only)`,
+          );
         }
         // Without encryption never PLAIN: SCRAM does not send the password itself.
         const mechanism = secure ? mechanisms[0] : mechanisms.find((m) => m !== 'PLAIN');

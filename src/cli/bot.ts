@@ -90,13 +90,26 @@ could not be joined (also when the connection is lost for good later).
       io.out(JSON.stringify(line) + '\n');
     };
     const reportUndo = (record: UndoRecord, outcome: ActionOutcome) => {
-      const line: Record<string, unknown> = { seq: null, type: `undo.${record.kind}`, member: record.member, community: record.community, status: outcome.status };
+      const line: Record<string, unknown> = {
+        seq: null,
+        type: `undo.${record.kind}`,
+        member: record.member,
+        community: record.community,
+        status: outcome.status,
+      };
       if ('reason' in outcome) line['reason'] = outcome.reason;
       io.out(JSON.stringify(line) + '\n');
     };
     let bot: Bot;
     try {
-      bot = new Bot({ durable: new DurableRuntime(compiled.ir, store), adapter, playbook: { ir: compiled.ir, source, file }, log, onOutcome: report, onUndo: reportUndo });
+      bot = new Bot({
+        durable: new DurableRuntime(compiled.ir, store),
+        adapter,
+        playbook: { ir: compiled.ir, source, file },
+        log,
+        onOutcome: report,
+        onUndo: reportUndo,
+      });
     } catch (e) {
       store.close();
       throw e;

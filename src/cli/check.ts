@@ -52,7 +52,9 @@ Options:
     if (format === 'json') io.out(JSON.stringify(all, null, 2) + '\n');
     else {
       const checked = files.length - unreadable;
-      io.err(`checked ${checked} file${checked === 1 ? '' : 's'}: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}\n`);
+      io.err(
+        `checked ${checked} file${checked === 1 ? '' : 's'}: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}\n`,
+      );
     }
     if (unreadable > 0) return 2;
     return errors > 0 ? 1 : 0;

@@ -18,8 +18,7 @@ export function processIo(): Io {
     out: (t) => void process.stdout.write(t),
     err: (t) => void process.stderr.write(t),
     isTTY: Boolean(process.stderr.isTTY) && !process.env['CI'],
-    drain: () =>
-      process.stdout.writableNeedDrain ? new Promise<void>((resolve) => process.stdout.once('drain', () => resolve())) : Promise.resolve(),
+    drain: () => (process.stdout.writableNeedDrain ? new Promise<void>((resolve) => process.stdout.once('drain', () => resolve())) : Promise.resolve()),
   };
 }
 

@@ -59,7 +59,8 @@ FILE; SIGTERM or SIGINT stops the server after closing the database. Exit codes:
     if (files.length !== 1) throw new UsageError(files.length ? 'serve takes one playbook file' : 'no playbook file given');
     const file = files[0]!;
     const port = values['port'] === undefined ? DEFAULT_PORT : Number(values['port']);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a whole number from 0 to 65535, not ${String(values['port'])}`);
+    if (!Number.isInteger(port) || port < 0 || port > 65535)
+      throw new UsageError(`--port must be a whole number from 0 to 65535, not ${String(values['port'])}`);
     const host = (values['host'] as string | undefined) ?? '127.0.0.1';
     const clock = ((values['clock'] as string | undefined) ?? 'wall') as ClockMode;
     if (clock !== 'wall' && clock !== 'events') throw new UsageError(`--clock must be wall or events, not ${String(clock)}`);
@@ -75,7 +76,8 @@ FILE; SIGTERM or SIGINT stops the server after closing the database. Exit codes:
     let maxSkewMs: number | undefined;
     if (values['max-skew'] !== undefined) {
       const d = values['max-skew'] as string;
-      if (clock !== 'wall') throw new UsageError('--max-skew is for --clock wall; with --clock events time comes from the events (check a stream first with simulate --max-skew)');
+      if (clock !== 'wall')
+        throw new UsageError('--max-skew is for --clock wall; with --clock events time comes from the events (check a stream first with simulate --max-skew)');
       maxSkewMs = parseDurationText(d);
       if (maxSkewMs === undefined || maxSkewMs <= 0) throw new UsageError(`--max-skew must be a duration like 5m, 30s or 1h, not ${d}`);
     }

@@ -70,7 +70,10 @@ when bad lines were skipped), 1 playbook errors, 2 usage errors, unreadable inpu
     if (values['until'] !== undefined) {
       const u = values['until'] as string;
       until = parseInstant(u);
-      if (!Number.isFinite(until)) throw new UsageError(`--until must be an ISO-8601 instant like 2026-03-04T00:00:00+08:00, in years ${FIRST_EVENT_YEAR} to ${LAST_EVENT_YEAR}, not ${u}`);
+      if (!Number.isFinite(until))
+        throw new UsageError(
+          `--until must be an ISO-8601 instant like 2026-03-04T00:00:00+08:00, in years ${FIRST_EVENT_YEAR} to ${LAST_EVENT_YEAR}, not ${u}`,
+        );
     }
     let maxSkewMs: number | undefined;
     if (values['max-skew'] !== undefined) {
@@ -98,7 +101,9 @@ when bad lines were skipped), 1 playbook errors, 2 usage errors, unreadable inpu
         const stream = createReadStream(eventsPath, { highWaterMark: 1 << 16 });
         await new Promise<void>((resolve, reject) => {
           stream.once('open', () => resolve());
-          stream.once('error', (e) => reject(new UsageError(`${eventsPath}: cannot read: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : e.message}`)));
+          stream.once('error', (e) =>
+            reject(new UsageError(`${eventsPath}: cannot read: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : e.message}`)),
+          );
         });
         input = stream;
         try {

@@ -27,12 +27,23 @@ export function renderTable(actions: OutputAction[], ir: IR, rt: Runtime): strin
     lines.push('', `Community ${c.id}`, '');
     const rows = [['member', 'name', 'status', 'points', 'level', 'warnings', 'tags', 'lifecycle']];
     for (const m of Object.values(c.members).sort((a, b) => collator.compare(a.id, b.id))) {
-      const warns = Object.entries(m.warnings ?? {}).map(([l, w]) => `${l}:${w.length}`).join(' ');
+      const warns = Object.entries(m.warnings ?? {})
+        .map(([l, w]) => `${l}:${w.length}`)
+        .join(' ');
       const lc = Object.entries(m.machines ?? {})
         .filter(([k]) => k.startsWith('lifecycle:'))
         .map(([, v]) => (typeof v === 'string' ? v : JSON.stringify(v)))
         .join(' ');
-      rows.push([m.id, m.name ?? '', m.removed ? 'removed' : m.present ? 'member' : 'left', String(m.points), levelOf(m.points), warns, (m.tags ?? []).join(','), lc]);
+      rows.push([
+        m.id,
+        m.name ?? '',
+        m.removed ? 'removed' : m.present ? 'member' : 'left',
+        String(m.points),
+        levelOf(m.points),
+        warns,
+        (m.tags ?? []).join(','),
+        lc,
+      ]);
     }
     for (const row of formatRows(rows)) lines.push(row);
     const mine = byCommunity.get(c.id) ?? [];
@@ -73,5 +84,10 @@ const MAX_COLUMN = 40;
 function formatRows(rows: string[][]): string[] {
   const widths = rows[0]!.map(() => 0);
   for (const r of rows) for (let i = 0; i < widths.length; i++) widths[i] = Math.min(MAX_COLUMN, Math.max(widths[i]!, width(r[i] ?? '')));
-  return rows.map((r) => r.map((cell, i) => cell + ' '.repeat(Math.max(0, widths[i]! - width(cell)))).join('  ').trimEnd());
+  return rows.map((r) =>
+    r
+      .map((cell, i) => cell + ' '.repeat(Math.max(0, widths[i]! - width(cell))))
+      .join('  ')
+      .trimEnd(),
+  );
 }

@@ -12,9 +12,7 @@ import { words } from './words.js';
  * found inside the clause; the rest of the clause before `{` or `:` is its head.
  */
 
-const ACTION_STARTS = new Set<TokenType>([
-  Kw.say, Kw.notify, Kw.delete, Kw.warn, Kw.mute, Kw.remove, Kw.tag, Kw.untag, Kw.award, Kw.deduct,
-]);
+const ACTION_STARTS = new Set<TokenType>([Kw.say, Kw.notify, Kw.delete, Kw.warn, Kw.mute, Kw.remove, Kw.tag, Kw.untag, Kw.award, Kw.deduct]);
 
 export interface ActionClauseOptions {
   style: 'colon' | 'brace' | 'do';

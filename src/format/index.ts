@@ -46,7 +46,7 @@ export function formatPlaybook(source: string, options: FormatOptions = {}): For
     return formatChecked(String(source ?? ''), options.file ?? '<input>');
   } catch (e) {
     if (e instanceof FormatRefusal) return { ok: false, reason: 'unsupported', message: e.message, line: e.line };
-    const message = e instanceof RangeError ? 'the file is nested too deeply to format' : (e as Error)?.message ?? String(e);
+    const message = e instanceof RangeError ? 'the file is nested too deeply to format' : ((e as Error)?.message ?? String(e));
     return { ok: false, reason: 'internal', message };
   }
 }
@@ -85,9 +85,7 @@ function print(text: string, ast: Playbook): string {
  * (`every_line_12`), which is a position too, so those names are left out.
  */
 export function treeKey(ast: Playbook): string {
-  const jobs = new Set(
-    ast.jobs.filter((j) => j.name.span.start === j.span.start && /^every_line_\d+$/.test(j.name.name)).map((j) => j.name),
-  );
+  const jobs = new Set(ast.jobs.filter((j) => j.name.span.start === j.span.start && /^every_line_\d+$/.test(j.name.name)).map((j) => j.name));
   return JSON.stringify(ast, function (this: unknown, key, value: unknown) {
     if (key === 'span' || key === 'typeSpan' || key === 'comments' || key === 'clauses') return undefined;
     if (key === 'name' && jobs.has(value as never)) return '<unnamed job>';

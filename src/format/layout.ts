@@ -84,7 +84,10 @@ export class FormatBug extends Error {}
 
 /** Valid input whose layout the formatter cannot reproduce without changing its meaning. */
 export class FormatRefusal extends Error {
-  constructor(message: string, readonly line: number) {
+  constructor(
+    message: string,
+    readonly line: number,
+  ) {
     super(message);
   }
 }

@@ -9,21 +9,15 @@ import type { Range } from './source.js';
 /** `rule NAME { on …; when …; unless …; priority …; once per …; do … }`. */
 export function rule(p: Printer, r: Range): Stmt {
   const { src } = p;
-  return block(
-    p,
-    r,
-    (c) => (src.tokens[c.first]!.tokenType === Kw.do ? actionClause(src, c, { style: 'do', optional: false }) : line(src, c)),
-    { whenEmpty: 'braces' },
-  );
+  return block(p, r, (c) => (src.tokens[c.first]!.tokenType === Kw.do ? actionClause(src, c, { style: 'do', optional: false }) : line(src, c)), {
+    whenEmpty: 'braces',
+  });
 }
 
 /** `ladder NAME { expire D; 1: …; 2 { … } }`. */
 export function ladder(p: Printer, r: Range): Stmt {
   const { src } = p;
-  return block(
-    p,
-    r,
-    (c) => (src.tokens[c.first]!.tokenType === NumberLiteral ? actionClause(src, c, { style: 'colon', optional: false }) : line(src, c)),
-    { whenEmpty: 'braces' },
-  );
+  return block(p, r, (c) => (src.tokens[c.first]!.tokenType === NumberLiteral ? actionClause(src, c, { style: 'colon', optional: false }) : line(src, c)), {
+    whenEmpty: 'braces',
+  });
 }

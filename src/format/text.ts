@@ -27,13 +27,16 @@ const KEYWORD_TYPES = new Set<TokenType>(Object.values(Kw));
 
 /** Comparison operators; `=`, `≥`, `≤` and `≠` are lexed as the same tokens as their ASCII forms. */
 const COMPARE_TEXT = new Map<TokenType, string>([
-  [GreaterEq, '>='], [LessEq, '<='], [NotEq, '!='], [EqEq, '=='], [Greater, '>'], [Less, '<'],
+  [GreaterEq, '>='],
+  [LessEq, '<='],
+  [NotEq, '!='],
+  [EqEq, '=='],
+  [Greater, '>'],
+  [Less, '<'],
 ]);
 
 /** Canonical spelling of punctuation that has a full-width or Unicode twin (`，` `：` `→` `×` …). */
-const PUNCT_TEXT = new Map<TokenType, string>([
-  [Comma, ','], [Semicolon, ';'], [Colon, ':'], [Arrow, '->'], [Star, '*'], ...COMPARE_TEXT,
-]);
+const PUNCT_TEXT = new Map<TokenType, string>([[Comma, ','], [Semicolon, ';'], [Colon, ':'], [Arrow, '->'], [Star, '*'], ...COMPARE_TEXT]);
 
 /** Keywords are soft (src/parser/lexer.ts): any of them may also be a name. */
 export function isNameToken(t: IToken | undefined): boolean {

@@ -1,7 +1,5 @@
 import type { IToken, TokenType } from 'chevrotain';
-import {
-  Colon, Comma, Dot, EqEq, Kw, LBracket, LParen, Minus, NumberLiteral, Plus, Question, RBracket, RParen, Semicolon,
-} from '../parser/lexer.js';
+import { Colon, Comma, Dot, EqEq, Kw, LBracket, LParen, Minus, NumberLiteral, Plus, Question, RBracket, RParen, Semicolon } from '../parser/lexer.js';
 import { glue, type Frag, type Piece } from './layout.js';
 import type { Range, Source } from './source.js';
 import { canonicalText, isNameToken } from './text.js';

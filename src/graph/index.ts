@@ -1,16 +1,6 @@
 import type { Action, Campaign, IR, Ladder, Lifecycle, LifecycleTrigger, PointsRule, Ritual, Rule } from '../ir/schema.js';
 import { DiagramBuilder, type Diagram } from './model.js';
-import {
-  actionText,
-  calendarText,
-  clockText,
-  condText,
-  counterTable,
-  durationText,
-  eventMatchText,
-  quote,
-  type CounterTable,
-} from './text.js';
+import { actionText, calendarText, clockText, condText, counterTable, durationText, eventMatchText, quote, type CounterTable } from './text.js';
 import { closest } from '../stdlib/suggest.js';
 import { constructId } from '../ir/ids.js';
 
@@ -162,10 +152,13 @@ export function rulesDiagram(ir: IR, ct: CounterTable): Diagram | undefined {
 /** A ladder's box: where warnings arrive, then its steps in escalating order. Returns the entry node. */
 function drawLadder(b: DiagramBuilder, l: Ladder, ct: CounterTable): string {
   const cluster = b.group('l', l.name, 'cluster', [`ladder ${l.name}`]);
-  const entry = b.node('w', l.name, 'event', [
-    'warning added',
-    l.expireMs !== undefined ? `warnings expire after ${durationText(l.expireMs)}` : 'warnings never expire',
-  ], cluster);
+  const entry = b.node(
+    'w',
+    l.name,
+    'event',
+    ['warning added', l.expireMs !== undefined ? `warnings expire after ${durationText(l.expireMs)}` : 'warnings never expire'],
+    cluster,
+  );
   let previous = entry;
   const steps = [...l.steps].sort((x, y) => x.n - y.n);
   steps.forEach((s, i) => {

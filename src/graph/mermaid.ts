@@ -57,8 +57,7 @@ function mermaidLine(line: string, markdown: boolean, first: boolean): string {
         (/\s/.test(ch) && /direction$/i.test(chars.slice(Math.max(0, i - 9), i).join(''))));
     out += markdownEscape ? `\\${ch}` : entity ? `#${ch.codePointAt(0)};` : ch;
     const ahead = chars.slice(i + 1, i + 4).join('');
-    const rereadPair =
-      (ch === '\uFB02' && next === '°') || (ch === '¶' && next === 'ß') || (ch === '\\' && next === 'n') || (ch === '$' && next === '$');
+    const rereadPair = (ch === '\uFB02' && next === '°') || (ch === '¶' && next === 'ß') || (ch === '\\' && next === 'n') || (ch === '$' && next === '$');
     // Markdown would turn `http://…`, `www.…` and `a@b.c` into links and show their raw text.
     const autolink = markdown && ((ch === ':' && ahead.startsWith('//')) || (/w/i.test(ch) && /^ww\./i.test(ahead)) || next === '@');
     if (rereadPair || autolink || (ch === ':' && ahead === 'fa-')) out += WORD_JOINER;

@@ -35,7 +35,15 @@ export function machineInfos(ir: IR): Map<string, MachineInfo> {
   const out = new Map<string, MachineInfo>();
   for (const r of ir.rituals) {
     const config = ritualMachine(r).config;
-    out.set(r.id, { id: r.id, kind: 'ritual', name: r.name, config, afters: afterEntries(config, 'ritual'), states: r.steps.map((s) => s.name), initial: 'active' });
+    out.set(r.id, {
+      id: r.id,
+      kind: 'ritual',
+      name: r.name,
+      config,
+      afters: afterEntries(config, 'ritual'),
+      states: r.steps.map((s) => s.name),
+      initial: 'active',
+    });
   }
   for (const l of ir.lifecycles) {
     const config = lifecycleMachine(l).config;
@@ -94,7 +102,10 @@ export function statePath(value: unknown): string | undefined {
 }
 
 export function calendarEntries(ir: IR): { kind: 'job' | 'leaderboard'; id: string; name: string; calendar: IR['jobs'][number]['calendar'] }[] {
-  return [...ir.jobs.map((j) => ({ kind: 'job' as const, id: j.id, name: j.name, calendar: j.calendar })), ...ir.leaderboards.map((l) => ({ kind: 'leaderboard' as const, id: l.id, name: l.name, calendar: l.calendar }))];
+  return [
+    ...ir.jobs.map((j) => ({ kind: 'job' as const, id: j.id, name: j.name, calendar: j.calendar })),
+    ...ir.leaderboards.map((l) => ({ kind: 'leaderboard' as const, id: l.id, name: l.name, calendar: l.calendar })),
+  ];
 }
 
 function counterSignature(c: IR['counters'][number]): string {

@@ -223,7 +223,10 @@ export function migrateSnapshot(from: IR, to: IR, input: RuntimeSnapshot): Migra
           return undefined;
         }
         const [event, entry] = replacement;
-        changed.add(`${info.kind} ${info.name}: ${old.label} now ${humanDelay(entry.delay)} (was ${humanDelay(old.delay)}); pending timers re-timed from the member's entry`, label);
+        changed.add(
+          `${info.kind} ${info.name}: ${old.label} now ${humanDelay(entry.delay)} (was ${humanDelay(old.delay)}); pending timers re-timed from the member's entry`,
+          label,
+        );
         return { ...t, id: machineTimerId(m.id, t.ref, event), due: t.due - old.delay + entry.delay, event: { type: event } };
       }
       case 'job':
@@ -268,7 +271,10 @@ export function migrateSnapshot(from: IR, to: IR, input: RuntimeSnapshot): Migra
           const since = entered.get(`${m.id}|${info.id}`);
           const due = since === undefined ? undefined : since + entry.delay;
           if (due === undefined || due <= c.clock) {
-            changed.add(`${info.kind} ${info.name}: new ${entry.label} applies from members' next entry (not armed for members already in ${entry.path})`, `${c.id}/${m.id}`);
+            changed.add(
+              `${info.kind} ${info.name}: new ${entry.label} applies from members' next entry (not armed for members already in ${entry.path})`,
+              `${c.id}/${m.id}`,
+            );
             continue;
           }
           seen.add(id);

@@ -120,6 +120,8 @@ export function reloadSummary(outcome: ReloadOutcome): string {
  */
 export function upgradeStoredIr(raw: IR): IR {
   if (!Array.isArray(raw?.ladders)) return raw;
-  const ladders = raw.ladders.map((l) => (l && typeof l === 'object' && !('id' in l) ? { id: constructId('ladder', String((l as { name?: unknown }).name)), ...(l as object) } : l));
+  const ladders = raw.ladders.map((l) =>
+    l && typeof l === 'object' && !('id' in l) ? { id: constructId('ladder', String((l as { name?: unknown }).name)), ...(l as object) } : l,
+  );
   return { ...raw, ladders } as IR;
 }

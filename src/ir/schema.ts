@@ -49,10 +49,7 @@ export type CondValue =
   | { counter: string }
   | { attendance: { schedule: string; kind: 'absences' | 'attended'; withinMs: number } };
 
-export const TextPattern = z.union([
-  z.object({ regex: z.string(), flags: z.string() }),
-  z.object({ text: z.string() }),
-]);
+export const TextPattern = z.union([z.object({ regex: z.string(), flags: z.string() }), z.object({ text: z.string() })]);
 export type TextPattern = z.infer<typeof TextPattern>;
 
 export type Cond =

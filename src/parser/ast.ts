@@ -168,10 +168,7 @@ export interface LifecycleDecl {
   span: Span;
 }
 
-export type TransitionTrigger =
-  | { kind: 'on'; on: EventPattern }
-  | { kind: 'when'; when: Condition }
-  | { kind: 'after'; after: Duration; without?: Ident };
+export type TransitionTrigger = { kind: 'on'; on: EventPattern } | { kind: 'when'; when: Condition } | { kind: 'after'; after: Duration; without?: Ident };
 
 export interface LifecycleTransition {
   from: Ident;
@@ -242,9 +239,7 @@ export type Operand =
   | { kind: 'count'; event: Ident; byMember: boolean; within?: Duration; span: Span }
   | { kind: 'absences' | 'attended'; schedule: Ident; within?: Duration; span: Span };
 
-export type Pattern =
-  | { kind: 'regex'; source: string; flags: string; span: Span }
-  | { kind: 'text'; value: string; span: Span };
+export type Pattern = { kind: 'regex'; source: string; flags: string; span: Span } | { kind: 'text'; value: string; span: Span };
 
 export type Condition =
   | { kind: 'and' | 'or'; items: Condition[]; span: Span }

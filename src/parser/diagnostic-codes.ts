@@ -45,9 +45,7 @@ export type Entry<C extends Code> = {
   readonly severity: Specs[C]['severity'];
   readonly title: string;
 } & {
-  readonly [K in keyof Specs[C]['messages']]: Specs[C]['messages'][K] extends (...args: infer A) => string
-    ? (...args: A) => DiagnosticMessage<C>
-    : never;
+  readonly [K in keyof Specs[C]['messages']]: Specs[C]['messages'][K] extends (...args: infer A) => string ? (...args: A) => DiagnosticMessage<C> : never;
 };
 
 function build(): { readonly [C in Code]: Entry<C> } {

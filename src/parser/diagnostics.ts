@@ -91,13 +91,9 @@ export function formatDiagnostic(d: Diagnostic, source: string | undefined): str
       const clipped = shown.length > 200 ? shown.slice(0, 200) + '…' : shown;
       const gutter = String(d.line).padStart(4) + ' | ';
       out.push(gutter + clipped);
-      const pad = shown
-        .slice(0, Math.min(d.column - 1, 200))
-        .replace(/[^\t]/g, (ch) => (isWide(ch) ? '  ' : ' '));
+      const pad = shown.slice(0, Math.min(d.column - 1, 200)).replace(/[^\t]/g, (ch) => (isWide(ch) ? '  ' : ' '));
       const underlineLen = Math.max(1, Math.min(d.length, Math.max(1, shown.length - (d.column - 1)), 120));
-      const underline = shown
-        .slice(d.column - 1, d.column - 1 + underlineLen)
-        .replace(/./gu, (ch) => (isWide(ch) ? '^^' : '^'));
+      const underline = shown.slice(d.column - 1, d.column - 1 + underlineLen).replace(/./gu, (ch) => (isWide(ch) ? '^^' : '^'));
       out.push(' '.repeat(gutter.length) + pad + (underline || '^'));
     }
   }

@@ -7,9 +7,23 @@ export type { ShapeProblem } from './grammar/base.js';
 
 function emptyPlaybook(): A.Playbook {
   return {
-    roles: [], events: [], templates: [], segments: [], rituals: [], rules: [], ladders: [],
-    points: [], levels: [], badges: [], leaderboards: [], lifecycles: [], schedules: [], jobs: [],
-    campaigns: [], comments: [], clauses: [],
+    roles: [],
+    events: [],
+    templates: [],
+    segments: [],
+    rituals: [],
+    rules: [],
+    ladders: [],
+    points: [],
+    levels: [],
+    badges: [],
+    leaderboards: [],
+    lifecycles: [],
+    schedules: [],
+    jobs: [],
+    campaigns: [],
+    comments: [],
+    clauses: [],
   };
 }
 
@@ -34,34 +48,59 @@ export class PlaybookParser extends MachinesParser {
   /** The playbook being built, so a failure at the very end still returns what was parsed. */
   private partial: A.Playbook | undefined;
 
-  public playbook = this.RULE('playbook', (): A.Playbook => {
-    const pb = emptyPlaybook();
-    this.partial = pb;
-    this.MANY(() => {
-      const clauseStart = this.LA(1);
-      this.OR([
-        { ALT: () => { const h = this.SUBRULE(this.header); if (h) pb.header = h; } },
-        { ALT: () => { pushAll(pb.roles, this.SUBRULE(this.roles)); } },
-        { ALT: () => push(pb.events, this.SUBRULE(this.eventDecl)) },
-        { ALT: () => push(pb.templates, this.SUBRULE(this.templateDecl)) },
-        { ALT: () => push(pb.segments, this.SUBRULE(this.segmentDecl)) },
-        { ALT: () => push(pb.rituals, this.SUBRULE(this.ritual)) },
-        { ALT: () => push(pb.rules, this.SUBRULE(this.rule)) },
-        { ALT: () => push(pb.ladders, this.SUBRULE(this.ladder)) },
-        { ALT: () => { pushAll(pb.points, this.SUBRULE(this.pointsBlock)); } },
-        { ALT: () => { pushAll(pb.levels, this.SUBRULE(this.levelsBlock)); } },
-        { ALT: () => push(pb.badges, this.SUBRULE(this.badge)) },
-        { ALT: () => push(pb.leaderboards, this.SUBRULE(this.leaderboard)) },
-        { ALT: () => push(pb.lifecycles, this.SUBRULE(this.lifecycle)) },
-        { ALT: () => push(pb.schedules, this.SUBRULE(this.schedule)) },
-        { ALT: () => push(pb.jobs, this.SUBRULE(this.job)) },
-        { ALT: () => push(pb.campaigns, this.SUBRULE(this.campaign)) },
-        { ALT: () => { this.CONSUME(Semicolon); } },
-      ]);
-      this.endClause(clauseStart);
-    });
-    return pb;
-  }, { recoveryValueFunc: () => this.partial ?? emptyPlaybook() });
+  public playbook = this.RULE(
+    'playbook',
+    (): A.Playbook => {
+      const pb = emptyPlaybook();
+      this.partial = pb;
+      this.MANY(() => {
+        const clauseStart = this.LA(1);
+        this.OR([
+          {
+            ALT: () => {
+              const h = this.SUBRULE(this.header);
+              if (h) pb.header = h;
+            },
+          },
+          {
+            ALT: () => {
+              pushAll(pb.roles, this.SUBRULE(this.roles));
+            },
+          },
+          { ALT: () => push(pb.events, this.SUBRULE(this.eventDecl)) },
+          { ALT: () => push(pb.templates, this.SUBRULE(this.templateDecl)) },
+          { ALT: () => push(pb.segments, this.SUBRULE(this.segmentDecl)) },
+          { ALT: () => push(pb.rituals, this.SUBRULE(this.ritual)) },
+          { ALT: () => push(pb.rules, this.SUBRULE(this.rule)) },
+          { ALT: () => push(pb.ladders, this.SUBRULE(this.ladder)) },
+          {
+            ALT: () => {
+              pushAll(pb.points, this.SUBRULE(this.pointsBlock));
+            },
+          },
+          {
+            ALT: () => {
+              pushAll(pb.levels, this.SUBRULE(this.levelsBlock));
+            },
+          },
+          { ALT: () => push(pb.badges, this.SUBRULE(this.badge)) },
+          { ALT: () => push(pb.leaderboards, this.SUBRULE(this.leaderboard)) },
+          { ALT: () => push(pb.lifecycles, this.SUBRULE(this.lifecycle)) },
+          { ALT: () => push(pb.schedules, this.SUBRULE(this.schedule)) },
+          { ALT: () => push(pb.jobs, this.SUBRULE(this.job)) },
+          { ALT: () => push(pb.campaigns, this.SUBRULE(this.campaign)) },
+          {
+            ALT: () => {
+              this.CONSUME(Semicolon);
+            },
+          },
+        ]);
+        this.endClause(clauseStart);
+      });
+      return pb;
+    },
+    { recoveryValueFunc: () => this.partial ?? emptyPlaybook() },
+  );
 }
 
 export type { TokenType } from 'chevrotain';

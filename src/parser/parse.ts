@@ -148,7 +148,8 @@ function syntaxDiagnostic(err: IRecognitionException, text: string, spanAt: (sta
     if (expected === 'RBrace') hint = 'a block opened with `{` is not closed, or a statement inside it is malformed';
   } else if (err.name === 'NotAllInputParsedException') {
     message = `unexpected ${describe(tok)} at the top level`;
-    hint = 'top-level items are: playbook, roles, event, template, segment, ritual, rule, ladder, points, levels, badge, leaderboard, lifecycle, schedule, job/every, campaign';
+    hint =
+      'top-level items are: playbook, roles, event, template, segment, ritual, rule, ladder, points, levels, badge, leaderboard, lifecycle, schedule, job/every, campaign';
   } else if (err.name === 'EarlyExitException') {
     message = `expected more before ${describe(tok)}${where ? ` in ${where}` : ''}`;
   } else {
@@ -159,10 +160,23 @@ function syntaxDiagnostic(err: IRecognitionException, text: string, spanAt: (sta
 }
 
 const TOKEN_WORDS = table<string>({
-  RBrace: '`}`', LBrace: '`{`', LParen: '`(`', RParen: '`)`', LBracket: '`[`', RBracket: '`]`',
-  Colon: '`:`', Comma: '`,`', Arrow: '`->`', StringLiteral: 'a quoted string', NumberLiteral: 'a number',
-  DurationLiteral: 'a duration like `10m` or `24h`', DateLiteral: 'a date like 2026-11-01',
-  TimeLiteral: 'a time like 09:00', Name: 'a name', Identifier: 'a name', RegexLiteral: 'a /pattern/',
+  RBrace: '`}`',
+  LBrace: '`{`',
+  LParen: '`(`',
+  RParen: '`)`',
+  LBracket: '`[`',
+  RBracket: '`]`',
+  Colon: '`:`',
+  Comma: '`,`',
+  Arrow: '`->`',
+  StringLiteral: 'a quoted string',
+  NumberLiteral: 'a number',
+  DurationLiteral: 'a duration like `10m` or `24h`',
+  DateLiteral: 'a date like 2026-11-01',
+  TimeLiteral: 'a time like 09:00',
+  Name: 'a name',
+  Identifier: 'a name',
+  RegexLiteral: 'a /pattern/',
 });
 
 function tokenWords(name: string | undefined): string {
@@ -173,19 +187,48 @@ function tokenWords(name: string | undefined): string {
 }
 
 const RULE_WORDS = table<string>({
-  header: 'the playbook header', roles: 'roles', eventDecl: 'an event declaration', fieldDecl: 'a field',
-  ritual: 'a ritual', rule: 'a rule', ladder: 'a ladder', pointsBlock: 'points', pointsEntry: 'a points entry',
-  levelsBlock: 'levels', badge: 'a badge', leaderboard: 'a leaderboard', lifecycle: 'a lifecycle',
-  transition: 'a lifecycle transition', schedule: 'a schedule', job: 'a periodic job', campaign: 'a campaign',
-  stage: 'a campaign stage', condition: 'a condition', andCondition: 'a condition', notCondition: 'a condition',
-  atomCondition: 'a condition', predicate: 'a condition', operand: 'a value', action: 'an action',
-  actionBlock: 'actions', lineActions: 'actions', actionList: 'actions', audience: 'a message target',
-  calendar: 'a calendar', weekdays: 'weekdays', messageText: 'a message', eventPattern: 'an event',
-  dottedName: 'a name', templateDecl: 'a template', segmentDecl: 'a segment', playbook: 'the playbook',
+  header: 'the playbook header',
+  roles: 'roles',
+  eventDecl: 'an event declaration',
+  fieldDecl: 'a field',
+  ritual: 'a ritual',
+  rule: 'a rule',
+  ladder: 'a ladder',
+  pointsBlock: 'points',
+  pointsEntry: 'a points entry',
+  levelsBlock: 'levels',
+  badge: 'a badge',
+  leaderboard: 'a leaderboard',
+  lifecycle: 'a lifecycle',
+  transition: 'a lifecycle transition',
+  schedule: 'a schedule',
+  job: 'a periodic job',
+  campaign: 'a campaign',
+  stage: 'a campaign stage',
+  condition: 'a condition',
+  andCondition: 'a condition',
+  notCondition: 'a condition',
+  atomCondition: 'a condition',
+  predicate: 'a condition',
+  operand: 'a value',
+  action: 'an action',
+  actionBlock: 'actions',
+  lineActions: 'actions',
+  actionList: 'actions',
+  audience: 'a message target',
+  calendar: 'a calendar',
+  weekdays: 'weekdays',
+  messageText: 'a message',
+  eventPattern: 'an event',
+  dottedName: 'a name',
+  templateDecl: 'a template',
+  segmentDecl: 'a segment',
+  playbook: 'the playbook',
 });
 
 const RULE_HINTS = table<string>({
-  action: 'actions are: say, notify admins, delete message, warn member … on ladder L, mute member D, remove member, remove members where …, tag/untag member "t", award N points',
+  action:
+    'actions are: say, notify admins, delete message, warn member … on ladder L, mute member D, remove member, remove members where …, tag/untag member "t", award N points',
   operand: 'a value is a number, a "string", a field like `amount`, `count(E by member within D)` or `absences(schedule, D)`',
   atomCondition: 'a condition compares values (`amount >= 5`), matches text (`text matches /re/`), or tests the member (`member has role admin`)',
   predicate: 'a condition compares values (`amount >= 5`), matches text (`text matches /re/`), or tests the member (`member has role admin`)',
@@ -194,8 +237,22 @@ const RULE_HINTS = table<string>({
 
 export function emptyAst(): Playbook {
   return {
-    roles: [], events: [], templates: [], segments: [], rituals: [], rules: [], ladders: [],
-    points: [], levels: [], badges: [], leaderboards: [], lifecycles: [], schedules: [], jobs: [],
-    campaigns: [], comments: [], clauses: [],
+    roles: [],
+    events: [],
+    templates: [],
+    segments: [],
+    rituals: [],
+    rules: [],
+    ladders: [],
+    points: [],
+    levels: [],
+    badges: [],
+    leaderboards: [],
+    lifecycles: [],
+    schedules: [],
+    jobs: [],
+    campaigns: [],
+    comments: [],
+    clauses: [],
   };
 }

@@ -147,7 +147,13 @@ export class ReportCollector {
       moderation: moderationSection(this.allMembers(), this.options.moderationRows),
       points: {
         declared: this.ir.points.length + this.ir.levels.length + this.ir.badges.length + this.ir.leaderboards.length > 0,
-        awarded: this.pointsAwarded, deducted: this.pointsDeducted, members: 0, leaderboard: [], levels: [], badges: [] },
+        awarded: this.pointsAwarded,
+        deducted: this.pointsDeducted,
+        members: 0,
+        leaderboard: [],
+        levels: [],
+        badges: [],
+      },
       lifecycles: [],
       rituals: [],
       campaigns: [],
@@ -248,7 +254,13 @@ export class ReportCollector {
         case 'stage.entered':
         case 'stage.exited':
           if (this.stageRecords.length < MAX_CALENDAR_RECORDS)
-            this.stageRecords.push({ campaign: String(a['campaign']), stage: String(a['stage']), entered: type === 'stage.entered', at: this.display(a.at), community: a.community });
+            this.stageRecords.push({
+              campaign: String(a['campaign']),
+              stage: String(a['stage']),
+              entered: type === 'stage.entered',
+              at: this.display(a.at),
+              community: a.community,
+            });
           break;
         case 'goal.reached':
           if (this.goalRecords.length < MAX_CALENDAR_RECORDS)

@@ -23,9 +23,7 @@ export interface RunSummary extends Partial<RunCounts> {
 }
 
 /** What caused an action: an input event (with enough of it to judge) or a timer. */
-export type CauseInfo =
-  | { kind: 'event'; id: string; type: string; at: string; text?: string }
-  | { kind: 'timer'; id: string; label: string };
+export type CauseInfo = { kind: 'event'; id: string; type: string; at: string; text?: string } | { kind: 'timer'; id: string; label: string };
 
 export interface ModerationEntry {
   /** Position of the action in the run's output (1-based). */

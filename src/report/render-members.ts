@@ -28,7 +28,11 @@ export function pointsSection(ctx: RenderContext): string {
     const chart = chartCanvas(
       ctx,
       'leaderboard',
-      { labels: p.leaderboard.slice(0, 10).map((r) => r.name ?? r.member), datasets: [{ label: 'points', data: p.leaderboard.slice(0, 10).map((r) => r.points) }], horizontal: true },
+      {
+        labels: p.leaderboard.slice(0, 10).map((r) => r.name ?? r.member),
+        datasets: [{ label: 'points', data: p.leaderboard.slice(0, 10).map((r) => r.points) }],
+        horizontal: true,
+      },
       'Top members by points',
     );
     parts.push(
@@ -37,13 +41,24 @@ export function pointsSection(ctx: RenderContext): string {
     );
   }
   if (p.levels.length > 0)
-    parts.push('<h3>Levels reached</h3>', table(['level', 'from points', 'members who reached it'], p.levels.map((l) => [`<span class="pill ok">${h(l.name)}</span>`, fmt(l.at), fmt(l.members)]), [1, 2]));
+    parts.push(
+      '<h3>Levels reached</h3>',
+      table(
+        ['level', 'from points', 'members who reached it'],
+        p.levels.map((l) => [`<span class="pill ok">${h(l.name)}</span>`, fmt(l.at), fmt(l.members)]),
+        [1, 2],
+      ),
+    );
   if (p.badges.length > 0)
     parts.push(
       '<h3>Badges</h3>',
       table(
         ['badge', 'members', 'holders'],
-        p.badges.map((b) => [`<span class="pill">${h(b.name)}</span>`, fmt(b.members), `<span class="text">${b.holders.map(h).join(', ')}${b.members > b.holders.length ? ', …' : ''}</span>`]),
+        p.badges.map((b) => [
+          `<span class="pill">${h(b.name)}</span>`,
+          fmt(b.members),
+          `<span class="text">${b.holders.map(h).join(', ')}${b.members > b.holders.length ? ', …' : ''}</span>`,
+        ]),
         [1],
       ),
     );
@@ -56,7 +71,11 @@ export function lifecycleSection(ctx: RenderContext): string {
       const total = lc.states.reduce((n, s) => n + s.members, 0);
       const funnel = table(
         ['state', 'members', 'share'],
-        lc.states.map((s) => [`${h(s.state)}${s.state === lc.initial ? ' <span class="id">(initial)</span>' : ''}`, fmt(s.members), total ? `${((100 * s.members) / total).toFixed(1)}%` : '–']),
+        lc.states.map((s) => [
+          `${h(s.state)}${s.state === lc.initial ? ' <span class="id">(initial)</span>' : ''}`,
+          fmt(s.members),
+          total ? `${((100 * s.members) / total).toFixed(1)}%` : '–',
+        ]),
         [1, 2],
       );
       const flows = table(
@@ -67,11 +86,23 @@ export function lifecycleSection(ctx: RenderContext): string {
       const fired = lc.flows.filter((f) => f.count > 0);
       const funnelChart =
         total > 0
-          ? chartCanvas(ctx, `lifecycle-${i}-funnel`, { labels: lc.states.map((s) => s.state), datasets: [{ label: 'members', data: lc.states.map((s) => s.members) }], colorEach: true }, `Members per ${lc.name} state`, true)
+          ? chartCanvas(
+              ctx,
+              `lifecycle-${i}-funnel`,
+              { labels: lc.states.map((s) => s.state), datasets: [{ label: 'members', data: lc.states.map((s) => s.members) }], colorEach: true },
+              `Members per ${lc.name} state`,
+              true,
+            )
           : '<p class="empty">No member in the group at the end.</p>';
       const flowChart =
         fired.length > 0
-          ? chartCanvas(ctx, `lifecycle-${i}-flow`, { labels: fired.map((f) => `${f.from} → ${f.to}`), datasets: [{ label: 'transitions', data: fired.map((f) => f.count) }], horizontal: true }, `${lc.name} transitions`, true)
+          ? chartCanvas(
+              ctx,
+              `lifecycle-${i}-flow`,
+              { labels: fired.map((f) => `${f.from} → ${f.to}`), datasets: [{ label: 'transitions', data: fired.map((f) => f.count) }], horizontal: true },
+              `${lc.name} transitions`,
+              true,
+            )
           : '<p class="empty">No transition happened.</p>';
       return [
         `<h3>lifecycle ${h(lc.name)}</h3>`,
@@ -103,7 +134,10 @@ export function ritualSection(ctx: RenderContext): string {
           labels: rituals.map((r) => r.name),
           datasets: labels.map((label) => ({
             label,
-            data: rituals.map((r) => { const o = r.outcome!; return label === 'completed' ? o.completed : label === 'expired' ? o.expired : label === 'cancelled' ? o.cancelled : o.inProgress; }),
+            data: rituals.map((r) => {
+              const o = r.outcome!;
+              return label === 'completed' ? o.completed : label === 'expired' ? o.expired : label === 'cancelled' ? o.cancelled : o.inProgress;
+            }),
           })),
           stacked: true,
           horizontal: true,
@@ -118,7 +152,11 @@ export function ritualSection(ctx: RenderContext): string {
     if (r.outcome!.inProgress === 0 || r.steps.length === 0) continue;
     parts.push(
       `<h3>${h(r.name)}: steps done by the ${r.outcome!.inProgress === 1 ? 'member' : `${fmt(r.outcome!.inProgress)} members`} still in it</h3>`,
-      table(['step', 'done'], r.steps.map((s) => [`${h(s.label)} <span class="id">${h(s.name)}</span>`, fmt(s.doneInProgress)]), [1]),
+      table(
+        ['step', 'done'],
+        r.steps.map((s) => [`${h(s.label)} <span class="id">${h(s.name)}</span>`, fmt(s.doneInProgress)]),
+        [1],
+      ),
     );
   }
   return parts.join('\n');
@@ -126,19 +164,36 @@ export function ritualSection(ctx: RenderContext): string {
 
 export function campaignSection(ctx: RenderContext): string {
   const when = (list: { at: string; community: string }[]) =>
-    list.length === 0 ? '<span class="id">—</span>' : list.map((x) => `${h(x.at)}${ctx.multi ? ` <span class="id">${h(x.community)}</span>` : ''}`).join('<br>');
+    list.length === 0
+      ? '<span class="id">—</span>'
+      : list.map((x) => `${h(x.at)}${ctx.multi ? ` <span class="id">${h(x.community)}</span>` : ''}`).join('<br>');
   return ctx.data.campaigns
     .map((c) => {
-      const current = c.current.length === 0 ? '' : `<p class="note">Stage at the end: ${c.current.map((x) => `${ctx.multi ? `${h(x.community)}: ` : ''}<strong>${x.stage === null ? 'none (outside every stage)' : h(x.stage)}</strong>`).join(', ')}.</p>`;
+      const current =
+        c.current.length === 0
+          ? ''
+          : `<p class="note">Stage at the end: ${c.current.map((x) => `${ctx.multi ? `${h(x.community)}: ` : ''}<strong>${x.stage === null ? 'none (outside every stage)' : h(x.stage)}</strong>`).join(', ')}.</p>`;
       const stages = table(
         ['stage', 'dates', 'multiplier', 'entered', 'exited'],
-        c.stages.map((s) => [h(s.name), `${h(s.from)} → ${s.to ? h(s.to) : 'open'}`, s.multiplier !== undefined ? `×${h(s.multiplier)}` : '', when(s.entered), when(s.exited)]),
+        c.stages.map((s) => [
+          h(s.name),
+          `${h(s.from)} → ${s.to ? h(s.to) : 'open'}`,
+          s.multiplier !== undefined ? `×${h(s.multiplier)}` : '',
+          when(s.entered),
+          when(s.exited),
+        ]),
         [2],
       );
       const goals =
         c.goals.length === 0
           ? ''
-          : `<h3>Goals</h3>${table(['goal', 'reached'], c.goals.map((g) => [h(g.name), g.reached.length ? `<span class="pill ok">reached</span> ${when(g.reached)}` : '<span class="pill left">not reached</span>']))}`;
+          : `<h3>Goals</h3>${table(
+              ['goal', 'reached'],
+              c.goals.map((g) => [
+                h(g.name),
+                g.reached.length ? `<span class="pill ok">reached</span> ${when(g.reached)}` : '<span class="pill left">not reached</span>',
+              ]),
+            )}`;
       return `<h3>campaign ${h(c.name)}</h3>${current}${stages}${goals}`;
     })
     .join('\n');

@@ -102,9 +102,17 @@ function summarySection(ctx: RenderContext): string {
   if (ctx.data.actionsByType.length > 0) {
     parts.push(
       '<div class="grid2"><div><h3>Actions by type</h3>',
-      table(['type', 'actions'], ctx.data.actionsByType.map((a) => [`<span class="pill ${h(a.type.replace('.', '-'))}">${h(a.type)}</span>`, fmt(a.count)]), [1]),
+      table(
+        ['type', 'actions'],
+        ctx.data.actionsByType.map((a) => [`<span class="pill ${h(a.type.replace('.', '-'))}">${h(a.type)}</span>`, fmt(a.count)]),
+        [1],
+      ),
       '</div><div><h3>Actions by playbook construct</h3>',
-      table(['source', 'actions'], ctx.data.actionsBySource.slice(0, 25).map((a) => [`<span class="id">${h(a.source || '(none)')}</span>`, fmt(a.count)]), [1]),
+      table(
+        ['source', 'actions'],
+        ctx.data.actionsBySource.slice(0, 25).map((a) => [`<span class="id">${h(a.source || '(none)')}</span>`, fmt(a.count)]),
+        [1],
+      ),
       ctx.data.actionsBySource.length > 25 ? `<p class="note">and ${fmt(ctx.data.actionsBySource.length - 25)} more constructs.</p>` : '',
       '</div></div>',
     );
@@ -113,7 +121,11 @@ function summarySection(ctx: RenderContext): string {
     parts.push(
       '<h3>Input problems</h3>',
       `<p class="note">${fmt(ctx.data.problemsTotal)} input ${ctx.data.problemsTotal === 1 ? 'line was' : 'lines were'} skipped or late${ctx.data.problemsTotal > ctx.data.problems.length ? `; the first ${fmt(ctx.data.problems.length)} are listed` : ''}.</p>`,
-      table(['line', 'problem'], ctx.data.problems.map((p) => [fmt(p.line), `<span class="text">${h(p.text)}</span>`]), [0]),
+      table(
+        ['line', 'problem'],
+        ctx.data.problems.map((p) => [fmt(p.line), `<span class="text">${h(p.text)}</span>`]),
+        [0],
+      ),
     );
   }
   return parts.join('\n');
@@ -126,13 +138,17 @@ function activitySection(ctx: RenderContext): string {
   const parts = [`<p class="note">Counts per local ${per} in ${h(ctx.data.timezone)}, by type (the busiest types; the rest are summed as “other types”).</p>`];
   const charts: string[] = [];
   if (a.events.length > 0) {
-    charts.push(`<div><h3>Events per ${per}</h3>${chartCanvas(ctx, 'events-over-time', { labels: a.labels, datasets: a.events, stacked: true }, `Events per ${per} by type`)}</div>`);
+    charts.push(
+      `<div><h3>Events per ${per}</h3>${chartCanvas(ctx, 'events-over-time', { labels: a.labels, datasets: a.events, stacked: true }, `Events per ${per} by type`)}</div>`,
+    );
     charts.push(
       `<div><h3>Events by hour of day</h3>${chartCanvas(ctx, 'events-by-hour', { labels: Array.from({ length: 24 }, (_, i) => String(i).padStart(2, '0')), datasets: a.eventsByHour, stacked: true }, 'Events by local hour of day, by type')}</div>`,
     );
   }
   if (a.actions.length > 0)
-    charts.push(`<div><h3>Actions per ${per}</h3>${chartCanvas(ctx, 'actions-over-time', { labels: a.labels, datasets: a.actions, stacked: true }, `Actions per ${per} by type`)}</div>`);
+    charts.push(
+      `<div><h3>Actions per ${per}</h3>${chartCanvas(ctx, 'actions-over-time', { labels: a.labels, datasets: a.actions, stacked: true }, `Actions per ${per} by type`)}</div>`,
+    );
   parts.push(`<div class="grid2">${charts.join('')}</div>`);
   return parts.join('\n');
 }
@@ -154,7 +170,10 @@ function entriesHtml(entries: ModerationEntry[]): string[] {
   }
   return groups.map((group) => {
     const what = group
-      .map((e) => `<span class="pill ${e.kind === 'remove' ? 'removed' : e.kind === 'delete' ? 'left' : 'warn'}">${h(e.kind)}</span> ${h(e.detail)} <span class="id">${h(e.source)}</span>`)
+      .map(
+        (e) =>
+          `<span class="pill ${e.kind === 'remove' ? 'removed' : e.kind === 'delete' ? 'left' : 'warn'}">${h(e.kind)}</span> ${h(e.detail)} <span class="id">${h(e.source)}</span>`,
+      )
       .join('; ');
     return `<li>${h(group[0]!.at)} · ${what}<br>${causeHtml(group[0]!.cause)}</li>`;
   });
@@ -184,7 +203,9 @@ function moderationSection(ctx: RenderContext): string {
   }
   parts.push('<p class="note">Each member with what happened to them and the event or timer that caused it (removed members first).</p>');
   const rows = m.rows.map((r) => {
-    const ladders = Object.entries(r.ladders).map(([l, n]) => `<span class="pill warn">${h(l)} × ${fmt(n)}</span>`).join(' ');
+    const ladders = Object.entries(r.ladders)
+      .map(([l, n]) => `<span class="pill warn">${h(l)} × ${fmt(n)}</span>`)
+      .join(' ');
     const status = r.removed ? `<span class="pill removed">removed</span>${r.removeReason ? ` ${h(r.removeReason)}` : ''}` : '';
     const shown = r.entries.length;
     const total = r.warnings + r.mutes + r.deletedMessages + (r.removed ? 1 : 0);
@@ -203,7 +224,6 @@ function moderationSection(ctx: RenderContext): string {
   return parts.join('\n');
 }
 
-
 function timelineSection(ctx: RenderContext): string {
   const t = ctx.data.timeline;
   if (t.total === 0) return '<p class="empty">The playbook produced no action.</p>';
@@ -215,10 +235,12 @@ function timelineSection(ctx: RenderContext): string {
   const filters = `<div class="filters"><label>type <select id="tl-type"><option value="">all types</option>${options}</select></label><label>member <input id="tl-member" type="search" placeholder="id or name" autocomplete="off"></label></div>`;
   const rows: string[] = [];
   t.rows.forEach((r, i) => {
-    if (i === t.head && t.omitted > 0) rows.push(`<tr class="gap" id="timeline-gap" data-head="${t.head}"><td colspan="6">… ${fmt(t.omitted)} actions not listed …</td></tr>`);
+    if (i === t.head && t.omitted > 0)
+      rows.push(`<tr class="gap" id="timeline-gap" data-head="${t.head}"><td colspan="6">… ${fmt(t.omitted)} actions not listed …</td></tr>`);
     rows.push(timelineRow(ctx, r, i));
   });
-  const pager = '<div class="pager"><button type="button" id="tl-prev">← previous</button><span id="tl-status"></span><button type="button" id="tl-next">next →</button></div>';
+  const pager =
+    '<div class="pager"><button type="button" id="tl-prev">← previous</button><span id="tl-status"></span><button type="button" id="tl-next">next →</button></div>';
   return `${note}${filters}<table><thead><tr><th class="num">#</th><th>when</th><th>action</th><th>member</th><th>what</th><th>why</th></tr></thead><tbody id="timeline-rows">${rows.join('')}</tbody></table>${pager}`;
 }
 

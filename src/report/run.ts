@@ -41,7 +41,7 @@ export function simulateToReport(ir: IR, events: Iterable<unknown>, options: Sim
     else summary.processed++;
     if (r.late) {
       summary.late++;
-      report.noteInputProblem(line, 'late: older than the clock; processed at the clock\'s time');
+      report.noteInputProblem(line, "late: older than the clock; processed at the clock's time");
     }
     for (const a of r.actions) actions.push(a);
   }

@@ -31,12 +31,7 @@ export interface GoalRecord {
 
 export function moderationSection(members: Iterable<MemberInfo>, maxRows: number): ReportData['moderation'] {
   const moderated = [...members].filter((m) => m.firstModeration !== undefined);
-  moderated.sort(
-    (a, b) =>
-      Number(b.removed) - Number(a.removed) ||
-      b.warnings + b.mutes - (a.warnings + a.mutes) ||
-      a.firstModeration! - b.firstModeration!,
-  );
+  moderated.sort((a, b) => Number(b.removed) - Number(a.removed) || b.warnings + b.mutes - (a.warnings + a.mutes) || a.firstModeration! - b.firstModeration!);
   const rows: ModerationRow[] = moderated.slice(0, maxRows).map((m) => {
     const row: ModerationRow = {
       community: m.community,
@@ -64,8 +59,7 @@ export function moderationSection(members: Iterable<MemberInfo>, maxRows: number
 
 export function pointsSection(ir: IR, finals: FinalMember[], leaderboardRows: number): Omit<ReportData['points'], 'declared' | 'awarded' | 'deducted'> {
   const levelRank = new Map(ir.levels.map((l, i) => [l.name, i]));
-  const highest = (levels: string[]) =>
-    levels.filter((l) => levelRank.has(l)).sort((a, b) => levelRank.get(b)! - levelRank.get(a)!)[0];
+  const highest = (levels: string[]) => levels.filter((l) => levelRank.has(l)).sort((a, b) => levelRank.get(b)! - levelRank.get(a)!)[0];
   const scored = finals.filter((f) => f.points !== 0);
   scored.sort((a, b) => b.points - a.points || displayName(a).localeCompare(displayName(b)) || a.community.localeCompare(b.community));
   const leaderboard: LeaderRow[] = scored.slice(0, leaderboardRows).map((f, i) => {
@@ -137,7 +131,13 @@ export function ritualSection(ir: IR, finals: FinalMember[], haveState: boolean)
   });
 }
 
-export function campaignSection(ir: IR, state: FinalState | undefined, communities: string[], stageRecords: readonly StageRecord[], goalRecords: readonly GoalRecord[]): CampaignReport[] {
+export function campaignSection(
+  ir: IR,
+  state: FinalState | undefined,
+  communities: string[],
+  stageRecords: readonly StageRecord[],
+  goalRecords: readonly GoalRecord[],
+): CampaignReport[] {
   const states = communityStates(state, communities);
   return ir.campaigns.map((camp) => ({
     name: camp.name,

@@ -68,7 +68,10 @@ export function parseEvents(body: Buffer | string, ir: IR, maxLineBytes = MAX_EV
     if (!v.ok) problems.push({ line, message: v.reason });
     else if (ahead && v.event.atMs - ahead.now > ahead.maxSkewMs) {
       aheadOfClock++;
-      problems.push({ line, message: `"at" is ${isoDuration(v.event.atMs - ahead.now)} after the server's clock (${isoInZone(ahead.now, ahead.zone)}); this server runs on the wall clock and takes events at most ${isoDuration(ahead.maxSkewMs)} ahead (--max-skew)` });
+      problems.push({
+        line,
+        message: `"at" is ${isoDuration(v.event.atMs - ahead.now)} after the server's clock (${isoInZone(ahead.now, ahead.zone)}); this server runs on the wall clock and takes events at most ${isoDuration(ahead.maxSkewMs)} ahead (--max-skew)`,
+      });
     }
   }
   if (problems.length > 0) {

@@ -85,7 +85,9 @@ export function sendError(res: ServerResponse, e: HttpError): void {
  */
 export function bearerMatches(header: string | undefined, token: string): boolean {
   const m = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header ?? '');
-  const given = createHash('sha256').update(m ? m[1]! : '').digest();
+  const given = createHash('sha256')
+    .update(m ? m[1]! : '')
+    .digest();
   const expected = createHash('sha256').update(token).digest();
   return timingSafeEqual(given, expected) && m !== null;
 }
@@ -104,17 +106,20 @@ export function bearerTokenProblem(token: string): string | undefined {
     const ok = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 45 || c === 46 || c === 95 || c === 126 || c === 43 || c === 47;
     if (ok) continue;
     const what =
-      c === 32 ? 'a space'
-      : c === 9 ? 'a tab'
-      : c === 10 || c === 13 ? 'a line break'
-      : c < 32 || c === 127 ? 'a control character'
-      : c > 127 ? 'a non-ASCII character'
-      : c === 61 ? '"=", which may only end it'
-      : JSON.stringify(token[i]);
-    return (
-      `cannot be sent as a bearer token: character ${i + 1} is ${what}; ` +
-      'a token may hold letters, digits and - . _ ~ + / and end with = (RFC 6750)'
-    );
+      c === 32
+        ? 'a space'
+        : c === 9
+          ? 'a tab'
+          : c === 10 || c === 13
+            ? 'a line break'
+            : c < 32 || c === 127
+              ? 'a control character'
+              : c > 127
+                ? 'a non-ASCII character'
+                : c === 61
+                  ? '"=", which may only end it'
+                  : JSON.stringify(token[i]);
+    return `cannot be sent as a bearer token: character ${i + 1} is ${what}; ` + 'a token may hold letters, digits and - . _ ~ + / and end with = (RFC 6750)';
   }
   if (padding === token.length) return 'cannot be sent as a bearer token: it is only "="';
   return undefined;

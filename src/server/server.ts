@@ -46,7 +46,6 @@ export interface PlaybookServerOptions {
   timerHost?: TimerHost;
 }
 
-
 /**
  * `playbook serve`: the HTTP surface of docs/serve.md over a durable runtime. Requests
  * are handled one at a time (the runtime and SQLite are synchronous; only reading bodies
@@ -77,7 +76,8 @@ export class PlaybookServer {
     this.log = (line) => log(escapeControls(line));
     this.maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     this.host = options.timerHost ?? realTimerHost;
-    if (options.maxSkewMs !== undefined && !(options.maxSkewMs > 0)) throw new RangeError(`maxSkewMs must be a positive number of milliseconds, not ${String(options.maxSkewMs)}`);
+    if (options.maxSkewMs !== undefined && !(options.maxSkewMs > 0))
+      throw new RangeError(`maxSkewMs must be a positive number of milliseconds, not ${String(options.maxSkewMs)}`);
     this.file = options.file;
     this.source = options.source;
     this.durable = new DurableRuntime(options.ir, options.store, { seed: options.seed });
@@ -96,7 +96,8 @@ export class PlaybookServer {
     }
     this.http = createServer((req, res) => void this.handle(req, res));
     this.http.on('clientError', (_err, socket) => {
-      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n{"error":"malformed HTTP request"}\n');
+      if (socket.writable)
+        socket.end('HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n{"error":"malformed HTTP request"}\n');
       else socket.destroy();
     });
     this.http.requestTimeout = 60_000;
@@ -204,7 +205,10 @@ export class PlaybookServer {
   }
 
   private events(body: Buffer, res: ServerResponse): void {
-    const ahead = this.options.clock === 'wall' ? { now: this.host.now(), maxSkewMs: this.options.maxSkewMs ?? DEFAULT_MAX_SKEW_MS, zone: this.durable.ir.timezone } : undefined;
+    const ahead =
+      this.options.clock === 'wall'
+        ? { now: this.host.now(), maxSkewMs: this.options.maxSkewMs ?? DEFAULT_MAX_SKEW_MS, zone: this.durable.ir.timezone }
+        : undefined;
     let events: unknown[];
     try {
       events = parseEvents(body, this.durable.ir, MAX_EVENT_LINE_BYTES, ahead);
@@ -223,10 +227,14 @@ export class PlaybookServer {
       else if (r.status === 'ignored') counts.ignored++;
       if (r.late) counts.late++;
     }
-    sendLines(res, result.logged.map((a) => a.json), {
-      'playbook-events': `processed=${counts.processed}; duplicate=${counts.duplicate}; ignored=${counts.ignored}; late=${counts.late}`,
-      'playbook-last-seq': String(this.durable.lastSeq()),
-    });
+    sendLines(
+      res,
+      result.logged.map((a) => a.json),
+      {
+        'playbook-events': `processed=${counts.processed}; duplicate=${counts.duplicate}; ignored=${counts.ignored}; late=${counts.late}`,
+        'playbook-last-seq': String(this.durable.lastSeq()),
+      },
+    );
   }
 
   private advance(url: URL, res: ServerResponse): void {
@@ -245,7 +253,11 @@ export class PlaybookServer {
     const result: BatchResult = this.durable.advance(ms);
     this.publish(result.logged);
     this.loop?.arm();
-    sendLines(res, result.logged.map((a) => a.json), { 'playbook-last-seq': String(this.durable.lastSeq()) });
+    sendLines(
+      res,
+      result.logged.map((a) => a.json),
+      { 'playbook-last-seq': String(this.durable.lastSeq()) },
+    );
   }
 
   private actions(url: URL, res: ServerResponse): void {
@@ -263,7 +275,8 @@ export class PlaybookServer {
     let from = '?after';
     if (typeof lastEventId === 'string' && lastEventId.trim() !== '') {
       const id = lastEventId.trim();
-      if (!/^\d+$/.test(id)) throw new HttpError(400, `Last-Event-ID must be a sequence number of this server's action log, not ${JSON.stringify(id.slice(0, 40))}`);
+      if (!/^\d+$/.test(id))
+        throw new HttpError(400, `Last-Event-ID must be a sequence number of this server's action log, not ${JSON.stringify(id.slice(0, 40))}`);
       after = Number(id);
       from = 'Last-Event-ID';
     }
@@ -317,7 +330,6 @@ export class PlaybookServer {
     return outcome;
   }
 
-
   private publish(logged: LoggedAction[]): void {
     this.stream.publish(logged);
   }
@@ -336,7 +348,6 @@ function intParam(url: URL, name: string, fallback: number, min: number, max: nu
   }
   return Number(raw);
 }
-
 
 /**
  * A log line with its control characters (line breaks above all) written as escapes, so that a

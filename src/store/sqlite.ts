@@ -108,7 +108,8 @@ export class SqliteStore implements DurableStore {
     const byId = new Map<string, StoredCommunity>();
     const checked = (table: string, row: { community: string; id?: string; state: string; kind: string | null }) => {
       if (row.kind === 'object') return row.state;
-      const which = table === 'communities' ? `community ${JSON.stringify(row.community)}` : `community ${JSON.stringify(row.community)}, id ${JSON.stringify(row.id)}`;
+      const which =
+        table === 'communities' ? `community ${JSON.stringify(row.community)}` : `community ${JSON.stringify(row.community)}, id ${JSON.stringify(row.id)}`;
       throw new StoreOpenError(
         `database ${this.path} is damaged: the ${table} row of ${which} is ${row.kind === null ? 'not valid JSON' : `JSON ${row.kind}, not an object`}; ` +
           'restore the database from a backup (docs/serve.md#operations)',

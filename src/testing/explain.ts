@@ -149,7 +149,12 @@ function nearest(e: Expectation, ctx: ExplainContext, exclude: Produced[], intro
   const room = Math.max(0, MAX_SHOWN - same.length);
   if (other.length > 0 && room > 0) {
     if (same.length > 0) out.push('    other actions:');
-    out.push(...listActions(other.map((c) => c.p), room));
+    out.push(
+      ...listActions(
+        other.map((c) => c.p),
+        room,
+      ),
+    );
   }
   const before = ctx.earlier.filter((p) => {
     const r = compareAction(e, p.action);

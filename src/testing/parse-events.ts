@@ -13,7 +13,11 @@ import { VERB_USAGE, VERBS } from './vocabulary.js';
 export function parseCompactEvent(s: LineCursor): EventSpec {
   const memberTok = s.peek()!;
   if (memberTok.kind !== 'word' && memberTok.kind !== 'string') {
-    s.fail(memberTok, `expected a member, \`expect\` or \`event\` at the start of the line, found ${s.describe(memberTok)}`, 'lines look like `+1m alice posts "hello"`, `expect member.warn alice` or `event order.paid bob amount 99`');
+    s.fail(
+      memberTok,
+      `expected a member, \`expect\` or \`event\` at the start of the line, found ${s.describe(memberTok)}`,
+      'lines look like `+1m alice posts "hello"`, `expect member.warn alice` or `event order.paid bob amount 99`',
+    );
   }
   const member = parseMember(s, 'a member');
   const verbTok = s.peek();
@@ -22,7 +26,9 @@ export function parseCompactEvent(s: LineCursor): EventSpec {
     s.fail(
       verbTok,
       verbTok ? D.T0004.unknownVerb(s.describe(verbTok)) : D.T0004.noVerb(member.id),
-      guess ? `did you mean \`${guess}\`? (${VERB_USAGE[guess]})` : `members can: ${Object.keys(VERBS).join(', ')}; for other events write \`event TYPE ${member.id} field value …\``,
+      guess
+        ? `did you mean \`${guess}\`? (${VERB_USAGE[guess]})`
+        : `members can: ${Object.keys(VERBS).join(', ')}; for other events write \`event TYPE ${member.id} field value …\``,
     );
   }
   s.next();
@@ -145,7 +151,8 @@ export function parseCompactEvent(s: LineCursor): EventSpec {
 export function parseGenericEvent(s: LineCursor): EventSpec {
   const kw = s.next()!;
   const typeTok = s.peek();
-  if (typeTok?.kind !== 'word') s.fail(typeTok, `expected an event type after \`event\`, found ${s.describe(typeTok)}`, 'event order.paid bob amount 99 orderId o1');
+  if (typeTok?.kind !== 'word')
+    s.fail(typeTok, `expected an event type after \`event\`, found ${s.describe(typeTok)}`, 'event order.paid bob amount 99 orderId o1');
   s.next();
   const ev: EventSpec = { type: typeTok.text, typeSpan: pickSpan(typeTok), fields: [], span: joinSpans(kw, typeTok) };
   const remaining = s.countTerms();

@@ -27,7 +27,8 @@ export function parseExpect(s: LineCursor): ExpectSpec {
   } else if ((t?.kind === 'word' && t.text === 'exactly') || t?.kind === 'number') {
     if (t.kind === 'word') s.next();
     const n = s.peek();
-    if (n?.kind !== 'number' || !Number.isInteger(n.value) || (n.value as number) < 0) s.fail(n, `expected how many (a whole number), found ${s.describe(n)}`, usage);
+    if (n?.kind !== 'number' || !Number.isInteger(n.value) || (n.value as number) < 0)
+      s.fail(n, `expected how many (a whole number), found ${s.describe(n)}`, usage);
     s.next();
     spec.mode = 'exactly';
     spec.count = n.value as number;

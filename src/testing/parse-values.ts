@@ -33,7 +33,9 @@ export function parsePairs(s: LineCursor, inExpect: boolean, usage: string, acti
         s.fail(
           name,
           D.T0105.noActionField(actionType, name.text),
-          guess ? `did you mean \`${guess}\`? (${actionType} has ${ACTION_FIELDS[actionType]!.join(', ')})` : `${actionType} has ${ACTION_FIELDS[actionType]!.join(', ') || 'no fields of its own'}; the member comes right after the type`,
+          guess
+            ? `did you mean \`${guess}\`? (${actionType} has ${ACTION_FIELDS[actionType]!.join(', ')})`
+            : `${actionType} has ${ACTION_FIELDS[actionType]!.join(', ') || 'no fields of its own'}; the member comes right after the type`,
         );
       }
     }
@@ -75,7 +77,8 @@ export function parseValue(s: LineCursor): Value {
         if (item.kind === 'list') s.fail(item.span, 'a list cannot contain a list');
         items.push(item);
         if (s.peek()?.kind === 'comma') s.next();
-        else if (s.peek()?.kind !== 'rbracket') s.fail(s.peek(), `expected \`,\` or \`]\` in the list, found ${s.describe(s.peek())}`, 'write lists like [bob, carol]');
+        else if (s.peek()?.kind !== 'rbracket')
+          s.fail(s.peek(), `expected \`,\` or \`]\` in the list, found ${s.describe(s.peek())}`, 'write lists like [bob, carol]');
       }
       const close = s.next()!;
       return { kind: 'list', items, span: joinSpans(t, close) };

@@ -101,7 +101,11 @@ class Parser implements DiagnosticSink {
         name = `(unnamed test at line ${keyword.line})`;
       }
     } else {
-      this.error(nameToken, `expected the test's name in quotes after \`test\`, found ${describeToken(nameToken)}`, 'test "a second ad removes the poster" { … }');
+      this.error(
+        nameToken,
+        `expected the test's name in quotes after \`test\`, found ${describeToken(nameToken)}`,
+        'test "a second ad removes the poster" { … }',
+      );
       name = `(unnamed test at line ${keyword.line})`;
     }
     const tc: TestCase = { name, nameSpan, statements: [], span: pickSpan(keyword), broken: false };
@@ -111,7 +115,8 @@ class Parser implements DiagnosticSink {
       if (file.kind === 'string') {
         this.next();
         tc.playbook = { path: String(file.value), span: pickSpan(file) };
-      } else this.error(file, `expected the playbook's file name in quotes after \`for\`, found ${describeToken(file)}`, 'test "…" for "no-ads.playbook" { … }');
+      } else
+        this.error(file, `expected the playbook's file name in quotes after \`for\`, found ${describeToken(file)}`, 'test "…" for "no-ads.playbook" { … }');
     }
     const open = this.peek();
     if (open.kind !== 'lbrace') {
@@ -186,7 +191,12 @@ class Parser implements DiagnosticSink {
     if (first.kind === 'word' && first.text === 'start' && !isVerbNext) {
       s.next();
       const time = s.peek();
-      if (time?.kind !== 'datetime') s.fail(time, `expected a date and time after \`start\`, found ${s.describe(time)}`, 'start 2026-03-02T10:00 (in the playbook\'s time zone) or start 2026-03-02T10:00+08:00');
+      if (time?.kind !== 'datetime')
+        s.fail(
+          time,
+          `expected a date and time after \`start\`, found ${s.describe(time)}`,
+          "start 2026-03-02T10:00 (in the playbook's time zone) or start 2026-03-02T10:00+08:00",
+        );
       s.next();
       s.end();
       return { kind: 'start', time: { kind: 'instant', text: time.text, span: pickSpan(time) }, span };
@@ -194,7 +204,8 @@ class Parser implements DiagnosticSink {
     if (first.kind === 'word' && first.text === 'community' && !isVerbNext) {
       s.next();
       const name = s.peek();
-      if (name?.kind !== 'word' && name?.kind !== 'string') s.fail(name, `expected the community's id after \`community\`, found ${s.describe(name)}`, 'community "club-1"');
+      if (name?.kind !== 'word' && name?.kind !== 'string')
+        s.fail(name, `expected the community's id after \`community\`, found ${s.describe(name)}`, 'community "club-1"');
       s.next();
       s.end();
       return { kind: 'community', name: String(name.kind === 'string' ? name.value : name.text), span };
@@ -209,7 +220,8 @@ class Parser implements DiagnosticSink {
       step.repeat = this.repeat(s);
       head = s.peek()!;
       headIsVerbNext = s.peek(1)?.kind === 'word' && s.peek(1)!.text in VERBS;
-      if (head.kind === 'word' && head.text === 'expect' && !headIsVerbNext) s.fail(head, 'only events can be repeated, not expectations', 'repeat 6 every 1s: alice posts "刷屏"');
+      if (head.kind === 'word' && head.text === 'expect' && !headIsVerbNext)
+        s.fail(head, 'only events can be repeated, not expectations', 'repeat 6 every 1s: alice posts "刷屏"');
     }
     if (head.kind === 'word' && head.text === 'expect' && !headIsVerbNext) step.expect = parseExpect(s);
     else if (head.kind === 'word' && head.text === 'event' && !headIsVerbNext) step.event = parseGenericEvent(s);
@@ -222,7 +234,8 @@ class Parser implements DiagnosticSink {
     const kw = s.next()!;
     const usage = 'repeat 6 every 1s: alice posts "刷屏"';
     const n = s.peek();
-    if (n?.kind !== 'number' || !Number.isInteger(n.value) || (n.value as number) < 1) s.fail(n, `expected how many times (a whole number from 1), found ${s.describe(n)}`, usage);
+    if (n?.kind !== 'number' || !Number.isInteger(n.value) || (n.value as number) < 1)
+      s.fail(n, `expected how many times (a whole number from 1), found ${s.describe(n)}`, usage);
     s.next();
     if ((n.value as number) > MAX_REPEAT) s.fail(n, `at most ${MAX_REPEAT} repetitions`, 'a test states a story; large streams belong in `playbook simulate`');
     if (s.peek()?.kind === 'word' && s.peek()!.text === 'times') s.next();

@@ -56,7 +56,15 @@ const ENVELOPE = new Set(['id', 'type', 'at', 'community', 'member']);
 export function planTest(test: TestCase, ir: IR, source: string): { plan?: TestPlan; diagnostics: TestDiagnostic[] } {
   const diagnostics: TestDiagnostic[] = [];
   const error = (span: Span, m: DiagnosticMessage, hint?: string) => {
-    const d: TestDiagnostic = { severity: m.severity, code: m.code, message: m.message, start: span.start, end: span.end, line: span.line, column: span.column };
+    const d: TestDiagnostic = {
+      severity: m.severity,
+      code: m.code,
+      message: m.message,
+      start: span.start,
+      end: span.end,
+      line: span.line,
+      column: span.column,
+    };
     if (hint) d.hint = hint;
     diagnostics.push(d);
   };
@@ -80,7 +88,12 @@ export function planTest(test: TestCase, ir: IR, source: string): { plan?: TestP
       if (seenStart) error(st.span, D.T0108.startTwice());
       seenStart = true;
       const ms = st.time.kind === 'instant' ? parseInstant(st.time.text, zone) : undefined;
-      if (ms === undefined) error(st.time.span, D.T0005.notADateTime(source.slice(st.time.span.start, st.time.span.end)), 'start 2026-03-02T10:00 (in the playbook\'s time zone) or start 2026-03-02T10:00+08:00');
+      if (ms === undefined)
+        error(
+          st.time.span,
+          D.T0005.notADateTime(source.slice(st.time.span.start, st.time.span.end)),
+          "start 2026-03-02T10:00 (in the playbook's time zone) or start 2026-03-02T10:00+08:00",
+        );
       else start = ms;
     } else {
       if (seenCommunity) error(st.span, D.T0108.communityTwice());
@@ -106,7 +119,11 @@ export function planTest(test: TestCase, ir: IR, source: string): { plan?: TestP
       const at = resolveTime(st.time, now, zone, source, error);
       if (at !== undefined) {
         if (at < now) {
-          error(st.time.span, D.T0109.beforePrevious(isoInZone(now, zone), formatOffset(now - start)), 'lines run in order; use a wait such as `+1h` or a later time');
+          error(
+            st.time.span,
+            D.T0109.beforePrevious(isoInZone(now, zone), formatOffset(now - start)),
+            'lines run in order; use a wait such as `+1h` or a later time',
+          );
         }
         // Even when it is wrong, the written time is what later lines were meant to follow.
         now = at;
@@ -163,7 +180,12 @@ function resolveTime(t: TimeSpec, now: number, zone: string, source: string, err
       return nextClockTime(now, t.hour, t.minute, t.second, zone);
     case 'instant': {
       const ms = parseInstant(t.text, zone);
-      if (ms === undefined) error(t.span, D.T0005.notADateTime(source.slice(t.span.start, t.span.end)), 'e.g. 2026-03-02T19:20 (in the playbook\'s time zone) or 2026-03-02T19:20+08:00');
+      if (ms === undefined)
+        error(
+          t.span,
+          D.T0005.notADateTime(source.slice(t.span.start, t.span.end)),
+          "e.g. 2026-03-02T19:20 (in the playbook's time zone) or 2026-03-02T19:20+08:00",
+        );
       return ms;
     }
   }
@@ -177,7 +199,11 @@ function resolveEvent(ev: EventSpec, events: Record<string, EventType>, error: R
   const def = own(events, ev.type);
   if (!def) {
     const guess = closest(ev.type, Object.keys(events));
-    error(ev.typeSpan, D.T0102.unknownEventType(ev.type), guess ? `did you mean \`${guess}\`?` : `declare it in the playbook: event ${ev.type} { field: type }`);
+    error(
+      ev.typeSpan,
+      D.T0102.unknownEventType(ev.type),
+      guess ? `did you mean \`${guess}\`?` : `declare it in the playbook: event ${ev.type} { field: type }`,
+    );
     return undefined;
   }
   if (def.memberLevel && !ev.member) {
@@ -200,7 +226,11 @@ function resolveEvent(ev: EventSpec, events: Record<string, EventType>, error: R
     if (!field) {
       const names = Object.keys(def.fields);
       const guess = closest(f.name, names);
-      error(f.nameSpan, D.T0103.noField(ev.type, f.name), guess ? `did you mean \`${guess}\`?` : names.length ? `its fields are ${names.join(', ')}` : `${ev.type} has no fields`);
+      error(
+        f.nameSpan,
+        D.T0103.noField(ev.type, f.name),
+        guess ? `did you mean \`${guess}\`?` : names.length ? `its fields are ${names.join(', ')}` : `${ev.type} has no fields`,
+      );
       ok = false;
       continue;
     }
@@ -264,7 +294,7 @@ function pattern(f: FieldSpec, zone: string, error: Report): FieldPattern | unde
   const v = f.value;
   const span = { start: f.nameSpan.start, end: v.span.end, line: f.nameSpan.line, column: f.nameSpan.column };
   if (f.contains) return { field: f.name, kind: 'contains', text: (v as Value & { kind: 'text' }).value, span };
-  if (v.kind === 'datetime' || (f.name === 'at' || f.name === 'until')) {
+  if (v.kind === 'datetime' || f.name === 'at' || f.name === 'until') {
     if (v.kind !== 'datetime') {
       error(v.span, D.T0103.notAnInstant(f.name));
       return undefined;

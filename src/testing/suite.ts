@@ -67,7 +67,15 @@ function testDiagnostic(m: DiagnosticMessage, hint: string, span: Span): TestDia
 }
 
 export function toDiagnostic(d: TestDiagnostic, file: string): Diagnostic {
-  const out: Diagnostic = { severity: d.severity, code: d.code, message: d.message, file, line: d.line, column: d.column, length: Math.max(1, d.end - d.start) };
+  const out: Diagnostic = {
+    severity: d.severity,
+    code: d.code,
+    message: d.message,
+    file,
+    line: d.line,
+    column: d.column,
+    length: Math.max(1, d.end - d.start),
+  };
   if (d.hint) out.hint = d.hint;
   return out;
 }
@@ -111,12 +119,20 @@ function prepare(test: TestCase, file: string, cache: PlaybookCache, source: str
   const at: Span = test.playbook?.span ?? test.nameSpan;
   const path = playbookPathFor(test, file);
   if (path === undefined) {
-    diagnostics.push(testDiagnostic(D.T0101.whichPlaybook(test.name), `name it: test "${test.name}" for "club.playbook" { … } (or call this file CLUB.test.playbook)`, at));
+    diagnostics.push(
+      testDiagnostic(D.T0101.whichPlaybook(test.name), `name it: test "${test.name}" for "club.playbook" { … } (or call this file CLUB.test.playbook)`, at),
+    );
     return { diagnostics };
   }
   const pb = cache.load(path);
   if (pb.unreadable !== undefined) {
-    diagnostics.push(testDiagnostic(D.T0101.cannotRead(path, pb.unreadable), test.playbook ? 'the path is relative to this test file' : `name the playbook: test "${test.name}" for "club.playbook" { … }`, at));
+    diagnostics.push(
+      testDiagnostic(
+        D.T0101.cannotRead(path, pb.unreadable),
+        test.playbook ? 'the path is relative to this test file' : `name the playbook: test "${test.name}" for "club.playbook" { … }`,
+        at,
+      ),
+    );
     return { diagnostics, pb };
   }
   if (!pb.compiled!.ir) {
@@ -145,7 +161,8 @@ function duplicateNames(tests: TestCase[]): TestDiagnostic[] {
   const seen = new Set<string>();
   const out: TestDiagnostic[] = [];
   for (const t of tests) {
-    if (seen.has(t.name)) out.push(testDiagnostic(D.T0107.duplicateName(t.name), 'give each test its own name, so a failure and --filter point at one test', t.nameSpan));
+    if (seen.has(t.name))
+      out.push(testDiagnostic(D.T0107.duplicateName(t.name), 'give each test its own name, so a failure and --filter point at one test', t.nameSpan));
     seen.add(t.name);
   }
   return out;

@@ -120,11 +120,21 @@ export function toRules(ir: IR): JreRule[] {
     });
   });
   for (const l of ir.ladders) {
-    out.push({ name: l.id, priority: 1, conditions: ALWAYS, event: { type: 'ladder', params: { ladder: l.name, expireMs: l.expireMs ?? null, steps: l.steps } } });
+    out.push({
+      name: l.id,
+      priority: 1,
+      conditions: ALWAYS,
+      event: { type: 'ladder', params: { ladder: l.name, expireMs: l.expireMs ?? null, steps: l.steps } },
+    });
   }
   for (const c of ir.campaigns) {
     for (const g of c.goals) {
-      out.push({ name: `goal:${c.name}.${g.name}`, priority: 1, conditions: { all: [toJreCondition(g.when)] }, event: { type: 'goal.reached', params: { campaign: c.name, goal: g.name, actions: g.actions } } });
+      out.push({
+        name: `goal:${c.name}.${g.name}`,
+        priority: 1,
+        conditions: { all: [toJreCondition(g.when)] },
+        event: { type: 'goal.reached', params: { campaign: c.name, goal: g.name, actions: g.actions } },
+      });
     }
   }
   return out;

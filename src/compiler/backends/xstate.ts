@@ -75,9 +75,7 @@ export function ritualMachine(r: Ritual): MachineParts {
     (on[c.event] ??= []).push(t);
   });
   const active: Record<string, unknown> =
-    r.steps.length > 0
-      ? { type: 'parallel', states: regions, onDone: { target: RITUAL_COMPLETED } }
-      : { always: { target: RITUAL_COMPLETED } };
+    r.steps.length > 0 ? { type: 'parallel', states: regions, onDone: { target: RITUAL_COMPLETED } } : { always: { target: RITUAL_COMPLETED } };
   active['entry'] = [run(`${base}/start`)];
   if (Object.keys(after).length) active['after'] = after;
   if (Object.keys(on).length) active['on'] = on;

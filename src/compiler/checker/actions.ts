@@ -32,8 +32,21 @@ function audience(cx: Checker, to: A.Audience, scope: Scope, span: A.Span): { au
   }
 }
 
-function filter(cx: Checker, f: { silent: boolean; tagged?: A.StringLit; segment?: A.Ident; where?: A.Condition; unless?: A.Condition }, scope: Scope, span: A.Span): MemberFilter {
-  const each: Scope = { ...scope, member: true, countScope: 'member', events: [], owner: undefined, windows: undefined, what: `${scope.what}, for each member` };
+function filter(
+  cx: Checker,
+  f: { silent: boolean; tagged?: A.StringLit; segment?: A.Ident; where?: A.Condition; unless?: A.Condition },
+  scope: Scope,
+  span: A.Span,
+): MemberFilter {
+  const each: Scope = {
+    ...scope,
+    member: true,
+    countScope: 'member',
+    events: [],
+    owner: undefined,
+    windows: undefined,
+    what: `${scope.what}, for each member`,
+  };
   const out: MemberFilter = { silent: f.silent };
   if (f.silent && !scope.extras.includes('session')) {
     // Silent means "has not spoken in the current session": only schedules have sessions.
@@ -65,7 +78,11 @@ function action(cx: Checker, a: A.Action, scope: Scope): Action {
     case 'warn': {
       if (!scope.member) noMember(cx, a.span, scope);
       if (!cx.ladders.has(a.ladder.name)) {
-        cx.bag.report(D.E0213.unknownLadder(a.ladder.name), a.ladder.span, didYouMean(a.ladder.name, cx.ladders) ?? 'declare it with `ladder NAME { 1: …; 2: … }`');
+        cx.bag.report(
+          D.E0213.unknownLadder(a.ladder.name),
+          a.ladder.span,
+          didYouMean(a.ladder.name, cx.ladders) ?? 'declare it with `ladder NAME { 1: …; 2: … }`',
+        );
       }
       const out: Action = { do: 'warn', ladder: a.ladder.name };
       if (a.reason) out.reason = text(cx, a.reason, scope, true);
@@ -97,6 +114,8 @@ function action(cx: Checker, a: A.Action, scope: Scope): Action {
     case 'award':
       if (!scope.member) noMember(cx, a.span, scope);
       if (a.amount === 0) cx.bag.report(D.E0601.zeroAward(), a.span);
-      return a.reason ? { do: 'award', amount: a.amount, reason: a.reason.value, multiplied: a.multiplied } : { do: 'award', amount: a.amount, multiplied: a.multiplied };
+      return a.reason
+        ? { do: 'award', amount: a.amount, reason: a.reason.value, multiplied: a.multiplied }
+        : { do: 'award', amount: a.amount, multiplied: a.multiplied };
   }
 }

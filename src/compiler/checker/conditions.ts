@@ -39,13 +39,18 @@ export function cond(cx: Checker, c: A.Condition, scope: Scope): Cond {
     case 'inSegment':
       if (!scope.member) noMember(cx, c.span, scope);
       if (!cx.segments.has(c.segment.name)) {
-        cx.bag.report(D.E0203.unknownSegment(c.segment.name), c.segment.span, didYouMean(c.segment.name, cx.segments) ?? 'declare it with `segment NAME where …`');
+        cx.bag.report(
+          D.E0203.unknownSegment(c.segment.name),
+          c.segment.span,
+          didYouMean(c.segment.name, cx.segments) ?? 'declare it with `segment NAME where …`',
+        );
       }
       return { op: 'inSegment', segment: c.segment.name };
     case 'inStage': {
       const stages = cx.campaigns.get(c.campaign.name);
       if (!stages) cx.bag.report(D.E0204.unknownCampaign(c.campaign.name), c.campaign.span, didYouMean(c.campaign.name, cx.campaigns.keys()));
-      else if (c.stage && !stages.has(c.stage.name)) cx.bag.report(D.E0205.unknownStage(c.campaign.name, c.stage.name), c.stage.span, didYouMean(c.stage.name, stages));
+      else if (c.stage && !stages.has(c.stage.name))
+        cx.bag.report(D.E0205.unknownStage(c.campaign.name, c.stage.name), c.stage.span, didYouMean(c.stage.name, stages));
       return c.stage ? { op: 'inStage', campaign: c.campaign.name, stage: c.stage.name } : { op: 'inStage', campaign: c.campaign.name };
     }
     case 'truth': {
@@ -130,7 +135,11 @@ function value(cx: Checker, o: A.Operand, scope: Scope): { ir: CondValue; type: 
     case 'absences':
     case 'attended': {
       if (!cx.schedules.has(o.schedule.name)) {
-        cx.bag.report(D.E0207.unknownSchedule(o.schedule.name), o.schedule.span, didYouMean(o.schedule.name, cx.schedules) ?? 'declare it with `schedule NAME every …`');
+        cx.bag.report(
+          D.E0207.unknownSchedule(o.schedule.name),
+          o.schedule.span,
+          didYouMean(o.schedule.name, cx.schedules) ?? 'declare it with `schedule NAME every …`',
+        );
       }
       if (!scope.member) noMember(cx, o.span, scope);
       const withinMs = o.within ? duration(cx, o.within, 'window') : 30 * 86_400_000;
@@ -169,7 +178,11 @@ function path(cx: Checker, o: Extract<A.Operand, { kind: 'path' }>, scope: Scope
     const f = cx.events[ev]?.fields[name];
     if (!f) {
       const known = Object.keys(cx.events[ev]?.fields ?? {});
-      cx.bag.report(D.E0210.noSuchField(ev, name), nameSpan, didYouMean(name, [...known, 'member.points', 'member.name']) ?? (known.length ? `its fields are ${known.join(', ')}` : 'it has no fields'));
+      cx.bag.report(
+        D.E0210.noSuchField(ev, name),
+        nameSpan,
+        didYouMean(name, [...known, 'member.points', 'member.name']) ?? (known.length ? `its fields are ${known.join(', ')}` : 'it has no fields'),
+      );
       return { ir: { field: name }, type: 'unknown' };
     }
     if (type && type !== f.type) type = 'unknown';

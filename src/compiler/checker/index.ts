@@ -75,9 +75,23 @@ export function checkPlaybook(ast: A.Playbook, bag: DiagnosticBag, file: string)
 
 function firstSpan(cx: Checker): A.Span | undefined {
   const a = cx.ast;
-  const spans = [a.roles[0]?.span, a.events[0]?.span, a.rules[0]?.span, a.rituals[0]?.span, a.ladders[0]?.span, a.points[0]?.span,
-    a.levels[0]?.span, a.lifecycles[0]?.span, a.schedules[0]?.span, a.jobs[0]?.span, a.campaigns[0]?.span, a.badges[0]?.span,
-    a.leaderboards[0]?.span, a.segments[0]?.span, a.templates[0]?.name.span].filter((s): s is A.Span => s !== undefined);
+  const spans = [
+    a.roles[0]?.span,
+    a.events[0]?.span,
+    a.rules[0]?.span,
+    a.rituals[0]?.span,
+    a.ladders[0]?.span,
+    a.points[0]?.span,
+    a.levels[0]?.span,
+    a.lifecycles[0]?.span,
+    a.schedules[0]?.span,
+    a.jobs[0]?.span,
+    a.campaigns[0]?.span,
+    a.badges[0]?.span,
+    a.leaderboards[0]?.span,
+    a.segments[0]?.span,
+    a.templates[0]?.name.span,
+  ].filter((s): s is A.Span => s !== undefined);
   return spans.sort((x, y) => x.start - y.start)[0];
 }
 
@@ -95,7 +109,21 @@ function checkHeader(cx: Checker): string {
     return 'UTC';
   }
   if (!IANAZone.isValidZone(tz.value)) {
-    const known = ['Asia/Shanghai', 'Asia/Hong_Kong', 'Asia/Taipei', 'Asia/Tokyo', 'Asia/Singapore', 'Europe/London', 'Europe/Berlin', 'Europe/Paris', 'America/New_York', 'America/Los_Angeles', 'America/Chicago', 'UTC', 'Australia/Sydney'];
+    const known = [
+      'Asia/Shanghai',
+      'Asia/Hong_Kong',
+      'Asia/Taipei',
+      'Asia/Tokyo',
+      'Asia/Singapore',
+      'Europe/London',
+      'Europe/Berlin',
+      'Europe/Paris',
+      'America/New_York',
+      'America/Los_Angeles',
+      'America/Chicago',
+      'UTC',
+      'Australia/Sydney',
+    ];
     cx.bag.report(D.E0301.unknownZone(tz.value), tz.span, didYouMean(tz.value, known) ?? 'use an IANA zone name such as "Asia/Shanghai"');
     return 'UTC';
   }

@@ -12,8 +12,13 @@ import { constructId, TEMPLATE_EXTRAS } from '../../ir/index.js';
 export function lifecycle(cx: Checker, l: A.LifecycleDecl): IR['lifecycles'][number] {
   const what = `lifecycle \`${l.name.name}\``;
   const states: string[] = [];
-  const add = (s: string) => { if (!states.includes(s)) states.push(s); };
-  for (const t of l.transitions) { add(t.from.name); add(t.to.name); }
+  const add = (s: string) => {
+    if (!states.includes(s)) states.push(s);
+  };
+  for (const t of l.transitions) {
+    add(t.from.name);
+    add(t.to.name);
+  }
   if (l.transitions.length === 0) cx.bag.report(D.E0701.noTransitions(what), l.name.span, 'add lines like `newcomer -> active on message.posted`');
   let initial = l.initial?.name ?? l.transitions[0]?.from.name ?? 'start';
   if (l.initial && !states.includes(l.initial.name)) {
@@ -44,7 +49,11 @@ export function lifecycle(cx: Checker, l: A.LifecycleDecl): IR['lifecycles'][num
   let grew = true;
   while (grew) {
     grew = false;
-    for (const t of transitions) if (reach.has(t.from) && !reach.has(t.to)) { reach.add(t.to); grew = true; }
+    for (const t of transitions)
+      if (reach.has(t.from) && !reach.has(t.to)) {
+        reach.add(t.to);
+        grew = true;
+      }
   }
   for (const s of states) {
     if (!reach.has(s)) {

@@ -9,7 +9,7 @@ import { constructId, TEMPLATE_EXTRAS } from '../../ir/index.js';
 /** `schedule NAME every … until …`: sessions with attendance and hooks at their start or end. */
 export function schedule(cx: Checker, s: A.ScheduleDecl): IR['schedules'][number] {
   const what = `schedule \`${s.name.name}\``;
-  const attendanceEvent = s.attendance ? eventRef(cx, s.attendance) ?? 'message.posted' : 'message.posted';
+  const attendanceEvent = s.attendance ? (eventRef(cx, s.attendance) ?? 'message.posted') : 'message.posted';
   const out: IR['schedules'][number] = {
     id: constructId('schedule', s.name.name),
     name: s.name.name,

@@ -14,7 +14,11 @@ export function text(cx: Checker, t: A.MessageText, scope: Scope, memberInScope:
   if (t.kind === 'template') {
     const tpl = cx.templates.get(t.name.name);
     if (!tpl) {
-      cx.bag.report(D.E0211.unknownTemplate(t.name.name), t.name.span, didYouMean(t.name.name, cx.templates.keys()) ?? 'declare it with `template NAME "text"`');
+      cx.bag.report(
+        D.E0211.unknownTemplate(t.name.name),
+        t.name.span,
+        didYouMean(t.name.name, cx.templates.keys()) ?? 'declare it with `template NAME "text"`',
+      );
       return '';
     }
     value = tpl.text.value;
@@ -28,7 +32,10 @@ export function text(cx: Checker, t: A.MessageText, scope: Scope, memberInScope:
   // With several triggering events, only fields every one of them has can be filled.
   const fieldSets = scope.events.map((ev) => Object.keys(cx.events[ev]?.fields ?? {}));
   const shared = fieldSets.length ? fieldSets.reduce((a, b) => a.filter((f) => b.includes(f))) : [];
-  for (const f of shared) { allowed.add(f); allowed.add(`event.${f}`); }
+  for (const f of shared) {
+    allowed.add(f);
+    allowed.add(`event.${f}`);
+  }
   allowed.add('community');
   allowed.add('date');
   allowed.add('time');
@@ -36,7 +43,15 @@ export function text(cx: Checker, t: A.MessageText, scope: Scope, memberInScope:
     if (!allowed.has(p.name)) {
       const at = t.kind === 'inline' ? offsetSpan(span, value, p.offset, p.name.length + 2) : span;
       const groupScope = p.name.startsWith('member.') && !memberInScope ? scope.what : undefined;
-      cx.bag.report(D.E0212.unknownPlaceholder(p.name, groupScope), at, didYouMean(p.name, allowed) ?? `placeholders here: ${[...allowed].sort().map((x) => `{${x}}`).join(' ')}`);
+      cx.bag.report(
+        D.E0212.unknownPlaceholder(p.name, groupScope),
+        at,
+        didYouMean(p.name, allowed) ??
+          `placeholders here: ${[...allowed]
+            .sort()
+            .map((x) => `{${x}}`)
+            .join(' ')}`,
+      );
     }
   }
   return value;

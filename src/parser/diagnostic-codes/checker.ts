@@ -5,242 +5,239 @@
 import { error, q, warning } from './spec.js';
 
 export const CHECKER_CODES = {
-  'E0102': error('defined twice', {
+  E0102: error('defined twice', {
     definedTwice: (kind: string, name: string) => `${kind} ${q(name)} is defined twice`,
     ladderStepTwice: (ladder: string, step: number) => `ladder ${q(ladder)} has step ${step} twice`,
     ritualStepTwice: (step: string, ritual: string) => `step ${q(step)} is defined twice in ${ritual}`,
     goalTwice: (goal: string, campaign: string) => `goal ${q(goal)} is defined twice in ${campaign}`,
   }),
-  'E0103': error('envelope key declared as a field', {
+  E0103: error('envelope key declared as a field', {
     envelopeField: (field: string) => `${q(field)} is an envelope key of every event and cannot be declared as a field`,
   }),
-  'E0104': error('core field retyped', {
+  E0104: error('core field retyped', {
     coreFieldType: (event: string, field: string, coreType: string, declared: string) =>
       `core event ${q(event)} has field ${q(field)} of type ${coreType}, not ${declared}`,
   }),
-  'E0107': error('unknown field type', {
+  E0107: error('unknown field type', {
     unknownFieldType: (type: string) => `unknown field type ${q(type)}`,
   }),
-  'E0108': error('word not one of the allowed', {
+  E0108: error('word not one of the allowed', {
     oncePer: (found: string) => `\`once per\` takes \`member\` or \`community\`, not ${q(found)}`,
     capPeriod: (found: string) => `caps are per \`day\`, \`week\` or \`month\`, not ${q(found)}`,
     leaderboardPeriod: (found: string) => `expected a period (daily, weekly, monthly or all), found ${q(found)}`,
     multiplier: (found: string) => `expected a multiplier like \`x2\`, found ${q(found)}`,
   }),
-  'E0109': error('clause given twice', {
+  E0109: error('clause given twice', {
     startsOnTwice: (ritual: string) => `ritual ${q(ritual)} has more than one \`starts on\``,
     deadlineTwice: (ritual: string) => `ritual ${q(ritual)} has more than one deadline`,
     whenTwice: (rule: string) => `rule ${q(rule)} has more than one \`when\``,
   }),
 
   // ---------------------------------------------------------------- E02xx names
-  'E0201': error('unknown event', {
+  E0201: error('unknown event', {
     unknownEvent: (event: string) => `unknown event ${q(event)}`,
   }),
-  'E0202': error('unknown role', {
+  E0202: error('unknown role', {
     unknownRole: (role: string) => `unknown role ${q(role)}`,
   }),
-  'E0203': error('unknown segment', {
+  E0203: error('unknown segment', {
     unknownSegment: (segment: string) => `unknown segment ${q(segment)}`,
   }),
-  'E0204': error('unknown campaign', {
+  E0204: error('unknown campaign', {
     unknownCampaign: (campaign: string) => `unknown campaign ${q(campaign)}`,
   }),
-  'E0205': error('unknown stage', {
+  E0205: error('unknown stage', {
     unknownStage: (campaign: string, stage: string) => `campaign ${q(campaign)} has no stage ${q(stage)}`,
   }),
-  'E0206': error('unknown level', {
+  E0206: error('unknown level', {
     unknownLevel: (level: string) => `unknown level "${level}"`,
   }),
-  'E0207': error('unknown schedule', {
+  E0207: error('unknown schedule', {
     unknownSchedule: (schedule: string) => `unknown schedule ${q(schedule)}`,
   }),
-  'E0208': error('unknown member attribute', {
+  E0208: error('unknown member attribute', {
     noMemberAttribute: (attribute: string) => `members have no attribute ${q(attribute)}`,
   }),
-  'E0209': error('no triggering event', {
+  E0209: error('no triggering event', {
     noEventHere: (value: string, where: string) => `${q(value)} is not a known value here: ${where} has no triggering event`,
   }),
-  'E0210': error('unknown event field', {
+  E0210: error('unknown event field', {
     noSuchField: (event: string, field: string) => `event ${q(event)} has no field ${q(field)}`,
   }),
-  'E0211': error('unknown template', {
+  E0211: error('unknown template', {
     unknownTemplate: (template: string) => `unknown template ${q(template)}`,
   }),
-  'E0212': error('unknown placeholder', {
+  E0212: error('unknown placeholder', {
     /** `groupScope`: the construct with no single member, when a `{member.…}` is why. */
     unknownPlaceholder: (placeholder: string, groupScope: string | undefined) =>
       `unknown placeholder \`{${placeholder}}\`${groupScope !== undefined ? ` (${groupScope} has no single member)` : ''}`,
   }),
-  'E0213': error('unknown ladder', {
+  E0213: error('unknown ladder', {
     unknownLadder: (ladder: string) => `unknown ladder ${q(ladder)}`,
   }),
-  'E0214': error('segment defined through itself', {
+  E0214: error('segment defined through itself', {
     segmentCycle: (segment: string, cycle: readonly string[]) => `segment ${q(segment)} is defined through itself: ${cycle.join(' -> ')}`,
   }),
 
   // ---------------------------------------------------------------- E03xx time
-  'E0301': error('unknown time zone', {
+  E0301: error('unknown time zone', {
     unknownZone: (zone: string) => `unknown time zone "${zone}"`,
   }),
-  'E0302': error('not a calendar date', {
+  E0302: error('not a calendar date', {
     notADate: (date: string) => `${q(date)} is not a calendar date`,
   }),
-  'E0303': error('duration out of range', {
+  E0303: error('duration out of range', {
     zero: (what: string, text: string) => `a ${what} of ${q(text)} is impossible: it must be longer than zero`,
     overTenYears: (what: string, text: string) => `a ${what} of ${q(text)} is longer than ten years`,
   }),
-  'E0304': error('not a time of day', {
+  E0304: error('not a time of day', {
     withSeconds: (time: string) => `${q(time)}: calendar times are HH:MM, without seconds`,
     notATime: (time: string) => `${q(time)} is not a time of day`,
     noTime: () => 'a calendar needs a time of day',
   }),
-  'E0305': error('day of month out of range', {
+  E0305: error('day of month out of range', {
     dayOfMonth: (day: string) => `day of month must be 1 to 31, not ${day}`,
   }),
-  'E0306': error('several start times with until', {
+  E0306: error('several start times with until', {
     severalStarts: () => 'a session with `until` starts at one time of day',
   }),
-  'E0307': error('at end without an end time', {
+  E0307: error('at end without an end time', {
     noEndTime: (schedule: string) => `${schedule} has no end time, so \`at end\` never comes`,
   }),
-  'E0308': error('not a weekday', {
+  E0308: error('not a weekday', {
     notAWeekday: (word: string) => `${q(word)} is not a weekday`,
     noWeekday: () => 'no weekday given',
   }),
 
   // ---------------------------------------------------------------- E04xx rules, conditions, actions
-  'E0401': error('rule without trigger', {
+  E0401: error('rule without trigger', {
     noTrigger: (rule: string) => `rule ${q(rule)} has no \`on EVENT\` trigger`,
   }),
-  'E0402': error('ritual without starts on', {
+  E0402: error('ritual without starts on', {
     noStartsOn: (ritual: string) => `${ritual} has no \`starts on EVENT\``,
   }),
-  'E0404': error('types do not fit', {
-    compare: (leftType: string, left: string, rightType: string, right: string) =>
-      `cannot compare ${leftType} ${q(left)} with ${rightType} ${q(right)}`,
+  E0404: error('types do not fit', {
+    compare: (leftType: string, left: string, rightType: string, right: string) => `cannot compare ${leftType} ${q(left)} with ${rightType} ${q(right)}`,
     order: (op: string, operand: string, type: string) => `${q(op)} needs numbers or text, and ${q(operand)} is a ${type}`,
     orderLevels: (op: string) => `levels are names, so ${q(op)} cannot order them`,
     matchesNeedsText: (operand: string, type: string) => `\`matches\` needs text, and ${q(operand)} is a ${type}`,
     containsNeedsText: (operand: string, type: string) => `\`contains\` needs text or a list, and ${q(operand)} is a ${type}`,
   }),
-  'E0405': error('not a condition', {
+  E0405: error('not a condition', {
     notACondition: (operand: string, type: string) => `${q(operand)} is a ${type}, not a condition`,
   }),
-  'E0406': error('pattern matches everything', {
+  E0406: error('pattern matches everything', {
     noPatterns: () => '`matches any []` has no patterns',
     emptyPattern: () => 'an empty text pattern matches every message',
   }),
-  'E0407': error('no member here', {
+  E0407: error('no member here', {
     noMember: (where: string) => `there is no member here (${where} runs for the whole group)`,
   }),
-  'E0408': error('silent members outside a schedule', {
+  E0408: error('silent members outside a schedule', {
     silentOutsideSchedule: () => '`silent members` only makes sense inside a schedule, where there is a session to be silent in',
   }),
-  'E0409': error('delete message without a message', {
+  E0409: error('delete message without a message', {
     deleteNeedsMessage: (where: string) => `\`delete message\` needs a message: ${where} is not triggered by one`,
   }),
-  'E0410': error('empty tag', {
+  E0410: error('empty tag', {
     emptyTag: () => 'a tag cannot be empty',
   }),
 
   // ---------------------------------------------------------------- E05xx ladders and regexes
-  'E0501': error('invalid regular expression', {
+  E0501: error('invalid regular expression', {
     invalidRegex: (reason: string) => `invalid regular expression: ${reason}`,
   }),
-  'E0503': error('ladder step number', {
+  E0503: error('ladder step number', {
     stepNumber: (step: number) => `ladder steps are numbered 1, 2, 3…; ${q(step)} is not`,
   }),
-  'E0504': error('ladder without steps', {
+  E0504: error('ladder without steps', {
     noSteps: (ladder: string) => `ladder ${q(ladder)} has no steps`,
   }),
-  'E0505': error('regex backreference', {
+  E0505: error('regex backreference', {
     /** Worded by src/stdlib/regex-safety.ts, which finds the construct. */
     backreference: (message: string) => message,
   }),
-  'E0506': error('regex lookaround', {
+  E0506: error('regex lookaround', {
     /** Worded by src/stdlib/regex-safety.ts. */
     lookaround: (message: string) => message,
   }),
-  'E0507': error('regex RE2 cannot run', {
+  E0507: error('regex RE2 cannot run', {
     /** Worded by src/stdlib/regex-safety.ts. */
     unsupported: (message: string) => message,
   }),
 
   // ---------------------------------------------------------------- E06xx points, levels, badges
-  'E0601': error('zero points', {
+  E0601: error('zero points', {
     zeroEntry: () => 'a points entry must award a non-zero amount',
     zeroAward: () => 'awarding 0 points does nothing',
   }),
-  'E0602': error('cap not a positive whole number', {
+  E0602: error('cap not a positive whole number', {
     capLimit: (limit: number) => `a cap must be a whole number of at least 1, not ${limit}`,
   }),
-  'E0603': error('two levels, one threshold', {
-    sameThreshold: (first: string, second: string, points: number) =>
-      `levels ${q(first)} and ${q(second)} have the same threshold ${points}`,
+  E0603: error('two levels, one threshold', {
+    sameThreshold: (first: string, second: string, points: number) => `levels ${q(first)} and ${q(second)} have the same threshold ${points}`,
   }),
-  'E0604': error('size or streak out of range', {
+  E0604: error('size or streak out of range', {
     streakDays: (days: number) => `a streak is 1 to 366 days, not ${days}`,
     notPositive: (what: string) => `${what} must be a whole number of at least 1`,
   }),
 
   // ---------------------------------------------------------------- E07xx lifecycles
-  'E0701': error('lifecycle without transitions', {
+  E0701: error('lifecycle without transitions', {
     noTransitions: (lifecycle: string) => `${lifecycle} has no transitions`,
   }),
-  'E0702': error('initial state not in transitions', {
+  E0702: error('initial state not in transitions', {
     initialNotAState: (initial: string, lifecycle: string) => `initial state ${q(initial)} is not a state of ${lifecycle}`,
   }),
 
   // ---------------------------------------------------------------- E08xx campaigns
-  'E0801': error('campaign without stages', {
+  E0801: error('campaign without stages', {
     noStages: (campaign: string) => `${campaign} has no stages`,
   }),
-  'E0802': error('stage ends before it starts', {
+  E0802: error('stage ends before it starts', {
     endsBeforeStart: (stage: string) => `stage ${q(stage)} ends before it starts`,
   }),
-  'E0803': error('stages overlap', {
+  E0803: error('stages overlap', {
     overlaps: (stage: string, previous: string) => `stage ${q(stage)} starts before stage ${q(previous)} ends`,
   }),
-  'E0804': error('open stage not last', {
+  E0804: error('open stage not last', {
     openEnded: (stage: string) => `stage ${q(stage)} has no end date but is not the last stage`,
   }),
-  'E0805': error('multiplier not positive', {
+  E0805: error('multiplier not positive', {
     multiplier: () => 'a multiplier must be above zero',
   }),
 
   // ---------------------------------------------------------------- warnings
-  'W0101': warning('no time zone', {
+  W0101: warning('no time zone', {
     noHeader: () => 'no `playbook "…" { timezone "…" }` header; calendar logic will use UTC',
     noTimezone: () => 'no `timezone` in the header; calendar logic will use UTC',
   }),
-  'W0102': warning('custom event without namespace', {
+  W0102: warning('custom event without namespace', {
     noNamespace: (event: string) => `custom event ${q(event)} has no namespace`,
   }),
-  'W0401': warning('rule without actions', {
+  W0401: warning('rule without actions', {
     noActions: (rule: string) => `rule ${q(rule)} does nothing`,
   }),
-  'W0402': warning('ritual without steps', {
+  W0402: warning('ritual without steps', {
     noSteps: (ritual: string) => `${ritual} has no steps, so it is done as soon as it starts`,
   }),
-  'W0403': warning('reminder after the deadline', {
+  W0403: warning('reminder after the deadline', {
     reminderTooLate: (deadline: string) => `this reminder comes at or after the deadline (${deadline}), so it never runs`,
   }),
-  'W0404': warning('remove members without filter', {
+  W0404: warning('remove members without filter', {
     removeEveryone: () => '`remove members` with no filter removes everyone',
   }),
-  'W0501': warning('regex backtracks exponentially elsewhere', {
+  W0501: warning('regex backtracks exponentially elsewhere', {
     /** Worded by src/stdlib/regex-safety.ts. */
     backtracking: (message: string) => message,
   }),
-  'W0601': warning('levels out of order', {
+  W0601: warning('levels out of order', {
     levelsOrder: () => 'levels are not listed in rising order of points',
   }),
-  'W0701': warning('unreachable lifecycle state', {
-    unreachable: (state: string, lifecycle: string, initial: string) =>
-      `state ${q(state)} of ${lifecycle} can never be reached from ${q(initial)}`,
+  W0701: warning('unreachable lifecycle state', {
+    unreachable: (state: string, lifecycle: string, initial: string) => `state ${q(state)} of ${lifecycle} can never be reached from ${q(initial)}`,
   }),
-  'W0702': warning('transition to itself', {
+  W0702: warning('transition to itself', {
     selfTransition: (state: string) => `transition from ${q(state)} to itself`,
   }),
 } as const;

@@ -1,19 +1,6 @@
 import type * as A from '../ast.js';
 import { D } from '../diagnostic-codes.js';
-import {
-  Colon,
-  DurationLiteral,
-  Identifier,
-  Kw,
-  LBrace,
-  Minus,
-  Name,
-  NumberLiteral,
-  Plus,
-  RBrace,
-  Semicolon,
-  StringLiteral,
-} from '../lexer.js';
+import { Colon, DurationLiteral, Identifier, Kw, LBrace, Minus, Name, NumberLiteral, Plus, RBrace, Semicolon, StringLiteral } from '../lexer.js';
 import { push } from './base.js';
 import { ConditionsParser } from './conditions.js';
 
@@ -47,7 +34,11 @@ export abstract class ActionsParser extends ConditionsParser {
                   this.CONSUME2(RBrace);
                 },
               },
-              { ALT: () => { out = this.SUBRULE(this.lineActions) ?? []; } },
+              {
+                ALT: () => {
+                  out = this.SUBRULE(this.lineActions) ?? [];
+                },
+              },
             ]);
           });
         },
@@ -63,7 +54,11 @@ export abstract class ActionsParser extends ConditionsParser {
       GATE: () => this.nextOnSameLine(),
       DEF: () => {
         this.OR([
-          { ALT: () => { this.CONSUME(Semicolon); } },
+          {
+            ALT: () => {
+              this.CONSUME(Semicolon);
+            },
+          },
           { ALT: () => push(out, this.SUBRULE2(this.action)) },
         ]);
       },
@@ -75,7 +70,11 @@ export abstract class ActionsParser extends ConditionsParser {
     const out: A.Action[] = [];
     this.MANY(() => {
       this.OR([
-        { ALT: () => { this.CONSUME(Semicolon); } },
+        {
+          ALT: () => {
+            this.CONSUME(Semicolon);
+          },
+        },
         { ALT: () => push(out, this.SUBRULE(this.action)) },
       ]);
     });
@@ -90,7 +89,10 @@ export abstract class ActionsParser extends ConditionsParser {
         ALT: () => {
           this.CONSUME(Kw.say);
           let to: A.Audience = { kind: 'group' };
-          this.OPTION(() => { this.CONSUME(Kw.to); to = this.SUBRULE(this.audience) ?? to; });
+          this.OPTION(() => {
+            this.CONSUME(Kw.to);
+            to = this.SUBRULE(this.audience) ?? to;
+          });
           const text = this.SUBRULE(this.messageText);
           result = { kind: 'say', to, text, span: this.spanFrom(first) };
         },
@@ -115,13 +117,13 @@ export abstract class ActionsParser extends ConditionsParser {
           this.CONSUME(Kw.warn);
           this.CONSUME(Kw.member);
           let reason: A.MessageText | undefined;
-          this.OPTION2(() => { reason = this.SUBRULE3(this.messageText); });
+          this.OPTION2(() => {
+            reason = this.SUBRULE3(this.messageText);
+          });
           this.CONSUME(Kw.on);
           this.CONSUME(Kw.ladder);
           const ladder = this.ident(this.CONSUME(Name));
-          result = reason
-            ? { kind: 'warn', reason, ladder, span: this.spanFrom(first) }
-            : { kind: 'warn', ladder, span: this.spanFrom(first) };
+          result = reason ? { kind: 'warn', reason, ladder, span: this.spanFrom(first) } : { kind: 'warn', ladder, span: this.spanFrom(first) };
         },
       },
       {
@@ -134,10 +136,11 @@ export abstract class ActionsParser extends ConditionsParser {
           });
           const duration = this.duration(this.CONSUME(DurationLiteral));
           let reason: A.StringLit | undefined;
-          this.OPTION4(() => { this.CONSUME(Kw.reason); reason = this.str(this.CONSUME(StringLiteral)); });
-          result = reason
-            ? { kind: 'mute', duration, reason, span: this.spanFrom(first) }
-            : { kind: 'mute', duration, span: this.spanFrom(first) };
+          this.OPTION4(() => {
+            this.CONSUME(Kw.reason);
+            reason = this.str(this.CONSUME(StringLiteral));
+          });
+          result = reason ? { kind: 'mute', duration, reason, span: this.spanFrom(first) } : { kind: 'mute', duration, span: this.spanFrom(first) };
         },
       },
       {
@@ -148,18 +151,27 @@ export abstract class ActionsParser extends ConditionsParser {
               ALT: () => {
                 this.CONSUME3(Kw.member);
                 let reason: A.StringLit | undefined;
-                this.OPTION5(() => { this.CONSUME2(Kw.reason); reason = this.str(this.CONSUME2(StringLiteral)); });
+                this.OPTION5(() => {
+                  this.CONSUME2(Kw.reason);
+                  reason = this.str(this.CONSUME2(StringLiteral));
+                });
                 result = reason ? { kind: 'remove', reason, span: this.spanFrom(first) } : { kind: 'remove', span: this.spanFrom(first) };
               },
             },
             {
               ALT: () => {
                 let silent = false;
-                this.OPTION6(() => { this.CONSUME(Kw.silent); silent = true; });
+                this.OPTION6(() => {
+                  this.CONSUME(Kw.silent);
+                  silent = true;
+                });
                 this.CONSUME(Kw.members);
                 const f = this.SUBRULE(this.memberFilters) ?? {};
                 let reason: A.StringLit | undefined;
-                this.OPTION7(() => { this.CONSUME3(Kw.reason); reason = this.str(this.CONSUME3(StringLiteral)); });
+                this.OPTION7(() => {
+                  this.CONSUME3(Kw.reason);
+                  reason = this.str(this.CONSUME3(StringLiteral));
+                });
                 const r: A.Action = { kind: 'removeMembers', silent, ...f, span: this.spanFrom(first) };
                 if (reason) r.reason = reason;
                 result = r;
@@ -172,8 +184,17 @@ export abstract class ActionsParser extends ConditionsParser {
         ALT: () => {
           let kind: 'tag' | 'untag' = 'tag';
           this.OR3([
-            { ALT: () => { this.CONSUME(Kw.tag); } },
-            { ALT: () => { this.CONSUME(Kw.untag); kind = 'untag'; } },
+            {
+              ALT: () => {
+                this.CONSUME(Kw.tag);
+              },
+            },
+            {
+              ALT: () => {
+                this.CONSUME(Kw.untag);
+                kind = 'untag';
+              },
+            },
           ]);
           this.CONSUME4(Kw.member);
           const tag = this.str(this.CONSUME4(StringLiteral));
@@ -184,21 +205,53 @@ export abstract class ActionsParser extends ConditionsParser {
         ALT: () => {
           let sign = 1;
           this.OR4([
-            { ALT: () => { this.CONSUME(Kw.award); } },
-            { ALT: () => { this.CONSUME(Kw.deduct); sign = -1; } },
+            {
+              ALT: () => {
+                this.CONSUME(Kw.award);
+              },
+            },
+            {
+              ALT: () => {
+                this.CONSUME(Kw.deduct);
+                sign = -1;
+              },
+            },
           ]);
-          this.OPTION8(() => this.OR5([
-            { ALT: () => { this.CONSUME(Plus); } },
-            { ALT: () => { this.CONSUME(Minus); sign = -sign; } },
-          ]));
+          this.OPTION8(() =>
+            this.OR5([
+              {
+                ALT: () => {
+                  this.CONSUME(Plus);
+                },
+              },
+              {
+                ALT: () => {
+                  this.CONSUME(Minus);
+                  sign = -sign;
+                },
+              },
+            ]),
+          );
           const amount = sign * this.num(this.CONSUME(NumberLiteral));
           this.CONSUME(Kw.points);
           let reason: A.StringLit | undefined;
           let multiplied = true;
-          this.MANY(() => this.OR6([
-            { ALT: () => { this.CONSUME4(Kw.reason); reason = this.str(this.CONSUME5(StringLiteral)); } },
-            { ALT: () => { this.CONSUME(Kw.unmultiplied); multiplied = false; } },
-          ]));
+          this.MANY(() =>
+            this.OR6([
+              {
+                ALT: () => {
+                  this.CONSUME4(Kw.reason);
+                  reason = this.str(this.CONSUME5(StringLiteral));
+                },
+              },
+              {
+                ALT: () => {
+                  this.CONSUME(Kw.unmultiplied);
+                  multiplied = false;
+                },
+              },
+            ]),
+          );
           result = reason
             ? { kind: 'award', amount, reason, multiplied, span: this.spanFrom(first) }
             : { kind: 'award', amount, multiplied, span: this.spanFrom(first) };
@@ -211,13 +264,31 @@ export abstract class ActionsParser extends ConditionsParser {
   protected audience = this.RULE('audience', (): A.Audience => {
     let result!: A.Audience;
     this.OR([
-      { ALT: () => { this.CONSUME(Kw.member); result = { kind: 'member' }; } },
-      { ALT: () => { this.CONSUME(Kw.admins); result = { kind: 'admins' }; } },
-      { ALT: () => { this.CONSUME(Kw.channel); result = { kind: 'channel', channel: this.str(this.CONSUME(StringLiteral)) }; } },
+      {
+        ALT: () => {
+          this.CONSUME(Kw.member);
+          result = { kind: 'member' };
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(Kw.admins);
+          result = { kind: 'admins' };
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(Kw.channel);
+          result = { kind: 'channel', channel: this.str(this.CONSUME(StringLiteral)) };
+        },
+      },
       {
         ALT: () => {
           let silent = false;
-          this.OPTION(() => { this.CONSUME(Kw.silent); silent = true; });
+          this.OPTION(() => {
+            this.CONSUME(Kw.silent);
+            silent = true;
+          });
           this.CONSUME(Kw.members);
           const f = this.SUBRULE(this.memberFilters) ?? {};
           result = { kind: 'members', silent, ...f };
@@ -225,7 +296,10 @@ export abstract class ActionsParser extends ConditionsParser {
       },
       {
         GATE: () => this.LA(1).image === 'group' || this.LA(1).image === 'everyone',
-        ALT: () => { this.CONSUME(Identifier); result = { kind: 'group' }; },
+        ALT: () => {
+          this.CONSUME(Identifier);
+          result = { kind: 'group' };
+        },
       },
     ]);
     return result;
@@ -235,10 +309,33 @@ export abstract class ActionsParser extends ConditionsParser {
     const f: { tagged?: A.StringLit; segment?: A.Ident; where?: A.Condition; unless?: A.Condition } = {};
     this.MANY(() => {
       this.OR([
-        { ALT: () => { this.CONSUME(Kw.tagged); f.tagged = this.str(this.CONSUME(StringLiteral)); } },
-        { ALT: () => { this.CONSUME(Kw.in); this.OPTION(() => this.CONSUME(Kw.segment)); f.segment = this.ident(this.CONSUME(Name)); } },
-        { ALT: () => { this.CONSUME(Kw.where); const c = this.SUBRULE(this.condition); if (c) f.where = c; } },
-        { ALT: () => { this.CONSUME(Kw.unless); const c = this.SUBRULE2(this.condition); if (c) f.unless = c; } },
+        {
+          ALT: () => {
+            this.CONSUME(Kw.tagged);
+            f.tagged = this.str(this.CONSUME(StringLiteral));
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(Kw.in);
+            this.OPTION(() => this.CONSUME(Kw.segment));
+            f.segment = this.ident(this.CONSUME(Name));
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(Kw.where);
+            const c = this.SUBRULE(this.condition);
+            if (c) f.where = c;
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(Kw.unless);
+            const c = this.SUBRULE2(this.condition);
+            if (c) f.unless = c;
+          },
+        },
       ]);
     });
     return f;
@@ -247,8 +344,16 @@ export abstract class ActionsParser extends ConditionsParser {
   protected messageText = this.RULE('messageText', (): A.MessageText => {
     let result!: A.MessageText;
     this.OR([
-      { ALT: () => { result = { kind: 'inline', text: this.str(this.CONSUME(StringLiteral)) }; } },
-      { ALT: () => { result = { kind: 'template', name: this.ident(this.CONSUME(Identifier)) }; } },
+      {
+        ALT: () => {
+          result = { kind: 'inline', text: this.str(this.CONSUME(StringLiteral)) };
+        },
+      },
+      {
+        ALT: () => {
+          result = { kind: 'template', name: this.ident(this.CONSUME(Identifier)) };
+        },
+      },
     ]);
     return result;
   });

@@ -1,36 +1,52 @@
 import type { IToken } from 'chevrotain';
 import type * as A from '../ast.js';
 import { D } from '../diagnostic-codes.js';
-import {
-  Comma,
-  DurationLiteral,
-  Kw,
-  LBrace,
-  Minus,
-  Name,
-  NumberLiteral,
-  Plus,
-  RBrace,
-  Semicolon,
-  TimeLiteral,
-} from '../lexer.js';
+import { Comma, DurationLiteral, Kw, LBrace, Minus, Name, NumberLiteral, Plus, RBrace, Semicolon, TimeLiteral } from '../lexer.js';
 import { table } from '../../stdlib/dict.js';
 import { RulesParser } from './rules.js';
 
 /** Weekday words and groups: looked up with words from the playbook, so tables (src/stdlib/dict.ts). */
 const WEEKDAYS = table<number>({
-  mon: 1, monday: 1, tue: 2, tuesday: 2, wed: 3, wednesday: 3, thu: 4, thursday: 4,
-  fri: 5, friday: 5, sat: 6, saturday: 6, sun: 7, sunday: 7,
-  周一: 1, 周二: 2, 周三: 3, 周四: 4, 周五: 5, 周六: 6, 周日: 7, 周天: 7,
+  mon: 1,
+  monday: 1,
+  tue: 2,
+  tuesday: 2,
+  wed: 3,
+  wednesday: 3,
+  thu: 4,
+  thursday: 4,
+  fri: 5,
+  friday: 5,
+  sat: 6,
+  saturday: 6,
+  sun: 7,
+  sunday: 7,
+  周一: 1,
+  周二: 2,
+  周三: 3,
+  周四: 4,
+  周五: 5,
+  周六: 6,
+  周日: 7,
+  周天: 7,
 });
 
 const WEEKDAY_GROUPS = table<readonly number[]>({
-  weekday: [1, 2, 3, 4, 5], weekdays: [1, 2, 3, 4, 5], weekend: [6, 7], weekends: [6, 7],
-  工作日: [1, 2, 3, 4, 5], 周末: [6, 7],
+  weekday: [1, 2, 3, 4, 5],
+  weekdays: [1, 2, 3, 4, 5],
+  weekend: [6, 7],
+  weekends: [6, 7],
+  工作日: [1, 2, 3, 4, 5],
+  周末: [6, 7],
 });
 
 const PERIOD_WORDS = table<A.LeaderboardDecl['period']>({
-  daily: 'daily', weekly: 'weekly', monthly: 'monthly', all: 'all', alltime: 'all', overall: 'all',
+  daily: 'daily',
+  weekly: 'weekly',
+  monthly: 'monthly',
+  all: 'all',
+  alltime: 'all',
+  overall: 'all',
 });
 
 /** Calendars (`every …`) and the constructs that run on one: `leaderboard`, `schedule`, `job`. */
@@ -73,7 +89,10 @@ export abstract class CalendarsParser extends RulesParser {
       },
       {
         GATE: () => this.LA(1).image === 'day',
-        ALT: () => { this.CONSUME3(Name); cal.kind = 'daily'; },
+        ALT: () => {
+          this.CONSUME3(Name);
+          cal.kind = 'daily';
+        },
       },
       {
         ALT: () => {
@@ -117,22 +136,34 @@ export abstract class CalendarsParser extends RulesParser {
       DEF: () => {
         const a = this.CONSUME(Name);
         let b: IToken | undefined;
-        this.OPTION(() => { this.CONSUME(Minus); b = this.CONSUME2(Name); });
+        this.OPTION(() => {
+          this.CONSUME(Minus);
+          b = this.CONSUME2(Name);
+        });
         if (a.isInsertedInRecovery) return;
         const group = b ? undefined : WEEKDAY_GROUPS[a.image];
-        if (group) { group.forEach((d) => out.add(d)); return; }
+        if (group) {
+          group.forEach((d) => out.add(d));
+          return;
+        }
         const from = WEEKDAYS[a.image.toLowerCase()];
         if (!from) {
           this.problem(D.E0308.notAWeekday(a.image), this.span(a), 'use mon, tue, wed, thu, fri, sat, sun, a range like mon-fri, or weekdays/weekend');
           return;
         }
-        if (!b) { out.add(from); return; }
+        if (!b) {
+          out.add(from);
+          return;
+        }
         const to = WEEKDAYS[b.image.toLowerCase()];
         if (!to) {
           if (!b.isInsertedInRecovery) this.problem(D.E0308.notAWeekday(b.image), this.span(b), 'use mon, tue, wed, thu, fri, sat or sun');
           return;
         }
-        for (let d = from; ; d = (d % 7) + 1) { out.add(d); if (d === to) break; }
+        for (let d = from; ; d = (d % 7) + 1) {
+          out.add(d);
+          if (d === to) break;
+        }
       },
     });
     return [...out].sort((x, y) => x - y);
@@ -168,15 +199,33 @@ export abstract class CalendarsParser extends RulesParser {
             const k = this.CONSUME(Kw.at);
             let anchor: 'start' | 'end' = 'start';
             this.OR2([
-              { ALT: () => { this.CONSUME(Kw.start); } },
-              { ALT: () => { this.CONSUME(Kw.end); anchor = 'end'; } },
+              {
+                ALT: () => {
+                  this.CONSUME(Kw.start);
+                },
+              },
+              {
+                ALT: () => {
+                  this.CONSUME(Kw.end);
+                  anchor = 'end';
+                },
+              },
             ]);
             let offsetMs = 0;
             this.OPTION4(() => {
               let sign = 1;
               this.OR3([
-                { ALT: () => { this.CONSUME(Plus); } },
-                { ALT: () => { this.CONSUME(Minus); sign = -1; } },
+                {
+                  ALT: () => {
+                    this.CONSUME(Plus);
+                  },
+                },
+                {
+                  ALT: () => {
+                    this.CONSUME(Minus);
+                    sign = -1;
+                  },
+                },
               ]);
               offsetMs = sign * this.duration(this.CONSUME(DurationLiteral)).ms;
             });
@@ -184,7 +233,11 @@ export abstract class CalendarsParser extends RulesParser {
             s.hooks.push({ anchor, offsetMs, actions, span: this.spanFrom(k) });
           },
         },
-        { ALT: () => { this.CONSUME(Semicolon); } },
+        {
+          ALT: () => {
+            this.CONSUME(Semicolon);
+          },
+        },
       ]);
       this.endClause(clauseStart);
     });
@@ -196,7 +249,10 @@ export abstract class CalendarsParser extends RulesParser {
   protected job = this.RULE('job', (): A.JobDecl => {
     const first = this.LA(1);
     let name: A.Ident | undefined;
-    this.OPTION(() => { this.CONSUME(Kw.job); name = this.ident(this.CONSUME(Name)); });
+    this.OPTION(() => {
+      this.CONSUME(Kw.job);
+      name = this.ident(this.CONSUME(Name));
+    });
     this.CONSUME(Kw.every);
     const every = this.SUBRULE(this.calendar);
     const actions = this.SUBRULE(this.actionBlock) ?? [];
@@ -207,7 +263,12 @@ export abstract class CalendarsParser extends RulesParser {
   protected leaderboard = this.RULE('leaderboard', (): A.LeaderboardDecl => {
     const kw = this.CONSUME(Kw.leaderboard);
     const words: IToken[] = [];
-    this.MANY({ GATE: () => this.LA(1).tokenType !== Kw.top, DEF: () => { words.push(this.CONSUME(Name)); } });
+    this.MANY({
+      GATE: () => this.LA(1).tokenType !== Kw.top,
+      DEF: () => {
+        words.push(this.CONSUME(Name));
+      },
+    });
     this.CONSUME(Kw.top);
     const top = this.num(this.CONSUME(NumberLiteral));
     this.CONSUME(Kw.by);

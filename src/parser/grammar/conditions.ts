@@ -80,7 +80,11 @@ export abstract class ConditionsParser extends GrammarBase {
           result = { kind: 'not', item, span: this.spanFrom(k) };
         },
       },
-      { ALT: () => { result = this.SUBRULE(this.atomCondition); } },
+      {
+        ALT: () => {
+          result = this.SUBRULE(this.atomCondition);
+        },
+      },
     ]);
     return result;
   });
@@ -101,8 +105,18 @@ export abstract class ConditionsParser extends GrammarBase {
           this.CONSUME(Kw.member);
           this.CONSUME(Kw.has);
           this.OR2([
-            { ALT: () => { this.CONSUME(Kw.role); result = { kind: 'hasRole', role: this.ident(this.CONSUME(Name)), span: this.spanFrom(first) }; } },
-            { ALT: () => { this.CONSUME(Kw.tag); result = { kind: 'hasTag', tag: this.str(this.CONSUME(StringLiteral)), span: this.spanFrom(first) }; } },
+            {
+              ALT: () => {
+                this.CONSUME(Kw.role);
+                result = { kind: 'hasRole', role: this.ident(this.CONSUME(Name)), span: this.spanFrom(first) };
+              },
+            },
+            {
+              ALT: () => {
+                this.CONSUME(Kw.tag);
+                result = { kind: 'hasTag', tag: this.str(this.CONSUME(StringLiteral)), span: this.spanFrom(first) };
+              },
+            },
           ]);
         },
       },
@@ -127,13 +141,18 @@ export abstract class ConditionsParser extends GrammarBase {
           this.CONSUME(Kw.stage);
           const a = this.ident(this.CONSUME3(Name));
           let b: A.Ident | undefined;
-          this.OPTION2(() => { this.CONSUME(Dot); b = this.ident(this.CONSUME4(Name)); });
-          result = b
-            ? { kind: 'inStage', campaign: a, stage: b, span: this.spanFrom(first) }
-            : { kind: 'inStage', campaign: a, span: this.spanFrom(first) };
+          this.OPTION2(() => {
+            this.CONSUME(Dot);
+            b = this.ident(this.CONSUME4(Name));
+          });
+          result = b ? { kind: 'inStage', campaign: a, stage: b, span: this.spanFrom(first) } : { kind: 'inStage', campaign: a, span: this.spanFrom(first) };
         },
       },
-      { ALT: () => { result = this.SUBRULE(this.predicate); } },
+      {
+        ALT: () => {
+          result = this.SUBRULE(this.predicate);
+        },
+      },
     ]);
     return result;
   });
@@ -210,12 +229,42 @@ export abstract class ConditionsParser extends GrammarBase {
   protected compareOp = this.RULE('compareOp', (): A.CompareOp => {
     let op: A.CompareOp = '==';
     this.OR([
-      { ALT: () => { this.CONSUME(GreaterEq); op = '>='; } },
-      { ALT: () => { this.CONSUME(LessEq); op = '<='; } },
-      { ALT: () => { this.CONSUME(NotEq); op = '!='; } },
-      { ALT: () => { this.CONSUME(EqEq); op = '=='; } },
-      { ALT: () => { this.CONSUME(Greater); op = '>'; } },
-      { ALT: () => { this.CONSUME(Less); op = '<'; } },
+      {
+        ALT: () => {
+          this.CONSUME(GreaterEq);
+          op = '>=';
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(LessEq);
+          op = '<=';
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(NotEq);
+          op = '!=';
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(EqEq);
+          op = '==';
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(Greater);
+          op = '>';
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(Less);
+          op = '<';
+        },
+      },
     ]);
     return op;
   });
@@ -224,7 +273,12 @@ export abstract class ConditionsParser extends GrammarBase {
     const first = this.LA(1);
     let result!: A.Operand;
     this.OR([
-      { ALT: () => { const t = this.CONSUME(NumberLiteral); result = { kind: 'number', value: this.num(t), span: this.span(t) }; } },
+      {
+        ALT: () => {
+          const t = this.CONSUME(NumberLiteral);
+          result = { kind: 'number', value: this.num(t), span: this.span(t) };
+        },
+      },
       {
         ALT: () => {
           this.CONSUME(Minus);
@@ -232,8 +286,18 @@ export abstract class ConditionsParser extends GrammarBase {
           result = { kind: 'number', value: -this.num(t), span: this.spanFrom(first) };
         },
       },
-      { ALT: () => { const t = this.CONSUME(StringLiteral); result = { kind: 'string', value: this.str(t).value, span: this.span(t) }; } },
-      { ALT: () => { const t = this.CONSUME(DurationLiteral); result = { kind: 'duration', ms: this.duration(t).ms, span: this.span(t) }; } },
+      {
+        ALT: () => {
+          const t = this.CONSUME(StringLiteral);
+          result = { kind: 'string', value: this.str(t).value, span: this.span(t) };
+        },
+      },
+      {
+        ALT: () => {
+          const t = this.CONSUME(DurationLiteral);
+          result = { kind: 'duration', ms: this.duration(t).ms, span: this.span(t) };
+        },
+      },
       {
         ALT: () => {
           this.CONSUME(Kw.count);
@@ -241,8 +305,15 @@ export abstract class ConditionsParser extends GrammarBase {
           const event = this.SUBRULE(this.dottedName);
           let byMember = false;
           let within: A.Duration | undefined;
-          this.OPTION(() => { this.CONSUME(Kw.by); this.CONSUME(Kw.member); byMember = true; });
-          this.OPTION2(() => { this.CONSUME(Kw.within); within = this.duration(this.CONSUME2(DurationLiteral)); });
+          this.OPTION(() => {
+            this.CONSUME(Kw.by);
+            this.CONSUME(Kw.member);
+            byMember = true;
+          });
+          this.OPTION2(() => {
+            this.CONSUME(Kw.within);
+            within = this.duration(this.CONSUME2(DurationLiteral));
+          });
           this.CONSUME(RParen);
           result = { kind: 'count', event, byMember, span: this.spanFrom(first) };
           if (within) result.within = within;
@@ -252,13 +323,25 @@ export abstract class ConditionsParser extends GrammarBase {
         ALT: () => {
           let kind: 'absences' | 'attended' = 'absences';
           this.OR2([
-            { ALT: () => { this.CONSUME(Kw.absences); } },
-            { ALT: () => { this.CONSUME(Kw.attended); kind = 'attended'; } },
+            {
+              ALT: () => {
+                this.CONSUME(Kw.absences);
+              },
+            },
+            {
+              ALT: () => {
+                this.CONSUME(Kw.attended);
+                kind = 'attended';
+              },
+            },
           ]);
           this.CONSUME2(LParen);
           const schedule = this.ident(this.CONSUME(Name));
           let within: A.Duration | undefined;
-          this.OPTION3(() => { this.CONSUME(Comma); within = this.duration(this.CONSUME3(DurationLiteral)); });
+          this.OPTION3(() => {
+            this.CONSUME(Comma);
+            within = this.duration(this.CONSUME3(DurationLiteral));
+          });
           this.CONSUME2(RParen);
           result = { kind, schedule, span: this.spanFrom(first) };
           if (within) result.within = within;
@@ -267,11 +350,15 @@ export abstract class ConditionsParser extends GrammarBase {
       {
         ALT: () => {
           const path: A.Ident[] = [this.ident(this.CONSUME2(Name))];
-          this.MANY(() => { this.CONSUME(Dot); path.push(this.ident(this.CONSUME3(Name))); });
+          this.MANY(() => {
+            this.CONSUME(Dot);
+            path.push(this.ident(this.CONSUME3(Name)));
+          });
           const word = path.length === 1 ? path[0]!.name : '';
-          result = word === 'true' || word === 'false'
-            ? { kind: 'boolean', value: word === 'true', span: this.spanFrom(first) }
-            : { kind: 'path', path, span: this.spanFrom(first) };
+          result =
+            word === 'true' || word === 'false'
+              ? { kind: 'boolean', value: word === 'true', span: this.spanFrom(first) }
+              : { kind: 'path', path, span: this.spanFrom(first) };
         },
       },
     ]);

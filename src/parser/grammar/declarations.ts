@@ -1,19 +1,6 @@
 import type * as A from '../ast.js';
 import { D } from '../diagnostic-codes.js';
-import {
-  Colon,
-  Comma,
-  EqEq,
-  Kw,
-  LBrace,
-  LBracket,
-  Name,
-  Question,
-  RBrace,
-  RBracket,
-  Semicolon,
-  StringLiteral,
-} from '../lexer.js';
+import { Colon, Comma, EqEq, Kw, LBrace, LBracket, Name, Question, RBrace, RBracket, Semicolon, StringLiteral } from '../lexer.js';
 import { push } from './base.js';
 import { ActionsParser } from './actions.js';
 
@@ -28,10 +15,29 @@ export abstract class DeclarationsParser extends ActionsParser {
       this.MANY(() => {
         const clauseStart = this.LA(1);
         this.OR([
-          { ALT: () => { this.CONSUME(Kw.timezone); h.timezone = this.str(this.CONSUME2(StringLiteral)); } },
-          { ALT: () => { this.CONSUME(Kw.locale); h.locale = this.str(this.CONSUME3(StringLiteral)); } },
-          { ALT: () => { this.CONSUME(Kw.description); h.description = this.str(this.CONSUME4(StringLiteral)); } },
-          { ALT: () => { this.CONSUME(Semicolon); } },
+          {
+            ALT: () => {
+              this.CONSUME(Kw.timezone);
+              h.timezone = this.str(this.CONSUME2(StringLiteral));
+            },
+          },
+          {
+            ALT: () => {
+              this.CONSUME(Kw.locale);
+              h.locale = this.str(this.CONSUME3(StringLiteral));
+            },
+          },
+          {
+            ALT: () => {
+              this.CONSUME(Kw.description);
+              h.description = this.str(this.CONSUME4(StringLiteral));
+            },
+          },
+          {
+            ALT: () => {
+              this.CONSUME(Semicolon);
+            },
+          },
         ]);
         this.endClause(clauseStart);
       });
@@ -44,7 +50,12 @@ export abstract class DeclarationsParser extends ActionsParser {
   protected roles = this.RULE('roles', (): A.Ident[] => {
     this.CONSUME(Kw.roles);
     const out: A.Ident[] = [];
-    this.AT_LEAST_ONE_SEP({ SEP: Comma, DEF: () => { out.push(this.ident(this.CONSUME(Name))); } });
+    this.AT_LEAST_ONE_SEP({
+      SEP: Comma,
+      DEF: () => {
+        out.push(this.ident(this.CONSUME(Name)));
+      },
+    });
     return out;
   });
 
@@ -57,8 +68,16 @@ export abstract class DeclarationsParser extends ActionsParser {
       const clauseStart = this.LA(1);
       this.OR([
         { ALT: () => push(fields, this.SUBRULE(this.fieldDecl)) },
-        { ALT: () => { this.CONSUME(Comma); } },
-        { ALT: () => { this.CONSUME(Semicolon); } },
+        {
+          ALT: () => {
+            this.CONSUME(Comma);
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(Semicolon);
+          },
+        },
       ]);
       this.endClause(clauseStart);
     });
@@ -69,12 +88,22 @@ export abstract class DeclarationsParser extends ActionsParser {
   protected fieldDecl = this.RULE('fieldDecl', (): A.FieldDecl => {
     const name = this.ident(this.CONSUME(Name));
     let optional = false;
-    this.OPTION(() => { this.CONSUME(Question); optional = true; });
+    this.OPTION(() => {
+      this.CONSUME(Question);
+      optional = true;
+    });
     this.CONSUME(Colon);
     const typeTok = this.CONSUME2(Name);
     let list = false;
-    this.OPTION2(() => { this.CONSUME(LBracket); this.CONSUME(RBracket); list = true; });
-    this.OPTION3(() => { this.CONSUME2(Question); optional = true; });
+    this.OPTION2(() => {
+      this.CONSUME(LBracket);
+      this.CONSUME(RBracket);
+      list = true;
+    });
+    this.OPTION3(() => {
+      this.CONSUME2(Question);
+      optional = true;
+    });
     const typeSpan = this.spanFrom(typeTok);
     let type: A.FieldType = 'string';
     const t = typeTok.image;
@@ -82,8 +111,7 @@ export abstract class DeclarationsParser extends ActionsParser {
     else if (!list && (t === 'number' || t === 'string' || t === 'boolean')) type = t;
     else if (!list && t === 'text') type = 'string';
     else if (!typeTok.isInsertedInRecovery) {
-      this.problem(D.E0107.unknownFieldType(`${t}${list ? '[]' : ''}`), typeSpan,
-        'field types are number, string, boolean and string[]');
+      this.problem(D.E0107.unknownFieldType(`${t}${list ? '[]' : ''}`), typeSpan, 'field types are number, string, boolean and string[]');
     }
     return { name, type, typeSpan, optional };
   });

@@ -1,21 +1,7 @@
 import type { IToken } from 'chevrotain';
 import type * as A from '../ast.js';
 import { D } from '../diagnostic-codes.js';
-import {
-  Arrow,
-  Colon,
-  DateLiteral,
-  DurationLiteral,
-  Identifier,
-  Kw,
-  LBrace,
-  Name,
-  NumberLiteral,
-  RBrace,
-  Semicolon,
-  Star,
-  StringLiteral,
-} from '../lexer.js';
+import { Arrow, Colon, DateLiteral, DurationLiteral, Identifier, Kw, LBrace, Name, NumberLiteral, RBrace, Semicolon, Star, StringLiteral } from '../lexer.js';
 import { push, pushAll } from './base.js';
 import { CalendarsParser } from './calendars.js';
 
@@ -25,7 +11,13 @@ export abstract class MachinesParser extends CalendarsParser {
     const kw = this.CONSUME(Kw.ritual);
     const name = this.ident(this.CONSUME(Name));
     const r: A.RitualDecl = {
-      name, onStart: [], steps: [], reminders: [], cancelOn: [], done: [], span: this.span(kw),
+      name,
+      onStart: [],
+      steps: [],
+      reminders: [],
+      cancelOn: [],
+      done: [],
+      span: this.span(kw),
     };
     this.CONSUME(LBrace);
     this.MANY(() => {
@@ -45,7 +37,9 @@ export abstract class MachinesParser extends CalendarsParser {
             this.CONSUME(Kw.step);
             const stepName = this.ident(this.CONSUME2(Name));
             let label: A.StringLit | undefined;
-            this.OPTION(() => { label = this.str(this.CONSUME(StringLiteral)); });
+            this.OPTION(() => {
+              label = this.str(this.CONSUME(StringLiteral));
+            });
             this.CONSUME(Colon);
             const on = this.SUBRULE2(this.eventPattern);
             if (on) r.steps.push(label ? { name: stepName, label, on } : { name: stepName, on });
@@ -83,7 +77,11 @@ export abstract class MachinesParser extends CalendarsParser {
           },
         },
         { ALT: () => push(r.onStart, this.SUBRULE(this.action)) },
-        { ALT: () => { this.CONSUME(Semicolon); } },
+        {
+          ALT: () => {
+            this.CONSUME(Semicolon);
+          },
+        },
       ]);
       this.endClause(clauseStart);
     });
@@ -100,9 +98,18 @@ export abstract class MachinesParser extends CalendarsParser {
     this.MANY(() => {
       const clauseStart = this.LA(1);
       this.OR([
-        { ALT: () => { this.CONSUME(Kw.initial); lc.initial = this.ident(this.CONSUME2(Name)); } },
+        {
+          ALT: () => {
+            this.CONSUME(Kw.initial);
+            lc.initial = this.ident(this.CONSUME2(Name));
+          },
+        },
         { ALT: () => push(lc.transitions, this.SUBRULE(this.transition)) },
-        { ALT: () => { this.CONSUME(Semicolon); } },
+        {
+          ALT: () => {
+            this.CONSUME(Semicolon);
+          },
+        },
       ]);
       this.endClause(clauseStart);
     });
@@ -117,14 +124,29 @@ export abstract class MachinesParser extends CalendarsParser {
     const to = this.ident(this.CONSUME2(Name));
     let trigger: A.TransitionTrigger | undefined;
     this.OR([
-      { ALT: () => { this.CONSUME(Kw.on); const on = this.SUBRULE(this.eventPattern); if (on) trigger = { kind: 'on', on }; } },
-      { ALT: () => { this.CONSUME(Kw.when); const w = this.SUBRULE(this.condition); if (w) trigger = { kind: 'when', when: w }; } },
+      {
+        ALT: () => {
+          this.CONSUME(Kw.on);
+          const on = this.SUBRULE(this.eventPattern);
+          if (on) trigger = { kind: 'on', on };
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(Kw.when);
+          const w = this.SUBRULE(this.condition);
+          if (w) trigger = { kind: 'when', when: w };
+        },
+      },
       {
         ALT: () => {
           this.CONSUME(Kw.after);
           const after = this.duration(this.CONSUME(DurationLiteral));
           let without: A.Ident | undefined;
-          this.OPTION(() => { this.CONSUME(Kw.without); without = this.SUBRULE(this.dottedName); });
+          this.OPTION(() => {
+            this.CONSUME(Kw.without);
+            without = this.SUBRULE(this.dottedName);
+          });
           trigger = without ? { kind: 'after', after, without } : { kind: 'after', after };
         },
       },
@@ -155,11 +177,17 @@ export abstract class MachinesParser extends CalendarsParser {
             this.CONSUME(Kw.when);
             const when = this.SUBRULE(this.condition);
             let actions: A.Action[] = [];
-            this.OPTION(() => { actions = this.SUBRULE(this.actionBlock) ?? []; });
+            this.OPTION(() => {
+              actions = this.SUBRULE(this.actionBlock) ?? [];
+            });
             if (when) c.goals.push({ name: goalName, when, actions, span: this.spanFrom(k) });
           },
         },
-        { ALT: () => { this.CONSUME(Semicolon); } },
+        {
+          ALT: () => {
+            this.CONSUME(Semicolon);
+          },
+        },
       ]);
       this.endClause(clauseStart);
     });
@@ -174,8 +202,13 @@ export abstract class MachinesParser extends CalendarsParser {
     this.CONSUME(Kw.from);
     const fromTok = this.CONSUME(DateLiteral);
     const s: A.StageDecl = {
-      name, from: { date: fromTok.image, span: this.span(fromTok) }, onEnter: [], onExit: [],
-      points: [], rules: [], span: this.span(kw),
+      name,
+      from: { date: fromTok.image, span: this.span(fromTok) },
+      onEnter: [],
+      onExit: [],
+      points: [],
+      rules: [],
+      span: this.span(kw),
     };
     this.OPTION(() => {
       this.CONSUME(Kw.to);
@@ -192,8 +225,17 @@ export abstract class MachinesParser extends CalendarsParser {
               const k = this.CONSUME(Kw.points);
               let factorTok: IToken | undefined;
               this.OR2([
-                { ALT: () => { this.CONSUME(Star); factorTok = this.CONSUME(NumberLiteral); } },
-                { ALT: () => { factorTok = this.CONSUME(Identifier); } },
+                {
+                  ALT: () => {
+                    this.CONSUME(Star);
+                    factorTok = this.CONSUME(NumberLiteral);
+                  },
+                },
+                {
+                  ALT: () => {
+                    factorTok = this.CONSUME(Identifier);
+                  },
+                },
               ]);
               const span = this.spanFrom(k);
               const m = factorTok && /^(?:[x×])?(\d+(?:\.\d+)?)$/.exec(factorTok.image);
@@ -208,20 +250,41 @@ export abstract class MachinesParser extends CalendarsParser {
               this.CONSUME(Kw.on);
               let which: 'enter' | 'exit' = 'enter';
               this.OR3([
-                { ALT: () => { this.CONSUME(Kw.enter); } },
-                { ALT: () => { this.CONSUME(Kw.exit); which = 'exit'; } },
+                {
+                  ALT: () => {
+                    this.CONSUME(Kw.enter);
+                  },
+                },
+                {
+                  ALT: () => {
+                    this.CONSUME(Kw.exit);
+                    which = 'exit';
+                  },
+                },
               ]);
               let actions: A.Action[] = [];
               this.OR4([
-                { ALT: () => { actions = this.SUBRULE(this.actionBlock) ?? []; } },
-                { ALT: () => { actions = this.SUBRULE(this.lineActions) ?? []; } },
+                {
+                  ALT: () => {
+                    actions = this.SUBRULE(this.actionBlock) ?? [];
+                  },
+                },
+                {
+                  ALT: () => {
+                    actions = this.SUBRULE(this.lineActions) ?? [];
+                  },
+                },
               ]);
               pushAll(which === 'enter' ? s.onEnter : s.onExit, actions);
             },
           },
           { ALT: () => push(s.rules, this.SUBRULE(this.rule)) },
           { ALT: () => push(s.points, this.SUBRULE(this.pointsEntry)) },
-          { ALT: () => { this.CONSUME(Semicolon); } },
+          {
+            ALT: () => {
+              this.CONSUME(Semicolon);
+            },
+          },
         ]);
         this.endClause(clauseStart);
       });

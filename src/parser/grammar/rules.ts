@@ -1,19 +1,6 @@
 import type * as A from '../ast.js';
 import { D } from '../diagnostic-codes.js';
-import {
-  Colon,
-  Comma,
-  DurationLiteral,
-  Kw,
-  LBrace,
-  Minus,
-  Name,
-  NumberLiteral,
-  Plus,
-  RBrace,
-  Semicolon,
-  StringLiteral,
-} from '../lexer.js';
+import { Colon, Comma, DurationLiteral, Kw, LBrace, Minus, Name, NumberLiteral, Plus, RBrace, Semicolon, StringLiteral } from '../lexer.js';
 import { push, pushAll } from './base.js';
 import { DeclarationsParser } from './declarations.js';
 
@@ -41,12 +28,20 @@ export abstract class RulesParser extends DeclarationsParser {
             if (c) r.when = c;
           },
         },
-        { ALT: () => { this.CONSUME(Kw.unless); push(r.unless, this.SUBRULE2(this.condition)); } },
+        {
+          ALT: () => {
+            this.CONSUME(Kw.unless);
+            push(r.unless, this.SUBRULE2(this.condition));
+          },
+        },
         {
           ALT: () => {
             const k = this.CONSUME(Kw.priority);
             let sign = 1;
-            this.OPTION(() => { this.CONSUME(Minus); sign = -1; });
+            this.OPTION(() => {
+              this.CONSUME(Minus);
+              sign = -1;
+            });
             const n = this.CONSUME(NumberLiteral);
             r.priority = { value: sign * this.num(n), span: this.spanFrom(k) };
           },
@@ -65,12 +60,26 @@ export abstract class RulesParser extends DeclarationsParser {
           ALT: () => {
             this.CONSUME(Kw.do);
             this.OR2([
-              { ALT: () => { this.CONSUME2(LBrace); pushAll(r.actions, this.SUBRULE(this.actionList)); this.CONSUME2(RBrace); } },
-              { ALT: () => { pushAll(r.actions, this.SUBRULE2(this.actionList)); } },
+              {
+                ALT: () => {
+                  this.CONSUME2(LBrace);
+                  pushAll(r.actions, this.SUBRULE(this.actionList));
+                  this.CONSUME2(RBrace);
+                },
+              },
+              {
+                ALT: () => {
+                  pushAll(r.actions, this.SUBRULE2(this.actionList));
+                },
+              },
             ]);
           },
         },
-        { ALT: () => { this.CONSUME2(Semicolon); } },
+        {
+          ALT: () => {
+            this.CONSUME2(Semicolon);
+          },
+        },
       ]);
       this.endClause(clauseStart);
     });
@@ -87,7 +96,12 @@ export abstract class RulesParser extends DeclarationsParser {
     this.MANY(() => {
       const clauseStart = this.LA(1);
       this.OR([
-        { ALT: () => { this.CONSUME(Kw.expire); l.expire = this.duration(this.CONSUME(DurationLiteral)); } },
+        {
+          ALT: () => {
+            this.CONSUME(Kw.expire);
+            l.expire = this.duration(this.CONSUME(DurationLiteral));
+          },
+        },
         {
           ALT: () => {
             const n = this.CONSUME(NumberLiteral);
@@ -95,7 +109,11 @@ export abstract class RulesParser extends DeclarationsParser {
             l.steps.push({ n: this.num(n), span: this.span(n), actions: actions ?? [] });
           },
         },
-        { ALT: () => { this.CONSUME(Semicolon); } },
+        {
+          ALT: () => {
+            this.CONSUME(Semicolon);
+          },
+        },
       ]);
       this.endClause(clauseStart);
     });
@@ -112,8 +130,16 @@ export abstract class RulesParser extends DeclarationsParser {
       const clauseStart = this.LA(1);
       this.OR([
         { ALT: () => push(out, this.SUBRULE(this.pointsEntry)) },
-        { ALT: () => { this.CONSUME(Semicolon); } },
-        { ALT: () => { this.CONSUME(Comma); } },
+        {
+          ALT: () => {
+            this.CONSUME(Semicolon);
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(Comma);
+          },
+        },
       ]);
       this.endClause(clauseStart);
     });
@@ -126,22 +152,41 @@ export abstract class RulesParser extends DeclarationsParser {
     const on = this.SUBRULE(this.eventPattern);
     this.CONSUME(Colon);
     let sign = 1;
-    this.OPTION(() => this.OR([
-      { ALT: () => { this.CONSUME(Plus); } },
-      { ALT: () => { this.CONSUME(Minus); sign = -1; } },
-    ]));
+    this.OPTION(() =>
+      this.OR([
+        {
+          ALT: () => {
+            this.CONSUME(Plus);
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(Minus);
+            sign = -1;
+          },
+        },
+      ]),
+    );
     const amount = sign * this.num(this.CONSUME(NumberLiteral));
     this.OPTION2(() => this.CONSUME(Kw.points));
     const e: A.PointsEntry = { on, amount, caps: [], span: this.span(first) };
     this.MANY(() => {
       this.OR2([
-        { ALT: () => { this.CONSUME(Kw.cooldown); e.cooldown = this.duration(this.CONSUME(DurationLiteral)); } },
+        {
+          ALT: () => {
+            this.CONSUME(Kw.cooldown);
+            e.cooldown = this.duration(this.CONSUME(DurationLiteral));
+          },
+        },
         {
           ALT: () => {
             const k = this.CONSUME(Kw.cap);
             const limit = this.num(this.CONSUME2(NumberLiteral));
             let unit: 'awards' | 'points' = 'awards';
-            this.OPTION3(() => { this.CONSUME2(Kw.points); unit = 'points'; });
+            this.OPTION3(() => {
+              this.CONSUME2(Kw.points);
+              unit = 'points';
+            });
             this.CONSUME(Kw.per);
             const p = this.CONSUME(Name);
             const per = ({ day: 'day', week: 'week', month: 'month' } as const)[p.image as 'day'];
@@ -150,7 +195,12 @@ export abstract class RulesParser extends DeclarationsParser {
             } else e.caps.push({ limit, per, unit, span: this.spanFrom(k) });
           },
         },
-        { ALT: () => { this.CONSUME(Kw.reason); e.reason = this.str(this.CONSUME(StringLiteral)); } },
+        {
+          ALT: () => {
+            this.CONSUME(Kw.reason);
+            e.reason = this.str(this.CONSUME(StringLiteral));
+          },
+        },
       ]);
     });
     e.span = this.spanFrom(first);
@@ -173,8 +223,16 @@ export abstract class RulesParser extends DeclarationsParser {
             out.push({ name: this.ident(n), at: v, span: this.spanFrom(n) });
           },
         },
-        { ALT: () => { this.CONSUME(Semicolon); } },
-        { ALT: () => { this.CONSUME(Comma); } },
+        {
+          ALT: () => {
+            this.CONSUME(Semicolon);
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(Comma);
+          },
+        },
       ]);
       this.endClause(clauseStart);
     });
@@ -187,7 +245,13 @@ export abstract class RulesParser extends DeclarationsParser {
     const name = this.ident(this.CONSUME(Name));
     const b: A.BadgeDecl = { name, actions: [], span: this.span(kw) };
     this.OR([
-      { ALT: () => { this.CONSUME(Kw.when); const c = this.SUBRULE(this.condition); if (c) b.when = c; } },
+      {
+        ALT: () => {
+          this.CONSUME(Kw.when);
+          const c = this.SUBRULE(this.condition);
+          if (c) b.when = c;
+        },
+      },
       {
         ALT: () => {
           const k = this.CONSUME(Kw.streak);
@@ -199,7 +263,9 @@ export abstract class RulesParser extends DeclarationsParser {
         },
       },
     ]);
-    this.OPTION(() => { b.actions = this.SUBRULE(this.actionBlock) ?? []; });
+    this.OPTION(() => {
+      b.actions = this.SUBRULE(this.actionBlock) ?? [];
+    });
     b.span = this.spanFrom(kw);
     return b;
   });
