@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { events, feed, runtime, texts } from './helpers.js';
+
+/**
+ * Schedule hooks before and at a session's start, and how long finished sessions are kept
+ * (docs/language.md, "Schedules"; docs/runtime.md, "Schedules and attendance"; issue 14, item 7).
+ */
+
+const BODY = `
+schedule talk every day at 19:20 until 20:00 {
+  at start - 10m: say "soon {session}"
+  at start: say "start {session}"
+  at end: say "end {session}"
+}`;
+
+describe('hooks of the first session', () => {
+  it('a hook due before the first event is not run late; later hooks of that session run', () => {
+    const rt = runtime(BODY);
+    const out = feed(rt, [events().join('2026-03-02T19:15:00+08:00', 'ann')]);
+    expect(texts(out)).toEqual([]);
+    expect(rt.advance('2026-03-03T19:20:00+08:00').map((a) => [a.at, a.text])).toEqual([
+      ['2026-03-02T19:20:00+08:00', 'start 2026-03-02T19:20:00+08:00'],
+      ['2026-03-02T20:00:00+08:00', 'end 2026-03-02T19:20:00+08:00'],
+      ['2026-03-03T19:10:00+08:00', 'soon 2026-03-03T19:20:00+08:00'],
+      ['2026-03-03T19:20:00+08:00', 'start 2026-03-03T19:20:00+08:00'],
+    ]);
+  });
+
+  it('a first event exactly at the start runs the start hook at that instant, before the event', () => {
+    const rt = runtime(`${BODY}
+rule echo { on message.posted do say "echo" }`);
+    const out = feed(rt, [events().msg('2026-03-02T19:20:00+08:00', 'ann')]);
+    expect(texts(out)).toEqual(['start 2026-03-02T19:20:00+08:00', 'echo']);
+  });
+});
+
+describe('finished sessions are kept for 400 days', () => {
+  it('a session exactly 400 days older than the one opening is kept; an older one is dropped', () => {
+    const rt = runtime(`schedule talk every day at 19:20 until 20:00 { at start: say "s" }`);
+    feed(rt, [events().join('2026-01-01T10:00:00+08:00', 'ann')]);
+    // Sessions open every day from 1 Jan 2026; on 5 Feb 2027 (day 401 after 1 Jan) the 1 Jan
+    // session is 400 days old, the next day it is 401.
+    rt.advance('2027-02-05T19:20:00+08:00');
+    const sessions = () => rt.community('c1')!.sessions['talk']!;
+    expect(sessions()).toHaveLength(401);
+    expect(sessions()[0]!.start).toBe(Date.parse('2026-01-01T19:20:00+08:00'));
+    rt.advance('2027-02-06T19:20:00+08:00');
+    expect(sessions()).toHaveLength(401);
+    expect(sessions()[0]!.start).toBe(Date.parse('2026-01-02T19:20:00+08:00'));
+  });
+});
