@@ -2,7 +2,7 @@ import { compile } from '../compiler/compile.js';
 import { formatDiagnostic } from '../parser/diagnostics.js';
 import type { ActionOutcome, UndoRecord } from '../bots/adapter.js';
 import { Bot, type DeliveryReport } from '../bots/bot.js';
-import { ConfigError, DEFAULT_DB, DEFAULT_NICK, resolveBotConfig, type BotFlags } from '../bots/config.js';
+import { ConfigError, DEFAULT_DB, DEFAULT_NICK, resolveBotConfig } from '../bots/config.js';
 import { createAdapter } from '../bots/platforms.js';
 import { DurableRuntime } from '../store/durable.js';
 import type { CommandSpec } from './main.js';
@@ -59,7 +59,7 @@ could not be joined (also when the connection is lost for good later).
     const file = files[0]!;
     let config;
     try {
-      config = resolveBotConfig(values as BotFlags);
+      config = resolveBotConfig(values);
     } catch (e) {
       if (e instanceof ConfigError) throw new UsageError(e.message);
       throw e;
@@ -75,11 +75,13 @@ could not be joined (also when the connection is lost for good later).
       // to one community): a mistake in the options, not a failure of the program.
       adapter = createAdapter(config);
     } catch (e) {
-      throw new UsageError((e as Error)?.message ?? String(e));
+      throw new UsageError((e as Partial<Error> | null | undefined)?.message ?? String(e));
     }
 
     const store = await openDatabase(config.db);
-    const log = (line: string) => io.err(`${new Date().toISOString()} ${line}\n`);
+    const log = (line: string) => {
+      io.err(`${new Date().toISOString()} ${line}\n`);
+    };
     const report = (r: DeliveryReport) => {
       if (r.outcome.status === 'recorded') return;
       const line: Record<string, unknown> = { seq: r.seq ?? null, type: r.action.type };
@@ -119,7 +121,7 @@ could not be joined (also when the connection is lost for good later).
     try {
       await bot.start();
     } catch (e) {
-      log(`could not start: ${(e as Error)?.message ?? String(e)}`);
+      log(`could not start: ${(e as Partial<Error> | null | undefined)?.message ?? String(e)}`);
       await bot.stop().catch(() => {});
       store.close();
       return EXIT_CONNECT;
@@ -138,7 +140,9 @@ could not be joined (also when the connection is lost for good later).
         }
       },
     });
-    bot.onFatal = (reason) => running.stop(`connection lost for good (${reason})`, EXIT_CONNECT);
+    bot.onFatal = (reason) => {
+      running.stop(`connection lost for good (${reason})`, EXIT_CONNECT);
+    };
     return await running.done;
   },
 };

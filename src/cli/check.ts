@@ -15,7 +15,7 @@ Options:
   --format text|json   json prints one array of diagnostics for editors and CI
 `,
   options: { format: { type: 'string' } },
-  async run(values, files, io) {
+  run(values, files, io) {
     const format = (values['format'] as string | undefined) ?? 'text';
     if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not ${format}`);
     if (files.length === 0) throw new UsageError('no playbook files given');

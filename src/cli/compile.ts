@@ -15,7 +15,7 @@ Compiles a playbook and prints JSON to stdout:
 Diagnostics go to stderr; exit 1 when the playbook has errors.
 `,
   options: { target: { type: 'string', short: 't' } },
-  async run(values, files, io) {
+  run(values, files, io) {
     const target = (values['target'] as string | undefined) ?? 'ir';
     if (!['ir', 'xstate', 'rules'].includes(target)) throw new UsageError(`--target must be ir, xstate or rules, not ${target}`);
     if (files.length !== 1) throw new UsageError(files.length ? 'compile takes one file' : 'no playbook file given');

@@ -15,7 +15,7 @@ export async function openDatabase(path: string, options: SqliteStoreOptions = {
   try {
     return new SqliteStore(path, options);
   } catch (e) {
-    if (e instanceof StoreOpenError) throw new UsageError(e.message.split('\n')[0]!);
+    if (e instanceof StoreOpenError) throw new UsageError(e.message.split('\n')[0]);
     throw e;
   }
 }

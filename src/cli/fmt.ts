@@ -31,7 +31,7 @@ Exit codes: 0 ok (with --check: everything already formatted), 1 a file has synt
       if (positionals.some((p) => p !== '-') || positionals.length > 1) {
         throw new UsageError('standard input (-) cannot be combined with files');
       }
-      return formatStdin(check, io as IoWithStdin);
+      return formatStdin(check, io);
     }
     if (positionals.length === 0) throw new UsageError('no playbook files given (use - to read standard input)');
 

@@ -24,7 +24,7 @@ Options:
 Diagnostics go to stderr; exit 1 when the playbook has errors, 2 on usage errors.
 `,
   options: { format: { type: 'string', short: 'f' }, only: { type: 'string' } },
-  async run(values, files, io) {
+  run(values, files, io) {
     const format = (values['format'] as string | undefined) ?? 'mermaid';
     if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be mermaid, dot or markdown, not ${format}`);
     if (files.length !== 1) throw new UsageError(files.length ? 'graph takes one playbook file' : 'no playbook file given');

@@ -5,8 +5,9 @@ export { MAX_PLAYBOOK_BYTES };
 
 /** Where a command writes; tests pass their own to capture output. */
 export interface Io {
-  out(text: string): void;
-  err(text: string): void;
+  // Functions, not methods: commands pass them on unbound (a progress line writes with `io.err`).
+  out: (text: string) => void;
+  err: (text: string) => void;
   /** True when stderr is an interactive terminal (progress lines are shown only then). */
   isTTY: boolean;
   /** Resolves when written output has drained enough to write more (backpressure on pipes). */
@@ -17,8 +18,16 @@ export function processIo(): Io {
   return {
     out: (t) => void process.stdout.write(t),
     err: (t) => void process.stderr.write(t),
-    isTTY: Boolean(process.stderr.isTTY) && !process.env['CI'],
-    drain: () => (process.stdout.writableNeedDrain ? new Promise<void>((resolve) => process.stdout.once('drain', () => resolve())) : Promise.resolve()),
+    // Node types isTTY as a boolean, but a stderr that is a pipe or file has none.
+    isTTY: Boolean((process.stderr as { isTTY?: boolean }).isTTY) && !process.env['CI'],
+    drain: () =>
+      process.stdout.writableNeedDrain
+        ? new Promise<void>((resolve) =>
+            process.stdout.once('drain', () => {
+              resolve();
+            }),
+          )
+        : Promise.resolve(),
   };
 }
 
@@ -71,7 +80,7 @@ export async function readStdinBounded(input: NodeJS.ReadableStream, limit: numb
   const chunks: Buffer[] = [];
   let total = 0;
   for await (const chunk of input) {
-    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
     total += bytes.length;
     if (total > limit) throw new UsageError(`too large for ${what} (more than the limit of ${limit} bytes)`);
     chunks.push(bytes);

@@ -34,7 +34,8 @@ Run \`playbook <command> --help\` for a command's options.
 export interface CommandSpec {
   help: string;
   options: NonNullable<ParseArgsConfig['options']>;
-  run(values: Record<string, string | boolean | string[] | undefined>, positionals: string[], io: Io): Promise<number>;
+  /** The exit code; commands that wait for nothing return it at once. */
+  run(values: Record<string, string | boolean | string[] | undefined>, positionals: string[], io: Io): number | Promise<number>;
 }
 
 // A frozen dict: `playbook constructor` is an unknown command, not Object.prototype's function.
@@ -95,14 +96,14 @@ export async function run(argv: string[], io: Io = processIo()): Promise<number>
     return 0;
   }
   try {
-    return await cmd.run(parsed.values as Record<string, string | boolean | string[] | undefined>, parsed.positionals, io);
+    return await cmd.run(parsed.values, parsed.positionals, io);
   } catch (e) {
     if (e instanceof UsageError) {
       io.err(`playbook ${name}: ${e.message}\n`);
       return 2;
     }
     // Never a stack trace to the user; the message is enough to report a bug.
-    io.err(`playbook ${name}: internal error: ${(e as Error)?.message ?? String(e)}\n`);
+    io.err(`playbook ${name}: internal error: ${(e as Partial<Error> | null | undefined)?.message ?? String(e)}\n`);
     return 2;
   }
 }

@@ -1,6 +1,6 @@
 import { compile } from '../compiler/compile.js';
 import { formatDiagnostic } from '../parser/diagnostics.js';
-import { PlaybookServer, type ClockMode } from '../server/server.js';
+import { PlaybookServer } from '../server/server.js';
 import { bearerTokenProblem } from '../server/http.js';
 import { MAX_EVENT_LINE_BYTES, MAX_EVENTS_BODY_BYTES, MAX_PLAYBOOK_BYTES } from '../limits.js';
 import type { CommandSpec } from './main.js';
@@ -62,8 +62,8 @@ FILE; SIGTERM or SIGINT stops the server after closing the database. Exit codes:
     if (!Number.isInteger(port) || port < 0 || port > 65535)
       throw new UsageError(`--port must be a whole number from 0 to 65535, not ${String(values['port'])}`);
     const host = (values['host'] as string | undefined) ?? '127.0.0.1';
-    const clock = ((values['clock'] as string | undefined) ?? 'wall') as ClockMode;
-    if (clock !== 'wall' && clock !== 'events') throw new UsageError(`--clock must be wall or events, not ${String(clock)}`);
+    const clock = (values['clock'] as string | undefined) ?? 'wall';
+    if (clock !== 'wall' && clock !== 'events') throw new UsageError(`--clock must be wall or events, not ${clock}`);
     const sync = (values['sync'] as string | undefined) ?? 'full';
     if (sync !== 'full' && sync !== 'normal') throw new UsageError(`--sync must be full or normal, not ${sync}`);
     const given = values['token'] as string | undefined;
@@ -89,7 +89,9 @@ FILE; SIGTERM or SIGINT stops the server after closing the database. Exit codes:
     if (!compiled.ir) return 1;
 
     const store = await openDatabase(dbPath, { sync });
-    const log = (line: string) => io.err(`${new Date().toISOString()} ${line}\n`);
+    const log = (line: string) => {
+      io.err(`${new Date().toISOString()} ${line}\n`);
+    };
     let server: PlaybookServer;
     try {
       server = new PlaybookServer({ file, source, ir: compiled.ir, store, clock, token, log, ...(maxSkewMs !== undefined ? { maxSkewMs } : {}) });

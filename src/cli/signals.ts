@@ -35,9 +35,11 @@ export function untilStopped(run: LongRunning): Running {
     process.off('SIGTERM', term);
     process.off('SIGINT', int);
     run.close().then(
-      () => resolveDone(code),
+      () => {
+        resolveDone(code);
+      },
       (e: unknown) => {
-        run.log(`error while stopping: ${(e as Error)?.message ?? String(e)}`);
+        run.log(`error while stopping: ${(e as Partial<Error> | null | undefined)?.message ?? String(e)}`);
         resolveDone(2);
       },
     );
@@ -54,11 +56,15 @@ export function untilStopped(run: LongRunning): Running {
       const outcome = run.reload(text, run.file);
       if (!outcome.ok) run.log(`SIGHUP: ${run.file} has errors; the running version is unchanged\n${outcome.diagnostics!.join('\n\n')}`);
     } catch (e) {
-      run.log(`SIGHUP: reload failed: ${(e as Error)?.message ?? String(e)}; the running version is unchanged`);
+      run.log(`SIGHUP: reload failed: ${(e as Partial<Error> | null | undefined)?.message ?? String(e)}; the running version is unchanged`);
     }
   };
-  const term = () => stop('SIGTERM', 0);
-  const int = () => stop('SIGINT', 0);
+  const term = () => {
+    stop('SIGTERM', 0);
+  };
+  const int = () => {
+    stop('SIGINT', 0);
+  };
   process.on('SIGHUP', hup);
   process.on('SIGTERM', term);
   process.on('SIGINT', int);

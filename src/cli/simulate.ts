@@ -100,10 +100,12 @@ when bad lines were skipped), 1 playbook errors, 2 usage errors, unreadable inpu
       else {
         const stream = createReadStream(eventsPath, { highWaterMark: 1 << 16 });
         await new Promise<void>((resolve, reject) => {
-          stream.once('open', () => resolve());
-          stream.once('error', (e) =>
-            reject(new UsageError(`${eventsPath}: cannot read: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : e.message}`)),
-          );
+          stream.once('open', () => {
+            resolve();
+          });
+          stream.once('error', (e) => {
+            reject(new UsageError(`${eventsPath}: cannot read: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : e.message}`));
+          });
         });
         input = stream;
         try {
@@ -186,7 +188,7 @@ when bad lines were skipped), 1 playbook errors, 2 usage errors, unreadable inpu
         simulateLimits.maxLineBytes,
       );
       for await (const chunk of input) {
-        const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+        const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
         bytesRead += bytes.length;
         lines.push(bytes);
         if (buffer.length > 1 << 16) {

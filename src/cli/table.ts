@@ -55,7 +55,7 @@ export function renderTable(actions: OutputAction[], ir: IR, rt: Runtime): strin
         .filter(([k]) => !['at', 'type', 'community', 'member', 'cause', 'source'].includes(k))
         .map(([k, v]) => `${k}=${typeof v === 'string' ? v.replace(/\n/g, ' / ') : JSON.stringify(v)}`)
         .join(' ');
-      lines.push(`${a.at}  ${a.type.padEnd(18)} ${(a.member ?? '').padEnd(10)} ${detail}  [${a['source']}]`);
+      lines.push(`${a.at}  ${a.type.padEnd(18)} ${(a.member ?? '').padEnd(10)} ${detail}  [${String(a['source'])}]`);
     }
     const totals: string[] = [];
     for (const [t, n] of counts) totals.push(`${t} ${n}`);

@@ -34,7 +34,7 @@ Exit codes: 0 all tests passed, 1 a test failed, a test file has errors or no te
     coverage: { type: 'boolean' },
     filter: { type: 'string' },
   },
-  async run(values, files, io) {
+  run(values, files, io) {
     if (files.length === 0) throw new UsageError('no test files given (e.g. playbook test examples/*.test.playbook)');
     const filter = values['filter'] as string | undefined;
     if (filter !== undefined && filter.trim() === '') throw new UsageError('--filter needs some text to look for in test names');
@@ -44,7 +44,9 @@ Exit codes: 0 all tests passed, 1 a test failed, a test file has errors or no te
       inputs,
       { ...(filter !== undefined ? { filter } : {}), coverage: Boolean(values['coverage']) },
       {
-        diagnostic: (d, source) => io.err(formatDiagnostic(d, source) + '\n\n'),
+        diagnostic: (d, source) => {
+          io.err(formatDiagnostic(d, source) + '\n\n');
+        },
         result: (r) => {
           // One line per test, whatever escapes the name holds.
           io.out(`${r.passed ? 'PASS' : 'FAIL'} ${r.name.replace(/[\r\n\t]+/g, ' ')}\n`);

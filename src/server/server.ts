@@ -73,7 +73,9 @@ export class PlaybookServer {
     }
     // One line per log entry, whatever a request put in it (docs/serve.md#security).
     const log = options.log ?? (() => {});
-    this.log = (line) => log(escapeControls(line));
+    this.log = (line) => {
+      log(escapeControls(line));
+    };
     this.maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     this.host = options.timerHost ?? realTimerHost;
     if (options.maxSkewMs !== undefined && !(options.maxSkewMs > 0))
@@ -89,8 +91,12 @@ export class PlaybookServer {
     if (options.clock === 'wall') {
       this.loop = new TimerLoop(
         () => this.durable.nextDue(),
-        (now) => this.publish(this.durable.advance(now).logged),
-        (e) => this.log(`timer loop: ${(e as Error)?.message ?? String(e)}; retrying`),
+        (now) => {
+          this.publish(this.durable.advance(now).logged);
+        },
+        (e) => {
+          this.log(`timer loop: ${(e as Partial<Error> | null | undefined)?.message ?? String(e)}; retrying`);
+        },
         this.host,
       );
     }
@@ -106,7 +112,9 @@ export class PlaybookServer {
 
   listen(port: number, host: string): Promise<AddressInfo> {
     return new Promise((resolve, reject) => {
-      const onError = (e: Error) => reject(e);
+      const onError = (e: Error) => {
+        reject(e);
+      };
       this.http.once('error', onError);
       this.http.listen(port, host, () => {
         this.http.off('error', onError);
@@ -120,7 +128,9 @@ export class PlaybookServer {
     this.loop?.stop();
     this.stream.close();
     await new Promise<void>((resolve) => {
-      this.http.close(() => resolve());
+      this.http.close(() => {
+        resolve();
+      });
       this.http.closeAllConnections();
     });
     this.durable.close();
@@ -137,7 +147,7 @@ export class PlaybookServer {
         this.log(`storage error: ${e.message}`);
         sendError(res, new HttpError(503, `storage error: ${e.message}; nothing of this request was applied, send it again`));
       } else {
-        const message = (e as Error)?.message ?? String(e);
+        const message = (e as Partial<Error> | null | undefined)?.message ?? String(e);
         this.log(`internal error on ${req.method} ${JSON.stringify(req.url)}: ${message}`);
         sendError(res, new HttpError(500, `internal error: ${message}; nothing of this request was applied`));
       }
@@ -156,7 +166,7 @@ export class PlaybookServer {
       req.resume();
       throw new HttpError(401, 'missing or wrong bearer token', {}, { 'www-authenticate': 'Bearer' });
     }
-    const route = `${url.pathname}`;
+    const route = url.pathname;
     const method = req.method ?? 'GET';
     const allow = (methods: string) => {
       if (!methods.split(', ').includes(method)) {
@@ -167,23 +177,29 @@ export class PlaybookServer {
     switch (route) {
       case '/health':
         allow('GET');
-        return this.health(res);
+        this.health(res);
+        return;
       case '/events':
         allow('POST');
-        return this.events(await readBody(req, this.maxBody), res);
+        this.events(await readBody(req, this.maxBody), res);
+        return;
       case '/advance':
         allow('POST');
         req.resume();
-        return this.advance(url, res);
+        this.advance(url, res);
+        return;
       case '/actions':
         allow('GET');
-        return this.actions(url, res);
+        this.actions(url, res);
+        return;
       case '/actions/stream':
         allow('GET');
-        return this.openStream(url, req, res);
+        this.openStream(url, req, res);
+        return;
       case '/playbook':
         allow('POST');
-        return this.reloadRoute(url, utf8(await readBody(req, Math.min(this.maxBody, MAX_PLAYBOOK_BYTES))), res);
+        this.reloadRoute(url, utf8(await readBody(req, Math.min(this.maxBody, MAX_PLAYBOOK_BYTES))), res);
+        return;
       default:
         req.resume();
         throw new HttpError(404, `no route ${route}; routes: POST /events, POST /advance, GET /actions, GET /actions/stream, POST /playbook, GET /health`);
@@ -354,5 +370,6 @@ function intParam(url: URL, name: string, fallback: number, min: number, max: nu
  * value from a request, such as a `?file=` name, cannot start a line of its own in the log.
  */
 export function escapeControls(line: string): string {
+  // eslint-disable-next-line no-control-regex -- finding the control characters is the point
   return line.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

@@ -22,6 +22,11 @@ import { emptyCommit, type Commit, type DurableStore, type LoggedAction, type St
 export class TrackingMap<K, V> extends Map<K, V> {
   changed = new Set<K>();
 
+  /** Only through `wrap`: Map's constructor would call `set` with its entries before `changed` exists. */
+  private constructor() {
+    super();
+  }
+
   static wrap<K, V>(map: Map<K, V>): TrackingMap<K, V> {
     const t = new TrackingMap<K, V>();
     for (const [k, v] of map) Map.prototype.set.call(t, k, v);
@@ -29,8 +34,12 @@ export class TrackingMap<K, V> extends Map<K, V> {
   }
 
   override set(key: K, value: V): this {
-    this.changed?.add(key);
+    this.changed.add(key);
     return super.set(key, value);
+  }
+
+  static isTracking<K, V>(map: Map<K, V>): map is TrackingMap<K, V> {
+    return map instanceof TrackingMap;
   }
 
   override delete(key: K): boolean {
@@ -111,7 +120,7 @@ export class DurableRuntime {
     this.irValue = ir;
     this.store = store;
     this.options = options;
-    this.rebuild();
+    this.build();
   }
 
   get ir(): IR {
@@ -122,9 +131,14 @@ export class DurableRuntime {
     return this.runtime;
   }
 
-  /** (Re)build live state from the store. */
+  /** Rebuild live state from the store, closing the runtime it replaces. */
   private rebuild(): void {
-    this.runtime?.close();
+    this.runtime.close();
+    this.build();
+  }
+
+  /** Live state read from the store, and a runtime on it. */
+  private build(): void {
     this.live = new MemoryStore();
     for (const row of this.store.load()) {
       const c = communityFromJSON(snapshotFromRows(row));
@@ -180,7 +194,7 @@ export class DurableRuntime {
       } catch {
         // The store cannot even be read back; the commit's error says more.
       }
-      throw new StorageError((e as Error)?.message ?? String(e));
+      throw new StorageError((e as Partial<Error> | null | undefined)?.message ?? String(e));
     }
     const logged = commit.actions.map((a, i) => ({ seq: firstSeq + i, community: a.community, json: a.json }));
     return { results: out.results, actions: out.actions, logged };
@@ -209,7 +223,7 @@ export class DurableRuntime {
       // index is not tracked (new, or replaced by the runtime) has all its timer rows rewritten,
       // so correctness never depends on the tracking, only the cost does.
       const index = c.timerIndex;
-      if (index instanceof TrackingMap) {
+      if (TrackingMap.isTracking(index)) {
         for (const id of index.changed) {
           const t = index.get(id);
           commit.timers.push({ community: cid, id, state: t ? JSON.stringify(t) : null });

@@ -14,7 +14,7 @@ export interface SqliteStoreOptions {
 /** A database that cannot be used, with a message for the operator. */
 export class StoreOpenError extends Error {}
 
-type Stmt = Database.Statement<unknown[]>;
+type Stmt = Database.Statement;
 
 /** 'object' for an action row that is a JSON object, another JSON type's name, or NULL when not JSON. */
 const ACTION_KIND = 'CASE WHEN json_valid(action) THEN json_type(action) END AS kind';
@@ -83,7 +83,9 @@ export class SqliteStore implements DurableStore {
       actionsAfterIn: p(`SELECT seq, community, action, ${ACTION_KIND} FROM actions WHERE seq > ? AND community = ? ORDER BY seq LIMIT ?`),
     };
     this.seq = (this.db.prepare('SELECT max(seq) AS seq FROM actions').get() as { seq: number | null }).seq ?? 0;
-    this.commitTx = this.db.transaction((commit: Commit) => this.write(commit));
+    this.commitTx = this.db.transaction((commit: Commit) => {
+      this.write(commit);
+    });
   }
 
   private migrate(): void {
