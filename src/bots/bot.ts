@@ -18,7 +18,7 @@
  * effect in the room.
  */
 import type { IR } from '../ir/schema.js';
-import { dict, dictFrom } from '../stdlib/dict.js';
+import { dict } from '../stdlib/dict.js';
 import type { OutputAction } from '../runtime/runtime.js';
 import { TimerLoop, realTimerHost, type TimerHost } from '../hosting/clock.js';
 import { adoptStoredVersion, reloadDurable, reloadSummary, type ReloadOutcome } from '../hosting/reload.js';
@@ -60,7 +60,7 @@ export const UNDO_RETRY_MS = 30_000;
 export const UNDO_TRIES = 10;
 
 /** A mute in force: until when (ms). */
-type MuteBook = Record<string, number>;
+type MuteBook = Map<string, number>;
 
 const key = (community: string, member: string) => `${community}\u0000${member}`;
 
@@ -77,7 +77,7 @@ export class Bot {
   /** Undo records not yet done, by `kind\0community\0member`. */
   private undos = new Map<string, PendingUndo>();
   private undoing = new Set<string>();
-  private mutes: MuteBook = dict();
+  private mutes: MuteBook = new Map();
   /** Carrying out is serial: each step waits for the one before. */
   private chain: Promise<void> = Promise.resolve();
   private stopped = false;
@@ -106,18 +106,26 @@ export class Bot {
     const undo = this.durable.store.getMeta(this.metaKey.undo);
     for (const u of undo ? (JSON.parse(undo) as PendingUndo[]) : []) this.undos.set(undoKey(u.record), u);
     const mutes = this.durable.store.getMeta(this.metaKey.mutes);
-    this.mutes = dictFrom(mutes ? (JSON.parse(mutes) as MuteBook) : undefined);
+    this.mutes = new Map(Object.entries(mutes ? ((JSON.parse(mutes) as Record<string, number> | null) ?? {}) : {}));
 
     this.timers = new TimerLoop(
       () => this.durable.nextDue(),
-      (now) => this.carryOut(this.durable.advance(now).logged),
-      (e) => this.log(`timers: ${(e as Error)?.message ?? String(e)}; retrying`),
+      (now) => {
+        this.carryOut(this.durable.advance(now).logged);
+      },
+      (e) => {
+        this.log(`timers: ${(e as Partial<Error> | null | undefined)?.message ?? String(e)}; retrying`);
+      },
       this.host,
     );
     this.undoLoop = new TimerLoop(
       () => this.nextUndo(),
-      (now) => this.runUndos(now),
-      (e) => this.log(`undo: ${(e as Error)?.message ?? String(e)}`),
+      (now) => {
+        this.runUndos(now);
+      },
+      (e) => {
+        this.log(`undo: ${(e as Partial<Error> | null | undefined)?.message ?? String(e)}`);
+      },
       this.host,
     );
   }
@@ -141,8 +149,12 @@ export class Bot {
     });
     try {
       await this.adapter.start({
-        event: (e) => this.onEvent(e),
-        log: (line) => this.log(`${this.adapter.platform}: ${line}`),
+        event: (e) => {
+          this.onEvent(e);
+        },
+        log: (line) => {
+          this.log(`${this.adapter.platform}: ${line}`);
+        },
         fatal: (reason) => {
           this.log(`${this.adapter.platform}: connection lost for good: ${reason}`);
           this.onFatal(reason);
@@ -193,7 +205,7 @@ export class Bot {
       result = this.durable.dispatchBatch([event]);
     } catch (e) {
       // Nothing of the event was applied (the store rolled back); the room moves on.
-      this.log(`event ${event.id} (${event.type}) lost: ${(e as Error)?.message ?? String(e)}`);
+      this.log(`event ${event.id} (${event.type}) lost: ${(e as Partial<Error> | null | undefined)?.message ?? String(e)}`);
       return;
     }
     const r = result.results[0]!;
@@ -210,7 +222,7 @@ export class Bot {
   /** An XMPP role is lost when the member leaves: a member muted until later is muted again. */
   private muteAgainIfMuted(event: ChatEvent): void {
     if (this.adapter.capabilities.muteSurvivesRejoin) return;
-    const until = this.mutes[key(event.community, event.member!)];
+    const until = this.mutes.get(key(event.community, event.member!));
     const now = this.host.now();
     if (until === undefined || until <= now) return;
     const action: OutputAction = {
@@ -238,7 +250,9 @@ export class Bot {
   }
 
   private enqueue(step: () => Promise<void>): void {
-    this.chain = this.chain.then(step).catch((e) => this.log(`carrying out actions: ${(e as Error)?.message ?? String(e)}`));
+    this.chain = this.chain.then(step).catch((e: unknown) => {
+      this.log(`carrying out actions: ${(e as Partial<Error> | null | undefined)?.message ?? String(e)}`);
+    });
   }
 
   private async deliver(seq: number | undefined, action: OutputAction): Promise<void> {
@@ -253,9 +267,9 @@ export class Bot {
     const meta: Record<string, string> = dict();
     if (outcome.status === 'done') {
       if (action.type === 'member.mute' && action.member) {
-        this.mutes[key(action.community, action.member)] = Date.parse(String(action['until']));
+        this.mutes.set(key(action.community, action.member), Date.parse(String(action['until'])));
         this.pruneMutes();
-        meta[this.metaKey.mutes] = JSON.stringify(this.mutes);
+        meta[this.metaKey.mutes] = JSON.stringify(Object.fromEntries(this.mutes));
       }
       if (outcome.undo && outcome.undoAt !== undefined) {
         this.undos.set(undoKey(outcome.undo), { at: outcome.undoAt, record: outcome.undo });
@@ -273,7 +287,7 @@ export class Bot {
 
   private pruneMutes(): void {
     const now = this.host.now();
-    for (const [k, until] of Object.entries(this.mutes)) if (until <= now) delete this.mutes[k];
+    for (const [k, until] of this.mutes) if (until <= now) this.mutes.delete(k);
   }
 
   // ------------------------------------------------------------------ timed undo
@@ -324,7 +338,7 @@ function undoKey(r: UndoRecord): string {
 
 function describe(seq: number | undefined, a: OutputAction): string {
   const who = a.member ? ` ${a.member}` : '';
-  return `action${seq !== undefined ? ` ${seq}` : ''} ${a.type}${who} (${String(a['source'] ?? 'bot')})`;
+  return `action${seq !== undefined ? ` ${seq}` : ''} ${a.type}${who} (${typeof a['source'] === 'string' ? a['source'] : 'bot'})`;
 }
 
 /** Milliseconds as an ISO-8601 duration in whole seconds, rounded up: PT1H2M3S. */
@@ -334,5 +348,5 @@ export function isoDuration(ms: number): string {
   s -= h * 3600;
   const m = Math.floor(s / 60);
   s -= m * 60;
-  return `PT${h ? `${h}H` : ''}${m ? `${m}M` : ''}${s ? `${s}S` : ''}` || 'PT0S';
+  return `PT${h ? `${h}H` : ''}${m ? `${m}M` : ''}${s ? `${s}S` : ''}`;
 }

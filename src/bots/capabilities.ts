@@ -25,9 +25,9 @@ export function actionSites(ir: IR): Map<string, string[]> {
     }
     if (node === null || typeof node !== 'object') return;
     const obj = node as Record<string, unknown>;
-    const here = typeof obj['name'] === 'string' ? (obj['name'] as string) : owner;
+    const here = typeof obj['name'] === 'string' ? obj['name'] : owner;
     if (typeof obj['do'] === 'string') {
-      const kind = obj['do'] === 'say' && (obj['to'] as { kind?: string } | undefined)?.kind === 'admins' ? 'notify' : (obj['do'] as string);
+      const kind = obj['do'] === 'say' && (obj['to'] as { kind?: string } | undefined)?.kind === 'admins' ? 'notify' : obj['do'];
       const list = sites.get(kind) ?? [];
       if (here !== undefined && !list.includes(here)) list.push(here);
       sites.set(kind, list);

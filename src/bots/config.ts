@@ -195,6 +195,7 @@ export function resolveBotConfig(flags: BotFlags, env: Record<string, string | u
   if (url.protocol !== 'irc:' && url.protocol !== 'ircs:') throw new ConfigError(`--irc ${service}: the scheme must be irc or ircs`);
   const tls = url.protocol === 'ircs:';
   for (const r of rooms)
+    // eslint-disable-next-line no-control-regex -- BEL (\x07) is one of the characters an IRC channel name may not hold (RFC 2812)
     if (!/^[#&][^\s,\x07]+$/.test(r.room)) throw new ConfigError(`room ${r.room}: an IRC channel starts with # (or &) and has no spaces or commas`);
   const pw = password ?? i?.password;
   return {

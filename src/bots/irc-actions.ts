@@ -25,9 +25,9 @@ export interface IrcActionContext {
   readonly requests: IrcRequests;
   readonly options: { readonly admins: string[]; readonly removeMode: RemoveMode };
   /** True while the connection is registered. */
-  readonly connected: boolean;
+  connected(): boolean;
   /** Whether the server has TBAN (found when the bot sets up). */
-  readonly hasTimedBans: boolean;
+  hasTimedBans(): boolean;
 }
 
 export class IrcActions {
@@ -46,11 +46,11 @@ export class IrcActions {
   }
 
   private get connected(): boolean {
-    return this.context.connected;
+    return this.context.connected();
   }
 
   private get hasTimedBans(): boolean {
-    return this.context.hasTimedBans;
+    return this.context.hasTimedBans();
   }
 
   private request(lines: string[], match: (line: IrcLine) => Reply | undefined): Promise<Reply> {
@@ -63,7 +63,7 @@ export class IrcActions {
         case 'message.send':
           return await this.send(action);
         case 'admin.notify':
-          return await this.notifyAdmins(String(action['text'] ?? ''));
+          return await this.notifyAdmins(textOf(action));
         case 'member.remove':
           return await this.remove(action);
         case 'member.mute':
@@ -137,7 +137,7 @@ export class IrcActions {
     if (!('binding' in room)) return room;
     const notIn = this.notReady(room);
     if (notIn) return notIn;
-    const text = String(action['text'] ?? '');
+    const text = textOf(action);
     const to = action['to'];
     let target = room.binding.room;
     if (typeof to === 'string' && to !== '') {
@@ -297,4 +297,10 @@ export class IrcActions {
       undo: { kind: 'unmute', community: action.community, member: found.member.id, channel: room.binding.room, mask },
     };
   }
+}
+
+/** The text of a message.send or admin.notify: the runtime writes a string; no string is no text. */
+function textOf(action: OutputAction): string {
+  const text = action['text'];
+  return typeof text === 'string' ? text : '';
 }

@@ -45,9 +45,9 @@ export class IrcRequests {
             resolve({ status: 'failed', reason: `the server did not answer ${lines[0]!.split(' ')[0]} within ${timeoutMs / 1000} s` });
           }, timeoutMs);
         },
-        (e: Error) => {
+        (e: unknown) => {
           this.expectations = this.expectations.filter((x) => x !== expectation);
-          resolve({ status: 'failed', reason: `not sent: ${e.message}` });
+          resolve({ status: 'failed', reason: `not sent: ${(e as Error).message}` });
         },
       );
     });

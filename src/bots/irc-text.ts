@@ -113,6 +113,6 @@ export function banMask(member: { nick: string; host?: string | undefined }): st
 export function isoDurationSeconds(duration: string): number | undefined {
   const m = /^P(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(duration);
   if (!m || duration === 'P' || duration.endsWith('T')) return undefined;
-  const [w, d, h, min, s] = m.slice(1).map((v) => (v === undefined ? 0 : Number(v)));
+  const [w, d, h, min, s] = m.slice(1).map((v: string | undefined) => (v === undefined ? 0 : Number(v)));
   return w! * 604800 + d! * 86400 + h! * 3600 + min! * 60 + s!;
 }

@@ -73,6 +73,7 @@ export class IrcAdapter implements ChatAdapter {
   constructor(options: IrcAdapterOptions) {
     if (options.rooms.length === 0) throw new Error('the IRC adapter needs at least one channel to join');
     for (const r of options.rooms) {
+      // eslint-disable-next-line no-control-regex -- BEL (\x07) is one of the characters an IRC channel name may not hold (RFC 2812)
       if (!/^[#&+!][^\s,\x07]+$/.test(r.room)) throw new Error(`${r.room} is not an IRC channel name (it starts with # and has no spaces or commas)`);
     }
     this.options = options;
@@ -82,18 +83,13 @@ export class IrcAdapter implements ChatAdapter {
     const rawWrite = connection.write.bind(connection);
     this.queue = new SendQueue((line) => void rawWrite(line), options.sendRate ?? DEFAULT_SEND_RATE);
     this.requests = new IrcRequests(this.queue, options.replyTimeoutMs ?? 10_000);
-    const adapter = this;
     this.actions = new IrcActions({
       tracker: this.tracker,
       queue: this.queue,
       requests: this.requests,
       options,
-      get connected() {
-        return adapter.connected;
-      },
-      get hasTimedBans() {
-        return adapter.hasTimedBans;
-      },
+      connected: () => this.connected,
+      hasTimedBans: () => this.hasTimedBans,
     });
     // Every line irc-framework writes (registration, CAP, PING) goes through the same bucket as
     // ours; PONG and QUIT cannot wait behind a backlog, so they go at once but still count.
@@ -108,12 +104,18 @@ export class IrcAdapter implements ChatAdapter {
       );
       return true;
     };
-    connection.on('message', (message: IrcMessage) => this.onLine(message));
-    connection.on('connecting', () => this.queue.reset('a new connection'));
-    connection.on('socket close', (err) => this.onSocketClose(err instanceof Error ? err : undefined));
-    this.client.on('reconnecting', (info) =>
-      this.log(`reconnecting to ${options.host}:${options.port} (attempt ${info.attempt} of ${info.max_retries}, in ${Math.round(info.wait / 1000)} s)`),
-    );
+    connection.on('message', (message: IrcMessage) => {
+      this.onLine(message);
+    });
+    connection.on('connecting', () => {
+      this.queue.reset('a new connection');
+    });
+    connection.on('socket close', (err) => {
+      this.onSocketClose(err instanceof Error ? err : undefined);
+    });
+    this.client.on('reconnecting', (info) => {
+      this.log(`reconnecting to ${options.host}:${options.port} (attempt ${info.attempt} of ${info.max_retries}, in ${Math.round(info.wait / 1000)} s)`);
+    });
     this.client.on('close', () => {
       if (this.stopping) return;
       const reason = `the connection to ${options.host}:${options.port} is closed and reconnecting failed${this.lastError ? ` (${this.lastError})` : ''}`;
@@ -153,15 +155,13 @@ export class IrcAdapter implements ChatAdapter {
     const timeoutMs = o.startTimeoutMs ?? 30_000;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(
-            new Error(
-              `could not connect to ${o.host}:${o.port} and join ${o.rooms.map((r) => r.room).join(', ')} within ${timeoutMs / 1000} s${this.lastError ? ` (last server message: ${this.lastError})` : ''}`,
-            ),
+      timer = setTimeout(() => {
+        reject(
+          new Error(
+            `could not connect to ${o.host}:${o.port} and join ${o.rooms.map((r) => r.room).join(', ')} within ${timeoutMs / 1000} s${this.lastError ? ` (last server message: ${this.lastError})` : ''}`,
           ),
-        timeoutMs,
-      );
+        );
+      }, timeoutMs);
     });
     try {
       const registered = new Promise<void>((resolve, reject) => (this.registration = { resolve, reject }));
@@ -227,7 +227,7 @@ export class IrcAdapter implements ChatAdapter {
     this.events?.log(text);
   }
 
-  private onSocketClose(err: Error | undefined): void {
+  private onSocketClose(err: NodeJS.ErrnoException | undefined): void {
     if (err) this.lastError = err.message;
     const wasRegistered = this.registered;
     this.registered = false;
@@ -237,8 +237,7 @@ export class IrcAdapter implements ChatAdapter {
     if (!wasRegistered && this.registration) {
       const where = `${this.options.host}:${this.options.port}`;
       // A refused connection never reached a server: say so, rather than that a server hung up.
-      if ((err as NodeJS.ErrnoException | undefined)?.code === 'ECONNREFUSED')
-        this.registration.reject(new Error(`connection refused by ${where}: is an IRC server listening there?`));
+      if (err?.code === 'ECONNREFUSED') this.registration.reject(new Error(`connection refused by ${where}: is an IRC server listening there?`));
       else this.registration.reject(new Error(`${where} closed the connection before the bot was registered${this.lastError ? `: ${this.lastError}` : ''}`));
     }
   }
@@ -274,9 +273,11 @@ export class IrcAdapter implements ChatAdapter {
         if (this.started) {
           // irc-framework reconnected: set up again; a channel we cannot rejoin ends the bot.
           this.setUp().then(
-            () => this.log('reconnected and rejoined every channel'),
-            (e: Error) => {
-              this.events?.fatal(`reconnected but could not set up again: ${e.message}`);
+            () => {
+              this.log('reconnected and rejoined every channel');
+            },
+            (e: unknown) => {
+              this.events?.fatal(`reconnected but could not set up again: ${(e as Error).message}`);
               void this.stop();
             },
           );

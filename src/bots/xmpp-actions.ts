@@ -18,7 +18,7 @@ export const UNMUTE = 'unmute';
 /** What the actions need of the adapter: its client, its rooms, its settings, its log. */
 export interface XmppActionContext {
   /** The client, once started. */
-  readonly client: Client | undefined;
+  client(): Client | undefined;
   readonly options: { readonly service: string; readonly admins: string[]; readonly removeMode: RemoveMode; readonly replyTimeoutMs: number };
   readonly byCommunity: Map<string, MucRoom>;
   /** Groupchat messages we sent, waiting for the room's echo (the adapter sees it come in): stanza id -> settle. */
@@ -37,7 +37,7 @@ export class XmppActions {
   constructor(private readonly context: XmppActionContext) {}
 
   private get xmpp(): Client | undefined {
-    return this.context.client;
+    return this.context.client();
   }
 
   private get options(): XmppActionContext['options'] {
@@ -153,10 +153,9 @@ export class XmppActions {
     // with an error (we are a visitor, the room refused the text).
     const id = newId();
     const answer = new Promise<ActionOutcome>((resolve) => {
-      const timer = setTimeout(
-        () => settle({ status: 'failed', reason: `${room.room} did not echo the message within ${this.options.replyTimeoutMs} ms` }),
-        this.options.replyTimeoutMs,
-      );
+      const timer = setTimeout(() => {
+        settle({ status: 'failed', reason: `${room.room} did not echo the message within ${this.options.replyTimeoutMs} ms` });
+      }, this.options.replyTimeoutMs);
       const settle = (o: ActionOutcome) => {
         clearTimeout(timer);
         this.echoes.delete(id);
@@ -242,7 +241,7 @@ export class XmppActions {
     try {
       return await this.xmpp!.iqCaller.request(stanza, this.options.replyTimeoutMs);
     } catch (e) {
-      if ((e as Error).name === 'TimeoutError') throw new Error(`no answer from ${stanza.attrs['to']} within ${this.options.replyTimeoutMs} ms`);
+      if ((e as Error).name === 'TimeoutError') throw new Error(`no answer from ${stanza.attrs['to']} within ${this.options.replyTimeoutMs} ms`, { cause: e });
       throw e;
     }
   }

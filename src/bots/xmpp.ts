@@ -100,15 +100,14 @@ export class XmppAdapter implements ChatAdapter {
       privateMessage: true,
       adminNotify: options.admins.length > 0,
     };
-    const adapter = this;
     this.actions = new XmppActions({
-      get client() {
-        return adapter.xmpp;
-      },
+      client: () => this.xmpp,
       options: this.options,
       byCommunity: this.byCommunity,
       echoes: this.echoes,
-      log: (line) => this.log(line),
+      log: (line) => {
+        this.log(line);
+      },
     });
   }
 
@@ -138,8 +137,12 @@ export class XmppAdapter implements ChatAdapter {
     });
     this.xmpp = xmpp;
     xmpp.reconnect.delay = this.options.reconnectDelayMs;
-    xmpp.on('stanza', (stanza) => this.onStanza(stanza));
-    xmpp.on('error', (e) => this.onClientError(e));
+    xmpp.on('stanza', (stanza) => {
+      this.onStanza(stanza);
+    });
+    xmpp.on('error', (e) => {
+      this.onClientError(e);
+    });
     xmpp.on('status', (status) => {
       if (status === 'disconnect' && !this.stopping && this.started) this.onConnectionLost();
     });
@@ -149,7 +152,9 @@ export class XmppAdapter implements ChatAdapter {
       this.log(`connected again to ${service}; joining the rooms again`);
       this.joinAll().then(
         () => this.restoreMutes(),
-        (e: Error) => this.fail(e.message),
+        (e: unknown) => {
+          this.fail((e as Error).message);
+        },
       );
     });
 
@@ -160,7 +165,7 @@ export class XmppAdapter implements ChatAdapter {
     } catch (e) {
       await this.shutDown();
       this.xmpp = undefined;
-      throw new Error(`XMPP: ${service} as ${jid}: ${explain(e)}`);
+      throw new Error(`XMPP: ${service} as ${jid}: ${explain(e)}`, { cause: e });
     }
     this.started = true;
     this.log(`joined ${this.options.rooms.map((r) => r.room).join(', ')} as ${this.options.nick}`);
@@ -202,7 +207,9 @@ export class XmppAdapter implements ChatAdapter {
     const xmpp = this.xmpp!;
     const key = roomKey(room.room);
     return new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => settle({ kind: 'timeout' }), this.options.replyTimeoutMs);
+      const timer = setTimeout(() => {
+        settle({ kind: 'timeout' });
+      }, this.options.replyTimeoutMs);
       const settle = (signal: RoomSignal | { kind: 'timeout' } | { kind: 'unsent'; why: string }) => {
         clearTimeout(timer);
         this.joining.delete(key);
@@ -214,7 +221,9 @@ export class XmppAdapter implements ChatAdapter {
       };
       this.joining.set(key, settle);
       room.beginJoin();
-      xmpp.send(joinPresence(room.room, room.nick)).catch((e: Error) => settle({ kind: 'unsent', why: e.message }));
+      xmpp.send(joinPresence(room.room, room.nick)).catch((e: unknown) => {
+        settle({ kind: 'unsent', why: (e as Error).message });
+      });
     });
   }
 
@@ -318,14 +327,19 @@ export class XmppAdapter implements ChatAdapter {
   private onRemovedFromRoom(room: MucRoom, codes: number[], reason: string | undefined): void {
     if (this.stopping) return; // our own leave presence on the way out
     const why = reason ? `: ${reason}` : '';
-    if (codes.includes(STATUS.banned)) return this.fail(`the bot was banned from ${room.room}${why}`);
+    if (codes.includes(STATUS.banned)) {
+      this.fail(`the bot was banned from ${room.room}${why}`);
+      return;
+    }
     if (!codes.includes(STATUS.kicked)) {
       this.log(`${room.room} removed the bot (status ${codes.join(', ') || 'none'})${why}; joining again`);
     } else this.log(`the bot was kicked from ${room.room}${why}; joining again`);
     if (this.xmpp?.status !== 'online') return;
     this.join(room).then(
       () => this.restoreMutes(),
-      (e: Error) => this.fail(e.message),
+      (e: unknown) => {
+        this.fail((e as Error).message);
+      },
     );
   }
 
