@@ -3,17 +3,18 @@
  * PING and reconnects), the bound channels joined, their lines turned into events
  * (irc-state.ts) and the playbook's actions carried out as commands, each confirmed by the
  * server's echo where IRC gives one (irc-actions.ts; requests and their replies in
- * irc-requests.ts). Every line the bot sends goes through a token bucket (irc-send-queue.ts) so a
- * burst of actions never gets it thrown off for flooding.
+ * irc-requests.ts; the probes, OPER and joins after registering in irc-setup.ts). Every line the
+ * bot sends goes through a token bucket (irc-send-queue.ts) so a burst of actions never gets it
+ * thrown off for flooding.
  */
 import { Client, type IrcMessage } from 'irc-framework';
 import type { OutputAction } from '../runtime/runtime.js';
 import type { ActionOutcome, AdapterEvents, Capabilities, ChatAdapter, RemoveMode, RoomBinding, UndoRecord } from './adapter.js';
 import { IrcActions } from './irc-actions.js';
-import { IrcRequests, type Reply } from './irc-requests.js';
+import { IrcRequests } from './irc-requests.js';
 import { DEFAULT_SEND_RATE, SendQueue, type SendRate } from './irc-send-queue.js';
-import type { Room } from './irc-room.js';
 import { hasMuteExtban } from './irc-server-info.js';
+import { becomeOperator, joinAll, joinChannel, probeMessageIds, probeTimedBans } from './irc-setup.js';
 import { IrcTracker, type IrcLine, type Signal } from './irc-state.js';
 
 export interface IrcAdapterOptions {
@@ -49,9 +50,6 @@ export interface IrcAdapterOptions {
 
 /** Nick retries when the nick is taken: nick_, nick__, nick___. */
 const NICK_RETRIES = 3;
-
-/** Numerics that refuse a JOIN (RFC 1459/2812 and common extensions). */
-const JOIN_ERRORS = new Set(['403', '405', '437', '470', '471', '473', '474', '475', '476', '477', '479', '489', '520']);
 
 export class IrcAdapter implements ChatAdapter {
   readonly platform = 'irc';
@@ -326,51 +324,15 @@ export class IrcAdapter implements ChatAdapter {
     }
   }
 
-  /** After registration (the first time and after every reconnect): probes, OPER, joins. */
+  /** After registration (the first time and after every reconnect): probes, OPER, joins (irc-setup.ts). */
   private async setUp(): Promise<void> {
-    const me = () => this.tracker.ownNick;
     if (this.client.network.cap.isEnabled('message-tags')) {
-      // Does the server tag messages with msgid? It does not say so in CAP or ISUPPORT; a message
-      // to ourselves shows it (and how the server sees our user@host, for line lengths).
-      const probe = await this.request(
-        [`PRIVMSG ${me()} :msgid probe`],
-        (l) => (l.command === 'PRIVMSG' && this.tracker.isOwn(l.nick) ? { status: 'done' } : undefined),
-        5000,
-      );
+      const probe = await probeMessageIds(this.requests, this.tracker);
       if (probe.status !== 'done') this.log(`no answer to the message-id probe (${probe.reason}); assuming no server message ids`);
     }
-    if (hasMuteExtban(this.tracker.info)) {
-      // TBAN (InspIRCd m_timedbans) answers "not enough parameters" when it exists.
-      const probe = await this.request(['TBAN'], (l) => {
-        if (l.command === '461' && l.params[1]?.toUpperCase() === 'TBAN') return { status: 'done' };
-        if (l.command === '421' && l.params[1]?.toUpperCase() === 'TBAN') return { status: 'skipped', reason: 'no TBAN' };
-        return undefined;
-      });
-      this.hasTimedBans = probe.status === 'done';
-    }
-    const oper = this.options.oper;
-    if (oper) {
-      const r = await this.request([`OPER ${oper.name} ${oper.password}`], (l) => {
-        if (l.command === '381') return { status: 'done' };
-        if (['464', '491', '461'].includes(l.command)) return { status: 'failed', reason: `OPER ${oper.name} refused: ${l.params.at(-1) ?? l.command}` };
-        return undefined;
-      });
-      if (r.status !== 'done') throw new Error(r.reason);
-    }
-    const joins = await Promise.all(this.tracker.allRooms().map((room) => this.join(room)));
-    const failed = joins.filter((r) => r.status !== 'done');
-    if (failed.length > 0) throw new Error(failed.map((r) => (r as { reason: string }).reason).join('; '));
-  }
-
-  private join(room: Room): Promise<Reply> {
-    const channel = room.binding.room;
-    const same = (c: string | undefined) => c !== undefined && this.tracker.fold(c) === this.tracker.fold(channel);
-    return this.request([`JOIN ${channel}`], (l) => {
-      if ((l.command === '366' || l.command === '315') && same(l.params[1]) && room.state === 'in') return { status: 'done' };
-      if (JOIN_ERRORS.has(l.command) && same(l.params[1]))
-        return { status: 'failed', reason: `cannot join ${channel}: ${l.params.at(-1) ?? l.command} (${l.command})` };
-      return undefined;
-    });
+    if (hasMuteExtban(this.tracker.info)) this.hasTimedBans = await probeTimedBans(this.requests);
+    if (this.options.oper) await becomeOperator(this.requests, this.options.oper);
+    await joinAll(this.requests, this.tracker);
   }
 
   private onSignal(s: Signal): void {
@@ -388,7 +350,7 @@ export class IrcAdapter implements ChatAdapter {
         if (!this.stopping && this.registered) {
           const room = this.tracker.room(s.channel);
           if (room) {
-            this.join(room).then(
+            joinChannel(this.requests, this.tracker, room).then(
               (r) => {
                 if (r.status === 'done') this.log(`rejoined ${s.channel}`);
                 else this.log(`could not rejoin ${s.channel}: ${r.reason}`);
@@ -399,10 +361,6 @@ export class IrcAdapter implements ChatAdapter {
         }
         break;
     }
-  }
-
-  private request(lines: string[], match: (line: IrcLine) => Reply | undefined, timeoutMs?: number): Promise<Reply> {
-    return this.requests.request(lines, match, timeoutMs);
   }
 
   private failAll(reason: string): void {
