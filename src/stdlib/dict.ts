@@ -75,6 +75,7 @@ export function ownReader(key: string): (o: Readonly<Record<string, unknown>>) =
 export function copyDicts<T>(value: T): T {
   if (typeof value !== 'object' || value === null) return value;
   if (Array.isArray(value)) {
+    // Stryker disable next-line ArrayDeclaration: the length is only preallocation; every index is assigned below
     const arr = new Array<unknown>(value.length);
     for (let i = 0; i < value.length; i++) arr[i] = copyDicts(value[i] as unknown);
     return arr as T;

@@ -105,6 +105,7 @@ function digits(s: string, at: number, len: number): number {
   let v = 0;
   for (let k = at; k < at + len; k++) {
     const d = s.charCodeAt(k) - 48;
+    // Stryker disable next-line UnaryOperator: +1e9 is out of range for every field as -1e9 is (each has an upper bound check)
     if (d < 0 || d > 9) return -1e9;
     v = v * 10 + d;
   }

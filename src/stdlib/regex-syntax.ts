@@ -218,10 +218,14 @@ class Reader {
     }
     if (c >= '1' && c <= '9') {
       const digits = /^\d+/.exec(this.src.slice(this.pos + 1))![0];
+      // `\8` and `\9` have no octal reading to suggest.
+      const code = Number.parseInt(digits, 8);
       throw new RegexFeatureError(
         'backreference',
         `RE2 cannot run the backreference \`\\${digits}\` (text repeated from a group)`,
-        `match the text without repeating the group; for the character with code ${digits}, write \`\\x${Number.parseInt(digits, 8).toString(16).padStart(2, '0')}\``,
+        Number.isNaN(code)
+          ? 'match the text without repeating the group'
+          : `match the text without repeating the group; for the character with code ${digits}, write \`\\x${code.toString(16).padStart(2, '0')}\``,
         start,
         digits.length + 1,
       );

@@ -1,0 +1,209 @@
+import { describe, expect, it } from 'vitest';
+import { checkRegex } from '../../src/stdlib/regex-safety.js';
+
+const ENGINES = 'a backtracking engine (JavaScript, PCRE) may take exponential time on it; playbook matches it with RE2 in linear time';
+const NESTED_HINT = 'write it without the nesting (`(a+)+` -> `a+`), so the pattern is safe in any engine';
+const OVERLAP_HINT = 'make the alternatives start differently, or merge them (`(\\w|\\d)+` -> `\\w+`), so the pattern is safe in any engine';
+const EMPTY_HINT = 'make every alternative match at least one character, and repeat the group with `*` if it is optional';
+
+/** Which warning the pattern gets: 'nested', 'overlap', 'empty', or undefined. */
+function verdict(source: string, flags = ''): string | undefined {
+  const p = checkRegex(source, flags);
+  if (!p) return undefined;
+  expect(p.kind).toBe('backtracking');
+  if (p.hint === NESTED_HINT) return 'nested';
+  if (p.hint === OVERLAP_HINT) return 'overlap';
+  if (p.hint === EMPTY_HINT) return 'empty';
+  throw new Error(`unexpected hint ${p.hint}`);
+}
+
+describe('checkRegex: errors', () => {
+  it('passes on the error that keeps a pattern out', () => {
+    expect(checkRegex('(', '')).toEqual({ kind: 'invalid', message: '/(/: Unterminated group' });
+    expect(checkRegex('a(?=b)', '')).toMatchObject({ kind: 'lookaround', at: 1, len: 3 });
+    expect(checkRegex('a', 'g')).toMatchObject({ kind: 'invalid' });
+  });
+
+  it('says nothing of a plain pattern', () => {
+    for (const s of ['abc', '\\s+$', '.*x', 'a{3}', '(a{2}){50}', '(a*)?', '(a|b)?', '(ab|cd)*', '[a-z]+@[a-z]+', '^\\d{4}-\\d{2}$', '']) {
+      expect(checkRegex(s, ''), s).toBeUndefined();
+    }
+  });
+});
+
+describe('checkRegex: a repetition of a repetition', () => {
+  it('is worded with the text of the outer repetition and where it is, after inline flags', () => {
+    expect(checkRegex('(a+)+', '')).toEqual({
+      kind: 'backtracking',
+      message: `\`(a+)+\` repeats a repetition: ${ENGINES}`,
+      hint: NESTED_HINT,
+      at: 0,
+      len: 5,
+    });
+    expect(checkRegex('(?i)x(a+)+y', '')).toMatchObject({ message: `\`(a+)+\` repeats a repetition: ${ENGINES}`, at: 5, len: 5 });
+  });
+
+  it('is flagged when the inner one is unbounded, or the counts multiply to 100 or more', () => {
+    expect(verdict('(\\w+\\s?)*')).toBe('nested');
+    expect(verdict('(.*a){12}')).toBe('nested');
+    expect(verdict('(.*a){2}')).toBe('nested');
+    expect(verdict('(a{1,20}){1,20}')).toBe('nested');
+    expect(verdict('(a{1,2}){1,50}')).toBe('nested');
+    expect(verdict('(a{1,2}){50}')).toBe('nested');
+    expect(verdict('(a{1,2}){1,49}')).toBeUndefined();
+    expect(verdict('(a{1,20}){1,4}')).toBeUndefined();
+    expect(verdict('(a{1,2})+')).toBe('nested');
+    expect(verdict('(a{2,3})*')).toBe('nested');
+    expect(verdict('(a?){1,99}')).toBeUndefined();
+    expect(verdict('(a?)+')).toBeUndefined();
+    expect(verdict('(a{3})+')).toBeUndefined();
+    expect(verdict('(a*b|a)+')).toBe('nested');
+    expect(verdict('((a+))?')).toBeUndefined();
+    expect(verdict('x(y(a+)+)')).toBe('nested');
+  });
+});
+
+describe('checkRegex: repeated alternatives', () => {
+  it('are worded with the text of the repetition', () => {
+    expect(checkRegex('x(a|ab)*y', '')).toEqual({
+      kind: 'backtracking',
+      message: `\`(a|ab)*\` repeats alternatives that can start with the same character: ${ENGINES}`,
+      hint: OVERLAP_HINT,
+      at: 1,
+      len: 7,
+    });
+    expect(checkRegex('(|a)+', '')).toEqual({
+      kind: 'backtracking',
+      message: `\`(|a)+\` repeats an alternative that can match nothing: ${ENGINES}`,
+      hint: EMPTY_HINT,
+      at: 0,
+      len: 5,
+    });
+  });
+
+  it('are flagged only when repeated ten or more times', () => {
+    expect(verdict('(a|a){10}')).toBe('overlap');
+    expect(verdict('(a|a){9,}')).toBe('overlap');
+    expect(verdict('(a|a){9}')).toBeUndefined();
+    expect(verdict('(a|a){1,9}')).toBeUndefined();
+    expect(verdict('(a|a)?')).toBeUndefined();
+    expect(verdict('(|a){10}')).toBe('empty');
+    expect(verdict('(|a){9}')).toBeUndefined();
+  });
+
+  it('overlap when two alternatives can start with the same character', () => {
+    expect(verdict('(.|微信)*')).toBe('overlap');
+    expect(verdict('(ab|ac)*')).toBe('overlap');
+    expect(verdict('(x|y|x)+')).toBe('overlap');
+    expect(verdict('(y|x|x)+')).toBe('overlap');
+    expect(verdict('(x|y|z)+')).toBeUndefined();
+    expect(verdict('(a|(?:b|a))+')).toBe('overlap');
+    expect(verdict('((a)|(a))+')).toBe('overlap');
+    expect(verdict('(x?a|a)+')).toBe('overlap');
+    expect(verdict('(x?a|b)+')).toBeUndefined();
+    expect(verdict('(xa|a)+')).toBeUndefined();
+    expect(verdict('(a?b|b)+')).toBe('overlap');
+  });
+
+  it('read classes, ranges and class escapes', () => {
+    expect(verdict('([a-c]|[c-f])+')).toBe('overlap');
+    expect(verdict('([a-c]|[d-f])+')).toBeUndefined();
+    expect(verdict('([a-c]|[e-f]|[d])+')).toBeUndefined();
+    expect(verdict('([a-c]|[e-f]|d)+')).toBeUndefined();
+    expect(verdict('([d-f]|[a-c]|c)+')).toBe('overlap');
+    expect(verdict('([ac]|b)+')).toBeUndefined();
+    expect(verdict('([a-cx-z]|y)+')).toBe('overlap');
+    expect(verdict('([^a]|a)+')).toBeUndefined();
+    expect(verdict('([^a]|b)+')).toBe('overlap');
+    expect(verdict('([\\d]|5)+')).toBe('overlap');
+    expect(verdict('([\\d]|a)+')).toBeUndefined();
+    expect(verdict('([\\p{L}]|1)+')).toBe('overlap');
+    expect(verdict('(\\p{L}|1)+')).toBe('overlap');
+  });
+
+  it('find alternatives nested inside the repeated part', () => {
+    expect(verdict('(x(a|a))+')).toBe('overlap');
+    expect(verdict('(x(a|b))+')).toBeUndefined();
+    expect(verdict('(x(?:y(a|)))+')).toBe('empty');
+  });
+
+  it('merge and sort the ranges of a class', () => {
+    expect(verdict('([a-zb-c]|y)+')).toBe('overlap');
+    expect(verdict('([x-za-c]|b)+')).toBe('overlap');
+    expect(verdict('([x-za-c]|m)+')).toBeUndefined();
+    expect(verdict('([c-da-b]|e)+')).toBeUndefined();
+  });
+
+  it('add only single-character case variants with i (ß has no one-letter upper case)', () => {
+    expect(verdict('(ß|s)+', 'i')).toBeUndefined();
+    expect(verdict('(ß|S)+', 'i')).toBeUndefined();
+  });
+
+  it('read \\d \\w \\s and their complements', () => {
+    expect(verdict('(\\d|[0-5])+')).toBe('overlap');
+    expect(verdict('(\\d|9)+')).toBe('overlap');
+    expect(verdict('(\\d|x)+')).toBeUndefined();
+    expect(verdict('(\\d|/)+')).toBeUndefined();
+    expect(verdict('(\\d|:)+')).toBeUndefined();
+    expect(verdict('(\\D|x)+')).toBe('overlap');
+    expect(verdict('(\\D|5)+')).toBeUndefined();
+    expect(verdict('(\\w|_)+')).toBe('overlap');
+    expect(verdict('(\\w|Z)+')).toBe('overlap');
+    expect(verdict('(\\w|z)+')).toBe('overlap');
+    expect(verdict('(\\w|A)+')).toBe('overlap');
+    expect(verdict('(\\w|-)+')).toBeUndefined();
+    expect(verdict('(\\w|/)+')).toBeUndefined();
+    expect(verdict('(\\w|:)+')).toBeUndefined();
+    expect(verdict('(\\w|^)+')).toBe('empty');
+    expect(verdict('(\\w|\\^)+')).toBeUndefined();
+    expect(verdict('(\\w|0)+')).toBe('overlap');
+    expect(verdict('(\\w|9)+')).toBe('overlap');
+    expect(verdict('(\\w|a)+')).toBe('overlap');
+    expect(verdict('(\\w|`)+')).toBeUndefined();
+    expect(verdict('(\\w|@)+')).toBeUndefined();
+    expect(verdict('(\\w|\\[)+')).toBeUndefined();
+    expect(verdict('(\\w|\\{)+')).toBeUndefined();
+    expect(verdict('(\\W|_)+')).toBeUndefined();
+    expect(verdict('(\\W|-)+')).toBe('overlap');
+    expect(verdict('(\\s|\\u3000)+')).toBe('overlap');
+    expect(verdict('(\\s| )+')).toBe('overlap');
+    expect(verdict('(\\s|x)+')).toBeUndefined();
+    expect(verdict('(\\S|x)+')).toBe('overlap');
+    expect(verdict('(\\S| )+')).toBeUndefined();
+  });
+
+  it('read . with and without s', () => {
+    expect(verdict('(.|\\n)+')).toBeUndefined();
+    expect(verdict('(.|\\r)+')).toBeUndefined();
+    expect(verdict('(.|\\u2028)+')).toBeUndefined();
+    expect(verdict('(.|\\u2029)+')).toBeUndefined();
+    expect(verdict('(.|\\t)+')).toBe('overlap');
+    expect(verdict('(.|\\x0b)+')).toBe('overlap');
+    expect(verdict('(.|\\n)+', 's')).toBe('overlap');
+    expect(verdict('(?s)(.|\\n)+')).toBe('overlap');
+  });
+
+  it('read letters in both cases with i', () => {
+    expect(verdict('(a|A)+')).toBeUndefined();
+    expect(verdict('(a|A)+', 'i')).toBe('overlap');
+    expect(verdict('(A|a)+', 'i')).toBe('overlap');
+    expect(verdict('(é|É)+', 'i')).toBe('overlap');
+    expect(verdict('([a-z]|Q)+', 'i')).toBe('overlap');
+    expect(verdict('([A-Z]|q)+', 'i')).toBe('overlap');
+    expect(verdict('(k|\\u212a)+', 'i')).toBe('overlap');
+    expect(verdict('(?i)(a|A)+')).toBe('overlap');
+    expect(verdict('(a|b)+', 'i')).toBeUndefined();
+  });
+
+  it('can match nothing through an empty branch, an assertion or an optional part', () => {
+    expect(verdict('(^|a)+')).toBe('empty');
+    expect(verdict('(a|\\b)+')).toBe('empty');
+    expect(verdict('(a|b?)+')).toBe('empty');
+    expect(verdict('(a|b*c?)+')).toBe('nested');
+    expect(verdict('(a|(?:b?)?)+')).toBe('empty');
+    expect(verdict('(a|(b|))+')).toBe('empty');
+    expect(verdict('(a|x{0})+')).toBe('empty');
+    expect(verdict('(a|b{1})+')).toBeUndefined();
+    expect(verdict('(ab|a)+')).toBe('overlap');
+  });
+});
