@@ -49,7 +49,7 @@ export type Entry<C extends Code> = {
 };
 
 function build(): { readonly [C in Code]: Entry<C> } {
-  const out: Record<string, unknown> = Object.create(null);
+  const out = Object.create(null) as Record<string, unknown>;
   for (const code of Object.keys(SPECS) as Code[]) {
     const spec: Spec<Severity, Builders> = SPECS[code];
     const entry = Object.create(null) as Record<string, unknown>;

@@ -48,7 +48,7 @@ export class PlaybookParser extends MachinesParser {
   /** The playbook being built, so a failure at the very end still returns what was parsed. */
   private partial: A.Playbook | undefined;
 
-  public playbook = this.RULE(
+  public playbook = this.declareRule(
     'playbook',
     (): A.Playbook => {
       const pb = emptyPlaybook();
@@ -67,12 +67,36 @@ export class PlaybookParser extends MachinesParser {
               pushAll(pb.roles, this.SUBRULE(this.roles));
             },
           },
-          { ALT: () => push(pb.events, this.SUBRULE(this.eventDecl)) },
-          { ALT: () => push(pb.templates, this.SUBRULE(this.templateDecl)) },
-          { ALT: () => push(pb.segments, this.SUBRULE(this.segmentDecl)) },
-          { ALT: () => push(pb.rituals, this.SUBRULE(this.ritual)) },
-          { ALT: () => push(pb.rules, this.SUBRULE(this.rule)) },
-          { ALT: () => push(pb.ladders, this.SUBRULE(this.ladder)) },
+          {
+            ALT: () => {
+              push(pb.events, this.SUBRULE(this.eventDecl));
+            },
+          },
+          {
+            ALT: () => {
+              push(pb.templates, this.SUBRULE(this.templateDecl));
+            },
+          },
+          {
+            ALT: () => {
+              push(pb.segments, this.SUBRULE(this.segmentDecl));
+            },
+          },
+          {
+            ALT: () => {
+              push(pb.rituals, this.SUBRULE(this.ritual));
+            },
+          },
+          {
+            ALT: () => {
+              push(pb.rules, this.SUBRULE(this.rule));
+            },
+          },
+          {
+            ALT: () => {
+              push(pb.ladders, this.SUBRULE(this.ladder));
+            },
+          },
           {
             ALT: () => {
               pushAll(pb.points, this.SUBRULE(this.pointsBlock));
@@ -83,12 +107,36 @@ export class PlaybookParser extends MachinesParser {
               pushAll(pb.levels, this.SUBRULE(this.levelsBlock));
             },
           },
-          { ALT: () => push(pb.badges, this.SUBRULE(this.badge)) },
-          { ALT: () => push(pb.leaderboards, this.SUBRULE(this.leaderboard)) },
-          { ALT: () => push(pb.lifecycles, this.SUBRULE(this.lifecycle)) },
-          { ALT: () => push(pb.schedules, this.SUBRULE(this.schedule)) },
-          { ALT: () => push(pb.jobs, this.SUBRULE(this.job)) },
-          { ALT: () => push(pb.campaigns, this.SUBRULE(this.campaign)) },
+          {
+            ALT: () => {
+              push(pb.badges, this.SUBRULE(this.badge));
+            },
+          },
+          {
+            ALT: () => {
+              push(pb.leaderboards, this.SUBRULE(this.leaderboard));
+            },
+          },
+          {
+            ALT: () => {
+              push(pb.lifecycles, this.SUBRULE(this.lifecycle));
+            },
+          },
+          {
+            ALT: () => {
+              push(pb.schedules, this.SUBRULE(this.schedule));
+            },
+          },
+          {
+            ALT: () => {
+              push(pb.jobs, this.SUBRULE(this.job));
+            },
+          },
+          {
+            ALT: () => {
+              push(pb.campaigns, this.SUBRULE(this.campaign));
+            },
+          },
           {
             ALT: () => {
               this.CONSUME(Semicolon);

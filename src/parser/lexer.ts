@@ -57,7 +57,7 @@ export const Identifier = createToken({
   line_breaks: false,
 });
 
-const keywordTokens: TokenType[] = [];
+const keywordTokens: { word: string; tok: TokenType }[] = [];
 const keywordsByImage = new Map<string, TokenType>();
 function keyword(word: string): TokenType {
   const tok = createToken({
@@ -67,7 +67,7 @@ function keyword(word: string): TokenType {
     categories: [Name],
     start_chars_hint: [word[0]!],
   });
-  keywordTokens.push(tok);
+  keywordTokens.push({ word, tok });
   keywordsByImage.set(word, tok);
   return tok;
 }
@@ -205,7 +205,7 @@ export const allTokens: TokenType[] = [
   Greater,
   Less,
   // Longest first, so `members` is not read as the keyword `member` plus a stray `s`.
-  ...[...keywordTokens].sort((a, b) => String(b.PATTERN).length - String(a.PATTERN).length),
+  ...[...keywordTokens].sort((a, b) => b.word.length - a.word.length).map((k) => k.tok),
   Identifier,
   Name,
   LBrace,

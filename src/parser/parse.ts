@@ -69,6 +69,7 @@ export function parsePlaybook(source: string, file = '<input>'): ParseResult {
     } else if (ch === '/') {
       bag.report(D.E0004.unterminatedRegex(), errSpan, 'close the pattern with `/`');
     } else {
+      // eslint-disable-next-line @typescript-eslint/no-misused-spread -- one code point at a time is what printable() shows (a lone control or format character, not a grapheme)
       const shown = [...text.slice(err.offset, err.offset + Math.min(err.length, 20))].map(printable).join('');
       bag.report(D.E0005.unexpectedCharacters(shown, err.length > 1), errSpan);
     }
@@ -138,7 +139,7 @@ function syntaxDiagnostic(err: IRecognitionException, text: string, spanAt: (sta
   }
   start = Math.min(Math.max(0, start), Math.max(0, text.length));
   const span = spanAt(start, Math.max(start + 1, end));
-  const ruleStack = err.context?.ruleStack ?? [];
+  const ruleStack = err.context.ruleStack;
   const where = ruleStack.length ? RULE_WORDS[ruleStack[ruleStack.length - 1]!] : undefined;
   let message: string;
   let hint: string | undefined;
@@ -181,7 +182,7 @@ const TOKEN_WORDS = table<string>({
 
 function tokenWords(name: string | undefined): string {
   if (!name) return 'something else';
-  if (TOKEN_WORDS[name]) return TOKEN_WORDS[name]!;
+  if (TOKEN_WORDS[name]) return TOKEN_WORDS[name];
   if (name.startsWith('Kw_')) return `\`${name.slice(3)}\``;
   return name;
 }

@@ -10,7 +10,7 @@ export abstract class ActionsParser extends ConditionsParser {
    * Actions after `:` run to the end of the line (or on through `;`); actions in braces may span
    * lines. This keeps `remind after 12h: say ...` from swallowing the statement on the next line.
    */
-  protected actionBlock = this.RULE('actionBlock', (): A.Action[] => {
+  protected actionBlock = this.declareRule('actionBlock', (): A.Action[] => {
     let out: A.Action[] = [];
     this.OR([
       {
@@ -47,7 +47,7 @@ export abstract class ActionsParser extends ConditionsParser {
     return out;
   });
 
-  protected lineActions = this.RULE('lineActions', (): A.Action[] => {
+  protected lineActions = this.declareRule('lineActions', (): A.Action[] => {
     const out: A.Action[] = [];
     push(out, this.SUBRULE(this.action));
     this.MANY({
@@ -59,14 +59,18 @@ export abstract class ActionsParser extends ConditionsParser {
               this.CONSUME(Semicolon);
             },
           },
-          { ALT: () => push(out, this.SUBRULE2(this.action)) },
+          {
+            ALT: () => {
+              push(out, this.SUBRULE2(this.action));
+            },
+          },
         ]);
       },
     });
     return out;
   });
 
-  protected actionList = this.RULE('actionList', (): A.Action[] => {
+  protected actionList = this.declareRule('actionList', (): A.Action[] => {
     const out: A.Action[] = [];
     this.MANY(() => {
       this.OR([
@@ -75,13 +79,17 @@ export abstract class ActionsParser extends ConditionsParser {
             this.CONSUME(Semicolon);
           },
         },
-        { ALT: () => push(out, this.SUBRULE(this.action)) },
+        {
+          ALT: () => {
+            push(out, this.SUBRULE(this.action));
+          },
+        },
       ]);
     });
     return out;
   });
 
-  protected action = this.RULE('action', (): A.Action => {
+  protected action = this.declareRule('action', (): A.Action => {
     const first = this.LA(1);
     let result!: A.Action;
     this.OR([
@@ -93,7 +101,7 @@ export abstract class ActionsParser extends ConditionsParser {
             this.CONSUME(Kw.to);
             to = this.SUBRULE(this.audience) ?? to;
           });
-          const text = this.SUBRULE(this.messageText);
+          const text = this.SUBRULE(this.messageText)!;
           result = { kind: 'say', to, text, span: this.spanFrom(first) };
         },
       },
@@ -101,7 +109,7 @@ export abstract class ActionsParser extends ConditionsParser {
         ALT: () => {
           this.CONSUME(Kw.notify);
           this.CONSUME(Kw.admins);
-          const text = this.SUBRULE2(this.messageText);
+          const text = this.SUBRULE2(this.messageText)!;
           result = { kind: 'notify', text, span: this.spanFrom(first) };
         },
       },
@@ -217,7 +225,7 @@ export abstract class ActionsParser extends ConditionsParser {
               },
             },
           ]);
-          this.OPTION8(() =>
+          this.OPTION8(() => {
             this.OR5([
               {
                 ALT: () => {
@@ -230,13 +238,13 @@ export abstract class ActionsParser extends ConditionsParser {
                   sign = -sign;
                 },
               },
-            ]),
-          );
+            ]);
+          });
           const amount = sign * this.num(this.CONSUME(NumberLiteral));
           this.CONSUME(Kw.points);
           let reason: A.StringLit | undefined;
           let multiplied = true;
-          this.MANY(() =>
+          this.MANY(() => {
             this.OR6([
               {
                 ALT: () => {
@@ -250,8 +258,8 @@ export abstract class ActionsParser extends ConditionsParser {
                   multiplied = false;
                 },
               },
-            ]),
-          );
+            ]);
+          });
           result = reason
             ? { kind: 'award', amount, reason, multiplied, span: this.spanFrom(first) }
             : { kind: 'award', amount, multiplied, span: this.spanFrom(first) };
@@ -261,7 +269,7 @@ export abstract class ActionsParser extends ConditionsParser {
     return result;
   });
 
-  protected audience = this.RULE('audience', (): A.Audience => {
+  protected audience = this.declareRule('audience', (): A.Audience => {
     let result!: A.Audience;
     this.OR([
       {
@@ -305,7 +313,7 @@ export abstract class ActionsParser extends ConditionsParser {
     return result;
   });
 
-  protected memberFilters = this.RULE('memberFilters', () => {
+  protected memberFilters = this.declareRule('memberFilters', () => {
     const f: { tagged?: A.StringLit; segment?: A.Ident; where?: A.Condition; unless?: A.Condition } = {};
     this.MANY(() => {
       this.OR([
@@ -341,7 +349,7 @@ export abstract class ActionsParser extends ConditionsParser {
     return f;
   });
 
-  protected messageText = this.RULE('messageText', (): A.MessageText => {
+  protected messageText = this.declareRule('messageText', (): A.MessageText => {
     let result!: A.MessageText;
     this.OR([
       {

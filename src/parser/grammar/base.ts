@@ -1,4 +1,4 @@
-import { EmbeddedActionsParser, EOF, type IToken } from 'chevrotain';
+import { EmbeddedActionsParser, EOF, type IRuleConfig, type IToken, type ParserMethod } from 'chevrotain';
 import type * as A from '../ast.js';
 import type { DiagnosticMessage } from '../diagnostic-codes.js';
 import { allTokens, Comma, Semicolon } from '../lexer.js';
@@ -28,6 +28,24 @@ export abstract class GrammarBase extends EmbeddedActionsParser {
 
   constructor() {
     super(allTokens, { recoveryEnabled: true, maxLookahead: 4, skipValidations: false });
+  }
+
+  /**
+   * chevrotain's RULE, typed as a call of the rule behaves. With recovery on, a rule that a syntax
+   * error aborts and that resynchronises returns its recovery value, by default `undefined`, to the
+   * SUBRULE that called it, whatever the implementation's return type says; so every rule's result
+   * is `R | undefined`. Callers that can do without the result check it (`?? []`, `if (p)`, `push`);
+   * where the tree needs it, `!` keeps the reading the grammar always had: a hole in the tree at a
+   * syntax error, which compile() copes with (if checking trips on it, it checks again without the
+   * declarations that hold syntax errors). During the recording phase SUBRULE
+   * returns a placeholder object instead; those results are thrown away.
+   */
+  protected declareRule<ARGS extends unknown[], R>(
+    name: string,
+    implementation: (...args: ARGS) => R,
+    config?: IRuleConfig<R>,
+  ): ParserMethod<ARGS, R | undefined> {
+    return this.RULE(name, implementation, config);
   }
 
   protected span(first: IToken, last?: IToken): A.Span {

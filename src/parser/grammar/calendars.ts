@@ -55,7 +55,7 @@ export abstract class CalendarsParser extends RulesParser {
    * `mon-fri 19:20`, `day at 09:00`, `week on mon at 9:00`, `month on 1, 15 at 10:00`.
    * Weekday words are plain names checked here, so `mon` stays usable as a name elsewhere.
    */
-  protected calendar = this.RULE('calendar', (): A.Calendar => {
+  protected calendar = this.declareRule('calendar', (): A.Calendar => {
     const first = this.LA(1);
     const cal: A.Calendar = { kind: 'daily', weekdays: [], monthDays: [], times: [], span: this.span(first) };
     this.OR([
@@ -129,7 +129,7 @@ export abstract class CalendarsParser extends RulesParser {
     return h * 60 + m;
   }
 
-  protected weekdays = this.RULE('weekdays', (): number[] => {
+  protected weekdays = this.declareRule('weekdays', (): number[] => {
     const out = new Set<number>();
     this.AT_LEAST_ONE_SEP({
       SEP: Comma,
@@ -169,21 +169,24 @@ export abstract class CalendarsParser extends RulesParser {
     return [...out].sort((x, y) => x - y);
   });
 
-  protected schedule = this.RULE('schedule', (): A.ScheduleDecl => {
+  protected schedule = this.declareRule('schedule', (): A.ScheduleDecl => {
     const kw = this.CONSUME(Kw.schedule);
     const name = this.ident(this.CONSUME(Name));
     this.CONSUME(Kw.every);
     const every = this.SUBRULE(this.calendar);
-    const s: A.ScheduleDecl = { name, every, hooks: [], span: this.span(kw) };
+    const s: A.ScheduleDecl = { name, every: every!, hooks: [], span: this.span(kw) };
     this.OPTION(() => {
       this.CONSUME(Kw.until);
       const t = this.CONSUME(TimeLiteral);
-      const end = this.timeMinutes(t);
-      const start = every?.times?.[0];
-      if (end !== undefined && start !== undefined) {
-        s.untilMinutes = end > start ? end - start : end + 24 * 60 - start;
-      }
-      if (every?.times && every.times.length > 1) this.problem(D.E0306.severalStarts(), this.span(t), 'give one start time, or use separate schedules');
+      // An action: during the recording phase `every` is chevrotain's placeholder, without `times`.
+      this.ACTION(() => {
+        const end = this.timeMinutes(t);
+        const start = every?.times[0];
+        if (end !== undefined && start !== undefined) {
+          s.untilMinutes = end > start ? end - start : end + 24 * 60 - start;
+        }
+        if (every && every.times.length > 1) this.problem(D.E0306.severalStarts(), this.span(t), 'give one start time, or use separate schedules');
+      });
     });
     this.OPTION2(() => {
       this.CONSUME(Kw.attendance);
@@ -246,7 +249,7 @@ export abstract class CalendarsParser extends RulesParser {
     return s;
   });
 
-  protected job = this.RULE('job', (): A.JobDecl => {
+  protected job = this.declareRule('job', (): A.JobDecl => {
     const first = this.LA(1);
     let name: A.Ident | undefined;
     this.OPTION(() => {
@@ -254,13 +257,13 @@ export abstract class CalendarsParser extends RulesParser {
       name = this.ident(this.CONSUME(Name));
     });
     this.CONSUME(Kw.every);
-    const every = this.SUBRULE(this.calendar);
+    const every = this.SUBRULE(this.calendar)!;
     const actions = this.SUBRULE(this.actionBlock) ?? [];
     const span = this.spanFrom(first);
     return { name: name ?? { name: `every_line_${span.line}`, span: this.span(first) }, every, actions, span };
   });
 
-  protected leaderboard = this.RULE('leaderboard', (): A.LeaderboardDecl => {
+  protected leaderboard = this.declareRule('leaderboard', (): A.LeaderboardDecl => {
     const kw = this.CONSUME(Kw.leaderboard);
     const words: IToken[] = [];
     this.MANY({
@@ -274,7 +277,7 @@ export abstract class CalendarsParser extends RulesParser {
     this.CONSUME(Kw.by);
     this.CONSUME(Kw.points);
     this.CONSUME(Kw.every);
-    const every = this.SUBRULE(this.calendar);
+    const every = this.SUBRULE(this.calendar)!;
     const actions = this.SUBRULE(this.actionBlock) ?? [];
     let period: A.LeaderboardDecl['period'] = 'all';
     let name: A.Ident = { name: 'leaderboard', span: this.span(kw) };

@@ -25,7 +25,7 @@ import { GrammarBase, push } from './base.js';
 /** Conditions (`where`, `when`, `unless`), their operands and patterns, dotted names and `EVENT where …`. */
 export abstract class ConditionsParser extends GrammarBase {
   /** `message.posted`: names joined by dots, as one identifier. */
-  protected dottedName = this.RULE('dottedName', (): A.Ident => {
+  protected dottedName = this.declareRule('dottedName', (): A.Ident => {
     const first = this.CONSUME(Name);
     let name = first.image;
     this.MANY(() => {
@@ -35,8 +35,8 @@ export abstract class ConditionsParser extends GrammarBase {
     return { name, span: this.spanFrom(first) };
   });
 
-  protected eventPattern = this.RULE('eventPattern', (): A.EventPattern => {
-    const event = this.SUBRULE(this.dottedName);
+  protected eventPattern = this.declareRule('eventPattern', (): A.EventPattern => {
+    const event = this.SUBRULE(this.dottedName)!;
     const p: A.EventPattern = { event };
     this.OPTION(() => {
       this.CONSUME(Kw.where);
@@ -46,7 +46,7 @@ export abstract class ConditionsParser extends GrammarBase {
     return p;
   });
 
-  public condition = this.RULE('condition', (): A.Condition => {
+  public condition = this.declareRule('condition', (): A.Condition => {
     const first = this.LA(1);
     const items: A.Condition[] = [];
     push(items, this.SUBRULE(this.andCondition));
@@ -58,7 +58,7 @@ export abstract class ConditionsParser extends GrammarBase {
     return { kind: 'or', items, span: this.spanFrom(first) };
   });
 
-  protected andCondition = this.RULE('andCondition', (): A.Condition => {
+  protected andCondition = this.declareRule('andCondition', (): A.Condition => {
     const first = this.LA(1);
     const items: A.Condition[] = [];
     push(items, this.SUBRULE(this.notCondition));
@@ -70,33 +70,33 @@ export abstract class ConditionsParser extends GrammarBase {
     return { kind: 'and', items, span: this.spanFrom(first) };
   });
 
-  protected notCondition = this.RULE('notCondition', (): A.Condition => {
+  protected notCondition = this.declareRule('notCondition', (): A.Condition => {
     let result!: A.Condition;
     this.OR([
       {
         ALT: () => {
           const k = this.CONSUME(Kw.not);
-          const item = this.SUBRULE(this.notCondition);
+          const item = this.SUBRULE(this.notCondition)!;
           result = { kind: 'not', item, span: this.spanFrom(k) };
         },
       },
       {
         ALT: () => {
-          result = this.SUBRULE(this.atomCondition);
+          result = this.SUBRULE(this.atomCondition)!;
         },
       },
     ]);
     return result;
   });
 
-  protected atomCondition = this.RULE('atomCondition', (): A.Condition => {
+  protected atomCondition = this.declareRule('atomCondition', (): A.Condition => {
     const first = this.LA(1);
     let result!: A.Condition;
     this.OR([
       {
         ALT: () => {
           this.CONSUME(LParen);
-          result = this.SUBRULE(this.condition);
+          result = this.SUBRULE(this.condition)!;
           this.CONSUME(RParen);
         },
       },
@@ -150,23 +150,23 @@ export abstract class ConditionsParser extends GrammarBase {
       },
       {
         ALT: () => {
-          result = this.SUBRULE(this.predicate);
+          result = this.SUBRULE(this.predicate)!;
         },
       },
     ]);
     return result;
   });
 
-  protected predicate = this.RULE('predicate', (): A.Condition => {
+  protected predicate = this.declareRule('predicate', (): A.Condition => {
     const first = this.LA(1);
-    const subject = this.SUBRULE(this.operand);
+    const subject = this.SUBRULE(this.operand)!;
     let result: A.Condition = { kind: 'truth', subject, span: this.spanFrom(first) };
     this.OPTION(() => {
       this.OR([
         {
           ALT: () => {
-            const op = this.SUBRULE(this.compareOp);
-            const right = this.SUBRULE2(this.operand);
+            const op = this.SUBRULE(this.compareOp)!;
+            const right = this.SUBRULE2(this.operand)!;
             result = { kind: 'compare', op, left: subject, right, span: this.spanFrom(first) };
           },
         },
@@ -180,11 +180,20 @@ export abstract class ConditionsParser extends GrammarBase {
               {
                 ALT: () => {
                   this.CONSUME(LBracket);
-                  this.MANY_SEP({ SEP: Comma, DEF: () => push(patterns, this.SUBRULE(this.pattern)) });
+                  this.MANY_SEP({
+                    SEP: Comma,
+                    DEF: () => {
+                      push(patterns, this.SUBRULE(this.pattern));
+                    },
+                  });
                   this.CONSUME(RBracket);
                 },
               },
-              { ALT: () => push(patterns, this.SUBRULE2(this.pattern)) },
+              {
+                ALT: () => {
+                  push(patterns, this.SUBRULE2(this.pattern));
+                },
+              },
             ]);
             result = { kind: 'matches', subject, patterns, span: this.spanFrom(first) };
           },
@@ -201,7 +210,7 @@ export abstract class ConditionsParser extends GrammarBase {
     return result;
   });
 
-  protected pattern = this.RULE('pattern', (): A.Pattern => {
+  protected pattern = this.declareRule('pattern', (): A.Pattern => {
     let result!: A.Pattern;
     this.OR([
       {
@@ -226,7 +235,7 @@ export abstract class ConditionsParser extends GrammarBase {
     return result;
   });
 
-  protected compareOp = this.RULE('compareOp', (): A.CompareOp => {
+  protected compareOp = this.declareRule('compareOp', (): A.CompareOp => {
     let op: A.CompareOp = '==';
     this.OR([
       {
@@ -269,7 +278,7 @@ export abstract class ConditionsParser extends GrammarBase {
     return op;
   });
 
-  protected operand = this.RULE('operand', (): A.Operand => {
+  protected operand = this.declareRule('operand', (): A.Operand => {
     const first = this.LA(1);
     let result!: A.Operand;
     this.OR([
@@ -302,7 +311,7 @@ export abstract class ConditionsParser extends GrammarBase {
         ALT: () => {
           this.CONSUME(Kw.count);
           this.CONSUME(LParen);
-          const event = this.SUBRULE(this.dottedName);
+          const event = this.SUBRULE(this.dottedName)!;
           let byMember = false;
           let within: A.Duration | undefined;
           this.OPTION(() => {

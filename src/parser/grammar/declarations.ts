@@ -6,7 +6,7 @@ import { ActionsParser } from './actions.js';
 
 /** The header and the names a playbook declares: roles, events and their fields, templates, segments. */
 export abstract class DeclarationsParser extends ActionsParser {
-  protected header = this.RULE('header', (): A.Header | undefined => {
+  protected header = this.declareRule('header', (): A.Header | undefined => {
     const kw = this.CONSUME(Kw.playbook);
     const name = this.str(this.CONSUME(StringLiteral));
     const h: A.Header = { name, span: this.span(kw) };
@@ -47,7 +47,7 @@ export abstract class DeclarationsParser extends ActionsParser {
     return h;
   });
 
-  protected roles = this.RULE('roles', (): A.Ident[] => {
+  protected roles = this.declareRule('roles', (): A.Ident[] => {
     this.CONSUME(Kw.roles);
     const out: A.Ident[] = [];
     this.AT_LEAST_ONE_SEP({
@@ -59,15 +59,19 @@ export abstract class DeclarationsParser extends ActionsParser {
     return out;
   });
 
-  protected eventDecl = this.RULE('eventDecl', (): A.EventDecl => {
+  protected eventDecl = this.declareRule('eventDecl', (): A.EventDecl => {
     const kw = this.CONSUME(Kw.event);
-    const name = this.SUBRULE(this.dottedName);
+    const name = this.SUBRULE(this.dottedName)!;
     const fields: A.FieldDecl[] = [];
     this.CONSUME(LBrace);
     this.MANY(() => {
       const clauseStart = this.LA(1);
       this.OR([
-        { ALT: () => push(fields, this.SUBRULE(this.fieldDecl)) },
+        {
+          ALT: () => {
+            push(fields, this.SUBRULE(this.fieldDecl));
+          },
+        },
         {
           ALT: () => {
             this.CONSUME(Comma);
@@ -85,7 +89,7 @@ export abstract class DeclarationsParser extends ActionsParser {
     return { name, fields, span: this.spanFrom(kw) };
   });
 
-  protected fieldDecl = this.RULE('fieldDecl', (): A.FieldDecl => {
+  protected fieldDecl = this.declareRule('fieldDecl', (): A.FieldDecl => {
     const name = this.ident(this.CONSUME(Name));
     let optional = false;
     this.OPTION(() => {
@@ -94,12 +98,12 @@ export abstract class DeclarationsParser extends ActionsParser {
     });
     this.CONSUME(Colon);
     const typeTok = this.CONSUME2(Name);
-    let list = false;
-    this.OPTION2(() => {
-      this.CONSUME(LBracket);
-      this.CONSUME(RBracket);
-      list = true;
-    });
+    const list =
+      this.OPTION2(() => {
+        this.CONSUME(LBracket);
+        this.CONSUME(RBracket);
+        return true;
+      }) === true;
     this.OPTION3(() => {
       this.CONSUME2(Question);
       optional = true;
@@ -116,7 +120,7 @@ export abstract class DeclarationsParser extends ActionsParser {
     return { name, type, typeSpan, optional };
   });
 
-  protected templateDecl = this.RULE('templateDecl', (): A.TemplateDecl => {
+  protected templateDecl = this.declareRule('templateDecl', (): A.TemplateDecl => {
     this.CONSUME(Kw.template);
     const name = this.ident(this.CONSUME(Name));
     this.OPTION(() => this.OR([{ ALT: () => this.CONSUME(Colon) }, { ALT: () => this.CONSUME(EqEq) }]));
@@ -124,11 +128,11 @@ export abstract class DeclarationsParser extends ActionsParser {
     return { name, text };
   });
 
-  protected segmentDecl = this.RULE('segmentDecl', (): A.SegmentDecl => {
+  protected segmentDecl = this.declareRule('segmentDecl', (): A.SegmentDecl => {
     const kw = this.CONSUME(Kw.segment);
     const name = this.ident(this.CONSUME(Name));
     this.OR([{ ALT: () => this.CONSUME(Kw.where) }, { ALT: () => this.CONSUME(EqEq) }, { ALT: () => this.CONSUME(Colon) }]);
-    const where = this.SUBRULE(this.condition);
+    const where = this.SUBRULE(this.condition)!;
     return { name, where, span: this.spanFrom(kw) };
   });
 }

@@ -7,7 +7,7 @@ import { CalendarsParser } from './calendars.js';
 
 /** The constructs that run as state machines: `ritual`, `lifecycle` (and its transitions), `campaign` (and its stages). */
 export abstract class MachinesParser extends CalendarsParser {
-  protected ritual = this.RULE('ritual', (): A.RitualDecl => {
+  protected ritual = this.declareRule('ritual', (): A.RitualDecl => {
     const kw = this.CONSUME(Kw.ritual);
     const name = this.ident(this.CONSUME(Name));
     const r: A.RitualDecl = {
@@ -76,7 +76,11 @@ export abstract class MachinesParser extends CalendarsParser {
             pushAll(r.done, this.SUBRULE3(this.actionBlock));
           },
         },
-        { ALT: () => push(r.onStart, this.SUBRULE(this.action)) },
+        {
+          ALT: () => {
+            push(r.onStart, this.SUBRULE(this.action));
+          },
+        },
         {
           ALT: () => {
             this.CONSUME(Semicolon);
@@ -90,7 +94,7 @@ export abstract class MachinesParser extends CalendarsParser {
     return r;
   });
 
-  protected lifecycle = this.RULE('lifecycle', (): A.LifecycleDecl => {
+  protected lifecycle = this.declareRule('lifecycle', (): A.LifecycleDecl => {
     const kw = this.CONSUME(Kw.lifecycle);
     const name = this.ident(this.CONSUME(Name));
     const lc: A.LifecycleDecl = { name, transitions: [], span: this.span(kw) };
@@ -104,7 +108,11 @@ export abstract class MachinesParser extends CalendarsParser {
             lc.initial = this.ident(this.CONSUME2(Name));
           },
         },
-        { ALT: () => push(lc.transitions, this.SUBRULE(this.transition)) },
+        {
+          ALT: () => {
+            push(lc.transitions, this.SUBRULE(this.transition));
+          },
+        },
         {
           ALT: () => {
             this.CONSUME(Semicolon);
@@ -118,7 +126,7 @@ export abstract class MachinesParser extends CalendarsParser {
     return lc;
   });
 
-  protected transition = this.RULE('transition', (): A.LifecycleTransition | undefined => {
+  protected transition = this.declareRule('transition', (): A.LifecycleTransition | undefined => {
     const fromTok = this.CONSUME(Name);
     this.CONSUME(Arrow);
     const to = this.ident(this.CONSUME2(Name));
@@ -161,7 +169,7 @@ export abstract class MachinesParser extends CalendarsParser {
     return { from: this.ident(fromTok), to, trigger, actions, span: this.spanFrom(fromTok) };
   });
 
-  protected campaign = this.RULE('campaign', (): A.CampaignDecl => {
+  protected campaign = this.declareRule('campaign', (): A.CampaignDecl => {
     const kw = this.CONSUME(Kw.campaign);
     const name = this.ident(this.CONSUME(Name));
     const c: A.CampaignDecl = { name, stages: [], goals: [], span: this.span(kw) };
@@ -169,7 +177,11 @@ export abstract class MachinesParser extends CalendarsParser {
     this.MANY(() => {
       const clauseStart = this.LA(1);
       this.OR([
-        { ALT: () => push(c.stages, this.SUBRULE(this.stage)) },
+        {
+          ALT: () => {
+            push(c.stages, this.SUBRULE(this.stage));
+          },
+        },
         {
           ALT: () => {
             const k = this.CONSUME(Kw.goal);
@@ -196,7 +208,7 @@ export abstract class MachinesParser extends CalendarsParser {
     return c;
   });
 
-  protected stage = this.RULE('stage', (): A.StageDecl => {
+  protected stage = this.declareRule('stage', (): A.StageDecl => {
     const kw = this.CONSUME(Kw.stage);
     const name = this.ident(this.CONSUME(Name));
     this.CONSUME(Kw.from);
@@ -248,17 +260,17 @@ export abstract class MachinesParser extends CalendarsParser {
           {
             ALT: () => {
               this.CONSUME(Kw.on);
-              let which: 'enter' | 'exit' = 'enter';
-              this.OR3([
+              const which = this.OR3([
                 {
                   ALT: () => {
                     this.CONSUME(Kw.enter);
+                    return 'enter' as const;
                   },
                 },
                 {
                   ALT: () => {
                     this.CONSUME(Kw.exit);
-                    which = 'exit';
+                    return 'exit' as const;
                   },
                 },
               ]);
@@ -278,8 +290,16 @@ export abstract class MachinesParser extends CalendarsParser {
               pushAll(which === 'enter' ? s.onEnter : s.onExit, actions);
             },
           },
-          { ALT: () => push(s.rules, this.SUBRULE(this.rule)) },
-          { ALT: () => push(s.points, this.SUBRULE(this.pointsEntry)) },
+          {
+            ALT: () => {
+              push(s.rules, this.SUBRULE(this.rule));
+            },
+          },
+          {
+            ALT: () => {
+              push(s.points, this.SUBRULE(this.pointsEntry));
+            },
+          },
           {
             ALT: () => {
               this.CONSUME(Semicolon);

@@ -4,9 +4,12 @@ import { Colon, Comma, DurationLiteral, Kw, LBrace, Minus, Name, NumberLiteral, 
 import { push, pushAll } from './base.js';
 import { DeclarationsParser } from './declarations.js';
 
+/** The periods a cap may name (a plain object: any other word is not one). */
+const CAP_PERIODS: Partial<Record<string, A.CapPeriod>> = { day: 'day', week: 'week', month: 'month' };
+
 /** `rule`, `ladder`, `points`, `levels` and `badge`. */
 export abstract class RulesParser extends DeclarationsParser {
-  public rule = this.RULE('rule', (): A.RuleDecl => {
+  public rule = this.declareRule('rule', (): A.RuleDecl => {
     const kw = this.CONSUME(Kw.rule);
     const name = this.ident(this.CONSUME(Name));
     const r: A.RuleDecl = { name, on: [], unless: [], actions: [], span: this.span(kw) };
@@ -17,7 +20,12 @@ export abstract class RulesParser extends DeclarationsParser {
         {
           ALT: () => {
             this.CONSUME(Kw.on);
-            this.AT_LEAST_ONE_SEP({ SEP: Comma, DEF: () => push(r.on, this.SUBRULE(this.eventPattern)) });
+            this.AT_LEAST_ONE_SEP({
+              SEP: Comma,
+              DEF: () => {
+                push(r.on, this.SUBRULE(this.eventPattern));
+              },
+            });
           },
         },
         {
@@ -88,7 +96,7 @@ export abstract class RulesParser extends DeclarationsParser {
     return r;
   });
 
-  protected ladder = this.RULE('ladder', (): A.LadderDecl => {
+  protected ladder = this.declareRule('ladder', (): A.LadderDecl => {
     const kw = this.CONSUME(Kw.ladder);
     const name = this.ident(this.CONSUME(Name));
     const l: A.LadderDecl = { name, steps: [], span: this.span(kw) };
@@ -122,14 +130,18 @@ export abstract class RulesParser extends DeclarationsParser {
     return l;
   });
 
-  protected pointsBlock = this.RULE('pointsBlock', (): A.PointsEntry[] => {
+  protected pointsBlock = this.declareRule('pointsBlock', (): A.PointsEntry[] => {
     this.CONSUME(Kw.points);
     const out: A.PointsEntry[] = [];
     this.CONSUME(LBrace);
     this.MANY(() => {
       const clauseStart = this.LA(1);
       this.OR([
-        { ALT: () => push(out, this.SUBRULE(this.pointsEntry)) },
+        {
+          ALT: () => {
+            push(out, this.SUBRULE(this.pointsEntry));
+          },
+        },
         {
           ALT: () => {
             this.CONSUME(Semicolon);
@@ -147,12 +159,12 @@ export abstract class RulesParser extends DeclarationsParser {
     return out;
   });
 
-  protected pointsEntry = this.RULE('pointsEntry', (): A.PointsEntry => {
+  protected pointsEntry = this.declareRule('pointsEntry', (): A.PointsEntry => {
     const first = this.LA(1);
-    const on = this.SUBRULE(this.eventPattern);
+    const on = this.SUBRULE(this.eventPattern)!;
     this.CONSUME(Colon);
     let sign = 1;
-    this.OPTION(() =>
+    this.OPTION(() => {
       this.OR([
         {
           ALT: () => {
@@ -165,8 +177,8 @@ export abstract class RulesParser extends DeclarationsParser {
             sign = -1;
           },
         },
-      ]),
-    );
+      ]);
+    });
     const amount = sign * this.num(this.CONSUME(NumberLiteral));
     this.OPTION2(() => this.CONSUME(Kw.points));
     const e: A.PointsEntry = { on, amount, caps: [], span: this.span(first) };
@@ -189,7 +201,7 @@ export abstract class RulesParser extends DeclarationsParser {
             });
             this.CONSUME(Kw.per);
             const p = this.CONSUME(Name);
-            const per = ({ day: 'day', week: 'week', month: 'month' } as const)[p.image as 'day'];
+            const per = CAP_PERIODS[p.image];
             if (!per) {
               if (!p.isInsertedInRecovery) this.problem(D.E0108.capPeriod(p.image), this.span(p));
             } else e.caps.push({ limit, per, unit, span: this.spanFrom(k) });
@@ -207,7 +219,7 @@ export abstract class RulesParser extends DeclarationsParser {
     return e;
   });
 
-  protected levelsBlock = this.RULE('levelsBlock', (): A.LevelDecl[] => {
+  protected levelsBlock = this.declareRule('levelsBlock', (): A.LevelDecl[] => {
     this.CONSUME(Kw.levels);
     const out: A.LevelDecl[] = [];
     this.CONSUME(LBrace);
@@ -240,7 +252,7 @@ export abstract class RulesParser extends DeclarationsParser {
     return out;
   });
 
-  protected badge = this.RULE('badge', (): A.BadgeDecl => {
+  protected badge = this.declareRule('badge', (): A.BadgeDecl => {
     const kw = this.CONSUME(Kw.badge);
     const name = this.ident(this.CONSUME(Name));
     const b: A.BadgeDecl = { name, actions: [], span: this.span(kw) };
@@ -258,7 +270,7 @@ export abstract class RulesParser extends DeclarationsParser {
           const days = this.num(this.CONSUME(NumberLiteral));
           this.CONSUME(Kw.days);
           this.CONSUME(Kw.of);
-          const event = this.SUBRULE(this.dottedName);
+          const event = this.SUBRULE(this.dottedName)!;
           b.streak = { days, event, span: this.spanFrom(k) };
         },
       },
