@@ -41,11 +41,14 @@ function linesOf(node: unknown): { first: number; last: number } {
   let last = -Infinity;
   const walk = (v: unknown): void => {
     if (v === null || typeof v !== 'object') return;
-    if (Array.isArray(v)) return v.forEach(walk);
+    if (Array.isArray(v)) {
+      v.forEach(walk);
+      return;
+    }
     const o = v as Record<string, unknown>;
     if (typeof o['line'] === 'number' && typeof o['start'] === 'number') {
-      first = Math.min(first, o['line'] as number);
-      last = Math.max(last, o['line'] as number);
+      first = Math.min(first, o['line']);
+      last = Math.max(last, o['line']);
     }
     for (const x of Object.values(o)) walk(x);
   };
@@ -59,7 +62,8 @@ const SYNTAX_CODES = new Set<string>([D.E0002.code, D.E0003.code, D.E0004.code, 
 /** Text to IR. Never throws on any input: problems come back as diagnostics. */
 export function compile(source: string, options: CompileOptions = {}): CompileResult {
   const file = options.file ?? '<input>';
-  const parsed = parsePlaybook(String(source ?? ''), file);
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a JavaScript caller may pass anything (a Buffer, say): its String() is the text, and this never throws
+  const parsed = parsePlaybook(String((source as unknown) ?? ''), file);
   const syntaxErrors = parsed.diagnostics.some((d) => d.severity === 'error');
   let ir: IRType | undefined;
   let bag = new DiagnosticBag(file);

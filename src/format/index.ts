@@ -43,10 +43,12 @@ const BLOCKING = new Set<string>([D.E0001.code, D.E0002.code, D.E0003.code, D.E0
 /** Format a playbook. Never throws: every failure comes back as a result. */
 export function formatPlaybook(source: string, options: FormatOptions = {}): FormatResult {
   try {
-    return formatChecked(String(source ?? ''), options.file ?? '<input>');
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a JavaScript caller may pass anything (a Buffer, say): its String() is the text, and this never throws
+    return formatChecked(String((source as unknown) ?? ''), options.file ?? '<input>');
   } catch (e) {
     if (e instanceof FormatRefusal) return { ok: false, reason: 'unsupported', message: e.message, line: e.line };
-    const message = e instanceof RangeError ? 'the file is nested too deeply to format' : ((e as Error)?.message ?? String(e));
+    const message =
+      e instanceof RangeError ? 'the file is nested too deeply to format' : ((e as { message?: string } | null | undefined)?.message ?? String(e));
     return { ok: false, reason: 'internal', message };
   }
 }

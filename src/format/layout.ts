@@ -156,8 +156,12 @@ export class LineWriter {
   private renderBlock(s: Extract<Stmt, { k: 'block' }>, indent: number): void {
     const inner = this.commentsInside(s.open, s.close);
     if (s.body.length === 0 && !inner) {
-      if (s.whenEmpty === 'omit') return this.emit(indent, s.head);
-      return this.emit(indent, [...s.head, s.open, glue(s.close)]);
+      if (s.whenEmpty === 'omit') {
+        this.emit(indent, s.head);
+        return;
+      }
+      this.emit(indent, [...s.head, s.open, glue(s.close)]);
+      return;
     }
     if (s.collapseWith && !inner && s.body.every((b) => b.k === 'line')) {
       const frag: Frag = [...s.head, s.open];
@@ -166,7 +170,10 @@ export class LineWriter {
         frag.push(...(b as { frag: Frag }).frag);
       });
       frag.push(s.close);
-      if (this.fits(indent, frag)) return this.emit(indent, frag);
+      if (this.fits(indent, frag)) {
+        this.emit(indent, frag);
+        return;
+      }
     }
     this.emit(indent, [...s.head, s.open]);
     for (const b of s.body) this.render(b, indent + 1);
@@ -185,8 +192,12 @@ export class LineWriter {
     }
 
     if (list.length === 0 && !inner) {
-      if (s.optional) return this.emit(indent, s.head);
-      return this.emit(indent, [...s.head, open, glue(close)]);
+      if (s.optional) {
+        this.emit(indent, s.head);
+        return;
+      }
+      this.emit(indent, [...s.head, open, glue(close)]);
+      return;
     }
     if (!inner && list.length <= this.options.maxInlineActions) {
       const joined: Frag = [];
@@ -198,7 +209,10 @@ export class LineWriter {
       if (s.style === 'colon') frag = [...s.head, glue(s.acts.colon ?? added(':')), ...joined];
       else if (s.style === 'brace') frag = [...s.head, open, ...joined, close];
       else frag = [...s.head, ...joined];
-      if (this.fits(indent, frag)) return this.emit(indent, frag);
+      if (this.fits(indent, frag)) {
+        this.emit(indent, frag);
+        return;
+      }
     }
     this.emit(indent, [...s.head, open]);
     for (const a of list) this.emit(indent + 1, a);

@@ -26,7 +26,7 @@ export class Source {
   constructor(text: string, ast: Playbook) {
     const lexed = PlaybookLexer.tokenize(text);
     this.tokens = lexed.tokens;
-    this.comments = (lexed.groups['comments'] ?? []) as IToken[];
+    this.comments = lexed.groups['comments'] ?? [];
     this.commentStarts = this.comments.map((c) => c.startOffset);
     this.clauses = ast.clauses;
     collectActions(ast, this.actions);

@@ -157,11 +157,15 @@ export function weave(lines: Line[], tokens: IToken[], comments: IToken[]): stri
     const forced = itemStart && ((itemLines.get(prevItem!) ?? 0) > 1 || (itemLines.get(line.item) ?? 0) > 1);
 
     const commentIndent = line.closes ? line.indent + 1 : line.indent;
-    ordered.forEach((c, j) => push({ text: c.text, indent: commentIndent }, c.blank || (forced && j === 0)));
+    ordered.forEach((c, j) => {
+      push({ text: c.text, indent: commentIndent }, c.blank || (forced && j === 0));
+    });
     push(last ? { line, trailing: last.text } : { line }, !line.closes && (lineBlank || (forced && ordered.length === 0)));
     afterOpen = line.pieces[line.pieces.length - 1]?.text === '{';
   });
-  atEnd.forEach((c) => push({ text: c.text, indent: 0 }, c.blank));
+  atEnd.forEach((c) => {
+    push({ text: c.text, indent: 0 }, c.blank);
+  });
 
   alignTransitions(entries.map((e) => ('blank' in e ? 'blank' : 'line' in e ? e.line : 'comment')));
 

@@ -78,7 +78,7 @@ export function fieldWords(src: Source, r: Range): Frag {
   const colon = tokenPiece(src, i++, false);
   const type = tokenPiece(src, i++, true);
   const list = is(i, LBracket) ? [tokenPiece(src, i++, false), tokenPiece(src, i++, false)] : [];
-  const after = is(i, Question) ? tokenPiece(src, i++, false) : undefined;
+  const after = is(i, Question) ? tokenPiece(src, i, false) : undefined;
   const mark = before ?? after;
   return [name, ...(mark ? [glue(mark)] : []), colon, type, ...list];
 }

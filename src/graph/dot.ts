@@ -15,6 +15,7 @@ export function dotString(text: string): string {
     .replace(/"/g, '\\"')
     .replace(/&/g, '&amp;')
     .replace(/\r\n|[\n\r\u2028\u2029]/g, '\\n')
+    // eslint-disable-next-line no-control-regex -- control characters are what this replaces (by a space)
     .replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
   return `"${escaped}"`;
 }

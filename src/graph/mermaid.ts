@@ -38,6 +38,7 @@ const wordChar = (ch: string | undefined) => ch !== undefined && /[\p{L}\p{N}]/u
 
 function mermaidLine(line: string, markdown: boolean, first: boolean): string {
   // Control characters have no glyph and some end a statement; a space keeps word breaks.
+  // eslint-disable-next-line no-control-regex -- control characters are what this replaces (by a space)
   const chars = Array.from(line.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' '));
   // An empty first line would let the label start with `<br>`, an HTML block in Markdown.
   let out = markdown && first && /^[\s!-/:-@[-`{-~0-9]|^$/.test(chars[0] ?? '') ? WORD_JOINER : '';

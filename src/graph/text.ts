@@ -29,6 +29,7 @@ export function quote(text: string, max = MAX_MESSAGE_CHARS): string {
     .replaceAll(LITERAL_OPEN_BRACE, '\\{')
     .replaceAll(LITERAL_CLOSE_BRACE, '\\}')
     // Other control characters would be invisible or break a label line; show them as codes.
+    // eslint-disable-next-line no-control-regex -- control characters are what this shows as codes
     .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`);
   return `"${escaped}"`;
 }

@@ -160,7 +160,7 @@ export function registerOperators(engine: OperatorHost): void {
       matcherCache.set(patterns as object, m);
     }
     if (typeof fact === 'string') return m(fact);
-    if (Array.isArray(fact)) return fact.some((x) => typeof x === 'string' && m!(x));
+    if (Array.isArray(fact)) return fact.some((x) => typeof x === 'string' && m(x));
     return false;
   });
   engine.addOperator('textContains', (fact, needle) => {

@@ -56,12 +56,12 @@ export function ritualMachine(r: Ritual): MachineParts {
   r.reminders.forEach((rem, i) => {
     const ref = `${base}/remind:${i}`;
     actions[ref] = { actions: rem.actions, source: r.id, ritual: 'reminder' };
-    (after[rem.afterMs] ??= []).push({ actions: [run(ref)] });
+    (after[String(rem.afterMs)] ??= []).push({ actions: [run(ref)] });
   });
   if (r.deadline) {
     const ref = `${base}/deadline`;
     actions[ref] = { actions: r.deadline.actions, source: r.id, ritual: 'expired' };
-    (after[r.deadline.afterMs] ??= []).push({ target: RITUAL_EXPIRED, actions: [run(ref)] });
+    (after[String(r.deadline.afterMs)] ??= []).push({ target: RITUAL_EXPIRED, actions: [run(ref)] });
   }
   const on = dict<unknown[]>();
   r.cancelOn.forEach((c, i) => {
@@ -116,7 +116,7 @@ export function lifecycleMachine(l: Lifecycle): MachineParts {
       ((node['always'] ??= []) as unknown[]).push(tr);
     } else {
       const after = (node['after'] ??= dict()) as Record<string, unknown[]>;
-      (after[t.trigger.afterMs] ??= []).push(tr);
+      (after[String(t.trigger.afterMs)] ??= []).push(tr);
       if (t.trigger.without) fallbacks.push({ state: t.from, event: t.trigger.without });
     }
   });
