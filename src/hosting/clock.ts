@@ -25,7 +25,9 @@ export const realTimerHost: TimerHost = {
     t.unref();
     return t;
   },
-  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
+  clearTimeout: (h) => {
+    clearTimeout(h as NodeJS.Timeout);
+  },
 };
 
 export class TimerLoop {
@@ -62,7 +64,9 @@ export class TimerLoop {
   private schedule(delay: number): void {
     this.clear();
     this.armedFor = delay;
-    this.handle = this.host.setTimeout(() => this.wake(), delay);
+    this.handle = this.host.setTimeout(() => {
+      this.wake();
+    }, delay);
   }
 
   private wake(): void {

@@ -292,7 +292,7 @@ export function migrateSnapshot(from: IR, to: IR, input: RuntimeSnapshot): Migra
     const add = (t: Omit<Timer, 'seq'>) => {
       if (seen.has(t.id)) return;
       seen.add(t.id);
-      timers.push({ ...t, seq: c.timerSeq++ } as Timer);
+      timers.push({ ...t, seq: c.timerSeq++ });
     };
     for (const j of calendarEntries(to)) {
       if (unchangedCalendar(j.kind, j.id)) continue;
@@ -317,6 +317,7 @@ export function migrateSnapshot(from: IR, to: IR, input: RuntimeSnapshot): Migra
       changed.add(`schedule ${s.name}: ${existed ? 'changed, next session rescheduled' : 'new, next session scheduled'}`, c.id);
     }
     for (const name of Object.keys(c.sessions)) {
+      // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- sessions is a dict of the stored snapshot (JSON), not a Map
       if (!to.schedules.some((s) => s.name === name)) delete c.sessions[name];
     }
     for (const camp of to.campaigns) {
@@ -336,6 +337,7 @@ export function migrateSnapshot(from: IR, to: IR, input: RuntimeSnapshot): Migra
     for (const name of Object.keys(c.campaigns)) {
       if (!to.campaigns.some((x) => x.name === name)) {
         dropped.add(`campaign ${name} removed: its stage and goals dropped`, c.id);
+        // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- campaigns is a dict of the stored snapshot (JSON), not a Map
         delete c.campaigns[name];
         const i = timers.findIndex((t) => t.kind === 'stage' && t.ref === name);
         if (i >= 0) timers.splice(i, 1);

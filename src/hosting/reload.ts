@@ -86,7 +86,7 @@ export function reloadDurable(durable: DurableRuntime, source: string, file: str
   try {
     durable.replace(ir, migration.snapshot, playbookMeta(ir, source, file));
   } catch (e) {
-    throw new StorageError((e as Error)?.message ?? String(e));
+    throw new StorageError((e as { message?: string } | null | undefined)?.message ?? String(e));
   }
   return { ok: true, playbook: ir.name, diagnostics, ...(more ? { moreDiagnostics: more } : {}), dropped: migration.dropped, changed: migration.changed };
 }
@@ -119,9 +119,11 @@ export function reloadSummary(outcome: ReloadOutcome): string {
  * IRs stored before ladders had an `id` (docs/architecture.md, "The IR") get the one the compiler now gives.
  */
 export function upgradeStoredIr(raw: IR): IR {
-  if (!Array.isArray(raw?.ladders)) return raw;
-  const ladders = raw.ladders.map((l) =>
-    l && typeof l === 'object' && !('id' in l) ? { id: constructId('ladder', String((l as { name?: unknown }).name)), ...(l as object) } : l,
+  // What the store read back is JSON of an older shape: nothing in it is checked yet.
+  const stored: unknown = (raw as { ladders?: unknown } | null | undefined)?.ladders;
+  if (!Array.isArray(stored)) return raw;
+  const ladders = (stored as unknown[]).map((l) =>
+    l && typeof l === 'object' && !('id' in l) ? { id: constructId('ladder', String((l as { name?: unknown }).name)), ...l } : l,
   );
   return { ...raw, ladders } as IR;
 }

@@ -81,7 +81,7 @@ export function activitySection(clock: ZoneClock, firstMs: number, lastMs: numbe
 
 export function bump(buckets: Buckets, key: string, type: string): void {
   let byType = buckets.get(key);
-  if (!byType) buckets.set(key, (byType = new Map()));
+  if (!byType) buckets.set(key, (byType = new Map<string, number>()));
   byType.set(type, (byType.get(type) ?? 0) + 1);
 }
 

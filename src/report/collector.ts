@@ -1,6 +1,7 @@
 import type { IR } from '../ir/schema.js';
 import type { OutputAction } from '../runtime/runtime.js';
 import { dict } from '../stdlib/dict.js';
+import { fieldText } from './escape.js';
 import { activitySection, bump, sortedCounts, type Buckets } from './activity.js';
 import { actionSummary, clip, describeTimer, eventText } from './describe.js';
 import { addOnce, finalMembers, isRecord, type FinalState, type MemberInfo } from './final-state.js';
@@ -212,7 +213,7 @@ export class ReportCollector {
   private recordActions(actions: readonly OutputAction[], event: Record<string, unknown> | undefined): void {
     for (const a of actions) {
       const seq = ++this.counts.actions;
-      const type = String(a.type);
+      const type = a.type;
       const source = typeof a['source'] === 'string' ? a['source'] : '';
       const ms = Date.parse(a.at);
       if (Number.isFinite(ms)) {
@@ -293,34 +294,34 @@ export class ReportCollector {
     if (a.type === 'member.warn') {
       kind = 'warn';
       m.warnings++;
-      const ladder = String(a['ladder'] ?? '');
+      const ladder = fieldText(a['ladder'] ?? '');
       (m.ladders ??= dict())[ladder] = (m.ladders[ladder] ?? 0) + 1;
-      detail = `ladder ${ladder} #${String(a['count'] ?? '?')}${a['reason'] ? `: ${String(a['reason'])}` : ''}`;
+      detail = `ladder ${ladder} #${fieldText(a['count'] ?? '?')}${a['reason'] ? `: ${fieldText(a['reason'])}` : ''}`;
     } else if (a.type === 'member.mute') {
       kind = 'mute';
       m.mutes++;
-      detail = `muted ${String(a['duration'] ?? '')}${a['until'] ? ` until ${this.display(String(a['until']))}` : ''}`;
+      detail = `muted ${fieldText(a['duration'] ?? '')}${a['until'] ? ` until ${this.display(fieldText(a['until']))}` : ''}`;
     } else if (a.type === 'member.remove') {
       kind = 'remove';
       m.removed = true;
       m.present = false;
       if (typeof a['reason'] === 'string') m.removeReason = a['reason'];
-      detail = `removed${a['reason'] ? `: ${String(a['reason'])}` : ''}`;
+      detail = `removed${a['reason'] ? `: ${fieldText(a['reason'])}` : ''}`;
     } else {
       kind = 'delete';
       m.deletes++;
-      detail = `message ${String(a['messageId'] ?? '')} deleted`;
+      detail = `message ${fieldText(a['messageId'] ?? '')} deleted`;
     }
     m.firstModeration ??= seq;
     const entries = (m.entries ??= []);
     if (entries.length < ENTRIES_PER_MEMBER) {
-      entries.push({ seq, at: this.display(a.at), kind, detail: clip(detail), source: String(a['source'] ?? ''), cause: this.cause(a, event) });
+      entries.push({ seq, at: this.display(a.at), kind, detail: clip(detail), source: fieldText(a['source'] ?? ''), cause: this.cause(a, event) });
     }
   }
 
   private member(community: string, id: string): MemberInfo {
     let byId = this.members.get(community);
-    if (!byId) this.members.set(community, (byId = new Map()));
+    if (!byId) this.members.set(community, (byId = new Map<string, MemberInfo>()));
     let m = byId.get(id);
     if (!m) {
       m = { community, id, events: 0, present: true, removed: false, warnings: 0, mutes: 0, deletes: 0 };
@@ -338,7 +339,7 @@ export class ReportCollector {
   }
 
   private cause(a: OutputAction, event: Record<string, unknown> | undefined): CauseInfo {
-    const id = String(a['cause'] ?? '');
+    const id = fieldText(a['cause'] ?? '');
     if (event) {
       const info: CauseInfo = { kind: 'event', id, type: String(event['type']), at: this.display(String(event['at'])) };
       const text = eventText(event);
@@ -381,7 +382,7 @@ export class ReportCollector {
       type: a.type,
       community: a.community,
       summary: clip(actionSummary(a, (id) => this.knownMember(a.community, id)?.name)),
-      source: String(a['source'] ?? ''),
+      source: fieldText(a['source'] ?? ''),
       cause: a['cause'] === undefined ? undefined : this.cause(a, k.event),
     };
     if (typeof a.member === 'string') {

@@ -1,5 +1,6 @@
 import type { IR } from '../ir/schema.js';
 import type { OutputAction } from '../runtime/runtime.js';
+import { fieldText } from './escape.js';
 import { parseDelayedEvent, parseMachineTimerId, parseSessionTimerId, parseStageTimerId, timerIdOfCause } from '../ir/index.js';
 
 /**
@@ -35,7 +36,7 @@ export function eventText(event: Record<string, unknown>): string | undefined {
 
 /** One line saying what an action does. */
 export function actionSummary(a: OutputAction, nameOf: (member: string) => string | undefined = () => undefined): string {
-  const s = (k: string) => (a[k] === undefined ? '' : String(a[k]));
+  const s = (k: string) => (a[k] === undefined ? '' : fieldText(a[k]));
   switch (a.type) {
     case 'message.send': {
       const to = typeof a['to'] === 'string' ? `to ${nameOf(a['to']) ?? a['to']}: ` : typeof a['channel'] === 'string' ? `#${a['channel']}: ` : '';

@@ -7,9 +7,17 @@ import { table } from '../stdlib/dict.js';
 
 const HTML_ESCAPES = table({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' });
 
+/**
+ * A value of an action's or event's field as text, as String() writes it. The runtime types those
+ * fields `unknown`; they hold strings, numbers and booleans.
+ */
+export function fieldText(value: unknown): string {
+  return String(value);
+}
+
 /** Text or attribute value (quoted with either quote) inside HTML. */
 export function escapeHtml(value: unknown): string {
-  return String(value ?? '').replace(/[&<>"']/g, (ch) => HTML_ESCAPES[ch]!);
+  return fieldText(value ?? '').replace(/[&<>"']/g, (ch) => HTML_ESCAPES[ch]!);
 }
 
 /**

@@ -40,7 +40,7 @@ export interface Token extends Span {
 const DATETIME = /\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?(?![\p{L}\p{N}_])/uy;
 const CLOCK = /\d{1,2}:\d{2}(?::\d{2})?(?![\p{L}\p{N}_:])/uy;
 const NUMBER = /-?\d+(?:\.\d+)?(?![\p{L}\p{N}_.-])/uy;
-const WORD = /[\p{L}\p{N}_][\p{L}\p{M}\p{N}_.\-]*/uy;
+const WORD = /[\p{L}\p{N}_][\p{L}\p{M}\p{N}_.-]*/uy;
 const DURATION = /\+([\p{L}\p{N}_.]*)/uy;
 
 /** Full-width punctuation typed with a Chinese input method means the same as the ASCII one. */

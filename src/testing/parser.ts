@@ -89,7 +89,7 @@ class Parser implements DiagnosticSink {
   private test(): TestCase {
     const keyword = this.next();
     const errorsBefore = this.errorCount();
-    let name = '';
+    let name: string;
     let nameSpan: Span = pickSpan(keyword);
     const nameToken = this.peek();
     if (nameToken.kind === 'string') {

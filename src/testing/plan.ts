@@ -248,27 +248,33 @@ function resolveEvent(ev: EventSpec, events: Record<string, EventType>, error: R
 
 function convert(f: FieldSpec, type: EventType['fields'][string]['type'], eventType: string, error: Report): unknown {
   const v = f.value;
-  const wrong = (want: string) => {
+  const wrong = (want: string): void => {
     error(v.span, D.T0103.wrongType(f.name, eventType, want));
-    return undefined;
   };
   switch (type) {
     case 'number':
-      return v.kind === 'number' ? v.value : wrong('a number');
+      if (v.kind === 'number') return v.value;
+      wrong('a number');
+      return undefined;
     case 'string':
       if (v.kind === 'text' || v.kind === 'datetime') return v.value;
       if (v.kind === 'number') return String(v.value);
-      return wrong('text');
+      wrong('text');
+      return undefined;
     case 'boolean':
       if (v.kind === 'text' && v.bare && (v.value === 'true' || v.value === 'false')) return v.value === 'true';
-      return wrong('true or false');
+      wrong('true or false');
+      return undefined;
     case 'string[]': {
       const items = v.kind === 'list' ? v.items : [v];
       const out: string[] = [];
       for (const item of items) {
         if (item.kind === 'text' || item.kind === 'datetime') out.push(item.value);
         else if (item.kind === 'number') out.push(String(item.value));
-        else return wrong('a list of text like [a, b]');
+        else {
+          wrong('a list of text like [a, b]');
+          return undefined;
+        }
       }
       return out;
     }

@@ -38,7 +38,7 @@ export function runPlan(plan: TestPlan, ir: IR, file: string, coverage?: Coverag
 
   const take = (actions: OutputAction[], line: number) => {
     for (const action of actions) {
-      const at = Date.parse(String(action.at));
+      const at = Date.parse(action.at);
       const p: Produced = { action, line, offset: formatOffset((Number.isFinite(at) ? at : plan.start) - plan.start) };
       all.push(p);
       fresh.push(p);
@@ -88,7 +88,7 @@ export function runPlan(plan: TestPlan, ir: IR, file: string, coverage?: Coverag
       }
     } catch (e) {
       // The runtime promises not to throw on valid input; if it does, the test says where.
-      return { passed: false, failure: `  ${location}: the runtime failed: ${(e as Error)?.message ?? String(e)}` };
+      return { passed: false, failure: `  ${location}: the runtime failed: ${(e as { message?: string } | null | undefined)?.message ?? String(e)}` };
     }
   }
   return { passed: true };
