@@ -177,6 +177,53 @@ rule echo { on message.posted do say "echo {member.id}" }`);
   });
 });
 
+describe('remove member, warn member and award', () => {
+  it('remove member reports the removal and the member produces nothing more; warn adds a warning on the ladder', () => {
+    const rt = runtime(`
+ladder l { 1: say "step {count}" }
+rule w { on checkin.done do warn member "r" on ladder l }
+rule out { on rules.acknowledged do remove member reason "bye" }
+rule echo { on message.posted do say "echo" }`);
+    const { join, checkin, ev, msg } = events();
+    const out = feed(rt, [join('2026-03-02T10:00:00+08:00', 'ann'), checkin('2026-03-02T10:01:00+08:00', 'ann'), ev('rules.acknowledged', '2026-03-02T10:02:00+08:00', 'ann'), msg('2026-03-02T10:03:00+08:00', 'ann')]);
+    expect(out.map((a) => [a.type, a.member, a.text ?? a.reason])).toEqual([
+      ['member.warn', 'ann', 'r'],
+      ['message.send', undefined, 'step 1'],
+      ['member.remove', 'ann', 'bye'],
+    ]);
+  });
+
+  it('award: multiplied by a running stage unless unmultiplied; without a reason, the reason is the source', () => {
+    const rt = runtime(`
+campaign c { stage s from 2026-03-01 to 2026-03-31 { points x4 } }
+rule a { on checkin.done do award 3 points }
+rule b { on checkin.done do award 3 points reason "plain" unmultiplied }`);
+    const { join, checkin } = events();
+    const out = feed(rt, [join('2026-03-02T10:00:00+08:00', 'ann'), checkin('2026-03-02T10:01:00+08:00', 'ann')]);
+    expect(ofType(out, 'points.award').map((a) => [a.amount, a.balance, a.reason, a.source])).toEqual([
+      [12, 12, 'rule:a', 'rule:a'],
+      [3, 15, 'plain', 'rule:b'],
+    ]);
+  });
+});
+
+describe('delete message where there is no message (a hand-written IR)', () => {
+  it('an event without a messageId, or a job with no event, deletes nothing', () => {
+    const ir = load(`
+rule r { on checkin.done do say "checked" }
+job j every day at 09:00 { say "job" }`);
+    ir.rules[0]!.actions.unshift({ do: 'deleteMessage' } as (typeof ir.rules)[number]['actions'][number]);
+    ir.jobs[0]!.actions.unshift({ do: 'deleteMessage' } as (typeof ir.jobs)[number]['actions'][number]);
+    const rt = createRuntime(ir);
+    const { checkin } = events();
+    const out = [...feed(rt, [checkin('2026-03-02T08:00:00+08:00', 'ann')]), ...rt.advance('2026-03-02T09:00:00+08:00')];
+    expect(out.map((a) => [a.type, a.text])).toEqual([
+      ['message.send', 'checked'],
+      ['message.send', 'job'],
+    ]);
+  });
+});
+
 describe('member actions in an IR whose event may come without a member', () => {
   // A hand-written IR may declare an event that is not about a member (memberLevel false); the
   // compiler never produces one, but the runtime takes any valid IR and must not crash.
