@@ -37,6 +37,7 @@ export function newMember(id: string, now: number): MemberState {
 export function memberToJSON(m: MemberState): MemberState {
   const json: Partial<MemberState> = { ...m };
   for (const k of Object.keys(json) as (keyof MemberState)[]) {
+    // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- a JSON copy drops its undefined keys, as JSON.stringify would
     if (json[k] === undefined) delete json[k];
     else (json as Record<string, unknown>)[k] = copyDicts(json[k]);
   }
@@ -67,4 +68,13 @@ export function addItem(list: string[] | undefined, item: string): string[] {
   if (!list) return [item];
   if (!list.includes(item)) list.push(item);
   return list;
+}
+
+/**
+ * Whether the member is still in the group. A function call rather than `m.present` where the
+ * member was checked before some actions ran: TypeScript would keep the earlier narrowing,
+ * although a `remove member` among those actions has changed it since.
+ */
+export function isPresent(m: MemberState): boolean {
+  return m.present;
 }

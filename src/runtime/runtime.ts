@@ -21,7 +21,7 @@ import { Core } from './core.js';
 import { validateEvent, type InputEvent } from './events.js';
 import { FastMachines } from './machines/fast.js';
 import { XStateMachines } from './machines/reference.js';
-import { memberFromJSON, memberToJSON } from './member.js';
+import { isPresent, memberFromJSON, memberToJSON } from './member.js';
 import type { CommunitySnapshot, CommunityState, MemberState, Timer } from './state.js';
 import { liveTimers, loadTimers, peekTimer, popTimer } from './timers.js';
 import { timerCause } from '../ir/index.js';
@@ -106,8 +106,10 @@ export class Runtime {
 
   constructor(ir: IR, options: RuntimeOptions = {}) {
     this.ir = ir;
-    this.engine = options.engine ?? 'fast';
-    if (this.engine !== 'fast' && this.engine !== 'reference') throw new RangeError(`unknown engine ${String(this.engine)}: fast or reference`);
+    // A JavaScript caller may pass anything: the type does not hold until checked.
+    const engine: string = options.engine ?? 'fast';
+    if (engine !== 'fast' && engine !== 'reference') throw new RangeError(`unknown engine ${engine}: fast or reference`);
+    this.engine = engine;
     this.store = options.store ?? new MemoryStore();
     const conditions = this.engine === 'reference' ? new ReferenceConditions(ir) : new FastConditions(ir);
     const machines = this.engine === 'reference' ? new XStateMachines(ir) : new FastMachines(ir);
@@ -252,19 +254,19 @@ export class Runtime {
     const cause = timerCause(t.id);
     switch (t.kind) {
       case 'machine':
-        return fireMachineTimer(this.core, c, t, cause, out);
+        { fireMachineTimer(this.core, c, t, cause, out); return; }
       case 'job':
-        return fireJob(this.core, c, t, cause, out);
+        { fireJob(this.core, c, t, cause, out); return; }
       case 'leaderboard':
-        return fireLeaderboard(this.core, c, t, cause, out);
+        { fireLeaderboard(this.core, c, t, cause, out); return; }
       case 'session.open':
-        return openSession(this.core, c, t);
+        { openSession(this.core, c, t); return; }
       case 'session.hook':
-        return runHook(this.core, c, t, cause, out);
+        { runHook(this.core, c, t, cause, out); return; }
       case 'session.close':
         return;
       case 'stage':
-        return stageBoundary(this.core, c, t.ref, t.due, cause, out);
+        { stageBoundary(this.core, c, t.ref, t.due, cause, out); return; }
     }
   }
 
@@ -283,9 +285,10 @@ export class Runtime {
     if (m && m.present) {
       const points = core.points.get(ev.type);
       if (points) awardPointsTable(core, ctx, points, now);
-      if (core.rituals.length && m.present) stepRituals(core, ctx, m, ev);
-      if (core.machines.lifecycles.length && m.present) stepLifecycles(core, ctx, m, ev);
-      if (this.ir.badges.length && m.present) {
+      // Each step re-reads `present`: the actions of the one before may have removed the member.
+      if (core.rituals.length && isPresent(m)) stepRituals(core, ctx, m, ev);
+      if (core.machines.lifecycles.length && isPresent(m)) stepLifecycles(core, ctx, m, ev);
+      if (this.ir.badges.length && isPresent(m)) {
         ctx.source = 'badge';
         checkBadges(core, ctx, m, ev, now);
       }

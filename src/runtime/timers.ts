@@ -43,7 +43,7 @@ function before(a: Timer, b: Timer): boolean {
 }
 
 export function insertTimer(c: CommunityState, t: Omit<Timer, 'seq'>): void {
-  const timer = { ...t, seq: c.timerSeq++ } as Timer;
+  const timer = { ...t, seq: c.timerSeq++ };
   const old = c.timerIndex.get(timer.id);
   if (old) {
     forget(c, old);

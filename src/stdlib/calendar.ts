@@ -71,7 +71,7 @@ export function zoneOffsetMinutes(ms: number, zone: string): number {
   const bucketOfMs = Math.floor(ms / BUCKET_MS);
   if (bucketOfMs === lastOffset.bucket && zone === lastOffset.zone) return lastOffset.off;
   let byZone = offsetCache.get(zone);
-  if (!byZone) offsetCache.set(zone, (byZone = new Map()));
+  if (!byZone) offsetCache.set(zone, (byZone = new Map<number, number>()));
   const bucket = Math.floor(ms / BUCKET_MS);
   let off = byZone.get(bucket);
   if (off === undefined) {

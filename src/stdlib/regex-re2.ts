@@ -226,6 +226,7 @@ export function splitInlineFlags(source: string, flags: string): { body: string;
   if (!m) return { body: source, flags, offset: 0 };
   const all = [...new Set([...flags, ...m[1]!])].join('');
   return { body: source.slice(m[0].length), flags: all, offset: m[0].length };
+  // eslint-disable-next-line @typescript-eslint/no-misused-spread -- flags are ASCII letters
 }
 
 /**
@@ -236,6 +237,7 @@ export function splitInlineFlags(source: string, flags: string): { body: string;
 export function prepareRegex(source: string, flags: string): Prepared {
   const badFlag = [...flags].find((f) => !'imsu'.includes(f));
   if (badFlag) return { ok: false, problem: { kind: 'invalid', message: `unsupported flag \`${badFlag}\` (use i, m, s or u)` } };
+  // eslint-disable-next-line @typescript-eslint/no-misused-spread -- one flag per character is the point; a non-ASCII one is reported as unsupported
   if (new Set(flags).size !== flags.length) return { ok: false, problem: { kind: 'invalid', message: 'a flag is repeated' } };
   const split = splitInlineFlags(source, flags);
   const syntaxError = jsSyntaxError(split.body, split.flags);

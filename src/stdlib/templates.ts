@@ -18,7 +18,7 @@ const PLACEHOLDER = /\{\s*([\p{L}_][\p{L}\p{N}_]*(?:\.[\p{L}_][\p{L}\p{N}_]*)*)\
 
 export function placeholders(text: string): Placeholder[] {
   const out: Placeholder[] = [];
-  for (const m of text.matchAll(PLACEHOLDER)) out.push({ name: m[1]!, offset: m.index! });
+  for (const m of text.matchAll(PLACEHOLDER)) out.push({ name: m[1]!, offset: m.index });
   return out;
 }
 

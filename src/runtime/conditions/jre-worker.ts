@@ -18,7 +18,9 @@ interface Request {
 const { port, flag } = workerData as { port: MessagePort; flag: Int32Array };
 const engines = new Map<number, Engine>();
 
-port.on('message', async (req: Request) => {
+port.on('message', (req: Request) => void answer(req));
+
+async function answer(req: Request): Promise<void> {
   let reply: { ok: boolean } | { error: string };
   try {
     let engine = engines.get(req.id);
@@ -32,10 +34,10 @@ port.on('message', async (req: Request) => {
     const { events } = await engine.run(req.facts);
     reply = { ok: events.length > 0 };
   } catch (e) {
-    reply = { error: (e as Error)?.message ?? String(e) };
+    reply = { error: (e as Partial<Error> | null | undefined)?.message ?? String(e) };
   }
   port.postMessage(reply);
   Atomics.store(flag, 0, 1);
   Atomics.notify(flag, 0);
-});
+}
 parentPort?.postMessage('ready');

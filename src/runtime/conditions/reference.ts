@@ -55,9 +55,9 @@ export class ReferenceConditions {
   }
 
   private collectFacts(c: Cond, out: Map<string, Resolver>): void {
-    if ('all' in c) return c.all.forEach((x) => this.collectFacts(x, out));
-    if ('any' in c) return c.any.forEach((x) => this.collectFacts(x, out));
-    if ('not' in c) return this.collectFacts(c.not, out);
+    if ('all' in c) { c.all.forEach((x) => { this.collectFacts(x, out); }); return; }
+    if ('any' in c) { c.any.forEach((x) => { this.collectFacts(x, out); }); return; }
+    if ('not' in c) { this.collectFacts(c.not, out); return; }
     switch (c.op) {
       case 'eq':
       case 'ne':

@@ -31,7 +31,7 @@ function runRef(core: Core, ctx: Ctx, lm: LoadedMachine, before: unknown, step: 
   const rctx: Ctx = { ...ctx, source: ref.source, extras: { ...ctx.extras } };
   if (lm.kind === 'ritual') {
     // `{missing}`: a reminder or the deadline speaks of the steps pending before it fired.
-    const labels = core.stepLabels.get(lm.id) ?? new Map();
+    const labels = core.stepLabels.get(lm.id) ?? new Map<string, string>();
     const pending = pendingSteps(ref.ritual === 'reminder' || ref.ritual === 'expired' ? before : step.value, labels);
     rctx.extras = templateExtras('ritualPending', { missing: pending.join('、'), ritual: parseConstructId(lm.id)?.name ?? lm.id }, ctx.extras);
   }

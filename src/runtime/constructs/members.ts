@@ -41,7 +41,7 @@ export function admitMember(c: CommunityState, ev: InputEvent, now: number): Mem
   } else if (!m.present) {
     return null;
   }
-  if (ev.type === 'role.granted' && typeof ev.payload['role'] === 'string') m.roles = addItem(m.roles, ev.payload['role'] as string);
+  if (ev.type === 'role.granted' && typeof ev.payload['role'] === 'string') m.roles = addItem(m.roles, ev.payload['role']);
   if (ev.type === 'role.revoked' && m.roles) {
     const left = m.roles.filter((r) => r !== ev.payload['role']);
     m.roles = left.length ? left : undefined;

@@ -84,6 +84,7 @@ export function award(core: Core, ctx: Ctx, amount: number, reason: string): voi
     const today = localDayNumber(ctx.now, core.zone);
     const daily = (m.daily ??= dict());
     daily[today] = (daily[today] ?? 0) + amount;
+    // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- `daily` is a dict stored as JSON in snapshots (a Map would change their format)
     for (const k in daily) if (Number(k) < today - 40) delete daily[k];
   }
   ctx.out.push({ at: core.at(ctx.now), type: 'points.award', community: ctx.community.id, member: m.id, amount, balance: m.points, reason, cause: ctx.cause, source: ctx.source });

@@ -61,7 +61,7 @@ export class XStateMachines implements MachineEngine {
     this.guardHook = guard;
     const machine = this.machines.get(m.id)!;
     const snap = machine.resolveState({ value: escapeValue(value) as never, context: {} });
-    const [next, actions] = xstate().transition(machine, snap, { type: escapeEvent(event.type) } as never);
+    const [next, actions] = xstate().transition(machine, snap, { type: escapeEvent(event.type) });
     return this.collect(m, next, actions);
   }
 
@@ -74,7 +74,7 @@ export class XStateMachines implements MachineEngine {
         if (ref) step.runs.push(ref);
       } else if (a.type === 'xstate.raise' && typeof p['delay'] === 'number') {
         const id = unescapeEvent(String(p['id']));
-        step.raises.push({ id, delay: p['delay'] as number, event: { type: unescapeEvent((p['event'] as { type: string }).type) } });
+        step.raises.push({ id, delay: p['delay'], event: { type: unescapeEvent((p['event'] as { type: string }).type) } });
       } else if (a.type === 'xstate.cancel') {
         step.cancels.push(unescapeEvent(String(p['sendId'])));
       }
