@@ -89,7 +89,7 @@ function re2Knows(name: string): boolean {
     try {
       RE2JS.compile(`\\p{${name}}`);
       known = true;
-    } catch {
+    } /* Stryker disable next-line BlockStatement: without `known = false` the answer is undefined, as falsy, and is asked of RE2 again next time */ catch {
       known = false;
     }
     knownToRe2.set(name, known);
@@ -201,6 +201,7 @@ function emit(node: RegexNode, f: Flags, place: Place): string {
     case 'repeat': {
       // Only a body matched at most once keeps its place; laziness cannot change whether a
       // pattern matches, so it is dropped.
+      // Stryker disable next-line ObjectLiteral: an empty place reads start and end as undefined, as falsy as false
       const body = emit(node.body, f, node.max <= 1 ? place : { start: false, end: false });
       const { min, max } = node;
       const q = min === 0 && max === Infinity ? '*' : min === 1 && max === Infinity ? '+' : min === 0 && max === 1 ? '?'
@@ -224,9 +225,9 @@ export function translateRegex(source: string, flags: string): string {
 export function splitInlineFlags(source: string, flags: string): { body: string; flags: string; offset: number } {
   const m = /^\(\?([ims]+)\)/.exec(source);
   if (!m) return { body: source, flags, offset: 0 };
+  // eslint-disable-next-line @typescript-eslint/no-misused-spread -- flags are ASCII letters
   const all = [...new Set([...flags, ...m[1]!])].join('');
   return { body: source.slice(m[0].length), flags: all, offset: m[0].length };
-  // eslint-disable-next-line @typescript-eslint/no-misused-spread -- flags are ASCII letters
 }
 
 /**
@@ -235,9 +236,9 @@ export function splitInlineFlags(source: string, flags: string): { body: string;
  * RE2's own limits. `offset` is where `body` starts in the source.
  */
 export function prepareRegex(source: string, flags: string): Prepared {
+  // eslint-disable-next-line @typescript-eslint/no-misused-spread -- one flag per character is the point; a non-ASCII one is reported as unsupported
   const badFlag = [...flags].find((f) => !'imsu'.includes(f));
   if (badFlag) return { ok: false, problem: { kind: 'invalid', message: `unsupported flag \`${badFlag}\` (use i, m, s or u)` } };
-  // eslint-disable-next-line @typescript-eslint/no-misused-spread -- one flag per character is the point; a non-ASCII one is reported as unsupported
   if (new Set(flags).size !== flags.length) return { ok: false, problem: { kind: 'invalid', message: 'a flag is repeated' } };
   const split = splitInlineFlags(source, flags);
   const syntaxError = jsSyntaxError(split.body, split.flags);
@@ -276,6 +277,7 @@ function jsSyntaxError(body: string, flags: string): string | undefined {
         // keep the first message: it is about the flags the operator wrote
       }
     }
+    // Stryker disable next-line Regex: the prefix can only be at the start of V8's message
     return (e as Error).message.replace(/^Invalid regular expression: /, '');
   }
 }

@@ -240,6 +240,7 @@ class Reader {
         named[0].length,
       );
     }
+    // Stryker disable next-line BooleanLiteral: outside a class only \b reads differently, and it is handled above
     return this.characterEscape(false);
   }
 

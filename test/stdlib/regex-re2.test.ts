@@ -107,6 +107,12 @@ describe('translateRegex', () => {
     expect(translateRegex('(?s-m:.$)', 'm')).toBe('(?:(?s:.)$)');
   });
 
+  it('keeps each flag a group does not name as it was outside', () => {
+    expect(translateRegex('(?m:a)', 'i')).toBe('(?i)(?:a)');
+    expect(translateRegex('(?i:^)', 'm')).toBe(`(?i:(?:(?m:^)|${BREAKS}))`);
+    expect(translateRegex('(?i:.)', 's')).toBe('(?i:(?s:.))');
+  });
+
   it('writes repetitions in their shortest form, dropping laziness', () => {
     expect(translateRegex('a*b+c?d{2}e{2,}f{2,3}g*?', '')).toBe('a*b+c?d{2}e{2,}f{2,3}g*');
     expect(translateRegex('a{0,}b{1,}c{0,1}d{1,1}e{0}', '')).toBe('a*b+c?d{1}e{0}');

@@ -139,6 +139,26 @@ describe('checkRegex: repeated alternatives', () => {
     expect(verdict('(ß|S)+', 'i')).toBeUndefined();
   });
 
+  it('keep the whole of a wide class with i, and the one-letter upper case of a letter', () => {
+    expect(verdict('([\\u0000-\\uffff]|\\uffff)+', 'i')).toBe('overlap');
+    expect(verdict('(ı|I)+', 'i')).toBe('overlap');
+    expect(verdict('(ı|I)+')).toBeUndefined();
+  });
+
+  it('take a property in a class as possibly anything', () => {
+    expect(verdict('([\\p{L}]| )+')).toBe('overlap');
+  });
+
+  it('see through an assertion, and an inner alternative that can match nothing', () => {
+    expect(verdict('(\\ba|b)+')).toBeUndefined();
+    expect(verdict('(c|(?:b|)c)+')).toBe('overlap');
+  });
+
+  it('look inside a repetition that runs at most once', () => {
+    expect(verdict('((a|a)+)?')).toBe('overlap');
+    expect(verdict('((a+)+)?')).toBe('nested');
+  });
+
   it('read \\d \\w \\s and their complements', () => {
     expect(verdict('(\\d|[0-5])+')).toBe('overlap');
     expect(verdict('(\\d|9)+')).toBe('overlap');

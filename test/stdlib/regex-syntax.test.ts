@@ -259,6 +259,26 @@ describe('parseRegex: escapes', () => {
   });
 });
 
+describe('parseRegex: each construct is read where the cursor is, not further on', () => {
+  it('reads a count, a named group, a property, a braced code point and a low surrogate only right at the cursor', () => {
+    expect(parseRegex('a{x{2}')).toEqual(seq(ch('a'), ch('{'), { t: 'repeat', body: ch('x'), min: 2, max: 2, lazy: false, at: 2, len: 4 }));
+    expect(parseRegex('(a)(?<n>b)')).toEqual(seq({ t: 'group', body: ch('a') }, { t: 'group', body: ch('b') }));
+    expect(parseRegex('\\pL{x}')).toEqual(seq(ch('p'), ch('L'), ch('{'), ch('x'), ch('}')));
+    expect(parseRegex('\\uZ{2}')).toEqual(seq(ch('u'), { t: 'repeat', body: ch('Z'), min: 2, max: 2, lazy: false, at: 2, len: 4 }));
+    expect(parseRegex('\\ud83dx\\ude00')).toEqual(seq(cp(0xd83d), ch('x'), cp(0xde00)));
+    expect(refusal('\\q\\k<x>')).toMatchObject({ feature: 'backreference', at: 2, len: 5 });
+  });
+
+  it('leaves out the value of a property written without one', () => {
+    expect(parseRegex('\\p{L}')).toStrictEqual({ t: 'prop', negate: false, name: 'L', at: 0, len: 5 });
+  });
+
+  it('reads \\u{…} past U+10FFFF as u and a count, and the first high surrogate as one', () => {
+    expect(refusal('\\u{110000}')).toMatchObject({ feature: 'unsupported', at: 2, len: 8 });
+    expect(parseRegex('\\ud800\\udc00')).toEqual(cp(0x10000));
+  });
+});
+
 describe('parseRegex: classes', () => {
   const cls = (negate: boolean, ...items: unknown[]) => ({ t: 'class', negate, items });
 
