@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { events, feed, runtime, texts } from './helpers.js';
+import { createRuntime } from '../../src/runtime/runtime.js';
+import { events, feed, load, runtime, texts } from './helpers.js';
 
 /**
  * `count(E)` as the runtime keeps it (docs/language.md, "Counting events: `count`"): group
@@ -84,5 +85,51 @@ campaign spring {
     ]);
     expect(texts(out)).toEqual(['a', 'b', 'goal']);
     expect(out.find((a) => a.text === 'goal')!.at).toBe('2026-03-05T10:00:00+08:00');
+  });
+});
+
+describe('what the counts keep', () => {
+  it('windows keep the instants inside them, running counts a number, per member or for the group', () => {
+    const rt = runtime(`
+rule w { on message.posted when count(message.posted by member within 10s) >= 9 do say "w" }
+rule g { on message.posted when count(message.posted within 10s) >= 9 do say "g" }
+rule n { on message.posted when count(message.posted by member) >= 9 do say "n" }
+rule burst { on checkin.done when count(message.posted by member within 10s) >= 2 and count(message.posted within 10s) >= 1 do say "burst" }`);
+    const { msg, checkin } = events();
+    feed(rt, [msg(t(0), 'ann'), msg(t(5), 'ann'), msg(t(12), 'bob')]);
+    const c = rt.community('c1')!;
+    const at = (s: number) => Date.parse(t(s));
+    const ids = rt.ir.counters.map((x) => x.id);
+    expect(rt.ir.counters.map((x) => [x.scope, x.withinMs ?? null])).toEqual([
+      ['member', 10_000],
+      ['community', 10_000],
+      ['member', null],
+      ['member', 10_000],
+      ['community', 10_000],
+    ]);
+    const [w, g, n, bw, bg] = ids as [string, string, string, string, string];
+    expect(c.members['ann']!.counters).toEqual({ [w]: [at(0), at(5)], [n]: 2, [bw]: [at(0), at(5)] });
+    expect(c.members['bob']!.counters).toEqual({ [w]: [at(12)], [n]: 1, [bw]: [at(12)] });
+    expect(c.counters).toEqual({ [g]: [at(5), at(12)], [bg]: [at(5), at(12)] });
+    // At 14 s ann's window holds 5 s only: burst needs two of her posts.
+    expect(texts(feed(rt, [checkin(t(14), 'ann')]))).toEqual([]);
+    expect(texts(feed(rt, [msg(t(15), 'bob'), checkin(t(16), 'bob')]))).toEqual(['burst']);
+    // Firing emptied bob's window and the group window of burst, and nothing else.
+    expect(c.members['bob']!.counters).toEqual({ [w]: [at(12), at(15)], [n]: 2, [bw]: [] });
+    expect(c.counters).toEqual({ [g]: [at(12), at(15)], [bg]: [] });
+  });
+});
+
+describe('counts in a hand-written IR', () => {
+  it('a member count on an event without a member, and a rule clearing a window the IR lacks, do not fail', () => {
+    const ir = load(`
+event ping { note: string }
+rule r { on ping when count(ping by member within 1h) == 0 do say "ping" }`);
+    ir.events['ping']!.memberLevel = false;
+    ir.rules[0]!.windows = ['missing', ...ir.rules[0]!.windows];
+    const rt = createRuntime(ir);
+    const out = rt.dispatch({ id: 'e1', type: 'ping', at: t(0), community: 'c1', note: 'x' });
+    expect(texts(out)).toEqual(['ping']);
+    expect(rt.community('c1')!.counters).toEqual({});
   });
 });

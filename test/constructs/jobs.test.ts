@@ -18,6 +18,18 @@ describe('periodic jobs', () => {
     expect(rt.nextDue()).toBe(Date.parse('2026-03-04T09:00:00+08:00'));
   });
 
+  it('two jobs each run their own actions at their own times', () => {
+    const rt = runtime(`
+job a every day at 09:00 { say "a" }
+job b every day at 10:00 { say "b" }`);
+    feed(rt, [events().join('2026-03-02T08:00:00+08:00', 'ann')]);
+    expect(rt.advance('2026-03-03T09:30:00+08:00').map((a) => [a.at, a.text, a.source])).toEqual([
+      ['2026-03-02T09:00:00+08:00', 'a', 'job:a'],
+      ['2026-03-02T10:00:00+08:00', 'b', 'job:b'],
+      ['2026-03-03T09:00:00+08:00', 'a', 'job:a'],
+    ]);
+  });
+
   it('a job or leaderboard timer left in a snapshot by a playbook that no longer has it does nothing', () => {
     const before = runtime(`
 job hello every day at 09:00 { say "hi" }
