@@ -34,11 +34,17 @@ export function isoShanghai(ms) {
 }
 
 export function playbookWithRules(n) {
-  const lines = ['playbook "Bench" { timezone "Asia/Shanghai" }', 'roles admin', 'ladder ads { expire 30d; 1: say to member "warning"; 2: remove member reason "ads" }'];
+  const lines = [
+    'playbook "Bench" { timezone "Asia/Shanghai" }',
+    'roles admin',
+    'ladder ads { expire 30d; 1: say to member "warning"; 2: remove member reason "ads" }',
+  ];
   for (let i = 0; i < n; i++) {
     switch (i % 4) {
       case 0:
-        lines.push(`rule words_${i} { on message.posted when text matches any ["spam${i}", /promo${i}\\s*\\d{4,}/] unless member has role admin do delete message; warn member "no ads" on ladder ads }`);
+        lines.push(
+          `rule words_${i} { on message.posted when text matches any ["spam${i}", /promo${i}\\s*\\d{4,}/] unless member has role admin do delete message; warn member "no ads" on ladder ads }`,
+        );
         break;
       case 1:
         lines.push(`rule flood_${i} { on message.posted when count(message.posted by member within ${5 + (i % 20)}s) > ${5 + (i % 7)} do mute member 10m }`);
@@ -99,7 +105,8 @@ export function* messageEvents(count, members, seed = 7) {
     }
     const at = r > 0.002 && r < 0.005 ? t - Math.floor(rnd() * 5000) : t;
     const p = rnd();
-    const text = p < 0.05 ? ADS[Math.floor(rnd() * ADS.length)] : p < 0.06 ? NEAR_ADS[Math.floor(rnd() * NEAR_ADS.length)] : CHAT[Math.floor(rnd() * CHAT.length)];
+    const text =
+      p < 0.05 ? ADS[Math.floor(rnd() * ADS.length)] : p < 0.06 ? NEAR_ADS[Math.floor(rnd() * NEAR_ADS.length)] : CHAT[Math.floor(rnd() * CHAT.length)];
     const e = { id: `e${i}`, type: 'message.posted', at: stamp(at), community: 'big', member, messageId: `m${i}`, text };
     if (recent.length < 256) recent.push(e);
     else recent[Math.floor(rnd() * 256)] = e;

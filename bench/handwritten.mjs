@@ -179,11 +179,21 @@ export function applyMessage(m, ev, now, iso, community, adFired, floodFired, po
     const count = ws.length;
     out.push({ at, type: 'member.warn', community, member: m.id, ladder: 'ads', count, reason: 'no ads', cause: ev.id, source: 'rule:no_ads' });
     if (count === 1) out.push({ at, type: 'message.send', community, member: m.id, to: m.id, text: 'warning', cause: ev.id, source: 'ladder:ads' });
-    else out.push({ at, type: 'member.mute', community, member: m.id, duration: 'PT1H', until: formatIso(now + 3_600_000), cause: ev.id, source: 'ladder:ads' });
+    else
+      out.push({ at, type: 'member.mute', community, member: m.id, duration: 'PT1H', until: formatIso(now + 3_600_000), cause: ev.id, source: 'ladder:ads' });
   }
   if (floodFired) {
     m.window = [];
-    out.push({ at: iso.at(now), type: 'member.mute', community, member: m.id, duration: 'PT10M', until: formatIso(now + 600_000), cause: ev.id, source: 'rule:flood' });
+    out.push({
+      at: iso.at(now),
+      type: 'member.mute',
+      community,
+      member: m.id,
+      duration: 'PT10M',
+      until: formatIso(now + 600_000),
+      cause: ev.id,
+      source: 'rule:flood',
+    });
   }
   if (pointsFired && now - m.lastAward >= COOLDOWN_MS) {
     const day = localDay(now);
@@ -195,7 +205,17 @@ export function applyMessage(m, ev, now, iso, community, adFired, floodFired, po
       m.capCount++;
       m.lastAward = now;
       m.points++;
-      out.push({ at: iso.at(now), type: 'points.award', community, member: m.id, amount: 1, balance: m.points, reason: 'message.posted', cause: ev.id, source: 'points:message.posted' });
+      out.push({
+        at: iso.at(now),
+        type: 'points.award',
+        community,
+        member: m.id,
+        amount: 1,
+        balance: m.points,
+        reason: 'message.posted',
+        cause: ev.id,
+        source: 'points:message.posted',
+      });
     }
   }
 }

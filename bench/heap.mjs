@@ -35,10 +35,12 @@ let keep;
 const before = heapUsed();
 if (kind === 'runtime') {
   const rt = createRuntime(ir);
-  for (let i = 0; i < n; i++) rt.dispatch({ id: `j${i}`, type: 'member.joined', at: isoShanghai(t0 + i), community: 'big', member: ids[i], name: `Member ${i}` });
+  for (let i = 0; i < n; i++)
+    rt.dispatch({ id: `j${i}`, type: 'member.joined', at: isoShanghai(t0 + i), community: 'big', member: ids[i], name: `Member ${i}` });
   result.idle = Math.round((heapUsed() - before) / n);
   const t1 = t0 + n + 1000;
-  for (let i = 0; i < n; i++) rt.dispatch({ id: `p${i}`, type: 'message.posted', at: isoShanghai(t1 + i), community: 'big', member: ids[i], messageId: `m${i}`, text: 'hello' });
+  for (let i = 0; i < n; i++)
+    rt.dispatch({ id: `p${i}`, type: 'message.posted', at: isoShanghai(t1 + i), community: 'big', member: ids[i], messageId: `m${i}`, text: 'hello' });
   rt.advance(t1 + n + 2 * 86_400_000);
   const withIds = heapUsed();
   result.message = Math.round((withIds - before) / n);
@@ -50,7 +52,8 @@ if (kind === 'runtime') {
   for (let i = 0; i < n; i++) actors.set(ids[i], createActor(machine, { input: { id: ids[i], roles: NO_ROLES } }).start());
   result.idle = Math.round((heapUsed() - before) / n);
   const t1 = t0 + n + 1000;
-  for (let i = 0; i < n; i++) actors.get(ids[i]).send({ type: 'message.posted', now: t1 + i, id: `p${i}`, community: 'big', messageId: `m${i}`, text: 'hello' });
+  for (let i = 0; i < n; i++)
+    actors.get(ids[i]).send({ type: 'message.posted', now: t1 + i, id: `p${i}`, community: 'big', messageId: `m${i}`, text: 'hello' });
   result.message = Math.round((heapUsed() - before) / n);
   keep = actors;
 } else if (kind === 'xstate-snapshots') {
@@ -59,7 +62,14 @@ if (kind === 'runtime') {
   result.idle = Math.round((heapUsed() - before) / n);
   const t1 = t0 + n + 1000;
   for (let i = 0; i < n; i++) {
-    const next = transition(machine, snapshots.get(ids[i]), { type: 'message.posted', now: t1 + i, id: `p${i}`, community: 'big', messageId: `m${i}`, text: 'hello' })[0];
+    const next = transition(machine, snapshots.get(ids[i]), {
+      type: 'message.posted',
+      now: t1 + i,
+      id: `p${i}`,
+      community: 'big',
+      messageId: `m${i}`,
+      text: 'hello',
+    })[0];
     snapshots.set(ids[i], next);
   }
   result.message = Math.round((heapUsed() - before) / n);

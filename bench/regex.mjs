@@ -70,7 +70,14 @@ export function regexSection(results, log, { quick }) {
     const first = timeOnce(() => match(text));
     const times = [first.ms];
     for (let i = 0; i < 3; i++) times.push(timeOnce(() => match(text)).ms);
-    rows.push({ pattern: `/${source}/${flags}`, kind, chars: text.length, matched: first.r, first_ms: Number(first.ms.toFixed(2)), best_ms: Number(Math.min(...times.slice(1)).toFixed(2)) });
+    rows.push({
+      pattern: `/${source}/${flags}`,
+      kind,
+      chars: text.length,
+      matched: first.r,
+      first_ms: Number(first.ms.toFixed(2)),
+      best_ms: Number(Math.min(...times.slice(1)).toFixed(2)),
+    });
   }
   const worst = rows.reduce((a, b) => (b.best_ms > a.best_ms ? b : a));
   const worstFirst = rows.reduce((a, b) => (b.first_ms > a.first_ms ? b : a));
@@ -79,7 +86,9 @@ export function regexSection(results, log, { quick }) {
   results.regex_adversarial_worst_pattern = worst.pattern;
   results.regex_adversarial_worst_first_ms = worstFirst.first_ms;
   log(`regex, adversarial: ${rows.length} patterns (${ISSUE.length} from issue 13, ${rows.length - ISSUE.length} generated), each on a 100 KB message`);
-  log(`  worst match ${worst.best_ms.toFixed(1)} ms (${worst.pattern}); worst first match, compile warm-up included, ${worstFirst.first_ms.toFixed(1)} ms (${worstFirst.pattern})`);
+  log(
+    `  worst match ${worst.best_ms.toFixed(1)} ms (${worst.pattern}); worst first match, compile warm-up included, ${worstFirst.first_ms.toFixed(1)} ms (${worstFirst.pattern})`,
+  );
 
   // 2. Typical ad-filter patterns on short messages, JavaScript's RegExp against the RE2 matcher.
   const texts = [];
@@ -113,6 +122,8 @@ export function regexSection(results, log, { quick }) {
   }
   const avgLength = texts.reduce((n, t) => n + t.length, 0) / texts.length;
   results.regex_short = { messages: texts.length, average_chars: Number(avgLength.toFixed(1)), rows: short };
-  log(`regex, per message on ${texts.length.toLocaleString('en')} short messages (${avgLength.toFixed(0)} characters on average), JavaScript RegExp -> RE2 (re2js):`);
+  log(
+    `regex, per message on ${texts.length.toLocaleString('en')} short messages (${avgLength.toFixed(0)} characters on average), JavaScript RegExp -> RE2 (re2js):`,
+  );
   for (const r of short) log(`  ${r.pattern.padEnd(30)} ${String(r.regexp_ns).padStart(5)} ns -> ${String(r.re2_ns).padStart(5)} ns`);
 }

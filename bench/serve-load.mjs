@@ -84,12 +84,22 @@ function messages(seed, members, startMs) {
     t += Math.floor(rnd() * 2000);
     const m = Math.floor(rnd() * members);
     i++;
-    return { id: `s${seed}-${i}`, type: 'message.posted', at: new Date(t).toISOString(), community: 'big', member: `u${m}`, messageId: `m${seed}-${i}`, text: words[Math.floor(rnd() * words.length)] };
+    return {
+      id: `s${seed}-${i}`,
+      type: 'message.posted',
+      at: new Date(t).toISOString(),
+      community: 'big',
+      member: `u${m}`,
+      messageId: `m${seed}-${i}`,
+      text: words[Math.floor(rnd() * words.length)],
+    };
   };
 }
 
 function startServer(file, db, sync) {
-  const child = spawn(process.execPath, [CLI, 'serve', file, '--db', db, '--port', '0', '--clock', 'events', '--sync', sync], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, 'serve', file, '--db', db, '--port', '0', '--clock', 'events', '--sync', sync], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
   return new Promise((resolve, reject) => {
@@ -104,12 +114,22 @@ function startServer(file, db, sync) {
 
 function post(server, agent, path, body) {
   return new Promise((resolve, reject) => {
-    const req = request({ host: server.host, port: server.port, path, method: 'POST', agent, headers: { 'content-type': 'application/x-ndjson', 'content-length': Buffer.byteLength(body) } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (d) => (text += d));
-      res.on('end', () => (res.statusCode === 200 ? resolve(text) : reject(new Error(`${path}: ${res.statusCode} ${text}`))));
-    });
+    const req = request(
+      {
+        host: server.host,
+        port: server.port,
+        path,
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/x-ndjson', 'content-length': Buffer.byteLength(body) },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (d) => (text += d));
+        res.on('end', () => (res.statusCode === 200 ? resolve(text) : reject(new Error(`${path}: ${res.statusCode} ${text}`))));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });

@@ -11,7 +11,15 @@ import { simulateLimits } from '../src/cli/simulate.js';
 import { renderTable } from '../src/cli/table.js';
 import { compile } from '../src/compiler/compile.js';
 import { createRuntime } from '../src/runtime/runtime.js';
-import { envelopeLimitProblem, fieldLimitProblem, MAX_EVENT_LINE_BYTES, MAX_LIST_ITEMS, MAX_PLAYBOOK_BYTES, MAX_REF_CHARS, MAX_TEXT_CHARS } from '../src/limits.js';
+import {
+  envelopeLimitProblem,
+  fieldLimitProblem,
+  MAX_EVENT_LINE_BYTES,
+  MAX_LIST_ITEMS,
+  MAX_PLAYBOOK_BYTES,
+  MAX_REF_CHARS,
+  MAX_TEXT_CHARS,
+} from '../src/limits.js';
 import { validateEvent } from '../src/runtime/events.js';
 import { runCli } from './helpers/cli.js';
 
@@ -33,7 +41,13 @@ function file(name: string, content: string | Buffer): string {
   return p;
 }
 
-const mutesIn = (out: string) => out.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { type: string }).filter((a) => a.type === 'member.mute');
+const mutesIn = (out: string) =>
+  out
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { type: string })
+    .filter((a) => a.type === 'member.mute');
 
 type Cut = { line: number; text: string } | { line: number; bad: string };
 
@@ -80,17 +94,22 @@ describe('the line reader (simulate and POST /events)', () => {
       fc.string({ maxLength: 12 }),
     );
     fc.assert(
-      fc.property(fc.array(piece, { maxLength: 60 }), fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 10 }), fc.integer({ min: 1, max: 30 }), (pieces, sizes, limit) => {
-        const input = Buffer.concat(pieces.map((p) => (typeof p === 'string' ? Buffer.from(p) : p)));
-        const chunks: Buffer[] = [];
-        for (let at = 0, i = 0; at < input.length; i++) {
-          const n = sizes[i % sizes.length]!;
-          chunks.push(input.subarray(at, at + n));
-          at += n;
-        }
-        expect(split(chunks, limit).cuts).toEqual(expected(input, limit));
-        expect(split([input], limit).cuts).toEqual(expected(input, limit));
-      }),
+      fc.property(
+        fc.array(piece, { maxLength: 60 }),
+        fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 10 }),
+        fc.integer({ min: 1, max: 30 }),
+        (pieces, sizes, limit) => {
+          const input = Buffer.concat(pieces.map((p) => (typeof p === 'string' ? Buffer.from(p) : p)));
+          const chunks: Buffer[] = [];
+          for (let at = 0, i = 0; at < input.length; i++) {
+            const n = sizes[i % sizes.length]!;
+            chunks.push(input.subarray(at, at + n));
+            at += n;
+          }
+          expect(split(chunks, limit).cuts).toEqual(expected(input, limit));
+          expect(split([input], limit).cuts).toEqual(expected(input, limit));
+        },
+      ),
       { numRuns: 400 },
     );
   });
@@ -133,7 +152,8 @@ describe('simulate on bad input', () => {
   });
 
   it('a real line of a few MB is skipped at the default limit, and so is a 10 MiB member name', async () => {
-    const huge = '{"id":"h","type":"member.joined","at":"2026-07-01T12:00:00+08:00","community":"chat","member":"big","name":"' + 'n'.repeat(10 * 1024 * 1024) + '"}';
+    const huge =
+      '{"id":"h","type":"member.joined","at":"2026-07-01T12:00:00+08:00","community":"chat","member":"big","name":"' + 'n'.repeat(10 * 1024 * 1024) + '"}';
     const events = file('huge.jsonl', [floodEvents[0], huge, ...floodEvents.slice(1)].join('\n') + '\n');
     const r = await runCli(['simulate', ex('flood'), '--events', events, '--until', '2026-07-04T00:00:00+08:00']);
     expect(r.code).toBe(0);
@@ -143,7 +163,11 @@ describe('simulate on bad input', () => {
   });
 
   it('reports a line that is not UTF-8 with its number and skips it, like serve refuses it; --strict exits 2', async () => {
-    const bad = Buffer.concat([Buffer.from('{"id":"u","type":"message.posted","at":"2026-07-01T12:00:00+08:00","community":"chat","member":"u9","messageId":"m","text":"'), Buffer.from([0xc3, 0x28]), Buffer.from('"}')]);
+    const bad = Buffer.concat([
+      Buffer.from('{"id":"u","type":"message.posted","at":"2026-07-01T12:00:00+08:00","community":"chat","member":"u9","messageId":"m","text":"'),
+      Buffer.from([0xc3, 0x28]),
+      Buffer.from('"}'),
+    ]);
     const content = Buffer.concat([Buffer.from('\uFEFF' + floodEvents[0] + '\n'), bad, Buffer.from('\n' + floodEvents.slice(1).join('\n'))]);
     const events = file('latin1.jsonl', content);
     const r = await runCli(['simulate', ex('flood'), '--events', events, '--until', '2026-07-04T00:00:00+08:00']);
@@ -189,7 +213,10 @@ describe('simulate --format table with 150,000 members', () => {
     const n = 150_000;
     const t0 = Date.parse('2026-03-01T00:00:00Z');
     const lines: string[] = [];
-    for (let i = 0; i < n; i++) lines.push(JSON.stringify({ id: `j${i}`, type: 'member.joined', at: new Date(t0 + i * 1000).toISOString(), community: 'c', member: `m${i}`, name: `M${i}` }));
+    for (let i = 0; i < n; i++)
+      lines.push(
+        JSON.stringify({ id: `j${i}`, type: 'member.joined', at: new Date(t0 + i * 1000).toISOString(), community: 'c', member: `m${i}`, name: `M${i}` }),
+      );
     const r = await runCli(['simulate', ex('no-ads'), '--events', file('joins.jsonl', lines.join('\n') + '\n'), '--format', 'table']);
     expect(r.err).not.toContain('internal error');
     expect(r.code).toBe(0);
@@ -204,8 +231,10 @@ describe('simulate --format table with 150,000 members', () => {
     const at = '2026-03-01T08:00:00+08:00';
     rt.dispatch({ id: 'a', type: 'member.joined', at, community: 'c', member: 'ann', name: 'A'.repeat(200) });
     rt.dispatch({ id: 'b', type: 'member.joined', at, community: 'c', member: 'bob', name: 'Bob' });
-    const bob = renderTable([], ir, rt).split('\n').find((l) => l.startsWith('bob '))!;
-    expect(bob).toMatch(/^bob {2,}Bob {37}  member/);
+    const bob = renderTable([], ir, rt)
+      .split('\n')
+      .find((l) => l.startsWith('bob '))!;
+    expect(bob).toMatch(/^bob {2,}Bob {37} {2}member/);
   });
 });
 
@@ -228,24 +257,54 @@ describe('event field limits (src/limits.ts)', () => {
     expect(fieldLimitProblem('name', 'n'.repeat(10 * 1024 * 1024))).toBe(`payload field "name" is longer than ${MAX_REF_CHARS} characters`);
     expect(fieldLimitProblem('text', 't'.repeat(MAX_TEXT_CHARS))).toBeUndefined();
     expect(fieldLimitProblem('text', 't'.repeat(MAX_TEXT_CHARS + 1))).toBe(`payload field "text" is longer than ${MAX_TEXT_CHARS} characters`);
-    expect(fieldLimitProblem('roles', ['admin', 'r'.repeat(MAX_REF_CHARS + 1)])).toBe(`item 2 of payload field "roles" is longer than ${MAX_REF_CHARS} characters`);
-    expect(fieldLimitProblem('tags', Array.from({ length: MAX_LIST_ITEMS + 1 }, () => 't'))).toBe(`payload field "tags" has more than ${MAX_LIST_ITEMS} items`);
+    expect(fieldLimitProblem('roles', ['admin', 'r'.repeat(MAX_REF_CHARS + 1)])).toBe(
+      `item 2 of payload field "roles" is longer than ${MAX_REF_CHARS} characters`,
+    );
+    expect(
+      fieldLimitProblem(
+        'tags',
+        Array.from({ length: MAX_LIST_ITEMS + 1 }, () => 't'),
+      ),
+    ).toBe(`payload field "tags" has more than ${MAX_LIST_ITEMS} items`);
     expect(fieldLimitProblem('amount', 5)).toBeUndefined();
   });
 
   // validateEvent (src/runtime/events.ts) applies these to every event.
   const ir = compile(readFileSync(ex('no-ads'), 'utf8'), { file: 'no-ads.playbook' }).ir!;
-  const joined = (extra: Record<string, unknown>) => ({ id: 'j', type: 'member.joined', at: '2026-03-01T08:00:00+08:00', community: 'c', member: 'm', ...extra });
+  const joined = (extra: Record<string, unknown>) => ({
+    id: 'j',
+    type: 'member.joined',
+    at: '2026-03-01T08:00:00+08:00',
+    community: 'c',
+    member: 'm',
+    ...extra,
+  });
 
   it('validateEvent refuses an event over a limit, so simulate skips it and serve refuses it', async () => {
     expect(validateEvent(joined({ name: 'n'.repeat(MAX_REF_CHARS) }), ir.events).ok).toBe(true);
-    expect(validateEvent(joined({ name: 'n'.repeat(MAX_REF_CHARS + 1) }), ir.events)).toEqual({ ok: false, reason: `payload field "name" is longer than ${MAX_REF_CHARS} characters` });
-    expect(validateEvent(joined({ member: 'm'.repeat(MAX_REF_CHARS + 1) }), ir.events)).toEqual({ ok: false, reason: `"member" is longer than ${MAX_REF_CHARS} characters` });
+    expect(validateEvent(joined({ name: 'n'.repeat(MAX_REF_CHARS + 1) }), ir.events)).toEqual({
+      ok: false,
+      reason: `payload field "name" is longer than ${MAX_REF_CHARS} characters`,
+    });
+    expect(validateEvent(joined({ member: 'm'.repeat(MAX_REF_CHARS + 1) }), ir.events)).toEqual({
+      ok: false,
+      reason: `"member" is longer than ${MAX_REF_CHARS} characters`,
+    });
     expect(validateEvent({ ...joined({}), type: 'platform.ping', community: 'c'.repeat(MAX_REF_CHARS + 1) }, ir.events).ok).toBe(false);
     expect(validateEvent(joined({ roles: Array.from({ length: MAX_LIST_ITEMS + 1 }, (_, i) => `r${i}`) }), ir.events).ok).toBe(false);
-    const post = { id: 'p', type: 'message.posted', at: '2026-03-01T09:00:00+08:00', community: 'c', member: 'm', messageId: 'x', text: 't'.repeat(MAX_TEXT_CHARS + 1) };
+    const post = {
+      id: 'p',
+      type: 'message.posted',
+      at: '2026-03-01T09:00:00+08:00',
+      community: 'c',
+      member: 'm',
+      messageId: 'x',
+      text: 't'.repeat(MAX_TEXT_CHARS + 1),
+    };
     expect(validateEvent(post, ir.events).ok).toBe(false);
-    const lines = [joined({ id: 'a', member: 'ann', name: 'Ann' }), joined({ id: 'b', member: 'bob', name: 'B'.repeat(MAX_REF_CHARS + 1) })].map((e) => JSON.stringify(e));
+    const lines = [joined({ id: 'a', member: 'ann', name: 'Ann' }), joined({ id: 'b', member: 'bob', name: 'B'.repeat(MAX_REF_CHARS + 1) })].map((e) =>
+      JSON.stringify(e),
+    );
     const r = await runCli(['simulate', ex('no-ads'), '--events', file('long-name.jsonl', lines.join('\n') + '\n'), '--format', 'table']);
     expect(r.err).toContain(`long-name.jsonl:2: skipped: payload field "name" is longer than ${MAX_REF_CHARS} characters`);
     expect(r.out).not.toContain('BBBB');

@@ -40,7 +40,10 @@ describe('playbook check', () => {
   });
 
   it('reports several errors in one run', async () => {
-    const p = file('many.playbook', 'playbook "x" { timezone "Mars/Olympus" }\nrule a { on message.posted do warn member on ladder nope }\nrule a { on order.payd do mute member 0s }\n');
+    const p = file(
+      'many.playbook',
+      'playbook "x" { timezone "Mars/Olympus" }\nrule a { on message.posted do warn member on ladder nope }\nrule a { on order.payd do mute member 0s }\n',
+    );
     const r = await cli(['check', p, '--format', 'json']);
     expect(r.code).toBe(1);
     const codes = (JSON.parse(r.out) as { code: string }[]).map((d) => d.code).sort();
@@ -174,7 +177,10 @@ describe('playbook simulate', () => {
   it('writes only actions to stdout and a summary to stderr', async () => {
     const r = await cli(['simulate', ex('flood'), '--events', events, '--until', '2026-07-04T00:00:00+08:00']);
     expect(r.code).toBe(0);
-    const lines = r.out.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = r.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.filter((a) => a.type === 'member.mute')).toHaveLength(4);
     for (const a of lines) expect(Object.keys(a).slice(0, 3)).toEqual(['at', 'type', 'community']);
     expect(r.err).toMatch(/37 events read, 37 processed, 0 ignored \(unknown type\), 0 bad lines skipped, 0 duplicates, 0 late/);
@@ -198,7 +204,11 @@ describe('playbook simulate', () => {
     expect(r.err).toContain('mixed.jsonl:4: skipped: missing envelope key "id"');
     expect(r.err).toContain('mixed.jsonl:5: skipped: an event must be a JSON object, not an array');
     expect(r.err).toContain('4 bad lines skipped, 1 duplicates');
-    const mutes = r.out.trim().split('\n').map((l) => JSON.parse(l)).filter((a) => a.type === 'member.mute');
+    const mutes = r.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+      .filter((a) => a.type === 'member.mute');
     expect(mutes).toHaveLength(4);
     const strict = await cli(['simulate', ex('flood'), '--events', file('mixed2.jsonl', mixed), '--strict']);
     expect(strict.code).toBe(2);
@@ -207,10 +217,23 @@ describe('playbook simulate', () => {
   it('skips a line too long to be an event, and keeps going', async () => {
     const good = readFileSync(events, 'utf8').trim().split('\n');
     const huge = '{"id":"h","type":"message.posted","text":"' + 'x'.repeat(1_200_000) + '"}';
-    const r = await cli(['simulate', ex('flood'), '--events', file('huge.jsonl', [good[0], huge, ...good.slice(1)].join('\n')), '--until', '2026-07-04T00:00:00+08:00']);
+    const r = await cli([
+      'simulate',
+      ex('flood'),
+      '--events',
+      file('huge.jsonl', [good[0], huge, ...good.slice(1)].join('\n')),
+      '--until',
+      '2026-07-04T00:00:00+08:00',
+    ]);
     expect(r.code).toBe(0);
     expect(r.err).toMatch(/huge\.jsonl:2: skipped: line is 1200\d{3} bytes long \(the limit is 1048576\)/);
-    expect(r.out.trim().split('\n').map((l) => JSON.parse(l)).filter((a) => a.type === 'member.mute')).toHaveLength(4);
+    expect(
+      r.out
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l))
+        .filter((a) => a.type === 'member.mute'),
+    ).toHaveLength(4);
   });
 
   it('reports late events and processes them at the clock', async () => {
@@ -253,7 +276,12 @@ describe('the installed bin', () => {
       input: readFileSync(join(root, 'test/scenarios/no-ads/events.jsonl')),
     });
     expect(stdin.status).toBe(0);
-    expect(stdin.stdout.trim().split('\n').map((l) => JSON.parse(l).type)).toContain('member.remove');
+    expect(
+      stdin.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).type),
+    ).toContain('member.remove');
   });
 });
 
@@ -263,7 +291,7 @@ describe('progress bar', () => {
     let written = '';
     const p = new Progress((t) => void (written += t), 'events', 10);
     const line = p.line(5000, 0.25, Date.now() + 2000);
-    expect(line).toMatch(/^\[#{3}\.{7}\]\s+25%  5,000 events  \d[\d.kM]* events\/s  ETA \d+s$/);
+    expect(line).toMatch(/^\[#{3}\.{7}\]\s+25% {2}5,000 events {2}\d[\d.kM]* events\/s {2}ETA \d+s$/);
     expect(p.line(10, undefined)).not.toContain('ETA');
     p.update(1, 0.5);
     expect(written.startsWith('\r[#####.....]')).toBe(true);

@@ -121,7 +121,16 @@ describe('playbook serve on the wall clock', () => {
   async function wallServer(options: { maxSkewMs?: number } = {}) {
     const host = new FakeHost(T0);
     const logs: string[] = [];
-    const server = new PlaybookServer({ file: 'clock.playbook', source: ritual, ir: ir(), store: new MemoryDurableStore(), clock: 'wall', timerHost: host, log: (l) => logs.push(l), ...options });
+    const server = new PlaybookServer({
+      file: 'clock.playbook',
+      source: ritual,
+      ir: ir(),
+      store: new MemoryDurableStore(),
+      clock: 'wall',
+      timerHost: host,
+      log: (l) => logs.push(l),
+      ...options,
+    });
     const address = await server.listen(0, '127.0.0.1');
     const url = `http://127.0.0.1:${address.port}`;
     const send = async (events: unknown[]) => {
@@ -141,7 +150,14 @@ describe('playbook serve on the wall clock', () => {
       const body = JSON.parse(far.body) as { error: string; problems: { line: number; message: string }[]; aheadOfClock: number };
       expect(body.error).toMatch(/1 line is not valid events; nothing was processed/);
       expect(body.aheadOfClock).toBe(1);
-      expect(body.problems).toEqual([{ line: 2, message: expect.stringMatching(/^"at" is P\d+DT\d+H after the server's clock \(2026-03-01T10:00:00\+08:00\); this server runs on the wall clock and takes events at most PT5M ahead \(--max-skew\)$/) }]);
+      expect(body.problems).toEqual([
+        {
+          line: 2,
+          message: expect.stringMatching(
+            /^"at" is P\d+DT\d+H after the server's clock \(2026-03-01T10:00:00\+08:00\); this server runs on the wall clock and takes events at most PT5M ahead \(--max-skew\)$/,
+          ),
+        },
+      ]);
       expect(JSON.stringify(server.durable.snapshot())).toBe(before);
       expect(logs.some((l) => /refused a request with 1 event\(s\) stamped more than PT5M after the server's clock/.test(l))).toBe(true);
       // Within the default bound is fine; the deadline still comes a day after the join.
@@ -163,7 +179,9 @@ describe('playbook serve on the wall clock', () => {
     } finally {
       await server.close();
     }
-    expect(() => new PlaybookServer({ file: 'c', source: ritual, ir: ir(), store: new MemoryDurableStore(), clock: 'wall', maxSkewMs: -1 })).toThrow(/maxSkewMs/);
+    expect(() => new PlaybookServer({ file: 'c', source: ritual, ir: ir(), store: new MemoryDurableStore(), clock: 'wall', maxSkewMs: -1 })).toThrow(
+      /maxSkewMs/,
+    );
   });
 
   it('--max-skew is a usage error with --clock events or without a duration', async () => {

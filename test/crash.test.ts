@@ -35,7 +35,8 @@ function stream(rnd: () => number, count: number): Record<string, unknown>[] {
     const at = new Date(t).toISOString();
     const r = rnd();
     if (r < 0.04 && out.length > 0) out.push(pick(out));
-    else if (r < 0.07) out.push({ id: `e${i}`, type: 'message.posted', at: new Date(t - 4 * 3_600_000).toISOString(), community, member, messageId: `x${i}`, text: 'late hi' });
+    else if (r < 0.07)
+      out.push({ id: `e${i}`, type: 'message.posted', at: new Date(t - 4 * 3_600_000).toISOString(), community, member, messageId: `x${i}`, text: 'late hi' });
     else if (r < 0.09) out.push({ id: `e${i}`, type: 'platform.ping', at, community });
     else if (r < 0.24) out.push({ id: `e${i}`, type: 'member.joined', at, community, member, name: member.toUpperCase() });
     else if (r < 0.31) out.push({ id: `e${i}`, type: 'redpacket.sent', at, community, member, amount: pick([1, 5, 10]), shares: 5 });
@@ -78,10 +79,13 @@ async function kill(s: Running): Promise<void> {
 
 async function readLog(url: string): Promise<Record<string, unknown>[]> {
   const out: Record<string, unknown>[] = [];
-  for (let after = 0; ; ) {
+  for (let after = 0; ;) {
     const res = await fetch(`${url}/actions?after=${after}&limit=5000`);
     expect(res.status).toBe(200);
-    const lines = (await res.text()).split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = (await res.text())
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     if (lines.length === 0) return out;
     out.push(...lines);
     after = lines[lines.length - 1]!['seq'] as number;
@@ -111,7 +115,10 @@ describe.skipIf(!serveAvailable)('playbook serve under SIGKILL', () => {
 
     const sim = spawnSync(process.execPath, [CLI, 'simulate', file, '--events', eventsFile, '--until', until], { encoding: 'utf8', maxBuffer: 64 << 20 });
     expect(sim.status, sim.stderr).toBe(0);
-    const expected = sim.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const expected = sim.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     // The comparison means something only if timers fire across restarts.
     expect(expected.filter((a) => String(a['cause']).startsWith('timer:')).length).toBeGreaterThan(20);
 
@@ -149,7 +156,10 @@ describe.skipIf(!serveAvailable)('playbook serve under SIGKILL', () => {
         let size = 0;
         if (next < events.length) {
           size = Math.min(1 + Math.floor(rnd() * 12), events.length - next);
-          const body = events.slice(next, next + size).map((e) => JSON.stringify(e)).join('\n');
+          const body = events
+            .slice(next, next + size)
+            .map((e) => JSON.stringify(e))
+            .join('\n');
           request = fetch(`${server.url}/events`, { method: 'POST', body });
         } else if (!advanced) {
           request = fetch(`${server.url}/advance?to=${encodeURIComponent(until)}`, { method: 'POST' });
@@ -164,7 +174,13 @@ describe.skipIf(!serveAvailable)('playbook serve under SIGKILL', () => {
           const text = await res.text();
           expect(res.status, `${text} ${context}`).toBe(200);
           // A resent batch whose first event is a duplicate was committed by a server killed before it replied.
-          if (resending && size > 0 && /duplicate=[1-9]/.test(res.headers.get('playbook-events') ?? '') && events.slice(0, next).every((e) => e['id'] !== events[next]!['id'])) stats.resentAlreadyCommitted++;
+          if (
+            resending &&
+            size > 0 &&
+            /duplicate=[1-9]/.test(res.headers.get('playbook-events') ?? '') &&
+            events.slice(0, next).every((e) => e['id'] !== events[next]!['id'])
+          )
+            stats.resentAlreadyCommitted++;
           resending = false;
           if (next < events.length) next += size;
           else advanced = true;
@@ -183,11 +199,16 @@ describe.skipIf(!serveAvailable)('playbook serve under SIGKILL', () => {
       else break;
     }
     expect(kills).toBeGreaterThanOrEqual(KILLS);
-    console.info(`crash test ${context}: ${kills} kills, ${stats.interrupted} during a request, ${stats.resentAlreadyCommitted} after a commit the client never heard of, ${stats.duringStart} while starting`);
+    console.info(
+      `crash test ${context}: ${kills} kills, ${stats.interrupted} during a request, ${stats.resentAlreadyCommitted} after a commit the client never heard of, ${stats.duringStart} while starting`,
+    );
 
     const log = await readLog(server.url);
     await kill(server);
-    expect(log.map((a) => a['seq']), context).toEqual(log.map((_, i) => i + 1));
+    expect(
+      log.map((a) => a['seq']),
+      context,
+    ).toEqual(log.map((_, i) => i + 1));
     const actions = log.map(({ seq: _seq, ...a }) => a);
     expect(actions.length, context).toBe(expected.length);
     expect(actions, context).toEqual(expected);

@@ -40,9 +40,11 @@ describe('the diagnostics registry', () => {
     const found: string[] = [];
     for (const f of files) {
       const lines = f.text.split('\n');
-      withoutComments(f.text).split('\n').forEach((line, i) => {
-        for (const m of line.matchAll(/['"`]([EWT]0\d{3})\b/g)) found.push(`${f.rel}:${i + 1}: ${m[1]} in ${lines[i]!.trim()}`);
-      });
+      withoutComments(f.text)
+        .split('\n')
+        .forEach((line, i) => {
+          for (const m of line.matchAll(/['"`]([EWT]0\d{3})\b/g)) found.push(`${f.rel}:${i + 1}: ${m[1]} in ${lines[i]!.trim()}`);
+        });
     }
     expect(found, 'report through the registry: bag.report(D.E0201.unknownEvent(name), span)').toEqual([]);
   });
@@ -54,7 +56,7 @@ describe('the diagnostics registry', () => {
     expect([...used].filter((c) => !isCode(c))).toEqual([]);
   });
 
-  it('lists each code once, in order, an E or W code\'s severity matching its letter', () => {
+  it("lists each code once, in order, an E or W code's severity matching its letter", () => {
     const codes = CODES.map((c) => c.code);
     expect(new Set(codes).size).toBe(codes.length);
     expect(codes).toEqual([...codes].sort());
@@ -89,7 +91,16 @@ describe('the diagnostics registry', () => {
     bag.report(D.W0404.removeEveryone(), { start: 10, end: 24, line: 3, column: 5 }, 'add `where …`');
     bag.report(D.E0410.emptyTag(), { start: 30, end: 30, line: 4, column: 1 });
     expect(bag.items).toEqual([
-      { severity: 'warning', code: 'W0404', message: '`remove members` with no filter removes everyone', file: 'club.playbook', line: 3, column: 5, length: 14, hint: 'add `where …`' },
+      {
+        severity: 'warning',
+        code: 'W0404',
+        message: '`remove members` with no filter removes everyone',
+        file: 'club.playbook',
+        line: 3,
+        column: 5,
+        length: 14,
+        hint: 'add `where …`',
+      },
       { severity: 'error', code: 'E0410', message: 'a tag cannot be empty', file: 'club.playbook', line: 4, column: 1, length: 1 },
     ]);
     expect(bag.hasErrors).toBe(true);

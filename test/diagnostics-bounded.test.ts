@@ -15,7 +15,29 @@ function garbage(bytes: number, seed: number): string {
 /** Printable garbage: tokens the lexer accepts, in an order the grammar never does. */
 function tokenSoup(words: number, seed: number): string {
   const rand = mulberry32(seed);
-  const vocabulary = ['rule', 'on', 'when', '{', '}', 'do', 'say', '"x"', '10m', '->', 'ladder', ':', ';', 'warn', 'member', '5', 'and', '(', ')', 'points', '\n'];
+  const vocabulary = [
+    'rule',
+    'on',
+    'when',
+    '{',
+    '}',
+    'do',
+    'say',
+    '"x"',
+    '10m',
+    '->',
+    'ladder',
+    ':',
+    ';',
+    'warn',
+    'member',
+    '5',
+    'and',
+    '(',
+    ')',
+    'points',
+    '\n',
+  ];
   const out: string[] = [];
   for (let i = 0; i < words; i++) out.push(vocabulary[Math.floor(rand() * vocabulary.length)]!);
   return out.join(' ');

@@ -30,15 +30,16 @@ interface Expected {
 const here = dirname(fileURLToPath(import.meta.url));
 const dir = join(here, 'diagnostics');
 const expectations = JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8')) as Record<string, Expected[]>;
-const files = readdirSync(dir).filter((f) => f.endsWith('.playbook')).sort();
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.playbook'))
+  .sort();
 
 /**
  * Files whose expectation describes the behaviour we want but the compiler does not have yet.
  * Each is written up in .tmp/diagnostics-findings.md; drop the entry once src is fixed
  * (`PLAYBOOK_RUN_GAPS=1 npx vitest run test/diagnostics.test.ts` shows which ones pass now).
  */
-const KNOWN_GAPS: Record<string, string> = {
-};
+const KNOWN_GAPS: Record<string, string> = {};
 
 const rel = (f: string) => `test/diagnostics/${f}`;
 
@@ -46,8 +47,7 @@ function show(d: Diagnostic): string {
   return `${d.severity}[${d.code}] ${d.line}:${d.column} ${d.message}${d.hint ? ` (hint: ${d.hint})` : ''}`;
 }
 
-const samePlace = (d: Diagnostic, e: Expected) =>
-  d.severity === e.severity && d.code === e.code && d.line === e.line && d.column === e.column;
+const samePlace = (d: Diagnostic, e: Expected) => d.severity === e.severity && d.code === e.code && d.line === e.line && d.column === e.column;
 
 /** Terminal cells of a string, as the caret line must account for them (East Asian wide = 2). */
 function cells(s: string): number {
@@ -145,10 +145,15 @@ describe('docs/diagnostics.md and the registry (src/parser/diagnostic-codes.ts)'
 
   it('has one row per registry code, with its severity', () => {
     expect(rows.length).toBeGreaterThan(0);
-    expect(rows.map((r) => r.code).filter((c, i, all) => all.indexOf(c) !== i), 'codes listed twice').toEqual([]);
+    expect(
+      rows.map((r) => r.code).filter((c, i, all) => all.indexOf(c) !== i),
+      'codes listed twice',
+    ).toEqual([]);
     const missing = [...registry.keys()].filter((c) => !rows.some((r) => r.code === c));
     expect(missing, 'registry codes without a row').toEqual([]);
-    const wrong = rows.filter((r) => registry.has(r.code) && registry.get(r.code) !== r.severity).map((r) => `${r.code}: docs ${r.severity}, registry ${registry.get(r.code)}`);
+    const wrong = rows
+      .filter((r) => registry.has(r.code) && registry.get(r.code) !== r.severity)
+      .map((r) => `${r.code}: docs ${r.severity}, registry ${registry.get(r.code)}`);
     expect(wrong).toEqual([]);
   });
 
@@ -170,10 +175,13 @@ describe('spanFinder', () => {
     const { spanFinder, spanOf } = await import('../src/parser/diagnostics.js');
     const fc = (await import('fast-check')).default;
     fc.assert(
-      fc.property(fc.array(fc.constantFrom('a', '\n', '\r\n', '\r', '\t', '群', '😀', ' '), { maxLength: 60 }).map((p) => p.join('')), (text) => {
-        const find = spanFinder(text);
-        for (let i = 0; i <= text.length; i++) expect(find(i, i + 1)).toEqual(spanOf(text, i, i + 1));
-      }),
+      fc.property(
+        fc.array(fc.constantFrom('a', '\n', '\r\n', '\r', '\t', '群', '😀', ' '), { maxLength: 60 }).map((p) => p.join('')),
+        (text) => {
+          const find = spanFinder(text);
+          for (let i = 0; i <= text.length; i++) expect(find(i, i + 1)).toEqual(spanOf(text, i, i + 1));
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -182,7 +190,9 @@ describe('spanFinder', () => {
 describe("':' action blocks", () => {
   it('a braced list after a colon is kept when an action follows on the next line', async () => {
     const { compile } = await import('../src/compiler/compile.js');
-    const r = compile('playbook "x" { timezone "UTC" }\nritual intro {\n  starts on member.joined\n  step hello: message.posted\n  deadline 24h: { remove member; notify admins "gone" }\n  say "welcome"\n}\n');
+    const r = compile(
+      'playbook "x" { timezone "UTC" }\nritual intro {\n  starts on member.joined\n  step hello: message.posted\n  deadline 24h: { remove member; notify admins "gone" }\n  say "welcome"\n}\n',
+    );
     expect(r.errors).toBe(0);
     expect(r.ir!.rituals[0]!.deadline!.actions.map((a) => a.do)).toEqual(['remove', 'notify']);
   });

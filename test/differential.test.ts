@@ -62,14 +62,22 @@ const leaf: fc.Arbitrary<Cond> = fc.oneof(
   fc.record({
     op: fc.constant('matches'),
     left: value,
-    patterns: fc.array(fc.oneof(fc.constantFrom('加微信', 'hello', 'WORLD', '5').map((t) => ({ text: t })), fc.constantFrom({ regex: 'h.llo', flags: 'i' }, { regex: '^\\d+$', flags: '' })), { minLength: 1, maxLength: 3 }),
+    patterns: fc.array(
+      fc.oneof(
+        fc.constantFrom('加微信', 'hello', 'WORLD', '5').map((t) => ({ text: t })),
+        fc.constantFrom({ regex: 'h.llo', flags: 'i' }, { regex: '^\\d+$', flags: '' }),
+      ),
+      { minLength: 1, maxLength: 3 },
+    ),
   }) as fc.Arbitrary<Cond>,
   fc.record({ op: fc.constant('contains'), left: value, value: fc.constantFrom('hello', 'vip', 'World', 'x') }) as fc.Arbitrary<Cond>,
   fc.record({ op: fc.constant('truthy'), left: value }) as fc.Arbitrary<Cond>,
   fc.constantFrom('admin', 'mod').map((role) => ({ op: 'hasRole', role }) as Cond),
   fc.constantFrom('vip', 'new').map((tag) => ({ op: 'hasTag', tag }) as Cond),
   fc.constantFrom('active', 'vip').map((segment) => ({ op: 'inSegment', segment }) as Cond),
-  fc.constantFrom({ campaign: 'promo' }, { campaign: 'promo', stage: 'main' }, { campaign: 'promo', stage: 'warmup' }).map((s) => ({ op: 'inStage', ...s }) as Cond),
+  fc
+    .constantFrom({ campaign: 'promo' }, { campaign: 'promo', stage: 'main' }, { campaign: 'promo', stage: 'warmup' })
+    .map((s) => ({ op: 'inStage', ...s }) as Cond),
 );
 const cond: fc.Arbitrary<Cond> = fc.letrec<{ c: Cond }>((tie) => ({
   c: fc.oneof(
@@ -116,7 +124,16 @@ const context: fc.Arbitrary<EvalContext> = fc
       ctx.member = m;
     }
     if (r.hasEvent) {
-      const payload: Record<string, unknown> = { id: 'e1', type: 'message.posted', at: '2026-02-10T12:00:00+08:00', community: 'c', text: r.text, amount: r.amount, shares: 5, tags: r.tagList };
+      const payload: Record<string, unknown> = {
+        id: 'e1',
+        type: 'message.posted',
+        at: '2026-02-10T12:00:00+08:00',
+        community: 'c',
+        text: r.text,
+        amount: r.amount,
+        shares: 5,
+        tags: r.tagList,
+      };
       ctx.event = { id: 'e1', type: 'message.posted', at: payload['at'] as string, atMs: now, community: 'c', member: 'u1', payload };
     }
     return ctx;
@@ -177,7 +194,10 @@ function allConds(ir: IR): Cond[] {
 
 const EVENTS = ['a', 'b', 'c', 'd'];
 const SAY = [{ do: 'say' as const, to: { kind: 'group' as const }, text: 'x' }];
-const maybeWhere = fc.option(fc.constantFrom(0, 1, 2, 3).map((i): Cond => ({ op: 'hasTag', tag: `g${i}` })), { nil: undefined });
+const maybeWhere = fc.option(
+  fc.constantFrom(0, 1, 2, 3).map((i): Cond => ({ op: 'hasTag', tag: `g${i}` })),
+  { nil: undefined },
+);
 const match = fc.record({ event: fc.constantFrom(...EVENTS), where: maybeWhere }).map((m) => (m.where ? m : { event: m.event }));
 
 const ritual: fc.Arbitrary<Ritual> = fc
@@ -209,7 +229,9 @@ const lifecycle: fc.Arbitrary<Lifecycle> = fc
         trigger: fc.oneof(
           match.map((on) => ({ on })),
           fc.constantFrom(4, 5).map((i) => ({ when: { op: 'hasTag', tag: `g${i}` } as Cond })),
-          fc.record({ afterMs: fc.constantFrom(1000, 3000), without: fc.option(fc.constantFrom(...EVENTS), { nil: undefined }) }).map((t) => (t.without ? t : { afterMs: t.afterMs })),
+          fc
+            .record({ afterMs: fc.constantFrom(1000, 3000), without: fc.option(fc.constantFrom(...EVENTS), { nil: undefined }) })
+            .map((t) => (t.without ? t : { afterMs: t.afterMs })),
         ),
       }),
       { maxLength: 6 },
@@ -243,7 +265,13 @@ function oracle(bits: boolean[]): () => (c: Cond) => boolean {
   };
 }
 
-function drive(engine: XStateMachines | FastMachines, kind: 'ritual' | 'lifecycle', parts: ReturnType<typeof ritualMachine>, script: number[], bits: boolean[]): MachineStep[] {
+function drive(
+  engine: XStateMachines | FastMachines,
+  kind: 'ritual' | 'lifecycle',
+  parts: ReturnType<typeof ritualMachine>,
+  script: number[],
+  bits: boolean[],
+): MachineStep[] {
   const lm = engine.load(kind === 'ritual' ? 'ritual:gen' : 'lifecycle:gen', kind, parts);
   const guard = oracle(bits);
   const steps: MachineStep[] = [engine.start(lm, guard())];
@@ -298,7 +326,9 @@ describe('end to end: engine fast and engine reference give the same actions', (
       const spec = JSON.parse(readFileSync(join(base, 'run.json'), 'utf8')) as { playbook: string };
       const source = readFileSync(join(root, spec.playbook), 'utf8');
       const ir = compile(source).ir!;
-      const lines = readFileSync(join(base, 'events.jsonl'), 'utf8').split('\n').filter((l) => l.trim());
+      const lines = readFileSync(join(base, 'events.jsonl'), 'utf8')
+        .split('\n')
+        .filter((l) => l.trim());
       const run = (engine: 'fast' | 'reference') => {
         const rt = createRuntime(ir, { engine });
         try {

@@ -54,9 +54,7 @@ describe('docs/language.md', () => {
 
   it.each(blocks.map((b) => [b.line, b] as const))('example at line %i compiles with no errors', (_line, block) => {
     const result = compile(block.source, { file: `docs/language.md:${block.line}` });
-    const errors = result.diagnostics
-      .filter((d) => d.severity === 'error')
-      .map((d) => `${block.line + d.line}:${d.column} ${d.code} ${d.message}`);
+    const errors = result.diagnostics.filter((d) => d.severity === 'error').map((d) => `${block.line + d.line}:${d.column} ${d.code} ${d.message}`);
     expect(errors).toEqual([]);
     expect(result.ir).toBeDefined();
   });
@@ -131,7 +129,6 @@ function fences(markdown: string): Fence[] {
   }
   return out;
 }
-
 
 type TutorialStep =
   | { kind: 'block'; line: number; source: string; standalone: boolean; playbook: string }
@@ -241,7 +238,19 @@ describe('docs/tutorial.md', () => {
 
   it('covers the practices it promises', () => {
     const whole = blocks.at(-1)!.playbook;
-    for (const construct of [/^ritual /m, /^rule no_ads/m, /^ladder /m, /^points /m, /^levels /m, /checkin\.done/, /^schedule /m, /absences\(/, /^campaign /m, /^lifecycle /m, /silent members/]) {
+    for (const construct of [
+      /^ritual /m,
+      /^rule no_ads/m,
+      /^ladder /m,
+      /^points /m,
+      /^levels /m,
+      /checkin\.done/,
+      /^schedule /m,
+      /absences\(/,
+      /^campaign /m,
+      /^lifecycle /m,
+      /silent members/,
+    ]) {
       expect(whole).toMatch(construct);
     }
   });
@@ -304,7 +313,9 @@ describe('docs/embedding.md and examples/embedding', () => {
     const configPath = join(root, 'tsconfig.json');
     const config = ts.readConfigFile(configPath, (p) => ts.sys.readFile(p));
     const parsed = ts.parseJsonConfigFileContent(config.config, ts.sys, root);
-    const files = readdirSync(exampleDir).filter((f) => f.endsWith('.ts')).map((f) => join(exampleDir, f));
+    const files = readdirSync(exampleDir)
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => join(exampleDir, f));
     expect(files.length).toBeGreaterThanOrEqual(2);
     const program = ts.createProgram(files, { ...parsed.options, noEmit: true });
     // Only the example's own files: the sources it imports have their own type-check.
@@ -342,10 +353,25 @@ describe('docs/embedding.md and examples/embedding', () => {
     const { carryOut } = await import('../examples/embedding/bot.js');
     const { FakeChat } = await import('../examples/embedding/fake-chat.js');
     const table = markdown.slice(markdown.indexOf('## 8. Actions out'), markdown.indexOf('## 9.'));
-    const documented = [...table.matchAll(/^\| `([a-z]+\.[a-z]+)`(?: \/ `([a-z]+\.[a-z]+)`)? \|/gm)].flatMap((m) => [m[1]!, m[2]].filter((x): x is string => !!x));
+    const documented = [...table.matchAll(/^\| `([a-z]+\.[a-z]+)`(?: \/ `([a-z]+\.[a-z]+)`)? \|/gm)].flatMap((m) =>
+      [m[1]!, m[2]].filter((x): x is string => !!x),
+    );
     expect(documented.sort()).toEqual([
-      'admin.notify', 'badge.granted', 'goal.reached', 'level.reached', 'lifecycle.changed', 'member.mute', 'member.remove',
-      'member.tag', 'member.untag', 'member.warn', 'message.delete', 'message.send', 'points.award', 'stage.entered', 'stage.exited',
+      'admin.notify',
+      'badge.granted',
+      'goal.reached',
+      'level.reached',
+      'lifecycle.changed',
+      'member.mute',
+      'member.remove',
+      'member.tag',
+      'member.untag',
+      'member.warn',
+      'message.delete',
+      'message.send',
+      'points.award',
+      'stage.entered',
+      'stage.exited',
     ]);
     const skipped: unknown[] = [];
     const original = console.error;
@@ -353,7 +379,16 @@ describe('docs/embedding.md and examples/embedding', () => {
     try {
       const chat = new FakeChat('c', '2026-03-02T10:00:00+08:00');
       for (const type of documented) {
-        carryOut(chat, { at: '2026-03-02T10:00:00+08:00', type, community: 'c', member: 'u1', text: 't', messageId: 'm', until: '2026-03-02T10:10:00+08:00', tag: 'x' });
+        carryOut(chat, {
+          at: '2026-03-02T10:00:00+08:00',
+          type,
+          community: 'c',
+          member: 'u1',
+          text: 't',
+          messageId: 'm',
+          until: '2026-03-02T10:10:00+08:00',
+          tag: 'x',
+        });
       }
       expect(skipped).toEqual([]);
       carryOut(chat, { at: '2026-03-02T10:00:00+08:00', type: 'future.action', community: 'c' });
@@ -365,7 +400,9 @@ describe('docs/embedding.md and examples/embedding', () => {
 
   it('every action type the runtime emits is in the table', () => {
     const table = markdown.slice(markdown.indexOf('## 8. Actions out'), markdown.indexOf('## 9.'));
-    const runtimeSource = sourceFiles(join(root, 'src/runtime')).map((f) => readFileSync(f, 'utf8')).join('\n');
+    const runtimeSource = sourceFiles(join(root, 'src/runtime'))
+      .map((f) => readFileSync(f, 'utf8'))
+      .join('\n');
     const emitted = new Set([...runtimeSource.matchAll(/emit\([^,]+,\s*'([a-z]+\.[a-z]+)'/g)].map((m) => m[1]!));
     expect(emitted.size).toBeGreaterThan(10);
     for (const type of emitted) expect(table, type).toContain(`\`${type}\``);
@@ -378,7 +415,20 @@ describe('docs/embedding.md and examples/embedding', () => {
       expect(typeof (runtime as unknown as Record<string, unknown>)[m[1]!], `rt.${m[1]}`).toBe('function');
     }
     const indexSource = read('src/index.ts');
-    const exported = new Set([...indexSource.matchAll(/export (?:type )?\{([^}]*)\}/g)].flatMap((m) => m[1]!.split(',').map((n) => n.trim().replace(/^type\s+/, '').split(/\s+as\s+/).at(-1)!).filter(Boolean)));
+    const exported = new Set(
+      [...indexSource.matchAll(/export (?:type )?\{([^}]*)\}/g)].flatMap((m) =>
+        m[1]!
+          .split(',')
+          .map((n) =>
+            n
+              .trim()
+              .replace(/^type\s+/, '')
+              .split(/\s+as\s+/)
+              .at(-1)!,
+          )
+          .filter(Boolean),
+      ),
+    );
     for (const m of markdown.matchAll(/import \{([^}]*)\} from 'playbook'/g)) {
       for (const name of m[1]!.split(',').map((n) => n.trim().replace(/^type\s+/, ''))) expect(exported.has(name), name).toBe(true);
     }
@@ -415,8 +465,14 @@ describe('docs/cli.md', () => {
     expect(help.code).toBe(0);
     const helped = optionsIn(help.out);
     const documented = optionsIn(section!);
-    expect([...helped].filter((o) => !documented.has(o)).map((o) => `--${o}`), 'options of --help missing from the section').toEqual([]);
-    expect([...documented].filter((o) => !helped.has(o)).map((o) => `--${o}`), 'options in the section that --help does not name').toEqual([]);
+    expect(
+      [...helped].filter((o) => !documented.has(o)).map((o) => `--${o}`),
+      'options of --help missing from the section',
+    ).toEqual([]);
+    expect(
+      [...documented].filter((o) => !helped.has(o)).map((o) => `--${o}`),
+      'options in the section that --help does not name',
+    ).toEqual([]);
     expect(markdown, 'the contents line links the section').toContain(`(#playbook-${name})`);
   });
 });

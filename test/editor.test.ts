@@ -93,8 +93,12 @@ function tokenAt(source: string, lineHint: string, needle: string, nth = 0): Tok
   return tok;
 }
 
-const exampleFiles = readdirSync(join(root, 'examples')).filter((f) => f.endsWith('.playbook') && !f.endsWith('.test.playbook')).sort();
-const testFiles = readdirSync(join(root, 'examples')).filter((f) => f.endsWith('.test.playbook')).sort();
+const exampleFiles = readdirSync(join(root, 'examples'))
+  .filter((f) => f.endsWith('.playbook') && !f.endsWith('.test.playbook'))
+  .sort();
+const testFiles = readdirSync(join(root, 'examples'))
+  .filter((f) => f.endsWith('.test.playbook'))
+  .sort();
 const example = (name: string) => readFileSync(join(root, 'examples', name), 'utf8');
 
 function docBlocks(rel: string, language = 'playbook'): { name: string; source: string }[] {
@@ -169,8 +173,18 @@ describe('TextMate grammar: scopes of the examples', () => {
     expect(flag.text).toBe('i');
     expect(has(flag, 'keyword.other.flag.regexp')).toBe(true);
     const tricky = tokenize('when text matches /a[/#]b/ # a comment')[0]!;
-    expect(tricky.filter((t) => has(t, 'string.regexp')).map((t) => t.text).join('')).toBe('/a[/#]b/');
-    expect(tricky.filter((t) => has(t, 'comment.line')).map((t) => t.text).join('')).toBe('# a comment');
+    expect(
+      tricky
+        .filter((t) => has(t, 'string.regexp'))
+        .map((t) => t.text)
+        .join(''),
+    ).toBe('/a[/#]b/');
+    expect(
+      tricky
+        .filter((t) => has(t, 'comment.line'))
+        .map((t) => t.text)
+        .join(''),
+    ).toBe('# a comment');
   });
 
   it('scopes durations, dates, times, numbers and multipliers', () => {
@@ -241,7 +255,10 @@ describe('TextMate grammar: scopes of the examples', () => {
   it('marks characters the lexer rejects as invalid', () => {
     for (const line of ['say "a" 🎉', 'rule x @ y', 'when text matches /unclosed']) {
       const tokens = tokenize(line)[0]!;
-      expect(tokens.some((t) => has(t, 'invalid.illegal')), line).toBe(true);
+      expect(
+        tokens.some((t) => has(t, 'invalid.illegal')),
+        line,
+      ).toBe(true);
     }
   });
 
@@ -331,13 +348,60 @@ describe('TextMate grammar: agreement with the lexer', () => {
     const number = fc.constantFrom('0', '5', '100', '1.5', '2026');
     const date = fc.constantFrom('2026-10-20', '2026-11-11');
     const time = fc.constantFrom('09:00', '19:20', '9:00');
-    const stringPart = fc.constantFrom('a', '欢迎', ' ', '#', '/', '{member.name}', '{ missing }', '\\"', '\\\\', '\\n', '\\{', '\\}', '\\u4e2d', '\\u{1F389}', '「', '!', '🎉');
+    const stringPart = fc.constantFrom(
+      'a',
+      '欢迎',
+      ' ',
+      '#',
+      '/',
+      '{member.name}',
+      '{ missing }',
+      '\\"',
+      '\\\\',
+      '\\n',
+      '\\{',
+      '\\}',
+      '\\u4e2d',
+      '\\u{1F389}',
+      '「',
+      '!',
+      '🎉',
+    );
     const string = fc.array(stringPart, { maxLength: 6 }).map((parts) => `"${parts.join('')}"`);
     const regexPart = fc.constantFrom('a', '中', '\\d', '\\s', '\\/', '[/]', '[^-\\s]', '+', '*', '?', '{4,}', '(', ')', '|', '^', '$', '.', '#', '"');
     const regex = fc
       .tuple(fc.array(regexPart, { minLength: 1, maxLength: 6 }), fc.constantFrom('', 'i', 'iu', 'ms'))
       .map(([parts, flags]) => `/${parts.join('')}/${flags}`);
-    const symbol = fc.constantFrom('{', '}', '(', ')', '[', ']', ',', ';', ':', '，', '、', '；', '：', '->', '→', '>=', '≥', '<=', '!=', '==', '=', '>', '<', '+', '-', '*', '×', '?');
+    const symbol = fc.constantFrom(
+      '{',
+      '}',
+      '(',
+      ')',
+      '[',
+      ']',
+      ',',
+      ';',
+      ':',
+      '，',
+      '、',
+      '；',
+      '：',
+      '->',
+      '→',
+      '>=',
+      '≥',
+      '<=',
+      '!=',
+      '==',
+      '=',
+      '>',
+      '<',
+      '+',
+      '-',
+      '*',
+      '×',
+      '?',
+    );
     const token = fc.oneof(name, event, keyword, duration, number, date, time, string, regex, symbol);
     const comment = fc.option(fc.constantFrom('# note', '#', '# "not a string" /not a regex/'), { nil: undefined });
     fc.assert(
@@ -349,7 +413,6 @@ describe('TextMate grammar: agreement with the lexer', () => {
     );
   });
 });
-
 
 // ---------------------------------------------------------------------------------------------
 // The grammar of test files (*.test.playbook, docs/testing.md)
@@ -368,9 +431,20 @@ function testGrammarKind(tok: Tok): TestKind | 'other' {
 }
 
 const TEST_LEXER_KIND: Record<TestToken['kind'], TestKind | undefined> = {
-  string: 'string', duration: 'duration', datetime: 'date', clock: 'time', number: 'number', word: 'word',
-  lbrace: 'symbol', rbrace: 'symbol', lbracket: 'symbol', rbracket: 'symbol', comma: 'symbol', colon: 'symbol',
-  newline: undefined, eof: undefined,
+  string: 'string',
+  duration: 'duration',
+  datetime: 'date',
+  clock: 'time',
+  number: 'number',
+  word: 'word',
+  lbrace: 'symbol',
+  rbrace: 'symbol',
+  lbracket: 'symbol',
+  rbracket: 'symbol',
+  comma: 'symbol',
+  colon: 'symbol',
+  newline: undefined,
+  eof: undefined,
 };
 
 function testDisagreements(source: string): string[] {
@@ -389,10 +463,7 @@ function testDisagreements(source: string): string[] {
 }
 
 describe('TextMate grammar of test files', () => {
-  const corpusOfTests = [
-    ...testFiles.map((f) => ({ name: `examples/${f}`, source: example(f) })),
-    ...docBlocks('docs/testing.md', 'playbook-test'),
-  ];
+  const corpusOfTests = [...testFiles.map((f) => ({ name: `examples/${f}`, source: example(f) })), ...docBlocks('docs/testing.md', 'playbook-test')];
 
   it('finds test files and documented tests', () => {
     expect(testFiles.length).toBeGreaterThanOrEqual(7);
@@ -404,7 +475,8 @@ describe('TextMate grammar of test files', () => {
     tokenize(c.source, testGrammar).forEach((tokens, i) => {
       for (const t of tokens) {
         if (has(t, 'invalid')) problems.push(`${i + 1}:${t.start + 1} invalid ${JSON.stringify(t.text)}`);
-        else if (t.scopes.length < 2 && t.text.replace(/[\s\u3000\uFEFF]/g, '') !== '') problems.push(`${i + 1}:${t.start + 1} no scope for ${JSON.stringify(t.text)}`);
+        else if (t.scopes.length < 2 && t.text.replace(/[\s\u3000\uFEFF]/g, '') !== '')
+          problems.push(`${i + 1}:${t.start + 1} no scope for ${JSON.stringify(t.text)}`);
       }
     });
     expect(problems).toEqual([]);
@@ -418,11 +490,21 @@ describe('TextMate grammar of test files', () => {
     );
     expect(header!.find((t) => t.text === 'test')?.scopes).toContain('storage.type.test.playbook-test');
     expect(header!.find((t) => t.text === 'for')?.scopes).toContain('keyword.control.playbook-test');
-    expect(has(header!.find((t) => t.text === 'a second ad')!, 'string.quoted.double')).toBe(true);
+    expect(
+      has(
+        header!.find((t) => t.text === 'a second ad')!,
+        'string.quoted.double',
+      ),
+    ).toBe(true);
     expect(join!.find((t) => t.text === 'joins')?.scopes).toContain('support.function.verb.playbook-test');
     expect(join!.find((t) => t.text === 'alice')?.scopes).toContain('variable.other.playbook-test');
     expect(post!.find((t) => t.text === '+1m')?.scopes).toContain('constant.numeric.duration.playbook-test');
-    expect(has(post!.find((t) => t.text === ' an ad')!, 'comment.line')).toBe(true);
+    expect(
+      has(
+        post!.find((t) => t.text === ' an ad')!,
+        'comment.line',
+      ),
+    ).toBe(true);
     expect(expectLine!.find((t) => t.text === 'member.warn')?.scopes).toContain('support.type.action.playbook-test');
     expect(expectLine!.find((t) => t.text === 'count')?.scopes).toContain('variable.other.property.playbook-test');
     expect(expectLine!.find((t) => t.text === '1')?.scopes).toContain('constant.numeric.playbook-test');
@@ -430,7 +512,12 @@ describe('TextMate grammar of test files', () => {
     const custom = tokenize('+1m event quiz.answered alice score 95 tags [基础, 必修]', testGrammar)[0]!;
     expect(custom.find((t) => t.text === 'quiz.answered')?.scopes).toContain('support.type.event.playbook-test');
     const chinese = tokenize('alice posts “你好”', testGrammar)[0]!;
-    expect(chinese.filter((t) => has(t, 'string.quoted')).map((t) => t.text).join('')).toBe('“你好”');
+    expect(
+      chinese
+        .filter((t) => has(t, 'string.quoted'))
+        .map((t) => t.text)
+        .join(''),
+    ).toBe('“你好”');
   });
 
   it('knows every action type, verb and statement word of the test language', () => {
@@ -545,7 +632,9 @@ describe('snippets', () => {
   const expanded = Object.fromEntries(Object.entries(snippets).map(([name, s]) => [name, expandSnippet(bodyOf(s))]));
   const header = expanded['Playbook header']!;
   const errorsOf = (source: string, file: string) =>
-    compile(source, { file }).diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.line}:${d.column} ${d.code} ${d.message}`);
+    compile(source, { file })
+      .diagnostics.filter((d) => d.severity === 'error')
+      .map((d) => `${d.line}:${d.column} ${d.code} ${d.message}`);
 
   it('the expander follows the snippet syntax', () => {
     expect(expandSnippet('a ${1:x ${2:y}} $2 ${3|p,q|} \\$ {m\\} $0')).toBe('a x y y p $ {m} ');
@@ -566,7 +655,24 @@ describe('snippets', () => {
 
   it('covers every top-level construct', () => {
     const firstWords = new Set(Object.values(expanded).map((text) => /^\s*(\S+)/.exec(text)![1]));
-    for (const construct of ['playbook', 'rule', 'ladder', 'points', 'levels', 'ritual', 'lifecycle', 'schedule', 'campaign', 'segment', 'job', 'leaderboard', 'badge', 'every', 'event', 'template']) {
+    for (const construct of [
+      'playbook',
+      'rule',
+      'ladder',
+      'points',
+      'levels',
+      'ritual',
+      'lifecycle',
+      'schedule',
+      'campaign',
+      'segment',
+      'job',
+      'leaderboard',
+      'badge',
+      'every',
+      'event',
+      'template',
+    ]) {
       expect(firstWords.has(construct), construct).toBe(true);
     }
   });
@@ -582,7 +688,12 @@ describe('snippets', () => {
   });
 
   it('all snippets together make one valid playbook', () => {
-    const source = [header, ...Object.entries(expanded).filter(([n]) => n !== 'Playbook header').map(([, t]) => t)].join('\n');
+    const source = [
+      header,
+      ...Object.entries(expanded)
+        .filter(([n]) => n !== 'Playbook header')
+        .map(([, t]) => t),
+    ].join('\n');
     expect(errorsOf(source, 'snippets')).toEqual([]);
   });
 
@@ -594,13 +705,23 @@ describe('snippets', () => {
     const lines = expandedTests.filter(([name]) => name !== 'Test').map(([, text]) => `  ${text}`);
     const file = test.replace(/\n}$/, `\n${lines.join('\n')}\n}`);
     expect(parseTestFile(file).diagnostics.map((d) => `${d.line}:${d.column} ${d.code} ${d.message}`)).toEqual([]);
-    expect(tokenize(file, testGrammar).flat().filter((t) => has(t, 'invalid')).map((t) => t.text)).toEqual([]);
+    expect(
+      tokenize(file, testGrammar)
+        .flat()
+        .filter((t) => has(t, 'invalid'))
+        .map((t) => t.text),
+    ).toEqual([]);
   });
 
   it('the expanded snippets are tokenized without invalid characters', () => {
     for (const [name, text] of Object.entries(expanded)) {
-      const invalid = tokenize(text).flat().filter((t) => has(t, 'invalid'));
-      expect(invalid.map((t) => t.text), name).toEqual([]);
+      const invalid = tokenize(text)
+        .flat()
+        .filter((t) => has(t, 'invalid'));
+      expect(
+        invalid.map((t) => t.text),
+        name,
+      ).toEqual([]);
     }
   });
 });
@@ -616,7 +737,10 @@ describe('extension manifest', () => {
       languages: { id: string; extensions?: string[]; filenamePatterns?: string[]; configuration: string }[];
       grammars: { language: string; scopeName: string; path: string }[];
       snippets: { language: string; path: string }[];
-      problemMatchers: { name: string; pattern: { regexp: string; file: number; line: number; column: number; severity: number; code: number; message: number } }[];
+      problemMatchers: {
+        name: string;
+        pattern: { regexp: string; file: number; line: number; column: number; severity: number; code: number; message: number };
+      }[];
     };
   };
   const { languages, grammars, snippets, problemMatchers } = manifest.contributes;
@@ -646,7 +770,13 @@ describe('extension manifest', () => {
   });
 
   it('every file of the extension is valid JSON', () => {
-    for (const p of ['package.json', 'language-configuration.json', ...Object.values(GRAMMAR_FILES), 'snippets/playbook.code-snippets', 'snippets/playbook-test.code-snippets']) {
+    for (const p of [
+      'package.json',
+      'language-configuration.json',
+      ...Object.values(GRAMMAR_FILES),
+      'snippets/playbook.code-snippets',
+      'snippets/playbook-test.code-snippets',
+    ]) {
       expect(() => readJson(join(ext, p)), p).not.toThrow();
     }
   });
@@ -683,14 +813,25 @@ describe('language configuration', () => {
 
   it('auto-closes every bracket pair', () => {
     for (const [open, close] of config.brackets) {
-      expect(config.autoClosingPairs.some((p) => p.open === open && p.close === close), open).toBe(true);
+      expect(
+        config.autoClosingPairs.some((p) => p.open === open && p.close === close),
+        open,
+      ).toBe(true);
     }
   });
 
   it('selects whole event names, durations, dates and CJK names as words', () => {
     const word = new RegExp(config.wordPattern.pattern, `g${config.wordPattern.flags}`);
     expect('on message.posted within 1h30m from 2026-10-20 at 19:20 活跃'.match(word)).toEqual([
-      'on', 'message.posted', 'within', '1h30m', 'from', '2026-10-20', 'at', '19:20', '活跃',
+      'on',
+      'message.posted',
+      'within',
+      '1h30m',
+      'from',
+      '2026-10-20',
+      'at',
+      '19:20',
+      '活跃',
     ]);
   });
 
@@ -703,7 +844,8 @@ describe('language configuration', () => {
         const next = lines[i + 1] ?? '';
         const indent = (s: string) => /^\s*/.exec(s)![0].length;
         // The examples are indented by hand: a line followed by a deeper one opens a block.
-        if (line.trim() && !line.trim().startsWith('#') && next.trim() && indent(next) > indent(line)) expect(increase.test(line), `${file}:${i + 1} ${line}`).toBe(true);
+        if (line.trim() && !line.trim().startsWith('#') && next.trim() && indent(next) > indent(line))
+          expect(increase.test(line), `${file}:${i + 1} ${line}`).toBe(true);
         if (/^\s*\}/.test(line)) expect(decrease.test(line), `${file}:${i + 1}`).toBe(true);
       });
     }

@@ -40,10 +40,14 @@ beforeAll(() => {
   mkdirSync(pkg);
   mkdirSync(join(app, 'node_modules'), { recursive: true });
   // Type errors elsewhere in the tree are the type-check's business; tsc still emits the files.
-  const build = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json'), '--outDir', join(pkg, 'dist')], {
-    cwd: root,
-    encoding: 'utf8',
-  });
+  const build = spawnSync(
+    process.execPath,
+    [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json'), '--outDir', join(pkg, 'dist')],
+    {
+      cwd: root,
+      encoding: 'utf8',
+    },
+  );
   buildOutput = `${build.stdout}${build.stderr}`;
   writeFileSync(join(pkg, 'package.json'), readFileSync(join(root, 'package.json')));
   symlinkSync(join(root, 'node_modules'), join(pkg, 'node_modules'), 'dir');
@@ -118,11 +122,34 @@ describe("import('playbook')", () => {
 
   it('resolves through the exports map to dist/index.js (the hook sees it)', () => {
     expect(facade.own.has('index.js')).toBe(true);
-    expect(facade.exports).toEqual(expect.arrayContaining(['compile', 'createRuntime', 'formatDiagnostic', 'validateEvent', 'IRSchema', 'IR_VERSION', 'MemoryStore', 'Runtime', 'toXState', 'toRules']));
+    expect(facade.exports).toEqual(
+      expect.arrayContaining([
+        'compile',
+        'createRuntime',
+        'formatDiagnostic',
+        'validateEvent',
+        'IRSchema',
+        'IR_VERSION',
+        'MemoryStore',
+        'Runtime',
+        'toXState',
+        'toRules',
+      ]),
+    );
   });
 
   it('exports neither the store, the server nor the bots', () => {
-    for (const name of ['openDurableRuntime', 'DurableRuntime', 'SqliteStore', 'MemoryDurableStore', 'StorageError', 'StoreOpenError', 'PlaybookServer', 'Bot', 'PLATFORM_ACTIONS']) {
+    for (const name of [
+      'openDurableRuntime',
+      'DurableRuntime',
+      'SqliteStore',
+      'MemoryDurableStore',
+      'StorageError',
+      'StoreOpenError',
+      'PlaybookServer',
+      'Bot',
+      'PLATFORM_ACTIONS',
+    ]) {
       expect(facade.exports, name).not.toContain(name);
     }
   });
@@ -149,7 +176,9 @@ describe('the subpath exports', () => {
   it("'playbook/store' is the durable runtime, over better-sqlite3", () => {
     const store = importInChild('playbook/store');
     expect(store.own.has('store/index.js')).toBe(true);
-    expect(store.exports).toEqual(expect.arrayContaining(['openDurableRuntime', 'DurableRuntime', 'SqliteStore', 'MemoryDurableStore', 'StorageError', 'StoreOpenError']));
+    expect(store.exports).toEqual(
+      expect.arrayContaining(['openDurableRuntime', 'DurableRuntime', 'SqliteStore', 'MemoryDurableStore', 'StorageError', 'StoreOpenError']),
+    );
     // The control: the hook does see a package the façade must not load.
     expect(store.packages.has('better-sqlite3')).toBe(true);
   });
@@ -183,7 +212,11 @@ function exportedNames(rel: string): Set<string> {
   const names = new Set<string>();
   for (const m of source.matchAll(/^export (?:type )?\{([^}]*)\}/gm)) {
     for (const n of m[1]!.split(',')) {
-      const name = n.trim().replace(/^type\s+/, '').split(/\s+as\s+/).at(-1);
+      const name = n
+        .trim()
+        .replace(/^type\s+/, '')
+        .split(/\s+as\s+/)
+        .at(-1);
       if (name) names.add(name);
     }
   }
@@ -193,7 +226,11 @@ function exportedNames(rel: string): Set<string> {
 
 describe('docs/embedding.md on the subpaths', () => {
   const markdown = readFileSync(join(root, 'docs/embedding.md'), 'utf8');
-  const entries: Record<string, string> = { 'playbook/store': 'src/store/index.ts', 'playbook/server': 'src/server/index.ts', 'playbook/bots': 'src/bots/index.ts' };
+  const entries: Record<string, string> = {
+    'playbook/store': 'src/store/index.ts',
+    'playbook/server': 'src/server/index.ts',
+    'playbook/bots': 'src/bots/index.ts',
+  };
 
   it('names, for each subpath, only what its entry file exports, and every subpath', () => {
     const seen = new Set<string>();
@@ -205,10 +242,15 @@ describe('docs/embedding.md on the subpaths', () => {
       for (const [, name] of m[2]!.matchAll(/`([A-Za-z_]+)`/g)) expect(exported.has(name!), `${m[1]}: ${name}`).toBe(true);
     }
     expect([...seen].sort()).toEqual(Object.keys(entries).sort());
-    expect(Object.keys(pkgJson.exports).filter((k) => k.startsWith('./') && k !== './package.json').map((k) => `playbook/${k.slice(2)}`).sort()).toEqual(Object.keys(entries).sort());
+    expect(
+      Object.keys(pkgJson.exports)
+        .filter((k) => k.startsWith('./') && k !== './package.json')
+        .map((k) => `playbook/${k.slice(2)}`)
+        .sort(),
+    ).toEqual(Object.keys(entries).sort());
   });
 
-  it("imports from a subpath only names it exports", () => {
+  it('imports from a subpath only names it exports', () => {
     for (const m of markdown.matchAll(/import \{([^}]*)\} from '(playbook\/[a-z]+)'/g)) {
       const exported = exportedNames(entries[m[2]!]!);
       for (const n of m[1]!.split(',').map((x) => x.trim().replace(/^type\s+/, ''))) expect(exported.has(n), `${m[2]}: ${n}`).toBe(true);
@@ -223,7 +265,15 @@ describe('playbook --version (issue 14, item 6)', () => {
   });
 
   it("prints package.json's version from the built dist/", () => {
-    const r = spawnSync(process.execPath, ['--input-type=module', '-e', `const { run } = await import(${JSON.stringify(pathToFileURL(join(pkg, 'dist/cli/main.js')).href)}); process.exitCode = await run(['--version']);`], { encoding: 'utf8' });
+    const r = spawnSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `const { run } = await import(${JSON.stringify(pathToFileURL(join(pkg, 'dist/cli/main.js')).href)}); process.exitCode = await run(['--version']);`,
+      ],
+      { encoding: 'utf8' },
+    );
     expect(r.stderr).toBe('');
     expect(r.stdout).toBe(`playbook ${pkgJson.version}\n`);
   });

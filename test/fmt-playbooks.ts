@@ -43,9 +43,7 @@ export function fillGaps(template: string, gaps: { picks: number[]; comments: st
     const choice = table[gaps.picks[k++ % gaps.picks.length]! % table.length]!;
     return choice.replace(/#C/g, () => gaps.comments[c++ % gaps.comments.length]!);
   };
-  return template.replace(/[\u0001-\u0004]/g, (m) =>
-    pick(m === S ? SOFT : m === L ? LINE : m === P ? PUNCT : NEWLINE),
-  );
+  return template.replace(/[\u0001-\u0004]/g, (m) => pick(m === S ? SOFT : m === L ? LINE : m === P ? PUNCT : NEWLINE));
 }
 
 /** The template with single spaces and line breaks: the same playbook, plainly written. */
@@ -98,12 +96,39 @@ interface Ctx {
   goal?: boolean;
 }
 
-const events = (shape: Shape) => ['message.posted', 'order.paid', 'reaction.added', 'checkin.done', 'invite.accepted', ...(shape.quiz ? ['quiz.answered'] : [])];
+const events = (shape: Shape) => [
+  'message.posted',
+  'order.paid',
+  'reaction.added',
+  'checkin.done',
+  'invite.accepted',
+  ...(shape.quiz ? ['quiz.answered'] : []),
+];
 
 // ------------------------------------------------------------------ values
 
 const messageChar = fc.constantFrom(
-  'a', 'b', 'Z', ' ', '欢', '迎', '读', '书', '🎉', '\\"', '\\\\', '\\n', '\\t', '\\{', '\\}', '\\u4e2d', '\\u{1F4DA}', '!', '#', '/', ',',
+  'a',
+  'b',
+  'Z',
+  ' ',
+  '欢',
+  '迎',
+  '读',
+  '书',
+  '🎉',
+  '\\"',
+  '\\\\',
+  '\\n',
+  '\\t',
+  '\\{',
+  '\\}',
+  '\\u4e2d',
+  '\\u{1F4DA}',
+  '!',
+  '#',
+  '/',
+  ',',
 );
 const quoted = fc.array(messageChar, { minLength: 1, maxLength: 8 }).map((cs) => `"${cs.join('')}"`);
 const tagName = fc.constantFrom('"member"', '"付费"', '"helper"', '"已读"');
@@ -116,7 +141,12 @@ const compare = fc.constantFrom('>=', '≥', '>', '<', '<=', '≤', '==', '!=', 
 const comma = fc.constantFrom(',', ',', '，', '、');
 
 function message(ctx: Ctx): fc.Arbitrary<string> {
-  return ctx.shape.templates > 0 ? fc.oneof(quoted, fc.nat(ctx.shape.templates - 1).map((i) => `tpl${i}`)) : quoted;
+  return ctx.shape.templates > 0
+    ? fc.oneof(
+        quoted,
+        fc.nat(ctx.shape.templates - 1).map((i) => `tpl${i}`),
+      )
+    : quoted;
 }
 
 // ------------------------------------------------------------------ conditions
@@ -129,8 +159,11 @@ function fieldCondition(fields: Fields): fc.Arbitrary<string>[] {
       out.push(fc.tuple(ref, quoted).map(([r, q]) => sp(r, 'contains', q)));
       out.push(fc.tuple(ref, eq, quoted).map(([r, o, q]) => sp(r, o, q)));
       out.push(
-        fc.tuple(ref, fc.subarray(['"加微信"', '/https?:\\/\\/\\S+/i', '/邀请码\\s*\\d{4,}/', '/[a-z/]+/', '"返利"'], { minLength: 1 }), fc.boolean(), comma)
-          .map(([r, ps, any, c]) => (ps.length === 1 && !any ? sp(r, 'matches', ps[0]!) : sp(r, 'matches', ...(any ? ['any'] : []), tight('[', ps.join(P + c + S), ']')))),
+        fc
+          .tuple(ref, fc.subarray(['"加微信"', '/https?:\\/\\/\\S+/i', '/邀请码\\s*\\d{4,}/', '/[a-z/]+/', '"返利"'], { minLength: 1 }), fc.boolean(), comma)
+          .map(([r, ps, any, c]) =>
+            ps.length === 1 && !any ? sp(r, 'matches', ps[0]!) : sp(r, 'matches', ...(any ? ['any'] : []), tight('[', ps.join(P + c + S), ']')),
+          ),
       );
     } else if (type === 'number') {
       out.push(fc.tuple(ref, compare, small, fc.boolean()).map(([r, o, n, neg]) => sp(r, o, neg ? tight('-', String(n)) : String(n))));
@@ -151,24 +184,32 @@ function atom(ctx: Ctx): fc.Arbitrary<string> {
     atoms.push(fc.tuple(fc.constantFrom('member.points', 'member.joinedDays'), compare, small).map(([a, o, n]) => sp(a, o, String(n))));
     atoms.push(fc.tuple(eq, quoted).map(([o, q]) => sp('member.name', o, q)));
     atoms.push(fc.constantFrom(...shape.roles, 'admin').map((r) => sp('member', 'has', 'role', r)));
-    atoms.push(tagName.map((t) => sp('member', 'has', 'tag', t)), tagName.map((t) => sp('member', 'tagged', t)));
+    atoms.push(
+      tagName.map((t) => sp('member', 'has', 'tag', t)),
+      tagName.map((t) => sp('member', 'tagged', t)),
+    );
     const segs = ctx.segmentsBefore ?? shape.segments;
     if (segs > 0) atoms.push(fc.tuple(fc.nat(segs - 1), fc.boolean()).map(([i, kw]) => sp('member', 'in', ...(kw ? ['segment'] : []), `seg${i}`)));
     if (shape.schedules.length > 0) {
       atoms.push(
-        fc.tuple(fc.constantFrom('absences', 'attended'), fc.nat(shape.schedules.length - 1), fc.option(duration), ge, small).map(([f, i, d, o, n]) =>
-          sp(tight(f, '(', `sc${i}`, ...(d ? [',' + S + d] : []), ')'), o, String(n))),
+        fc
+          .tuple(fc.constantFrom('absences', 'attended'), fc.nat(shape.schedules.length - 1), fc.option(duration), ge, small)
+          .map(([f, i, d, o, n]) => sp(tight(f, '(', `sc${i}`, ...(d ? [',' + S + d] : []), ')'), o, String(n))),
       );
     }
     if (shape.levels.length > 0) atoms.push(fc.constantFrom(...shape.levels).map((l) => sp('member.level', '==', `"${l}"`)));
   }
   const countOptions = ctx.rule ? fc.constantFrom('', 'by member') : fc.constant('');
   atoms.push(
-    fc.tuple(fc.constantFrom(...events(shape)), countOptions, fc.option(duration), compare, small).map(([e, by, d, o, n]) =>
-      sp(tight('count', '(', sp(e, by, ...(d ? ['within', d] : [])), ')'), o, String(n))),
+    fc
+      .tuple(fc.constantFrom(...events(shape)), countOptions, fc.option(duration), compare, small)
+      .map(([e, by, d, o, n]) => sp(tight('count', '(', sp(e, by, ...(d ? ['within', d] : [])), ')'), o, String(n))),
   );
   if (shape.campaign) {
-    atoms.push(fc.nat(shape.campaign.stages - 1).map((i) => sp('in', 'stage', `c0.s${i}`)), fc.constant(sp('in', 'stage', 'c0')));
+    atoms.push(
+      fc.nat(shape.campaign.stages - 1).map((i) => sp('in', 'stage', `c0.s${i}`)),
+      fc.constant(sp('in', 'stage', 'c0')),
+    );
   }
   if (ctx.fields) atoms.push(...fieldCondition(ctx.fields));
   return fc.oneof(...atoms);
@@ -199,7 +240,10 @@ function action(ctx: Ctx): fc.Arbitrary<string> {
     ...(shape.segments > 0 ? [fc.tuple(fc.nat(shape.segments - 1), fc.boolean()).map(([i, kw]) => sp('in', ...(kw ? ['segment'] : []), `seg${i}`))] : []),
   );
   const filters = fc.array(filter, { minLength: 1, maxLength: 2 }).map((fs) => sp(...fs));
-  const reason = fc.option(quoted.map((q) => sp('reason', q)), { nil: '' });
+  const reason = fc.option(
+    quoted.map((q) => sp('reason', q)),
+    { nil: '' },
+  );
   const members = fc.tuple(ctx.schedule ? fc.boolean() : fc.constant(false), filters).map(([silent, f]) => sp(silent ? 'silent' : '', 'members', f));
   const group: fc.Arbitrary<string>[] = [
     message(ctx).map((m) => sp('say', m)),
@@ -215,8 +259,9 @@ function action(ctx: Ctx): fc.Arbitrary<string> {
     fc.tuple(fc.boolean(), duration, reason).map(([f, d, r]) => sp('mute', 'member', f ? 'for' : '', d, r)),
     reason.map((r) => sp('remove', 'member', r)),
     fc.tuple(fc.constantFrom('tag', 'untag'), tagName).map(([k, t]) => sp(k, 'member', t)),
-    fc.tuple(fc.constantFrom('award', 'deduct'), fc.constantFrom('', '+', '-'), small, reason, fc.boolean()).map(([k, sign, n, r, u]) =>
-      sp(k, sign ? tight(sign, String(n)) : String(n), 'points', r, u ? 'unmultiplied' : '')),
+    fc
+      .tuple(fc.constantFrom('award', 'deduct'), fc.constantFrom('', '+', '-'), small, reason, fc.boolean())
+      .map(([k, sign, n, r, u]) => sp(k, sign ? tight(sign, String(n)) : String(n), 'points', r, u ? 'unmultiplied' : '')),
   ];
   if (shape.ladders > 0) {
     one.push(fc.tuple(fc.option(message(ctx), { nil: '' }), fc.nat(shape.ladders - 1)).map(([m, i]) => sp('warn', 'member', m, 'on', 'ladder', `ladder${i}`)));
@@ -252,17 +297,39 @@ function rule(ctx: Ctx, name: string): fc.Arbitrary<string> {
   return fc.tuple(fc.subarray(events(shape), { minLength: 1, maxLength: 2 }), fc.boolean()).chain(([evs, withWhere]) => {
     const fields = evs.length === 1 ? EVENT_FIELDS[evs[0]!] : undefined;
     const ruleCtx: Ctx = { shape, member: true, rule: true, ...(fields ? { fields } : {}), message: evs.length === 1 && evs[0] === 'message.posted' };
-    const on = fc.tuple(...evs.map((e) => (withWhere && fields && Object.keys(fields).length ? fc.option(condition(ruleCtx).map((c) => sp(e, 'where', c)), { nil: e }) : fc.constant(e))))
+    const on = fc
+      .tuple(
+        ...evs.map((e) =>
+          withWhere && fields && Object.keys(fields).length
+            ? fc.option(
+                condition(ruleCtx).map((c) => sp(e, 'where', c)),
+                { nil: e },
+              )
+            : fc.constant(e),
+        ),
+      )
       .map((ps) => sp('on', ps.join(P + ',' + S)));
     const doClause = fc.tuple(fc.array(action(ruleCtx), { minLength: 1, maxLength: 4 }), fc.boolean(), fc.boolean()).map(([acts, braces, semis]) => {
       const list = acts.join(semis ? S + ';' + S : N);
       return braces ? sp('do', tight('{', list, '}')) : sp('do', list);
     });
     const clauses = fc.tuple(
-      fc.option(condition(ruleCtx).map((c) => sp('when', c)), { nil: '' }),
-      fc.array(condition(ruleCtx).map((c) => sp('unless', c)), { maxLength: 2 }),
-      fc.option(fc.integer({ min: -5, max: 20 }).map((n) => sp('priority', n < 0 ? tight('-', String(-n)) : String(n))), { nil: '' }),
-      fc.option(fc.constantFrom('member', 'community', 'group').map((w) => sp('once', 'per', w)), { nil: '' }),
+      fc.option(
+        condition(ruleCtx).map((c) => sp('when', c)),
+        { nil: '' },
+      ),
+      fc.array(
+        condition(ruleCtx).map((c) => sp('unless', c)),
+        { maxLength: 2 },
+      ),
+      fc.option(
+        fc.integer({ min: -5, max: 20 }).map((n) => sp('priority', n < 0 ? tight('-', String(-n)) : String(n))),
+        { nil: '' },
+      ),
+      fc.option(
+        fc.constantFrom('member', 'community', 'group').map((w) => sp('once', 'per', w)),
+        { nil: '' },
+      ),
       doClause,
     );
     return fc.tuple(on, clauses).map(([o, [w, u, p, once, d]]) => block(sp('rule', name), [o, w, ...u, p, once, d]));
@@ -279,16 +346,28 @@ function points(ctx: Ctx): fc.Arbitrary<string> {
   return fc.constantFrom(...events(ctx.shape)).chain((e) => {
     const fields = EVENT_FIELDS[e]!;
     const entryCtx: Ctx = { shape: ctx.shape, member: true, fields };
-    return fc.tuple(
-      Object.keys(fields).length ? fc.option(condition(entryCtx), { nil: '' }) : fc.constant(''),
-      fc.constantFrom('', '+', '-'),
-      small,
-      fc.boolean(),
-      fc.option(duration.map((d) => sp('cooldown', d)), { nil: '' }),
-      fc.array(fc.tuple(small, fc.boolean(), fc.constantFrom('day', 'week', 'month')).map(([n, pts, per]) => sp('cap', String(n), pts ? 'points' : '', 'per', per)), { maxLength: 2 }),
-      fc.option(quoted.map((q) => sp('reason', q)), { nil: '' }),
-    ).map(([where, sign, n, word, cooldown, caps, reason]) =>
-      sp(tight(where ? sp(e, 'where', where) : e, ':'), sign ? tight(sign, String(n)) : String(n), word ? 'points' : '', cooldown, ...caps, reason));
+    return fc
+      .tuple(
+        Object.keys(fields).length ? fc.option(condition(entryCtx), { nil: '' }) : fc.constant(''),
+        fc.constantFrom('', '+', '-'),
+        small,
+        fc.boolean(),
+        fc.option(
+          duration.map((d) => sp('cooldown', d)),
+          { nil: '' },
+        ),
+        fc.array(
+          fc.tuple(small, fc.boolean(), fc.constantFrom('day', 'week', 'month')).map(([n, pts, per]) => sp('cap', String(n), pts ? 'points' : '', 'per', per)),
+          { maxLength: 2 },
+        ),
+        fc.option(
+          quoted.map((q) => sp('reason', q)),
+          { nil: '' },
+        ),
+      )
+      .map(([where, sign, n, word, cooldown, caps, reason]) =>
+        sp(tight(where ? sp(e, 'where', where) : e, ':'), sign ? tight(sign, String(n)) : String(n), word ? 'points' : '', cooldown, ...caps, reason),
+      );
   });
 }
 
@@ -316,81 +395,137 @@ function items(shape: Shape): fc.Arbitrary<string>[] {
   if (shape.roles.length) out.push(comma.map((c) => sp('roles', shape.roles.join(P + c + S))));
   if (shape.quiz) {
     out.push(
-      fc.tuple(fc.constantFrom(',', ';', N), fc.boolean(), fc.constantFrom('string', 'text')).map(([sep, after, str]) =>
-        sp('event', 'quiz.answered', tight('{', ['score: number', 'correct: boolean', after ? `topic: ${str}?` : `topic?: ${str}`, 'tags: string[]'].map((f) => f.replace(/ /g, S)).join(sep === N ? N : P + sep + S), '}'))),
+      fc
+        .tuple(fc.constantFrom(',', ';', N), fc.boolean(), fc.constantFrom('string', 'text'))
+        .map(([sep, after, str]) =>
+          sp(
+            'event',
+            'quiz.answered',
+            tight(
+              '{',
+              ['score: number', 'correct: boolean', after ? `topic: ${str}?` : `topic?: ${str}`, 'tags: string[]']
+                .map((f) => f.replace(/ /g, S))
+                .join(sep === N ? N : P + sep + S),
+              '}',
+            ),
+          ),
+        ),
     );
   }
   for (let i = 0; i < shape.templates; i++) {
     out.push(fc.tuple(fc.constantFrom('', ':', '='), quoted).map(([sep, q]) => sp('template', `tpl${i}`, sep, q)));
   }
   for (let i = 0; i < shape.segments; i++) {
-    out.push(fc.tuple(fc.constantFrom('where', '=', ':'), condition({ shape, member: true, segmentsBefore: i })).map(([w, c]) => sp('segment', `seg${i}`, w, c)));
+    out.push(
+      fc.tuple(fc.constantFrom('where', '=', ':'), condition({ shape, member: true, segmentsBefore: i })).map(([w, c]) => sp('segment', `seg${i}`, w, c)),
+    );
   }
   for (let i = 0; i < shape.ladders; i++) {
     out.push(
-      fc.tuple(fc.option(duration, { nil: '' }), fc.array(actionBlock({ shape, member: true }), { minLength: 1, maxLength: 3 })).map(([exp, steps]) =>
-        block(sp('ladder', `ladder${i}`), [exp ? sp('expire', exp) : '', ...steps.map((s, j) => sp(String(j + 1), s))])),
+      fc
+        .tuple(fc.option(duration, { nil: '' }), fc.array(actionBlock({ shape, member: true }), { minLength: 1, maxLength: 3 }))
+        .map(([exp, steps]) => block(sp('ladder', `ladder${i}`), [exp ? sp('expire', exp) : '', ...steps.map((s, j) => sp(String(j + 1), s))])),
     );
   }
   out.push(
-    fc.tuple(
-      fc.array(action(member), { maxLength: 2 }),
-      fc.array(fc.tuple(fc.option(quoted, { nil: '' }), condition({ shape, member: true, fields: EVENT_FIELDS['message.posted']! })), { minLength: 1, maxLength: 2 }),
-      fc.option(actionBlock(member), { nil: '' }),
-      fc.option(actionBlock(member), { nil: '' }),
-      fc.option(actionBlock(member), { nil: '' }),
-    ).map(([start, steps, remind, deadline, done]) =>
-      block(sp('ritual', 'onboarding'), [
-        sp('starts', 'on', 'member.joined'),
-        ...start,
-        ...steps.map(([label, c], j) => sp('step', `step${j}`, tight(label, ':'), 'message.posted', 'where', c)),
-        remind ? sp('remind', 'after', '12h', remind) : '',
-        deadline ? sp('deadline', '24h', deadline) : '',
-        sp('cancel', 'on', 'member.left'),
-        done ? sp('done', done) : '',
-      ])),
+    fc
+      .tuple(
+        fc.array(action(member), { maxLength: 2 }),
+        fc.array(fc.tuple(fc.option(quoted, { nil: '' }), condition({ shape, member: true, fields: EVENT_FIELDS['message.posted']! })), {
+          minLength: 1,
+          maxLength: 2,
+        }),
+        fc.option(actionBlock(member), { nil: '' }),
+        fc.option(actionBlock(member), { nil: '' }),
+        fc.option(actionBlock(member), { nil: '' }),
+      )
+      .map(([start, steps, remind, deadline, done]) =>
+        block(sp('ritual', 'onboarding'), [
+          sp('starts', 'on', 'member.joined'),
+          ...start,
+          ...steps.map(([label, c], j) => sp('step', `step${j}`, tight(label, ':'), 'message.posted', 'where', c)),
+          remind ? sp('remind', 'after', '12h', remind) : '',
+          deadline ? sp('deadline', '24h', deadline) : '',
+          sp('cancel', 'on', 'member.left'),
+          done ? sp('done', done) : '',
+        ]),
+      ),
   );
   out.push(rule(member, 'rule0'), rule(member, 'rule1'));
   out.push(fc.array(points(member), { minLength: 1, maxLength: 3 }).map((es) => block('points', es)));
   if (shape.levels.length) {
     out.push(
-      fc.tuple(fc.constantFrom(';', ',', N), fc.boolean()).map(([sep, word]) =>
-        sp('levels', tight('{', shape.levels.map((l, i) => sp(l, 'at', String(i * 25), word && i % 2 ? 'points' : '')).join(sep === N ? N : P + sep + S), '}'))),
+      fc
+        .tuple(fc.constantFrom(';', ',', N), fc.boolean())
+        .map(([sep, word]) =>
+          sp(
+            'levels',
+            tight('{', shape.levels.map((l, i) => sp(l, 'at', String(i * 25), word && i % 2 ? 'points' : '')).join(sep === N ? N : P + sep + S), '}'),
+          ),
+        ),
     );
   }
   out.push(
-    fc.tuple(fc.oneof(condition(member).map((c) => sp('when', c)), fc.integer({ min: 1, max: 30 }).map((n) => sp('streak', String(n), 'days', 'of', 'checkin.done'))), fc.option(actionBlock(member), { nil: '' }))
+    fc
+      .tuple(
+        fc.oneof(
+          condition(member).map((c) => sp('when', c)),
+          fc.integer({ min: 1, max: 30 }).map((n) => sp('streak', String(n), 'days', 'of', 'checkin.done')),
+        ),
+        fc.option(actionBlock(member), { nil: '' }),
+      )
       .map(([w, a]) => sp('badge', '话痨', w, a)),
   );
   out.push(
-    fc.tuple(fc.constantFrom('', 'weekly', 'monthly', 'daily', 'all', 'alltime'), small, calendar(false), actionBlock(group)).map(([period, n, cal, a]) =>
-      sp('leaderboard', 'board0', period, 'top', String(n), 'by', 'points', 'every', cal, a)),
+    fc
+      .tuple(fc.constantFrom('', 'weekly', 'monthly', 'daily', 'all', 'alltime'), small, calendar(false), actionBlock(group))
+      .map(([period, n, cal, a]) => sp('leaderboard', 'board0', period, 'top', String(n), 'by', 'points', 'every', cal, a)),
   );
   out.push(
-    fc.array(
-      fc.tuple(
-        fc.constantFrom('newcomer', 'active', 'dormant', '活跃', 'start'),
-        fc.constantFrom('newcomer', 'active', 'dormant', '活跃', 'done'),
-        fc.constantFrom('->', '→'),
-        fc.oneof(
-          fc.constantFrom(...events(shape)).map((e) => sp('on', e)),
-          condition(member).map((c) => sp('when', c)),
-          fc.tuple(duration, fc.option(fc.constantFrom(...events(shape)), { nil: '' })).map(([d, e]) => sp('after', d, e ? sp('without', e) : '')),
+    fc
+      .array(
+        fc.tuple(
+          fc.constantFrom('newcomer', 'active', 'dormant', '活跃', 'start'),
+          fc.constantFrom('newcomer', 'active', 'dormant', '活跃', 'done'),
+          fc.constantFrom('->', '→'),
+          fc.oneof(
+            fc.constantFrom(...events(shape)).map((e) => sp('on', e)),
+            condition(member).map((c) => sp('when', c)),
+            fc.tuple(duration, fc.option(fc.constantFrom(...events(shape)), { nil: '' })).map(([d, e]) => sp('after', d, e ? sp('without', e) : '')),
+          ),
+          fc.option(
+            fc.array(action(member), { maxLength: 3 }).map((acts) => tight('{', acts.join(N), '}')),
+            { nil: '' },
+          ),
         ),
-        fc.option(fc.array(action(member), { maxLength: 3 }).map((acts) => tight('{', acts.join(N), '}')), { nil: '' }),
+        { minLength: 1, maxLength: 4 },
+      )
+      .chain((ts) =>
+        fc
+          .boolean()
+          .map((withInitial) =>
+            block(sp('lifecycle', 'member'), [
+              withInitial ? sp('initial', ts[0]![0]) : '',
+              ...ts.map(([a, b, arrow, trig, acts]) => sp(a, arrow, b, trig, acts)),
+            ]),
+          ),
       ),
-      { minLength: 1, maxLength: 4 },
-    ).chain((ts) =>
-      fc.boolean().map((withInitial) =>
-        block(sp('lifecycle', 'member'), [withInitial ? sp('initial', ts[0]![0]) : '', ...ts.map(([a, b, arrow, trig, acts]) => sp(a, arrow, b, trig, acts))]))),
   );
   shape.schedules.forEach((sc, i) => {
     const ctx: Ctx = { shape, member: false, schedule: true };
-    const hook = fc.tuple(sc.until ? fc.constantFrom('start', 'end') : fc.constant('start'), fc.option(duration, { nil: '' }), actionBlock(ctx)).map(([at, off, a]) =>
-      sp('at', at, off ? sp(at === 'start' ? '+' : '-', off) : '', a));
+    const hook = fc
+      .tuple(sc.until ? fc.constantFrom('start', 'end') : fc.constant('start'), fc.option(duration, { nil: '' }), actionBlock(ctx))
+      .map(([at, off, a]) => sp('at', at, off ? sp(at === 'start' ? '+' : '-', off) : '', a));
     out.push(
-      fc.tuple(calendar(sc.until), fc.option(fc.tuple(fc.boolean(), fc.constantFrom('checkin.done', 'message.posted')), { nil: null }), fc.array(hook, { maxLength: 3 })).map(([cal, att, hooks]) =>
-        block(sp('schedule', `sc${i}`, 'every', cal, sc.until ? sp('until', '22:00') : '', att ? sp('attendance', att[0] ? 'by' : '', att[1]) : ''), hooks)),
+      fc
+        .tuple(
+          calendar(sc.until),
+          fc.option(fc.tuple(fc.boolean(), fc.constantFrom('checkin.done', 'message.posted')), { nil: null }),
+          fc.array(hook, { maxLength: 3 }),
+        )
+        .map(([cal, att, hooks]) =>
+          block(sp('schedule', `sc${i}`, 'every', cal, sc.until ? sp('until', '22:00') : '', att ? sp('attendance', att[0] ? 'by' : '', att[1]) : ''), hooks),
+        ),
     );
   });
   out.push(fc.tuple(fc.option(fc.constant(sp('job', 'job0')), { nil: '' }), calendar(false), actionBlock(group)).map(([j, cal, a]) => sp(j, 'every', cal, a)));
@@ -402,8 +537,9 @@ function items(shape: Shape): fc.Arbitrary<string>[] {
       const last = i === shape.campaign!.stages - 1;
       const stageItem = fc.oneof(
         fc.constantFrom('points x2', 'points ×2', sp('points', '*', '1.5')),
-        fc.tuple(fc.constantFrom('enter', 'exit'), fc.boolean(), actionBlock(group)).map(([w, bare, a]) =>
-          bare && a.startsWith(':') ? sp('on', w, a.slice(1)) : sp('on', w, a)),
+        fc
+          .tuple(fc.constantFrom('enter', 'exit'), fc.boolean(), actionBlock(group))
+          .map(([w, bare, a]) => (bare && a.startsWith(':') ? sp('on', w, a.slice(1)) : sp('on', w, a))),
         points(member),
         rule(member, `stage_rule${i}`),
       );
@@ -417,8 +553,9 @@ function items(shape: Shape): fc.Arbitrary<string>[] {
         return unique.length ? block(head, unique) : head;
       });
     });
-    const goal = fc.tuple(fc.constantFrom(...events(shape)), small, fc.option(actionBlock(group), { nil: '' })).map(([e, n, a]) =>
-      sp('goal', 'g0', 'when', tight('count', '(', e, ')'), '>=', String(n), a));
+    const goal = fc
+      .tuple(fc.constantFrom(...events(shape)), small, fc.option(actionBlock(group), { nil: '' }))
+      .map(([e, n, a]) => sp('goal', 'g0', 'when', tight('count', '(', e, ')'), '>=', String(n), a));
     out.push(fc.tuple(fc.tuple(...stages), fc.option(goal, { nil: '' })).map(([ss, g]) => block(sp('campaign', 'c0'), [...ss, g])));
   }
   return out;

@@ -36,10 +36,12 @@ function compiled(source: string): { ir: unknown; comments: string[] } {
   const errors = r.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length) throw new Error(`does not compile: ${errors.map((d) => `${d.line}:${d.column} ${d.code} ${d.message}`).join('; ')}\n${source}`);
   const seen = new Map<string, string>();
-  const ir = JSON.parse(JSON.stringify(r.ir).replace(/every_line_\d+/g, (m) => {
-    if (!seen.has(m)) seen.set(m, `unnamed_${seen.size}`);
-    return seen.get(m)!;
-  }));
+  const ir = JSON.parse(
+    JSON.stringify(r.ir).replace(/every_line_\d+/g, (m) => {
+      if (!seen.has(m)) seen.set(m, `unnamed_${seen.size}`);
+      return seen.get(m)!;
+    }),
+  );
   return { ir, comments: r.ast.comments.map((c) => c.text.trimEnd()) };
 }
 
@@ -79,71 +81,115 @@ const constructs: Golden[] = [
   {
     name: 'events: long field lists one per line',
     input: HEADER + 'event long.one { aaaaaaaaaaaa: number, bbbbbbbbbbbbbbb: string, cccccccccccccccccc: boolean, dddddddddddddd: string[] }',
-    output: HEADER_OUT + lines('event long.one {', '  aaaaaaaaaaaa: number', '  bbbbbbbbbbbbbbb: string', '  cccccccccccccccccc: boolean', '  dddddddddddddd: string[]', '}'),
+    output:
+      HEADER_OUT +
+      lines('event long.one {', '  aaaaaaaaaaaa: number', '  bbbbbbbbbbbbbbb: string', '  cccccccccccccccccc: boolean', '  dddddddddddddd: string[]', '}'),
   },
   {
     name: 'templates and segments: `:` and `=` become the main spelling',
     input: HEADER + 'template a: "x"\ntemplate b = "y"\ntemplate c "z"\nsegment s = member.points>=5\nsegment t : member in s or member tagged "v"',
-    output: HEADER_OUT + lines('template a "x"', 'template b "y"', 'template c "z"', 'segment s where member.points >= 5', 'segment t where member in s or member tagged "v"'),
+    output:
+      HEADER_OUT +
+      lines('template a "x"', 'template b "y"', 'template c "z"', 'segment s where member.points >= 5', 'segment t where member in s or member tagged "v"'),
   },
   {
     name: 'rituals: one clause per line, short action lists after `:`',
-    input: HEADER + 'ritual onboarding { starts on member.joined\n say to member "hi" \nstep intro "自我介绍" : message.posted where text matches /^a-b$/ \n remind after 12h { say to member "a" ; notify admins "b" }\n deadline 24h: { remove member reason "x" } \n cancel on member.left\n done: tag member "m"; award +10 points; say "c" }',
-    output: HEADER_OUT + lines(
-      'ritual onboarding {',
-      '  starts on member.joined',
-      '  say to member "hi"',
-      '  step intro "自我介绍": message.posted where text matches /^a-b$/',
-      '  remind after 12h: say to member "a"; notify admins "b"',
-      '  deadline 24h: remove member reason "x"',
-      '  cancel on member.left',
-      '  done {',
-      '    tag member "m"',
-      '    award +10 points',
-      '    say "c"',
-      '  }',
-      '}',
-    ),
+    input:
+      HEADER +
+      'ritual onboarding { starts on member.joined\n say to member "hi" \nstep intro "自我介绍" : message.posted where text matches /^a-b$/ \n remind after 12h { say to member "a" ; notify admins "b" }\n deadline 24h: { remove member reason "x" } \n cancel on member.left\n done: tag member "m"; award +10 points; say "c" }',
+    output:
+      HEADER_OUT +
+      lines(
+        'ritual onboarding {',
+        '  starts on member.joined',
+        '  say to member "hi"',
+        '  step intro "自我介绍": message.posted where text matches /^a-b$/',
+        '  remind after 12h: say to member "a"; notify admins "b"',
+        '  deadline 24h: remove member reason "x"',
+        '  cancel on member.left',
+        '  done {',
+        '    tag member "m"',
+        '    award +10 points',
+        '    say "c"',
+        '  }',
+        '}',
+      ),
   },
   {
     name: 'rules: clauses in their order, `do` with up to two short actions on one line',
-    input: HEADER + 'roles kol\nladder ads { 1: say to member "w" }\nrule no_ads { on message.posted, reaction.added where emoji = "💰" when member.joinedDays<3 unless member has role admin; unless member has role kol priority -10 once per member do delete message ; warn member "ads" on ladder ads }',
-    output: HEADER_OUT + lines(
-      'roles kol',
-      '',
-      'ladder ads {',
-      '  1: say to member "w"',
-      '}',
-      '',
-      'rule no_ads {',
-      '  on message.posted, reaction.added where emoji == "💰"',
-      '  when member.joinedDays < 3',
-      '  unless member has role admin',
-      '  unless member has role kol',
-      '  priority -10',
-      '  once per member',
-      '  do delete message; warn member "ads" on ladder ads',
-      '}',
-    ),
+    input:
+      HEADER +
+      'roles kol\nladder ads { 1: say to member "w" }\nrule no_ads { on message.posted, reaction.added where emoji = "💰" when member.joinedDays<3 unless member has role admin; unless member has role kol priority -10 once per member do delete message ; warn member "ads" on ladder ads }',
+    output:
+      HEADER_OUT +
+      lines(
+        'roles kol',
+        '',
+        'ladder ads {',
+        '  1: say to member "w"',
+        '}',
+        '',
+        'rule no_ads {',
+        '  on message.posted, reaction.added where emoji == "💰"',
+        '  when member.joinedDays < 3',
+        '  unless member has role admin',
+        '  unless member has role kol',
+        '  priority -10',
+        '  once per member',
+        '  do delete message; warn member "ads" on ladder ads',
+        '}',
+      ),
   },
   {
     name: 'rules: three actions, or two that do not fit, go one per line in braces',
-    input: HEADER + 'rule a { on message.posted do delete message say "a" say "b" }\nrule b { on message.posted do {} }\nrule c { on order.paid do award 50 points reason "a long reason for this award" unmultiplied; say to member "and a long message to go with it" }',
-    output: HEADER_OUT + lines(
-      'rule a {', '  on message.posted', '  do {', '    delete message', '    say "a"', '    say "b"', '  }', '}', '',
-      'rule b {', '  on message.posted', '  do {}', '}', '',
-      'rule c {', '  on order.paid', '  do {', '    award 50 points reason "a long reason for this award" unmultiplied', '    say to member "and a long message to go with it"', '  }', '}',
-    ),
+    input:
+      HEADER +
+      'rule a { on message.posted do delete message say "a" say "b" }\nrule b { on message.posted do {} }\nrule c { on order.paid do award 50 points reason "a long reason for this award" unmultiplied; say to member "and a long message to go with it" }',
+    output:
+      HEADER_OUT +
+      lines(
+        'rule a {',
+        '  on message.posted',
+        '  do {',
+        '    delete message',
+        '    say "a"',
+        '    say "b"',
+        '  }',
+        '}',
+        '',
+        'rule b {',
+        '  on message.posted',
+        '  do {}',
+        '}',
+        '',
+        'rule c {',
+        '  on order.paid',
+        '  do {',
+        '    award 50 points reason "a long reason for this award" unmultiplied',
+        '    say to member "and a long message to go with it"',
+        '  }',
+        '}',
+      ),
   },
   {
     name: 'ladders',
     input: HEADER + 'ladder ads { expire 30d; 1: say to member "a"; 2 { mute member for 1d ; say to member "b" } 3: remove member }',
-    output: HEADER_OUT + lines('ladder ads {', '  expire 30d', '  1: say to member "a"', '  2: mute member for 1d; say to member "b"', '  3: remove member', '}'),
+    output:
+      HEADER_OUT + lines('ladder ads {', '  expire 30d', '  1: say to member "a"', '  2: mute member for 1d; say to member "b"', '  3: remove member', '}'),
   },
   {
     name: 'points: always a block, signs stick to the amount',
-    input: HEADER + 'points { message.posted: + 1 cooldown 60s cap 20 per day cap 50 points per week reason "发言", checkin.done : 5 points; member.left: - 10 }',
-    output: HEADER_OUT + lines('points {', '  message.posted: +1 cooldown 60s cap 20 per day cap 50 points per week reason "发言"', '  checkin.done: 5 points', '  member.left: -10', '}'),
+    input:
+      HEADER + 'points { message.posted: + 1 cooldown 60s cap 20 per day cap 50 points per week reason "发言", checkin.done : 5 points; member.left: - 10 }',
+    output:
+      HEADER_OUT +
+      lines(
+        'points {',
+        '  message.posted: +1 cooldown 60s cap 20 per day cap 50 points per week reason "发言"',
+        '  checkin.done: 5 points',
+        '  member.left: -10',
+        '}',
+      ),
   },
   {
     name: 'levels: on one line when they fit, joined by `;`',
@@ -153,91 +199,125 @@ const constructs: Golden[] = [
   {
     name: 'badges: empty braces dropped, one action after `:`',
     input: HEADER + 'badge a when member.points > 5 {}\nbadge b streak 7 days of checkin.done { say "恭喜" }\nbadge c when count(message.posted)>=100',
-    output: HEADER_OUT + lines('badge a when member.points > 5', 'badge b streak 7 days of checkin.done: say "恭喜"', 'badge c when count(message.posted) >= 100'),
+    output:
+      HEADER_OUT + lines('badge a when member.points > 5', 'badge b streak 7 days of checkin.done: say "恭喜"', 'badge c when count(message.posted) >= 100'),
   },
   {
     name: 'leaderboards and calendars',
-    input: HEADER + 'points { message.posted: +1 }\nleaderboard 周榜 weekly top 3 by points every mon,wed - fri at 09:00 , 21:00 { say "a" }\nleaderboard monthly top 10 by points every month on 1,15 at 10:00 : say "b"',
-    output: HEADER_OUT + lines(
-      'points {', '  message.posted: +1', '}', '',
-      'leaderboard 周榜 weekly top 3 by points every mon, wed-fri at 09:00, 21:00: say "a"',
-      'leaderboard monthly top 10 by points every month on 1, 15 at 10:00: say "b"',
-    ),
+    input:
+      HEADER +
+      'points { message.posted: +1 }\nleaderboard 周榜 weekly top 3 by points every mon,wed - fri at 09:00 , 21:00 { say "a" }\nleaderboard monthly top 10 by points every month on 1,15 at 10:00 : say "b"',
+    output:
+      HEADER_OUT +
+      lines(
+        'points {',
+        '  message.posted: +1',
+        '}',
+        '',
+        'leaderboard 周榜 weekly top 3 by points every mon, wed-fri at 09:00, 21:00: say "a"',
+        'leaderboard monthly top 10 by points every month on 1, 15 at 10:00: say "b"',
+      ),
   },
   {
     name: 'lifecycles: transitions line up until a blank line; → becomes ->',
-    input: HEADER + 'lifecycle member { initial newcomer\n newcomer → active when count(message.posted within 7d) ≥ 3\n active -> dormant after 14d without message.posted { say to member "好久不见" }\n\n dormant -> active on message.posted\n 活跃 -> done on order.paid where amount > 0 }',
-    output: HEADER_OUT + lines(
-      'lifecycle member {',
-      '  initial newcomer',
-      '  newcomer -> active  when count(message.posted within 7d) >= 3',
-      '  active   -> dormant after 14d without message.posted { say to member "好久不见" }',
-      '',
-      '  dormant -> active on message.posted',
-      '  活跃    -> done   on order.paid where amount > 0',
-      '}',
-    ),
+    input:
+      HEADER +
+      'lifecycle member { initial newcomer\n newcomer → active when count(message.posted within 7d) ≥ 3\n active -> dormant after 14d without message.posted { say to member "好久不见" }\n\n dormant -> active on message.posted\n 活跃 -> done on order.paid where amount > 0 }',
+    output:
+      HEADER_OUT +
+      lines(
+        'lifecycle member {',
+        '  initial newcomer',
+        '  newcomer -> active  when count(message.posted within 7d) >= 3',
+        '  active   -> dormant after 14d without message.posted { say to member "好久不见" }',
+        '',
+        '  dormant -> active on message.posted',
+        '  活跃    -> done   on order.paid where amount > 0',
+        '}',
+      ),
   },
   {
     name: 'schedules: offsets spaced like arithmetic',
-    input: HEADER + 'schedule discussion every 周一-周五 19:20 until 20:00 attendance by checkin.done { at start: say "开始"; at start+20m : say to silent members unless member has role admin "说说?"\n at end -5m: say "快结束" }',
-    output: HEADER_OUT + lines(
-      'schedule discussion every 周一-周五 19:20 until 20:00 attendance by checkin.done {',
-      '  at start: say "开始"',
-      '  at start + 20m: say to silent members unless member has role admin "说说?"',
-      '  at end - 5m: say "快结束"',
-      '}',
-    ),
+    input:
+      HEADER +
+      'schedule discussion every 周一-周五 19:20 until 20:00 attendance by checkin.done { at start: say "开始"; at start+20m : say to silent members unless member has role admin "说说?"\n at end -5m: say "快结束" }',
+    output:
+      HEADER_OUT +
+      lines(
+        'schedule discussion every 周一-周五 19:20 until 20:00 attendance by checkin.done {',
+        '  at start: say "开始"',
+        '  at start + 20m: say to silent members unless member has role admin "说说?"',
+        '  at end - 5m: say "快结束"',
+        '}',
+      ),
   },
   {
     name: 'jobs, named and unnamed; a long single action goes in braces',
-    input: HEADER + 'every day at 9:00: say "早安"\njob cleanup every week on sun at 22:00 { say to admins "a" ; say to channel "管理" "b" }\nevery month on 1 at 10:00 { remove members where member.joinedDays > 30 and count(message.posted) == 0 reason "加入一个月未发言" }',
-    output: HEADER_OUT + lines(
-      'every day at 9:00: say "早安"',
-      'job cleanup every week on sun at 22:00: say to admins "a"; say to channel "管理" "b"',
-      '',
-      'every month on 1 at 10:00 {',
-      '  remove members where member.joinedDays > 30 and count(message.posted) == 0 reason "加入一个月未发言"',
-      '}',
-    ),
+    input:
+      HEADER +
+      'every day at 9:00: say "早安"\njob cleanup every week on sun at 22:00 { say to admins "a" ; say to channel "管理" "b" }\nevery month on 1 at 10:00 { remove members where member.joinedDays > 30 and count(message.posted) == 0 reason "加入一个月未发言" }',
+    output:
+      HEADER_OUT +
+      lines(
+        'every day at 9:00: say "早安"',
+        'job cleanup every week on sun at 22:00: say to admins "a"; say to channel "管理" "b"',
+        '',
+        'every month on 1 at 10:00 {',
+        '  remove members where member.joinedDays > 30 and count(message.posted) == 0 reason "加入一个月未发言"',
+        '}',
+      ),
   },
   {
     name: 'campaigns: stages, multipliers, enter/exit, stage rules, goals',
-    input: HEADER + 'campaign d11 { stage warmup from 2026-10-20 to 2026-10-31 { points ×2\n invite.accepted: +10\n rule bait { on invite.accepted when count(invite.accepted by member)>=3 do award 50 points unmultiplied } }\n stage sale from 2026-11-01 to 2026-11-11 { on enter say "开始"; say "!"\n on exit { say "结束" } }\n stage after from 2026-11-12 {}\n goal orders when count(order.paid) >= 5 { notify admins "done" } }',
-    output: HEADER_OUT + lines(
-      'campaign d11 {',
-      '  stage warmup from 2026-10-20 to 2026-10-31 {',
-      '    points * 2',
-      '    invite.accepted: +10',
-      '    rule bait {',
-      '      on invite.accepted',
-      '      when count(invite.accepted by member) >= 3',
-      '      do award 50 points unmultiplied',
-      '    }',
-      '  }',
-      '  stage sale from 2026-11-01 to 2026-11-11 {',
-      '    on enter: say "开始"; say "!"',
-      '    on exit: say "结束"',
-      '  }',
-      '  stage after from 2026-11-12',
-      '  goal orders when count(order.paid) >= 5: notify admins "done"',
-      '}',
-    ),
+    input:
+      HEADER +
+      'campaign d11 { stage warmup from 2026-10-20 to 2026-10-31 { points ×2\n invite.accepted: +10\n rule bait { on invite.accepted when count(invite.accepted by member)>=3 do award 50 points unmultiplied } }\n stage sale from 2026-11-01 to 2026-11-11 { on enter say "开始"; say "!"\n on exit { say "结束" } }\n stage after from 2026-11-12 {}\n goal orders when count(order.paid) >= 5 { notify admins "done" } }',
+    output:
+      HEADER_OUT +
+      lines(
+        'campaign d11 {',
+        '  stage warmup from 2026-10-20 to 2026-10-31 {',
+        '    points * 2',
+        '    invite.accepted: +10',
+        '    rule bait {',
+        '      on invite.accepted',
+        '      when count(invite.accepted by member) >= 3',
+        '      do award 50 points unmultiplied',
+        '    }',
+        '  }',
+        '  stage sale from 2026-11-01 to 2026-11-11 {',
+        '    on enter: say "开始"; say "!"',
+        '    on exit: say "结束"',
+        '  }',
+        '  stage after from 2026-11-12',
+        '  goal orders when count(order.paid) >= 5: notify admins "done"',
+        '}',
+      ),
   },
   {
     name: 'conditions: spacing, parentheses kept, operators in ASCII',
-    input: HEADER + 'roles kol\nschedule s every day 09:00 { at start: say "x" }\nrule r { on message.posted where ( text contains "?"or text matches any[ "a" , /b/i ] ) and not member has role kol\n when member.points≠-1 and absences( s,30d )>=3 and count( message.posted by member within 10s ) > 5 and in stage c.main\n do say "x" }\ncampaign c { stage main from 2026-01-01 }',
-    output: HEADER_OUT + lines(
-      'roles kol',
-      '',
-      'schedule s every day 09:00 {', '  at start: say "x"', '}', '',
-      'rule r {',
-      '  on message.posted where (text contains "?" or text matches any ["a", /b/i]) and not member has role kol',
-      '  when member.points != -1 and absences(s, 30d) >= 3 and count(message.posted by member within 10s) > 5 and in stage c.main',
-      '  do say "x"',
-      '}', '',
-      'campaign c {', '  stage main from 2026-01-01', '}',
-    ),
+    input:
+      HEADER +
+      'roles kol\nschedule s every day 09:00 { at start: say "x" }\nrule r { on message.posted where ( text contains "?"or text matches any[ "a" , /b/i ] ) and not member has role kol\n when member.points≠-1 and absences( s,30d )>=3 and count( message.posted by member within 10s ) > 5 and in stage c.main\n do say "x" }\ncampaign c { stage main from 2026-01-01 }',
+    output:
+      HEADER_OUT +
+      lines(
+        'roles kol',
+        '',
+        'schedule s every day 09:00 {',
+        '  at start: say "x"',
+        '}',
+        '',
+        'rule r {',
+        '  on message.posted where (text contains "?" or text matches any ["a", /b/i]) and not member has role kol',
+        '  when member.points != -1 and absences(s, 30d) >= 3 and count(message.posted by member within 10s) > 5 and in stage c.main',
+        '  do say "x"',
+        '}',
+        '',
+        'campaign c {',
+        '  stage main from 2026-01-01',
+        '}',
+      ),
   },
   {
     name: 'strings: one canonical escaping for the same text',
@@ -251,20 +331,28 @@ const constructs: Golden[] = [
   },
   {
     name: 'words are kept as written: weekday names, synonyms, optional words',
-    input: HEADER + 'every 周六, 周日 10:00: say "a"\nleaderboard alltime top 5 by points every sunday at 21:00: say "b"\nrule r { on order.paid do deduct 5 points; mute member for 10m }',
-    output: HEADER_OUT + lines(
-      'every 周六, 周日 10:00: say "a"',
-      'leaderboard alltime top 5 by points every sunday at 21:00: say "b"',
-      '',
-      'rule r {', '  on order.paid', '  do deduct 5 points; mute member for 10m', '}',
-    ),
+    input:
+      HEADER +
+      'every 周六, 周日 10:00: say "a"\nleaderboard alltime top 5 by points every sunday at 21:00: say "b"\nrule r { on order.paid do deduct 5 points; mute member for 10m }',
+    output:
+      HEADER_OUT +
+      lines(
+        'every 周六, 周日 10:00: say "a"',
+        'leaderboard alltime top 5 by points every sunday at 21:00: say "b"',
+        '',
+        'rule r {',
+        '  on order.paid',
+        '  do deduct 5 points; mute member for 10m',
+        '}',
+      ),
   },
 ];
 
 const comments: Golden[] = [
   {
     name: 'own-line comments stay before their item, trailing ones at the end of the line',
-    input: '# header comment\nplaybook "C" { timezone "Asia/Shanghai" } # trailing\n\n\n\n# about the rule\nrule r {   # opens\n  on message.posted   # event\n  # before when\n  when text contains "x"\n  do say "a" # after a\n     say "b"\n\n\n  # closing notes\n}\n# end 1\n\n# end 2',
+    input:
+      '# header comment\nplaybook "C" { timezone "Asia/Shanghai" } # trailing\n\n\n\n# about the rule\nrule r {   # opens\n  on message.posted   # event\n  # before when\n  when text contains "x"\n  do say "a" # after a\n     say "b"\n\n\n  # closing notes\n}\n# end 1\n\n# end 2',
     output: lines(
       '# header comment',
       'playbook "C" {',
@@ -311,7 +399,9 @@ const comments: Golden[] = [
   {
     name: 'comments stay in order around dropped punctuation',
     input: HEADER + 'every day at 09:00\n# one\n: # two\nsay "a" # three\nrule r { on message.posted do say "b" }\n# four\n; # five\n',
-    output: HEADER_OUT + lines('# one', '# two', 'every day at 09:00: say "a" # three', '', 'rule r {', '  on message.posted', '  do say "b"', '}', '# four', '# five'),
+    output:
+      HEADER_OUT +
+      lines('# one', '# two', 'every day at 09:00: say "a" # three', '', 'rule r {', '  on message.posted', '  do say "b"', '}', '# four', '# five'),
   },
   {
     name: 'a comment after a dropped separator stays on its line',
@@ -338,12 +428,25 @@ const blanks: Golden[] = [
   },
   {
     name: 'one-line items stay together unless a blank line separated them; blocks get one around them',
-    input: HEADER + 'template a "x"\ntemplate b "y"\n\ntemplate c "z"\nrule r { on message.posted do say a }\nsegment s where member.points > 1\nsegment t where member.points > 2',
-    output: HEADER_OUT + lines(
-      'template a "x"', 'template b "y"', '', 'template c "z"', '',
-      'rule r {', '  on message.posted', '  do say a', '}', '',
-      'segment s where member.points > 1', 'segment t where member.points > 2',
-    ),
+    input:
+      HEADER +
+      'template a "x"\ntemplate b "y"\n\ntemplate c "z"\nrule r { on message.posted do say a }\nsegment s where member.points > 1\nsegment t where member.points > 2',
+    output:
+      HEADER_OUT +
+      lines(
+        'template a "x"',
+        'template b "y"',
+        '',
+        'template c "z"',
+        '',
+        'rule r {',
+        '  on message.posted',
+        '  do say a',
+        '}',
+        '',
+        'segment s where member.points > 1',
+        'segment t where member.points > 2',
+      ),
   },
   {
     name: 'CRLF, tabs, ideographic spaces and a byte-order mark',
@@ -354,7 +457,11 @@ const blanks: Golden[] = [
 ];
 
 describe('fmt golden cases', () => {
-  for (const [group, cases] of [['constructs', constructs], ['comments', comments], ['blank lines', blanks]] as const) {
+  for (const [group, cases] of [
+    ['constructs', constructs],
+    ['comments', comments],
+    ['blank lines', blanks],
+  ] as const) {
     describe(group, () => {
       it.each(cases.map((c) => [c.name, c] as const))('%s', (_name, c) => {
         const out = fmt(c.input);
@@ -456,62 +563,83 @@ function refill(template: string, picks: number[]): string {
 }
 
 describe('fmt properties', () => {
-  it('generated playbooks: formatted once is formatted, and the IR is the same', () => {
-    fc.assert(
-      fc.property(playbookTemplateArb, gapsArb, (template, gaps) => {
-        for (const source of [plain(template), fillGaps(template, gaps)]) {
-          const once = fmt(source);
-          expect(fmt(once)).toBe(once);
-          const before = compiled(source);
-          const after = compiled(once);
-          expect(after.ir).toEqual(before.ir);
-          expect(after.comments).toEqual(before.comments);
-        }
-      }),
-      params(),
-    );
-  }, TIMEOUT);
+  it(
+    'generated playbooks: formatted once is formatted, and the IR is the same',
+    () => {
+      fc.assert(
+        fc.property(playbookTemplateArb, gapsArb, (template, gaps) => {
+          for (const source of [plain(template), fillGaps(template, gaps)]) {
+            const once = fmt(source);
+            expect(fmt(once)).toBe(once);
+            const before = compiled(source);
+            const after = compiled(once);
+            expect(after.ir).toEqual(before.ir);
+            expect(after.comments).toEqual(before.comments);
+          }
+        }),
+        params(),
+      );
+    },
+    TIMEOUT,
+  );
 
-  it('layout is canonical: the same playbook spread differently over lines formats the same', () => {
-    fc.assert(
-      fc.property(playbookTemplateArb, fc.array(fc.nat(), { minLength: 1, maxLength: 40 }), fc.array(fc.nat(), { minLength: 1, maxLength: 40 }), (template, a, b) => {
-        expect(fmt(refill(template, a))).toBe(fmt(refill(template, b)));
-      }),
-      params(Math.ceil(RUNS / 2)),
-    );
-  }, TIMEOUT);
+  it(
+    'layout is canonical: the same playbook spread differently over lines formats the same',
+    () => {
+      fc.assert(
+        fc.property(
+          playbookTemplateArb,
+          fc.array(fc.nat(), { minLength: 1, maxLength: 40 }),
+          fc.array(fc.nat(), { minLength: 1, maxLength: 40 }),
+          (template, a, b) => {
+            expect(fmt(refill(template, a))).toBe(fmt(refill(template, b)));
+          },
+        ),
+        params(Math.ceil(RUNS / 2)),
+      );
+    },
+    TIMEOUT,
+  );
 
-  it('never throws on arbitrary text, and whatever it formats stays formatted', () => {
-    const text = fc.oneof(
-      fc.string({ unit: 'grapheme', maxLength: 200 }),
-      fc.string({ unit: fc.constantFrom(...'rule r{ }on do say"#\n;:,.-+>=()[]/\\0123456789aàé中 \t\r→≥'.split('')), maxLength: 200 }),
-    );
-    fc.assert(
-      fc.property(text, (src) => {
-        const r = formatPlaybook(src);
-        if (r.ok) expect(fmt(r.text)).toBe(r.text);
-        else expect(r.reason).not.toBe('internal');
-      }),
-      params(RUNS * 5),
-    );
-  }, TIMEOUT);
+  it(
+    'never throws on arbitrary text, and whatever it formats stays formatted',
+    () => {
+      const text = fc.oneof(
+        fc.string({ unit: 'grapheme', maxLength: 200 }),
+        fc.string({ unit: fc.constantFrom(...'rule r{ }on do say"#\n;:,.-+>=()[]/\\0123456789aàé中 \t\r→≥'.split('')), maxLength: 200 }),
+      );
+      fc.assert(
+        fc.property(text, (src) => {
+          const r = formatPlaybook(src);
+          if (r.ok) expect(fmt(r.text)).toBe(r.text);
+          else expect(r.reason).not.toBe('internal');
+        }),
+        params(RUNS * 5),
+      );
+    },
+    TIMEOUT,
+  );
 
-  it('never throws on damaged playbooks (characters dropped, doubled or inserted)', () => {
-    const damage = fc.record({ at: fc.nat(), len: fc.nat(6), insert: fc.constantFrom('', '{', '}', '"', '#', ':', ';', '\n', 'do', ' and ', '/', '-') });
-    fc.assert(
-      fc.property(playbookTemplateArb, gapsArb, fc.array(damage, { minLength: 1, maxLength: 3 }), (template, gaps, damages) => {
-        let src = fillGaps(template, gaps);
-        for (const d of damages) {
-          const at = d.at % (src.length + 1);
-          src = src.slice(0, at) + d.insert + src.slice(at + d.len);
-        }
-        const r = formatPlaybook(src);
-        if (r.ok) expect(fmt(r.text)).toBe(r.text);
-        else expect(r.reason).not.toBe('internal');
-      }),
-      params(),
-    );
-  }, TIMEOUT);
+  it(
+    'never throws on damaged playbooks (characters dropped, doubled or inserted)',
+    () => {
+      const damage = fc.record({ at: fc.nat(), len: fc.nat(6), insert: fc.constantFrom('', '{', '}', '"', '#', ':', ';', '\n', 'do', ' and ', '/', '-') });
+      fc.assert(
+        fc.property(playbookTemplateArb, gapsArb, fc.array(damage, { minLength: 1, maxLength: 3 }), (template, gaps, damages) => {
+          let src = fillGaps(template, gaps);
+          for (const d of damages) {
+            const at = d.at % (src.length + 1);
+            src = src.slice(0, at) + d.insert + src.slice(at + d.len);
+          }
+          const r = formatPlaybook(src);
+          if (r.ok) expect(fmt(r.text)).toBe(r.text);
+          else expect(r.reason).not.toBe('internal');
+        }),
+        params(),
+      );
+    },
+    TIMEOUT,
+  );
 });
 
 // ------------------------------------------------------------------ CLI

@@ -7,16 +7,7 @@ import fc from 'fast-check';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compile } from '../src/compiler/compile.js';
-import {
-  buildDiagrams,
-  dotString,
-  mermaidLabel,
-  renderDot,
-  renderMermaid,
-  renderMermaidAll,
-  selectDiagrams,
-  type Diagram,
-} from '../src/graph/index.js';
+import { buildDiagrams, dotString, mermaidLabel, renderDot, renderMermaid, renderMermaidAll, selectDiagrams, type Diagram } from '../src/graph/index.js';
 import { DiagramBuilder } from '../src/graph/model.js';
 import { durationText, weekdaysText } from '../src/graph/text.js';
 import type { IR } from '../src/ir/schema.js';
@@ -242,7 +233,11 @@ describe('graph model', () => {
     expect(regions.every((r) => r.parent === active.id)).toBe(true);
     const byLabel = (label: string) => d.nodes.find((n) => n.lines[0] === label)!.id;
     const stepEdge = d.edges.find((e) => e.from === byLabel('红包 (redpacket): to do'))!;
-    expect(stepEdge).toEqual({ from: byLabel('红包 (redpacket): to do'), to: byLabel('红包 (redpacket): done'), lines: ['on redpacket.sent where amount >= 5 and shares >= 5'] });
+    expect(stepEdge).toEqual({
+      from: byLabel('红包 (redpacket): to do'),
+      to: byLabel('红包 (redpacket): done'),
+      lines: ['on redpacket.sent where amount >= 5 and shares >= 5'],
+    });
     const from = (id: string) => d.edges.filter((e) => e.from === id).map((e) => [e.to, e.lines[0]]);
     expect(from(active.id)).toEqual([
       [byLabel('completed'), 'all steps done'],
@@ -253,7 +248,7 @@ describe('graph model', () => {
     const done = d.edges.find((e) => e.to === byLabel('completed'))!;
     expect(done.lines).toEqual(['all steps done', 'do tag member "member"', 'do award 10 points reason "ritual"', 'do say "欢迎 {member.name} 正式加入"']);
     const text = renderMermaid(d);
-    expect(text.match(/^    --$/gm)).toHaveLength(1);
+    expect(text.match(/^ {4}--$/gm)).toHaveLength(1);
     expect(text).toContain(`state "active: steps in any order" as ${active.id} {`);
   });
 
@@ -347,7 +342,13 @@ describe('graph model', () => {
       'at end - 5m (19:55)',
       'at end (20:00)',
     ]);
-    expect(stress.nodes.map((n) => n.lines[0])).toContain(`job (line ${stressPlaybook().split('\n').findIndex((l) => l.startsWith('every month')) + 1})`);
+    expect(stress.nodes.map((n) => n.lines[0])).toContain(
+      `job (line ${
+        stressPlaybook()
+          .split('\n')
+          .findIndex((l) => l.startsWith('every month')) + 1
+      })`,
+    );
   });
 
   it('gives every node and group an ASCII id, unique within its diagram', () => {
@@ -373,7 +374,14 @@ describe('graph model', () => {
 
   it('writes durations and weekdays the way operators do', () => {
     expect([30 * 86_400_000, 14 * 86_400_000, 86_400_000, 36 * 3_600_000, 5_400_000, 60_000, 10_000, 1500].map(durationText)).toEqual([
-      '30d', '14d', '24h', '36h', '1h30m', '1m', '10s', '1s500ms',
+      '30d',
+      '14d',
+      '24h',
+      '36h',
+      '1h30m',
+      '1m',
+      '10s',
+      '1s500ms',
     ]);
     expect(weekdaysText([1, 2, 3, 4, 5])).toBe('mon-fri');
     expect(weekdaysText([1, 5, 6, 7])).toBe('mon, fri-sun');
@@ -403,7 +411,28 @@ describe('graph model', () => {
 describe('label escaping', () => {
   const nasty = fc.oneof(
     fc.string({ unit: 'grapheme', maxLength: 30 }),
-    fc.array(fc.constantFrom(...'"#;:|%$[]{}()<>&`\\\n\r\t\u2028ﬂ°¶ß n:*_a~@'.split(''), 'direction', 'TB', '::', 'fa:fa-x', '$$', '%%{', '[[fork]]', '-->', '群', '🎉', 'http://a.b', 'www.', '1. ', '# '), { maxLength: 20 }).map((a) => a.join('')),
+    fc
+      .array(
+        fc.constantFrom(
+          ...'"#;:|%$[]{}()<>&`\\\n\r\t\u2028ﬂ°¶ß n:*_a~@'.split(''),
+          'direction',
+          'TB',
+          '::',
+          'fa:fa-x',
+          '$$',
+          '%%{',
+          '[[fork]]',
+          '-->',
+          '群',
+          '🎉',
+          'http://a.b',
+          'www.',
+          '1. ',
+          '# ',
+        ),
+        { maxLength: 20 },
+      )
+      .map((a) => a.join('')),
   );
 
   it('Mermaid labels hide syntax from the lexers and decode back to the text', () => {
@@ -473,7 +502,7 @@ describe('playbook graph', () => {
     const r = await cli(['graph', ex('club-showcase'), '--format', 'dot']);
     expect(r.code).toBe(0);
     expect(r.out.startsWith('digraph "Makers Club" {')).toBe(true);
-    expect(r.out.match(/^  subgraph "cluster_d\d+" \{$/gm)).toHaveLength(4);
+    expect(r.out.match(/^ {2}subgraph "cluster_d\d+" \{$/gm)).toHaveLength(4);
     expect(r.out.trimEnd().endsWith('}')).toBe(true);
   });
 
@@ -584,7 +613,57 @@ const LABEL_TEXT = fc.oneof(
   fc.string({ unit: 'grapheme', minLength: 1, maxLength: 24 }),
   fc
     .array(
-      fc.constantFrom(...NASTY_TEXTS, '"', '#', ';', ':', '::', '|', '%%', '$$', '[[', ']]', '{', '}', '<', '>', '&', '&amp;', '`', '\\', '\\n', '\\l', '-->', '--', '->', '[*]', 'direction TB', 'end', 'note', 'state', 'style', 'classDef', 'click', 'fa:fa-car', '群', '🎉', ' ', '~', '~~', '[a](b)', '![i](x.png)', 'https://x.y/a_b', 'a@b.cn', '- ', '1. ', '> ', '    ', '*', '_', '**'),
+      fc.constantFrom(
+        ...NASTY_TEXTS,
+        '"',
+        '#',
+        ';',
+        ':',
+        '::',
+        '|',
+        '%%',
+        '$$',
+        '[[',
+        ']]',
+        '{',
+        '}',
+        '<',
+        '>',
+        '&',
+        '&amp;',
+        '`',
+        '\\',
+        '\\n',
+        '\\l',
+        '-->',
+        '--',
+        '->',
+        '[*]',
+        'direction TB',
+        'end',
+        'note',
+        'state',
+        'style',
+        'classDef',
+        'click',
+        'fa:fa-car',
+        '群',
+        '🎉',
+        ' ',
+        '~',
+        '~~',
+        '[a](b)',
+        '![i](x.png)',
+        'https://x.y/a_b',
+        'a@b.cn',
+        '- ',
+        '1. ',
+        '> ',
+        '    ',
+        '*',
+        '_',
+        '**',
+      ),
       { minLength: 1, maxLength: 8 },
     )
     .map((a) => a.join('')),
@@ -624,7 +703,11 @@ if (!hasChromium) console.warn(`graph.test.ts: ${CHROMIUM} not found, skipping t
 interface BrowserGlobals {
   mermaid: { initialize(config: object): void; render(id: string, text: string): Promise<{ svg: string }> };
   document: {
-    createElement(tag: string): { innerHTML: string; textContent: string | null; querySelectorAll(s: string): { forEach(f: (e: { remove(): void }) => void): void } };
+    createElement(tag: string): {
+      innerHTML: string;
+      textContent: string | null;
+      querySelectorAll(s: string): { forEach(f: (e: { remove(): void }) => void): void };
+    };
   };
 }
 
@@ -681,23 +764,27 @@ describe.skipIf(!hasChromium)('Mermaid output renders in headless Chromium', () 
     expect(consoleErrors).toEqual([]);
   }, 120_000);
 
-  it('renders generated labels of any characters in both diagram kinds', async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.array(LABEL_TEXT, { minLength: 22, maxLength: 22 }), async (labels) => {
-        const diagrams = labelDiagrams(labels);
-        const errorsBefore = consoleErrors.length;
-        const results = await render(diagrams.map(renderMermaid));
-        expect(consoleErrors.slice(errorsBefore)).toEqual([]);
-        results.forEach((result, i) => {
-          expect(result.error, renderMermaid(diagrams[i]!)).toBeUndefined();
-          const visible = squash(result.text!);
-          for (const line of visibleLines(diagrams[i]!)) expect(visible).toContain(squash(line));
-        });
-      }),
-      { numRuns: BROWSER_RUNS },
-    );
-    expect(consoleErrors).toEqual([]);
-  }, Math.max(120_000, BROWSER_RUNS * 2_000));
+  it(
+    'renders generated labels of any characters in both diagram kinds',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.array(LABEL_TEXT, { minLength: 22, maxLength: 22 }), async (labels) => {
+          const diagrams = labelDiagrams(labels);
+          const errorsBefore = consoleErrors.length;
+          const results = await render(diagrams.map(renderMermaid));
+          expect(consoleErrors.slice(errorsBefore)).toEqual([]);
+          results.forEach((result, i) => {
+            expect(result.error, renderMermaid(diagrams[i]!)).toBeUndefined();
+            const visible = squash(result.text!);
+            for (const line of visibleLines(diagrams[i]!)) expect(visible).toContain(squash(line));
+          });
+        }),
+        { numRuns: BROWSER_RUNS },
+      );
+      expect(consoleErrors).toEqual([]);
+    },
+    Math.max(120_000, BROWSER_RUNS * 2_000),
+  );
 });
 
 const hasDot = spawnSync('dot', ['-V'], { encoding: 'utf8' }).status === 0;
@@ -705,7 +792,13 @@ if (!hasDot) console.warn('graph.test.ts: Graphviz `dot` not found, skipping the
 
 /** Undo the XML escaping of Graphviz's SVG text. */
 const unXml = (s: string) =>
-  s.replace(/&#(\d+);/g, (_, n: string) => String.fromCodePoint(Number(n))).replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;|&apos;/g, "'").replace(/&amp;/g, '&');
+  s
+    .replace(/&#(\d+);/g, (_, n: string) => String.fromCodePoint(Number(n)))
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;|&apos;/g, "'")
+    .replace(/&amp;/g, '&');
 
 describe.skipIf(!hasDot)('DOT output renders with Graphviz', () => {
   it('dot -Tsvg accepts every example and the stress playbook without warnings, with every label', async () => {
@@ -723,18 +816,22 @@ describe.skipIf(!hasDot)('DOT output renders with Graphviz', () => {
     }
   }, 60_000);
 
-  it('dot accepts generated labels of any characters', () => {
-    fc.assert(
-      fc.property(fc.array(LABEL_TEXT, { minLength: 22, maxLength: 22 }), (labels) => {
-        const diagrams = labelDiagrams(labels);
-        const dot = spawnSync('dot', ['-Tsvg'], { input: renderDot(diagrams, labels[0]!), encoding: 'utf8' });
-        expect(dot.status, dot.stderr).toBe(0);
-        const texts = squash([...dot.stdout.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => unXml(m[1]!)).join('\n'));
-        for (const d of diagrams) for (const line of visibleLines(d)) expect(texts).toContain(squash(line));
-      }),
-      { numRuns: Math.ceil(BROWSER_RUNS / 2) },
-    );
-  }, Math.max(60_000, BROWSER_RUNS * 1_000));
+  it(
+    'dot accepts generated labels of any characters',
+    () => {
+      fc.assert(
+        fc.property(fc.array(LABEL_TEXT, { minLength: 22, maxLength: 22 }), (labels) => {
+          const diagrams = labelDiagrams(labels);
+          const dot = spawnSync('dot', ['-Tsvg'], { input: renderDot(diagrams, labels[0]!), encoding: 'utf8' });
+          expect(dot.status, dot.stderr).toBe(0);
+          const texts = squash([...dot.stdout.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => unXml(m[1]!)).join('\n'));
+          for (const d of diagrams) for (const line of visibleLines(d)) expect(texts).toContain(squash(line));
+        }),
+        { numRuns: Math.ceil(BROWSER_RUNS / 2) },
+      );
+    },
+    Math.max(60_000, BROWSER_RUNS * 1_000),
+  );
 });
 
 it('renderMermaidAll separates diagrams so each chunk starts with its title comment', () => {

@@ -24,7 +24,22 @@ const PROTO_NAMES = [...new Set([...Object.getOwnPropertyNames(Object.prototype)
 /** Playbook identifiers: Object.prototype's names, `prototype`, letters of other scripts, a long one. */
 const IDENTS = [...PROTO_NAMES, '名前', 'Ünïcödé_x', `long_${'x'.repeat(250)}`];
 /** Event ids, member and community ids, names, roles, texts, tags. */
-const STRINGS = [...PROTO_NAMES, '', ' ', '"', '\n', '$', '$&', '{member.name}', '{constructor}', '__proto__.roles', 'toString()', '🎉 émoji', 'a'.repeat(256), 'b'.repeat(300)];
+const STRINGS = [
+  ...PROTO_NAMES,
+  '',
+  ' ',
+  '"',
+  '\n',
+  '$',
+  '$&',
+  '{member.name}',
+  '{constructor}',
+  '__proto__.roles',
+  'toString()',
+  '🎉 émoji',
+  'a'.repeat(256),
+  'b'.repeat(300),
+];
 
 const PROTO_BEFORE = Object.getOwnPropertyDescriptors(Object.prototype) as Record<string, PropertyDescriptor>;
 
@@ -43,7 +58,8 @@ function expectPrototypeIntact(): void {
 
 /** Puts Object.prototype back as it was, so one polluting test does not fail every later one. */
 function restorePrototype(): void {
-  for (const name of Object.getOwnPropertyNames(Object.prototype)) if (!Object.hasOwn(PROTO_BEFORE, name)) delete (Object.prototype as Record<string, unknown>)[name];
+  for (const name of Object.getOwnPropertyNames(Object.prototype))
+    if (!Object.hasOwn(PROTO_BEFORE, name)) delete (Object.prototype as Record<string, unknown>)[name];
   for (const [name, d] of Object.entries(PROTO_BEFORE)) Object.defineProperty(Object.prototype, name, d);
 }
 
@@ -70,18 +86,54 @@ function irOf(source: string): IR {
 const lit = (s: string) => escapeString(s.split('{').join(LITERAL_OPEN_BRACE).split('}').join(LITERAL_CLOSE_BRACE));
 
 interface Names {
-  roles: string[]; event: string; field: string; template: string; segment: string; rules: string[]; ladders: string[];
-  levels: string[]; badge: string; ritual: string; steps: string[]; lifecycle: string; states: string[]; schedule: string;
-  campaign: string; stages: string[]; goal: string; job: string; board: string; tags: string[]; text: string;
+  roles: string[];
+  event: string;
+  field: string;
+  template: string;
+  segment: string;
+  rules: string[];
+  ladders: string[];
+  levels: string[];
+  badge: string;
+  ritual: string;
+  steps: string[];
+  lifecycle: string;
+  states: string[];
+  schedule: string;
+  campaign: string;
+  stages: string[];
+  goal: string;
+  job: string;
+  board: string;
+  tags: string[];
+  text: string;
 }
 
 const distinct = (n: number) => fc.uniqueArray(fc.constantFrom(...IDENTS), { minLength: n, maxLength: n });
 const one = fc.constantFrom(...IDENTS);
 const tag = fc.constantFrom(...STRINGS.filter((s) => s.trim() !== ''));
 const namesArb: fc.Arbitrary<Names> = fc.record({
-  roles: distinct(2), event: one, field: one.filter((f) => f !== 'score'), template: one, segment: one, rules: distinct(4), ladders: distinct(2),
-  levels: distinct(2), badge: one, ritual: one, steps: distinct(2), lifecycle: one, states: distinct(3), schedule: one,
-  campaign: one, stages: distinct(2), goal: one, job: one, board: one, tags: fc.uniqueArray(tag, { minLength: 2, maxLength: 2 }), text: fc.constantFrom(...STRINGS),
+  roles: distinct(2),
+  event: one,
+  field: one.filter((f) => f !== 'score'),
+  template: one,
+  segment: one,
+  rules: distinct(4),
+  ladders: distinct(2),
+  levels: distinct(2),
+  badge: one,
+  ritual: one,
+  steps: distinct(2),
+  lifecycle: one,
+  states: distinct(3),
+  schedule: one,
+  campaign: one,
+  stages: distinct(2),
+  goal: one,
+  job: one,
+  board: one,
+  tags: fc.uniqueArray(tag, { minLength: 2, maxLength: 2 }),
+  text: fc.constantFrom(...STRINGS),
 });
 
 /** Every construct, every name hostile. */
@@ -142,12 +194,24 @@ leaderboard ${n.board} daily top 3 by points every day at 22:00: say "{board}"
 
 const T0 = Date.parse('2026-03-02T08:00:00+08:00');
 
-interface Step { kind: 'join' | 'post' | 'custom' | 'left' | 'grant' | 'unknown'; gap: number; community: number; member: string; text: string; score: number; type: string }
+interface Step {
+  kind: 'join' | 'post' | 'custom' | 'left' | 'grant' | 'unknown';
+  gap: number;
+  community: number;
+  member: string;
+  text: string;
+  score: number;
+  type: string;
+}
 const stepArb = (members: fc.Arbitrary<string>, texts: fc.Arbitrary<string>): fc.Arbitrary<Step> =>
   fc.record({
     kind: fc.constantFrom('join', 'join', 'post', 'post', 'post', 'custom', 'custom', 'left', 'grant', 'unknown'),
     gap: fc.oneof(fc.integer({ min: 0, max: 30 }), fc.integer({ min: 0, max: 2000 })),
-    community: fc.nat(1), member: members, text: texts, score: fc.integer({ min: 0, max: 9 }), type: fc.constantFrom(...PROTO_NAMES),
+    community: fc.nat(1),
+    member: members,
+    text: texts,
+    score: fc.integer({ min: 0, max: 9 }),
+    type: fc.constantFrom(...PROTO_NAMES),
   });
 
 /** Events from steps: times accumulate, ids may repeat (duplicates are part of the input). */
@@ -155,14 +219,25 @@ function eventsOf(steps: Step[], communities: string[], n: Names, idPrefix: stri
   let t = T0;
   return steps.map((s, i) => {
     t += s.gap * 60_000;
-    const base = { id: i % 4 === 0 ? s.text : `${idPrefix}${i}`, at: new Date(t).toISOString(), community: communities[s.community % communities.length]!, member: s.member };
+    const base = {
+      id: i % 4 === 0 ? s.text : `${idPrefix}${i}`,
+      at: new Date(t).toISOString(),
+      community: communities[s.community % communities.length]!,
+      member: s.member,
+    };
     switch (s.kind) {
-      case 'join': return { ...base, type: 'member.joined', name: s.text, roles: s.score > 5 ? [n.roles[0]!, s.text] : [] };
-      case 'post': return { ...base, type: 'message.posted', messageId: s.text, text: s.score % 3 === 0 ? `ad ${s.text}` : s.score % 3 === 1 ? 'intro' : s.text };
-      case 'custom': return { ...base, type: n.event, [n.field]: s.text, score: s.score };
-      case 'left': return { ...base, type: 'member.left' };
-      case 'grant': return { ...base, type: 'role.granted', role: s.score > 4 ? n.roles[1]! : s.text };
-      case 'unknown': return { ...base, type: s.type };
+      case 'join':
+        return { ...base, type: 'member.joined', name: s.text, roles: s.score > 5 ? [n.roles[0]!, s.text] : [] };
+      case 'post':
+        return { ...base, type: 'message.posted', messageId: s.text, text: s.score % 3 === 0 ? `ad ${s.text}` : s.score % 3 === 1 ? 'intro' : s.text };
+      case 'custom':
+        return { ...base, type: n.event, [n.field]: s.text, score: s.score };
+      case 'left':
+        return { ...base, type: 'member.left' };
+      case 'grant':
+        return { ...base, type: 'role.granted', role: s.score > 4 ? n.roles[1]! : s.text };
+      case 'unknown':
+        return { ...base, type: s.type };
     }
   });
 }
@@ -170,7 +245,10 @@ function eventsOf(steps: Step[], communities: string[], n: Names, idPrefix: stri
 /** Events as they arrive from outside: parsed JSON, where `"__proto__"` is an own key. */
 const parsed = (events: Ev[]) => events.map((e) => JSON.parse(JSON.stringify(e)) as Ev);
 
-interface Run { actions: OutputAction[]; snapshot: RuntimeSnapshot }
+interface Run {
+  actions: OutputAction[];
+  snapshot: RuntimeSnapshot;
+}
 
 /** Dispatch (restoring from a JSON snapshot after `split` events, if given), then advance to `until`. */
 function run(ir: IR, engine: EngineName, events: Ev[], until: number, split?: number): Run {
@@ -211,7 +289,12 @@ const caseArb = fc
 
 function streams(c: { names: Names; communities: string[]; hostile: Step[]; plain: Step[] }) {
   const hostile = eventsOf(c.hostile, c.communities, c.names, '');
-  const plain = eventsOf(c.plain.map((s) => ({ ...s, kind: s.kind === 'unknown' ? 'post' : s.kind })), ['B'], c.names, 'b');
+  const plain = eventsOf(
+    c.plain.map((s) => ({ ...s, kind: s.kind === 'unknown' ? 'post' : s.kind })),
+    ['B'],
+    c.names,
+    'b',
+  );
   const merged = [...hostile, ...plain].sort((x, y) => Date.parse(x.at) - Date.parse(y.at));
   // Three days past the last event: deadlines, `after 2d` and the calendars all fire.
   const until = Date.parse(merged[merged.length - 1]!.at) + 3 * 86_400_000;
@@ -297,7 +380,16 @@ describe('hostile names: the inputs of issue 13', () => {
     const rt = createRuntime(ir, { engine, snapshot: JSON.parse(JSON.stringify(withA.snapshot)) as RuntimeSnapshot });
     try {
       expect(rt.dispatch({ id: 'm2', type: 'message.posted', at: at(2), community: 'A', member: '__proto__', messageId: 'x2', text: 'hello ad' })).toEqual([
-        { at: '2026-03-02T08:02:00+08:00', type: 'message.send', community: 'A', member: '__proto__', to: '__proto__', text: 'hi Mallory', cause: 'm2', source: 'rule:hello' },
+        {
+          at: '2026-03-02T08:02:00+08:00',
+          type: 'message.send',
+          community: 'A',
+          member: '__proto__',
+          to: '__proto__',
+          text: 'hi Mallory',
+          cause: 'm2',
+          source: 'rule:hello',
+        },
       ]);
     } finally {
       rt.close();
@@ -323,7 +415,15 @@ describe('hostile names: the inputs of issue 13', () => {
   });
 
   it.each(LADDERS)('ladder %s: the first ad warns, the second (after a restart) removes', (ladder) => {
-    const ad = (id: string, minutes: number) => ({ id, type: 'message.posted', at: at(minutes), community: 'A', member: 'eve', messageId: id, text: 'cheap ad' });
+    const ad = (id: string, minutes: number) => ({
+      id,
+      type: 'message.posted',
+      at: at(minutes),
+      community: 'A',
+      member: 'eve',
+      messageId: id,
+      text: 'cheap ad',
+    });
     for (const engine of ENGINES) {
       const ir = irOf(issuePlaybook(ladder));
       const { actions } = run(ir, engine, [ad('a1', 0), ad('a2', 5)], T0 + 3_600_000, 1);
@@ -358,14 +458,24 @@ describe('hostile names: simulate and serve', () => {
   const file = join(dir, 'issue.playbook');
   const events = join(dir, 'events.jsonl');
   writeFileSync(file, source);
-  writeFileSync(events, issueStream().map((e) => JSON.stringify(e)).join('\n') + '\n');
+  writeFileSync(
+    events,
+    issueStream()
+      .map((e) => JSON.stringify(e))
+      .join('\n') + '\n',
+  );
   const expected = () => run(irOf(source), 'fast', parsed(issueStream() as Ev[]), T0 + 11 * 60_000).actions;
 
-  it.each(ENGINES)('simulate --engine %s exits 0 with the runtime\'s actions', async (engine) => {
+  it.each(ENGINES)("simulate --engine %s exits 0 with the runtime's actions", async (engine) => {
     const r = await runCli(['simulate', file, '--events', events, '--engine', engine]);
     expect(r.err).not.toMatch(/internal error|\n\s+at /);
     expect(r.code).toBe(0);
-    expect(r.out.trim().split('\n').map((l) => JSON.parse(l) as unknown)).toEqual(expected());
+    expect(
+      r.out
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as unknown),
+    ).toEqual(expected());
     expect(r.err).toMatch(/4 ignored/);
   });
 
@@ -376,7 +486,12 @@ describe('hostile names: simulate and serve', () => {
     const r = spawnSync(process.execPath, [CLI, 'simulate', file, '--events', events], { encoding: 'utf8' });
     expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
     expect(r.status).toBe(0);
-    expect(r.stdout.trim().split('\n').map((l) => JSON.parse(l) as unknown)).toEqual(expected());
+    expect(
+      r.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as unknown),
+    ).toEqual(expected());
   });
 
   it('serve answers 200 with the same actions, and its health still answers', async () => {
@@ -384,11 +499,22 @@ describe('hostile names: simulate and serve', () => {
     try {
       const { port } = await server.listen(0, '127.0.0.1');
       const url = `http://127.0.0.1:${port}`;
-      const res = await fetch(`${url}/events`, { method: 'POST', body: issueStream().map((e) => JSON.stringify(e)).join('\n') + '\n' });
+      const res = await fetch(`${url}/events`, {
+        method: 'POST',
+        body:
+          issueStream()
+            .map((e) => JSON.stringify(e))
+            .join('\n') + '\n',
+      });
       const body = await res.text();
       expect(res.status, body).toBe(200);
       expect(res.headers.get('playbook-events')).toBe('processed=5; duplicate=0; ignored=4; late=0');
-      expect(body.trim().split('\n').map((l) => JSON.parse(l) as unknown)).toEqual(expected());
+      expect(
+        body
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l) as unknown),
+      ).toEqual(expected());
       expect((await fetch(`${url}/health`)).status).toBe(200);
       expectPrototypeIntact();
     } finally {

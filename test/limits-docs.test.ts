@@ -90,7 +90,10 @@ describe('docs/cli.md#limits', () => {
       [/^a playbook file/, bytes(MAX_PLAYBOOK_BYTES)],
       [/^one line of an events file/, bytes(MAX_EVENT_LINE_BYTES)],
       [/^an event's `id`/, chars(MAX_ID_CHARS)],
-      [/^an event's `at`/, `from ${new Date(EARLIEST_EVENT_MS).toISOString().replace('.000', '')} up to but not including ${new Date(END_OF_EVENT_RANGE_MS).toISOString().replace('.000', '')} (years ${FIRST_EVENT_YEAR} to ${LAST_EVENT_YEAR})`],
+      [
+        /^an event's `at`/,
+        `from ${new Date(EARLIEST_EVENT_MS).toISOString().replace('.000', '')} up to but not including ${new Date(END_OF_EVENT_RANGE_MS).toISOString().replace('.000', '')} (years ${FIRST_EVENT_YEAR} to ${LAST_EVENT_YEAR})`,
+      ],
       [/`community` and `member`/, chars(MAX_REF_CHARS)],
       [/^any other text field/, chars(MAX_TEXT_CHARS)],
       [/^the items of a list field/, `${n(MAX_LIST_ITEMS)} items`],

@@ -78,27 +78,37 @@ describe('test-file parser: golden errors', () => {
     [
       'unclosed text, reported once',
       'test "t" for "no-ads.playbook" {\n  alice posts "返利\n}\n',
-      ['x.test.playbook:2:15: error[T0001]: this text has no closing quote\n   2 |   alice posts "返利\n                     ^^^^^\n     = hint: text in quotes must end on the same line: "like this"'],
+      [
+        'x.test.playbook:2:15: error[T0001]: this text has no closing quote\n   2 |   alice posts "返利\n                     ^^^^^\n     = hint: text in quotes must end on the same line: "like this"',
+      ],
     ],
     [
       'unknown action type',
       'test "t" for "no-ads.playbook" {\n  alice joins\n  expect member.wran alice\n}\n',
-      ['x.test.playbook:3:10: error[T0104]: unknown action type `member.wran`\n   3 |   expect member.wran alice\n                ^^^^^^^^^^^\n     = hint: did you mean `member.warn`?'],
+      [
+        'x.test.playbook:3:10: error[T0104]: unknown action type `member.wran`\n   3 |   expect member.wran alice\n                ^^^^^^^^^^^\n     = hint: did you mean `member.warn`?',
+      ],
     ],
     [
       'misspelt field after the member',
       'test "t" for "no-ads.playbook" {\n  expect member.warn alice cuont 1\n}\n',
-      ['x.test.playbook:2:28: error[T0105]: member.warn has no field `cuont`\n   2 |   expect member.warn alice cuont 1\n                                  ^^^^^\n     = hint: did you mean `count`? (member.warn has ladder, count, reason)'],
+      [
+        'x.test.playbook:2:28: error[T0105]: member.warn has no field `cuont`\n   2 |   expect member.warn alice cuont 1\n                                  ^^^^^\n     = hint: did you mean `count`? (member.warn has ladder, count, reason)',
+      ],
     ],
     [
       'misspelt field where the member would be',
       'test "t" for "no-ads.playbook" {\n  expect member.warn cuont 1\n}\n',
-      ['x.test.playbook:2:22: error[T0105]: member.warn has no field `cuont`\n   2 |   expect member.warn cuont 1\n                            ^^^^^\n     = hint: did you mean `count`? (member.warn has ladder, count, reason)'],
+      [
+        'x.test.playbook:2:22: error[T0105]: member.warn has no field `cuont`\n   2 |   expect member.warn cuont 1\n                            ^^^^^\n     = hint: did you mean `count`? (member.warn has ladder, count, reason)',
+      ],
     ],
     [
       'a wait without a unit',
       'test "t" for "no-ads.playbook" {\n  +5 alice joins\n}\n',
-      ['x.test.playbook:2:3: error[T0005]: `+5` is not a wait\n   2 |   +5 alice joins\n         ^^\n     = hint: write a number and a unit: `+90s`, `+10m`, `+12h`, `+3d`, `+1w` or combined like `+1h30m`'],
+      [
+        'x.test.playbook:2:3: error[T0005]: `+5` is not a wait\n   2 |   +5 alice joins\n         ^^\n     = hint: write a number and a unit: `+90s`, `+10m`, `+12h`, `+3d`, `+1w` or combined like `+1h30m`',
+      ],
     ],
     [
       'unknown event type and wrong field type, checked against the playbook',
@@ -111,7 +121,9 @@ describe('test-file parser: golden errors', () => {
     [
       'a missing required field of a custom event',
       'test "t" for "club-showcase.playbook" {\n  event quiz.answered alice score 95\n}\n',
-      ['x.test.playbook:2:9: error[T0103]: quiz.answered needs the field `tags` (string[])\n   2 |   event quiz.answered alice score 95\n               ^^^^^^^^^^^^^\n     = hint: add `tags [a, b]`'],
+      [
+        'x.test.playbook:2:9: error[T0103]: quiz.answered needs the field `tags` (string[])\n   2 |   event quiz.answered alice score 95\n               ^^^^^^^^^^^^^\n     = hint: add `tags [a, b]`',
+      ],
     ],
     [
       'time going backwards',
@@ -123,37 +135,51 @@ describe('test-file parser: golden errors', () => {
     [
       'a date that does not exist',
       'test "t" for "no-ads.playbook" {\n  2026-02-30T10:00 alice joins\n}\n',
-      ["x.test.playbook:2:3: error[T0005]: `2026-02-30T10:00` is not a real date and time\n   2 |   2026-02-30T10:00 alice joins\n         ^^^^^^^^^^^^^^^^\n     = hint: e.g. 2026-03-02T19:20 (in the playbook's time zone) or 2026-03-02T19:20+08:00"],
+      [
+        "x.test.playbook:2:3: error[T0005]: `2026-02-30T10:00` is not a real date and time\n   2 |   2026-02-30T10:00 alice joins\n         ^^^^^^^^^^^^^^^^\n     = hint: e.g. 2026-03-02T19:20 (in the playbook's time zone) or 2026-03-02T19:20+08:00",
+      ],
     ],
     [
       'a missing playbook',
       'test "t" for "nope.playbook" {\n  alice joins\n}\n',
-      ['x.test.playbook:1:14: error[T0101]: cannot read the playbook nope.playbook: no such file\n   1 | test "t" for "nope.playbook" {\n                    ^^^^^^^^^^^^^^^\n     = hint: the path is relative to this test file'],
+      [
+        'x.test.playbook:1:14: error[T0101]: cannot read the playbook nope.playbook: no such file\n   1 | test "t" for "nope.playbook" {\n                    ^^^^^^^^^^^^^^^\n     = hint: the path is relative to this test file',
+      ],
     ],
     [
       'start after an event',
       'test "t" for "no-ads.playbook" {\n  alice joins\n  start 2026-03-02T10:00\n}\n',
-      ['x.test.playbook:3:3: error[T0108]: `start` must come before the test\'s first event or wait\n   3 |   start 2026-03-02T10:00\n         ^^^^^^^^^^^^^^^^^^^^^^\n     = hint: move it to the top of the test'],
+      [
+        "x.test.playbook:3:3: error[T0108]: `start` must come before the test's first event or wait\n   3 |   start 2026-03-02T10:00\n         ^^^^^^^^^^^^^^^^^^^^^^\n     = hint: move it to the top of the test",
+      ],
     ],
     [
       'junk outside a test',
       'hello\ntest "t" for "no-ads.playbook" {\n  alice joins\n  expect nothing\n}\n',
-      ['x.test.playbook:1:1: error[T0003]: expected a test, found `hello`\n   1 | hello\n       ^^^^^\n     = hint: a test file is a list of tests: test "what it checks" for "club.playbook" { … }'],
+      [
+        'x.test.playbook:1:1: error[T0003]: expected a test, found `hello`\n   1 | hello\n       ^^^^^\n     = hint: a test file is a list of tests: test "what it checks" for "club.playbook" { … }',
+      ],
     ],
     [
       'a test without its closing brace',
       'test "t" for "no-ads.playbook" {\n  alice joins\ntest "u" for "no-ads.playbook" {\n  alice joins\n  expect nothing\n}\n',
-      ['x.test.playbook:1:1: error[T0003]: the test "t" has no closing `}`\n   1 | test "t" for "no-ads.playbook" {\n       ^^^^\n     = hint: end each test with a `}` on its own line'],
+      [
+        'x.test.playbook:1:1: error[T0003]: the test "t" has no closing `}`\n   1 | test "t" for "no-ads.playbook" {\n       ^^^^\n     = hint: end each test with a `}` on its own line',
+      ],
     ],
     [
       'two tests with one name',
       'test "t" for "no-ads.playbook" {\n  alice joins\n  expect nothing\n}\ntest "t" for "no-ads.playbook" {\n  bob joins\n  expect nothing\n}\n',
-      ['x.test.playbook:5:6: warning[T0107]: another test in this file is also called "t"\n   5 | test "t" for "no-ads.playbook" {\n            ^^^\n     = hint: give each test its own name, so a failure and --filter point at one test'],
+      [
+        'x.test.playbook:5:6: warning[T0107]: another test in this file is also called "t"\n   5 | test "t" for "no-ads.playbook" {\n            ^^^\n     = hint: give each test its own name, so a failure and --filter point at one test',
+      ],
     ],
     [
       'repeat of an expectation',
       'test "t" for "no-ads.playbook" {\n  repeat 3: expect nothing\n}\n',
-      ['x.test.playbook:2:13: error[T0003]: only events can be repeated, not expectations\n   2 |   repeat 3: expect nothing\n                   ^^^^^^\n     = hint: repeat 6 every 1s: alice posts "刷屏"'],
+      [
+        'x.test.playbook:2:13: error[T0003]: only events can be repeated, not expectations\n   2 |   repeat 3: expect nothing\n                   ^^^^^^\n     = hint: repeat 6 every 1s: alice posts "刷屏"',
+      ],
     ],
   ];
   it.each(cases)('%s', (_name, source, expected) => {
@@ -173,7 +199,8 @@ describe('test-file parser: golden errors', () => {
   });
 
   it('reports every broken line of a file in one pass and keeps the good tests', () => {
-    const source = 'test "a" for "no-ads.playbook" {\n  alice joinz\n  bob leavs\n}\ntest "b" for "no-ads.playbook" {\n  alice joins\n}\ntest "c" for "no-ads.playbook" {\n  +5 alice joins\n}\n';
+    const source =
+      'test "a" for "no-ads.playbook" {\n  alice joinz\n  bob leavs\n}\ntest "b" for "no-ads.playbook" {\n  alice joins\n}\ntest "c" for "no-ads.playbook" {\n  +5 alice joins\n}\n';
     const { tree, diagnostics } = parseTestFile(source);
     expect(diagnostics.map((d) => `${d.line}:${d.code}`).sort()).toEqual(['2:T0004', '3:T0004', '9:T0005']);
     // A lexer error (the `+5`) breaks its test too, though the parser saw nothing wrong.
@@ -185,7 +212,43 @@ describe('test-file parser: golden errors', () => {
   });
 
   it('never throws, whatever the input', () => {
-    const pieces = ['test', '"t"', 'for', '"no-ads.playbook"', '{', '}', '\n', ';', 'alice', 'posts', 'joins', 'expect', 'no', 'exactly', '3', 'member.warn', 'count', 'contains', '[', ']', ',', '+1m', '19:20', '2026-03-02T10:00', 'repeat', 'every', ':', 'event', 'order.paid', '"', '#', '“', '\u3000', 'start', 'community'];
+    const pieces = [
+      'test',
+      '"t"',
+      'for',
+      '"no-ads.playbook"',
+      '{',
+      '}',
+      '\n',
+      ';',
+      'alice',
+      'posts',
+      'joins',
+      'expect',
+      'no',
+      'exactly',
+      '3',
+      'member.warn',
+      'count',
+      'contains',
+      '[',
+      ']',
+      ',',
+      '+1m',
+      '19:20',
+      '2026-03-02T10:00',
+      'repeat',
+      'every',
+      ':',
+      'event',
+      'order.paid',
+      '"',
+      '#',
+      '“',
+      '\u3000',
+      'start',
+      'community',
+    ];
     fc.assert(
       fc.property(fc.array(fc.oneof(fc.constantFrom(...pieces), fc.string({ maxLength: 4 })), { maxLength: 40 }), (parts) => {
         const source = parts.join(' ');
@@ -289,7 +352,11 @@ describe('test-file parser and planner: what the lines mean', () => {
       'carol@10:01:21',
       'carol@10:01:21',
     ]);
-    expect(events(p).slice(0, 3).map((e) => e['messageId'])).toEqual(['msg-1', 'msg-2', 'msg-3']);
+    expect(
+      events(p)
+        .slice(0, 3)
+        .map((e) => e['messageId']),
+    ).toEqual(['msg-1', 'msg-2', 'msg-3']);
   });
 
   it('finds the member of an expect: a word that is not a field, a quoted name, or `member X`', () => {
@@ -326,7 +393,17 @@ describe('test-file parser and planner: what the lines mean', () => {
 
 // ------------------------------------------------------------------------------------------------
 
-const warn: OutputAction = { at: '2026-03-02T10:01:00+08:00', type: 'member.warn', community: 'test', member: 'alice', ladder: 'ads', count: 1, reason: '本群禁止广告', cause: 'e2', source: 'rule:no_ads' };
+const warn: OutputAction = {
+  at: '2026-03-02T10:01:00+08:00',
+  type: 'member.warn',
+  community: 'test',
+  member: 'alice',
+  ladder: 'ads',
+  count: 1,
+  reason: '本群禁止广告',
+  cause: 'e2',
+  source: 'rule:no_ads',
+};
 
 function expectation(line: string): Expectation {
   const text = `test "t" for "no-ads.playbook" {\n  ${line}\n}`;
@@ -394,7 +471,9 @@ describe('failure explanations', () => {
 
   it('writes an action in expect syntax, names bare and text quoted', () => {
     expect(formatAction(warn).text).toBe('member.warn alice ladder ads count 1 reason 本群禁止广告');
-    expect(formatAction({ at: warn.at, type: 'message.send', community: 'c', text: '你好 world', to: 'a b' }).text).toBe('message.send to "a b" text "你好 world"');
+    expect(formatAction({ at: warn.at, type: 'message.send', community: 'c', text: '你好 world', to: 'a b' }).text).toBe(
+      'message.send to "a b" text "你好 world"',
+    );
     expect(formatAction({ at: warn.at, type: 'member.tag', community: 'c', member: 'x y', tag: 'true' }).text).toBe('member.tag "x y" tag "true"');
   });
 
@@ -450,7 +529,11 @@ describe('runner: which actions an expect sees', () => {
   const runText = (text: string, playbook = 'no-ads.playbook') => runPlan(plan(text, playbook), irOf(playbook), 'f.test.playbook');
 
   it('all expects of a group see the same actions; an event starts a new group', () => {
-    expect(runText('test "t" {\n  alice joins\n  +1m alice posts "返利"\n  expect member.warn alice\n  expect message.delete alice\n  +1m bob joins\n  expect nothing\n}').passed).toBe(true);
+    expect(
+      runText(
+        'test "t" {\n  alice joins\n  +1m alice posts "返利"\n  expect member.warn alice\n  expect message.delete alice\n  +1m bob joins\n  expect nothing\n}',
+      ).passed,
+    ).toBe(true);
     const r = runText('test "t" {\n  alice joins\n  +1m alice posts "返利"\n  expect message.delete\n  +1m bob joins\n  expect member.warn alice\n}');
     expect(r.passed).toBe(false);
     expect(r.failure).toContain('f.test.playbook:6:3: expect member.warn alice');
@@ -547,8 +630,15 @@ describe('coverage', () => {
       'ritual onboarding cancelled',
     ]);
     // Completing the last step jumps straight to `completed`: that step is covered as well.
-    expect(covered(entry, 'test "t" {\n  alice joins\n  +1m alice sends redpacket 5 in 5 shares\n  +1m alice posts "A-B-C"\n}').missing).toEqual(['ritual onboarding deadline passed', 'ritual onboarding cancelled']);
-    expect(covered(entry, 'test "t" {\n  alice joins\n  bob joins\n  +1m bob leaves\n  +1d\n}').missing).toEqual(['ritual onboarding step redpacket', 'ritual onboarding step intro', 'ritual onboarding completed']);
+    expect(covered(entry, 'test "t" {\n  alice joins\n  +1m alice sends redpacket 5 in 5 shares\n  +1m alice posts "A-B-C"\n}').missing).toEqual([
+      'ritual onboarding deadline passed',
+      'ritual onboarding cancelled',
+    ]);
+    expect(covered(entry, 'test "t" {\n  alice joins\n  bob joins\n  +1m bob leaves\n  +1d\n}').missing).toEqual([
+      'ritual onboarding step redpacket',
+      'ritual onboarding step intro',
+      'ritual onboarding completed',
+    ]);
   });
 });
 
@@ -628,8 +718,12 @@ describe('playbook test (command line)', () => {
 // ------------------------------------------------------------------------------------------------
 
 describe('the examples and the docs', () => {
-  const playbooks = readdirSync(examples).filter((n) => n.endsWith('.playbook') && !n.endsWith('.test.playbook')).sort();
-  const testFiles = readdirSync(examples).filter((n) => n.endsWith('.test.playbook')).sort();
+  const playbooks = readdirSync(examples)
+    .filter((n) => n.endsWith('.playbook') && !n.endsWith('.test.playbook'))
+    .sort();
+  const testFiles = readdirSync(examples)
+    .filter((n) => n.endsWith('.test.playbook'))
+    .sort();
 
   it('every example playbook has a test file', () => {
     expect(testFiles).toEqual(playbooks.map((p) => p.replace(/\.playbook$/, '.test.playbook')));
@@ -658,7 +752,11 @@ describe('the examples and the docs', () => {
 
   describe('docs/testing.md', () => {
     const markdown = read('docs/testing.md');
-    const blocks = [...markdown.matchAll(/^```([^\n]*)\n([\s\S]*?)^```[ \t]*$/gm)].map((m) => ({ info: m[1]!.trim(), body: m[2]!, line: markdown.slice(0, m.index).split('\n').length }));
+    const blocks = [...markdown.matchAll(/^```([^\n]*)\n([\s\S]*?)^```[ \t]*$/gm)].map((m) => ({
+      info: m[1]!.trim(),
+      body: m[2]!,
+      line: markdown.slice(0, m.index).split('\n').length,
+    }));
     const tests = blocks.filter((b) => b.info.startsWith('playbook-test'));
 
     it('has test examples and balanced fences', () => {

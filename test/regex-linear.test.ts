@@ -134,14 +134,17 @@ describe('constructs RE2 cannot run are refused at check', () => {
   });
 
   it('a playbook using one gets E0505/E0506/E0507 at file:line:column, with the caret on the construct', () => {
-    const r = compile('playbook "x" { timezone "UTC" }\nrule r {\n  on message.posted\n  when text matches any ["a", /(.)\\1{9}/, /a(?=b)/, /a{1001}/]\n  do delete message\n}\n', { file: 'x.playbook' });
+    const r = compile(
+      'playbook "x" { timezone "UTC" }\nrule r {\n  on message.posted\n  when text matches any ["a", /(.)\\1{9}/, /a(?=b)/, /a{1001}/]\n  do delete message\n}\n',
+      { file: 'x.playbook' },
+    );
     expect(r.ir).toBeUndefined();
     expect(r.diagnostics.map((d) => `${d.code} ${d.line}:${d.column}+${d.length}`)).toEqual(['E0505 4:35+2', 'E0506 4:45+3', 'E0507 4:55+6']);
   });
 });
 
 describe('what a pattern means', () => {
-  it('the translation of JavaScript\'s \\s is exactly V8\'s \\s', () => {
+  it("the translation of JavaScript's \\s is exactly V8's \\s", () => {
     const inSpaces = (cp: number) => JS_SPACES.some(([lo, hi]) => cp >= lo && cp <= hi);
     const s = compileMatcher([{ regex: '^\\s$', flags: '' }]);
     const S = compileMatcher([{ regex: '^[\\S]$', flags: '' }]);
@@ -157,18 +160,76 @@ describe('what a pattern means', () => {
 
   /** Typical operator patterns and messages: the playbook agrees with JavaScript on all of them. */
   const PATTERNS: [string, string][] = [
-    ['邀请码\\s*\\d{4,}', ''], ['^[^-\\s]+-[^-\\s]+-[^-\\s]+', ''], ['^[^-\\s]+-[^-\\s]+-[^-\\s]+$', ''],
-    ['https?:\\/\\/\\S+', 'i'], ['https?:\\/\\/', 'i'], ['^签到$', ''], ['^签到$', 'm'], ['加\\s*[vV微]\\s*[xX信]', ''],
-    ['1[3-9]\\d{9}', ''], ['[\\u4e00-\\u9fa5]{2,}', ''], ['(?:优惠|折扣)券', ''], ['^\\s*$', ''], ['\\bvx\\b', 'i'],
-    ['[a-z0-9._%+-]+@[a-z0-9.-]+\\.[a-z]{2,}', 'i'], ['t\\.me\\/', 'i'], ['[！!]{3,}', ''], ['^(?:早|早安|早上好)[!！~～]*$', ''],
-    ['qq\\s*[:：]?\\s*\\d{5,}', 'i'], ['\\p{Script=Han}{2}', 'u'], ['^.{1,6}$', ''], ['a.b', ''], ['a.b', 's'], ['[^]', ''],
-    ['vx|wechat', 'i'], ['(?:加|\\+)\\s*(?:v|vx|微信)', 'i'], ['^\\d+$', ''], ['^(\\w+\\s?)*$', ''], ['ЖУРНАЛ', 'i'],
+    ['邀请码\\s*\\d{4,}', ''],
+    ['^[^-\\s]+-[^-\\s]+-[^-\\s]+', ''],
+    ['^[^-\\s]+-[^-\\s]+-[^-\\s]+$', ''],
+    ['https?:\\/\\/\\S+', 'i'],
+    ['https?:\\/\\/', 'i'],
+    ['^签到$', ''],
+    ['^签到$', 'm'],
+    ['加\\s*[vV微]\\s*[xX信]', ''],
+    ['1[3-9]\\d{9}', ''],
+    ['[\\u4e00-\\u9fa5]{2,}', ''],
+    ['(?:优惠|折扣)券', ''],
+    ['^\\s*$', ''],
+    ['\\bvx\\b', 'i'],
+    ['[a-z0-9._%+-]+@[a-z0-9.-]+\\.[a-z]{2,}', 'i'],
+    ['t\\.me\\/', 'i'],
+    ['[！!]{3,}', ''],
+    ['^(?:早|早安|早上好)[!！~～]*$', ''],
+    ['qq\\s*[:：]?\\s*\\d{5,}', 'i'],
+    ['\\p{Script=Han}{2}', 'u'],
+    ['^.{1,6}$', ''],
+    ['a.b', ''],
+    ['a.b', 's'],
+    ['[^]', ''],
+    ['vx|wechat', 'i'],
+    ['(?:加|\\+)\\s*(?:v|vx|微信)', 'i'],
+    ['^\\d+$', ''],
+    ['^(\\w+\\s?)*$', ''],
+    ['ЖУРНАЛ', 'i'],
   ];
   const MESSAGES = [
-    '加我微信 vx123 有返利', '邀请码 8888', '邀请码　8888', '邀请码\n12345', '邀请码：123', '张三-北京-程序员', '张三 - 北京 - 程序员',
-    'Alice-Paris-Engineer\n', '签到', '签到\n', '签到\r\n', '早\n签到', 'https://t.me/abc', 'HTTP://EXAMPLE.COM', '加 V 信', '+ VX', '13800138000',
-    '联系 qq：123456', 'QQ 98765', 'test@example.com', '早安!!!', '早上好～', '', '   ', '\u3000', '\u00a0', 'VX: abc', 'WeChat', 'Wechat群',
-    'a\nb', 'a\rb', 'a\u2028b', 'axb', '12345', 'hello world foo', 'журнал', 'Журнал', '优惠券', '折扣券来了', '\ufeff签到',
+    '加我微信 vx123 有返利',
+    '邀请码 8888',
+    '邀请码　8888',
+    '邀请码\n12345',
+    '邀请码：123',
+    '张三-北京-程序员',
+    '张三 - 北京 - 程序员',
+    'Alice-Paris-Engineer\n',
+    '签到',
+    '签到\n',
+    '签到\r\n',
+    '早\n签到',
+    'https://t.me/abc',
+    'HTTP://EXAMPLE.COM',
+    '加 V 信',
+    '+ VX',
+    '13800138000',
+    '联系 qq：123456',
+    'QQ 98765',
+    'test@example.com',
+    '早安!!!',
+    '早上好～',
+    '',
+    '   ',
+    '\u3000',
+    '\u00a0',
+    'VX: abc',
+    'WeChat',
+    'Wechat群',
+    'a\nb',
+    'a\rb',
+    'a\u2028b',
+    'axb',
+    '12345',
+    'hello world foo',
+    'журнал',
+    'Журнал',
+    '优惠券',
+    '折扣券来了',
+    '\ufeff签到',
   ];
   it('typical operator patterns agree with JavaScript on typical messages', () => {
     for (const [source, flags] of PATTERNS) {
@@ -225,26 +286,60 @@ describe('what a pattern means', () => {
 // ---------------------------------------------------------------- generated patterns
 
 /** Small regex sources in the syntax operators use: nested repetition and alternation galore. */
-const atom: fc.Arbitrary<string> = fc.constantFrom('a', 'b', 'ab', '中', 'ж', 'Ж', ' ', '\\s', '\\S', '\\d', '\\w', '\\W', '.', '[ab]', '[^a\\s]', '[a-c中]', '[]', '[^]', '\\u3000', '-', '1');
+const atom: fc.Arbitrary<string> = fc.constantFrom(
+  'a',
+  'b',
+  'ab',
+  '中',
+  'ж',
+  'Ж',
+  ' ',
+  '\\s',
+  '\\S',
+  '\\d',
+  '\\w',
+  '\\W',
+  '.',
+  '[ab]',
+  '[^a\\s]',
+  '[a-c中]',
+  '[]',
+  '[^]',
+  '\\u3000',
+  '-',
+  '1',
+);
 const anchor = fc.constantFrom('^', '$', '\\b', '\\B');
 const quant = fc.constantFrom('*', '+', '?', '{2}', '{0,3}', '{1,}', '*?', '+?', '{1,20}');
 
-const pattern: fc.Arbitrary<string> = fc.letrec<{ node: string; seq: string }>((tie) => ({
-  node: fc.oneof(
-    { depthSize: 'small', withCrossShrink: true },
-    atom,
-    anchor,
-    tie('seq').map((s) => `(${s})`),
-    tie('seq').map((s) => `(?:${s})`),
-    fc.tuple(fc.oneof(atom, tie('seq').map((s) => `(${s})`)), quant).map(([a, q]) => a + q),
-    fc.tuple(tie('seq'), tie('seq')).map(([a, b]) => `(?:${a}|${b})`),
-  ),
-  seq: fc.array(tie('node'), { minLength: 0, maxLength: 3 }).map((xs) => xs.join('')),
-})).seq.filter((s) => s.length > 0 && s.length < 40);
+const pattern: fc.Arbitrary<string> = fc
+  .letrec<{ node: string; seq: string }>((tie) => ({
+    node: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      atom,
+      anchor,
+      tie('seq').map((s) => `(${s})`),
+      tie('seq').map((s) => `(?:${s})`),
+      fc
+        .tuple(
+          fc.oneof(
+            atom,
+            tie('seq').map((s) => `(${s})`),
+          ),
+          quant,
+        )
+        .map(([a, q]) => a + q),
+      fc.tuple(tie('seq'), tie('seq')).map(([a, b]) => `(?:${a}|${b})`),
+    ),
+    seq: fc.array(tie('node'), { minLength: 0, maxLength: 3 }).map((xs) => xs.join('')),
+  }))
+  .seq.filter((s) => s.length > 0 && s.length < 40);
 
 const flagSet = fc.constantFrom('', 'i', 'm', 's', 'u', 'im', 'iu', 'su', 'msu');
 const text = (breaks: boolean) =>
-  fc.array(fc.constantFrom('a', 'b', 'A', '中', 'ж', 'Ж', ' ', '\u3000', '1', '-', '_', '😀', ...(breaks ? ['\n', '\r', '\u2028'] : ['\n'])), { maxLength: 10 }).map((xs) => xs.join(''));
+  fc
+    .array(fc.constantFrom('a', 'b', 'A', '中', 'ж', 'Ж', ' ', '\u3000', '1', '-', '_', '😀', ...(breaks ? ['\n', '\r', '\u2028'] : ['\n'])), { maxLength: 10 })
+    .map((xs) => xs.join(''));
 
 const jsAccepts = (source: string, flags: string) => {
   try {
@@ -282,7 +377,7 @@ describe('generated patterns', () => {
     fc.assert(
       fc.property(pattern, flagSet, fc.array(text(true), { minLength: 1, maxLength: 6 }), (source, flags, texts) => {
         const u = flags.includes('u') ? flags : flags + 'u';
-        if (!jsAccepts(source, u) || checkRegex(source, flags)?.kind !== undefined && checkRegex(source, flags)?.kind !== 'backtracking') return;
+        if (!jsAccepts(source, u) || (checkRegex(source, flags)?.kind !== undefined && checkRegex(source, flags)?.kind !== 'backtracking')) return;
         const js = new RegExp(source, u);
         const mine = compileMatcher([{ regex: source, flags }]);
         // In the middle of a multi-line pattern only \n is a line break (docs/language.md).
@@ -302,14 +397,19 @@ describe('generated patterns', () => {
 
   it('agree with JavaScript as written (no u) on text without emoji', () => {
     fc.assert(
-      fc.property(pattern.filter((s) => !s.includes('😀')), flagSet.filter((f) => !f.includes('u')), fc.array(text(false), { minLength: 1, maxLength: 6 }), (source, flags, texts) => {
-        if (!jsAccepts(source, flags)) return;
-        const problem = checkRegex(source, flags);
-        if (problem && problem.kind !== 'backtracking') return;
-        const js = new RegExp(source, flags);
-        const mine = compileMatcher([{ regex: source, flags }]);
-        for (const t of texts.map((x) => x.replace(/😀/g, ''))) expect(mine(t), `/${source}/${flags} on ${JSON.stringify(t)}`).toBe(js.test(t));
-      }),
+      fc.property(
+        pattern.filter((s) => !s.includes('😀')),
+        flagSet.filter((f) => !f.includes('u')),
+        fc.array(text(false), { minLength: 1, maxLength: 6 }),
+        (source, flags, texts) => {
+          if (!jsAccepts(source, flags)) return;
+          const problem = checkRegex(source, flags);
+          if (problem && problem.kind !== 'backtracking') return;
+          const js = new RegExp(source, flags);
+          const mine = compileMatcher([{ regex: source, flags }]);
+          for (const t of texts.map((x) => x.replace(/😀/g, ''))) expect(mine(t), `/${source}/${flags} on ${JSON.stringify(t)}`).toBe(js.test(t));
+        },
+      ),
       { numRuns: RUNS },
     );
   });
@@ -338,8 +438,16 @@ describe('a playbook with /(a+)+$/', () => {
     for (const engine of ['fast', 'reference']) {
       const out = await runCli(['simulate', playbook, '--events', join(dir, 'events.jsonl'), '--engine', engine]);
       expect(out.code, out.err).toBe(0);
-      const deleted = out.out.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)).filter((a) => a.type === 'message.delete');
-      expect(deleted.map((a) => a.messageId), engine).toEqual(['x3']);
+      const deleted = out.out
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l))
+        .filter((a) => a.type === 'message.delete');
+      expect(
+        deleted.map((a) => a.messageId),
+        engine,
+      ).toEqual(['x3']);
     }
   });
 });

@@ -178,7 +178,8 @@ describe('collector aggregates on the scenario runs', () => {
     ];
     for (const [first, last, granularity, buckets] of spans) {
       const c = new ReportCollector(bareIr());
-      for (const at of [first, last]) c.observeEvent({ id: at, type: 'message.posted', at, community: 'c', member: 'u', messageId: 'm', text: 't' }, [], 'processed');
+      for (const at of [first, last])
+        c.observeEvent({ id: at, type: 'message.posted', at, community: 'c', member: 'u', messageId: 'm', text: 't' }, [], 'processed');
       const a = c.aggregate().activity;
       expect(a.granularity).toBe(granularity);
       expect(a.labels.length).toBe(buckets);
@@ -199,7 +200,20 @@ describe('collector aggregates on the scenario runs', () => {
 
 describe('collector bounds and totals (properties)', () => {
   const instants = fc.integer({ min: Date.parse('2026-01-01T00:00:00Z'), max: Date.parse('2026-12-31T00:00:00Z') });
-  const types = fc.constantFrom('message.send', 'member.warn', 'points.award', 'member.tag', 'level.reached', 'badge.granted', 'admin.notify', 'x.a', 'x.b', 'x.c', 'x.d', 'x.e');
+  const types = fc.constantFrom(
+    'message.send',
+    'member.warn',
+    'points.award',
+    'member.tag',
+    'level.reached',
+    'badge.granted',
+    'admin.notify',
+    'x.a',
+    'x.b',
+    'x.c',
+    'x.d',
+    'x.e',
+  );
 
   it('charts and tables add up to the actions seen; the timeline keeps exactly the first and last N', () => {
     fc.assert(
@@ -253,8 +267,23 @@ describe('collector bounds and totals (properties)', () => {
       const member = `m${i % 5000}`;
       const event = { id: `e${i}`, type: i % 7 === 0 ? 'checkin.done' : 'message.posted', at, community: 'c', member, messageId: `x${i}`, text: '你好 hello' };
       const actions: OutputAction[] =
-        i % 3 === 0 ? [{ at, type: 'points.award', community: 'c', member, amount: 1, balance: Math.floor(i / 3), reason: '发言', cause: event.id, source: 'points:message.posted' }] : [];
-      if (i % 499 === 0) actions.push({ at, type: 'member.warn', community: 'c', member, ladder: 'ads', count: 1, reason: '广告', cause: event.id, source: 'rule:no_ads' });
+        i % 3 === 0
+          ? [
+              {
+                at,
+                type: 'points.award',
+                community: 'c',
+                member,
+                amount: 1,
+                balance: Math.floor(i / 3),
+                reason: '发言',
+                cause: event.id,
+                source: 'points:message.posted',
+              },
+            ]
+          : [];
+      if (i % 499 === 0)
+        actions.push({ at, type: 'member.warn', community: 'c', member, ladder: 'ads', count: 1, reason: '广告', cause: event.id, source: 'rule:no_ads' });
       c.observeEvent(event, actions, 'processed');
     }
     const data = c.aggregate();
@@ -279,8 +308,19 @@ function hostileRun() {
   const ir = compileFile('examples/points-levels.playbook');
   const base = Date.parse('2026-06-01T10:00:00+08:00');
   const at = (min: number) => new Date(base + min * 60_000 + 8 * 3_600_000).toISOString().slice(0, 19) + '+08:00';
-  const events: Record<string, unknown>[] = [{ id: 'j1', type: 'member.joined', at: at(0), community: 'evil"club<b>', member: 'x"><svg onload=alert(1)>', name: HOSTILE }];
-  for (let i = 1; i <= 25; i++) events.push({ id: `p${i}`, type: 'message.posted', at: at(i * 2), community: 'evil"club<b>', member: 'x"><svg onload=alert(1)>', messageId: `m${i}`, text: `${HOSTILE} #${i}` });
+  const events: Record<string, unknown>[] = [
+    { id: 'j1', type: 'member.joined', at: at(0), community: 'evil"club<b>', member: 'x"><svg onload=alert(1)>', name: HOSTILE },
+  ];
+  for (let i = 1; i <= 25; i++)
+    events.push({
+      id: `p${i}`,
+      type: 'message.posted',
+      at: at(i * 2),
+      community: 'evil"club<b>',
+      member: 'x"><svg onload=alert(1)>',
+      messageId: `m${i}`,
+      text: `${HOSTILE} #${i}`,
+    });
   return simulateToReport(ir, events, { file: '<script>alert(1)</script>.playbook', title: `Report ${HOSTILE}` });
 }
 
@@ -386,7 +426,12 @@ describe.skipIf(!haveChromium)('the report in Chromium', () => {
       });
     });
     const stats = await page.evaluate(() =>
-      Object.fromEntries([...(globalThis as unknown as PageGlobal).document.querySelectorAll('#summary .stat')].map((s) => [s.querySelector('.label')!.textContent, s.querySelector('.value')!.textContent])),
+      Object.fromEntries(
+        [...(globalThis as unknown as PageGlobal).document.querySelectorAll('#summary .stat')].map((s) => [
+          s.querySelector('.label')!.textContent,
+          s.querySelector('.value')!.textContent,
+        ]),
+      ),
     );
     return { page, problems, charts, stats };
   }
@@ -401,7 +446,8 @@ describe.skipIf(!haveChromium)('the report in Chromium', () => {
     }
   }
 
-  const sectionIds = (page: import('playwright-core').Page) => page.evaluate(() => [...(globalThis as unknown as PageGlobal).document.querySelectorAll('section.card')].map((s) => s.id));
+  const sectionIds = (page: import('playwright-core').Page) =>
+    page.evaluate(() => [...(globalThis as unknown as PageGlobal).document.querySelectorAll('section.card')].map((s) => s.id));
 
   it('no-ads: moderation with causes, filters on type and member', async () => {
     const { html } = scenario('no-ads');

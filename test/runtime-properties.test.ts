@@ -341,7 +341,15 @@ function materialize(steps: Step[], community: string, start: number): Ev[] {
     if (s.type === 'burst') {
       [0, ...s.burst].forEach((gap, j) => {
         t += gap * 1000;
-        out.push({ id: `e${i}.${j}`, type: 'message.posted', at: isoAt(t, s.offset), community, member: `u${s.member}`, messageId: `m${i}.${j}`, text: TEXTS[(s.text + j) % 3]! });
+        out.push({
+          id: `e${i}.${j}`,
+          type: 'message.posted',
+          at: isoAt(t, s.offset),
+          community,
+          member: `u${s.member}`,
+          messageId: `m${i}.${j}`,
+          text: TEXTS[(s.text + j) % 3]!,
+        });
       });
       return;
     }
@@ -532,12 +540,12 @@ function actionProblems(events: Ev[], actions: OutputAction[], until: string): s
 const TARGETS: { name: string; arb: <T>(f: (p: Profile) => fc.Arbitrary<T>) => fc.Arbitrary<[Profile, T]> }[] = [
   ...EXAMPLES.map((p) => ({
     name: p.name,
-    arb: <T,>(f: (p: Profile) => fc.Arbitrary<T>) => f(p).map((x): [Profile, T] => [p, x]),
+    arb: <T>(f: (p: Profile) => fc.Arbitrary<T>) => f(p).map((x): [Profile, T] => [p, x]),
   })),
   {
     name: 'generated playbooks',
     // A tuple, not a chain: the stream does not depend on the playbook, so both shrink freely.
-    arb: <T,>(f: (p: Profile) => fc.Arbitrary<T>) => fc.tuple(generatedArb, f(GENERATED_WINDOW)),
+    arb: <T>(f: (p: Profile) => fc.Arbitrary<T>) => fc.tuple(generatedArb, f(GENERATED_WINDOW)),
   },
 ];
 

@@ -13,7 +13,6 @@ const ms = (iso: string) => Date.parse(iso);
 const instant = (a: OutputAction) => Date.parse(a.at);
 const awards = (actions: OutputAction[]) => ofType(actions, 'points.award').map((a) => ({ amount: a.amount, balance: a.balance }));
 
-
 // ------------------------------------------------------------------ order and time
 
 describe('order and time: timers due at or before an event fire first', () => {
@@ -47,9 +46,7 @@ rule echo { on message.posted do say "echo {member.id}" }
     rt.dispatch(e.join('2026-03-02T10:15:00+08:00', 'u2')); // remind 10:45, deadline 11:15
     const out = rt.dispatch(e.msg('2026-03-02T12:00:00+08:00', 'u3', 'x'));
     expect(texts(out)).toEqual(['remind u1', 'remind u2', 'deadline u1', 'deadline u2', 'echo u3']);
-    expect(out.map((a) => a.at).map(Date.parse)).toEqual(
-      ['10:30', '10:45', '11:00', '11:15', '12:00'].map((t) => ms(`2026-03-02T${t}:00+08:00`)),
-    );
+    expect(out.map((a) => a.at).map(Date.parse)).toEqual(['10:30', '10:45', '11:00', '11:15', '12:00'].map((t) => ms(`2026-03-02T${t}:00+08:00`)));
   });
 
   it('timers due at the same instant fire in creation order (not member order)', () => {
@@ -160,11 +157,7 @@ rule echo { on message.posted do say "echo" }
   it('replaying a whole stream gives no new actions and awards nothing twice', () => {
     const rt = createRuntime(ir);
     const e = events();
-    const stream = [
-      e.msg('2026-03-02T10:00:00+08:00', 'u1'),
-      e.msg('2026-03-02T10:01:00+08:00', 'u2'),
-      e.msg('2026-03-02T10:02:00+08:00', 'u1'),
-    ];
+    const stream = [e.msg('2026-03-02T10:00:00+08:00', 'u1'), e.msg('2026-03-02T10:01:00+08:00', 'u2'), e.msg('2026-03-02T10:02:00+08:00', 'u1')];
     const once = feed(rt, stream);
     expect(awards(once)).toEqual([
       { amount: 1, balance: 1 },
@@ -572,13 +565,7 @@ describe('points: caps per local calendar day', () => {
       '2026-03-03T01:00:00Z', // 09:00 on 03-03 local (a new UTC day): still capped
       '2026-03-03T16:00:00Z', // 00:00 on 03-04 local exactly: awarded
     ].map((at) => awards(rt.dispatch(e.checkin(at, 'u1'))));
-    expect(got).toEqual([
-      [{ amount: 5, balance: 5 }],
-      [{ amount: 5, balance: 10 }],
-      [],
-      [],
-      [{ amount: 5, balance: 15 }],
-    ]);
+    expect(got).toEqual([[{ amount: 5, balance: 5 }], [{ amount: 5, balance: 10 }], [], [], [{ amount: 5, balance: 15 }]]);
   });
 
   it('reset at local midnight in America/New_York, not at UTC midnight', () => {
@@ -598,9 +585,7 @@ describe('points: caps per local calendar day', () => {
     const ir = load(`points { message.posted: +1 cooldown 60s cap 2 per day }`);
     const rt = createRuntime(ir);
     const e = events();
-    const got = ['10:00:00', '10:00:30', '10:01:00', '10:02:00', '10:03:00'].map(
-      (t) => awards(rt.dispatch(e.msg(`2026-03-02T${t}+08:00`, 'u1'))).length,
-    );
+    const got = ['10:00:00', '10:00:30', '10:01:00', '10:02:00', '10:03:00'].map((t) => awards(rt.dispatch(e.msg(`2026-03-02T${t}+08:00`, 'u1'))).length);
     expect(got).toEqual([1, 0, 1, 0, 0]);
   });
 });
@@ -666,9 +651,7 @@ rule flat  { on order.paid do award 5 points reason "flat" unmultiplied }
     const rt = createRuntime(withRules);
     const e = events();
     rt.dispatch(e.msg('2026-03-09T12:00:00+08:00', 'u1'));
-    expect(awards(rt.dispatch(e.ev('order.paid', '2026-03-10T09:00:00+08:00', 'u1', { orderId: 'o1', amount: 1 })))).toEqual([
-      { amount: 5, balance: 5 },
-    ]);
+    expect(awards(rt.dispatch(e.ev('order.paid', '2026-03-10T09:00:00+08:00', 'u1', { orderId: 'o1', amount: 1 })))).toEqual([{ amount: 5, balance: 5 }]);
     expect(awards(rt.dispatch(e.checkin('2026-03-10T10:00:00+08:00', 'u1')))).toEqual([{ amount: 10, balance: 15 }]);
   });
 });
@@ -891,11 +874,7 @@ rule kick { on checkin.done do remove member reason "test" }
       e.checkin('2026-03-02T10:03:00+08:00', 'u1'),
     ]);
     expect(changes(first)).toEqual(['newcomer->active']);
-    const again = feed(rt, [
-      e.join('2026-03-02T11:00:00+08:00', 'u1'),
-      e.msg('2026-03-02T11:01:00+08:00', 'u1'),
-      e.msg('2026-03-02T11:02:00+08:00', 'u1'),
-    ]);
+    const again = feed(rt, [e.join('2026-03-02T11:00:00+08:00', 'u1'), e.msg('2026-03-02T11:01:00+08:00', 'u1'), e.msg('2026-03-02T11:02:00+08:00', 'u1')]);
     expect(changes(again)).toEqual(['newcomer->active']);
   });
 });

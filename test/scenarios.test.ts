@@ -48,7 +48,10 @@ export function problemsOf(actions: OutputAction[], expected: Expectation[]): st
 }
 
 const readJsonl = (path: string) =>
-  readFileSync(path, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
+  readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l));
 
 export function runScenario(name: string): { actions: OutputAction[]; problems: string[] } {
   const run = JSON.parse(readFileSync(`${dir}${name}/run.json`, 'utf8')) as { playbook: string; until: string };
@@ -62,7 +65,10 @@ export function runScenario(name: string): { actions: OutputAction[]; problems: 
   return { actions, problems: problemsOf(actions, readJsonl(`${dir}${name}/expected.jsonl`)) };
 }
 
-const names = readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+const names = readdirSync(dir, { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .map((d) => d.name)
+  .sort();
 
 describe('acceptance scenarios', () => {
   it('has all seven scenarios', () => {

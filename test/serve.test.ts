@@ -76,8 +76,10 @@ const instant = (a: Record<string, unknown>) => Date.parse(a['at'] as string);
 function ev(id: string, type: string, minutes: number, extra: Record<string, unknown> = {}, community = 'c', member = 'm1'): Record<string, unknown> {
   return { id, type, at: at(minutes), community, member, ...extra };
 }
-const join_ = (id: string, minutes: number, member = 'm1', community = 'c') => ev(id, 'member.joined', minutes, { name: member.toUpperCase() }, community, member);
-const post = (id: string, minutes: number, text: string, member = 'm1', community = 'c') => ev(id, 'message.posted', minutes, { messageId: `x-${id}`, text }, community, member);
+const join_ = (id: string, minutes: number, member = 'm1', community = 'c') =>
+  ev(id, 'member.joined', minutes, { name: member.toUpperCase() }, community, member);
+const post = (id: string, minutes: number, text: string, member = 'm1', community = 'c') =>
+  ev(id, 'message.posted', minutes, { messageId: `x-${id}`, text }, community, member);
 
 function irOf(source: string) {
   const r = compile(source, { file: 'club.playbook' });
@@ -123,7 +125,11 @@ async function start(options: Partial<PlaybookServerOptions> & { source?: string
   return { server, url: `http://127.0.0.1:${address.port}`, logs };
 }
 
-const lines = (body: string) => body.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+const lines = (body: string) =>
+  body
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 const jsonl = (events: unknown[]) => events.map((e) => JSON.stringify(e)).join('\n') + '\n';
 
 async function postEvents(url: string, events: unknown[], headers: Record<string, string> = {}) {
@@ -174,7 +180,12 @@ describe('the timer loop', () => {
     const host = new FakeHost(T0);
     const due = T0 + 40 * 86_400_000;
     let fired = 0;
-    const loop = new TimerLoop(() => (fired ? undefined : due), () => fired++, () => {}, host);
+    const loop = new TimerLoop(
+      () => (fired ? undefined : due),
+      () => fired++,
+      () => {},
+      host,
+    );
     loop.arm();
     host.runTo(due - 1);
     expect(fired).toBe(0);
@@ -228,7 +239,13 @@ describe('POST /events', () => {
 
   it('a body with bad lines is refused whole, with line numbers, and nothing is processed', async () => {
     const { url } = await start();
-    const body = [JSON.stringify(join_('a', 0)), '', '{"id": "b", "type": ', JSON.stringify({ ...post('c', 1, 'x'), at: 'yesterday' }), JSON.stringify(post('d', 2, 'ok'))].join('\n');
+    const body = [
+      JSON.stringify(join_('a', 0)),
+      '',
+      '{"id": "b", "type": ',
+      JSON.stringify({ ...post('c', 1, 'x'), at: 'yesterday' }),
+      JSON.stringify(post('d', 2, 'ok')),
+    ].join('\n');
     const res = await fetch(`${url}/events`, { method: 'POST', body });
     expect(res.status).toBe(400);
     const err = (await res.json()) as { error: string; problems: { line: number; message: string }[] };
@@ -333,7 +350,14 @@ describe('routes, methods and bad requests', () => {
 describe('the action log', () => {
   it('GET /actions pages by sequence number and filters by community; communities stay isolated', async () => {
     const { url } = await start();
-    const events = [join_('a', 0, 'm1', 'north'), join_('a', 0, 'm1', 'south'), post('b', 1, 'cheap ad', 'm1', 'north'), post('b', 1, 'cheap ad', 'm1', 'north'), post('c', 2, 'cheap ad', 'm1', 'north'), post('c', 2, 'hello', 'm1', 'south')];
+    const events = [
+      join_('a', 0, 'm1', 'north'),
+      join_('a', 0, 'm1', 'south'),
+      post('b', 1, 'cheap ad', 'm1', 'north'),
+      post('b', 1, 'cheap ad', 'm1', 'north'),
+      post('c', 2, 'cheap ad', 'm1', 'north'),
+      post('c', 2, 'hello', 'm1', 'south'),
+    ];
     await postEvents(url, events);
     await fetch(`${url}/advance?to=${encodeURIComponent(at(3 * 24 * HOUR))}`, { method: 'POST' });
     const all = lines(await (await fetch(`${url}/actions`)).text());
@@ -345,9 +369,19 @@ describe('the action log', () => {
     // Each community on its own gives exactly what it gives together with the other.
     const strip = (xs: Record<string, unknown>[]) => xs.map(({ seq: _s, ...a }) => a);
     const until = T0 + 3 * 24 * 3_600_000;
-    expect(strip(south)).toEqual(reference(events.filter((e) => e['community'] === 'south'), until));
+    expect(strip(south)).toEqual(
+      reference(
+        events.filter((e) => e['community'] === 'south'),
+        until,
+      ),
+    );
     const north = all.filter((a) => a['community'] === 'north');
-    expect(strip(north)).toEqual(reference(events.filter((e) => e['community'] === 'north'), until));
+    expect(strip(north)).toEqual(
+      reference(
+        events.filter((e) => e['community'] === 'north'),
+        until,
+      ),
+    );
     expect(north.some((a) => a['type'] === 'member.remove' && a['reason'] === 'ads')).toBe(true);
     expect(south.some((a) => a['type'] === 'member.remove' && a['reason'] === 'ads')).toBe(false);
   });
@@ -413,14 +447,32 @@ describe('bearer tokens', () => {
     expect(bearerMatches('Basic s3cret', 's3cret')).toBe(false);
     expect(bearerMatches(undefined, 's3cret')).toBe(false);
     expect(bearerMatches('Bearer', '')).toBe(false);
-    fc.assert(fc.property(fc.string({ minLength: 1 }).filter((s) => !/\s/.test(s)), fc.string({ minLength: 1 }).filter((s) => !/\s/.test(s)), (a, b) => bearerMatches(`Bearer ${a}`, b) === (a === b)));
+    fc.assert(
+      fc.property(
+        fc.string({ minLength: 1 }).filter((s) => !/\s/.test(s)),
+        fc.string({ minLength: 1 }).filter((s) => !/\s/.test(s)),
+        (a, b) => bearerMatches(`Bearer ${a}`, b) === (a === b),
+      ),
+    );
   });
 
   it('with a token, every route needs it: 401 with WWW-Authenticate otherwise, and nothing is processed', async () => {
     const { url } = await start({ token: 'tok-123' });
-    for (const [method, path] of [['GET', '/health'], ['POST', '/events'], ['POST', '/advance?to=2026-03-02T00:00:00Z'], ['GET', '/actions'], ['GET', '/actions/stream'], ['POST', '/playbook'], ['GET', '/nope']] as const) {
+    for (const [method, path] of [
+      ['GET', '/health'],
+      ['POST', '/events'],
+      ['POST', '/advance?to=2026-03-02T00:00:00Z'],
+      ['GET', '/actions'],
+      ['GET', '/actions/stream'],
+      ['POST', '/playbook'],
+      ['GET', '/nope'],
+    ] as const) {
       for (const auth of [undefined, 'Bearer wrong', 'Bearer tok-1234', 'tok-123']) {
-        const res = await fetch(url + path, { method, headers: auth ? { authorization: auth } : {}, body: method === 'POST' ? jsonl([join_('a', 0)]) : undefined });
+        const res = await fetch(url + path, {
+          method,
+          headers: auth ? { authorization: auth } : {},
+          body: method === 'POST' ? jsonl([join_('a', 0)]) : undefined,
+        });
         expect(res.status, `${method} ${path} ${auth}`).toBe(401);
         expect(res.headers.get('www-authenticate')).toBe('Bearer');
         await res.text();
@@ -467,14 +519,23 @@ describe('the wall clock', () => {
 });
 
 function readLogSync(server: PlaybookServer): string {
-  return server.durable.actionsAfter(0, 1e6).map((a) => JSON.stringify({ seq: a.seq, ...a.action })).join('\n');
+  return server.durable
+    .actionsAfter(0, 1e6)
+    .map((a) => JSON.stringify({ seq: a.seq, ...a.action }))
+    .join('\n');
 }
 
 // ---------------------------------------------------------------------------------------------
 
 async function reload(url: string, source: string) {
   const res = await fetch(`${url}/playbook`, { method: 'POST', body: source, headers: { 'content-type': 'text/plain' } });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> & { dropped?: { what: string; count: number; examples: string[] }[]; changed?: { what: string; count: number; examples: string[] }[] } };
+  return {
+    status: res.status,
+    body: (await res.json()) as Record<string, unknown> & {
+      dropped?: { what: string; count: number; examples: string[] }[];
+      changed?: { what: string; count: number; examples: string[] }[];
+    },
+  };
 }
 
 describe('reload', () => {
@@ -492,7 +553,16 @@ describe('reload', () => {
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 0, max: 7 }), async (cut) => {
         const { url } = await start();
-        const events = [join_('a', 0), join_('b', 10, 'm2'), post('c', 20, 'ann-bj-dev'), post('d', 30, 'cheap ad', 'm2'), post('e', 3 * HOUR, 'hi'), post('f', 5 * HOUR, 'x', 'm3'), join_('g', 6 * HOUR, 'm4'), post('h', 7 * HOUR, 'cheap ad', 'm2')];
+        const events = [
+          join_('a', 0),
+          join_('b', 10, 'm2'),
+          post('c', 20, 'ann-bj-dev'),
+          post('d', 30, 'cheap ad', 'm2'),
+          post('e', 3 * HOUR, 'hi'),
+          post('f', 5 * HOUR, 'x', 'm3'),
+          join_('g', 6 * HOUR, 'm4'),
+          post('h', 7 * HOUR, 'cheap ad', 'm2'),
+        ];
         await postEvents(url, events.slice(0, cut));
         const r = await reload(url, PLAYBOOK);
         expect(r.status).toBe(200);
@@ -518,7 +588,10 @@ describe('reload', () => {
     ]);
     const next = PLAYBOOK.replace('deadline 24h', 'deadline 48h')
       .replace('  remind after 6h: say to member "missing: {missing}"\n', '')
-      .replace('  active   -> dormant  after 2d without message.posted {\n    say to member "miss you {member.name}"\n  }\n  dormant  -> active   on message.posted\n', '')
+      .replace(
+        '  active   -> dormant  after 2d without message.posted {\n    say to member "miss you {member.name}"\n  }\n  dormant  -> active   on message.posted\n',
+        '',
+      )
       .replace('ladder ads {', 'job daily every day at 09:00 { say "good morning" }\n\nladder ads {');
     const r = await reload(url, next);
     expect(r.status, JSON.stringify(r.body)).toBe(200);
@@ -552,9 +625,16 @@ describe('reload', () => {
     // m1 finished the ritual and is dormant now; m2 was removed by the ritual deadline.
     expect(server.durable.rt.community('c')!.members['m1']!.machines?.['lifecycle:member']).toBe('dormant');
     const points = server.durable.rt.community('c')!.members['m1']!.points;
-    const next = PLAYBOOK.replace('  active   -> dormant  after 2d without message.posted {\n    say to member "miss you {member.name}"\n  }\n  dormant  -> active   on message.posted\n', '');
+    const next = PLAYBOOK.replace(
+      '  active   -> dormant  after 2d without message.posted {\n    say to member "miss you {member.name}"\n  }\n  dormant  -> active   on message.posted\n',
+      '',
+    );
     const r = await reload(url, next);
-    expect(r.body.dropped).toContainEqual({ what: 'lifecycle member: state dormant removed; members restart at newcomer on their next event', count: 1, examples: ['c/m1'] });
+    expect(r.body.dropped).toContainEqual({
+      what: 'lifecycle member: state dormant removed; members restart at newcomer on their next event',
+      count: 1,
+      examples: ['c/m1'],
+    });
     const m1 = server.durable.rt.community('c')!.members['m1']!;
     expect(m1.points).toBe(points);
     expect(m1.points).toBeGreaterThan(0);
@@ -562,7 +642,11 @@ describe('reload', () => {
     await postEvents(url, [post('d', 4 * 24 * HOUR, 'back', 'm1')]);
     expect(server.durable.rt.community('c')!.members['m1']!.machines?.['lifecycle:member']).toBe('newcomer');
     const after = await postEvents(url, [post('e', 4 * 24 * HOUR + 1, 'again', 'm1')]);
-    expect(lines(after.body).filter((a) => a['type'] === 'lifecycle.changed').map((a) => [a['from'], a['to']])).toEqual([['newcomer', 'active']]);
+    expect(
+      lines(after.body)
+        .filter((a) => a['type'] === 'lifecycle.changed')
+        .map((a) => [a['from'], a['to']]),
+    ).toEqual([['newcomer', 'active']]);
   });
 });
 
@@ -570,14 +654,17 @@ describe('reload', () => {
 
 const CLI = process.env['PLAYBOOK_CLI'] ?? 'bin/playbook.js';
 const serveAvailable = spawnSync(process.execPath, [CLI, 'serve', '--help'], { encoding: 'utf8' }).status === 0;
-if (!serveAvailable) console.warn(`serve process test skipped: \`node ${CLI} serve --help\` fails (run \`npm run build\`; is serve registered in src/cli/main.ts?)`);
+if (!serveAvailable)
+  console.warn(`serve process test skipped: \`node ${CLI} serve --help\` fails (run \`npm run build\`; is serve registered in src/cli/main.ts?)`);
 
 describe.skipIf(!serveAvailable)('the serve process', () => {
   it('binds 127.0.0.1 by default, reloads FILE on SIGHUP, stops cleanly on SIGTERM', async () => {
     const dir = tempDir();
     const file = join(dir, 'club.playbook');
     writeFileSync(file, PLAYBOOK);
-    const child = spawn(process.execPath, [CLI, 'serve', file, '--port', '0', '--db', join(dir, 'p.db'), '--clock', 'events'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, 'serve', file, '--port', '0', '--db', join(dir, 'p.db'), '--clock', 'events'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -680,7 +767,11 @@ job hello every day at ${time} {
     const added = await reload(url, BASE + SCHEDULE + CAMPAIGN + JOB('09:00'));
     expect(added.status).toBe(200);
     expect(added.body.changed!.map((n) => n.what)).toEqual(
-      expect.arrayContaining([expect.stringMatching(/schedule talk: new/), expect.stringMatching(/campaign spring: new/), expect.stringMatching(/job hello: new/)]),
+      expect.arrayContaining([
+        expect.stringMatching(/schedule talk: new/),
+        expect.stringMatching(/campaign spring: new/),
+        expect.stringMatching(/job hello: new/),
+      ]),
     );
     await fetch(`${url}/advance?to=${encodeURIComponent('2026-03-02T20:00:00+08:00')}`, { method: 'POST' });
     const log = lines(await (await fetch(`${url}/actions`)).text());
@@ -692,7 +783,11 @@ job hello every day at ${time} {
     ]);
     const removed = await reload(url, BASE);
     expect(removed.body.dropped!.map((n) => n.what)).toEqual(
-      expect.arrayContaining([expect.stringMatching(/schedule talk removed/), expect.stringMatching(/campaign spring removed/), expect.stringMatching(/job hello removed/)]),
+      expect.arrayContaining([
+        expect.stringMatching(/schedule talk removed/),
+        expect.stringMatching(/campaign spring removed/),
+        expect.stringMatching(/job hello removed/),
+      ]),
     );
     const after = await fetch(`${url}/advance?to=${encodeURIComponent('2026-03-06T00:00:00+08:00')}`, { method: 'POST' });
     expect(await after.text()).toBe('');
@@ -704,7 +799,7 @@ job hello every day at ${time} {
     const same = await reload(url, BASE + JOB('09:00'));
     expect(same.body.changed).toEqual([]);
     const moved = await reload(url, BASE + JOB('10:30'));
-    expect(moved.body.changed!.map((n) => n.what)).toEqual(['job hello: calendar changed, rescheduled from the community\'s clock']);
+    expect(moved.body.changed!.map((n) => n.what)).toEqual(["job hello: calendar changed, rescheduled from the community's clock"]);
     const r = await fetch(`${url}/advance?to=${encodeURIComponent('2026-03-02T12:00:00+08:00')}`, { method: 'POST' });
     expect(texts(lines(await r.text()))).toEqual(['hello@2026-03-01T02:30:00.000Z', 'hello@2026-03-02T02:30:00.000Z']);
   });
@@ -713,7 +808,10 @@ job hello every day at ${time} {
     const { url } = await start({ source: BASE });
     await postEvents(url, [join_('a', 0), post('p1', 1, 'one'), post('p2', 2, 'two'), post('p3', 3, 'three')]);
     // A rule with its own window, placed first, takes the first counter id.
-    const shifted = BASE.replace('rule flood {', 'rule links {\n  on message.posted\n  when count(message.posted by member within 5m) > 100\n  do say "busy"\n}\n\nrule flood {');
+    const shifted = BASE.replace(
+      'rule flood {',
+      'rule links {\n  on message.posted\n  when count(message.posted by member within 5m) > 100\n  do say "busy"\n}\n\nrule flood {',
+    );
     const r = await reload(url, shifted);
     expect(r.status).toBe(200);
     const fourth = await postEvents(url, [post('p4', 4, 'four')]);
@@ -725,63 +823,115 @@ job hello every day at ${time} {
     await postEvents(url, [join_('a', 0, 'm1'), post('b', 1, 'ann-bj-dev', 'm1'), join_('c', 2, 'm2')]);
     const withoutRedpacket = PLAYBOOK.replace('  step redpacket "red packet": redpacket.sent where amount >= 5\n', '');
     const r = await reload(url, withoutRedpacket);
-    expect(r.body.dropped!.map((n) => [n.what, n.count])).toContainEqual(['ritual onboarding: step redpacket removed from members\' progress', 2]);
-    expect(r.body.changed!.map((n) => [n.what, n.examples])).toContainEqual(['ritual onboarding: members with every remaining step done are complete (done actions not run)', ['c/m1']]);
+    expect(r.body.dropped!.map((n) => [n.what, n.count])).toContainEqual(["ritual onboarding: step redpacket removed from members' progress", 2]);
+    expect(r.body.changed!.map((n) => [n.what, n.examples])).toContainEqual([
+      'ritual onboarding: members with every remaining step done are complete (done actions not run)',
+      ['c/m1'],
+    ]);
     const members = server.durable.rt.community('c')!.members;
     expect(members['m1']!.machines?.['ritual:onboarding']).toBe('completed');
     expect(members['m2']!.machines?.['ritual:onboarding']).toEqual({ active: { intro: 'pending' } });
     const withCheckin = PLAYBOOK.replace('  step intro', '  step checkin "check-in": checkin.done\n  step intro');
     const r2 = await reload(url, withCheckin);
-    expect(r2.body.changed!.map((n) => [n.what, n.examples])).toContainEqual(['ritual onboarding: new step checkin is pending for members in the ritual', ['c/m2']]);
+    expect(r2.body.changed!.map((n) => [n.what, n.examples])).toContainEqual([
+      'ritual onboarding: new step checkin is pending for members in the ritual',
+      ['c/m2'],
+    ]);
     expect(members).not.toBe(server.durable.rt.community('c')!.members);
-    expect(server.durable.rt.community('c')!.members['m2']!.machines?.['ritual:onboarding']).toEqual({ active: { intro: 'pending', redpacket: 'pending', checkin: 'pending' } });
+    expect(server.durable.rt.community('c')!.members['m2']!.machines?.['ritual:onboarding']).toEqual({
+      active: { intro: 'pending', redpacket: 'pending', checkin: 'pending' },
+    });
     // m1 is not removed at the deadline; m2 is.
     const end = await fetch(`${url}/advance?to=${encodeURIComponent(at(30 * HOUR))}`, { method: 'POST' });
-    expect(lines(await end.text()).filter((a) => a['type'] === 'member.remove').map((a) => a['member'])).toEqual(['m2']);
+    expect(
+      lines(await end.text())
+        .filter((a) => a['type'] === 'member.remove')
+        .map((a) => a['member']),
+    ).toEqual(['m2']);
   });
 
   it('reloading between random versions never fails, and the stored state always equals the live one', async () => {
-    const schedules = ['', SCHEDULE, 'schedule talk every mon,wed 20:00 until 21:00 {\n  at start: say "talk starts"\n  at end - 10m: say "ten minutes left"\n}\n'];
-    const campaigns = ['', CAMPAIGN, CAMPAIGN.replace(/  stage warm[\s\S]*?\n  }\n/, '')];
-    const blocks = ['points {\n  message.posted: +1 cooldown 1m reason "talk"\n}\n', 'ladder l {\n  1: say to member "w1"\n  2: remove member reason "two"\n}\nrule bad {\n  on message.posted where text contains "bad"\n  do warn member "bad" on ladder l\n}\n'];
-    const ritual = (deadline: string, steps: string) => `ritual r {\n  starts on member.joined\n${steps}  remind after 2h: say to member "{missing}"\n  deadline ${deadline}: remove member reason "late"\n}\n`;
-    const rituals = ['', ritual('6h', '  step a "A": checkin.done\n  step b "B": message.posted where text contains "-"\n'), ritual('9h', '  step b "B": message.posted where text contains "-"\n')];
-    const lifecycles = ['', 'lifecycle life {\n  initial fresh\n  fresh -> busy on message.posted\n  busy -> quiet after 3h without message.posted\n  quiet -> busy on message.posted\n}\n', 'lifecycle life {\n  initial fresh\n  fresh -> busy on message.posted\n  busy -> fresh after 5h\n}\n'];
+    const schedules = [
+      '',
+      SCHEDULE,
+      'schedule talk every mon,wed 20:00 until 21:00 {\n  at start: say "talk starts"\n  at end - 10m: say "ten minutes left"\n}\n',
+    ];
+    const campaigns = ['', CAMPAIGN, CAMPAIGN.replace(/ {2}stage warm[\s\S]*?\n {2}}\n/, '')];
+    const blocks = [
+      'points {\n  message.posted: +1 cooldown 1m reason "talk"\n}\n',
+      'ladder l {\n  1: say to member "w1"\n  2: remove member reason "two"\n}\nrule bad {\n  on message.posted where text contains "bad"\n  do warn member "bad" on ladder l\n}\n',
+    ];
+    const ritual = (deadline: string, steps: string) =>
+      `ritual r {\n  starts on member.joined\n${steps}  remind after 2h: say to member "{missing}"\n  deadline ${deadline}: remove member reason "late"\n}\n`;
+    const rituals = [
+      '',
+      ritual('6h', '  step a "A": checkin.done\n  step b "B": message.posted where text contains "-"\n'),
+      ritual('9h', '  step b "B": message.posted where text contains "-"\n'),
+    ];
+    const lifecycles = [
+      '',
+      'lifecycle life {\n  initial fresh\n  fresh -> busy on message.posted\n  busy -> quiet after 3h without message.posted\n  quiet -> busy on message.posted\n}\n',
+      'lifecycle life {\n  initial fresh\n  fresh -> busy on message.posted\n  busy -> fresh after 5h\n}\n',
+    ];
     const jobs = ['', JOB('09:00'), JOB('21:15')];
     const pick3 = fc.integer({ min: 0, max: 2 });
     const version = fc.record({ blocks: fc.subarray(blocks.map((_, i) => i)), ritual: pick3, lifecycle: pick3, job: pick3, schedule: pick3, campaign: pick3 });
     type Version = { blocks: number[]; ritual: number; lifecycle: number; job: number; schedule: number; campaign: number };
-    const source = (v: Version) => BASE + v.blocks.map((i) => blocks[i]).join('') + rituals[v.ritual] + lifecycles[v.lifecycle] + jobs[v.job] + schedules[v.schedule] + campaigns[v.campaign];
+    const source = (v: Version) =>
+      BASE +
+      v.blocks.map((i) => blocks[i]).join('') +
+      rituals[v.ritual] +
+      lifecycles[v.lifecycle] +
+      jobs[v.job] +
+      schedules[v.schedule] +
+      campaigns[v.campaign];
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.tuple(version, fc.integer({ min: 1, max: 8 })), { minLength: 1, maxLength: 5 }), fc.integer({ min: 1, max: 1e6 }), async (steps, seed) => {
-        const store = new MemoryDurableStore();
-        const { url, server } = await start({ source: BASE, store });
-        let minute = 0;
-        let n = 0;
-        for (const [v, count] of steps) {
-          const r = await reload(url, source(v));
-          expect(r.status, JSON.stringify(r.body)).toBe(200);
-          const events = Array.from({ length: count }, () => {
-            n++;
-            minute += 37 + ((seed * n) % 180);
-            const member = `m${(seed + n) % 4}`;
-            const kind = (seed * 7 + n) % 4;
-            return kind === 0 ? join_(`e${n}`, minute, member) : kind === 1 ? ev(`e${n}`, 'checkin.done', minute, {}, 'c', member) : post(`e${n}`, minute, ['hi', 'a-b-c', 'bad'][n % 3]!, member);
+      fc.asyncProperty(
+        fc.array(fc.tuple(version, fc.integer({ min: 1, max: 8 })), { minLength: 1, maxLength: 5 }),
+        fc.integer({ min: 1, max: 1e6 }),
+        async (steps, seed) => {
+          const store = new MemoryDurableStore();
+          const { url, server } = await start({ source: BASE, store });
+          let minute = 0;
+          let n = 0;
+          for (const [v, count] of steps) {
+            const r = await reload(url, source(v));
+            expect(r.status, JSON.stringify(r.body)).toBe(200);
+            const events = Array.from({ length: count }, () => {
+              n++;
+              minute += 37 + ((seed * n) % 180);
+              const member = `m${(seed + n) % 4}`;
+              const kind = (seed * 7 + n) % 4;
+              return kind === 0
+                ? join_(`e${n}`, minute, member)
+                : kind === 1
+                  ? ev(`e${n}`, 'checkin.done', minute, {}, 'c', member)
+                  : post(`e${n}`, minute, ['hi', 'a-b-c', 'bad'][n % 3]!, member);
+            });
+            const res = await postEvents(url, events);
+            expect(res.status, res.body).toBe(200);
+            const adv = await fetch(`${url}/advance?to=${encodeURIComponent(at(minute + 600))}`, { method: 'POST' });
+            expect(adv.status).toBe(200);
+            await adv.text();
+            minute += 600;
+          }
+          const reopened = new PlaybookServer({
+            file: 'club.playbook',
+            source: source(steps[steps.length - 1]![0]),
+            ir: irOf(source(steps[steps.length - 1]![0])),
+            store,
+            clock: 'events',
           });
-          const res = await postEvents(url, events);
-          expect(res.status, res.body).toBe(200);
-          const adv = await fetch(`${url}/advance?to=${encodeURIComponent(at(minute + 600))}`, { method: 'POST' });
-          expect(adv.status).toBe(200);
-          await adv.text();
-          minute += 600;
-        }
-        const reopened = new PlaybookServer({ file: 'club.playbook', source: source(steps[steps.length - 1]![0]), ir: irOf(source(steps[steps.length - 1]![0])), store, clock: 'events' });
-        expect(reopened.startNotes).toBeUndefined();
-        const norm = (s: ReturnType<PlaybookServer['durable']['snapshot']>) => ({ ...s, communities: s.communities.map((c) => ({ ...c, processed: [...c.processed].sort() })) });
-        expect(norm(reopened.durable.snapshot())).toEqual(norm(server.durable.snapshot()));
-        reopened.durable.rt.close();
-      }),
-      { numRuns: Number(process.env["RELOAD_RUNS"] ?? 25) },
+          expect(reopened.startNotes).toBeUndefined();
+          const norm = (s: ReturnType<PlaybookServer['durable']['snapshot']>) => ({
+            ...s,
+            communities: s.communities.map((c) => ({ ...c, processed: [...c.processed].sort() })),
+          });
+          expect(norm(reopened.durable.snapshot())).toEqual(norm(server.durable.snapshot()));
+          reopened.durable.rt.close();
+        },
+      ),
+      { numRuns: Number(process.env['RELOAD_RUNS'] ?? 25) },
     );
   });
 });
@@ -826,7 +976,11 @@ describe('bounded input (issue 13)', () => {
     const { url } = await start();
     const long = JSON.stringify(post('x', 1, 'y'.repeat(1_200_000)));
     const badUtf8 = Buffer.concat([Buffer.from(JSON.stringify(post('z', 2, 'A')).slice(0, -2)), Buffer.from([0xc3, 0x28]), Buffer.from('"}')]);
-    const body = Buffer.concat([Buffer.from(JSON.stringify(join_('a', 0)) + '\n' + long + '\n'), badUtf8, Buffer.from('\n' + JSON.stringify(post('b', 3, 'ok')) + '\n')]);
+    const body = Buffer.concat([
+      Buffer.from(JSON.stringify(join_('a', 0)) + '\n' + long + '\n'),
+      badUtf8,
+      Buffer.from('\n' + JSON.stringify(post('b', 3, 'ok')) + '\n'),
+    ]);
     const res = await fetch(`${url}/events`, { method: 'POST', body });
     expect(res.status).toBe(400);
     const err = (await res.json()) as { problems: { line: number; message: string }[] };
@@ -852,7 +1006,10 @@ describe('bounded input (issue 13)', () => {
 describe('serve hardening (issue 13)', () => {
   it('a ?file= name with line breaks is logged quoted, on one line', async () => {
     const { url, logs } = await start();
-    const res = await fetch(`${url}/playbook?file=${encodeURIComponent('club.playbook\n2026-01-01T00:00:00.000Z fake: admin logged in\r')}`, { method: 'POST', body: PLAYBOOK });
+    const res = await fetch(`${url}/playbook?file=${encodeURIComponent('club.playbook\n2026-01-01T00:00:00.000Z fake: admin logged in\r')}`, {
+      method: 'POST',
+      body: PLAYBOOK,
+    });
     expect(res.status).toBe(200);
     expect(logs.length).toBeGreaterThan(0);
     for (const l of logs) expect(l).not.toMatch(/[\n\r]/);
@@ -866,7 +1023,17 @@ describe('serve hardening (issue 13)', () => {
     expect(bearerTokenProblem('a=b')).toMatch(/character 2 is "=", which may only end it/);
     expect(bearerTokenProblem('mot-de-passé')).toMatch(/non-ASCII/);
     expect(bearerTokenProblem('')).toBe('is empty');
-    expect(() => new PlaybookServer({ file: 'club.playbook', source: PLAYBOOK, ir: irOf(PLAYBOOK), store: new MemoryDurableStore(), clock: 'events', token: 'my secret' })).toThrow(/character 3 is a space/);
+    expect(
+      () =>
+        new PlaybookServer({
+          file: 'club.playbook',
+          source: PLAYBOOK,
+          ir: irOf(PLAYBOOK),
+          store: new MemoryDurableStore(),
+          clock: 'events',
+          token: 'my secret',
+        }),
+    ).toThrow(/character 3 is a space/);
     const dir = tempDir();
     const file = join(dir, 'club.playbook');
     writeFileSync(file, PLAYBOOK);
@@ -889,7 +1056,7 @@ describe('serve hardening (issue 13)', () => {
   it('a Last-Event-ID or ?after past the end of the log is a 409 naming the last seq, never a silent skip', async () => {
     const { url } = await start();
     await postEvents(url, [join_('a', 0), post('b', 1, 'cheap ad')]);
-    const last = Number((await (await fetch(`${url}/health`)).json() as { lastSeq: number }).lastSeq);
+    const last = Number(((await (await fetch(`${url}/health`)).json()) as { lastSeq: number }).lastSeq);
     expect(last).toBeGreaterThan(0);
     const streamStatus = (headers: Record<string, string>, query = '') =>
       new Promise<{ status: number; body: string; lastSeqHeader: string | undefined }>((resolve, reject) => {
@@ -910,7 +1077,9 @@ describe('serve hardening (issue 13)', () => {
     const past = await streamStatus({ 'last-event-id': String(last + 5) });
     expect(past.status).toBe(409);
     expect(JSON.parse(past.body)).toMatchObject({ lastSeq: last });
-    expect(JSON.parse(past.body).error).toMatch(new RegExp(`Last-Event-ID ${last + 5} is past the end of the action log \\(its last sequence number is ${last}\\)`));
+    expect(JSON.parse(past.body).error).toMatch(
+      new RegExp(`Last-Event-ID ${last + 5} is past the end of the action log \\(its last sequence number is ${last}\\)`),
+    );
     expect(past.lastSeqHeader).toBe(String(last));
     expect((await streamStatus({}, `?after=${last + 1}`)).status).toBe(409);
     expect((await streamStatus({ 'last-event-id': 'abc' })).status).toBe(400);

@@ -30,8 +30,10 @@ function stream(seed: number, count: number): unknown[] {
     const member = `m${Math.floor(rnd() * 8)}`;
     const at = new Date(t).toISOString();
     const r = rnd();
-    if (r < 0.05 && out.length > 0) out.push(pick(out)); // a redelivered event
-    else if (r < 0.08) out.push({ id: `e${i}`, type: 'message.posted', at: new Date(t - 5 * 3_600_000).toISOString(), community, member, messageId: `x${i}`, text: 'late hi' });
+    if (r < 0.05 && out.length > 0)
+      out.push(pick(out)); // a redelivered event
+    else if (r < 0.08)
+      out.push({ id: `e${i}`, type: 'message.posted', at: new Date(t - 5 * 3_600_000).toISOString(), community, member, messageId: `x${i}`, text: 'late hi' });
     else if (r < 0.1) out.push({ id: `e${i}`, type: 'platform.ping', at, community });
     else if (r < 0.25) out.push({ id: `e${i}`, type: 'member.joined', at, community, member, name: member.toUpperCase() });
     else if (r < 0.32) out.push({ id: `e${i}`, type: 'redpacket.sent', at, community, member, amount: pick([1, 5, 10]), shares: 5 });
@@ -108,35 +110,40 @@ describe('durable runtime', () => {
 
     it(`${kind}: any batching, reopened from the store, equals one uninterrupted runtime`, () => {
       fc.assert(
-        fc.property(fc.integer({ min: 1, max: 1e6 }), fc.array(fc.integer({ min: 1, max: 12 }), { minLength: 1, maxLength: 5 }), fc.integer({ min: 1, max: 6 }), (seed, sizes, reopenEvery) => {
-          const events = stream(seed, 160);
-          const expected = runPlain(events, UNTIL);
-          const path = tempDb();
-          const store = open(path);
-          let d = new DurableRuntime(ir(), store);
-          const got: OutputAction[] = [];
-          let i = 0;
-          let k = 0;
-          while (i < events.length) {
-            const n = sizes[k++ % sizes.length]!;
-            got.push(...d.dispatchBatch(events.slice(i, i + n)).actions);
-            i += n;
-            // Rebuild live state from the rows only: anything not written is lost here.
-            if (k % reopenEvery === 0) {
-              if (kind === 'sqlite') {
-                d.close();
-                d = new DurableRuntime(ir(), open(path));
-              } else d = new DurableRuntime(ir(), store);
+        fc.property(
+          fc.integer({ min: 1, max: 1e6 }),
+          fc.array(fc.integer({ min: 1, max: 12 }), { minLength: 1, maxLength: 5 }),
+          fc.integer({ min: 1, max: 6 }),
+          (seed, sizes, reopenEvery) => {
+            const events = stream(seed, 160);
+            const expected = runPlain(events, UNTIL);
+            const path = tempDb();
+            const store = open(path);
+            let d = new DurableRuntime(ir(), store);
+            const got: OutputAction[] = [];
+            let i = 0;
+            let k = 0;
+            while (i < events.length) {
+              const n = sizes[k++ % sizes.length]!;
+              got.push(...d.dispatchBatch(events.slice(i, i + n)).actions);
+              i += n;
+              // Rebuild live state from the rows only: anything not written is lost here.
+              if (k % reopenEvery === 0) {
+                if (kind === 'sqlite') {
+                  d.close();
+                  d = new DurableRuntime(ir(), open(path));
+                } else d = new DurableRuntime(ir(), store);
+              }
             }
-          }
-          got.push(...d.advance(UNTIL).actions);
-          expect(got).toEqual(expected.out);
-          expect(logOf(d)).toEqual(expected.out);
-          const reopened = kind === 'sqlite' ? (d.close(), new DurableRuntime(ir(), open(path))) : new DurableRuntime(ir(), store);
-          expect(normalized(reopened.snapshot())).toEqual(normalized(expected.snapshot));
-          expect(reopened.lastSeq()).toBe(expected.out.length);
-          reopened.close();
-        }),
+            got.push(...d.advance(UNTIL).actions);
+            expect(got).toEqual(expected.out);
+            expect(logOf(d)).toEqual(expected.out);
+            const reopened = kind === 'sqlite' ? (d.close(), new DurableRuntime(ir(), open(path))) : new DurableRuntime(ir(), store);
+            expect(normalized(reopened.snapshot())).toEqual(normalized(expected.snapshot));
+            expect(reopened.lastSeq()).toBe(expected.out.length);
+            reopened.close();
+          },
+        ),
         { numRuns: kind === 'memory' ? 15 : 8 },
       );
     });
@@ -147,7 +154,7 @@ describe('durable runtime', () => {
       const seqs = d.actionsAfter(0, 1e9).map((a) => a.seq);
       expect(seqs).toEqual(all.map((_, i) => i + 1));
       const paged: OutputAction[] = [];
-      for (let after = 0; ; ) {
+      for (let after = 0; ;) {
         const page = d.actionsAfter(after, 13);
         if (page.length === 0) break;
         paged.push(...page.map((a) => a.action));
@@ -257,7 +264,15 @@ describe('SQLite store', () => {
 
   it('keeps the meta entries of a commit and rolls back a commit that fails half way', () => {
     const store = new SqliteStore(tempDb(), { sync: 'normal' });
-    store.commit({ communities: [{ id: 'c', state: '{}' }], members: [], processed: [], timersReplaced: [], timers: [], actions: [{ community: 'c', json: '{"a":1}' }], meta: { playbook: 'v1' } });
+    store.commit({
+      communities: [{ id: 'c', state: '{}' }],
+      members: [],
+      processed: [],
+      timersReplaced: [],
+      timers: [],
+      actions: [{ community: 'c', json: '{"a":1}' }],
+      meta: { playbook: 'v1' },
+    });
     expect(store.getMeta('playbook')).toBe('v1');
     const bad = {
       communities: [{ id: 'c', state: '{"x":2}' }],
@@ -265,7 +280,10 @@ describe('SQLite store', () => {
       processed: [],
       timersReplaced: [],
       timers: [],
-      actions: [{ community: 'c', json: '{"a":2}' }, { community: null as unknown as string, json: '{}' }],
+      actions: [
+        { community: 'c', json: '{"a":2}' },
+        { community: null as unknown as string, json: '{}' },
+      ],
     };
     expect(() => store.commit(bad)).toThrow();
     expect(store.lastSeq()).toBe(1);

@@ -6,7 +6,12 @@ import { cancelMemberTimers, cancelTimer, insertTimer, liveTimers, loadTimers, p
 /** The timer heap with its indexes against a plain list: same live timers, same firing order. */
 describe('timer queue', () => {
   const op = fc.oneof(
-    fc.record({ kind: fc.constant('insert' as const), id: fc.integer({ min: 0, max: 12 }), member: fc.option(fc.integer({ min: 0, max: 3 }), { nil: undefined }), due: fc.integer({ min: 0, max: 50 }) }),
+    fc.record({
+      kind: fc.constant('insert' as const),
+      id: fc.integer({ min: 0, max: 12 }),
+      member: fc.option(fc.integer({ min: 0, max: 3 }), { nil: undefined }),
+      due: fc.integer({ min: 0, max: 50 }),
+    }),
     fc.record({ kind: fc.constant('cancel' as const), id: fc.integer({ min: 0, max: 12 }) }),
     fc.record({ kind: fc.constant('cancelMember' as const), member: fc.integer({ min: 0, max: 3 }) }),
     fc.record({ kind: fc.constant('pop' as const) }),

@@ -24,7 +24,11 @@ declare module '@xmpp/client' {
   }
 
   /** `xml('iq', { type: 'set' }, child, 'text')`: null/undefined children are left out. */
-  export function xml(name: string, attrs?: Record<string, string | number | undefined> | null, ...children: (XmlChild | null | undefined | false)[]): XmlElement;
+  export function xml(
+    name: string,
+    attrs?: Record<string, string | number | undefined> | null,
+    ...children: (XmlChild | null | undefined | false)[]
+  ): XmlElement;
 
   export interface ClientOptions {
     /** `xmpp://host:port`, `xmpps://host:port` or a WebSocket URL. */

@@ -21,7 +21,10 @@ describe('playbook bot', () => {
     [['--irc', 'irc://127.0.0.1:6667', '--room', '#x'], 'no playbook file given'],
     [[PLAYBOOK, '--xmpp', 'xmpp://127.0.0.1', '--room', 'r@muc.localhost'], 'XMPP needs the bot account'],
     [[PLAYBOOK, '--irc', 'irc://127.0.0.1', '--room', '#x', '--remove', 'mute'], '--remove must be kick or ban, not mute'],
-    [[PLAYBOOK, '--xmpp', 'xmpp://127.0.0.1', '--jid', 'b@h', '--password', 'p', '--room', 'a@muc.h=club', '--room', 'b@muc.h=club'], 'community club is bound to two rooms'],
+    [
+      [PLAYBOOK, '--xmpp', 'xmpp://127.0.0.1', '--jid', 'b@h', '--password', 'p', '--room', 'a@muc.h=club', '--room', 'b@muc.h=club'],
+      'community club is bound to two rooms',
+    ],
     [['missing.playbook', '--irc', 'irc://127.0.0.1', '--room', '#x'], 'missing.playbook: cannot read: no such file'],
   ])('refuses %j with exit 2: %s', async (args, message) => {
     const r = await runCli(['bot', ...args]);
@@ -43,7 +46,20 @@ describe('playbook bot', () => {
     expect(irc.code).toBe(3);
     expect(irc.err).toMatch(/could not start: .*127\.0\.0\.1/);
     expect(irc.out).toBe('');
-    const xmpp = await runCli(['bot', PLAYBOOK, '--xmpp', `xmpp://127.0.0.1:${closerPort}`, '--jid', 'bot@localhost', '--password', 'x', '--room', 'r@conference.localhost', '--db', ':memory:']);
+    const xmpp = await runCli([
+      'bot',
+      PLAYBOOK,
+      '--xmpp',
+      `xmpp://127.0.0.1:${closerPort}`,
+      '--jid',
+      'bot@localhost',
+      '--password',
+      'x',
+      '--room',
+      'r@conference.localhost',
+      '--db',
+      ':memory:',
+    ]);
     expect(xmpp.code).toBe(3);
     expect(xmpp.err).toMatch(/could not start: XMPP: /);
     expect(xmpp.err).not.toMatch(/\n\s+at /);

@@ -14,7 +14,13 @@ function file(json: unknown): string {
 describe('bot settings', () => {
   it('reads XMPP settings from flags, with room=community and the password from the environment', () => {
     const c = resolveBotConfig(
-      { xmpp: 'xmpp://127.0.0.1:5222', jid: 'bot@localhost', room: ['club@conference.localhost=club', 'ops@conference.localhost'], admin: ['ann@localhost'], remove: 'ban' },
+      {
+        xmpp: 'xmpp://127.0.0.1:5222',
+        jid: 'bot@localhost',
+        room: ['club@conference.localhost=club', 'ops@conference.localhost'],
+        admin: ['ann@localhost'],
+        remove: 'ban',
+      },
       { PLAYBOOK_BOT_PASSWORD: 's3cret' },
     );
     expect(c).toEqual({
@@ -35,9 +41,23 @@ describe('bot settings', () => {
   });
 
   it('reads IRC settings from a config file, flags winning', () => {
-    const cfg = file({ irc: { service: 'ircs://irc.example.org', sasl: { account: 'bot', password: 'pw' }, sendRate: { burst: 4, perSecond: 0.5 } }, rooms: ['#club', { room: '#help', community: 'help' }], nick: 'clubbot', db: 'x.db' });
+    const cfg = file({
+      irc: { service: 'ircs://irc.example.org', sasl: { account: 'bot', password: 'pw' }, sendRate: { burst: 4, perSecond: 0.5 } },
+      rooms: ['#club', { room: '#help', community: 'help' }],
+      nick: 'clubbot',
+      db: 'x.db',
+    });
     const c = resolveBotConfig({ config: cfg, nick: 'other' }, {});
-    expect(c).toMatchObject({ platform: 'irc', host: 'irc.example.org', port: 6697, tls: true, nick: 'other', db: 'x.db', sasl: { account: 'bot', password: 'pw' }, sendRate: { burst: 4, perSecond: 0.5 } });
+    expect(c).toMatchObject({
+      platform: 'irc',
+      host: 'irc.example.org',
+      port: 6697,
+      tls: true,
+      nick: 'other',
+      db: 'x.db',
+      sasl: { account: 'bot', password: 'pw' },
+      sendRate: { burst: 4, perSecond: 0.5 },
+    });
     expect(c.rooms).toEqual([
       { room: '#club', community: '#club' },
       { room: '#help', community: 'help' },
@@ -64,9 +84,13 @@ describe('bot settings', () => {
 
   it('names the setting a config file gets wrong', () => {
     expect(() => resolveBotConfig({ config: file('{ "irc": ') }, {})).toThrow(/is not valid JSON/);
-    expect(() => resolveBotConfig({ config: file({ irc: { service: 'irc://h' }, rooms: [{ room: '#a', comunity: 'x' }] }) }, {})).toThrow(/rooms\.0: Unrecognized key: "comunity"/);
+    expect(() => resolveBotConfig({ config: file({ irc: { service: 'irc://h' }, rooms: [{ room: '#a', comunity: 'x' }] }) }, {})).toThrow(
+      /rooms\.0: Unrecognized key: "comunity"/,
+    );
     expect(() => resolveBotConfig({ config: file({ remove: 'ban', irc: { service: 'irc://h', port: 1 } }) }, {})).toThrow(/irc: Unrecognized key: "port"/);
-    expect(() => resolveBotConfig({ config: file({ irc: { service: 'irc://h', sendRate: { burst: 0, perSecond: 1 } } }) }, {})).toThrow(/irc\.sendRate\.burst: /);
+    expect(() => resolveBotConfig({ config: file({ irc: { service: 'irc://h', sendRate: { burst: 0, perSecond: 1 } } }) }, {})).toThrow(
+      /irc\.sendRate\.burst: /,
+    );
     expect(() => resolveBotConfig({ config: join(dir, 'missing.json') }, {})).toThrow(/cannot read config file .*missing\.json: ENOENT/);
   });
 });

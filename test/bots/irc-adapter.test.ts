@@ -8,8 +8,24 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { IrcAdapter, type IrcAdapterOptions } from '../../src/bots/irc.js';
 import type { OutputAction } from '../../src/runtime/runtime.js';
 
-const base: IrcAdapterOptions = { host: '127.0.0.1', port: 1, tls: false, nick: 'pbot', rooms: [{ room: '#lobby', community: 'lobby' }], admins: [], removeMode: 'kick', reconnect: false };
-const act = (type: string, fields: Record<string, unknown> = {}): OutputAction => ({ at: '2026-03-01T12:00:00Z', type, community: 'lobby', cause: 't', source: 'rule:t', ...fields });
+const base: IrcAdapterOptions = {
+  host: '127.0.0.1',
+  port: 1,
+  tls: false,
+  nick: 'pbot',
+  rooms: [{ room: '#lobby', community: 'lobby' }],
+  admins: [],
+  removeMode: 'kick',
+  reconnect: false,
+};
+const act = (type: string, fields: Record<string, unknown> = {}): OutputAction => ({
+  at: '2026-03-01T12:00:00Z',
+  type,
+  community: 'lobby',
+  cause: 't',
+  source: 'rule:t',
+  ...fields,
+});
 const noEvents = { event: () => undefined, log: () => undefined, fatal: () => undefined };
 
 describe('IrcAdapter without a connection', () => {
@@ -30,9 +46,15 @@ describe('IrcAdapter without a connection', () => {
 
   it('reports what it cannot do as unsupported, with the reason', async () => {
     const a = new IrcAdapter(base);
-    expect(await a.perform(act('message.delete', { messageId: 'm1' }))).toMatchObject({ status: 'unsupported', reason: expect.stringMatching(/cannot delete/) });
+    expect(await a.perform(act('message.delete', { messageId: 'm1' }))).toMatchObject({
+      status: 'unsupported',
+      reason: expect.stringMatching(/cannot delete/),
+    });
     expect(await a.perform(act('admin.notify', { text: 'x' }))).toMatchObject({ status: 'unsupported', reason: expect.stringMatching(/no admin nicks/) });
-    expect(await a.perform(act('member.mute', { member: 'x', duration: 'PT1M', until: '2026-03-01T12:01:00Z' }))).toMatchObject({ status: 'unsupported', reason: expect.stringMatching(/mutes with InspIRCd's m: extban, and this server is of an unknown kind/) });
+    expect(await a.perform(act('member.mute', { member: 'x', duration: 'PT1M', until: '2026-03-01T12:01:00Z' }))).toMatchObject({
+      status: 'unsupported',
+      reason: expect.stringMatching(/mutes with InspIRCd's m: extban, and this server is of an unknown kind/),
+    });
     expect(await a.perform(act('points.award', { member: 'x' }))).toMatchObject({ status: 'unsupported' });
     expect(await a.undo({ kind: 'unban', community: 'lobby', member: 'x' })).toMatchObject({ status: 'unsupported' });
   });
@@ -87,7 +109,9 @@ describe('IrcAdapter.start against a scripted server', () => {
     });
     const logs: string[] = [];
     const a = new IrcAdapter({ ...base, port, startTimeoutMs: 5000 });
-    await expect(a.start({ ...noEvents, log: (l) => logs.push(l) })).rejects.toThrow('the nick pbot is in use (tried pbot_, pbot__, pbot___ too); choose another nick');
+    await expect(a.start({ ...noEvents, log: (l) => logs.push(l) })).rejects.toThrow(
+      'the nick pbot is in use (tried pbot_, pbot__, pbot___ too); choose another nick',
+    );
     expect(tried).toEqual(['pbot', 'pbot_', 'pbot__', 'pbot___']);
     expect(logs.filter((l) => l.includes('is in use, trying'))).toHaveLength(3);
   });
@@ -115,7 +139,7 @@ describe('IrcAdapter.start against a scripted server', () => {
   it('rejects when a channel refuses the bot, naming the channel and the numeric', async () => {
     const port = await scripted((line) => {
       if (line.startsWith('USER')) return [':fake 001 pbot :Welcome', ':fake 005 pbot CHANMODES=b,k,l,imnpst :are supported'];
-      if (line.startsWith('JOIN #lobby')) return [':fake 474 pbot #lobby :Cannot join channel (you\'re banned)'];
+      if (line.startsWith('JOIN #lobby')) return [":fake 474 pbot #lobby :Cannot join channel (you're banned)"];
       return [];
     });
     const a = new IrcAdapter({ ...base, port, startTimeoutMs: 5000 });

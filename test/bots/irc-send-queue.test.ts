@@ -110,7 +110,10 @@ describe('SendQueue', () => {
       fc.property(
         fc.integer({ min: 1, max: 10 }),
         fc.integer({ min: 1, max: 5 }),
-        fc.array(fc.record({ gap: fc.integer({ min: 0, max: 3000 }), lines: fc.integer({ min: 1, max: 6 }), join: fc.boolean() }), { minLength: 1, maxLength: 25 }),
+        fc.array(fc.record({ gap: fc.integer({ min: 0, max: 3000 }), lines: fc.integer({ min: 1, max: 6 }), join: fc.boolean() }), {
+          minLength: 1,
+          maxLength: 25,
+        }),
         (burst, perSecond, bursts) => {
           const { clock, written, queue } = setup(burst, perSecond);
           const costs = new Map<string, number>();

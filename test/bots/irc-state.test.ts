@@ -18,7 +18,11 @@ function joined(occupants = '@pbot alice!al@192.0.2.1 +bob!bo@192.0.2.2', opts: 
       signals.push(...out.signals);
     }
   };
-  feed(':irc.test 001 pbot :Welcome', ':irc.test 004 pbot irc.test InspIRCd-3 iosw biklmnopstv :bklov', ':irc.test 005 pbot CASEMAPPING=rfc1459 PREFIX=(ov)@+ CHANMODES=b,k,l,imnpst EXTBAN=,m :are supported');
+  feed(
+    ':irc.test 001 pbot :Welcome',
+    ':irc.test 004 pbot irc.test InspIRCd-3 iosw biklmnopstv :bklov',
+    ':irc.test 005 pbot CASEMAPPING=rfc1459 PREFIX=(ov)@+ CHANMODES=b,k,l,imnpst EXTBAN=,m :are supported',
+  );
   feed(':pbot!pb@10.0.0.1 JOIN #lobby', `:irc.test 353 pbot = #lobby :${occupants}`, ':irc.test 366 pbot #lobby :End of /NAMES list.');
   return { tracker, events, signals, feed, room: tracker.room('#lobby')! };
 }
@@ -85,7 +89,17 @@ describe('IrcTracker: events', () => {
   it('maps a channel PRIVMSG to message.posted with the msgid as message and event id', () => {
     const { events, feed } = joined();
     feed('@msgid=abc123;time=2026-03-01T11:00:00Z :alice!al@192.0.2.1 PRIVMSG #lobby :buy now');
-    expect(events).toEqual([{ id: '#lobby/abc123', type: 'message.posted', at: '2026-03-01T11:00:00.000Z', community: 'lobby', member: 'alice', messageId: 'abc123', text: 'buy now' }]);
+    expect(events).toEqual([
+      {
+        id: '#lobby/abc123',
+        type: 'message.posted',
+        at: '2026-03-01T11:00:00.000Z',
+        community: 'lobby',
+        member: 'alice',
+        messageId: 'abc123',
+        text: 'buy now',
+      },
+    ]);
   });
 
   it('makes unique ids when the server gives no msgid', () => {
@@ -198,7 +212,15 @@ describe('ISUPPORT and modes', () => {
   it('reads PREFIX, CHANMODES, EXTBAN and lengths', () => {
     const info = defaultServerInfo();
     applyIsupport(info, ['PREFIX=(qaohv)~&@%+', 'CHANMODES=beI,k,l,imnpst', 'EXTBAN=~,qjncrm', 'NICKLEN=16', 'CASEMAPPING=ascii', 'USERLEN=bogus']);
-    expect(info).toMatchObject({ prefixModes: 'qaohv', prefixSymbols: '~&@%+', chanmodes: ['beI', 'k', 'l', 'imnpst'], extban: { prefix: '~', types: 'qjncrm' }, nicklen: 16, userlen: 10, casemapping: 'ascii' });
+    expect(info).toMatchObject({
+      prefixModes: 'qaohv',
+      prefixSymbols: '~&@%+',
+      chanmodes: ['beI', 'k', 'l', 'imnpst'],
+      extban: { prefix: '~', types: 'qjncrm' },
+      nicklen: 16,
+      userlen: 10,
+      casemapping: 'ascii',
+    });
   });
 
   it('pairs mode letters with their parameters', () => {

@@ -13,7 +13,14 @@ const base: XmppAdapterOptions = {
   removeMode: 'kick',
 };
 
-const action = (type: string, fields: Record<string, unknown> = {}): OutputAction => ({ at: '2025-01-01T00:00:00Z', type, community: 'club', cause: 'e1', source: 'rule:r', ...fields });
+const action = (type: string, fields: Record<string, unknown> = {}): OutputAction => ({
+  at: '2025-01-01T00:00:00Z',
+  type,
+  community: 'club',
+  cause: 'e1',
+  source: 'rule:r',
+  ...fields,
+});
 
 describe('XMPP adapter without a server', () => {
   it('says what is wrong with its options, all at once', () => {
@@ -50,7 +57,10 @@ describe('XMPP adapter without a server', () => {
     const adapter = new XmppAdapter({ ...base, admins: [] });
     expect(await adapter.perform(action('message.send', { text: 'hi' }))).toEqual({ status: 'failed', reason: 'not connected to xmpp://127.0.0.1:1' });
     expect(await adapter.perform(action('admin.notify', { text: 'hi' }))).toMatchObject({ status: 'unsupported' });
-    expect(await adapter.perform({ ...action('message.send', { text: 'hi' }), community: 'elsewhere' })).toMatchObject({ status: 'failed', reason: expect.stringMatching(/not bound/) });
+    expect(await adapter.perform({ ...action('message.send', { text: 'hi' }), community: 'elsewhere' })).toMatchObject({
+      status: 'failed',
+      reason: expect.stringMatching(/not bound/),
+    });
     expect(await adapter.undo({ kind: 'unban', community: 'club', member: 'x' })).toMatchObject({ status: 'unsupported' });
     expect(await adapter.undo({ kind: 'unmute', community: 'club', member: 'x' })).toMatchObject({ status: 'failed' });
     await adapter.stop();

@@ -93,7 +93,7 @@ describe('presences after joining', () => {
     expect(left!.id).not.toBe(join!.id);
   });
 
-  it('another session of the bot\'s own account is the bot: no events, its messages ignored, not an occupant to act on', () => {
+  it("another session of the bot's own account is the bot: no events, its messages ignored, not an occupant to act on", () => {
     const { room } = newRoom();
     joined(room);
     expect(feed(room, occ('bot-phone', { realJid: 'bot@x' }))).toEqual([]);
@@ -111,7 +111,7 @@ describe('presences after joining', () => {
     expect(room.message(msg('bobby', 'hi')).events[0]).toMatchObject({ member: 'bob@x' });
   });
 
-  it('without real JIDs the id is the first nick; a newcomer taking a renamed member\'s old nick gets nick~2', () => {
+  it("without real JIDs the id is the first nick; a newcomer taking a renamed member's old nick gets nick~2", () => {
     const { room } = newRoom();
     joined(room);
     feed(room, occ('bob'));
@@ -137,7 +137,11 @@ describe('presences after joining', () => {
     const { room } = newRoom();
     joined(room);
     feed(room, occ('dave', { realJid: 'dave@x', affiliation: 'member' }), occ('dave2', { realJid: 'dave@x', affiliation: 'member' }));
-    const promoted = feed(room, occ('dave', { realJid: 'dave@x', affiliation: 'owner', role: 'moderator' }), occ('dave2', { realJid: 'dave@x', affiliation: 'owner', role: 'moderator' }));
+    const promoted = feed(
+      room,
+      occ('dave', { realJid: 'dave@x', affiliation: 'owner', role: 'moderator' }),
+      occ('dave2', { realJid: 'dave@x', affiliation: 'owner', role: 'moderator' }),
+    );
     expect(promoted.map((e) => `${e.type} ${e['role']}`)).toEqual(['role.revoked member', 'role.granted owner', 'role.granted admin']);
     // A role change alone (muted) is not an affiliation change.
     expect(feed(room, occ('dave', { realJid: 'dave@x', affiliation: 'owner', role: 'visitor' }))).toEqual([]);
@@ -164,7 +168,16 @@ describe('messages', () => {
     const { events, logs } = room.message(msg('alice', 'bob: hello', { stanzaId: 'Xy1' }));
     expect(logs).toEqual([]);
     expect(events).toEqual([
-      { id: 'msg:Xy1', type: 'message.posted', at: new Date(T0).toISOString(), community: 'club', member: 'alice@x', messageId: 'Xy1', text: 'bob: hello', mentions: ['bob@x'] },
+      {
+        id: 'msg:Xy1',
+        type: 'message.posted',
+        at: new Date(T0).toISOString(),
+        community: 'club',
+        member: 'alice@x',
+        messageId: 'Xy1',
+        text: 'bob: hello',
+        mentions: ['bob@x'],
+      },
     ]);
   });
 
@@ -186,7 +199,7 @@ describe('messages', () => {
     for (const m of ignored) expect(room.message(m).events).toEqual([]);
   });
 
-  it('a message without the room\'s stanza-id gets a local id, and the log says why it cannot be moderated', () => {
+  it("a message without the room's stanza-id gets a local id, and the log says why it cannot be moderated", () => {
     const { room } = newRoom();
     joined(room, occ('alice'));
     const { events, logs } = room.message(msg('alice', 'hi', { stanzaId: undefined }));
@@ -233,7 +246,13 @@ describe('what the events say matches who is in the room (generated histories)',
     }
   }
 
-  const history = fc.record({ jids: fc.boolean(), before: fc.array(op, { maxLength: 8 }), seen: fc.array(op, { maxLength: 20 }), away: fc.array(op, { maxLength: 8 }), after: fc.array(op, { maxLength: 20 }) });
+  const history = fc.record({
+    jids: fc.boolean(),
+    before: fc.array(op, { maxLength: 8 }),
+    seen: fc.array(op, { maxLength: 20 }),
+    away: fc.array(op, { maxLength: 8 }),
+    after: fc.array(op, { maxLength: 20 }),
+  });
 
   it('joined/left alternate per member, and the members present by the events are the occupants', () => {
     fc.assert(

@@ -37,9 +37,7 @@ describe('addresses', () => {
 
 describe('stanzas the adapter sends', () => {
   it('joins without history', () => {
-    expect(joinPresence(ROOM, 'bot').toString()).toBe(
-      `<presence to="${ROOM}/bot"><x xmlns="${NS.muc}"><history maxstanzas="0"/></x></presence>`,
-    );
+    expect(joinPresence(ROOM, 'bot').toString()).toBe(`<presence to="${ROOM}/bot"><x xmlns="${NS.muc}"><history maxstanzas="0"/></x></presence>`);
   });
 
   it('moderates in the shape mod_muc_moderation reads: apply-to(id) > moderate > retract, reason', () => {
@@ -59,7 +57,9 @@ describe('stanzas the adapter sends', () => {
       `<iq to="${ROOM}" type="set" id="i3"><query xmlns="${NS.mucAdmin}"><item nick="carol" role="visitor"><reason>flood</reason></item></query></iq>`,
     );
     const ban = affiliationIq(ROOM, 'eve@example.org', 'outcast', undefined, 'i4');
-    expect(ban.toString()).toBe(`<iq to="${ROOM}" type="set" id="i4"><query xmlns="${NS.mucAdmin}"><item jid="eve@example.org" affiliation="outcast"/></query></iq>`);
+    expect(ban.toString()).toBe(
+      `<iq to="${ROOM}" type="set" id="i4"><query xmlns="${NS.mucAdmin}"><item jid="eve@example.org" affiliation="outcast"/></query></iq>`,
+    );
   });
 
   it('marks a private message through the room, and escapes text', () => {
@@ -81,7 +81,10 @@ describe('stanzas the adapter sends', () => {
 });
 
 /** A presence as Prosody sends it (the shape the end-to-end test saw). */
-function presence(nick: string, o: { type?: string; affiliation?: string; role?: string; jid?: string; codes?: number[]; newNick?: string; reason?: string } = {}) {
+function presence(
+  nick: string,
+  o: { type?: string; affiliation?: string; role?: string; jid?: string; codes?: number[]; newNick?: string; reason?: string } = {},
+) {
   return xml(
     'presence',
     { from: `${ROOM}/${nick}`, to: 'bot@example.org/r', ...(o.type ? { type: o.type } : {}) },
@@ -89,7 +92,11 @@ function presence(nick: string, o: { type?: string; affiliation?: string; role?:
     xml(
       'x',
       { xmlns: NS.mucUser },
-      xml('item', { affiliation: o.affiliation ?? 'none', role: o.role ?? 'participant', jid: o.jid, nick: o.newNick }, o.reason ? xml('reason', {}, o.reason) : null),
+      xml(
+        'item',
+        { affiliation: o.affiliation ?? 'none', role: o.role ?? 'participant', jid: o.jid, nick: o.newNick },
+        o.reason ? xml('reason', {}, o.reason) : null,
+      ),
       ...(o.codes ?? []).map((c) => xml('status', { code: String(c) })),
     ),
   );
@@ -151,23 +158,47 @@ describe('reading messages', () => {
       xml('stanza-id', { xmlns: NS.stanzaId, by: 'alice@example.org', id: 'forged' }),
       xml('stanza-id', { xmlns: NS.stanzaId, by: ROOM, id: 'real' }),
     );
-    expect(readMessage(m)).toEqual({ kind: 'groupchat', room: ROOM, nick: 'alice', body: 'hi', stanzaId: 'real', delayed: false, retraction: undefined, subject: false });
-    expect(readMessage(groupchat('alice', xml('body', {}, 'hi'), xml('stanza-id', { xmlns: NS.stanzaId, by: 'x@y', id: 'f' })))).toMatchObject({ stanzaId: undefined });
+    expect(readMessage(m)).toEqual({
+      kind: 'groupchat',
+      room: ROOM,
+      nick: 'alice',
+      body: 'hi',
+      stanzaId: 'real',
+      delayed: false,
+      retraction: undefined,
+      subject: false,
+    });
+    expect(readMessage(groupchat('alice', xml('body', {}, 'hi'), xml('stanza-id', { xmlns: NS.stanzaId, by: 'x@y', id: 'f' })))).toMatchObject({
+      stanzaId: undefined,
+    });
   });
 
   it('notices history, subjects, retractions and moderation notices', () => {
-    expect(readMessage(groupchat('alice', xml('body', {}, 'old'), xml('delay', { xmlns: NS.delay, stamp: '2020-01-01T00:00:00Z' })))).toMatchObject({ delayed: true });
+    expect(readMessage(groupchat('alice', xml('body', {}, 'old'), xml('delay', { xmlns: NS.delay, stamp: '2020-01-01T00:00:00Z' })))).toMatchObject({
+      delayed: true,
+    });
     expect(readMessage(groupchat(undefined, xml('subject')))).toMatchObject({ subject: true, nick: undefined });
-    const retract = groupchat('alice', xml('body', {}, 'fallback text'), xml('apply-to', { xmlns: NS.fasten, id: 's9' }, xml('retract', { xmlns: NS.retract })));
+    const retract = groupchat(
+      'alice',
+      xml('body', {}, 'fallback text'),
+      xml('apply-to', { xmlns: NS.fasten, id: 's9' }, xml('retract', { xmlns: NS.retract })),
+    );
     expect(readMessage(retract)).toMatchObject({ retraction: 's9' });
-    const moderated = groupchat(undefined, xml('apply-to', { xmlns: NS.fasten, id: 's8' }, xml('moderated', { xmlns: NS.moderate, by: `${ROOM}/bot` }, xml('retract', { xmlns: NS.retract }))));
+    const moderated = groupchat(
+      undefined,
+      xml('apply-to', { xmlns: NS.fasten, id: 's8' }, xml('moderated', { xmlns: NS.moderate, by: `${ROOM}/bot` }, xml('retract', { xmlns: NS.retract }))),
+    );
     expect(readMessage(moderated)).toMatchObject({ retraction: 's8' });
   });
 
   it('tells errors, direct messages and the rest apart', () => {
     const error = xml('message', { from: ROOM, type: 'error', id: 'a2' }, xml('error', { type: 'auth' }, xml('forbidden', { xmlns: NS.stanzas })));
     expect(readMessage(error)).toEqual({ kind: 'error', from: ROOM, id: 'a2', error: { condition: 'forbidden' } });
-    expect(readMessage(xml('message', { from: 'boss@example.org/x', type: 'chat' }, xml('body', {}, 'yo')))).toEqual({ kind: 'direct', from: 'boss@example.org/x', body: 'yo' });
+    expect(readMessage(xml('message', { from: 'boss@example.org/x', type: 'chat' }, xml('body', {}, 'yo')))).toEqual({
+      kind: 'direct',
+      from: 'boss@example.org/x',
+      body: 'yo',
+    });
     expect(readMessage(xml('message', { from: 'server', type: 'headline' }))).toEqual({ kind: 'other' });
   });
 

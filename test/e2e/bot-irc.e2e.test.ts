@@ -14,14 +14,25 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BotProcess, DEADLINE_WAIT_MS, welcomeText } from './servers/bot-process.js';
 import { eventually, freePort, missingPrograms } from './servers/common.js';
-import { connectMember, INSPIRCD, joinChannel, namesOf, roundTrip, startInspircd, type IrcTestMember, type ReceivedLine, type RunningInspircd } from './servers/inspircd.js';
+import {
+  connectMember,
+  INSPIRCD,
+  joinChannel,
+  namesOf,
+  roundTrip,
+  startInspircd,
+  type IrcTestMember,
+  type ReceivedLine,
+  type RunningInspircd,
+} from './servers/inspircd.js';
 
 const missing = missingPrograms('InspIRCd', [INSPIRCD], 'inspircd');
 
 /** IRC here needs no password: one left in the environment would be sent as PASS. */
 const spawnBot = (nick: string, args: string[]) => new BotProcess(nick, args, { PLAYBOOK_BOT_PASSWORD: undefined });
 
-const from = (nick: string, command: string, target?: string) => (m: ReceivedLine) => m.nick === nick && m.command === command && (target === undefined || m.params[0] === target);
+const from = (nick: string, command: string, target?: string) => (m: ReceivedLine) =>
+  m.nick === nick && m.command === command && (target === undefined || m.params[0] === target);
 /** A KICK of `victim` (every member of the channel sees every kick). */
 const kickOf = (nick: string, channel: string, victim: string) => (m: ReceivedLine) => from(nick, 'KICK', channel)(m) && m.params[1] === victim;
 const says = (nick: string, target: string, text: string) => (m: ReceivedLine) => from(nick, 'PRIVMSG', target)(m) && m.params[1] === text;
@@ -43,7 +54,17 @@ describe.skipIf(missing !== undefined)('playbook bot on IRC against a real InspI
     return path;
   };
   const botArgs = (nick: string, channel: string, config: string, more: string[] = []) => [
-    '--irc', `irc://${server.host}:${server.port}`, '--nick', nick, '--room', channel, '--db', join(dir, `${nick}.db`), '--config', config, ...more,
+    '--irc',
+    `irc://${server.host}:${server.port}`,
+    '--nick',
+    nick,
+    '--room',
+    channel,
+    '--db',
+    join(dir, `${nick}.db`),
+    '--config',
+    config,
+    ...more,
   ];
   const startBot = async (nick: string, args: string[]) => {
     const bot = spawnBot(nick, args);
@@ -149,7 +170,9 @@ describe.skipIf(missing !== undefined)('playbook bot on IRC against a real InspI
       expect(adam.lines.filter(says('pbot', 'adam', 'First warning: no ads here'))).toHaveLength(1);
     });
 
-    it('flood: the server mutes the member (their next line is refused and nobody gets it), the admin is told, and the server lifts the mute', async ({ expect }) => {
+    it('flood: the server mutes the member (their next line is refused and nobody gets it), the admin is told, and the server lifts the mute', async ({
+      expect,
+    }) => {
       const [flo, obs, boss] = [who['flo']!, who['obs']!, who['boss']!];
       await joinChannel(flo, '#room');
       await flo.waitFor('the private welcome', (m) => from('pbot', 'PRIVMSG', 'flo')(m) && /^Welcome flo!/.test(m.params[1]!));
@@ -174,13 +197,19 @@ describe.skipIf(missing !== undefined)('playbook bot on IRC against a real InspI
       await roundTrip(obs, 'after-muted-line');
       expect(obs.lines.slice(start).some((m) => m.params[1] === 'can anyone hear me?')).toBe(false);
 
-      const lifted = await obs.waitFor('the server lifting the mute', (m) => m.command === 'MODE' && m.params[1] === '-b' && m.params[2] === mask, DEADLINE_WAIT_MS);
+      const lifted = await obs.waitFor(
+        'the server lifting the mute',
+        (m) => m.command === 'MODE' && m.params[1] === '-b' && m.params[2] === mask,
+        DEADLINE_WAIT_MS,
+      );
       expect(lifted.nick).not.toBe('pbot');
       flo.send('PRIVMSG #room :back again');
       await obs.waitFor('flo heard again', says('flo', '#room', 'back again'));
     });
 
-    it('restart: a bot killed with SIGKILL and started again on its database still removes the newcomer at the deadline, and repeats nothing', async ({ expect }) => {
+    it('restart: a bot killed with SIGKILL and started again on its database still removes the newcomer at the deadline, and repeats nothing', async ({
+      expect,
+    }) => {
       const [nova, founder] = [who['nova']!, who['founder']!];
       const rbot = bots.find((b) => b.label === 'rbot')!;
       await joinChannel(nova, '#restart');
@@ -195,7 +224,11 @@ describe.skipIf(missing !== undefined)('playbook bot on IRC against a real InspI
 
       const again = await startBot('rbot', rbotArgs);
       expect(again.ready).toBe('ready: irc #restart as rbot');
-      const kick = await nova.waitFor('the kick at the deadline', (m) => m.command === 'KICK' && m.params[0] === '#restart' && m.params[1] === 'nova', DEADLINE_WAIT_MS);
+      const kick = await nova.waitFor(
+        'the kick at the deadline',
+        (m) => m.command === 'KICK' && m.params[0] === '#restart' && m.params[1] === 'nova',
+        DEADLINE_WAIT_MS,
+      );
       expect(kick.nick).toBe('rbot');
       expect(kick.params[2]).toBe('no introduction');
       const removed = await again.waitOutcome('the removal of nova', (o) => o.type === 'member.remove' && o.member === 'nova');

@@ -56,7 +56,8 @@ function muteFor(community: string, member: string, seconds: number): OutputActi
   return action('member.mute', community, { member, duration: `PT${seconds}S`, until: new Date(Date.now() + seconds * 1000).toISOString() });
 }
 
-const from = (nick: string, command: string, target?: string) => (m: ReceivedLine) => m.nick === nick && m.command === command && (target === undefined || m.params[0] === target);
+const from = (nick: string, command: string, target?: string) => (m: ReceivedLine) =>
+  m.nick === nick && m.command === command && (target === undefined || m.params[0] === target);
 
 /** The text of a PRIVMSG/NOTICE line without its tags: what the 512-byte limit applies to. */
 const untagged = (m: ReceivedLine) => (m.raw.startsWith('@') ? Buffer.byteLength(m.raw.slice(m.raw.indexOf(' ') + 1)) : m.rawBytes);
@@ -88,7 +89,13 @@ describe.skipIf(missing !== undefined)('IRC adapter against a real InspIRCd', ()
     for (const member of connected) who[member.nick] = member;
     // Someone already in #side before the bot arrives: an occupant, not a join; the bot is not op there.
     await joinChannel(who['early']!, '#side');
-    bot = adapterFor(server, { rooms: [{ room: '#lobby', community: 'lobby' }, { room: '#side', community: 'side' }], admins: ['boss'] });
+    bot = adapterFor(server, {
+      rooms: [
+        { room: '#lobby', community: 'lobby' },
+        { room: '#side', community: 'side' },
+      ],
+      admins: ['boss'],
+    });
     plainBot = adapterFor(plainServer, { rooms: [{ room: '#plain', community: 'plain' }], removeMode: 'ban' });
     await Promise.all([startAdapter(bot), startAdapter(plainBot)]);
     await joinChannel(who['obs']!, '#lobby');
@@ -153,7 +160,10 @@ describe.skipIf(missing !== undefined)('IRC adapter against a real InspIRCd', ()
     await eventOf(bot, 'bob joining', (e) => e.type === 'member.joined' && e.member === 'bob');
     bob.send('NICK bobby');
     await who['obs']!.waitFor('the nick change', (m) => m.command === 'NICK' && m.nick === 'bob');
-    expect(await bot.adapter.perform(action('message.send', 'lobby', { text: 'psst', to: 'bob' }))).toMatchObject({ status: 'done', detail: '1 line to bobby' });
+    expect(await bot.adapter.perform(action('message.send', 'lobby', { text: 'psst', to: 'bob' }))).toMatchObject({
+      status: 'done',
+      detail: '1 line to bobby',
+    });
     await bob.waitFor('the message under the new nick', (m) => from('pbot', 'PRIVMSG', 'bobby')(m) && m.params[1] === 'psst');
     bob.send('PRIVMSG #lobby :renamed');
     expect(await eventOf(bot, 'a message after the rename', (e) => e['text'] === 'renamed')).toMatchObject({ member: 'bob' });
@@ -209,7 +219,11 @@ describe.skipIf(missing !== undefined)('IRC adapter against a real InspIRCd', ()
     expect(who['obs']!.lines.some((m) => m.params[1]?.includes('cheap watches'))).toBe(false);
     expect(bot.events.some((e) => String(e['text']).includes('cheap watches'))).toBe(false);
 
-    await who['obs']!.waitFor('the server lifting the timed ban', (m) => m.command === 'MODE' && m.params[1] === '-b' && m.params[2] === 'm:*!*@127.0.0.5', 20_000);
+    await who['obs']!.waitFor(
+      'the server lifting the timed ban',
+      (m) => m.command === 'MODE' && m.params[1] === '-b' && m.params[2] === 'm:*!*@127.0.0.5',
+      20_000,
+    );
     dave.send('PRIVMSG #lobby :may I speak now?');
     await eventOf(bot, 'dave speaking again', (e) => e.member === 'dave' && e['text'] === 'may I speak now?');
   });
@@ -218,7 +232,10 @@ describe.skipIf(missing !== undefined)('IRC adapter against a real InspIRCd', ()
     const gina = who['gina']!;
     await joinChannel(gina, '#lobby');
     await eventOf(bot, 'gina joining', (e) => e.type === 'member.joined' && e.member === 'gina');
-    expect(await bot.adapter.perform(action('member.remove', 'lobby', { member: 'gina', reason: 'advertising' }))).toEqual({ status: 'done', detail: 'KICK #lobby gina' });
+    expect(await bot.adapter.perform(action('member.remove', 'lobby', { member: 'gina', reason: 'advertising' }))).toEqual({
+      status: 'done',
+      detail: 'KICK #lobby gina',
+    });
     const kick = await gina.waitFor('the kick', from('pbot', 'KICK', '#lobby'));
     expect(kick.params.slice(1)).toEqual(['gina', 'advertising']);
     await eventOf(bot, 'gina removed', (e) => e.type === 'member.left' && e.member === 'gina');

@@ -81,7 +81,16 @@ describe.skipIf(skipReason !== undefined)('XMPP adapter against Prosody', () => 
 
   it('the bot owns the room it created, and says so in its capabilities', () => {
     expect(bot.fatal).toEqual([]);
-    expect(bot.adapter.capabilities).toMatchObject({ messageIds: 'server', deleteMessage: true, mute: true, muteEnds: 'bot', muteSurvivesRejoin: false, kick: true, ban: true, adminNotify: true });
+    expect(bot.adapter.capabilities).toMatchObject({
+      messageIds: 'server',
+      deleteMessage: true,
+      mute: true,
+      muteEnds: 'bot',
+      muteSurvivesRejoin: false,
+      kick: true,
+      ban: true,
+      adminNotify: true,
+    });
     expect(banBot.adapter.capabilities.adminNotify).toBe(false);
   });
 
@@ -105,7 +114,11 @@ describe.skipIf(skipReason !== undefined)('XMPP adapter against Prosody', () => 
     const alice = members['alice']!;
     const seen = alice.received.length;
     expect(await act(bot, 'message.send', { text: 'welcome to the club' })).toMatchObject({ status: 'done' });
-    const inRoom = await alice.waitFor('the bot in the room', (s) => s.attrs['from'] === `${room}/bot` && s.getChildText('body') === 'welcome to the club', seen);
+    const inRoom = await alice.waitFor(
+      'the bot in the room',
+      (s) => s.attrs['from'] === `${room}/bot` && s.getChildText('body') === 'welcome to the club',
+      seen,
+    );
     expect(inRoom.attrs['type']).toBe('groupchat');
 
     expect(await act(bot, 'message.send', { text: 'just for you', to: 'alice@localhost' })).toMatchObject({ status: 'done' });
@@ -116,7 +129,12 @@ describe.skipIf(skipReason !== undefined)('XMPP adapter against Prosody', () => 
     // One more post by a member, so we know the bot's own message would have come before it.
     await members['alice']!.say(room, 'thanks');
     await eventFor(bot, 'thanks', (e) => e.text === 'thanks', mark);
-    expect(bot.events.slice(mark).filter((e) => e.type === 'message.posted').map((e) => e.text)).toEqual(['thanks']);
+    expect(
+      bot.events
+        .slice(mark)
+        .filter((e) => e.type === 'message.posted')
+        .map((e) => e.text),
+    ).toEqual(['thanks']);
   });
 
   it('a nick change is neither a leave nor a join, and the member keeps their id', async () => {
@@ -255,7 +273,10 @@ describe.skipIf(skipReason !== undefined)('XMPP adapter against Prosody', () => 
     await eventFor(banBot, 'eve joined', (e) => e.type === 'member.joined' && e.member === 'eve@localhost');
     const mark = banBot.events.length;
     const seen = eve.received.length;
-    expect(await act(banBot, 'member.remove', { member: 'eve@localhost', reason: 'scam' }, 'strict')).toMatchObject({ status: 'done', detail: `eve@localhost banned from ${strict}` });
+    expect(await act(banBot, 'member.remove', { member: 'eve@localhost', reason: 'scam' }, 'strict')).toMatchObject({
+      status: 'done',
+      detail: `eve@localhost banned from ${strict}`,
+    });
     const banned = await eve.waitFor('eve banned', (s) => s.name === 'presence' && s.attrs['type'] === 'unavailable' && isSelf(s), seen);
     expect(statusCodes(banned)).toContain('301');
     expect(itemOf(banned)?.attrs['affiliation']).toBe('outcast');
@@ -305,7 +326,12 @@ describe.skipIf(skipReason !== undefined)('XMPP adapter against Prosody', () => 
     await eventFor(bot, 'frank joined', (e) => e.type === 'member.joined' && e.member === 'frank@localhost', mark);
     await eventFor(bot, 'dave left', (e) => e.type === 'member.left' && e.member === 'dave@localhost', mark);
     // Carol was there before and after: what happened in between is not visible to the bot.
-    expect(bot.events.slice(mark).map((e) => `${e.type} ${e.member}`).sort()).toEqual(['member.joined frank@localhost', 'member.left dave@localhost']);
+    expect(
+      bot.events
+        .slice(mark)
+        .map((e) => `${e.type} ${e.member}`)
+        .sort(),
+    ).toEqual(['member.joined frank@localhost', 'member.left dave@localhost']);
     const muted = await carol.waitFor('carol a visitor again', (s) => s.name === 'presence' && isSelf(s) && itemOf(s)?.attrs['role'] === 'visitor', rejoined);
     expect(itemOf(muted)?.getChildText('reason')).toBe('still muted');
     expect(bot.fatal).toEqual([]);

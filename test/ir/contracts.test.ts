@@ -97,12 +97,19 @@ describe('ritual state values', () => {
 
 describe('template extras', () => {
   it('a block gets exactly its kind’s names, on top of the enclosing block’s', () => {
-    expect(templateExtras('ladder', { count: 2, ladder: 'ads', reason: 'spam' }, { badge: 'x' })).toEqual({ badge: 'x', count: 2, ladder: 'ads', reason: 'spam' });
+    expect(templateExtras('ladder', { count: 2, ladder: 'ads', reason: 'spam' }, { badge: 'x' })).toEqual({
+      badge: 'x',
+      count: 2,
+      ladder: 'ads',
+      reason: 'spam',
+    });
     expect(Object.keys(templateExtras('session', { schedule: 'ama', session: 't' })).sort()).toEqual([...TEMPLATE_EXTRAS.session].sort());
   });
 
   it('the checker accepts each kind’s names and refuses another kind’s', () => {
-    const ok = compile(HEADER + 'ladder ads {\n  1: say to member "{count} {ladder} {reason}"\n}\nrule r {\n  on message.posted\n  do warn member "x" on ladder ads\n}\n');
+    const ok = compile(
+      HEADER + 'ladder ads {\n  1: say to member "{count} {ladder} {reason}"\n}\nrule r {\n  on message.posted\n  do warn member "x" on ladder ads\n}\n',
+    );
     expect(ok.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     const bad = compile(HEADER + 'ladder ads {\n  1: say to member "{board}"\n}\nrule r {\n  on message.posted\n  do warn member "x" on ladder ads\n}\n');
     expect(bad.diagnostics.some((d) => d.severity === 'error') && bad.diagnostics.some((d) => d.message.includes('board'))).toBe(true);
@@ -120,7 +127,9 @@ describe('construct ids', () => {
   });
 
   it('an IR stored before ladders had ids reads as the same IR after the upgrade', () => {
-    const r = compile(HEADER + 'ladder ads {\n  expire 30d\n  1: say to member "one"\n}\nrule r {\n  on message.posted\n  do warn member "x" on ladder ads\n}\n');
+    const r = compile(
+      HEADER + 'ladder ads {\n  expire 30d\n  1: say to member "one"\n}\nrule r {\n  on message.posted\n  do warn member "x" on ladder ads\n}\n',
+    );
     const ir = r.ir!;
     const old = JSON.parse(JSON.stringify(ir)) as IR;
     for (const l of old.ladders) delete (l as { id?: string }).id;

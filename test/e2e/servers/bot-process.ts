@@ -177,7 +177,7 @@ export class BotProcess {
     try {
       return await wait;
     } catch (e) {
-      throw new Error(`${(e as Error).message}\n${this.report()}`);
+      throw new Error(`${(e as Error).message}\n${this.report()}`, { cause: e });
     }
   }
 }

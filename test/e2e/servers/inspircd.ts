@@ -42,7 +42,12 @@ export interface RunningInspircd {
   stop(): Promise<void>;
 }
 
-function config(dir: string, port: number, o: Required<Omit<InspircdOptions, 'port' | 'extraModules'>> & { extraModules: string[] }, flood: RunningInspircd['flood']): string {
+function config(
+  dir: string,
+  port: number,
+  o: Required<Omit<InspircdOptions, 'port' | 'extraModules'>> & { extraModules: string[] },
+  flood: RunningInspircd['flood'],
+): string {
   const modules = [
     'cap',
     'ircv3',
@@ -102,7 +107,7 @@ export async function startInspircd(options: InspircdOptions = {}): Promise<Runn
     await proc?.stop();
     const output = proc?.output() ?? '';
     removeDir(dir);
-    throw new Error(`InspIRCd did not start: ${(e as Error).message}\n${output.slice(-3000)}`);
+    throw new Error(`InspIRCd did not start: ${(e as Error).message}\n${output.slice(-3000)}`, { cause: e });
   }
   const running = proc;
   return {
@@ -140,7 +145,12 @@ export interface IrcTestMember {
   quit(message?: string): Promise<void>;
 }
 
-export async function connectMember(server: RunningInspircd, nick: string, address: string, caps: string[] = ['message-tags', 'server-time']): Promise<IrcTestMember> {
+export async function connectMember(
+  server: RunningInspircd,
+  nick: string,
+  address: string,
+  caps: string[] = ['message-tags', 'server-time'],
+): Promise<IrcTestMember> {
   const sock = connect({ host: server.host, port: server.port, localAddress: address });
   const lines: ReceivedLine[] = [];
   let buffer = Buffer.alloc(0);
@@ -184,7 +194,10 @@ export async function connectMember(server: RunningInspircd, nick: string, addre
 export async function joinChannel(member: IrcTestMember, channel: string): Promise<void> {
   const from = member.lines.length;
   member.send(`JOIN ${channel}`);
-  const end = await member.waitFor(`${channel} joined`, (m) => member.lines.indexOf(m) >= from && ['366', '471', '473', '474', '475'].includes(m.command) && m.params[1] === channel);
+  const end = await member.waitFor(
+    `${channel} joined`,
+    (m) => member.lines.indexOf(m) >= from && ['366', '471', '473', '474', '475'].includes(m.command) && m.params[1] === channel,
+  );
   if (end.command !== '366') throw new Error(`${member.nick} cannot join ${channel}: ${end.command} ${end.params.at(-1)}`);
 }
 

@@ -94,19 +94,22 @@ export async function startProsody(): Promise<RunningProsody> {
     await proc.stop();
     const text = log();
     removeDir(dir);
-    throw new Error(`Prosody did not start: ${(e as Error).message}\n${text.slice(-4000)}`);
+    throw new Error(`Prosody did not start: ${(e as Error).message}\n${text.slice(-4000)}`, { cause: e });
   }
 
   const register = async (name: string, password: string): Promise<void> => {
     // prosodyctl writes the account files directly; as the server's user they stay readable to it.
-    const argv = user
-      ? ['/usr/bin/setpriv', `--reuid=${user.uid}`, `--regid=${user.gid}`, '--init-groups', PROSODYCTL]
-      : [PROSODYCTL];
+    const argv = user ? ['/usr/bin/setpriv', `--reuid=${user.uid}`, `--regid=${user.gid}`, '--init-groups', PROSODYCTL] : [PROSODYCTL];
     await new Promise<void>((resolve, reject) => {
-      execFile(argv[0]!, [...argv.slice(1), '--config', configFile, 'register', name, 'localhost', password], { cwd: dir, env: { ...process.env, HOME: dir } }, (err, stdout, stderr) => {
-        if (err) reject(new Error(`prosodyctl register ${name} failed: ${err.message}\n${stderr}${stdout}`));
-        else resolve();
-      });
+      execFile(
+        argv[0]!,
+        [...argv.slice(1), '--config', configFile, 'register', name, 'localhost', password],
+        { cwd: dir, env: { ...process.env, HOME: dir } },
+        (err, stdout, stderr) => {
+          if (err) reject(new Error(`prosodyctl register ${name} failed: ${err.message}\n${stderr}${stdout}`));
+          else resolve();
+        },
+      );
     });
   };
 

@@ -45,7 +45,11 @@ export class Member {
   async join(room: string, nick: string = this.name): Promise<XmlElement> {
     const mark = this.received.length;
     await this.xmpp.send(xml('presence', { to: `${room}/${nick}` }, xml('x', { xmlns: NS_MUC }, xml('history', { maxstanzas: '0' }))));
-    return this.waitFor(`${this.name} to enter ${room}`, (s) => s.name === 'presence' && s.attrs['from'] === `${room}/${nick}` && (isSelf(s) || s.attrs['type'] === 'error'), mark);
+    return this.waitFor(
+      `${this.name} to enter ${room}`,
+      (s) => s.name === 'presence' && s.attrs['from'] === `${room}/${nick}` && (isSelf(s) || s.attrs['type'] === 'error'),
+      mark,
+    );
   }
 
   async leave(room: string, nick: string = this.name): Promise<void> {
