@@ -49,6 +49,7 @@ export function stageBoundary(core: Core, c: CommunityState, campaign: string, n
       const stage = camp.stages.find((s) => s.name === st.stage)!;
       const ctx = newCtx(c, now, cause, camp.id, out);
       core.emit(ctx, 'stage.exited', undefined, { campaign, stage: stage.name });
+      // Stryker disable next-line StringLiteral: templateExtras uses its kind for types only (src/ir/template-extras.ts); docs/testing.md
       ctx.extras = templateExtras('stage', { campaign, stage: stage.name });
       core.runActions(ctx, stage.onExit);
     }
@@ -57,6 +58,7 @@ export function stageBoundary(core: Core, c: CommunityState, campaign: string, n
       const stage = camp.stages.find((s) => s.name === desired)!;
       const ctx = newCtx(c, now, cause, camp.id, out);
       core.emit(ctx, 'stage.entered', undefined, { campaign, stage: stage.name });
+      // Stryker disable next-line StringLiteral: templateExtras uses its kind for types only (src/ir/template-extras.ts); docs/testing.md
       ctx.extras = templateExtras('stage', { campaign, stage: stage.name });
       core.runActions(ctx, stage.onEnter);
     }
@@ -73,6 +75,7 @@ export function checkGoals(core: Core, c: CommunityState, now: number, cause: st
       const ctx = newCtx(c, now, cause, camp.id, out);
       if (!core.test(g.when, ctx)) continue;
       st.goals.push(g.name);
+      // Stryker disable next-line StringLiteral: templateExtras uses its kind for types only (src/ir/template-extras.ts); docs/testing.md
       ctx.extras = templateExtras('goal', { campaign: camp.name, goal: g.name });
       core.emit(ctx, 'goal.reached', undefined, { campaign: camp.name, goal: g.name });
       core.runActions(ctx, g.actions);

@@ -26,6 +26,7 @@ export function fireLeaderboard(core: Core, c: CommunityState, t: Timer, cause: 
   const lb = core.ir.leaderboards.find((x) => x.id === t.ref);
   if (!lb) return;
   const ctx = newCtx(c, now, cause, lb.id, out);
+  // Stryker disable next-line StringLiteral: templateExtras uses its kind for types only (src/ir/template-extras.ts); docs/testing.md
   ctx.extras = templateExtras('leaderboard', { board: board(core, c, lb.period, lb.top, now) });
   core.runActions(ctx, lb.actions);
   insertTimer(c, { id: lb.id, due: nextOccurrence(lb.calendar, core.zone, now + 60_000), kind: 'leaderboard', ref: lb.id });

@@ -40,6 +40,7 @@ export function checkBadges(core: Core, ctx: Ctx, m: MemberState, ev: InputEvent
     }
     if (!earned) continue;
     m.badges = addItem(m.badges, b.name);
+    // Stryker disable next-line StringLiteral: templateExtras uses its kind for types only (src/ir/template-extras.ts); docs/testing.md
     const bctx: Ctx = { ...ctx, source: b.id, extras: templateExtras('badge', { badge: b.name }, ctx.extras) };
     core.emit(bctx, 'badge.granted', m.id, { badge: b.name });
     core.runActions(bctx, b.actions);

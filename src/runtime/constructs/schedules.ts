@@ -53,6 +53,7 @@ export function runHook(core: Core, c: CommunityState, t: Timer, cause: string, 
   const hook = s.hooks[t.hook!];
   if (!hook) return;
   const ctx = newCtx(c, t.due, cause, s.id, out);
+  // Stryker disable next-line StringLiteral: templateExtras uses its kind for types only (src/ir/template-extras.ts); docs/testing.md
   ctx.extras = templateExtras('session', { schedule: s.name, session: isoInZone(t.session!, core.zone) });
   ctx.session = { schedule: s.name, start: t.session! };
   core.runActions(ctx, hook.actions);
