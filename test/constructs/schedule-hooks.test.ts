@@ -49,3 +49,23 @@ describe('finished sessions are kept for 400 days', () => {
     expect(sessions()[0]!.start).toBe(Date.parse('2026-01-02T19:20:00+08:00'));
   });
 });
+
+describe('who is expected at a session', () => {
+  it('a member who had left when the session started did not miss it, even after rejoining', () => {
+    const rt = runtime(`
+schedule talk every day at 19:20 until 20:00 { at start: say "s" }
+rule missed { on rules.acknowledged when absences(talk) >= 1 do say "missed {member.id}" }
+rule came { on rules.acknowledged when attended(talk) >= 1 do say "came {member.id}" }`);
+    const { join, leave, msg, ev } = events();
+    feed(rt, [
+      join('2026-03-02T10:00:00+08:00', 'ann'),
+      join('2026-03-02T10:00:00+08:00', 'bob'),
+      join('2026-03-02T10:00:00+08:00', 'cat'),
+      leave('2026-03-02T11:00:00+08:00', 'bob'),
+      msg('2026-03-02T19:30:00+08:00', 'cat'),
+      join('2026-03-02T21:00:00+08:00', 'bob'),
+    ]);
+    const out = feed(rt, ['ann', 'bob', 'cat'].map((m) => ev('rules.acknowledged', '2026-03-02T21:30:00+08:00', m)));
+    expect(texts(out)).toEqual(['missed ann', 'came cat']);
+  });
+});
