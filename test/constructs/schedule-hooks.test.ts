@@ -69,3 +69,17 @@ rule came { on rules.acknowledged when attended(talk) >= 1 do say "came {member.
     expect(texts(out)).toEqual(['missed ann', 'came cat']);
   });
 });
+
+describe('the timers of a session', () => {
+  it('a session arms its open, hook and close timers, which a snapshot lists', () => {
+    const rt = runtime(`schedule talk every day at 19:20 until 20:00 { at start + 5m: say "s" }`);
+    feed(rt, [events().join('2026-03-02T10:00:00+08:00', 'ann')]);
+    const start = Date.parse('2026-03-02T19:20:00+08:00');
+    const timers = rt.snapshot().communities[0]!.timers.map((t) => [t.id, t.kind, t.due]);
+    expect(timers).toEqual([
+      [`schedule:talk@${start}`, 'session.open', start],
+      [`schedule:talk@${start}#0`, 'session.hook', start + 300_000],
+      [`schedule:talk@${start}/close`, 'session.close', start + 2_400_000],
+    ]);
+  });
+});
