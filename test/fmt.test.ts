@@ -726,12 +726,13 @@ describe('playbook fmt', () => {
     const missing = await cli(['fmt', join(tmp, 'missing.playbook')]);
     expect(missing.code).toBe(2);
     expect(missing.err).toContain('no such file');
-    expect((await cli(['fmt', tmp])).code).toBe(2);
+    // A folder with no playbook in it (a folder with some formats them: test/cli-folders.test.ts).
+    expect((await cli(['fmt', mkdtempSync(join(tmpdir(), 'playbook-no-playbooks-'))])).code).toBe(2);
   });
 
   it('prints help', async () => {
     const r = await cli(['fmt', '--help']);
     expect(r.code).toBe(0);
-    expect(r.out).toContain('Usage: playbook fmt FILE... [--check]');
+    expect(r.out).toContain('Usage: playbook fmt FILE|FOLDER... [--check]');
   });
 });

@@ -706,12 +706,13 @@ describe('playbook test (command line)', () => {
   it('exit 2 on usage errors', async () => {
     expect((await cli(['test'])).code).toBe(2);
     expect((await cli(['test', join(tmp, 'missing.test.playbook')])).code).toBe(2);
-    expect((await cli(['test', tmp])).code).toBe(2);
+    // A folder with no test file in it (a folder with some runs them: test/cli-folders.test.ts).
+    expect((await cli(['test', mkdtempSync(join(tmpdir(), 'playbook-no-tests-'))])).code).toBe(2);
     expect((await cli(['test', testFile(passing), '--bogus'])).code).toBe(2);
     expect((await cli(['test', testFile(passing), '--filter', ' '])).code).toBe(2);
     const help = await cli(['test', '--help']);
     expect(help.code).toBe(0);
-    expect(help.out).toContain('Usage: playbook test FILE... [--coverage] [--filter TEXT]');
+    expect(help.out).toContain('Usage: playbook test FILE|FOLDER... [--coverage] [--filter TEXT]');
   });
 });
 

@@ -2,23 +2,27 @@ import { compile } from '../compiler/compile.js';
 import { checkTestSource } from '../testing/suite.js';
 import { formatDiagnostic } from '../parser/diagnostics.js';
 import type { CommandSpec } from './main.js';
+import { expandPaths } from './files.js';
 import { readPlaybookFile, UsageError } from './io.js';
 
 export const checkCommand: CommandSpec = {
-  help: `Usage: playbook check FILE... [--format text|json]
+  help: `Usage: playbook check FILE|FOLDER... [--format text|json]
 
-Checks each playbook (and each test file, *.test.playbook) and prints every error and warning with file:line:column, the source
-line and a caret. Exit 0 when no file has errors (warnings allowed), 1 when any has errors,
+Checks each playbook (and each test file, *.test.playbook) and prints every error and warning
+with file:line:column, the source line and a caret. A folder stands for every *.playbook file
+under it, test files included (node_modules and folders starting with a dot are skipped),
+in sorted order. Exit 0 when no file has errors (warnings allowed), 1 when any has errors,
 2 on usage problems (missing or unreadable files).
 
 Options:
   --format text|json   json prints one array of diagnostics for editors and CI
 `,
   options: { format: { type: 'string' } },
-  run(values, files, io) {
+  run(values, paths, io) {
     const format = (values['format'] as string | undefined) ?? 'text';
     if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not ${format}`);
-    if (files.length === 0) throw new UsageError('no playbook files given');
+    if (paths.length === 0) throw new UsageError('no playbook files given');
+    const files = expandPaths(paths, 'all');
     let errors = 0;
     let warnings = 0;
     let unreadable = 0;

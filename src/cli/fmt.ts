@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { formatDiagnostic } from '../parser/diagnostics.js';
 import { formatPlaybook } from '../format/index.js';
 import type { CommandSpec } from './main.js';
+import { expandPaths } from './files.js';
 import { MAX_PLAYBOOK_BYTES, readPlaybookFile, readStdinBounded, UsageError, type Io } from './io.js';
 
 /** Tests hand in standard input through the io object; the real CLI reads process.stdin. */
@@ -10,11 +11,13 @@ type IoWithStdin = Io & { readStdin?: () => Promise<string> };
 const STDIN_NAME = '<stdin>';
 
 export const fmtCommand: CommandSpec = {
-  help: `Usage: playbook fmt FILE... [--check]
+  help: `Usage: playbook fmt FILE|FOLDER... [--check]
        playbook fmt - [--check]
 
 Rewrites each playbook in the canonical layout (docs/formatting.md) and prints the name of every
-file it changed. A file with syntax errors is left untouched and its errors are printed.
+file it changed. A file with syntax errors is left untouched and its errors are printed. A folder
+stands for every *.playbook file under it except test files (*.test.playbook, another syntax,
+left as they are); node_modules and folders starting with a dot are skipped.
 
 Options:
   --check       write nothing; print the names of the files that are not formatted
@@ -38,7 +41,7 @@ Exit codes: 0 ok (with --check: everything already formatted), 1 a file has synt
     let unreadable = 0;
     let failed = 0;
     let unformatted = 0;
-    for (const file of positionals) {
+    for (const file of expandPaths(positionals, 'playbooks')) {
       // Test files (docs/testing.md) have their own syntax: `fmt examples/*.playbook` leaves them as they are.
       if (file.endsWith('.test.playbook')) continue;
       let source: string;

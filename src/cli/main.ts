@@ -16,12 +16,13 @@ const HELP = `playbook: run online communities as code
 Usage: playbook <command> [options]
 
 Commands:
-  check     FILE...                          report errors and warnings (exit 1 on errors)
+  check     FILE|FOLDER...                   report errors and warnings (exit 1 on errors)
   compile   FILE [--target ir|xstate|rules]   print the compiled form as JSON
   simulate  FILE --events F|- [--until ISO] [--format jsonl|table|html] [--out F] [--seed N]
             [--strict] [--engine fast|reference] run a playbook on an event stream, print actions
-  test      FILE... [--coverage] [--filter T]  run *.test.playbook tests (exit 1 on failures)
-  fmt       FILE... [--check]                  format playbooks canonically
+  test      FILE|FOLDER... [--coverage] [--filter T]
+                                             run *.test.playbook tests (exit 1 on failures)
+  fmt       FILE|FOLDER... [--check]           format playbooks canonically
   graph     FILE [--format mermaid|dot]        lifecycles, rituals, campaigns and rules as diagrams
   serve     FILE [--port N] [--db PATH] [--token T] [--clock wall|events]
                                              run a playbook as a durable HTTP service

@@ -2,12 +2,15 @@ import { formatDiagnostic } from '../parser/diagnostics.js';
 import { formatCoverage } from '../testing/coverage.js';
 import { runTestFiles, type TestFileInput } from '../testing/suite.js';
 import type { CommandSpec } from './main.js';
+import { expandPaths } from './files.js';
 import { readPlaybookFile, UsageError } from './io.js';
 
 export const testCommand: CommandSpec = {
-  help: `Usage: playbook test FILE... [--coverage] [--filter TEXT]
+  help: `Usage: playbook test FILE|FOLDER... [--coverage] [--filter TEXT]
 
-Runs test files (*.test.playbook, described in docs/testing.md). Each test names a playbook,
+Runs test files (*.test.playbook, described in docs/testing.md); a folder stands for every
+*.test.playbook file under it (node_modules and folders starting with a dot are skipped), in
+sorted order, so "playbook test ." runs them all. Each test names a playbook,
 sends events to it and states which actions must or must not follow:
 
   test "a second ad removes the poster" for "no-ads.playbook" {
@@ -34,10 +37,11 @@ Exit codes: 0 all tests passed, 1 a test failed, a test file has errors or no te
     coverage: { type: 'boolean' },
     filter: { type: 'string' },
   },
-  run(values, files, io) {
-    if (files.length === 0) throw new UsageError('no test files given (e.g. playbook test examples/*.test.playbook)');
+  run(values, paths, io) {
+    if (paths.length === 0) throw new UsageError('no test files given (e.g. playbook test examples/*.test.playbook)');
     const filter = values['filter'] as string | undefined;
     if (filter !== undefined && filter.trim() === '') throw new UsageError('--filter needs some text to look for in test names');
+    const files = expandPaths(paths, 'tests');
     // Read every file before running any: a typo in one path should not cost a long run.
     const inputs: TestFileInput[] = files.map((file) => ({ file, source: readPlaybookFile(file) }));
     const summary = runTestFiles(
