@@ -1,5 +1,25 @@
 import type { IToken, TokenType } from 'chevrotain';
-import { Colon, Comma, Dot, EqEq, Kw, LBracket, LParen, Minus, NumberLiteral, Plus, Question, RBracket, RParen, Semicolon } from '../parser/lexer.js';
+import {
+  Colon,
+  Comma,
+  Dot,
+  DurationLiteral,
+  EqEq,
+  Identifier,
+  Kw,
+  LBracket,
+  LParen,
+  Minus,
+  NumberLiteral,
+  Plus,
+  Question,
+  RBracket,
+  RParen,
+  Semicolon,
+  StringLiteral,
+} from '../parser/lexer.js';
+import { WEEKDAYS } from '../parser/grammar/calendars.js';
+import { hasKey } from '../stdlib/dict.js';
 import { glue, type Frag, type Piece } from './layout.js';
 import type { Range, Source } from './source.js';
 import { canonicalText, isNameToken } from './text.js';
@@ -22,19 +42,28 @@ function tokenPiece(src: Source, i: number, space: boolean, text?: string): Piec
   return { text: text ?? canonicalText(src.tokens[i]!), tok: i, space };
 }
 
-/** `mon-fri`: a dash between two names is a weekday range. */
+const isWeekday = (t: IToken | undefined): boolean => t !== undefined && isNameToken(t) && hasKey(WEEKDAYS, t.image.toLowerCase());
+
+/** `mon-fri`: a dash between two weekday names is a range (between other names it subtracts). */
 function isRangeDash(tokens: IToken[], i: number): boolean {
-  return tokens[i]?.tokenType === Minus && isNameToken(tokens[i - 1]) && isNameToken(tokens[i + 1]);
+  return tokens[i]?.tokenType === Minus && isWeekday(tokens[i - 1]) && isWeekday(tokens[i + 1]);
 }
+
+/** Tokens a value can end with: after one of these, `-` and `+` subtract and add. */
+const VALUE_END = new Set<TokenType>([NumberLiteral, DurationLiteral, StringLiteral, Identifier, RParen]);
 
 /** Does token `i` follow the one before it without a space? */
 function tight(tokens: IToken[], i: number): boolean {
   const t = tokens[i]!;
   const prev = tokens[i - 1]!;
   if (TIGHT_BEFORE.has(t.tokenType) || TIGHT_AFTER.has(prev.tokenType)) return true;
-  if (t.tokenType === LParen && CALLS.has(prev.tokenType)) return true;
-  // A sign sticks to its number (`-10`, `+5`); an offset keeps its spaces (`at start + 20m`).
-  if (t.tokenType === NumberLiteral && (prev.tokenType === Minus || prev.tokenType === Plus)) return true;
+  // `count(`, `min(`: a function's parenthesis sticks to its name.
+  if (t.tokenType === LParen && (CALLS.has(prev.tokenType) || prev.tokenType === Identifier)) return true;
+  // A sign sticks to its number (`-10`, `+5`); an offset keeps its spaces (`at start + 20m`), and
+  // so does arithmetic (`amount - 100`).
+  const beforeSign = tokens[i - 2];
+  const unary = beforeSign === undefined || !VALUE_END.has(beforeSign.tokenType);
+  if (unary && t.tokenType === NumberLiteral && (prev.tokenType === Minus || prev.tokenType === Plus)) return true;
   return isRangeDash(tokens, i) || isRangeDash(tokens, i - 1);
 }
 

@@ -114,6 +114,8 @@ export function valueText(v: CondValue, counters: CounterTable): string {
   if ('field' in v) return v.field;
   if ('member' in v) return `member.${v.member}`;
   if ('attendance' in v) return `${v.attendance.kind}(${v.attendance.schedule}, ${durationText(v.attendance.withinMs)})`;
+  if ('arith' in v) return `(${valueText(v.left, counters)} ${v.arith} ${valueText(v.right, counters)})`;
+  if ('fn' in v) return `${v.fn}(${v.args.map((a) => valueText(a, counters)).join(', ')})`;
   const c = counters.get(v.counter);
   if (!c) return `count(${v.counter})`;
   let inner = c.event;
@@ -218,6 +220,6 @@ export function actionText(a: Action, counters: CounterTable): string {
     case 'untag':
       return `untag member ${quote(a.tag)}`;
     case 'award':
-      return `award ${a.amount} points${reasonText(a.reason)}${a.multiplied ? '' : ' unmultiplied'}`;
+      return `award ${a.value ? valueText(a.value, counters) : a.amount} points${reasonText(a.reason)}${a.multiplied ? '' : ' unmultiplied'}`;
   }
 }

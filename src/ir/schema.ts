@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ARITH_OPS, VALUE_FUNCTIONS, type ArithOp, type ValueFunction } from '../stdlib/arithmetic.js';
 import { dict, type Dict } from '../stdlib/dict.js';
 
 /**
@@ -41,13 +42,18 @@ const CondValue: z.ZodType<CondValue> = z.union([
   z.object({
     attendance: z.object({ schedule: z.string(), kind: z.enum(['absences', 'attended']), withinMs: z.number().int().positive() }),
   }),
+  z.object({ arith: z.enum(ARITH_OPS), left: z.lazy(() => CondValue), right: z.lazy(() => CondValue) }),
+  z.object({ fn: z.enum(VALUE_FUNCTIONS), args: z.array(z.lazy(() => CondValue)) }),
 ]);
 export type CondValue =
   | { const: number | string | boolean }
   | { field: string }
   | { member: 'id' | 'name' | 'points' | 'level' | 'joinedDays' }
   | { counter: string }
-  | { attendance: { schedule: string; kind: 'absences' | 'attended'; withinMs: number } };
+  | { attendance: { schedule: string; kind: 'absences' | 'attended'; withinMs: number } }
+  /** Arithmetic on numbers (src/stdlib/arithmetic.ts). */
+  | { arith: ArithOp; left: CondValue; right: CondValue }
+  | { fn: ValueFunction; args: CondValue[] };
 
 export const TextPattern = z.union([z.object({ regex: z.string(), flags: z.string() }), z.object({ text: z.string() })]);
 export type TextPattern = z.infer<typeof TextPattern>;
@@ -109,7 +115,7 @@ export const Action = z.union([
   z.object({ do: z.literal('removeMembers'), filter: MemberFilter, reason: z.string().optional() }),
   z.object({ do: z.literal('tag'), tag: z.string() }),
   z.object({ do: z.literal('untag'), tag: z.string() }),
-  z.object({ do: z.literal('award'), amount: z.number(), reason: z.string().optional(), multiplied: z.boolean() }),
+  z.object({ do: z.literal('award'), amount: z.number(), value: CondValue.optional(), reason: z.string().optional(), multiplied: z.boolean() }),
 ]);
 export type Action = z.infer<typeof Action>;
 

@@ -237,7 +237,13 @@ export type Operand =
   /** `amount`, `event.amount`, `member.points`, `member.name`. */
   | { kind: 'path'; path: Ident[]; span: Span }
   | { kind: 'count'; event: Ident; byMember: boolean; within?: Duration; span: Span }
-  | { kind: 'absences' | 'attended'; schedule: Ident; within?: Duration; span: Span };
+  | { kind: 'absences' | 'attended'; schedule: Ident; within?: Duration; span: Span }
+  /** `amount * 2`, `member.points - cost`: numbers only (docs/language.md, "Arithmetic"). */
+  | { kind: 'arith'; op: ArithOp; left: Operand; right: Operand; span: Span }
+  /** `min(a, b)`, `round(x)`, `length(mentions)`. */
+  | { kind: 'call'; fn: Ident; args: Operand[]; span: Span };
+
+export type ArithOp = '+' | '-' | '*' | '/';
 
 export type Pattern = { kind: 'regex'; source: string; flags: string; span: Span } | { kind: 'text'; value: string; span: Span };
 
@@ -290,4 +296,8 @@ export type Action =
       span: Span;
     }
   | { kind: 'tag' | 'untag'; tag: StringLit; span: Span }
-  | { kind: 'award'; amount: number; reason?: StringLit; multiplied: boolean; span: Span };
+  /**
+   * `award N points`, `deduct N points`: `amount` is the signed number, or for a computed amount
+   * (`award amount / 10 points`) the sign (1 or -1) to apply to `value`.
+   */
+  | { kind: 'award'; amount: number; value?: Operand; reason?: StringLit; multiplied: boolean; span: Span };

@@ -1,4 +1,4 @@
-import { createToken, Lexer, type TokenType } from 'chevrotain';
+import { createToken, Lexer, type IToken, type TokenType } from 'chevrotain';
 
 /**
  * Tokens of the playbook language.
@@ -22,10 +22,25 @@ export const StringLiteral = createToken({
   name: 'StringLiteral',
   pattern: /"(?:[^"\\\n]|\\.)*"/,
 });
-/** `/.../flags`: a slash inside a character class does not end the literal. */
+const REGEX_BODY = /\/(?:[^/\\\n[]|\\[^\n]|\[(?:[^\]\\\n]|\\[^\n])*\])+\/[a-z]*/y;
+/** The words after which a pattern can stand: `matches /…/`, `matches any [/…/, /…/]`. */
+const BEFORE_PATTERN = new Set(['matches', 'any', '[', ',']);
+
+/**
+ * `/.../flags`: a slash inside a character class does not end the literal. A slash is a
+ * pattern only where a pattern can stand (after `matches`, `any`, `[` or `,`); elsewhere it
+ * divides (`amount / 2`), so `a / 2 > b / 4` is arithmetic, not the pattern `/ 2 > b /`.
+ */
 export const RegexLiteral = createToken({
   name: 'RegexLiteral',
-  pattern: /\/(?:[^/\\\n[]|\\[^\n]|\[(?:[^\]\\\n]|\\[^\n])*\])+\/[a-z]*/,
+  pattern: (text: string, offset: number, matched: IToken[]): RegExpExecArray | null => {
+    const before = matched[matched.length - 1];
+    if (!before || !BEFORE_PATTERN.has(before.image)) return null;
+    REGEX_BODY.lastIndex = offset;
+    return REGEX_BODY.exec(text);
+  },
+  start_chars_hint: ['/'],
+  line_breaks: false,
 });
 export const DateLiteral = createToken({ name: 'DateLiteral', pattern: /\d{4}-\d{2}-\d{2}/ });
 export const TimeLiteral = createToken({ name: 'TimeLiteral', pattern: /\d{1,2}:\d{2}(?::\d{2})?/ });
@@ -194,6 +209,8 @@ export const allTokens: TokenType[] = [
   StringLiteral,
   RegexLiteral,
   DateLiteral,
+/** Division in values (`amount / 100`); a pattern's slash is a RegexLiteral (see there). */
+export const Slash = createToken({ name: 'Slash', pattern: /[/÷]/ });
   TimeLiteral,
   DurationLiteral,
   NumberLiteral,
@@ -229,5 +246,6 @@ export const keywordWords: readonly string[] = [...keywordsByImage.keys()];
 export const PlaybookLexer = new Lexer(allTokens, {
   ensureOptimizations: false,
   positionTracking: 'full',
+  Slash,
   skipValidations: true,
 });

@@ -1,10 +1,10 @@
-import type { Action, Cond, IR } from '../ir/schema.js';
+import type { Action, Cond, CondValue, IR } from '../ir/schema.js';
 import { isoInZone } from '../stdlib/calendar.js';
 import { hasKey, own } from '../stdlib/dict.js';
 import { renderTemplate } from '../stdlib/templates.js';
 import { ACTIONS, type ActionHandler } from './actions/index.js';
 import type { ConditionEngine, EvalContext } from './conditions/engine.js';
-import type { CondFn } from './conditions/fast.js';
+import type { CondFn, ValueFn } from './conditions/fast.js';
 import { compileCounters, type CounterTables } from './constructs/counters.js';
 import { needsDailyPoints } from './constructs/leaderboards.js';
 import { compilePoints, type CompiledPoints } from './constructs/points.js';
@@ -44,6 +44,7 @@ export class Core {
   changed = new Map<string, Set<string>>();
   private readonly conditions: ConditionEngine;
   private readonly condFns = new Map<Cond, CondFn>();
+  private readonly valueFns = new Map<CondValue, ValueFn>();
   /** The last instant formatted for actions, and its text (every action of an event shares it). */
   private isoMs = NaN;
   private isoText = '';
@@ -73,6 +74,16 @@ export class Core {
     return f;
   }
 
+  /** The compiled reader of an IR value (compiled once per value object). */
+  value(v: CondValue): ValueFn {
+    let f = this.valueFns.get(v);
+    if (!f) {
+      f = this.conditions.compileValue(v);
+      this.valueFns.set(v, f);
+    }
+    return f;
+  }
+
   test(c: Cond, ctx: EvalContext): boolean {
     return this.fn(c)(ctx);
   }
@@ -93,9 +104,8 @@ export class Core {
 
   /** One action, keys in the order of docs/embedding.md, section 8: at, type, community, member, fields, cause, source. */
   emit(ctx: Ctx, type: string, member: string | undefined, fields?: Record<string, unknown>): void {
-    const a: OutputAction = member === undefined
-      ? { at: this.at(ctx.now), type, community: ctx.community.id }
-      : { at: this.at(ctx.now), type, community: ctx.community.id, member };
+    const a: OutputAction =
+      member === undefined ? { at: this.at(ctx.now), type, community: ctx.community.id } : { at: this.at(ctx.now), type, community: ctx.community.id, member };
     if (fields) for (const k in fields) a[k] = fields[k];
     a['cause'] = ctx.cause;
     a['source'] = ctx.source;

@@ -34,6 +34,8 @@ export function factName(v: CondValue): string | undefined {
   if ('member' in v) return `member.${v.member}`;
   if ('counter' in v) return `counter.${v.counter}`;
   if ('attendance' in v) return `attendance.${v.attendance.schedule}.${v.attendance.kind}.${v.attendance.withinMs}`;
+  // Arithmetic is computed before the engine runs, into a fact named by the expression.
+  if ('arith' in v || 'fn' in v) return `value:${JSON.stringify(v)}`;
   return undefined;
 }
 

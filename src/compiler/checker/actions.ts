@@ -3,7 +3,7 @@ import { D } from '../../parser/diagnostic-codes.js';
 import { didYouMean } from '../../stdlib/suggest.js';
 import type { Action, Audience, MemberFilter } from '../../ir/schema.js';
 import { duration } from './checks.js';
-import { cond } from './conditions.js';
+import { amountValue, cond } from './conditions.js';
 import { noMember, type Checker, type Scope } from './scopes.js';
 import { text } from './templates.js';
 
@@ -111,11 +111,16 @@ function action(cx: Checker, a: A.Action, scope: Scope): Action {
       if (!scope.member) noMember(cx, a.span, scope);
       if (a.tag.value.trim() === '') cx.bag.report(D.E0410.emptyTag(), a.tag.span);
       return { do: a.kind, tag: a.tag.value };
-    case 'award':
+    case 'award': {
       if (!scope.member) noMember(cx, a.span, scope);
-      if (a.amount === 0) cx.bag.report(D.E0601.zeroAward(), a.span);
-      return a.reason
-        ? { do: 'award', amount: a.amount, reason: a.reason.value, multiplied: a.multiplied }
-        : { do: 'award', amount: a.amount, multiplied: a.multiplied };
+      if (a.amount === 0 && !a.value) cx.bag.report(D.E0601.zeroAward(), a.span);
+      const out: Extract<Action, { do: 'award' }> = { do: 'award', amount: a.amount, multiplied: a.multiplied };
+      if (a.value) {
+        const v = amountValue(cx, a.value, scope);
+        out.value = a.amount < 0 ? { arith: '-', left: { const: 0 }, right: v } : v;
+      }
+      if (a.reason) out.reason = a.reason.value;
+      return out;
+    }
   }
 }

@@ -1,5 +1,6 @@
 import type * as A from '../../parser/ast.js';
 import { D } from '../../parser/diagnostic-codes.js';
+import { FUNCTION_ARITY, VALUE_FUNCTIONS, type ValueFunction } from '../../stdlib/arithmetic.js';
 import { didYouMean } from '../../stdlib/suggest.js';
 import { reportRegex } from '../regex-check.js';
 import type { Cond, CondValue, Counter, EventMatch } from '../../ir/schema.js';
@@ -103,6 +104,13 @@ export function cond(cx: Checker, c: A.Condition, scope: Scope): Cond {
   }
 }
 
+/** A computed amount (`award amount / 10 points`): any value, as long as it is a number. */
+export function amountValue(cx: Checker, o: A.Operand, scope: Scope): CondValue {
+  const v = value(cx, o, scope);
+  if (v.type !== 'number' && v.type !== 'unknown') cx.bag.report(D.E0404.amountNeedsNumber(describeOperand(o), v.type), o.span);
+  return v.ir;
+}
+
 function value(cx: Checker, o: A.Operand, scope: Scope): { ir: CondValue; type: string } {
   switch (o.kind) {
     case 'number':
@@ -147,7 +155,42 @@ function value(cx: Checker, o: A.Operand, scope: Scope): { ir: CondValue; type: 
     }
     case 'path':
       return path(cx, o, scope);
+    case 'arith': {
+      const l = value(cx, o.left, scope);
+      const r = value(cx, o.right, scope);
+      for (const [side, v] of [
+        [o.left, l],
+        [o.right, r],
+      ] as const) {
+        if (v.type !== 'number' && v.type !== 'unknown') cx.bag.report(D.E0404.arithNeedsNumbers(o.op, describeOperand(side), v.type), side.span);
+      }
+      if (o.op === '/' && 'const' in r.ir && r.ir.const === 0)
+        cx.bag.report(D.E0221.divideByZero(), o.right.span, 'a division by zero has no value, so nothing compares true with it');
+      return { ir: { arith: o.op, left: l.ir, right: r.ir }, type: 'number' };
+    }
+    case 'call':
+      return call(cx, o, scope);
   }
+}
+
+function call(cx: Checker, o: Extract<A.Operand, { kind: 'call' }>, scope: Scope): { ir: CondValue; type: string } {
+  const name = o.fn.name;
+  const args = o.args.map((a) => ({ a, v: value(cx, a, scope) }));
+  if (!(VALUE_FUNCTIONS as readonly string[]).includes(name)) {
+    cx.bag.report(D.E0220.unknownFunction(name), o.fn.span, didYouMean(name, VALUE_FUNCTIONS) ?? `the functions are ${VALUE_FUNCTIONS.join(', ')}`);
+    return { ir: { const: 0 }, type: 'unknown' };
+  }
+  const fn = name as ValueFunction;
+  const [least, most] = FUNCTION_ARITY[fn];
+  if (args.length < least || args.length > most) {
+    const wanted = least === most ? String(least) : `${least} or more`;
+    cx.bag.report(D.E0220.arity(fn, wanted, args.length), o.span);
+  }
+  for (const { a, v } of args) {
+    const ok = fn === 'length' ? v.type === 'string' || v.type === 'string[]' || v.type === 'unknown' : v.type === 'number' || v.type === 'unknown';
+    if (!ok) cx.bag.report(D.E0404.functionArgument(fn, describeOperand(a), v.type, fn === 'length' ? 'a text or a list' : 'a number'), a.span);
+  }
+  return { ir: { fn, args: args.map((x) => x.v.ir) }, type: 'number' };
 }
 
 function path(cx: Checker, o: Extract<A.Operand, { kind: 'path' }>, scope: Scope): { ir: CondValue; type: string } {
@@ -208,5 +251,9 @@ function describeOperand(o: A.Operand): string {
       return `${o.kind}(${o.schedule.name})`;
     case 'path':
       return o.path.map((p) => p.name).join('.');
+    case 'arith':
+      return `${describeOperand(o.left)} ${o.op} ${describeOperand(o.right)}`;
+    case 'call':
+      return `${o.fn.name}(${o.args.map(describeOperand).join(', ')})`;
   }
 }

@@ -67,6 +67,13 @@ export const CHECKER_CODES = {
   E0211: error('unknown template', {
     unknownTemplate: (template: string) => `unknown template ${q(template)}`,
   }),
+  E0220: error('unknown function', {
+    unknownFunction: (fn: string) => `unknown function ${q(fn)}`,
+    arity: (fn: string, wanted: string, given: number) => `\`${fn}(…)\` takes ${wanted} argument${wanted === '1' ? '' : 's'}, not ${given}`,
+  }),
+  E0221: error('division by zero', {
+    divideByZero: () => 'this divides by zero',
+  }),
   E0212: error('unknown placeholder', {
     /** `groupScope`: the construct with no single member, when a `{member.…}` is why. */
     unknownPlaceholder: (placeholder: string, groupScope: string | undefined) =>
@@ -122,6 +129,9 @@ export const CHECKER_CODES = {
     orderLevels: (op: string) => `levels are names, so ${q(op)} cannot order them`,
     matchesNeedsText: (operand: string, type: string) => `\`matches\` needs text, and ${q(operand)} is a ${type}`,
     containsNeedsText: (operand: string, type: string) => `\`contains\` needs text or a list, and ${q(operand)} is a ${type}`,
+    amountNeedsNumber: (operand: string, type: string) => `an amount of points is a number, and ${q(operand)} is a ${type}`,
+    arithNeedsNumbers: (op: string, operand: string, type: string) => `${q(op)} needs numbers, and ${q(operand)} is a ${type}`,
+    functionArgument: (fn: string, operand: string, type: string, wanted: string) => `\`${fn}(…)\` needs ${wanted}, and ${q(operand)} is a ${type}`,
   }),
   E0405: error('not a condition', {
     notACondition: (operand: string, type: string) => `${q(operand)} is a ${type}, not a condition`,

@@ -1,6 +1,6 @@
 import type * as A from '../ast.js';
 import { D } from '../diagnostic-codes.js';
-import { Colon, DurationLiteral, Identifier, Kw, LBrace, Minus, Name, NumberLiteral, Plus, RBrace, Semicolon, StringLiteral } from '../lexer.js';
+import { Colon, DurationLiteral, Identifier, Kw, LBrace, Minus, Name, Plus, RBrace, Semicolon, StringLiteral } from '../lexer.js';
 import { push } from './base.js';
 import { ConditionsParser } from './conditions.js';
 
@@ -240,7 +240,10 @@ export abstract class ActionsParser extends ConditionsParser {
               },
             ]);
           });
-          const amount = sign * this.num(this.CONSUME(NumberLiteral));
+          const given = this.SUBRULE(this.operand)!;
+          // A number stays a number (`award 5 points`); anything else is computed when it runs.
+          const computed = given.kind === 'number' ? undefined : given;
+          const amount = computed ? sign : sign * (given.kind === 'number' ? given.value : 0);
           this.CONSUME(Kw.points);
           let reason: A.StringLit | undefined;
           let multiplied = true;
@@ -261,8 +264,8 @@ export abstract class ActionsParser extends ConditionsParser {
             ]);
           });
           result = reason
-            ? { kind: 'award', amount, reason, multiplied, span: this.spanFrom(first) }
-            : { kind: 'award', amount, multiplied, span: this.spanFrom(first) };
+            ? { kind: 'award', amount, ...(computed && { value: computed }), reason, multiplied, span: this.spanFrom(first) }
+            : { kind: 'award', amount, ...(computed && { value: computed }), multiplied, span: this.spanFrom(first) };
         },
       },
     ]);

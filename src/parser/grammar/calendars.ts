@@ -6,7 +6,7 @@ import { table } from '../../stdlib/dict.js';
 import { RulesParser } from './rules.js';
 
 /** Weekday words and groups: looked up with words from the playbook, so tables (src/stdlib/dict.ts). */
-const WEEKDAYS = table<number>({
+export const WEEKDAYS = table<number>({
   mon: 1,
   monday: 1,
   tue: 2,

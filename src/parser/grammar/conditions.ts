@@ -6,6 +6,7 @@ import {
   EqEq,
   Greater,
   GreaterEq,
+  Identifier,
   Kw,
   LBracket,
   Less,
@@ -15,9 +16,12 @@ import {
   Name,
   NotEq,
   NumberLiteral,
+  Plus,
   RBracket,
   RegexLiteral,
   RParen,
+  Slash,
+  Star,
   StringLiteral,
 } from '../lexer.js';
 import { GrammarBase, push } from './base.js';
@@ -72,20 +76,24 @@ export abstract class ConditionsParser extends GrammarBase {
 
   protected notCondition = this.declareRule('notCondition', (): A.Condition => {
     let result!: A.Condition;
-    this.OR([
-      {
-        ALT: () => {
-          const k = this.CONSUME(Kw.not);
-          const item = this.SUBRULE(this.notCondition)!;
-          result = { kind: 'not', item, span: this.spanFrom(k) };
+    // `not - 1 > x` could also start a value named `not`; the keyword wins, as it always has.
+    this.OR({
+      IGNORE_AMBIGUITIES: true,
+      DEF: [
+        {
+          ALT: () => {
+            const k = this.CONSUME(Kw.not);
+            const item = this.SUBRULE(this.notCondition)!;
+            result = { kind: 'not', item, span: this.spanFrom(k) };
+          },
         },
-      },
-      {
-        ALT: () => {
-          result = this.SUBRULE(this.atomCondition)!;
+        {
+          ALT: () => {
+            result = this.SUBRULE(this.atomCondition)!;
+          },
         },
-      },
-    ]);
+      ],
+    });
     return result;
   });
 
@@ -278,7 +286,56 @@ export abstract class ConditionsParser extends GrammarBase {
     return op;
   });
 
+  /** A value: atoms joined by `+ - * /` (also `× ÷`), `*` and `/` binding tighter. */
   protected operand = this.declareRule('operand', (): A.Operand => {
+    const first = this.LA(1);
+    let result = this.SUBRULE(this.term)!;
+    this.MANY(() => {
+      let op: A.ArithOp = '+';
+      this.OR([
+        {
+          ALT: () => {
+            this.CONSUME(Plus);
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(Minus);
+            op = '-';
+          },
+        },
+      ]);
+      const right = this.SUBRULE2(this.term)!;
+      result = { kind: 'arith', op, left: result, right, span: this.spanFrom(first) };
+    });
+    return result;
+  });
+
+  protected term = this.declareRule('term', (): A.Operand => {
+    const first = this.LA(1);
+    let result = this.SUBRULE(this.atom)!;
+    this.MANY(() => {
+      let op: A.ArithOp = '*';
+      this.OR([
+        {
+          ALT: () => {
+            this.CONSUME(Star);
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(Slash);
+            op = '/';
+          },
+        },
+      ]);
+      const right = this.SUBRULE2(this.atom)!;
+      result = { kind: 'arith', op, left: result, right, span: this.spanFrom(first) };
+    });
+    return result;
+  });
+
+  protected atom = this.declareRule('atom', (): A.Operand => {
     const first = this.LA(1);
     let result!: A.Operand;
     this.OR([
@@ -354,6 +411,23 @@ export abstract class ConditionsParser extends GrammarBase {
           this.CONSUME2(RParen);
           result = { kind, schedule, span: this.spanFrom(first) };
           if (within) result.within = within;
+        },
+      },
+      {
+        // `min(a, b)`, `round(x)`, `length(mentions)`: a name right before `(`.
+        GATE: () => this.LA(2).tokenType === LParen,
+        ALT: () => {
+          const fn = this.ident(this.CONSUME(Identifier));
+          this.CONSUME3(LParen);
+          const args: A.Operand[] = [];
+          this.MANY_SEP({
+            SEP: Comma,
+            DEF: () => {
+              push(args, this.SUBRULE(this.operand));
+            },
+          });
+          this.CONSUME3(RParen);
+          result = { kind: 'call', fn, args, span: this.spanFrom(first) };
         },
       },
       {

@@ -1,8 +1,8 @@
-import type { Cond, Counter } from '../../ir/schema.js';
+import type { Cond, CondValue, Counter } from '../../ir/schema.js';
 import { countWithin } from '../../stdlib/windows.js';
 import type { CommunityState, MemberState } from '../state.js';
 import type { InputEvent } from '../events.js';
-import type { CondFn } from './fast.js';
+import type { CondFn, ValueFn } from './fast.js';
 
 /** What a condition can see: the community, maybe a member, maybe the event being processed. */
 export interface EvalContext {
@@ -18,6 +18,8 @@ export interface EvalContext {
  */
 export interface ConditionEngine {
   compile(c: Cond): CondFn;
+  /** A value outside a condition, e.g. the amount of `award amount / 10 points`. */
+  compileValue(v: CondValue): ValueFn;
   close?(): void;
 }
 

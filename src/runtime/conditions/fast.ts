@@ -1,4 +1,5 @@
 import type { Cond, CondValue, Counter, IR } from '../../ir/schema.js';
+import { arith, callFunction } from '../../stdlib/arithmetic.js';
 import { compareValues } from '../../stdlib/compare.js';
 import { ownReader } from '../../stdlib/dict.js';
 import { compileMatcher } from '../../stdlib/text-match.js';
@@ -17,7 +18,7 @@ import { levelOf } from '../member.js';
  */
 
 export type CondFn = (ctx: EvalContext) => boolean;
-type ValueFn = (ctx: EvalContext) => unknown;
+export type ValueFn = (ctx: EvalContext) => unknown;
 
 const DAY_MS = 86_400_000;
 
@@ -35,6 +36,10 @@ export class FastConditions {
 
   compile(c: Cond): CondFn {
     return this.cond(c, false);
+  }
+
+  compileValue(v: CondValue): ValueFn {
+    return this.value(v, false);
   }
 
   /** `noEvent`: segments describe members, so event fields read as absent inside them. */
@@ -175,6 +180,22 @@ export class FastConditions {
       const { schedule, kind, withinMs } = v.attendance;
       return (ctx) => attendanceCount(ctx, schedule, kind, withinMs);
     }
-    return () => undefined;
+    if ('arith' in v) {
+      const op = v.arith;
+      const left = this.value(v.left, noEvent);
+      const right = this.value(v.right, noEvent);
+      return (ctx) => arith(op, left(ctx), right(ctx));
+    }
+    const fn = v.fn;
+    const args = v.args.map((a) => this.value(a, noEvent));
+    if (args.length === 1) {
+      const only = args[0]!;
+      return (ctx) => callFunction(fn, [only(ctx)]);
+    }
+    return (ctx) =>
+      callFunction(
+        fn,
+        args.map((a) => a(ctx)),
+      );
   }
 }

@@ -3,9 +3,10 @@ import { fileURLToPath } from 'node:url';
 import { Worker, MessageChannel, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import type { Cond, CondValue, IR } from '../../ir/schema.js';
 import { factName, toJreCondition, type JreCondition } from '../../compiler/backends/rules.js';
+import { arith, callFunction } from '../../stdlib/arithmetic.js';
 import { dict, ownReader } from '../../stdlib/dict.js';
 import { attendanceCount, counterValue, type EvalContext } from './engine.js';
-import type { CondFn } from './fast.js';
+import type { CondFn, ValueFn } from './fast.js';
 import { levelOf } from '../member.js';
 
 /**
@@ -50,14 +51,38 @@ export class ReferenceConditions {
     };
   }
 
+  /** A value is computed from the same facts the conditions read (json-rules-engine only compares). */
+  compileValue(v: CondValue): ValueFn {
+    if ('const' in v) {
+      const k = v.const;
+      return () => k;
+    }
+    const facts = new Map<string, Resolver>();
+    this.valueFact(v, facts);
+    return facts.get(factName(v) ?? '') ?? (() => undefined);
+  }
+
   close(): void {
     this.bridge.close();
   }
 
   private collectFacts(c: Cond, out: Map<string, Resolver>): void {
-    if ('all' in c) { c.all.forEach((x) => { this.collectFacts(x, out); }); return; }
-    if ('any' in c) { c.any.forEach((x) => { this.collectFacts(x, out); }); return; }
-    if ('not' in c) { this.collectFacts(c.not, out); return; }
+    if ('all' in c) {
+      c.all.forEach((x) => {
+        this.collectFacts(x, out);
+      });
+      return;
+    }
+    if ('any' in c) {
+      c.any.forEach((x) => {
+        this.collectFacts(x, out);
+      });
+      return;
+    }
+    if ('not' in c) {
+      this.collectFacts(c.not, out);
+      return;
+    }
     switch (c.op) {
       case 'eq':
       case 'ne':
@@ -134,6 +159,26 @@ export class ReferenceConditions {
     } else if ('attendance' in v) {
       const { schedule, kind, withinMs } = v.attendance;
       out.set(name, (ctx) => attendanceCount(ctx, schedule, kind, withinMs));
+    } else {
+      // Arithmetic: a fact of its own, computed from the facts of its parts.
+      const parts = 'arith' in v ? [v.left, v.right] : v.args;
+      const resolvers = parts.map((p) => {
+        const own = new Map<string, Resolver>();
+        this.valueFact(p, own);
+        const key = 'const' in p ? `const:${JSON.stringify(p.const)}` : factName(p);
+        const get = key === undefined ? undefined : own.get(key);
+        return get ?? (() => undefined);
+      });
+      out.set(
+        name,
+        'arith' in v
+          ? (ctx) => arith(v.arith, resolvers[0]!(ctx), resolvers[1]!(ctx))
+          : (ctx) =>
+              callFunction(
+                v.fn,
+                resolvers.map((r) => r(ctx)),
+              ),
+      );
     }
   }
 }
