@@ -133,3 +133,19 @@ rule r { on ping when count(ping by member within 1h) == 0 do say "ping" }`);
     expect(rt.community('c1')!.counters).toEqual({});
   });
 });
+
+describe('a campaign count after a restore', () => {
+  it('a snapshot taken before the playbook had the campaign counts nothing for it and does not fail', () => {
+    const { msg } = events();
+    const before = runtime(`rule echo { on message.posted do say "echo" }`);
+    feed(before, [msg(t(0), 'ann')]);
+    const snapshot = JSON.parse(JSON.stringify(before.snapshot()));
+    const after = createRuntime(load(`
+campaign spring {
+  stage a from 2026-03-01 to 2026-03-31 { on enter say "a" }
+  goal one when count(message.posted) >= 1 { say "goal" }
+}
+rule echo { on message.posted do say "echo" }`), { snapshot });
+    expect(texts(feed(after, [msg(t(1), 'ann')]))).toEqual(['echo']);
+  });
+});
