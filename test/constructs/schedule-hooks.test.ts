@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { events, feed, runtime, texts } from './helpers.js';
+import { createRuntime } from '../../src/runtime/runtime.js';
+import { events, feed, load, runtime, texts } from './helpers.js';
 
 /**
  * Schedule hooks before and at a session's start, and how long finished sessions are kept
@@ -81,5 +82,20 @@ describe('the timers of a session', () => {
       [`schedule:talk@${start}#0`, 'session.hook', start + 300_000],
       [`schedule:talk@${start}/close`, 'session.close', start + 2_400_000],
     ]);
+  });
+});
+
+describe('schedules after a restore into a changed playbook', () => {
+  it('a hook timer the schedule no longer has does nothing; a schedule the snapshot did not know records no attendance and does not fail', () => {
+    const { join, msg } = events();
+    const before = runtime(`schedule talk every day at 19:20 until 20:00 { at start: say "s"; at start + 5m: say "five" }`);
+    feed(before, [join('2026-03-02T10:00:00+08:00', 'ann')]);
+    const snapshot = JSON.parse(JSON.stringify(before.snapshot()));
+    const after = createRuntime(load(`
+schedule talk every day at 19:20 until 20:00 { at start: say "s" }
+schedule other every day at 19:20 until 20:00 { at start: say "o" }
+rule echo { on message.posted do say "echo" }`), { snapshot });
+    expect(texts(after.advance('2026-03-02T19:30:00+08:00'))).toEqual(['s']);
+    expect(texts(feed(after, [msg('2026-03-02T19:31:00+08:00', 'ann')]))).toEqual(['echo']);
   });
 });
