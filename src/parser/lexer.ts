@@ -24,7 +24,13 @@ export const StringLiteral = createToken({
 });
 const REGEX_BODY = /\/(?:[^/\\\n[]|\\[^\n]|\[(?:[^\]\\\n]|\\[^\n])*\])+\/[a-z]*/y;
 /** The words after which a pattern can stand: `matches /…/`, `matches any [/…/, /…/]`. */
-const BEFORE_PATTERN = new Set(['matches', 'any', '[', ',']);
+const BEFORE_PATTERN = new Set(['Kw_matches', 'Kw_any', 'LBracket', 'Comma']);
+
+/** Can a pattern start after this token? (There, a lone `/` is a pattern left open.) */
+export function patternCanFollow(token: IToken | undefined): boolean {
+  // By token type, declared further down: `，` is a comma too.
+  return token !== undefined && BEFORE_PATTERN.has(token.tokenType.name);
+}
 
 /**
  * `/.../flags`: a slash inside a character class does not end the literal. A slash is a
@@ -34,8 +40,7 @@ const BEFORE_PATTERN = new Set(['matches', 'any', '[', ',']);
 export const RegexLiteral = createToken({
   name: 'RegexLiteral',
   pattern: (text: string, offset: number, matched: IToken[]): RegExpExecArray | null => {
-    const before = matched[matched.length - 1];
-    if (!before || !BEFORE_PATTERN.has(before.image)) return null;
+    if (!patternCanFollow(matched[matched.length - 1])) return null;
     REGEX_BODY.lastIndex = offset;
     return REGEX_BODY.exec(text);
   },
@@ -202,6 +207,8 @@ export const Less = createToken({ name: 'Less', pattern: /</ });
 export const Plus = createToken({ name: 'Plus', pattern: /\+/ });
 export const Minus = createToken({ name: 'Minus', pattern: /-/ });
 export const Star = createToken({ name: 'Star', pattern: /[*×]/ });
+/** Division in values (`amount / 100`); a pattern's slash is a RegexLiteral (see there). */
+export const Slash = createToken({ name: 'Slash', pattern: /[/÷]/ });
 
 export const allTokens: TokenType[] = [
   WhiteSpace,
@@ -209,8 +216,6 @@ export const allTokens: TokenType[] = [
   StringLiteral,
   RegexLiteral,
   DateLiteral,
-/** Division in values (`amount / 100`); a pattern's slash is a RegexLiteral (see there). */
-export const Slash = createToken({ name: 'Slash', pattern: /[/÷]/ });
   TimeLiteral,
   DurationLiteral,
   NumberLiteral,
@@ -239,6 +244,7 @@ export const Slash = createToken({ name: 'Slash', pattern: /[/÷]/ });
   Plus,
   Minus,
   Star,
+  Slash,
 ];
 
 export const keywordWords: readonly string[] = [...keywordsByImage.keys()];
@@ -246,6 +252,5 @@ export const keywordWords: readonly string[] = [...keywordsByImage.keys()];
 export const PlaybookLexer = new Lexer(allTokens, {
   ensureOptimizations: false,
   positionTracking: 'full',
-  Slash,
   skipValidations: true,
 });

@@ -3,7 +3,7 @@ import type { Playbook, Span } from './ast.js';
 import { D } from './diagnostic-codes.js';
 import { DiagnosticBag, spanFinder, spanOf, type Diagnostic } from './diagnostics.js';
 import { PlaybookParser } from './grammar.js';
-import { PlaybookLexer } from './lexer.js';
+import { patternCanFollow, PlaybookLexer, Slash } from './lexer.js';
 import { table } from '../stdlib/dict.js';
 
 export interface ParseResult {
@@ -74,11 +74,19 @@ export function parsePlaybook(source: string, file = '<input>'): ParseResult {
       bag.report(D.E0005.unexpectedCharacters(shown, err.length > 1), errSpan);
     }
   }
+  // Where a pattern can stand, a `/` that lexed as a division is a pattern without its closing
+  // `/`: reported as such and left out, as the lexer leaves out characters it cannot read.
+  const tokens = lexed.tokens.filter((t, i) => {
+    if (t.tokenType !== Slash || !patternCanFollow(lexed.tokens[i - 1])) return true;
+    const errSpan = span(t.startOffset, t.startOffset + 1);
+    if (errSpan.line !== lastLexLine) bag.report(D.E0004.unterminatedRegex(), errSpan, 'close the pattern with `/`');
+    return false;
+  });
   const p = parser();
   p.problems = [];
   p.clauses = [];
   (p as unknown as { syntaxErrorCount: number }).syntaxErrorCount = 0;
-  p.input = lexed.tokens;
+  p.input = tokens;
   (p as unknown as { partial: undefined }).partial = undefined;
   let ast: Playbook;
   try {

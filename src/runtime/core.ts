@@ -15,6 +15,7 @@ import { ENVELOPE_KEYS } from './events.js';
 import type { MachineEngine } from './machines/engine.js';
 import { levelOf } from './member.js';
 import type { CommunityState, MemberState } from './state.js';
+import { LITERAL_CLOSE_BRACE, LITERAL_OPEN_BRACE } from '../stdlib/templates.js';
 
 const DAY = 86_400_000;
 
@@ -114,7 +115,8 @@ export class Core {
 
   /** A message template filled in for the moment (docs/language.md, "Templates and placeholders"). */
   text(ctx: Ctx, template: string, member?: MemberState): string {
-    if (!template.includes('{')) return template;
+    // An escaped brace (`\{`) is stored as a marker character that rendering turns back into one.
+    if (!template.includes('{') && !template.includes(LITERAL_OPEN_BRACE) && !template.includes(LITERAL_CLOSE_BRACE)) return template;
     const m = member ?? ctx.member;
     return renderTemplate(template, (name) => {
       if (hasKey(ctx.extras, name)) return ctx.extras![name];

@@ -3,7 +3,7 @@ import { D } from '../../parser/diagnostic-codes.js';
 import { didYouMean } from '../../stdlib/suggest.js';
 import type { Action, Audience, MemberFilter } from '../../ir/schema.js';
 import { duration } from './checks.js';
-import { amountValue, cond } from './conditions.js';
+import { amountValue, cond, literalTag } from './conditions.js';
 import { noMember, type Checker, type Scope } from './scopes.js';
 import { text } from './templates.js';
 
@@ -52,7 +52,10 @@ function filter(
     // Silent means "has not spoken in the current session": only schedules have sessions.
     cx.bag.report(D.E0408.silentOutsideSchedule(), span);
   }
-  if (f.tagged) out.tagged = f.tagged.value;
+  if (f.tagged) {
+    literalTag(cx, f.tagged);
+    out.tagged = f.tagged.value;
+  }
   if (f.segment) {
     if (!cx.segments.has(f.segment.name)) cx.bag.report(D.E0203.unknownSegment(f.segment.name), f.segment.span, didYouMean(f.segment.name, cx.segments));
     out.segment = f.segment.name;
@@ -91,26 +94,26 @@ function action(cx: Checker, a: A.Action, scope: Scope): Action {
     case 'mute': {
       if (!scope.member) noMember(cx, a.span, scope);
       const out: Action = { do: 'mute', durationMs: Math.max(1, duration(cx, a.duration, 'mute')) };
-      if (a.reason) out.reason = a.reason.value;
+      if (a.reason) out.reason = inline(cx, a.reason, scope);
       return out;
     }
     case 'remove': {
       if (!scope.member) noMember(cx, a.span, scope);
-      return a.reason ? { do: 'remove', reason: a.reason.value } : { do: 'remove' };
+      return a.reason ? { do: 'remove', reason: inline(cx, a.reason, scope) } : { do: 'remove' };
     }
     case 'removeMembers': {
       const out: Action = { do: 'removeMembers', filter: filter(cx, a, scope, a.span) };
       if (!a.where && !a.tagged && !a.segment) {
         cx.bag.report(D.W0404.removeEveryone(), a.span, 'add `where …` or `tagged "…"`');
       }
-      if (a.reason) out.reason = a.reason.value;
+      if (a.reason) out.reason = inline(cx, a.reason, scope);
       return out;
     }
     case 'tag':
     case 'untag':
       if (!scope.member) noMember(cx, a.span, scope);
       if (a.tag.value.trim() === '') cx.bag.report(D.E0410.emptyTag(), a.tag.span);
-      return { do: a.kind, tag: a.tag.value };
+      return { do: a.kind, tag: inline(cx, a.tag, scope) };
     case 'award': {
       if (!scope.member) noMember(cx, a.span, scope);
       if (a.amount === 0 && !a.value) cx.bag.report(D.E0601.zeroAward(), a.span);
@@ -119,8 +122,17 @@ function action(cx: Checker, a: A.Action, scope: Scope): Action {
         const v = amountValue(cx, a.value, scope);
         out.value = a.amount < 0 ? { arith: '-', left: { const: 0 }, right: v } : v;
       }
-      if (a.reason) out.reason = a.reason.value;
+      if (a.reason) out.reason = inline(cx, a.reason, scope);
       return out;
     }
   }
+}
+
+/**
+ * A tag or a reason: text like a message's, so its placeholders are checked here and filled in
+ * when it runs (`tag member "来源:{source}"`), never stored as written (docs/language.md,
+ * "Templates and placeholders"). They are about the member the action acts on.
+ */
+function inline(cx: Checker, t: A.StringLit, scope: Scope): string {
+  return text(cx, { kind: 'inline', text: t }, scope, true);
 }

@@ -2,6 +2,7 @@ import type * as A from '../../parser/ast.js';
 import { D } from '../../parser/diagnostic-codes.js';
 import { FUNCTION_ARITY, VALUE_FUNCTIONS, type ValueFunction } from '../../stdlib/arithmetic.js';
 import { didYouMean } from '../../stdlib/suggest.js';
+import { placeholders } from '../../stdlib/templates.js';
 import { reportRegex } from '../regex-check.js';
 import type { Cond, CondValue, Counter, EventMatch } from '../../ir/schema.js';
 import { duration } from './checks.js';
@@ -36,6 +37,7 @@ export function cond(cx: Checker, c: A.Condition, scope: Scope): Cond {
       return { op: 'hasRole', role: c.role.name };
     case 'hasTag':
       if (!scope.member) noMember(cx, c.span, scope);
+      literalTag(cx, c.tag);
       return { op: 'hasTag', tag: c.tag.value };
     case 'inSegment':
       if (!scope.member) noMember(cx, c.span, scope);
@@ -101,6 +103,16 @@ export function cond(cx: Checker, c: A.Condition, scope: Scope): Cond {
       }
       return { op: 'contains', left: v.ir, value: c.value.value };
     }
+  }
+}
+
+/**
+ * A tag a condition tests is compared as written; a `{placeholder}` there would silently never
+ * match the filled-in tags of `tag member "来源:{source}"`, so it is an error.
+ */
+export function literalTag(cx: Checker, tag: A.StringLit): void {
+  for (const p of placeholders(tag.value)) {
+    cx.bag.report(D.E0212.notFilledInConditions(p.name), tag.span, 'test for a tag without placeholders, or write a literal brace as `\\{`');
   }
 }
 

@@ -75,6 +75,7 @@ export const CHECKER_CODES = {
     divideByZero: () => 'this divides by zero',
   }),
   E0212: error('unknown placeholder', {
+    notFilledInConditions: (placeholder: string) => `\`{${placeholder}}\` is not filled in here: a tag in a condition is compared as written`,
     /** `groupScope`: the construct with no single member, when a `{member.…}` is why. */
     unknownPlaceholder: (placeholder: string, groupScope: string | undefined) =>
       `unknown placeholder \`{${placeholder}}\`${groupScope !== undefined ? ` (${groupScope} has no single member)` : ''}`,

@@ -9,6 +9,6 @@ export function mute(core: Core, ctx: Ctx, a: Extract<Action, { do: 'mute' }>): 
   const m = ctx.member;
   if (!m) return;
   const fields: { duration: string; until: string; reason?: string } = { duration: isoDuration(a.durationMs), until: isoInZone(ctx.now + a.durationMs, core.zone) };
-  if (a.reason) fields.reason = a.reason;
+  if (a.reason) fields.reason = core.text(ctx, a.reason);
   core.emit(ctx, 'member.mute', m.id, fields);
 }

@@ -5,5 +5,8 @@ import type { Ctx } from '../context.js';
 
 /** `remove members …`: every present member the filter selects, by id. */
 export function removeMembers(core: Core, ctx: Ctx, a: Extract<Action, { do: 'removeMembers' }>): void {
-  for (const target of selectMembers(core, ctx, a.filter)) removeMember(core, { ...ctx, member: target }, target, a.reason);
+  for (const target of selectMembers(core, ctx, a.filter)) {
+    const each = { ...ctx, member: target };
+    removeMember(core, each, target, a.reason === undefined ? undefined : core.text(each, a.reason));
+  }
 }

@@ -5,5 +5,5 @@ import type { Ctx } from '../context.js';
 
 /** `remove member`. */
 export function remove(core: Core, ctx: Ctx, a: Extract<Action, { do: 'remove' }>): void {
-  if (ctx.member) removeMember(core, ctx, ctx.member, a.reason);
+  if (ctx.member) removeMember(core, ctx, ctx.member, a.reason === undefined ? undefined : core.text(ctx, a.reason));
 }

@@ -7,6 +7,8 @@ import { addItem } from '../member.js';
 export function tag(core: Core, ctx: Ctx, a: Extract<Action, { do: 'tag' }>): void {
   const m = ctx.member;
   if (!m) return;
-  m.tags = addItem(m.tags, a.tag);
-  core.emit(ctx, 'member.tag', m.id, { tag: a.tag });
+  // A tag may be written from data (`tag member "来源:{source}"`): filled in like a message.
+  const tag = core.text(ctx, a.tag);
+  m.tags = addItem(m.tags, tag);
+  core.emit(ctx, 'member.tag', m.id, { tag });
 }

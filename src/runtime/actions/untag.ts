@@ -6,9 +6,10 @@ import type { Ctx } from '../context.js';
 export function untag(core: Core, ctx: Ctx, a: Extract<Action, { do: 'untag' }>): void {
   const m = ctx.member;
   if (!m) return;
+  const tag = core.text(ctx, a.tag);
   if (m.tags) {
-    const left = m.tags.filter((t) => t !== a.tag);
+    const left = m.tags.filter((t) => t !== tag);
     m.tags = left.length ? left : undefined;
   }
-  core.emit(ctx, 'member.untag', m.id, { tag: a.tag });
+  core.emit(ctx, 'member.untag', m.id, { tag });
 }
