@@ -47,5 +47,5 @@ export function feed(rt: Runtime, list: Raw[]): OutputAction[] {
 }
 
 export const ofType = (actions: OutputAction[], type: string) => actions.filter((a) => a.type === type);
-export const texts = (actions: OutputAction[]) => ofType(actions, 'message.send').map((a) => a.text);
+export const texts = (actions: OutputAction[]) => ofType(actions, 'message.send').map((a) => a.text as string);
 export const amounts = (actions: OutputAction[]) => ofType(actions, 'points.award').map((a) => a.amount);
