@@ -1,0 +1,183 @@
+import type * as A from '../ast.js';
+import { Comma, Dot, DurationLiteral, Identifier, Kw, LParen, Minus, Name, NumberLiteral, Plus, RParen, Slash, Star, StringLiteral } from '../lexer.js';
+import { GrammarBase, push } from './base.js';
+
+/**
+ * Values: dotted names, constants, fields and member values, `count(…)`, attendance, function
+ * calls and arithmetic (docs/language.md, "Comparisons" and "Arithmetic"). Conditions
+ * (conditions.ts) compare and match them; actions (`award amount / 10 points`) compute them.
+ */
+export abstract class ValuesParser extends GrammarBase {
+  /** `message.posted`: names joined by dots, as one identifier. */
+  protected dottedName = this.declareRule('dottedName', (): A.Ident => {
+    const first = this.CONSUME(Name);
+    let name = first.image;
+    this.MANY(() => {
+      this.CONSUME(Dot);
+      name += '.' + this.CONSUME2(Name).image;
+    });
+    return { name, span: this.spanFrom(first) };
+  });
+
+  /** A value: atoms joined by `+ - * /` (also `× ÷`), `*` and `/` binding tighter. */
+  protected operand = this.declareRule('operand', (): A.Operand => {
+    const first = this.LA(1);
+    let result = this.SUBRULE(this.term)!;
+    this.MANY(() => {
+      let op: A.ArithOp = '+';
+      this.OR([
+        {
+          ALT: () => {
+            this.CONSUME(Plus);
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(Minus);
+            op = '-';
+          },
+        },
+      ]);
+      const right = this.SUBRULE2(this.term)!;
+      result = { kind: 'arith', op, left: result, right, span: this.spanFrom(first) };
+    });
+    return result;
+  });
+
+  protected term = this.declareRule('term', (): A.Operand => {
+    const first = this.LA(1);
+    let result = this.SUBRULE(this.atom)!;
+    this.MANY(() => {
+      let op: A.ArithOp = '*';
+      this.OR([
+        {
+          ALT: () => {
+            this.CONSUME(Star);
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(Slash);
+            op = '/';
+          },
+        },
+      ]);
+      const right = this.SUBRULE2(this.atom)!;
+      result = { kind: 'arith', op, left: result, right, span: this.spanFrom(first) };
+    });
+    return result;
+  });
+
+  protected atom = this.declareRule('atom', (): A.Operand => {
+    const first = this.LA(1);
+    let result!: A.Operand;
+    this.OR([
+      {
+        ALT: () => {
+          const t = this.CONSUME(NumberLiteral);
+          result = { kind: 'number', value: this.num(t), span: this.span(t) };
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(Minus);
+          const t = this.CONSUME2(NumberLiteral);
+          result = { kind: 'number', value: -this.num(t), span: this.spanFrom(first) };
+        },
+      },
+      {
+        ALT: () => {
+          const t = this.CONSUME(StringLiteral);
+          result = { kind: 'string', value: this.str(t).value, span: this.span(t) };
+        },
+      },
+      {
+        ALT: () => {
+          const t = this.CONSUME(DurationLiteral);
+          result = { kind: 'duration', ms: this.duration(t).ms, span: this.span(t) };
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(Kw.count);
+          this.CONSUME(LParen);
+          const event = this.SUBRULE(this.dottedName)!;
+          let byMember = false;
+          let within: A.Duration | undefined;
+          this.OPTION(() => {
+            this.CONSUME(Kw.by);
+            this.CONSUME(Kw.member);
+            byMember = true;
+          });
+          this.OPTION2(() => {
+            this.CONSUME(Kw.within);
+            within = this.duration(this.CONSUME2(DurationLiteral));
+          });
+          this.CONSUME(RParen);
+          result = { kind: 'count', event, byMember, span: this.spanFrom(first) };
+          if (within) result.within = within;
+        },
+      },
+      {
+        ALT: () => {
+          let kind: 'absences' | 'attended' = 'absences';
+          this.OR2([
+            {
+              ALT: () => {
+                this.CONSUME(Kw.absences);
+              },
+            },
+            {
+              ALT: () => {
+                this.CONSUME(Kw.attended);
+                kind = 'attended';
+              },
+            },
+          ]);
+          this.CONSUME2(LParen);
+          const schedule = this.ident(this.CONSUME(Name));
+          let within: A.Duration | undefined;
+          this.OPTION3(() => {
+            this.CONSUME(Comma);
+            within = this.duration(this.CONSUME3(DurationLiteral));
+          });
+          this.CONSUME2(RParen);
+          result = { kind, schedule, span: this.spanFrom(first) };
+          if (within) result.within = within;
+        },
+      },
+      {
+        // `min(a, b)`, `round(x)`, `length(mentions)`: a name right before `(`.
+        GATE: () => this.LA(2).tokenType === LParen,
+        ALT: () => {
+          const fn = this.ident(this.CONSUME(Identifier));
+          this.CONSUME3(LParen);
+          const args: A.Operand[] = [];
+          this.MANY_SEP({
+            SEP: Comma,
+            DEF: () => {
+              push(args, this.SUBRULE(this.operand));
+            },
+          });
+          this.CONSUME3(RParen);
+          result = { kind: 'call', fn, args, span: this.spanFrom(first) };
+        },
+      },
+      {
+        ALT: () => {
+          const path: A.Ident[] = [this.ident(this.CONSUME2(Name))];
+          this.MANY(() => {
+            this.CONSUME(Dot);
+            path.push(this.ident(this.CONSUME3(Name)));
+          });
+          const word = path.length === 1 ? path[0]!.name : '';
+          result =
+            word === 'true' || word === 'false'
+              ? { kind: 'boolean', value: word === 'true', span: this.spanFrom(first) }
+              : { kind: 'path', path, span: this.spanFrom(first) };
+        },
+      },
+    ]);
+    return result;
+  });
+}
