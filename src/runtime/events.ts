@@ -49,7 +49,7 @@ export function validateEvent(raw: unknown, events: Record<string, EventType>): 
     for (const key of ['id', 'type', 'at', 'community'] as const) {
       if (!(key in o)) return { ok: false, reason: `missing envelope key "${key}"` };
       if (typeof o[key] !== 'string') return { ok: false, reason: `"${key}" must be a string, not ${jsonType(o[key])}` };
-      if ((o[key]).length === 0) return { ok: false, reason: `"${key}" must not be empty` };
+      if (o[key].length === 0) return { ok: false, reason: `"${key}" must not be empty` };
     }
   }
   if ((id as string).length > MAX_ID_CHARS) return { ok: false, reason: `"id" is longer than ${MAX_ID_CHARS} characters` };

@@ -139,7 +139,12 @@ export class Runtime {
     const ev = v.event;
     let c = this.store.get(ev.community);
     if (c && ev.atMs - c.clock > this.maxSkewMs) {
-      return { status: 'invalid', actions: [], late: false, reason: `"at" is ${isoDuration(ev.atMs - c.clock)} ahead of the community's clock (${isoInZone(c.clock, this.zone)}); the limit is ${isoDuration(this.maxSkewMs)}` };
+      return {
+        status: 'invalid',
+        actions: [],
+        late: false,
+        reason: `"at" is ${isoDuration(ev.atMs - c.clock)} ahead of the community's clock (${isoInZone(c.clock, this.zone)}); the limit is ${isoDuration(this.maxSkewMs)}`,
+      };
     }
     const out: OutputAction[] = [];
     if (!c) c = this.newCommunity(ev.community, ev.atMs);
@@ -177,7 +182,10 @@ export class Runtime {
     return {
       version: 1,
       playbook: this.ir.name,
-      communities: this.store.communities().sort().map((id) => communityToJSON(this.store.get(id)!)),
+      communities: this.store
+        .communities()
+        .sort()
+        .map((id) => communityToJSON(this.store.get(id)!)),
     };
   }
 
@@ -253,20 +261,32 @@ export class Runtime {
   private fireTimer(c: CommunityState, t: Timer, out: OutputAction[]): void {
     const cause = timerCause(t.id);
     switch (t.kind) {
-      case 'machine':
-        { fireMachineTimer(this.core, c, t, cause, out); return; }
-      case 'job':
-        { fireJob(this.core, c, t, cause, out); return; }
-      case 'leaderboard':
-        { fireLeaderboard(this.core, c, t, cause, out); return; }
-      case 'session.open':
-        { openSession(this.core, c, t); return; }
-      case 'session.hook':
-        { runHook(this.core, c, t, cause, out); return; }
+      case 'machine': {
+        fireMachineTimer(this.core, c, t, cause, out);
+        return;
+      }
+      case 'job': {
+        fireJob(this.core, c, t, cause, out);
+        return;
+      }
+      case 'leaderboard': {
+        fireLeaderboard(this.core, c, t, cause, out);
+        return;
+      }
+      case 'session.open': {
+        openSession(this.core, c, t);
+        return;
+      }
+      case 'session.hook': {
+        runHook(this.core, c, t, cause, out);
+        return;
+      }
       case 'session.close':
         return;
-      case 'stage':
-        { stageBoundary(this.core, c, t.ref, t.due, cause, out); return; }
+      case 'stage': {
+        stageBoundary(this.core, c, t.ref, t.due, cause, out);
+        return;
+      }
     }
   }
 

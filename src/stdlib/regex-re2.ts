@@ -25,14 +25,20 @@ export interface RegexProblem {
   len?: number;
 }
 
-export type Prepared =
-  | { ok: true; re: RE2JS; pattern: string; body: string; flags: string; offset: number }
-  | { ok: false; problem: RegexProblem };
+export type Prepared = { ok: true; re: RE2JS; pattern: string; body: string; flags: string; offset: number } | { ok: false; problem: RegexProblem };
 
 /** JavaScript's `\s`, as code point ranges (test/regex-linear.test.ts checks it against V8). */
 export const JS_SPACES: readonly (readonly [number, number])[] = [
-  [0x09, 0x0d], [0x20, 0x20], [0xa0, 0xa0], [0x1680, 0x1680], [0x2000, 0x200a], [0x2028, 0x2029],
-  [0x202f, 0x202f], [0x205f, 0x205f], [0x3000, 0x3000], [0xfeff, 0xfeff],
+  [0x09, 0x0d],
+  [0x20, 0x20],
+  [0xa0, 0xa0],
+  [0x1680, 0x1680],
+  [0x2000, 0x200a],
+  [0x2028, 0x2029],
+  [0x202f, 0x202f],
+  [0x205f, 0x205f],
+  [0x3000, 0x3000],
+  [0xfeff, 0xfeff],
 ];
 
 export function complement(ranges: readonly (readonly [number, number])[]): [number, number][] {
@@ -47,8 +53,7 @@ export function complement(ranges: readonly (readonly [number, number])[]): [num
 }
 
 const hex = (cp: number) => `\\x{${cp.toString(16).toUpperCase()}}`;
-const rangesBody = (ranges: readonly (readonly [number, number])[]) =>
-  ranges.map(([lo, hi]) => (lo === hi ? hex(lo) : `${hex(lo)}-${hex(hi)}`)).join('');
+const rangesBody = (ranges: readonly (readonly [number, number])[]) => ranges.map(([lo, hi]) => (lo === hi ? hex(lo) : `${hex(lo)}-${hex(hi)}`)).join('');
 const SPACES = rangesBody(JS_SPACES);
 const NOT_SPACES = rangesBody(complement(JS_SPACES));
 const ANY = '\\x{0}-\\x{10FFFF}';
@@ -65,21 +70,69 @@ function literal(cp: number): string {
 
 /** General categories by their long names (JavaScript accepts both; RE2 only the short ones). */
 const CATEGORIES: Record<string, string> = {
-  Letter: 'L', Cased_Letter: 'LC', Uppercase_Letter: 'Lu', Lowercase_Letter: 'Ll', Titlecase_Letter: 'Lt',
-  Modifier_Letter: 'Lm', Other_Letter: 'Lo', Mark: 'M', Combining_Mark: 'M', Nonspacing_Mark: 'Mn',
-  Spacing_Mark: 'Mc', Enclosing_Mark: 'Me', Number: 'N', Decimal_Number: 'Nd', digit: 'Nd', Letter_Number: 'Nl',
-  Other_Number: 'No', Punctuation: 'P', punct: 'P', Connector_Punctuation: 'Pc', Dash_Punctuation: 'Pd',
-  Open_Punctuation: 'Ps', Close_Punctuation: 'Pe', Initial_Punctuation: 'Pi', Final_Punctuation: 'Pf',
-  Other_Punctuation: 'Po', Symbol: 'S', Math_Symbol: 'Sm', Currency_Symbol: 'Sc', Modifier_Symbol: 'Sk',
-  Other_Symbol: 'So', Separator: 'Z', Space_Separator: 'Zs', Line_Separator: 'Zl', Paragraph_Separator: 'Zp',
-  Other: 'C', Control: 'Cc', cntrl: 'Cc', Format: 'Cf', Surrogate: 'Cs', Private_Use: 'Co', Unassigned: 'Cn',
+  Letter: 'L',
+  Cased_Letter: 'LC',
+  Uppercase_Letter: 'Lu',
+  Lowercase_Letter: 'Ll',
+  Titlecase_Letter: 'Lt',
+  Modifier_Letter: 'Lm',
+  Other_Letter: 'Lo',
+  Mark: 'M',
+  Combining_Mark: 'M',
+  Nonspacing_Mark: 'Mn',
+  Spacing_Mark: 'Mc',
+  Enclosing_Mark: 'Me',
+  Number: 'N',
+  Decimal_Number: 'Nd',
+  digit: 'Nd',
+  Letter_Number: 'Nl',
+  Other_Number: 'No',
+  Punctuation: 'P',
+  punct: 'P',
+  Connector_Punctuation: 'Pc',
+  Dash_Punctuation: 'Pd',
+  Open_Punctuation: 'Ps',
+  Close_Punctuation: 'Pe',
+  Initial_Punctuation: 'Pi',
+  Final_Punctuation: 'Pf',
+  Other_Punctuation: 'Po',
+  Symbol: 'S',
+  Math_Symbol: 'Sm',
+  Currency_Symbol: 'Sc',
+  Modifier_Symbol: 'Sk',
+  Other_Symbol: 'So',
+  Separator: 'Z',
+  Space_Separator: 'Zs',
+  Line_Separator: 'Zl',
+  Paragraph_Separator: 'Zp',
+  Other: 'C',
+  Control: 'Cc',
+  cntrl: 'Cc',
+  Format: 'Cf',
+  Surrogate: 'Cs',
+  Private_Use: 'Co',
+  Unassigned: 'Cn',
 };
 
 /** Four-letter script codes JavaScript accepts (`\p{sc=Hani}`), for the scripts operators use most. */
 const SCRIPT_CODES: Record<string, string> = {
-  Hani: 'Han', Latn: 'Latin', Cyrl: 'Cyrillic', Grek: 'Greek', Arab: 'Arabic', Hebr: 'Hebrew', Hira: 'Hiragana',
-  Kana: 'Katakana', Hang: 'Hangul', Bopo: 'Bopomofo', Thai: 'Thai', Deva: 'Devanagari', Zyyy: 'Common',
-  Zinh: 'Inherited', Qaai: 'Inherited', Tibt: 'Tibetan', Mong: 'Mongolian',
+  Hani: 'Han',
+  Latn: 'Latin',
+  Cyrl: 'Cyrillic',
+  Grek: 'Greek',
+  Arab: 'Arabic',
+  Hebr: 'Hebrew',
+  Hira: 'Hiragana',
+  Kana: 'Katakana',
+  Hang: 'Hangul',
+  Bopo: 'Bopomofo',
+  Thai: 'Thai',
+  Deva: 'Devanagari',
+  Zyyy: 'Common',
+  Zinh: 'Inherited',
+  Qaai: 'Inherited',
+  Tibt: 'Tibetan',
+  Mong: 'Mongolian',
 };
 
 const knownToRe2 = new Map<string, boolean>();
@@ -193,9 +246,7 @@ function emit(node: RegexNode, f: Flags, place: Place): string {
       return inner.i ? `(?i:${body})` : `(?-i:${body})`;
     }
     case 'seq':
-      return node.items
-        .map((item, k) => emit(item, f, { start: place.start && k === 0, end: place.end && k === node.items.length - 1 }))
-        .join('');
+      return node.items.map((item, k) => emit(item, f, { start: place.start && k === 0, end: place.end && k === node.items.length - 1 })).join('');
     case 'alt':
       return node.branches.map((b) => emit(b, f, place)).join('|');
     case 'repeat': {
@@ -204,8 +255,18 @@ function emit(node: RegexNode, f: Flags, place: Place): string {
       // Stryker disable next-line ObjectLiteral: an empty place reads start and end as undefined, as falsy as false
       const body = emit(node.body, f, node.max <= 1 ? place : { start: false, end: false });
       const { min, max } = node;
-      const q = min === 0 && max === Infinity ? '*' : min === 1 && max === Infinity ? '+' : min === 0 && max === 1 ? '?'
-        : max === Infinity ? `{${min},}` : min === max ? `{${min}}` : `{${min},${max}}`;
+      const q =
+        min === 0 && max === Infinity
+          ? '*'
+          : min === 1 && max === Infinity
+            ? '+'
+            : min === 0 && max === 1
+              ? '?'
+              : max === Infinity
+                ? `{${min},}`
+                : min === max
+                  ? `{${min}}`
+                  : `{${min},${max}}`;
       return body + q;
     }
   }

@@ -109,7 +109,12 @@ type Ranges = [number, number][];
 
 const ALL: Ranges = [[0, 0x10ffff]];
 const DIGITS: Ranges = [[0x30, 0x39]];
-const WORD: Ranges = [[0x30, 0x39], [0x41, 0x5a], [0x5f, 0x5f], [0x61, 0x7a]];
+const WORD: Ranges = [
+  [0x30, 0x39],
+  [0x41, 0x5a],
+  [0x5f, 0x5f],
+  [0x61, 0x7a],
+];
 const SPACES: Ranges = JS_SPACES.map(([lo, hi]) => [lo, hi]);
 
 function normalize(r: Ranges): Ranges {
@@ -168,7 +173,16 @@ function first(node: RegexNode, f: ScreenFlags): { set: Ranges; nullable: boolea
     case 'char':
       return { set: withCases([[node.cp, node.cp]], f), nullable: false };
     case 'dot':
-      return { set: f.s ? ALL : complement([[0x0a, 0x0a], [0x0d, 0x0d], [0x2028, 0x2029]]), nullable: false };
+      return {
+        set: f.s
+          ? ALL
+          : complement([
+              [0x0a, 0x0a],
+              [0x0d, 0x0d],
+              [0x2028, 0x2029],
+            ]),
+        nullable: false,
+      };
     case 'class': {
       const set = normalize(node.items.flatMap((item) => classItem(item, f)));
       return { set: node.negate ? complement(set) : set, nullable: false };

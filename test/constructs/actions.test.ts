@@ -93,7 +93,11 @@ describe('mute member', () => {
 rule a { on message.posted where text == "a" do mute member 10m reason "吵" }
 rule b { on message.posted where text == "b" do mute member for 1d }`);
     const { join, msg } = events();
-    const out = feed(rt, [join('2026-03-02T10:00:00+08:00', 'ann'), msg('2026-03-02T10:01:00+08:00', 'ann', 'a'), msg('2026-03-02T23:30:00+08:00', 'ann', 'b')]);
+    const out = feed(rt, [
+      join('2026-03-02T10:00:00+08:00', 'ann'),
+      msg('2026-03-02T10:01:00+08:00', 'ann', 'a'),
+      msg('2026-03-02T23:30:00+08:00', 'ann', 'b'),
+    ]);
     expect(ofType(out, 'member.mute').map(strip)).toEqual([
       { type: 'member.mute', member: 'ann', duration: 'PT10M', until: '2026-03-02T10:11:00+08:00', reason: '吵', source: 'rule:a' },
       { type: 'member.mute', member: 'ann', duration: 'P1D', until: '2026-03-03T23:30:00+08:00', source: 'rule:b' },
@@ -146,7 +150,11 @@ describe('delete message', () => {
   it('deletes the message of the event, naming the member', () => {
     const rt = runtime(`rule d { on message.posted where text contains "广告" do delete message }`);
     const { join, msg } = events();
-    const out = feed(rt, [join('2026-03-02T10:00:00+08:00', 'ann'), msg('2026-03-02T10:01:00+08:00', 'ann', '广告'), msg('2026-03-02T10:02:00+08:00', 'ann', 'ok')]);
+    const out = feed(rt, [
+      join('2026-03-02T10:00:00+08:00', 'ann'),
+      msg('2026-03-02T10:01:00+08:00', 'ann', '广告'),
+      msg('2026-03-02T10:02:00+08:00', 'ann', 'ok'),
+    ]);
     expect(ofType(out, 'message.delete')).toEqual([
       { at: '2026-03-02T10:01:00+08:00', type: 'message.delete', community: 'c1', member: 'ann', messageId: 'm2', cause: 'c1-2', source: 'rule:d' },
     ]);
@@ -185,7 +193,12 @@ rule w { on checkin.done do warn member "r" on ladder l }
 rule out { on rules.acknowledged do remove member reason "bye" }
 rule echo { on message.posted do say "echo" }`);
     const { join, checkin, ev, msg } = events();
-    const out = feed(rt, [join('2026-03-02T10:00:00+08:00', 'ann'), checkin('2026-03-02T10:01:00+08:00', 'ann'), ev('rules.acknowledged', '2026-03-02T10:02:00+08:00', 'ann'), msg('2026-03-02T10:03:00+08:00', 'ann')]);
+    const out = feed(rt, [
+      join('2026-03-02T10:00:00+08:00', 'ann'),
+      checkin('2026-03-02T10:01:00+08:00', 'ann'),
+      ev('rules.acknowledged', '2026-03-02T10:02:00+08:00', 'ann'),
+      msg('2026-03-02T10:03:00+08:00', 'ann'),
+    ]);
     expect(out.map((a) => [a.type, a.member, a.text ?? a.reason])).toEqual([
       ['member.warn', 'ann', 'r'],
       ['message.send', undefined, 'step 1'],

@@ -55,10 +55,15 @@ describe('streak badges count consecutive local days', () => {
 });
 
 describe('condition badges', () => {
-  it('are checked after each of the member\'s events, with the member\'s own counts', () => {
+  it("are checked after each of the member's events, with the member's own counts", () => {
     const rt = runtime(`badge 话痨 when count(message.posted) >= 2`);
     const { msg } = events();
-    const out = feed(rt, [msg('2026-03-02T08:00:00+08:00', 'ann'), msg('2026-03-02T08:01:00+08:00', 'bob'), msg('2026-03-02T08:02:00+08:00', 'ann'), msg('2026-03-02T08:03:00+08:00', 'ann')]);
+    const out = feed(rt, [
+      msg('2026-03-02T08:00:00+08:00', 'ann'),
+      msg('2026-03-02T08:01:00+08:00', 'bob'),
+      msg('2026-03-02T08:02:00+08:00', 'ann'),
+      msg('2026-03-02T08:03:00+08:00', 'ann'),
+    ]);
     expect(ofType(out, 'badge.granted').map((a) => a.member)).toEqual(['ann']);
   });
 });

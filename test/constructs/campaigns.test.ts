@@ -91,7 +91,11 @@ describe('two campaigns in one playbook', () => {
     expect(ofType(day3, 'goal.reached').map((a) => `${a.campaign}.${a.goal}`)).toEqual(['spring.two_posts', 'club.one_post']);
     expect(ofType(day3, 'points.award').map((a) => a.amount)).toEqual([6]); // x2 and x3 together
 
-    const day4 = feed(rt, [msg('2026-03-04T12:00:00+08:00', 'ann'), checkin('2026-03-04T12:01:00+08:00', 'ann'), ev('rules.acknowledged', '2026-03-04T12:02:00+08:00', 'ann')]);
+    const day4 = feed(rt, [
+      msg('2026-03-04T12:00:00+08:00', 'ann'),
+      checkin('2026-03-04T12:01:00+08:00', 'ann'),
+      ev('rules.acknowledged', '2026-03-04T12:02:00+08:00', 'ann'),
+    ]);
     expect(ofType(day4, 'stage.exited').map((a) => `${a.campaign}.${a.stage}`)).toEqual(['spring.warmup']);
     expect(sends(day4)).toEqual(['spring.warmup exit', 'spring.main enter', 'in spring', 'in club.only']);
     expect(ofType(day4, 'points.award').map((a) => [a.amount, a.source])).toEqual([

@@ -140,12 +140,15 @@ describe('a campaign count after a restore', () => {
     const before = runtime(`rule echo { on message.posted do say "echo" }`);
     feed(before, [msg(t(0), 'ann')]);
     const snapshot = JSON.parse(JSON.stringify(before.snapshot()));
-    const after = createRuntime(load(`
+    const after = createRuntime(
+      load(`
 campaign spring {
   stage a from 2026-03-01 to 2026-03-31 { on enter say "a" }
   goal one when count(message.posted) >= 1 { say "goal" }
 }
-rule echo { on message.posted do say "echo" }`), { snapshot });
+rule echo { on message.posted do say "echo" }`),
+      { snapshot },
+    );
     expect(texts(feed(after, [msg(t(1), 'ann')]))).toEqual(['echo']);
   });
 });

@@ -3,8 +3,7 @@ import { events, feed, ofType, runtime, texts } from './helpers.js';
 
 /** Ladders (docs/language.md, "Ladders"; issue 14, item 7). */
 
-const ad = (ev: ReturnType<typeof events>['ev'], at: string, member = 'ann') =>
-  ev('message.posted', at, member, { messageId: `m-${at}`, text: '加微信' });
+const ad = (ev: ReturnType<typeof events>['ev'], at: string, member = 'ann') => ev('message.posted', at, member, { messageId: `m-${at}`, text: '加微信' });
 
 describe('ladders: the step numbered like the count runs', () => {
   const body = `
@@ -28,7 +27,10 @@ rule no_ads { on message.posted; when text contains "微信"; do warn member "ad
   it('past the last step, the last step runs again', () => {
     const rt = runtime(body);
     const { ev } = events();
-    const out = feed(rt, [1, 2, 3, 4, 5].map((i) => ad(ev, `2026-03-02T10:0${i}:00+08:00`)));
+    const out = feed(
+      rt,
+      [1, 2, 3, 4, 5].map((i) => ad(ev, `2026-03-02T10:0${i}:00+08:00`)),
+    );
     expect(texts(out)).toEqual(['first', 'third', 'third', 'third']);
     expect(ofType(out, 'member.warn').map((a) => a.count)).toEqual([1, 2, 3, 4, 5]);
   });

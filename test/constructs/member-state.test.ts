@@ -34,11 +34,19 @@ rule n { on message.posted when count(message.posted by member within 1d) >= 9 d
 
 describe('changes a removal records for a durable store', () => {
   it('`remove members` marks each removed member changed, not only the member of the event', () => {
-    const rt = runtime(`
+    const rt = runtime(
+      `
 rule mark { on checkin.done do tag member "bad" }
-rule sweep { on rules.acknowledged do remove members tagged "bad" }`, { trackChanges: true });
+rule sweep { on rules.acknowledged do remove members tagged "bad" }`,
+      { trackChanges: true },
+    );
     const { join, checkin, ev } = events();
-    feed(rt, [join('2026-03-02T10:00:00+08:00', 'ann'), join('2026-03-02T10:00:00+08:00', 'bob'), join('2026-03-02T10:00:00+08:00', 'cat'), checkin('2026-03-02T10:01:00+08:00', 'bob')]);
+    feed(rt, [
+      join('2026-03-02T10:00:00+08:00', 'ann'),
+      join('2026-03-02T10:00:00+08:00', 'bob'),
+      join('2026-03-02T10:00:00+08:00', 'cat'),
+      checkin('2026-03-02T10:01:00+08:00', 'bob'),
+    ]);
     rt.takeChanges();
     feed(rt, [ev('rules.acknowledged', '2026-03-02T10:02:00+08:00', 'cat')]);
     expect([...rt.takeChanges().get('c1')!].sort()).toEqual(['bob', 'cat']);

@@ -66,7 +66,10 @@ rule came { on rules.acknowledged when attended(talk) >= 1 do say "came {member.
       msg('2026-03-02T19:30:00+08:00', 'cat'),
       join('2026-03-02T21:00:00+08:00', 'bob'),
     ]);
-    const out = feed(rt, ['ann', 'bob', 'cat'].map((m) => ev('rules.acknowledged', '2026-03-02T21:30:00+08:00', m)));
+    const out = feed(
+      rt,
+      ['ann', 'bob', 'cat'].map((m) => ev('rules.acknowledged', '2026-03-02T21:30:00+08:00', m)),
+    );
     expect(texts(out)).toEqual(['missed ann', 'came cat']);
   });
 });
@@ -91,10 +94,13 @@ describe('schedules after a restore into a changed playbook', () => {
     const before = runtime(`schedule talk every day at 19:20 until 20:00 { at start: say "s"; at start + 5m: say "five" }`);
     feed(before, [join('2026-03-02T10:00:00+08:00', 'ann')]);
     const snapshot = JSON.parse(JSON.stringify(before.snapshot()));
-    const after = createRuntime(load(`
+    const after = createRuntime(
+      load(`
 schedule talk every day at 19:20 until 20:00 { at start: say "s" }
 schedule other every day at 19:20 until 20:00 { at start: say "o" }
-rule echo { on message.posted do say "echo" }`), { snapshot });
+rule echo { on message.posted do say "echo" }`),
+      { snapshot },
+    );
     expect(texts(after.advance('2026-03-02T19:30:00+08:00'))).toEqual(['s']);
     expect(texts(feed(after, [msg('2026-03-02T19:31:00+08:00', 'ann')]))).toEqual(['echo']);
   });

@@ -20,5 +20,10 @@ export function award(core: Core, ctx: Ctx, a: Extract<Action, { do: 'award' }>)
     amount = roundHalfAway(v);
     if (amount === 0) return;
   }
-  awardPoints(core, ctx, a.multiplied ? amount * activeMultiplier(core, ctx.community) : amount, a.reason === undefined ? ctx.source : core.text(ctx, a.reason));
+  awardPoints(
+    core,
+    ctx,
+    a.multiplied ? amount * activeMultiplier(core, ctx.community) : amount,
+    a.reason === undefined ? ctx.source : core.text(ctx, a.reason),
+  );
 }

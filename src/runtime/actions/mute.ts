@@ -8,7 +8,10 @@ import type { Ctx } from '../context.js';
 export function mute(core: Core, ctx: Ctx, a: Extract<Action, { do: 'mute' }>): void {
   const m = ctx.member;
   if (!m) return;
-  const fields: { duration: string; until: string; reason?: string } = { duration: isoDuration(a.durationMs), until: isoInZone(ctx.now + a.durationMs, core.zone) };
+  const fields: { duration: string; until: string; reason?: string } = {
+    duration: isoDuration(a.durationMs),
+    until: isoInZone(ctx.now + a.durationMs, core.zone),
+  };
   if (a.reason) fields.reason = core.text(ctx, a.reason);
   core.emit(ctx, 'member.mute', m.id, fields);
 }

@@ -20,7 +20,17 @@ export function warnOnLadder(core: Core, ctx: Ctx, m: MemberState, ladderName: s
   list.push(ctx.now);
   const count = list.length;
   const reason = reasonTemplate ? core.text(ctx, reasonTemplate) : '';
-  ctx.out.push({ at: core.at(ctx.now), type: 'member.warn', community: ctx.community.id, member: m.id, ladder: ladder.name, count, reason, cause: ctx.cause, source: ctx.source });
+  ctx.out.push({
+    at: core.at(ctx.now),
+    type: 'member.warn',
+    community: ctx.community.id,
+    member: m.id,
+    ladder: ladder.name,
+    count,
+    reason,
+    cause: ctx.cause,
+    source: ctx.source,
+  });
   const last = ladder.steps[ladder.steps.length - 1];
   const step = ladder.steps.find((s) => s.n === count) ?? (last && count > last.n ? last : undefined);
   if (step) {

@@ -47,5 +47,8 @@ function board(core: Core, c: CommunityState, period: 'daily' | 'weekly' | 'mont
     if (score > 0) scored.push({ m, score });
   }
   scored.sort((a, b) => b.score - a.score || (a.m.name ?? a.m.id).localeCompare(b.m.name ?? b.m.id));
-  return scored.slice(0, top).map((x, i) => `${i + 1}. ${x.m.name ?? x.m.id} ${x.score}`).join('\n');
+  return scored
+    .slice(0, top)
+    .map((x, i) => `${i + 1}. ${x.m.name ?? x.m.id} ${x.score}`)
+    .join('\n');
 }

@@ -29,7 +29,8 @@ function scheduleSession(core: Core, c: CommunityState, scheduleId: string, from
   insertTimer(c, { id: sessionTimerId(s.id, start, { kind: 'open' }), due: start, kind: 'session.open', ref: s.id, session: start });
   s.hooks.forEach((h, i) => {
     const due = (h.anchor === 'start' ? start : end) + h.offsetMs;
-    if (due >= from) insertTimer(c, { id: sessionTimerId(s.id, start, { kind: 'hook', index: i }), due, kind: 'session.hook', ref: s.id, session: start, hook: i });
+    if (due >= from)
+      insertTimer(c, { id: sessionTimerId(s.id, start, { kind: 'hook', index: i }), due, kind: 'session.hook', ref: s.id, session: start, hook: i });
   });
   insertTimer(c, { id: sessionTimerId(s.id, start, { kind: 'close' }), due: end, kind: 'session.close', ref: s.id, session: start });
 }

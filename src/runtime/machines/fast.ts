@@ -334,8 +334,7 @@ function buildTree(config: Json & { id: string }): Node {
     const id = parent ? `${parent.id}.${key}` : key;
     const states = (json['states'] ?? {}) as Record<string, Json>;
     const type = json['type'];
-    const kind: Node['kind'] =
-      type === 'parallel' ? 'parallel' : type === 'final' ? 'final' : Object.keys(states).length > 0 ? 'compound' : 'atomic';
+    const kind: Node['kind'] = type === 'parallel' ? 'parallel' : type === 'final' ? 'final' : Object.keys(states).length > 0 ? 'compound' : 'atomic';
     const node: Node = {
       key,
       id,

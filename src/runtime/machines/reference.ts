@@ -36,15 +36,17 @@ export class XStateMachines implements MachineEngine {
   }
 
   load(id: string, kind: 'ritual' | 'lifecycle', parts: MachineParts): LoadedMachine {
-    const machine = xstate().setup({
-      guards: {
-        cond: (_args, params: { ref: string }) => {
-          const c = parts.conds[params.ref];
-          return c ? this.guardHook(c) : true;
+    const machine = xstate()
+      .setup({
+        guards: {
+          cond: (_args, params: { ref: string }) => {
+            const c = parts.conds[params.ref];
+            return c ? this.guardHook(c) : true;
+          },
         },
-      },
-      actions: { run: () => {} },
-    }).createMachine(escapeConfig(parts.config) as never) as unknown as AnyStateMachine;
+        actions: { run: () => {} },
+      })
+      .createMachine(escapeConfig(parts.config) as never) as unknown as AnyStateMachine;
     this.machines.set(id, machine);
     return { id, kind, parts };
   }
@@ -123,10 +125,20 @@ function unescapeValue(v: unknown): unknown {
 /** An event type as XState knows it: `__proto__` itself, or a state path segment of a delayed event. */
 function escapeEvent(type: string): string {
   if (type === PROTO) return PROTO_ESCAPED;
-  return type.startsWith(AFTER) ? type.split('.').map((s) => (s === PROTO ? PROTO_ESCAPED : s)).join('.') : type;
+  return type.startsWith(AFTER)
+    ? type
+        .split('.')
+        .map((s) => (s === PROTO ? PROTO_ESCAPED : s))
+        .join('.')
+    : type;
 }
 
 function unescapeEvent(type: string): string {
   if (type === PROTO_ESCAPED) return PROTO;
-  return type.startsWith(AFTER) ? type.split('.').map((s) => (s === PROTO_ESCAPED ? PROTO : s)).join('.') : type;
+  return type.startsWith(AFTER)
+    ? type
+        .split('.')
+        .map((s) => (s === PROTO_ESCAPED ? PROTO : s))
+        .join('.')
+    : type;
 }
