@@ -32,7 +32,7 @@ function emptyPlaybook(): A.Playbook {
  * Error recovery is on: a rule that fails returns `undefined`, so every consumer filters
  * undefined children instead of trusting them.
  *
- * The rules are split by inheritance into src/parser/grammar/ (base.ts, conditions.ts,
+ * The rules are split by inheritance into src/parser/grammar/ (base.ts, values.ts, conditions.ts,
  * actions.ts, declarations.ts, rules.ts, calendars.ts, machines.ts, each extending the one
  * before); this class adds the top-level rule and, once every rule is defined, runs chevrotain's
  * self-analysis.
