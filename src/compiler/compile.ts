@@ -1,7 +1,7 @@
 import { D } from '../parser/diagnostic-codes.js';
-import { DiagnosticBag, sortDiagnostics, type Diagnostic } from '../parser/diagnostics.js';
+import { DiagnosticBag, lineStarts, sortDiagnostics, type Diagnostic } from '../parser/diagnostics.js';
 import { parsePlaybook } from '../parser/parse.js';
-import type { Playbook } from '../parser/ast.js';
+import type { Playbook, Span } from '../parser/ast.js';
 import { checkPlaybook } from './checker/index.js';
 import { IR, type IR as IRType } from '../ir/schema.js';
 
@@ -59,11 +59,61 @@ function linesOf(node: unknown): { first: number; last: number } {
 /** Codes of real syntax errors, after which the tree on that line is a guess. */
 const SYNTAX_CODES = new Set<string>([D.E0002.code, D.E0003.code, D.E0004.code, D.E0005.code, D.E0010.code, D.E0099.code]);
 
+/**
+ * Codes that say a piece is missing (a rule without actions, a ladder without steps…): inside a
+ * declaration with a syntax error the piece is usually there, in the clause the parser could not
+ * read, so these would only be noise.
+ */
+const MISSING_PIECE_CODES = new Set<string>([D.E0401.code, D.E0402.code, D.W0401.code, D.W0402.code, D.E0504.code, D.E0701.code, D.E0801.code]);
+
+/**
+ * The checker's diagnostics worth showing beside the syntax errors (docs/diagnostics.md): a syntax
+ * error in one clause does not hide the problems of the other clauses, of the same declaration or
+ * of the rest of the file. Dropped are only what the syntax error makes a guess:
+ * - on the line of a syntax error, a diagnostic outside every clause (`on …`, `when …`, an action)
+ *   that ends before the error, or in the clause the error cuts short (`when text matchs …` reads
+ *   as `when text`, then fails at `matchs`);
+ * - a diagnostic saying a piece is missing from a declaration that holds a syntax error.
+ */
+function besideSyntaxErrors(text: string, ast: Playbook, parserDiagnostics: readonly Diagnostic[], checked: readonly Diagnostic[]): Diagnostic[] {
+  const starts = lineStarts(text);
+  const offset = (line: number, column: number): number => (starts[line - 1] ?? text.length) + column - 1;
+  const errorAt = new Map<number, number>();
+  for (const d of parserDiagnostics) {
+    if (!SYNTAX_CODES.has(d.code)) continue;
+    errorAt.set(d.line, Math.min(errorAt.get(d.line) ?? Infinity, offset(d.line, d.column)));
+  }
+  const declarationStarts: number[] = [];
+  for (const [key, value] of Object.entries(ast)) {
+    if (!Array.isArray(value) || key === 'comments' || key === 'clauses') continue;
+    for (const item of value as unknown[]) declarationStarts.push(linesOf(item).first);
+  }
+  if (ast.header) declarationStarts.push(ast.header.span.line);
+  declarationStarts.sort((a, b) => a - b);
+  const owner = (line: number): number => declarationStarts.filter((s) => s <= line).pop() ?? 0;
+  const broken = new Set([...errorAt.keys()].map(owner));
+  const clauses = ast.clauses;
+  const beforeError = (d: Diagnostic, error: number): boolean => {
+    const from = offset(d.line, d.column);
+    const to = from + d.length;
+    let inner: Span | undefined;
+    for (const c of clauses) if (c.start <= from && to <= c.end && (!inner || c.end - c.start < inner.end - inner.start)) inner = c;
+    if (!inner || inner.end > error) return false;
+    return text.slice(inner.end, error).trim() !== '';
+  };
+  return checked.filter((d) => {
+    const error = errorAt.get(d.line);
+    if (error !== undefined && !beforeError(d, error)) return false;
+    return !(MISSING_PIECE_CODES.has(d.code) && broken.has(owner(d.line)));
+  });
+}
+
 /** Text to IR. Never throws on any input: problems come back as diagnostics. */
 export function compile(source: string, options: CompileOptions = {}): CompileResult {
   const file = options.file ?? '<input>';
   // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a JavaScript caller may pass anything (a Buffer, say): its String() is the text, and this never throws
-  const parsed = parsePlaybook(String((source as unknown) ?? ''), file);
+  const text = String((source as unknown) ?? '');
+  const parsed = parsePlaybook(text, file);
   const syntaxErrors = parsed.diagnostics.some((d) => d.severity === 'error');
   let ir: IRType | undefined;
   let bag = new DiagnosticBag(file);
@@ -85,10 +135,7 @@ export function compile(source: string, options: CompileOptions = {}): CompileRe
       }
     }
   }
-  // After syntax errors the checker sees a partial tree; its errors about missing pieces would be
-  // noise, so keep only its diagnostics that sit on lines without a syntax error.
-  const syntaxLines = new Set(parsed.diagnostics.filter((d) => SYNTAX_CODES.has(d.code)).map((d) => d.line));
-  const semantic = syntaxErrors ? bag.items.filter((d) => !syntaxLines.has(d.line)) : bag.items;
+  const semantic = syntaxErrors ? besideSyntaxErrors(text.replace(/^\uFEFF/, ''), parsed.ast, parsed.diagnostics, bag.items) : bag.items;
   const diagnostics = sortDiagnostics([...parsed.diagnostics, ...semantic]);
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = diagnostics.length - errors;

@@ -120,7 +120,7 @@ function sourceLine(source: string, line: number): string | undefined {
   return source.slice(start, end);
 }
 
-function lineStarts(text: string): number[] {
+export function lineStarts(text: string): number[] {
   const starts = [0];
   for (let i = 0; i < text.length; i++) {
     const ch = text.charCodeAt(i);

@@ -49,7 +49,6 @@ export const RegexLiteral = createToken({
 });
 export const DateLiteral = createToken({ name: 'DateLiteral', pattern: /\d{4}-\d{2}-\d{2}/ });
 export const TimeLiteral = createToken({ name: 'TimeLiteral', pattern: /\d{1,2}:\d{2}(?::\d{2})?/ });
-/** `10s`, `30d`, `1h30m`, `500ms`; a unit glued to more letters (`5days`) is not a duration. */
 /**
  * chevrotain rebuilds regex patterns with its own flags and drops `u`, so patterns that need
  * Unicode classes are written as matcher functions around a sticky Unicode regex.
@@ -62,10 +61,18 @@ function unicodeMatcher(re: RegExp) {
   };
 }
 
+/**
+ * A duration: `10s`, `1h30m`, or the ISO-8601 form actions print (`PT5M`, `P1D`). A number glued
+ * to any other word (`10x`, `5days`) is read as a duration too, which the grammar then reports as
+ * not one with the unit it probably meant (E0006), instead of a syntax error that would hide the
+ * rest of the line.
+ */
 export const DurationLiteral = createToken({
   name: 'DurationLiteral',
-  pattern: unicodeMatcher(/(?:\d+(?:\.\d+)?(?:ms|s|m|h|d|w))+(?![\p{L}\p{N}_])/u),
-  start_chars_hint: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
+  pattern: unicodeMatcher(
+    /(?:(?:\d+(?:\.\d+)?(?:ms|s|m|h|d|w))+|P(?:\d+(?:\.\d+)?[YMWD])+(?:T(?:\d+(?:\.\d+)?[HMS])+)?|PT(?:\d+(?:\.\d+)?[HMS])+|\d+(?:\.\d+)?[\p{L}_][\p{L}\p{N}_]*)(?![\p{L}\p{N}_])/u,
+  ),
+  start_chars_hint: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'P'],
   line_breaks: false,
 });
 export const NumberLiteral = createToken({ name: 'NumberLiteral', pattern: /\d+(?:\.\d+)?/ });

@@ -4,6 +4,7 @@ import { D } from './diagnostic-codes.js';
 import { DiagnosticBag, spanFinder, spanOf, type Diagnostic } from './diagnostics.js';
 import { PlaybookParser } from './grammar.js';
 import { patternCanFollow, PlaybookLexer, Slash } from './lexer.js';
+import { knownMistake } from './mistakes.js';
 import { table } from '../stdlib/dict.js';
 
 export interface ParseResult {
@@ -110,7 +111,7 @@ export function parsePlaybook(source: string, file = '<input>'): ParseResult {
   ast.clauses = p.clauses.sort((a, b) => a.start - b.start || b.end - a.end);
   let lastParseLine = -1;
   for (const err of p.errors) {
-    const d = syntaxDiagnostic(err, text, span);
+    const d = syntaxDiagnostic(err, text, span, tokens);
     if (d.span.line === lastParseLine) continue;
     lastParseLine = d.span.line;
     bag.report(D.E0010.syntax(d.message), d.span, d.hint);
@@ -131,7 +132,7 @@ function describe(tok: IToken): string {
   return `\`${image}\``;
 }
 
-function syntaxDiagnostic(err: IRecognitionException, text: string, spanAt: (start: number, end: number) => Span) {
+function syntaxDiagnostic(err: IRecognitionException, text: string, spanAt: (start: number, end: number) => Span, tokens: readonly IToken[]) {
   const tok = err.token;
   let start = tok.startOffset;
   let end = (tok.endOffset ?? tok.startOffset) + 1;
@@ -164,6 +165,11 @@ function syntaxDiagnostic(err: IRecognitionException, text: string, spanAt: (sta
   } else {
     message = `unexpected ${describe(tok)}${where ? ` in ${where}` : ''}`;
     if (where) hint = RULE_HINTS[ruleStack[ruleStack.length - 1]!];
+  }
+  const mistake = knownMistake(err, tokens);
+  if (mistake) {
+    message = mistake.message ?? message;
+    hint = mistake.hint;
   }
   return { span, message, hint };
 }

@@ -11,8 +11,25 @@ const UNIT_MS = table<number>({
   w: 604_800_000,
 });
 
-/** Milliseconds of a duration literal, or undefined when the text is not one. */
+/** `PT5M`, `P1D`, `PT1H30M`, `P2W`: ISO-8601 durations of weeks, days, hours, minutes and seconds. */
+const ISO = /^P(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?=\d)(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
+const ISO_UNITS = ['w', 'd', 'h', 'm', 's'] as const;
+
+/**
+ * Milliseconds of a duration literal (`1h30m`, or the ISO-8601 form of action payloads, `PT1H30M`),
+ * or undefined when the text is not one. ISO months and years have no fixed length: not durations.
+ */
 export function parseDurationText(text: string): number | undefined {
+  if (text.startsWith('P')) {
+    const iso = ISO.exec(text);
+    if (!iso || text === 'P') return undefined;
+    let ms = 0;
+    ISO_UNITS.forEach((unit, i) => {
+      const n = iso[i + 1];
+      if (n !== undefined) ms += Number(n) * UNIT_MS[unit]!;
+    });
+    return Math.round(ms);
+  }
   const re = /(\d+(?:\.\d+)?)(ms|s|m|h|d|w)/gy;
   let total = 0;
   let pos = 0;

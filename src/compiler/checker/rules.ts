@@ -20,6 +20,7 @@ export function rule(cx: Checker, r: A.RuleDecl, stage?: StageRef): IR['rules'][
   const events = on.map((m) => m.event).filter((e) => cx.events[e]);
   const windows: string[] = [];
   const scope: Scope = { ...base, events, owner: id, windows };
+  const checkedBefore = cx.bag.items.length;
   const out: IR['rules'][number] = {
     id,
     name: r.name.name,
@@ -30,7 +31,18 @@ export function rule(cx: Checker, r: A.RuleDecl, stage?: StageRef): IR['rules'][
     actions: actions(cx, r.actions, scope),
   };
   if (r.when) out.when = cond(cx, r.when, scope);
+  // With an unknown `on` event (E0201, with its did-you-mean) the rule's fields and `delete
+  // message` have no event to belong to: saying so again for each of them would bury the one fix.
+  if (on.some((m) => !cx.events[m.event])) dropDiagnostics(cx, checkedBefore, NO_EVENT_CODES);
   if (r.once) out.once = r.once;
   if (stage) out.stage = stage;
   return out;
+}
+
+/** What an unknown `on` event causes in the rest of the rule (see rule()). */
+const NO_EVENT_CODES = new Set<string>([D.E0209.code, D.E0409.code]);
+
+function dropDiagnostics(cx: Checker, from: number, codes: ReadonlySet<string>): void {
+  const kept = cx.bag.items.slice(from).filter((d) => !codes.has(d.code));
+  cx.bag.items.splice(from, cx.bag.items.length - from, ...kept);
 }

@@ -20,6 +20,9 @@ export const PARSER_CODES = {
   E0005: error('unexpected character', {
     unexpectedCharacters: (shown: string, several: boolean) => `unexpected character${several ? 's' : ''} ${q(shown)}`,
   }),
+  E0006: error('not a duration', {
+    notADuration: (text: string) => `${q(text)} is not a duration`,
+  }),
   E0010: error('syntax error', {
     /** A chevrotain syntax error, worded in parse.ts (`expected … but found …`). */
     syntax: (message: string) => message,

@@ -1,6 +1,7 @@
 import { EmbeddedActionsParser, EOF, type IRuleConfig, type IToken, type ParserMethod } from 'chevrotain';
 import type * as A from '../ast.js';
-import type { DiagnosticMessage } from '../diagnostic-codes.js';
+import { D, type DiagnosticMessage } from '../diagnostic-codes.js';
+import { badDurationHint } from '../duration-hints.js';
 import { allTokens, Comma, Semicolon } from '../lexer.js';
 import { parseDurationText } from '../../stdlib/durations.js';
 import { unescapeString } from '../strings.js';
@@ -89,9 +90,18 @@ export abstract class GrammarBase extends EmbeddedActionsParser {
     return Number.isFinite(n) ? n : 0;
   }
 
+  /**
+   * A duration token. One the lexer read but that is not a duration (`10x`, `5days`, `P1M`) is
+   * reported here (E0006), not as a syntax error, so the rest of its line is still checked; it
+   * becomes a duration of 0, which the checker leaves alone (the problem is reported once). A token
+   * inserted by recovery has the text '' (a syntax error was reported for it).
+   */
   protected duration(tok: IToken): A.Duration {
-    const ms = tok.isInsertedInRecovery ? 0 : parseDurationText(tok.image);
-    return { ms: ms ?? 0, text: tok.image, span: this.span(tok) };
+    if (tok.isInsertedInRecovery) return { ms: 0, text: '', span: this.span(tok) };
+    const ms = parseDurationText(tok.image);
+    const span = this.span(tok);
+    if (ms === undefined && !this.RECORDING_PHASE) this.problem(D.E0006.notADuration(tok.image), span, badDurationHint(tok.image));
+    return { ms: ms ?? 0, text: tok.image, span };
   }
 
   protected nextOnSameLine(): boolean {
