@@ -7,6 +7,7 @@ import { Engine } from 'json-rules-engine';
 import { createMachine } from 'xstate';
 import { describe, expect, it } from 'vitest';
 import { IR as IRSchema } from '../src/ir/schema.js';
+import { MAX_LINE_NOTES } from '../src/limits.js';
 import { runCli } from './helpers/cli.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -212,6 +213,31 @@ describe('playbook simulate', () => {
     expect(mutes).toHaveLength(4);
     const strict = await cli(['simulate', ex('flood'), '--events', file('mixed2.jsonl', mixed), '--strict']);
     expect(strict.code).toBe(2);
+  });
+
+  it('lists duplicates by line, and --strict fails on a duplicate alone', async () => {
+    const good = readFileSync(events, 'utf8').trim().split('\n');
+    const text = [...good, good[0], good[3]].join('\n');
+    const path = file('dups.jsonl', text);
+    const plain = await cli(['simulate', ex('flood'), '--events', path]);
+    expect(plain.code).toBe(0);
+    const id0 = (JSON.parse(good[0]!) as { id: string }).id;
+    expect(plain.err).toContain(`dups.jsonl:${good.length + 1}: skipped: duplicate: event ${JSON.stringify(id0)} was seen before in community "chat"`);
+    expect(plain.err).toContain(`dups.jsonl:${good.length + 2}: skipped: duplicate:`);
+    expect(plain.err).toContain('0 bad lines skipped, 2 duplicates');
+    const strict = await cli(['simulate', ex('flood'), '--events', path, '--strict']);
+    expect(strict.code).toBe(2);
+    expect(strict.out).toBe(plain.out);
+    expect((await cli(['simulate', ex('flood'), '--events', events, '--strict'])).code).toBe(0);
+  });
+
+  it('notes at most the documented number of skipped lines, duplicates included, then a summary', async () => {
+    const good = readFileSync(events, 'utf8').trim().split('\n');
+    const text = [good[0], ...Array.from({ length: MAX_LINE_NOTES + 5 }, () => good[0])].join('\n');
+    const r = await cli(['simulate', ex('flood'), '--events', file('many-dups.jsonl', text)]);
+    expect(r.err.match(/skipped: duplicate/g)).toHaveLength(MAX_LINE_NOTES);
+    expect(r.err).toContain('(further line notes suppressed; see the summary)');
+    expect(r.err).toContain(`${MAX_LINE_NOTES + 5} duplicates`);
   });
 
   it('skips a line too long to be an event, and keeps going', async () => {

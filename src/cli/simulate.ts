@@ -34,16 +34,17 @@ Options:
   --engine fast|reference  fast (default): compiled conditions and machines; reference:
                       json-rules-engine and XState's transition() (same results, far slower)
   --seed N            seed of the random number generator (default 1)
-  --strict            exit 2 if any input line was skipped
+  --strict            exit 2 if any input line was skipped: a bad line or a duplicate
   --max-skew D        skip (as a bad line) an event whose time is more than D (e.g. 30d)
                       ahead of its community's clock, so one mistyped year cannot fire every
                       deadline at once (default: no bound)
 
 A line that is not valid UTF-8, not JSON or not a valid event, or longer than
-${MAX_EVENT_LINE_BYTES} bytes, is skipped with a note naming its line (docs/cli.md#limits).
-Diagnostics, late/bad line notes and the closing summary go to stderr. Exit codes: 0 ok (also
-when bad lines were skipped), 1 playbook errors, 2 usage errors, unreadable input, or with
---strict any skipped line.
+${MAX_EVENT_LINE_BYTES} bytes, is skipped with a note naming its line (docs/cli.md#limits), and
+so is a duplicate (an event id seen before in its community). Diagnostics, late, bad and
+duplicate line notes (at most ${MAX_LINE_NOTES}, then only counted) and the closing summary go to
+stderr. Exit codes: 0 ok (also when lines were skipped), 1 playbook errors, 2 usage errors,
+unreadable input, or with --strict any skipped line, duplicates included.
 `,
   options: {
     events: { type: 'string', short: 'e' },
@@ -127,8 +128,9 @@ when bad lines were skipped), 1 playbook errors, 2 usage errors, unreadable inpu
         for (const a of actions) buffer += JSON.stringify(a) + '\n';
       };
       let notes = 0;
-      const note = (line: number, text: string) => {
-        report?.noteInputProblem(line, text);
+      // A duplicate is listed here but not in the report, which counts duplicates apart.
+      const note = (line: number, text: string, inReport = true) => {
+        if (inReport) report?.noteInputProblem(line, text);
         if (notes < MAX_LINE_NOTES) io.err(`${eventsPath === '-' ? '<stdin>' : eventsPath}:${line}: ${text}\n`);
         else if (notes === MAX_LINE_NOTES) io.err('(further line notes suppressed; see the summary)\n');
         notes++;
@@ -160,6 +162,8 @@ when bad lines were skipped), 1 playbook errors, 2 usage errors, unreadable inpu
         }
         if (r.status === 'duplicate') {
           stats.duplicates++;
+          const { id, community } = raw as { id: string; community: string };
+          note(lineNo, `skipped: duplicate: event ${JSON.stringify(id)} was seen before in community ${JSON.stringify(community)}`, false);
           return;
         }
         if (r.status === 'ignored') stats.ignored++;
@@ -221,7 +225,7 @@ when bad lines were skipped), 1 playbook errors, 2 usage errors, unreadable inpu
         `simulate: ${stats.read} events read, ${stats.processed} processed, ${stats.ignored} ignored (unknown type), ` +
           `${stats.bad} bad lines skipped, ${stats.duplicates} duplicates, ${stats.late} late; ${stats.actions} actions in ${secs.toFixed(2)}s\n`,
       );
-      if (values['strict'] && stats.bad > 0) return 2;
+      if (values['strict'] && stats.bad + stats.duplicates > 0) return 2;
       return 0;
     } finally {
       rt.close();
