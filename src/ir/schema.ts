@@ -43,7 +43,7 @@ const CondValue: z.ZodType<CondValue> = z.union([
     attendance: z.object({ schedule: z.string(), kind: z.enum(['absences', 'attended']), withinMs: z.number().int().positive() }),
   }),
   z.object({ arith: z.enum(ARITH_OPS), left: z.lazy(() => CondValue), right: z.lazy(() => CondValue) }),
-  z.object({ fn: z.enum(VALUE_FUNCTIONS), args: z.array(z.lazy(() => CondValue)) }),
+  z.object({ fn: z.enum(VALUE_FUNCTIONS), args: z.array(z.lazy(() => CondValue)), draw: z.string().optional() }),
 ]);
 export type CondValue =
   | { const: number | string | boolean }
@@ -53,7 +53,8 @@ export type CondValue =
   | { attendance: { schedule: string; kind: 'absences' | 'attended'; withinMs: number } }
   /** Arithmetic on numbers (src/stdlib/arithmetic.ts). */
   | { arith: ArithOp; left: CondValue; right: CondValue }
-  | { fn: ValueFunction; args: CondValue[] };
+  /** `draw`: for `random`, which draw of the playbook this is (`random:1`, …), so two draws differ. */
+  | { fn: ValueFunction; args: CondValue[]; draw?: string };
 
 export const TextPattern = z.union([z.object({ regex: z.string(), flags: z.string() }), z.object({ text: z.string() })]);
 export type TextPattern = z.infer<typeof TextPattern>;

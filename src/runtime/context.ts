@@ -17,8 +17,7 @@ export interface Ctx extends EvalContext {
   cause: string;
   source: string;
   out: OutputAction[];
-  /** Template values of the moment (count, ladder, ritual, missing, ...); copied before changing. */
-  /** Template extras of the running block (ir/template-extras.ts). */
+  /** Template extras of the running block (ir/template-extras.ts); copied before changing. */
   extras: TemplateExtras | undefined;
   /** The session a schedule hook runs in, for `silent members`. */
   session?: { schedule: string; start: number } | undefined;

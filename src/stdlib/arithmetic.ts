@@ -9,7 +9,7 @@
 export const ARITH_OPS = ['+', '-', '*', '/'] as const;
 export type ArithOp = (typeof ARITH_OPS)[number];
 
-export const VALUE_FUNCTIONS = ['min', 'max', 'round', 'floor', 'ceil', 'abs', 'length'] as const;
+export const VALUE_FUNCTIONS = ['min', 'max', 'round', 'floor', 'ceil', 'abs', 'length', 'random'] as const;
 export type ValueFunction = (typeof VALUE_FUNCTIONS)[number];
 
 /** How many arguments each function takes: [at least, at most]. */
@@ -21,6 +21,7 @@ export const FUNCTION_ARITY: Readonly<Record<ValueFunction, readonly [number, nu
   ceil: [1, 1],
   abs: [1, 1],
   length: [1, 1],
+  random: [2, 2],
 };
 
 function finite(x: number): number | undefined {
@@ -61,8 +62,30 @@ export function lengthOf(v: unknown): number | undefined {
   return Array.isArray(v) ? v.length : undefined;
 }
 
-export function callFunction(fn: ValueFunction, args: readonly unknown[]): number | undefined {
+/**
+ * `random(lo, hi)`: a whole number from `lo` to `hi`, both included, drawn without state from
+ * `salt` (the runtime's seed for the community, the cause, the draw's place in the playbook and
+ * the member): the same stream draws the same numbers however it is split or resumed
+ * (docs/language.md, "Randomness"). No value unless both bounds are whole numbers, `lo <= hi`.
+ */
+export function drawInt(salt: string, lo: unknown, hi: unknown): number | undefined {
+  if (typeof lo !== 'number' || typeof hi !== 'number' || !Number.isInteger(lo) || !Number.isInteger(hi) || lo > hi) return undefined;
+  return lo + Math.floor(unitFloat(salt) * (hi - lo + 1));
+}
+
+/** A number in [0, 1) from a text: FNV-1a, then a splitmix32 finaliser so near texts draw apart. */
+function unitFloat(s: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
+  h = Math.imul(h ^ (h >>> 16), 0x21f0aaad);
+  h = Math.imul(h ^ (h >>> 15), 0x735a2d97);
+  h ^= h >>> 15;
+  return (h >>> 0) / 4294967296;
+}
+
+export function callFunction(fn: ValueFunction, args: readonly unknown[], salt = ''): number | undefined {
   if (fn === 'length') return lengthOf(args[0]);
+  if (fn === 'random') return drawInt(salt, args[0], args[1]);
   if (!args.every((a): a is number => typeof a === 'number')) return undefined;
   const nums = args;
   switch (fn) {
@@ -79,4 +102,5 @@ export function callFunction(fn: ValueFunction, args: readonly unknown[]): numbe
     case 'abs':
       return Math.abs(nums[0]!);
   }
+  return undefined;
 }

@@ -202,7 +202,10 @@ function call(cx: Checker, o: Extract<A.Operand, { kind: 'call' }>, scope: Scope
     const ok = fn === 'length' ? v.type === 'string' || v.type === 'string[]' || v.type === 'unknown' : v.type === 'number' || v.type === 'unknown';
     if (!ok) cx.bag.report(D.E0404.functionArgument(fn, describeOperand(a), v.type, fn === 'length' ? 'a text or a list' : 'a number'), a.span);
   }
-  return { ir: { fn, args: args.map((x) => x.v.ir) }, type: 'number' };
+  const ir: CondValue = { fn, args: args.map((x) => x.v.ir) };
+  // Each `random(…)` written in the playbook is a draw of its own: two lotteries on one event differ.
+  if (fn === 'random') ir.draw = `random:${++cx.draws}`;
+  return { ir, type: 'number' };
 }
 
 function path(cx: Checker, o: Extract<A.Operand, { kind: 'path' }>, scope: Scope): { ir: CondValue; type: string } {

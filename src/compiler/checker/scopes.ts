@@ -45,6 +45,8 @@ export class Checker {
   readonly counters = new Map<string, Counter>();
   /** Ids given to points entries so far (points.ts). */
   readonly pointsIds = new Set<string>();
+  /** `random(…)` draws numbered so far (conditions.ts). */
+  draws = 0;
 
   constructor(
     readonly ast: A.Playbook,

@@ -10,6 +10,13 @@ export interface EvalContext {
   member?: MemberState | undefined;
   event?: InputEvent | undefined;
   now: number;
+  /** The event id or timer that is being handled: `random(…)` draws from it. */
+  cause?: string;
+}
+
+/** What a `random(…)` draw is made from (src/stdlib/arithmetic.ts, drawInt). */
+export function drawSalt(ctx: EvalContext, draw: string | undefined): string {
+  return `${ctx.community.rng}|${ctx.cause ?? ''}|${draw ?? ''}|${ctx.member?.id ?? ''}`;
 }
 
 /**

@@ -3,7 +3,7 @@ import { arith, callFunction } from '../../stdlib/arithmetic.js';
 import { compareValues } from '../../stdlib/compare.js';
 import { ownReader } from '../../stdlib/dict.js';
 import { compileMatcher } from '../../stdlib/text-match.js';
-import { attendanceCount, counterValue, type EvalContext } from './engine.js';
+import { attendanceCount, counterValue, drawSalt, type EvalContext } from './engine.js';
 import { levelOf } from '../member.js';
 
 /**
@@ -188,6 +188,11 @@ export class FastConditions {
     }
     const fn = v.fn;
     const args = v.args.map((a) => this.value(a, noEvent));
+    if (fn === 'random') {
+      const [lo, hi] = args as [ValueFn, ValueFn];
+      const draw = v.draw;
+      return (ctx) => callFunction(fn, [lo(ctx), hi(ctx)], drawSalt(ctx, draw));
+    }
     if (args.length === 1) {
       const only = args[0]!;
       return (ctx) => callFunction(fn, [only(ctx)]);

@@ -5,7 +5,7 @@ import type { Cond, CondValue, IR } from '../../ir/schema.js';
 import { factName, toJreCondition, type JreCondition } from '../../compiler/backends/rules.js';
 import { arith, callFunction } from '../../stdlib/arithmetic.js';
 import { dict, ownReader } from '../../stdlib/dict.js';
-import { attendanceCount, counterValue, type EvalContext } from './engine.js';
+import { attendanceCount, counterValue, drawSalt, type EvalContext } from './engine.js';
 import type { CondFn, ValueFn } from './fast.js';
 import { levelOf } from '../member.js';
 
@@ -177,6 +177,7 @@ export class ReferenceConditions {
               callFunction(
                 v.fn,
                 resolvers.map((r) => r(ctx)),
+                drawSalt(ctx, v.draw),
               ),
       );
     }
