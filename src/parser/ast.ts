@@ -301,3 +301,26 @@ export type Action =
    * (`award amount / 10 points`) the sign (1 or -1) to apply to `value`.
    */
   | { kind: 'award'; amount: number; value?: Operand; reason?: StringLit; multiplied: boolean; span: Span };
+
+/** A playbook with nothing in it: the tree of an empty file, and what recovery starts from. */
+export function emptyAst(): Playbook {
+  return {
+    roles: [],
+    events: [],
+    templates: [],
+    segments: [],
+    rituals: [],
+    rules: [],
+    ladders: [],
+    points: [],
+    levels: [],
+    badges: [],
+    leaderboards: [],
+    lifecycles: [],
+    schedules: [],
+    jobs: [],
+    campaigns: [],
+    comments: [],
+    clauses: [],
+  };
+}

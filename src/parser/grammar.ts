@@ -1,31 +1,10 @@
 import type * as A from './ast.js';
+import { emptyAst } from './ast.js';
 import { Semicolon } from './lexer.js';
 import { push, pushAll } from './grammar/base.js';
 import { MachinesParser } from './grammar/machines.js';
 
 export type { ShapeProblem } from './grammar/base.js';
-
-function emptyPlaybook(): A.Playbook {
-  return {
-    roles: [],
-    events: [],
-    templates: [],
-    segments: [],
-    rituals: [],
-    rules: [],
-    ladders: [],
-    points: [],
-    levels: [],
-    badges: [],
-    leaderboards: [],
-    lifecycles: [],
-    schedules: [],
-    jobs: [],
-    campaigns: [],
-    comments: [],
-    clauses: [],
-  };
-}
 
 /**
  * The grammar, written with chevrotain's embedded actions so each rule returns its AST node.
@@ -51,7 +30,7 @@ export class PlaybookParser extends MachinesParser {
   public playbook = this.declareRule(
     'playbook',
     (): A.Playbook => {
-      const pb = emptyPlaybook();
+      const pb = emptyAst();
       this.partial = pb;
       this.MANY(() => {
         const clauseStart = this.LA(1);
@@ -147,7 +126,7 @@ export class PlaybookParser extends MachinesParser {
       });
       return pb;
     },
-    { recoveryValueFunc: () => this.partial ?? emptyPlaybook() },
+    { recoveryValueFunc: () => this.partial ?? emptyAst() },
   );
 }
 

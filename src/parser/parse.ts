@@ -1,5 +1,5 @@
 import type { IRecognitionException, IToken } from 'chevrotain';
-import type { Playbook, Span } from './ast.js';
+import { emptyAst, type Playbook, type Span } from './ast.js';
 import { D } from './diagnostic-codes.js';
 import { DiagnosticBag, spanFinder, spanOf, type Diagnostic } from './diagnostics.js';
 import { PlaybookParser } from './grammar.js';
@@ -249,25 +249,3 @@ const RULE_HINTS = table<string>({
   predicate: 'a condition compares values (`amount >= 5`), matches text (`text matches /re/`), or tests the member (`member has role admin`)',
   calendar: 'write a calendar like `mon-fri 19:20`, `day at 09:00` or `month on 15 at 10:00`',
 });
-
-export function emptyAst(): Playbook {
-  return {
-    roles: [],
-    events: [],
-    templates: [],
-    segments: [],
-    rituals: [],
-    rules: [],
-    ladders: [],
-    points: [],
-    levels: [],
-    badges: [],
-    leaderboards: [],
-    lifecycles: [],
-    schedules: [],
-    jobs: [],
-    campaigns: [],
-    comments: [],
-    clauses: [],
-  };
-}
