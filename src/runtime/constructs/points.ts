@@ -88,6 +88,16 @@ export function award(core: Core, ctx: Ctx, amount: number, reason: string): voi
     // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- `daily` is a dict stored as JSON in snapshots (a Map would change their format)
     for (const k in daily) if (Number(k) < today - 40) delete daily[k];
   }
-  ctx.out.push({ at: core.at(ctx.now), type: 'points.award', community: ctx.community.id, member: m.id, amount, balance: m.points, reason, cause: ctx.cause, source: ctx.source });
+  ctx.out.push({
+    at: core.at(ctx.now),
+    type: 'points.award',
+    community: ctx.community.id,
+    member: m.id,
+    amount,
+    balance: m.points,
+    reason,
+    cause: ctx.cause,
+    source: ctx.source,
+  });
   reachLevels(core, ctx, m);
 }
