@@ -49,7 +49,7 @@ const ALLOWED: { file: string; rule: Rule; text: string; reason: string }[] = [
   {
     file: 'src/cli/bot.ts',
     rule: 'record-literal',
-    text: 'const line: Record<string, unknown> = { seq: null',
+    text: 'const line: Record<string, unknown> = {',
     reason: 'an output line with fixed field names',
   },
   {

@@ -269,7 +269,9 @@ export class Bot {
       if (action.type === 'member.mute' && action.member) {
         this.mutes.set(key(action.community, action.member), Date.parse(String(action['until'])));
         this.pruneMutes();
-        meta[this.metaKey.mutes] = JSON.stringify(Object.fromEntries(this.mutes));
+        const rows = dict<number>();
+        for (const [k, until] of this.mutes) rows[k] = until;
+        meta[this.metaKey.mutes] = JSON.stringify(rows);
       }
       if (outcome.undo && outcome.undoAt !== undefined) {
         this.undos.set(undoKey(outcome.undo), { at: outcome.undoAt, record: outcome.undo });

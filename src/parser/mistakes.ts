@@ -1,4 +1,5 @@
 import type { IRecognitionException, IToken } from 'chevrotain';
+import { table } from '../stdlib/dict.js';
 import { didYouMean } from '../stdlib/suggest.js';
 import { numberWithoutUnitHint } from './duration-hints.js';
 import { keywordWords } from './lexer.js';
@@ -16,7 +17,7 @@ export interface Rewording {
 /** Words that begin an action (docs/language.md, "Actions"). */
 const ACTION_WORDS = new Set(['say', 'notify', 'delete', 'warn', 'mute', 'remove', 'tag', 'untag', 'award', 'deduct', 'post']);
 /** Constructs whose actions follow a calendar after `:` or in braces. */
-const CALENDAR_CONSTRUCTS: Record<string, string> = { leaderboard: 'leaderboard', schedule: 'schedule', job: 'periodic job' };
+const CALENDAR_CONSTRUCTS = table<string>({ leaderboard: 'leaderboard', schedule: 'schedule', job: 'periodic job' });
 const CAP_PERIOD_WORDS = new Set(['day', 'week', 'month']);
 
 function q(s: string): string {

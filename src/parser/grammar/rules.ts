@@ -1,11 +1,12 @@
 import type * as A from '../ast.js';
 import { D } from '../diagnostic-codes.js';
 import { Colon, Comma, DurationLiteral, Kw, LBrace, Minus, Name, NumberLiteral, Plus, RBrace, Semicolon, StringLiteral } from '../lexer.js';
+import { table } from '../../stdlib/dict.js';
 import { push, pushAll } from './base.js';
 import { DeclarationsParser } from './declarations.js';
 
-/** The periods a cap may name (a plain object: any other word is not one). */
-const CAP_PERIODS: Partial<Record<string, A.CapPeriod>> = { day: 'day', week: 'week', month: 'month' };
+/** The periods a cap may name (a table: any other word, `constructor` included, is not one). */
+const CAP_PERIODS = table<A.CapPeriod>({ day: 'day', week: 'week', month: 'month' });
 
 /** `rule`, `ladder`, `points`, `levels` and `badge`. */
 export abstract class RulesParser extends DeclarationsParser {
