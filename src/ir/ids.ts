@@ -4,7 +4,8 @@
  * machines and timers are keyed by it, and snapshots store it, so its form is part of the
  * contract (docs/architecture.md).
  */
-export type ConstructKind = 'rule' | 'ladder' | 'badge' | 'leaderboard' | 'ritual' | 'lifecycle' | 'schedule' | 'job' | 'campaign';
+export const CONSTRUCT_KINDS = ['rule', 'ladder', 'badge', 'leaderboard', 'ritual', 'lifecycle', 'schedule', 'job', 'campaign'] as const;
+export type ConstructKind = (typeof CONSTRUCT_KINDS)[number];
 
 export function constructId(kind: ConstructKind, name: string): string {
   return `${kind}:${name}`;
@@ -18,4 +19,4 @@ export function parseConstructId(id: string): { kind: ConstructKind; name: strin
   return KINDS.has(kind) ? { kind: kind as ConstructKind, name: id.slice(colon + 1) } : undefined;
 }
 
-const KINDS: ReadonlySet<string> = new Set<ConstructKind>(['rule', 'ladder', 'badge', 'leaderboard', 'ritual', 'lifecycle', 'schedule', 'job', 'campaign']);
+const KINDS: ReadonlySet<string> = new Set<string>(CONSTRUCT_KINDS);

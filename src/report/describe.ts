@@ -1,7 +1,7 @@
 import type { IR } from '../ir/schema.js';
 import type { OutputAction } from '../runtime/runtime.js';
 import { fieldText } from './escape.js';
-import { parseDelayedEvent, parseMachineTimerId, parseSessionTimerId, parseStageTimerId, timerIdOfCause } from '../ir/index.js';
+import { parseConstructId, parseDelayedEvent, parseMachineTimerId, parseSessionTimerId, parseStageTimerId, timerIdOfCause } from '../ir/index.js';
 
 /**
  * The report's words for what happened: an action in one line, an event's text, a timer cause,
@@ -84,7 +84,8 @@ export function actionSummary(a: OutputAction, nameOf: (member: string) => strin
 export function describeTimer(cause: string, ir: IR): string {
   const id = timerIdOfCause(cause);
   const timer = parseMachineTimerId(id);
-  const after = timer && /^(ritual|lifecycle):/.test(timer.machine) ? parseDelayedEvent(timer.event) : undefined;
+  const kind = timer ? parseConstructId(timer.machine)?.kind : undefined;
+  const after = timer && (kind === 'ritual' || kind === 'lifecycle') ? parseDelayedEvent(timer.event) : undefined;
   if (timer && after) {
     const { member, machine: machineId } = timer;
     const delay = after.delayMs;

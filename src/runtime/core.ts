@@ -17,6 +17,9 @@ import { levelOf } from './member.js';
 import type { CommunityState, MemberState } from './state.js';
 import { LITERAL_CLOSE_BRACE, LITERAL_OPEN_BRACE } from '../stdlib/templates.js';
 
+/** A placeholder, or an escaped brace stored as its marker: a text without any is sent as written. */
+const NEEDS_RENDER = new RegExp(`[{${LITERAL_OPEN_BRACE}${LITERAL_CLOSE_BRACE}]`);
+
 const DAY = 86_400_000;
 
 /**
@@ -116,7 +119,7 @@ export class Core {
   /** A message template filled in for the moment (docs/language.md, "Templates and placeholders"). */
   text(ctx: Ctx, template: string, member?: MemberState): string {
     // An escaped brace (`\{`) is stored as a marker character that rendering turns back into one.
-    if (!template.includes('{') && !template.includes(LITERAL_OPEN_BRACE) && !template.includes(LITERAL_CLOSE_BRACE)) return template;
+    if (!NEEDS_RENDER.test(template)) return template;
     const m = member ?? ctx.member;
     return renderTemplate(template, (name) => {
       if (hasKey(ctx.extras, name)) return ctx.extras![name];

@@ -40,7 +40,7 @@ export function factName(v: CondValue): string | undefined {
 }
 
 /** A fact name for any value: constants become `const:<json>` facts. */
-function anyFactName(v: CondValue): string {
+export function anyFactName(v: CondValue): string {
   return factName(v) ?? `const:${JSON.stringify((v as { const: unknown }).const)}`;
 }
 

@@ -243,7 +243,7 @@ export abstract class ActionsParser extends ConditionsParser {
           const given = this.SUBRULE(this.operand)!;
           // A number stays a number (`award 5 points`); anything else is computed when it runs.
           const computed = given.kind === 'number' ? undefined : given;
-          const amount = computed ? sign : sign * (given.kind === 'number' ? given.value : 0);
+          const amount = given.kind === 'number' ? sign * given.value : sign;
           this.CONSUME(Kw.points);
           let reason: A.StringLit | undefined;
           let multiplied = true;

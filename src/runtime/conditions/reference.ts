@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker, MessageChannel, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import type { Cond, CondValue, IR } from '../../ir/schema.js';
-import { factName, toJreCondition, type JreCondition } from '../../compiler/backends/rules.js';
+import { anyFactName, factName, toJreCondition, type JreCondition } from '../../compiler/backends/rules.js';
 import { arith, callFunction } from '../../stdlib/arithmetic.js';
 import { dict, ownReader } from '../../stdlib/dict.js';
 import { attendanceCount, counterValue, drawSalt, type EvalContext } from './engine.js';
@@ -59,7 +59,7 @@ export class ReferenceConditions {
     }
     const facts = new Map<string, Resolver>();
     this.valueFact(v, facts);
-    return facts.get(factName(v) ?? '') ?? (() => undefined);
+    return facts.get(anyFactName(v)) ?? (() => undefined);
   }
 
   close(): void {
@@ -165,9 +165,7 @@ export class ReferenceConditions {
       const resolvers = parts.map((p) => {
         const own = new Map<string, Resolver>();
         this.valueFact(p, own);
-        const key = 'const' in p ? `const:${JSON.stringify(p.const)}` : factName(p);
-        const get = key === undefined ? undefined : own.get(key);
-        return get ?? (() => undefined);
+        return own.get(anyFactName(p)) ?? (() => undefined);
       });
       out.set(
         name,
