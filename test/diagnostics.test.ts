@@ -1,7 +1,8 @@
 /**
  * Golden diagnostics: every `test/diagnostics/*.playbook` is a small broken playbook with a mistake
- * an operator really makes; `test/diagnostics/expected.json` lists, per file, the diagnostics it
- * must produce:
+ * an operator really makes; `test/diagnostics/expected.json` (and any `expected-*.json` beside it,
+ * one per area, so that work on separate constructs does not edit one file) lists, per file, the
+ * diagnostics it must produce:
  *
  *   { severity, code, line, column, messageIncludes, hintIncludes?, optional? }
  *
@@ -29,7 +30,13 @@ interface Expected {
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dir = join(here, 'diagnostics');
-const expectations = JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8')) as Record<string, Expected[]>;
+const expectations: Record<string, Expected[]> = Object.create(null) as Record<string, Expected[]>;
+for (const list of readdirSync(dir).filter((f) => /^expected(-[\w-]+)?\.json$/.test(f))) {
+  for (const [file, expected] of Object.entries(JSON.parse(readFileSync(join(dir, list), 'utf8')) as Record<string, Expected[]>)) {
+    if (file in expectations) throw new Error(`${list}: ${file} is listed twice`);
+    expectations[file] = expected;
+  }
+}
 const files = readdirSync(dir)
   .filter((f) => f.endsWith('.playbook'))
   .sort();
