@@ -239,7 +239,7 @@ export type Operand =
   | { kind: 'count'; event: Ident; byMember: boolean; within?: Duration; span: Span }
   | { kind: 'absences' | 'attended'; schedule: Ident; within?: Duration; span: Span }
   /** `amount * 2`, `member.points - cost`: numbers only (docs/language.md, "Arithmetic"). */
-  | { kind: 'arith'; op: ArithOp; left: Operand; right: Operand; span: Span }
+  | { kind: 'arith'; op: ArithOp; left: Operand; right: Operand; parens?: boolean; span: Span }
   /** `min(a, b)`, `round(x)`, `length(mentions)`. */
   | { kind: 'call'; fn: Ident; args: Operand[]; span: Span };
 

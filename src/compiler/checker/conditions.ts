@@ -267,7 +267,7 @@ function describeOperand(o: A.Operand): string {
     case 'path':
       return o.path.map((p) => p.name).join('.');
     case 'arith':
-      return `${describeOperand(o.left)} ${o.op} ${describeOperand(o.right)}`;
+      return o.parens ? `(${describeOperand(o.left)} ${o.op} ${describeOperand(o.right)})` : `${describeOperand(o.left)} ${o.op} ${describeOperand(o.right)}`;
     case 'call':
       return `${o.fn.name}(${o.args.map(describeOperand).join(', ')})`;
   }

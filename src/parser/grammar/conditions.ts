@@ -16,9 +16,16 @@ import {
   RegexLiteral,
   RParen,
   StringLiteral,
+  Plus,
+  Minus,
+  Star,
+  Slash,
 } from '../lexer.js';
+import { EOF, type IToken, type TokenType } from 'chevrotain';
 import { push } from './base.js';
 import { ValuesParser } from './values.js';
+
+const VALUE_CONTINUES = new Set<TokenType>([Plus, Minus, Star, Slash, EqEq, NotEq, Greater, GreaterEq, Less, LessEq, Kw.matches, Kw.contains]);
 
 /** Conditions (`where`, `when`, `unless`), their operands and patterns, dotted names and `EVENT where …`. */
 export abstract class ConditionsParser extends ValuesParser {
@@ -83,70 +90,97 @@ export abstract class ConditionsParser extends ValuesParser {
   protected atomCondition = this.declareRule('atomCondition', (): A.Condition => {
     const first = this.LA(1);
     let result!: A.Condition;
-    this.OR([
-      {
-        ALT: () => {
-          this.CONSUME(LParen);
-          result = this.SUBRULE(this.condition)!;
-          this.CONSUME(RParen);
+    // A `(` groups a condition unless a value operator follows its `)`: `(a + b) / 2 > 3`.
+    this.OR({
+      IGNORE_AMBIGUITIES: true,
+      DEF: [
+        {
+          GATE: () => !this.parenthesisedValue(),
+          ALT: () => {
+            this.CONSUME(LParen);
+            result = this.SUBRULE(this.condition)!;
+            this.CONSUME(RParen);
+          },
         },
-      },
-      {
-        ALT: () => {
-          this.CONSUME(Kw.member);
-          this.CONSUME(Kw.has);
-          this.OR2([
-            {
-              ALT: () => {
-                this.CONSUME(Kw.role);
-                result = { kind: 'hasRole', role: this.ident(this.CONSUME(Name)), span: this.spanFrom(first) };
+        {
+          ALT: () => {
+            this.CONSUME(Kw.member);
+            this.CONSUME(Kw.has);
+            this.OR2([
+              {
+                ALT: () => {
+                  this.CONSUME(Kw.role);
+                  result = { kind: 'hasRole', role: this.ident(this.CONSUME(Name)), span: this.spanFrom(first) };
+                },
               },
-            },
-            {
-              ALT: () => {
-                this.CONSUME(Kw.tag);
-                result = { kind: 'hasTag', tag: this.str(this.CONSUME(StringLiteral)), span: this.spanFrom(first) };
+              {
+                ALT: () => {
+                  this.CONSUME(Kw.tag);
+                  result = { kind: 'hasTag', tag: this.str(this.CONSUME(StringLiteral)), span: this.spanFrom(first) };
+                },
               },
-            },
-          ]);
+            ]);
+          },
         },
-      },
-      {
-        ALT: () => {
-          this.CONSUME2(Kw.member);
-          this.CONSUME(Kw.tagged);
-          result = { kind: 'hasTag', tag: this.str(this.CONSUME2(StringLiteral)), span: this.spanFrom(first) };
+        {
+          ALT: () => {
+            this.CONSUME2(Kw.member);
+            this.CONSUME(Kw.tagged);
+            result = { kind: 'hasTag', tag: this.str(this.CONSUME2(StringLiteral)), span: this.spanFrom(first) };
+          },
         },
-      },
-      {
-        ALT: () => {
-          this.CONSUME3(Kw.member);
-          this.CONSUME(Kw.in);
-          this.OPTION(() => this.CONSUME(Kw.segment));
-          result = { kind: 'inSegment', segment: this.ident(this.CONSUME2(Name)), span: this.spanFrom(first) };
+        {
+          ALT: () => {
+            this.CONSUME3(Kw.member);
+            this.CONSUME(Kw.in);
+            this.OPTION(() => this.CONSUME(Kw.segment));
+            result = { kind: 'inSegment', segment: this.ident(this.CONSUME2(Name)), span: this.spanFrom(first) };
+          },
         },
-      },
-      {
-        ALT: () => {
-          this.CONSUME2(Kw.in);
-          this.CONSUME(Kw.stage);
-          const a = this.ident(this.CONSUME3(Name));
-          let b: A.Ident | undefined;
-          this.OPTION2(() => {
-            this.CONSUME(Dot);
-            b = this.ident(this.CONSUME4(Name));
-          });
-          result = b ? { kind: 'inStage', campaign: a, stage: b, span: this.spanFrom(first) } : { kind: 'inStage', campaign: a, span: this.spanFrom(first) };
+        {
+          ALT: () => {
+            this.CONSUME2(Kw.in);
+            this.CONSUME(Kw.stage);
+            const a = this.ident(this.CONSUME3(Name));
+            let b: A.Ident | undefined;
+            this.OPTION2(() => {
+              this.CONSUME(Dot);
+              b = this.ident(this.CONSUME4(Name));
+            });
+            result = b ? { kind: 'inStage', campaign: a, stage: b, span: this.spanFrom(first) } : { kind: 'inStage', campaign: a, span: this.spanFrom(first) };
+          },
         },
-      },
-      {
-        ALT: () => {
-          result = this.SUBRULE(this.predicate)!;
+        {
+          ALT: () => {
+            result = this.SUBRULE(this.predicate)!;
+          },
         },
-      },
-    ]);
+      ],
+    });
     return result;
   });
+
+  /** Answers of parenthesisedValue, for every `(` one scan passed, so nested parentheses are scanned once. */
+  private readonly parenAnswers = new WeakMap<IToken, boolean>();
+
+  /** Whether the `(` at LA(1) closes before an operator that continues a value (`+ - * /`, a comparison, `matches`, `contains`). */
+  private parenthesisedValue(): boolean {
+    const known = this.parenAnswers.get(this.LA(1));
+    if (known !== undefined) return known;
+    const open: IToken[] = [];
+    for (let i = 1; ; i++) {
+      const t = this.LA(i);
+      if (t.tokenType === EOF) return false;
+      if (t.tokenType === LParen) open.push(t);
+      else if (t.tokenType === RParen) {
+        const o = open.pop();
+        if (!o) return false;
+        const answer = VALUE_CONTINUES.has(this.LA(i + 1).tokenType);
+        this.parenAnswers.set(o, answer);
+        if (open.length === 0) return answer;
+      }
+    }
+  }
 
   protected predicate = this.declareRule('predicate', (): A.Condition => {
     const first = this.LA(1);

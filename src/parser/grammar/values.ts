@@ -73,6 +73,15 @@ export abstract class ValuesParser extends GrammarBase {
     let result!: A.Operand;
     this.OR([
       {
+        // `(a + b) / 2`: a value in parentheses; conditions.ts decides which `(` groups a value.
+        ALT: () => {
+          this.CONSUME4(LParen);
+          const inner = this.SUBRULE2(this.operand)!;
+          this.CONSUME4(RParen);
+          result = inner.kind === 'arith' ? { ...inner, parens: true, span: this.spanFrom(first) } : inner;
+        },
+      },
+      {
         ALT: () => {
           const t = this.CONSUME(NumberLiteral);
           result = { kind: 'number', value: this.num(t), span: this.span(t) };
