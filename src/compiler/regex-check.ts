@@ -5,7 +5,7 @@ import { checkRegex } from '../stdlib/regex-safety.js';
 
 /**
  * Diagnostics for one `/regex/flags` of a `matches` condition (docs/diagnostics.md, E0501,
- * E0505–E0507, W0501). A problem with one construct (`\1`, `(?=`, `\p{…}`) is pointed at
+ * E0505–E0508, W0501). A problem with one construct (`\1`, `(?=`, `\p{…}`) is pointed at
  * inside the literal: a regex literal never spans lines, so the construct's column is the
  * literal's column plus one for the opening `/` plus its offset in the source.
  */
@@ -19,7 +19,7 @@ export function reportRegex(bag: DiagnosticBag, p: Extract<A.Pattern, { kind: 'r
   }
   switch (problem.kind) {
     case 'invalid':
-      bag.report(D.E0501.invalidRegex(problem.message), span);
+      bag.report(D.E0501.invalidRegex(problem.message), span, problem.hint);
       return;
     case 'backreference':
       bag.report(D.E0505.backreference(problem.message), span, problem.hint);
@@ -29,6 +29,9 @@ export function reportRegex(bag: DiagnosticBag, p: Extract<A.Pattern, { kind: 'r
       return;
     case 'unsupported':
       bag.report(D.E0507.unsupported(problem.message), span, problem.hint);
+      return;
+    case 'foreign':
+      bag.report(D.E0508.foreign(problem.message), span, problem.hint);
       return;
     case 'backtracking':
       bag.report(D.W0501.backtracking(problem.message), span, problem.hint);

@@ -1,4 +1,5 @@
 import { RE2JS } from 're2js';
+import { flagHint, syntaxHint } from './regex-hints.js';
 import { MAX_REPEAT, parseRegex, RegexFeatureError, type ClassItem, type PropertyEscape, type RegexNode } from './regex-syntax.js';
 
 /**
@@ -17,7 +18,7 @@ import { MAX_REPEAT, parseRegex, RegexFeatureError, type ClassItem, type Propert
  */
 
 export interface RegexProblem {
-  kind: 'invalid' | 'backreference' | 'lookaround' | 'unsupported' | 'backtracking';
+  kind: 'invalid' | 'backreference' | 'lookaround' | 'unsupported' | 'foreign' | 'backtracking';
   message: string;
   hint?: string;
   /** Where in the source as written (UTF-16 units), when the problem is one construct. */
@@ -299,11 +300,11 @@ export function splitInlineFlags(source: string, flags: string): { body: string;
 export function prepareRegex(source: string, flags: string): Prepared {
   // eslint-disable-next-line @typescript-eslint/no-misused-spread -- one flag per character is the point; a non-ASCII one is reported as unsupported
   const badFlag = [...flags].find((f) => !'imsu'.includes(f));
-  if (badFlag) return { ok: false, problem: { kind: 'invalid', message: `unsupported flag \`${badFlag}\` (use i, m, s or u)` } };
-  if (new Set(flags).size !== flags.length) return { ok: false, problem: { kind: 'invalid', message: 'a flag is repeated' } };
+  if (badFlag) return { ok: false, problem: { kind: 'invalid', message: `unsupported flag \`${badFlag}\` (use i, m, s or u)`, hint: flagHint(badFlag) } };
+  if (new Set(flags).size !== flags.length) return { ok: false, problem: { kind: 'invalid', message: 'a flag is repeated', hint: 'write each flag once' } };
   const split = splitInlineFlags(source, flags);
   const syntaxError = jsSyntaxError(split.body, split.flags);
-  if (syntaxError) return { ok: false, problem: { kind: 'invalid', message: syntaxError } };
+  if (syntaxError) return { ok: false, problem: { kind: 'invalid', message: syntaxError, hint: syntaxHint(split.body, syntaxError) } };
   try {
     const pattern = translateRegex(split.body, split.flags);
     return { ok: true, re: RE2JS.compile(pattern), pattern, ...split };

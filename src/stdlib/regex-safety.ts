@@ -14,7 +14,9 @@ export type { RegexProblem } from './regex-re2.js';
  * keyword filter, a script) would let one message stall it, and the nested form usually has a
  * plain equivalent (`(a+)+` is `a+`). The shapes, inside a repetition that may run many times:
  *   - another repetition of varying length (`(a+)+`, `(\w+\s?)*`, `(.*a){12}`, `(a{1,20}){1,20}`):
- *     the engine may split the text between the two in exponentially many ways;
+ *     the engine may split the text between the two in exponentially many ways, unless
+ *     a delimiter character marks where each repetition starts or ends (`(@[^@]+){5}`,
+ *     five @-mentions: see delimited());
  *   - alternatives that can start with the same character (`(a|ab)*`, `(.|微信)*`) or match
  *     nothing (`(|a)+`): the engine may try every branch at every step.
  * It is a conservative screen (`(ab|ac)*` is flagged though harmless); it decides nothing at run
@@ -60,7 +62,8 @@ const MANY = 10;
 function screen(node: RegexNode, f: ScreenFlags): Found | undefined {
   if (node.t === 'repeat' && node.max > 1) {
     const inner = longestVariable(node.body);
-    if (inner === Infinity || (inner >= 2 && (node.max === Infinity || node.max * inner >= NESTED_PRODUCT))) return { node, why: 'nested' };
+    const nested = inner === Infinity || (inner >= 2 && (node.max === Infinity || node.max * inner >= NESTED_PRODUCT));
+    if (nested && !delimited(node.body, f)) return { node, why: 'nested' };
     if (node.max >= MANY) {
       for (const alt of alternations(node.body)) {
         const firsts = alt.branches.map((b) => first(b, f));
@@ -77,6 +80,74 @@ function screen(node: RegexNode, f: ScreenFlags): Found | undefined {
     if (found) return found;
   }
   return undefined;
+}
+
+/**
+ * Whether every text the repeated body matches splits into its repetitions, and each repetition
+ * into its parts, in one way only, so that a backtracking engine has one split to try at each
+ * start: the body begins (or ends) with one character from a set that nothing else in the body
+ * can match, so that character marks where each repetition begins (or ends). `(@[^@]+){5}`, five
+ * @-mentions, is such a body: every repetition runs from an `@` to the next. Inside one
+ * repetition, a part of varying length must take every character it can, because no part after
+ * it (up to one that must match, or the next delimiter) can take one of them (`(@\w+\s*)`), or
+ * be followed by parts of fixed length only (`(,\d+)`, `(@[^@]+!)`). Parts are single
+ * characters, classes, or repetitions of one; anything else (nested groups, alternatives,
+ * assertions) is not read as delimited.
+ */
+function delimited(body: RegexNode, f: ScreenFlags): boolean {
+  const items = parts(body);
+  if (!items || items.length < 2) return false;
+  const atStart = splitsUniquely(items, f);
+  return atStart || splitsUniquely([...items].reverse(), f);
+}
+
+interface Part {
+  set: Ranges;
+  /** The number of characters varies (a repetition with min < max). */
+  varying: boolean;
+  nullable: boolean;
+}
+
+/** The body as a sequence of one-character parts, or undefined if it is not one. */
+function parts(node: RegexNode): RegexNode[] | undefined {
+  if (node.t === 'group') return node.flags ? undefined : parts(node.body);
+  const items = node.t === 'seq' ? node.items : [node];
+  const flat: RegexNode[] = [];
+  for (const item of items) {
+    const inner = item.t === 'group' && !item.flags ? parts(item.body) : [item];
+    if (!inner) return undefined;
+    flat.push(...inner);
+  }
+  return flat.every((item) => part(item) !== undefined) ? flat : undefined;
+}
+
+const ONE_CHARACTER = new Set<RegexNode['t']>(['char', 'dot', 'class', 'perl', 'prop']);
+
+function part(node: RegexNode, f: ScreenFlags = { i: false, s: false }): Part | undefined {
+  if (ONE_CHARACTER.has(node.t)) return { set: first(node, f).set, varying: false, nullable: false };
+  if (node.t === 'repeat' && ONE_CHARACTER.has(node.body.t)) {
+    return { set: first(node.body, f).set, varying: node.min < node.max, nullable: node.min === 0 };
+  }
+  return undefined;
+}
+
+/** The check of delimited() with the delimiter first (call it on the reversed parts for last). */
+function splitsUniquely(items: RegexNode[], f: ScreenFlags): boolean {
+  const all = items.map((item) => part(item, f)!);
+  const delimiter = all[0]!;
+  const rest = all.slice(1);
+  if (delimiter.varying || delimiter.nullable) return false;
+  if (rest.some((p) => intersects(p.set, delimiter.set))) return false;
+  return rest.every((p, k) => {
+    if (!p.varying) return true;
+    // The part takes every character it can when none of the parts after it, up to one that
+    // must match (or the next delimiter), can take one of them.
+    for (const later of rest.slice(k + 1)) {
+      if (intersects(later.set, p.set)) return rest.slice(k + 1).every((x) => !x.varying);
+      if (!later.nullable) return true;
+    }
+    return true;
+  });
 }
 
 function children(node: RegexNode): RegexNode[] {

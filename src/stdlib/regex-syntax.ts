@@ -10,6 +10,8 @@
  * they are, so the checker can point at them (docs/language.md, "Text: matches and contains").
  */
 
+import { table } from './dict.js';
+
 export type PerlClass = 'd' | 'D' | 'w' | 'W' | 's' | 'S';
 
 /** `\p{…}` / `\P{…}` as written: `name` is the part before `=`, `value` the part after it. */
@@ -46,7 +48,7 @@ export type RegexNode =
 /** RE2 refuses larger repetition counts (docs/language.md). */
 export const MAX_REPEAT = 1000;
 
-export type RegexFeature = 'backreference' | 'lookaround' | 'unsupported';
+export type RegexFeature = 'backreference' | 'lookaround' | 'unsupported' | 'foreign';
 
 export class RegexFeatureError extends Error {
   constructor(
@@ -230,6 +232,16 @@ class Reader {
         digits.length + 1,
       );
     }
+    const anchor = FOREIGN_ANCHORS[c];
+    if (anchor) {
+      throw new RegexFeatureError(
+        'foreign',
+        `\`\\${c}\` is ${anchor.means} in PCRE and Python, but JavaScript reads it as the letter \`${c}\``,
+        anchor.instead,
+        start,
+        2,
+      );
+    }
     const named = /^\\k<[^>]*>/.exec(this.src.slice(this.pos));
     if (named) {
       throw new RegexFeatureError(
@@ -330,6 +342,17 @@ class Reader {
     const items: ClassItem[] = [];
     while (this.peek() !== ']') {
       if (this.pos >= this.src.length) throw new Error(`unterminated class at ${open}`);
+      const posix = /^\[:(\^?)([a-z]+):\]/.exec(this.src.slice(this.pos));
+      const instead = posix ? POSIX_CLASSES[posix[2]!] : undefined;
+      if (posix && instead) {
+        throw new RegexFeatureError(
+          'foreign',
+          `\`${posix[0]}\` is a POSIX class in PCRE and RE2, but JavaScript reads it as a choice of the characters \`[\`, \`:\` and the letters of \`${posix[2]}\`, ending the class at its first \`]\``,
+          `write ${posix[1] ? `the negation of ${instead}` : instead} for \`${posix[0]}\``,
+          this.pos,
+          posix[0].length,
+        );
+      }
       const first = this.classAtom();
       if (this.peek() === '-' && this.peek(1) !== ']' && this.peek(1) !== undefined) {
         this.pos++;
@@ -360,3 +383,26 @@ class Reader {
 function toItem(a: { t: 'char'; cp: number } | { t: 'perl'; name: PerlClass } | PropertyEscape): ClassItem {
   return a.t === 'char' ? { t: 'range', lo: a.cp, hi: a.cp } : a;
 }
+
+/** Anchors of other dialects that JavaScript reads as letters (docs/language.md, E0508). */
+const FOREIGN_ANCHORS = table<{ means: string; instead: string }>({
+  A: { means: 'the start of the text', instead: 'write `^` for the start of the text (without the `m` flag)' },
+  Z: { means: 'the end of the text', instead: 'write `$` for the end of the text (without the `m` flag)' },
+  z: { means: 'the end of the text', instead: 'write `$` for the end of the text (without the `m` flag)' },
+  G: { means: 'where the previous match ended', instead: 'leave it out: a playbook tests each text once, from the start' },
+});
+
+/** POSIX classes (`[[:alpha:]]`) and what to write for them in JavaScript's syntax. */
+const POSIX_CLASSES = table<string>({
+  alpha: '`\\p{L}` (any letter) or `A-Za-z`',
+  digit: '`\\d`',
+  alnum: '`\\p{L}\\p{N}` or `A-Za-z0-9`',
+  upper: '`\\p{Lu}` or `A-Z`',
+  lower: '`\\p{Ll}` or `a-z`',
+  space: '`\\s`',
+  blank: '` \\t`',
+  punct: '`\\p{P}`',
+  word: '`\\w`',
+  xdigit: '`0-9A-Fa-f`',
+  cntrl: '`\\x00-\\x1f`',
+});

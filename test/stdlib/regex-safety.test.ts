@@ -19,7 +19,11 @@ function verdict(source: string, flags = ''): string | undefined {
 
 describe('checkRegex: errors', () => {
   it('passes on the error that keeps a pattern out', () => {
-    expect(checkRegex('(', '')).toEqual({ kind: 'invalid', message: '/(/: Unterminated group' });
+    expect(checkRegex('(', '')).toEqual({
+      kind: 'invalid',
+      message: '/(/: Unterminated group',
+      hint: 'close each `(` with `)`; for a parenthesis itself write `\\(`',
+    });
     expect(checkRegex('a(?=b)', '')).toMatchObject({ kind: 'lookaround', at: 1, len: 3 });
     expect(checkRegex('a', 'g')).toMatchObject({ kind: 'invalid' });
   });
@@ -225,5 +229,114 @@ describe('checkRegex: repeated alternatives', () => {
     expect(verdict('(a|x{0})+')).toBe('empty');
     expect(verdict('(a|b{1})+')).toBeUndefined();
     expect(verdict('(ab|a)+')).toBe('overlap');
+  });
+});
+
+describe('checkRegex: a repetition of a delimited group (issue 15, item 6)', () => {
+  it('is not warned about when one character marks where each repetition starts or ends', () => {
+    for (const s of [
+      '(@[^@]+){5}',
+      '(@[^@]+)+',
+      '(@[^@]*){12}',
+      '([^,]+,){4}',
+      '(,\\d+){3}',
+      '(#\\w+\\s+){3}',
+      '(@\\w+\\s*){5}',
+      '(@[^@]+!){5}',
+      '((?:@)[^@]+){5}',
+    ]) {
+      expect(verdict(s), s).toBeUndefined();
+    }
+    expect(verdict('(@[^@]+){5}', 'i')).toBeUndefined();
+  });
+
+  it('is still warned about when the delimiter can also be matched inside the group', () => {
+    expect(verdict('(@.+){5}')).toBe('nested');
+    expect(verdict('(@[^#]+){5}')).toBe('nested');
+    expect(verdict('([^,]+.){4}')).toBe('nested');
+    expect(verdict('(a[^b]+){5}')).toBe('nested');
+    expect(verdict('(a[^a]+){5}')).toBeUndefined();
+    expect(verdict('(a[^a]+){5}', 'i')).toBeUndefined();
+    expect(verdict('(A[^a]+){5}')).toBe('nested');
+    expect(verdict('(A[^a]+){5}', 'i')).toBeUndefined();
+    expect(verdict('(a[^A]+){5}', 'i')).toBeUndefined();
+  });
+
+  it('is still warned about when the parts inside one repetition can split the text in several ways', () => {
+    expect(verdict('(@[^@]+[^@]+){5}')).toBe('nested');
+    expect(verdict('(@[^@]+\\s+)+')).toBe('nested');
+    expect(verdict('(@\\w*\\s*\\w+){5}')).toBe('nested');
+    expect(verdict('(@\\w+\\s+\\w+){5}')).toBeUndefined();
+    expect(verdict('(@[^@]+!){5}')).toBeUndefined();
+    expect(verdict('(@[^@]+![^@]+){5}')).toBe('nested');
+  });
+
+  it('reads only a plain sequence of one-character parts', () => {
+    expect(verdict('(@(?:a|b)+){5}')).toBe('nested');
+    expect(verdict('(@(?:[^@]+)+){5}')).toBe('nested');
+    expect(verdict('((?:a+)+)')).toBe('nested');
+    expect(verdict('(@+[^@]+){5}')).toBe('nested');
+    expect(verdict('(@?[^@]+){5}')).toBe('nested');
+  });
+});
+
+describe('checkRegex: forms of another dialect (E0508)', () => {
+  it('refuses PCRE anchors outside a class, pointed at', () => {
+    expect(checkRegex('^\\d+\\Z', '')).toEqual({
+      kind: 'foreign',
+      message: '`\\Z` is the end of the text in PCRE and Python, but JavaScript reads it as the letter `Z`',
+      hint: 'write `$` for the end of the text (without the `m` flag)',
+      at: 4,
+      len: 2,
+    });
+    expect(checkRegex('\\Afoo', '')).toMatchObject({ kind: 'foreign', hint: 'write `^` for the start of the text (without the `m` flag)', at: 0 });
+    expect(checkRegex('a\\z', '')).toMatchObject({ kind: 'foreign', at: 1 });
+    expect(checkRegex('\\G', '')).toMatchObject({ kind: 'foreign' });
+    expect(checkRegex('[\\A\\Z]', '')).toBeUndefined();
+    expect(checkRegex('\\\\Z', '')).toBeUndefined();
+  });
+
+  it('refuses POSIX classes, naming the class to write', () => {
+    expect(checkRegex('x[[:alpha:]]+', '')).toMatchObject({ kind: 'foreign', at: 2, len: 9, hint: 'write `\\p{L}` (any letter) or `A-Za-z` for `[:alpha:]`' });
+    expect(checkRegex('[^[:space:]]', '')).toMatchObject({ kind: 'foreign', hint: 'write `\\s` for `[:space:]`' });
+    expect(checkRegex('[[:^digit:]]', '')).toMatchObject({ kind: 'foreign', hint: 'write the negation of `\\d` for `[:^digit:]`' });
+    expect(checkRegex('[[:constructor:]]', '')).toBeUndefined();
+    expect(checkRegex('[[:]', '')).toBeUndefined();
+  });
+});
+
+describe('checkRegex: how to rewrite an invalid pattern (E0501)', () => {
+  const hint = (s: string, f = '') => checkRegex(s, f)?.hint;
+  it('names the rewrite for a flag', () => {
+    expect(hint('a', 'g')).toContain('leave it out');
+    expect(hint('a', 'y')).toContain('`y` changes nothing');
+    expect(hint('a', 'v')).toContain('write `u`');
+    expect(hint('a', 'd')).toContain('does not report where');
+    expect(hint('a', 'x')).toContain('no extended mode');
+    expect(hint('a', 'q')).toContain('flags are `i`');
+    expect(hint('a', 'ii')).toBe('write each flag once');
+  });
+
+  it('names the form of another dialect', () => {
+    expect(hint('(?P<code>\\d+)')).toContain('`(?<name>…)`');
+    expect(hint('(?>a)b')).toContain('`(?:…)`');
+    expect(hint('(?#note)a')).toContain('leave the comment');
+    expect(hint('\\d++')).toContain('possessive');
+    expect(hint('a{2}+')).toContain('possessive');
+    expect(hint('加(?i)vx')).toContain('only at the very start');
+    expect(hint('\\Z', 'u')).toContain('`$`');
+  });
+
+  it('names the escape for a symbol meant as itself', () => {
+    expect(hint('+86')).toContain('`\\+`');
+    expect(hint('(a')).toContain('`\\(`');
+    expect(hint(':-)')).toContain('`\\)`');
+    expect(hint('[a')).toContain('`\\[`');
+    expect(hint('a{2,1}')).toContain('smaller count first');
+    expect(hint('a\\')).toContain('`\\\\`');
+    expect(hint('\\q', 'u')).toContain('drop the `\\`');
+    expect(hint('\\p{Nope}', 'u')).toContain('general category');
+    expect(hint('(?<a>x)(?<a>y)')).toContain('its own name');
+    expect(hint('a{', 'u')).toContain('brace');
   });
 });

@@ -176,6 +176,10 @@ export const CHECKER_CODES = {
     /** Worded by src/stdlib/regex-safety.ts. */
     unsupported: (message: string) => message,
   }),
+  E0508: error('regex of another dialect', {
+    /** Worded by src/stdlib/regex-syntax.ts: a PCRE or POSIX form JavaScript reads differently. */
+    foreign: (message: string) => message,
+  }),
 
   // ---------------------------------------------------------------- E06xx points, levels, badges
   E0601: error('zero points', {
