@@ -1,14 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { table } from '../stdlib/dict.js';
-import { checkCommand } from './check.js';
-import { compileCommand } from './compile.js';
-import { simulateCommand } from './simulate.js';
-import { fmtCommand } from './fmt.js';
-import { graphCommand } from './graph.js';
-import { testCommand } from './test.js';
-import { serveCommand } from './serve.js';
-import { botCommand } from './bot.js';
 import { UsageError, type Io, processIo } from './io.js';
 
 const HELP = `playbook: run online communities as code
@@ -39,21 +31,25 @@ export interface CommandSpec {
   run(values: Record<string, string | boolean | string[] | undefined>, positionals: string[], io: Io): number | Promise<number>;
 }
 
-// A frozen dict: `playbook constructor` is an unknown command, not Object.prototype's function.
-const COMMANDS: Readonly<Record<string, CommandSpec>> = table({
-  check: checkCommand,
-  compile: compileCommand,
-  simulate: simulateCommand,
-  test: testCommand,
-  fmt: fmtCommand,
-  graph: graphCommand,
-  serve: serveCommand,
-  bot: botCommand,
+/**
+ * Each command's module is imported only when that command runs, so `--version` loads nothing of
+ * the compiler and `check` loads no chat client, HTTP server or SQLite (docs/performance.md,
+ * "Start-up"). A frozen dict: `playbook constructor` is an unknown command, not Object.prototype's.
+ */
+const COMMANDS: Readonly<Record<string, () => Promise<CommandSpec>>> = table({
+  check: async () => (await import('./check.js')).checkCommand,
+  compile: async () => (await import('./compile.js')).compileCommand,
+  simulate: async () => (await import('./simulate.js')).simulateCommand,
+  test: async () => (await import('./test.js')).testCommand,
+  fmt: async () => (await import('./fmt.js')).fmtCommand,
+  graph: async () => (await import('./graph.js')).graphCommand,
+  serve: async () => (await import('./serve.js')).serveCommand,
+  bot: async () => (await import('./bot.js')).botCommand,
 });
 
 /**
  * The version in package.json (issue 14, item 6), read when asked: this file is src/cli/main.ts
- * or dist/cli/main.js, both two folders below the package root.
+ * dist/cli/main.js or the bundle's dist/cli-bundle/main.js, all two folders below the package root.
  */
 export function packageVersion(): string {
   try {
@@ -75,11 +71,12 @@ export async function run(argv: string[], io: Io = processIo()): Promise<number>
     io.out(`playbook ${packageVersion()}\n`);
     return 0;
   }
-  const cmd = COMMANDS[name];
-  if (!cmd) {
+  const load = COMMANDS[name];
+  if (!load) {
     io.err(`playbook: unknown command \`${name}\`\n\n${HELP}`);
     return 2;
   }
+  const cmd = await load();
   let parsed;
   try {
     parsed = parseArgs({
