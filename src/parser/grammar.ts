@@ -17,8 +17,8 @@ export type { ShapeProblem } from './grammar/base.js';
  * self-analysis.
  */
 export class PlaybookParser extends MachinesParser {
-  constructor() {
-    super();
+  constructor(options: { validate?: boolean } = {}) {
+    super(options);
     this.performSelfAnalysis();
   }
 

@@ -27,8 +27,14 @@ export abstract class GrammarBase extends EmbeddedActionsParser {
   /** The span of every top-level item and of every statement inside a block (see `Playbook.clauses`). */
   clauses: A.Span[] = [];
 
-  constructor() {
-    super(allTokens, { recoveryEnabled: true, maxLookahead: 4, skipValidations: false });
+  /**
+   * chevrotain's grammar validations (ambiguities, left recursion, unreachable alternatives) cost
+   * about a third of a short `check`'s start-up, and the grammar is the same on every run: they run
+   * in test/grammar-validation.test.ts, which builds the parser with `validate: true`, and are
+   * skipped otherwise (docs/performance.md, "Start-up").
+   */
+  constructor(options: { validate?: boolean } = {}) {
+    super(allTokens, { recoveryEnabled: true, maxLookahead: 4, skipValidations: options.validate !== true });
   }
 
   /**
