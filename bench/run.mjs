@@ -12,6 +12,8 @@
 //  5. `playbook simulate` end to end on 10k, 100k and 1M-event JSONL files: time and peak RSS.
 //  6. regexes (bench/regex.mjs, issue 13): the worst match time over an adversarial set on 100 KB
 //     messages, and the cost per short message of typical patterns, JavaScript RegExp vs RE2.
+//  7. start-up (bench/startup.mjs, issue 20): `playbook --version` and a short `playbook check`
+//     over `node -e 0`, medians of 10.
 // Results: a table on stdout and bench/results.json. Nothing here is asserted by `npm test`.
 //
 // BENCH_QUICK=1 shrinks every input (for working on the bench itself; figures not comparable).
@@ -28,6 +30,7 @@ import { messageEvents, mixedEvents, playbookWithRules, WORKLOAD_PLAYBOOK } from
 import { createHandwritten } from './handwritten.mjs';
 import { createJsonRules } from './jsonrules.mjs';
 import { regexSection } from './regex.mjs';
+import { startupSection } from './startup.mjs';
 import { createXStateActors, createXStatePure } from './xstate.mjs';
 import { actionCounts, assertSameActions, MismatchError } from './verify.mjs';
 
@@ -82,7 +85,15 @@ log(`machine: ${results.machine}; load average ${results.load_average_at_start}\
 
 // On a terminal (and not under CI), a progress bar on stderr between sections: share done, ETA.
 const progress = process.stderr.isTTY && !process.env.CI ? new Progress((t) => process.stderr.write(t), 'sections') : undefined;
-const sections = [compileSection, workloadSection, mixedSection, heapSection, simulateSection, () => regexSection(results, log, { quick: QUICK })];
+const sections = [
+  compileSection,
+  workloadSection,
+  mixedSection,
+  heapSection,
+  simulateSection,
+  () => regexSection(results, log, { quick: QUICK }),
+  () => startupSection(results, log, { root, quick: QUICK }),
+];
 try {
   for (let i = 0; i < sections.length; i++) {
     progress?.done();
@@ -396,6 +407,18 @@ function printTable() {
     const growth = r.simulate_rss_growth_last_10x;
     row(`peak RSS growth, ${fmtInt(a.events)} -> ${fmtInt(b.events)} events`, `x${growth.toFixed(2)}`, 'flat (<= x1.25)', growth <= 1.25);
   }
+  row(
+    'start-up: playbook --version / node -e 0',
+    `${r.ratio_version_startup_node.toFixed(2)}x (${r.startup.version_ms} / ${r.startup.node_ms} ms)`,
+    '<= 2x',
+    r.ratio_version_startup_node <= 2,
+  );
+  row(
+    'start-up: playbook check (no-ads) / node -e 0',
+    `${r.ratio_check_startup_node.toFixed(2)}x (${r.startup.check_ms} ms)`,
+    '<= 4x',
+    r.ratio_check_startup_node <= 4,
+  );
   row(`regex, worst match over ${r.regex_adversarial.patterns} adversarial patterns (100 KB messages)`, `${r.regex_adversarial_worst_ms.toFixed(1)} ms`);
   for (const x of r.regex_short.rows.slice(0, 2)) row(`regex per short message (${x.name}), RegExp -> RE2`, `${x.regexp_ns} -> ${x.re2_ns} ns`);
   row('compile, 1,000-rule playbook', `${r.compile_1000_rules_ms} ms`);

@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-// Launcher: the CLI is compiled to dist/ by `npm install` (the `prepare` script).
+// Launcher: the CLI is compiled and bundled into dist/cli-bundle/ by `npm install` (the `prepare`
+// script); the bundle starts faster than dist/cli/ (scripts/bundle-cli.mjs says why).
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const main = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+const main = fileURLToPath(new URL('../dist/cli-bundle/main.js', import.meta.url));
 if (!existsSync(main)) {
   process.stderr.write('playbook: the CLI is not built yet; run `npm install` (or `npm run build`) in the project folder\n');
   process.exit(2);

@@ -277,4 +277,12 @@ describe('playbook --version (issue 14, item 6)', () => {
     expect(r.stderr).toBe('');
     expect(r.stdout).toBe(`playbook ${pkgJson.version}\n`);
   });
+
+  it("prints package.json's version through bin/playbook.js, which runs the bundle", () => {
+    // The project's own build (`npm run build`), not the copy above, which has no bin/.
+    const r = spawnSync(process.execPath, [join(root, 'bin/playbook.js'), '--version'], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe(`playbook ${pkgJson.version}\n`);
+    expect(readFileSync(join(root, 'bin/playbook.js'), 'utf8')).toContain('dist/cli-bundle/main.js');
+  });
 });

@@ -1,0 +1,32 @@
+#!/usr/bin/env node
+// Bundles the command line into dist/cli-bundle/ (part of `npm run build`, after tsc).
+//
+// Why: loading chevrotain, zod and ~250 modules of our own one file at a time was most of a short
+// `playbook check` (docs/performance.md, "Start-up"). One entry per command line, split into
+// chunks, keeps each command's lazy import lazy: `--version` reads no chunk, `check` no chat client.
+// Packages loaded only by the commands that need them, and native ones, stay outside the bundle and
+// are resolved from node_modules as usual. The library (`import … from 'playbook'`) stays the
+// tsc output in dist/; only bin/playbook.js runs the bundle.
+import { build } from 'esbuild';
+import { rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const outdir = `${root}dist/cli-bundle`;
+rmSync(outdir, { recursive: true, force: true });
+await build({
+  absWorkingDir: root,
+  // The worker of the reference engine is its own entry: reference.ts finds it as ./jre-worker.js
+  // beside the chunk that starts it, which is this folder.
+  entryPoints: { main: 'src/cli/main.ts', 'jre-worker': 'src/runtime/conditions/jre-worker.ts' },
+  outdir,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  tsconfig: 'tsconfig.build.json',
+  chunkNames: 'chunk-[hash]',
+  external: ['better-sqlite3', '@xmpp/*', 'irc-framework', 'xstate', 'json-rules-engine', 'chart.js'],
+  logLevel: 'warning',
+});
