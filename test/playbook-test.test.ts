@@ -136,7 +136,7 @@ describe('test-file parser: golden errors', () => {
       'a date that does not exist',
       'test "t" for "no-ads.playbook" {\n  2026-02-30T10:00 alice joins\n}\n',
       [
-        "x.test.playbook:2:3: error[T0005]: `2026-02-30T10:00` is not a real date and time\n   2 |   2026-02-30T10:00 alice joins\n         ^^^^^^^^^^^^^^^^\n     = hint: e.g. 2026-03-02T19:20 (in the playbook's time zone) or 2026-03-02T19:20+08:00",
+        "x.test.playbook:2:3: error[T0005]: `2026-02-30T10:00` is not a real date and time\n   2 |   2026-02-30T10:00 alice joins\n         ^^^^^^^^^^^^^^^^\n     = hint: a real date and time: 2026-11-01 11:30 or 2026-11-01T11:30 (in the playbook's time zone), 2026-11-01T03:30Z (UTC) or 2026-11-01T11:30+08:00",
       ],
     ],
     [

@@ -2,6 +2,7 @@ import { LITERAL_CLOSE_BRACE, LITERAL_OPEN_BRACE, unescapeString } from '../pars
 import { parseDurationText } from '../stdlib/durations.js';
 import { table } from '../stdlib/dict.js';
 import { D } from '../parser/diagnostic-codes.js';
+import { instantHint } from './clock.js';
 import type { Span, TestDiagnostic } from './syntax.js';
 
 /**
@@ -16,7 +17,7 @@ export type TokenKind =
   | 'number'
   /** `+90s`, `+1h30m`: a wait. */
   | 'duration'
-  /** `2026-03-02`, `2026-03-02T10:00`, `2026-03-02T10:00:00+08:00`. */
+  /** `2026-03-02`, `2026-03-02T10:00`, `2026-03-02 10:00`, `2026-03-02T02:00Z`, `2026-03-02T10:00:00+08:00`. */
   | 'datetime'
   /** `19:20` or `19:20:30`: a local time of day. */
   | 'clock'
@@ -37,7 +38,9 @@ export interface Token extends Span {
   value?: string | number;
 }
 
-const DATETIME = /\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?(?![\p{L}\p{N}_])/uy;
+const DATETIME = /\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?(?![\p{L}\p{N}_])/uy;
+/** What an operator may mean as a date and time; when it is longer than a DATETIME, it is a mistake. */
+const DATE_LIKE = /\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(?:Z|[+-][\d:]+)?/uy;
 const CLOCK = /\d{1,2}:\d{2}(?::\d{2})?(?![\p{L}\p{N}_:])/uy;
 const NUMBER = /-?\d+(?:\.\d+)?(?![\p{L}\p{N}_.-])/uy;
 const WORD = /[\p{L}\p{N}_][\p{L}\p{M}\p{N}_.-]*/uy;
@@ -119,6 +122,19 @@ export function lexTestFile(source: string, report: (d: TestDiagnostic) => void)
     }
     if (/\d/.test(ch) || (ch === '-' && /\d/.test(source[i + 1] ?? ''))) {
       const dt = at(DATETIME);
+      const dateLike = at(DATE_LIKE);
+      if (dateLike && ch !== '-' && dateLike[0].length > (dt?.[0].length ?? 0)) {
+        const problem = D.T0005.notADateTime(dateLike[0]);
+        report({
+          severity: problem.severity,
+          code: problem.code,
+          message: problem.message,
+          hint: instantHint(dateLike[0]),
+          ...span(i, i + dateLike[0].length),
+        });
+        i += dateLike[0].length;
+        continue;
+      }
       if (dt && ch !== '-') {
         push('datetime', i, i + dt[0].length);
         i += dt[0].length;

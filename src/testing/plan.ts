@@ -4,7 +4,7 @@ import { isoInZone } from '../stdlib/calendar.js';
 import { dict, hasKey, own, table } from '../stdlib/dict.js';
 import { isoDuration, parseDurationText } from '../stdlib/durations.js';
 import { closest } from '../stdlib/suggest.js';
-import { DEFAULT_START, formatOffset, nextClockTime, parseInstant } from './clock.js';
+import { DEFAULT_START, formatOffset, INSTANT_FORMS, nextClockTime, parseInstant } from './clock.js';
 import type { EventSpec, ExpectMode, ExpectSpec, FieldSpec, Span, TestCase, TestDiagnostic, TimeSpec, Value } from './syntax.js';
 
 /**
@@ -89,11 +89,7 @@ export function planTest(test: TestCase, ir: IR, source: string): { plan?: TestP
       seenStart = true;
       const ms = st.time.kind === 'instant' ? parseInstant(st.time.text, zone) : undefined;
       if (ms === undefined)
-        error(
-          st.time.span,
-          D.T0005.notADateTime(source.slice(st.time.span.start, st.time.span.end)),
-          "start 2026-03-02T10:00 (in the playbook's time zone) or start 2026-03-02T10:00+08:00",
-        );
+        error(st.time.span, D.T0005.notADateTime(source.slice(st.time.span.start, st.time.span.end)), `a real date and time: ${INSTANT_FORMS}`);
       else start = ms;
     } else {
       if (seenCommunity) error(st.span, D.T0108.communityTwice());
@@ -180,12 +176,7 @@ function resolveTime(t: TimeSpec, now: number, zone: string, source: string, err
       return nextClockTime(now, t.hour, t.minute, t.second, zone);
     case 'instant': {
       const ms = parseInstant(t.text, zone);
-      if (ms === undefined)
-        error(
-          t.span,
-          D.T0005.notADateTime(source.slice(t.span.start, t.span.end)),
-          "e.g. 2026-03-02T19:20 (in the playbook's time zone) or 2026-03-02T19:20+08:00",
-        );
+      if (ms === undefined) error(t.span, D.T0005.notADateTime(source.slice(t.span.start, t.span.end)), `a real date and time: ${INSTANT_FORMS}`);
       return ms;
     }
   }
@@ -307,7 +298,7 @@ function pattern(f: FieldSpec, zone: string, error: Report): FieldPattern | unde
     }
     const ms = parseInstant(v.value, zone);
     if (ms === undefined) {
-      error(v.span, D.T0005.notADateTime(v.value));
+      error(v.span, D.T0005.notADateTime(v.value), `a real date and time: ${INSTANT_FORMS}`);
       return undefined;
     }
     return { field: f.name, kind: 'instant', ms, text: v.value, span };
