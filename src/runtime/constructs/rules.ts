@@ -25,9 +25,8 @@ const NO_RULES: CompiledRule[] = [];
 /** The rules by triggering event type, each list already in firing order. */
 export function compileRules(core: Core): Map<string, CompiledRule[]> {
   const byEvent = new Map<string, CompiledRule[]>();
-  const rules = core.ir.rules;
-  const order = new Map(rules.map((r, i) => [r.id, i]));
-  const sorted = [...rules].sort((a, b) => b.priority - a.priority || order.get(a.id)! - order.get(b.id)!);
+  // The IR lists rules in source order and sort is stable (ES2019): equal priorities keep it.
+  const sorted = [...core.ir.rules].sort((a, b) => b.priority - a.priority);
   for (const r of sorted) {
     const compiled: CompiledRule = {
       rule: r,
