@@ -33,7 +33,8 @@ export function checkRegex(source: string, flags: string): RegexProblem | undefi
   const problem: RegexProblem = { kind: 'backtracking', message: '', at: found.node.at + prepared.offset, len: found.node.len };
   if (found.why === 'nested') {
     problem.message = `\`${text}\` repeats a repetition: ${engines}`;
-    problem.hint = 'write it without the nesting (`(a+)+` -> `a+`), so the pattern is safe in any engine';
+    problem.hint =
+      'write it without the nesting (`(a+)+` -> `a+`), or keep the character that starts each repetition out of the rest (`(@.+){5}` -> `(@[^@]+){5}`), so the pattern is safe in any engine';
   } else if (found.why === 'overlap') {
     problem.message = `\`${text}\` repeats alternatives that can start with the same character: ${engines}`;
     problem.hint = 'make the alternatives start differently, or merge them (`(\\w|\\d)+` -> `\\w+`), so the pattern is safe in any engine';

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { checkRegex } from '../../src/stdlib/regex-safety.js';
 
 const ENGINES = 'a backtracking engine (JavaScript, PCRE) may take exponential time on it; playbook matches it with RE2 in linear time';
-const NESTED_HINT = 'write it without the nesting (`(a+)+` -> `a+`), so the pattern is safe in any engine';
+const NESTED_HINT =
+  'write it without the nesting (`(a+)+` -> `a+`), or keep the character that starts each repetition out of the rest (`(@.+){5}` -> `(@[^@]+){5}`), so the pattern is safe in any engine';
 const OVERLAP_HINT = 'make the alternatives start differently, or merge them (`(\\w|\\d)+` -> `\\w+`), so the pattern is safe in any engine';
 const EMPTY_HINT = 'make every alternative match at least one character, and repeat the group with `*` if it is optional';
 
