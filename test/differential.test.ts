@@ -46,8 +46,36 @@ const IR_WITH_COUNTERS: IR = {
   counters: [
     { id: 'posts10s', event: 'message.posted', scope: 'member', withinMs: 10_000 },
     { id: 'joins', event: 'member.joined', scope: 'community' },
+    // sum(…), count(distinct …) and filters that read `this.` (docs/language.md, "Counting events").
+    { id: 'sum10s', event: 'message.posted', scope: 'community', withinMs: 10_000, sum: 'amount' },
+    { id: 'texts10s', event: 'message.posted', scope: 'community', withinMs: 10_000, distinct: { field: 'text' } },
+    { id: 'voters', event: 'message.posted', scope: 'community', distinct: { member: 'id' } },
+    {
+      id: 'sameText10s',
+      event: 'message.posted',
+      scope: 'community',
+      withinMs: 10_000,
+      distinct: { member: 'id' },
+      where: { op: 'eq', left: { field: 'text' }, right: { this: 'text' } },
+      keep: ['text'],
+    },
+    {
+      id: 'biggerSum10s',
+      event: 'message.posted',
+      scope: 'community',
+      withinMs: 10_000,
+      sum: 'amount',
+      where: {
+        any: [
+          { op: 'gte', left: { field: 'amount' }, right: { this: 'amount' } },
+          { op: 'matches', left: { field: 'text' }, patterns: [{ text: 'hello' }] },
+        ],
+      },
+      keep: ['amount', 'text'],
+    },
   ],
 };
+const COUNTERS = ['posts10s', 'joins', 'sum10s', 'texts10s', 'voters', 'sameText10s', 'biggerSum10s'] as const;
 
 const fields = ['text', 'amount', 'shares', 'tags', 'missing'] as const;
 const constants = fc.oneof(fc.integer({ min: -5, max: 120 }), fc.constantFrom('hello', '加微信', 'HELLO world', '', 'regular', 'u1', '5'), fc.boolean());
@@ -55,7 +83,8 @@ const value: fc.Arbitrary<CondValue> = fc.oneof(
   constants.map((k) => ({ const: k })),
   fc.constantFrom(...fields).map((f) => ({ field: f })),
   fc.constantFrom('id', 'name', 'points', 'level', 'joinedDays').map((m) => ({ member: m as 'id' })),
-  fc.constantFrom('posts10s', 'joins').map((c) => ({ counter: c })),
+  fc.constantFrom(...COUNTERS).map((c) => ({ counter: c })),
+  fc.constantFrom('text', 'amount').map((f) => ({ this: f })),
 );
 const leaf: fc.Arbitrary<Cond> = fc.oneof(
   fc.record({ op: fc.constantFrom('eq', 'ne', 'gt', 'gte', 'lt', 'lte'), left: value, right: value }) as fc.Arbitrary<Cond>,
@@ -104,6 +133,16 @@ const context: fc.Arbitrary<EvalContext> = fc
     text: fc.option(fc.constantFrom('hello', 'say HELLO world', '加微信 now', '', '12345'), { nil: undefined }),
     amount: fc.option(fc.oneof(fc.integer({ min: -5, max: 120 }), fc.constant('5')), { nil: undefined }),
     tagList: fc.option(fc.subarray(['hello', 'vip', 'x']), { nil: undefined }),
+    // Counted messages: how long ago, who, and the fields a log keeps.
+    logged: fc.array(
+      fc.record({
+        ago: fc.integer({ min: 0, max: 30_000 }),
+        who: fc.constantFrom('u1', 'u2', 'u3'),
+        text: fc.constantFrom('hello', '加微信 now', '', null),
+        amount: fc.oneof(fc.integer({ min: -5, max: 120 }), fc.constant(null)),
+      }),
+      { maxLength: 8 },
+    ),
   })
   .map((r) => {
     const community = {
@@ -113,6 +152,15 @@ const context: fc.Arbitrary<EvalContext> = fc
       counters: r.joins === undefined ? {} : { joins: r.joins },
       sessions: {},
     } as unknown as CommunityState;
+    if (r.logged.length) {
+      const logged = [...r.logged].sort((a, b) => b.ago - a.ago);
+      const at = logged.map((l) => now - l.ago);
+      community.counters['sum10s'] = { at, val: logged.map((l) => l.amount ?? 0) };
+      community.counters['texts10s'] = { at, val: logged.map((l) => l.text) };
+      community.counters['voters'] = { seen: [...new Set(logged.map((l) => l.who))] };
+      community.counters['sameText10s'] = { at, val: logged.map((l) => [l.who, l.text]) };
+      community.counters['biggerSum10s'] = { at, val: logged.map((l) => [l.amount ?? 0, l.amount, l.text]) };
+    }
     const ctx: EvalContext = { community, now };
     if (r.hasMember) {
       const m = newMember('u1', now - r.joinedDaysAgo * 86_400_000);

@@ -35,8 +35,8 @@ import { canonicalText, isNameToken } from './text.js';
 const TIGHT_BEFORE = new Set<TokenType>([Comma, Semicolon, Colon, Question, RParen, RBracket, Dot]);
 /** No space after these: `(`, `[` and the `.` of a dotted name. */
 const TIGHT_AFTER = new Set<TokenType>([LParen, LBracket, Dot]);
-/** `count(`, `absences(`, `attended(`: the function's parenthesis sticks to its name. */
-const CALLS = new Set<TokenType>([Kw.count, Kw.absences, Kw.attended]);
+/** `count(`, `sum(`, `absences(`, `attended(`: the function's parenthesis sticks to its name. */
+const CALLS = new Set<TokenType>([Kw.count, Kw.sum, Kw.absences, Kw.attended]);
 
 function tokenPiece(src: Source, i: number, space: boolean, text?: string): Piece {
   return { text: text ?? canonicalText(src.tokens[i]!), tok: i, space };

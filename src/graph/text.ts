@@ -113,15 +113,19 @@ export function valueText(v: CondValue, counters: CounterTable): string {
   if ('const' in v) return constText(v.const);
   if ('field' in v) return v.field;
   if ('member' in v) return `member.${v.member}`;
+  if ('this' in v) return `this.${v.this}`;
   if ('attendance' in v) return `${v.attendance.kind}(${v.attendance.schedule}, ${durationText(v.attendance.withinMs)})`;
   if ('arith' in v) return `(${valueText(v.left, counters)} ${v.arith} ${valueText(v.right, counters)})`;
   if ('fn' in v) return `${v.fn}(${v.args.map((a) => valueText(a, counters)).join(', ')})`;
   const c = counters.get(v.counter);
   if (!c) return `count(${v.counter})`;
   let inner = c.event;
+  if (c.sum !== undefined) inner = `${c.sum} of ${inner}`;
+  else if (c.distinct) inner = `distinct ${'member' in c.distinct ? 'member' : c.distinct.field} of ${inner}`;
   if (c.scope === 'member') inner += ' by member';
+  if (c.where) inner += ` where ${condInner(c.where, counters, 'top')}`;
   if (c.withinMs !== undefined) inner += ` within ${durationText(c.withinMs)}`;
-  return `count(${inner})`;
+  return `${c.sum !== undefined ? 'sum' : 'count'}(${inner})`;
 }
 
 export function patternText(p: TextPattern): string {

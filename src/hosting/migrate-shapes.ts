@@ -109,7 +109,9 @@ export function calendarEntries(ir: IR): { kind: 'job' | 'leaderboard'; id: stri
 }
 
 function counterSignature(c: IR['counters'][number]): string {
-  return JSON.stringify([c.event, c.scope, c.withinMs ?? null, c.campaign ?? null]);
+  // What a counter measures is part of what it means: a count's slot must not become a sum's.
+  const measure = c.sum !== undefined || c.distinct || c.where ? [c.sum ?? null, c.distinct ?? null, c.where ?? null, c.keep ?? null] : [];
+  return JSON.stringify([c.event, c.scope, c.withinMs ?? null, c.campaign ?? null, ...measure]);
 }
 
 /** Old counter id -> new counter id, for counts that mean the same thing in both versions. */

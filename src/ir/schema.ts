@@ -39,6 +39,7 @@ const CondValue: z.ZodType<CondValue> = z.union([
   z.object({ field: z.string() }),
   z.object({ member: z.enum(['id', 'name', 'points', 'level', 'joinedDays']) }),
   z.object({ counter: z.string() }),
+  z.object({ this: z.string() }),
   z.object({
     attendance: z.object({ schedule: z.string(), kind: z.enum(['absences', 'attended']), withinMs: z.number().int().positive() }),
   }),
@@ -50,6 +51,8 @@ export type CondValue =
   | { field: string }
   | { member: 'id' | 'name' | 'points' | 'level' | 'joinedDays' }
   | { counter: string }
+  /** Inside a counter's `where` read at query time: a field of the event being handled (`this.sku`). */
+  | { this: string }
   | { attendance: { schedule: string; kind: 'absences' | 'attended'; withinMs: number } }
   /** Arithmetic on numbers (src/stdlib/arithmetic.ts). */
   | { arith: ArithOp; left: CondValue; right: CondValue }
@@ -134,6 +137,17 @@ export const Counter = z.object({
   withinMs: z.number().int().positive().optional(),
   /** Only events while this campaign runs are counted. */
   campaign: z.string().optional(),
+  /** `sum(FIELD of E)`: the value is the sum of this numeric field over the counted events. */
+  sum: z.string().optional(),
+  /** `count(distinct FIELD of E)`, `count(distinct member of E)`: the number of different values. */
+  distinct: z.union([z.object({ field: z.string() }), z.object({ member: z.literal('id') })]).optional(),
+  /**
+   * `where …`: which events are counted; a bare field is the counted event's. Without `keep` it is
+   * tested when the event is recorded; with `keep` (it reads `this.FIELD`) when the count is read,
+   * on the fields listed there, kept with each event of the window.
+   */
+  where: Cond.optional(),
+  keep: z.array(z.string()).optional(),
 });
 export type Counter = z.infer<typeof Counter>;
 

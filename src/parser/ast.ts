@@ -236,7 +236,12 @@ export type Operand =
   | { kind: 'duration'; ms: number; span: Span }
   /** `amount`, `event.amount`, `member.points`, `member.name`. */
   | { kind: 'path'; path: Ident[]; span: Span }
-  | { kind: 'count'; event: Ident; byMember: boolean; within?: Duration; span: Span }
+  /**
+   * `count(E)`, `count(distinct F of E)`, `sum(F of E)`, each with `[by member] [where …] [within D]`
+   * (docs/language.md, "Counting events"); `distinct` names a field or `member`.
+   */
+  | { kind: 'count'; event: Ident; byMember: boolean; within?: Duration; where?: Condition; distinct?: Ident; span: Span }
+  | { kind: 'sum'; field: Ident; event: Ident; byMember: boolean; within?: Duration; where?: Condition; span: Span }
   | { kind: 'absences' | 'attended'; schedule: Ident; within?: Duration; span: Span }
   /** `amount * 2`, `member.points - cost`: numbers only (docs/language.md, "Arithmetic"). */
   | { kind: 'arith'; op: ArithOp; left: Operand; right: Operand; parens?: boolean; span: Span }

@@ -178,6 +178,8 @@ export const Kw = {
   any: keyword('any'),
   contains: keyword('contains'),
   count: keyword('count'),
+  sum: keyword('sum'),
+  distinct: keyword('distinct'),
   within: keyword('within'),
   absences: keyword('absences'),
   attended: keyword('attended'),

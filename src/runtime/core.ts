@@ -1,4 +1,4 @@
-import type { Action, Cond, CondValue, IR } from '../ir/schema.js';
+import type { Action, Cond, CondValue, Counter, IR } from '../ir/schema.js';
 import { isoInZone } from '../stdlib/calendar.js';
 import { hasKey, own } from '../stdlib/dict.js';
 import { renderTemplate } from '../stdlib/templates.js';
@@ -67,6 +67,9 @@ export class Core {
     this.stepLabels = compileStepLabels(ir);
     this.rituals = compileRituals(this);
   }
+
+  /** A counter's `where`, as the condition engine tests it (constructs/counters.ts). */
+  readonly counterFilter = (spec: Counter): CondFn | undefined => (spec.where ? this.fn(spec.where) : undefined);
 
   /** The compiled predicate of an IR condition (compiled once per condition object). */
   fn(c: Cond): CondFn {

@@ -298,9 +298,9 @@ export class Runtime {
     const admitted = admitMember(c, ev, now);
     if (admitted === null) return; // a removed or departed member produces nothing more
     const m = admitted;
-    recordCounters(core.counters, c, m, ev, now);
-    if (m) recordAttendance(core, c, m, ev, now);
     const ctx = newCtx(c, now, ev.id, '', out, m, ev);
+    recordCounters(core.counters, core.counterFilter, ctx, c, m, ev, now);
+    if (m) recordAttendance(core, c, m, ev, now);
     runRules(core, ctx, c, m, ev);
     if (m && m.present) {
       const points = core.points.get(ev.type);

@@ -50,8 +50,8 @@ export interface MemberState {
   levels?: string[] | undefined;
   badges?: string[] | undefined;
   streaks?: Dict<{ day: number; length: number }> | undefined;
-  /** Counter id -> event instants (windowed) or a running count. */
-  counters?: Dict<number[] | number> | undefined;
+  /** Counter id -> its slot (constructs/counters.ts). */
+  counters?: Dict<CounterSlot> | undefined;
   /** Ladder -> instants of warnings. */
   warnings?: Dict<number[]> | undefined;
   /** Points rule id -> instant of the last award. */
@@ -61,6 +61,23 @@ export interface MemberState {
   /** Machine id -> XState state value. */
   machines?: Dict<unknown> | undefined;
   once?: string[] | undefined;
+}
+
+/**
+ * What a counter keeps (constructs/counters.ts): a running count or sum; the instants of a
+ * windowed count; the values seen by `count(distinct member of …)` without a window; or, for
+ * windowed sums, distinct counts and counts whose `where` reads `this.`, a log: per event its
+ * instant and its value (the amount, the distinct value, or for `keep`, `[value, ...kept fields]`).
+ */
+export type CounterSlot = number | number[] | CounterValues | CounterLog;
+export type CounterValue = string | number | boolean | null | CounterValue[];
+/** `count(distinct member of …)` without `within`: the values seen, each once. */
+export interface CounterValues {
+  seen: CounterValue[];
+}
+export interface CounterLog {
+  at: number[];
+  val: CounterValue[];
 }
 
 export interface CampaignState {
@@ -81,7 +98,7 @@ export interface CommunityState {
   /** Live timers by id: a heap entry that is not here (or not this object) was cancelled. */
   timerIndex: Map<string, Timer>;
   timerSeq: number;
-  counters: Dict<number[] | number>;
+  counters: Dict<CounterSlot>;
   campaigns: Dict<CampaignState>;
   sessions: Dict<Session[]>;
   once: string[];

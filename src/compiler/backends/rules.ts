@@ -7,7 +7,8 @@ import type { Cond, CondValue, IR, TextPattern } from '../../ir/schema.js';
  *
  * Facts: `event.<field>` (payload), `member.<attr>` (id, name, points, level, joinedDays,
  * roles, tags), `segment.<name>` (whether the member is in it), `community.stages` (`campaign` and `campaign.stage` of each running
- * stage), `counter.<id>` (windowed counts), `attendance.<schedule>.<kind>.<ms>`, and
+ * stage), `counter.<id>` (windowed counts, sums, distinct counts), `this.<field>` (inside a counter's
+ * `where`: the handled event's field, the counted event's being `event.<field>`), `attendance.<schedule>.<kind>.<ms>`, and
  * `const:<json>` for a constant where json-rules-engine needs a fact.
  * Custom operators, registered by `registerOperators`: `matches` (regex or text list),
  * `textContains`, `truthy`.
@@ -33,6 +34,7 @@ export function factName(v: CondValue): string | undefined {
   if ('field' in v) return `event.${v.field}`;
   if ('member' in v) return `member.${v.member}`;
   if ('counter' in v) return `counter.${v.counter}`;
+  if ('this' in v) return `this.${v.this}`;
   if ('attendance' in v) return `attendance.${v.attendance.schedule}.${v.attendance.kind}.${v.attendance.withinMs}`;
   // Arithmetic is computed before the engine runs, into a fact named by the expression.
   if ('arith' in v || 'fn' in v) return `value:${JSON.stringify(v)}`;

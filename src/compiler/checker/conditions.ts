@@ -4,8 +4,9 @@ import { FUNCTION_ARITY, VALUE_FUNCTIONS, type ValueFunction } from '../../stdli
 import { didYouMean } from '../../stdlib/suggest.js';
 import { placeholders } from '../../stdlib/templates.js';
 import { reportRegex } from '../regex-check.js';
-import type { Cond, CondValue, Counter, EventMatch } from '../../ir/schema.js';
+import type { Cond, CondValue, EventMatch } from '../../ir/schema.js';
 import { duration } from './checks.js';
+import { counted, filterPath, refusedInFilter, sameFieldWarning } from './counts.js';
 import { eventRef, MEMBER_ATTRS, noMember, type Checker, type Scope } from './scopes.js';
 
 /**
@@ -21,7 +22,10 @@ export function eventMatch(cx: Checker, p: A.EventPattern, scope: Scope): EventM
   return m;
 }
 
+const MEMBER_TESTS = { hasRole: '`member has role`', hasTag: '`member has tag`', inSegment: '`member in segment`', inStage: '`in stage`' } as const;
+
 export function cond(cx: Checker, c: A.Condition, scope: Scope): Cond {
+  if (c.kind in MEMBER_TESTS && refusedInFilter(cx, MEMBER_TESTS[c.kind as keyof typeof MEMBER_TESTS], c.span, scope)) return { all: [] };
   switch (c.kind) {
     case 'and':
       return { all: c.items.map((i) => cond(cx, i, scope)) };
@@ -64,6 +68,7 @@ export function cond(cx: Checker, c: A.Condition, scope: Scope): Cond {
       return { op: 'truthy', left: v.ir };
     }
     case 'compare': {
+      sameFieldWarning(cx, c, scope);
       const l = value(cx, c.left, scope);
       const r = value(cx, c.right, scope);
       const ordered = c.op !== '==' && c.op !== '!=';
@@ -133,27 +138,13 @@ function value(cx: Checker, o: A.Operand, scope: Scope): { ir: CondValue; type: 
       return { ir: { const: o.value }, type: 'boolean' };
     case 'duration':
       return { ir: { const: o.ms }, type: 'number' };
-    case 'count': {
-      const ev = eventRef(cx, o.event);
-      let within: number | undefined;
-      if (o.within) within = duration(cx, o.within, 'window');
-      const memberScoped = o.byMember || scope.countScope === 'member';
-      if (o.byMember && !scope.member) noMember(cx, o.span, scope);
-      const counter: Counter = { id: '', event: ev ?? o.event.name, scope: memberScoped ? 'member' : 'community' };
-      if (within) counter.withinMs = within;
-      if (scope.campaign) counter.campaign = scope.campaign;
-      const owner = within && scope.owner ? scope.owner : '';
-      const key = JSON.stringify([counter.event, counter.scope, counter.withinMs ?? 0, counter.campaign ?? '', owner]);
-      let existing = cx.counters.get(key);
-      if (!existing) {
-        existing = { ...counter, id: `n${cx.counters.size + 1}` };
-        cx.counters.set(key, existing);
-      }
-      if (within && scope.windows && !scope.windows.includes(existing.id)) scope.windows.push(existing.id);
-      return { ir: { counter: existing.id }, type: 'number' };
-    }
+    case 'count':
+    case 'sum':
+      if (refusedInFilter(cx, `${o.kind}(…)`, o.span, scope)) return { ir: { const: 0 }, type: 'unknown' };
+      return counted(cx, o, scope, cond);
     case 'absences':
     case 'attended': {
+      if (refusedInFilter(cx, `${o.kind}(…)`, o.span, scope)) return { ir: { const: 0 }, type: 'unknown' };
       if (!cx.schedules.has(o.schedule.name)) {
         cx.bag.report(
           D.E0207.unknownSchedule(o.schedule.name),
@@ -193,6 +184,7 @@ function call(cx: Checker, o: Extract<A.Operand, { kind: 'call' }>, scope: Scope
     return { ir: { const: 0 }, type: 'unknown' };
   }
   const fn = name as ValueFunction;
+  if (fn === 'random' && refusedInFilter(cx, '`random(…)`', o.span, scope)) return { ir: { const: 0 }, type: 'unknown' };
   const [least, most] = FUNCTION_ARITY[fn];
   if (args.length < least || args.length > most) {
     const wanted = least === most ? String(least) : `${least} or more`;
@@ -209,6 +201,15 @@ function call(cx: Checker, o: Extract<A.Operand, { kind: 'call' }>, scope: Scope
 }
 
 function path(cx: Checker, o: Extract<A.Operand, { kind: 'path' }>, scope: Scope): { ir: CondValue; type: string } {
+  const inFilter = filterPath(cx, o, scope);
+  if (inFilter === 'refused') return { ir: { const: 0 }, type: 'unknown' };
+  if (inFilter) {
+    if (inFilter.events.length === 0) {
+      cx.bag.report(D.E0209.noEventHere(`this.${inFilter.name}`, scope.filter!.outerWhat), o.span, 'compare with a constant, or count where there is an event');
+      return { ir: inFilter.ir, type: 'unknown' };
+    }
+    return { ir: inFilter.ir, type: fieldOf(cx, inFilter.events, inFilter.name, o.path[1]!.span) };
+  }
   const parts = o.path.map((p) => p.name);
   if (parts[0] === 'member' && parts.length === 2) {
     if (!scope.member) noMember(cx, o.span, scope);
@@ -231,8 +232,13 @@ function path(cx: Checker, o: Extract<A.Operand, { kind: 'path' }>, scope: Scope
     cx.bag.report(D.E0209.noEventHere(parts.join('.'), scope.what), nameSpan, 'member values are written `member.points`, `member.name`…');
     return { ir: { field: name }, type: 'unknown' };
   }
+  return { ir: { field: name }, type: fieldOf(cx, scope.events, name, nameSpan) };
+}
+
+/** The type of field `name` in every one of `events` ('unknown' if they differ); E0210 if one lacks it. */
+function fieldOf(cx: Checker, events: readonly string[], name: string, nameSpan: A.Span): string {
   let type: string | undefined;
-  for (const ev of scope.events) {
+  for (const ev of events) {
     const f = cx.events[ev]?.fields[name];
     if (!f) {
       const known = Object.keys(cx.events[ev]?.fields ?? {});
@@ -241,12 +247,12 @@ function path(cx: Checker, o: Extract<A.Operand, { kind: 'path' }>, scope: Scope
         nameSpan,
         didYouMean(name, [...known, 'member.points', 'member.name']) ?? (known.length ? `its fields are ${known.join(', ')}` : 'it has no fields'),
       );
-      return { ir: { field: name }, type: 'unknown' };
+      return 'unknown';
     }
     if (type && type !== f.type) type = 'unknown';
     else type = f.type;
   }
-  return { ir: { field: name }, type: type ?? 'unknown' };
+  return type ?? 'unknown';
 }
 
 function describeOperand(o: A.Operand): string {
@@ -260,7 +266,9 @@ function describeOperand(o: A.Operand): string {
     case 'duration':
       return `${o.ms}ms`;
     case 'count':
-      return `count(${o.event.name}${o.byMember ? ' by member' : ''}${o.within ? ` within ${o.within.text}` : ''})`;
+      return `count(${o.distinct ? `distinct ${o.distinct.name} of ` : ''}${o.event.name}${o.byMember ? ' by member' : ''}${o.where ? ' where …' : ''}${o.within ? ` within ${o.within.text}` : ''})`;
+    case 'sum':
+      return `sum(${o.field.name} of ${o.event.name}${o.byMember ? ' by member' : ''}${o.where ? ' where …' : ''}${o.within ? ` within ${o.within.text}` : ''})`;
     case 'absences':
     case 'attended':
       return `${o.kind}(${o.schedule.name})`;

@@ -28,7 +28,8 @@ export function rule(cx: Checker, r: A.RuleDecl, stage?: StageRef): IR['rules'][
     unless: r.unless.map((u) => cond(cx, u, { ...scope, owner: undefined, windows: undefined })),
     priority: r.priority?.value ?? 0,
     windows,
-    actions: actions(cx, r.actions, scope),
+    // A count in an action (`award sum(…) points`) is read after the `when` windows are used up, so it is not one of them.
+    actions: actions(cx, r.actions, { ...scope, owner: undefined, windows: undefined }),
   };
   if (r.when) out.when = cond(cx, r.when, scope);
   // With an unknown `on` event (E0201, with its did-you-mean) the rule's fields and `delete

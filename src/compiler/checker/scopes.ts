@@ -28,6 +28,20 @@ export interface Scope {
   /** Template extras this block may use (ir/template-extras.ts). */
   extras: readonly string[];
   what: string;
+  /** Inside the `where` of count(…) or sum(…) (counts.ts). */
+  filter?: CountFilter;
+}
+
+/** The `where` of a count: bare fields are the counted event's, `this.F` the handled event's. */
+export interface CountFilter {
+  counted: string;
+  /** The events `this.F` may read: those of the scope the count is written in. */
+  outer: string[];
+  /** The `what` of the scope the count is written in, for "no triggering event" messages. */
+  outerWhat: string;
+  /** The counted event's fields the filter reads (kept per event when it also reads `this.`). */
+  fields: Set<string>;
+  readsThis: boolean;
 }
 
 /** One check of one file: the tree, where diagnostics go, and the symbol tables. */

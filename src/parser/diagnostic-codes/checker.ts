@@ -74,6 +74,28 @@ export const CHECKER_CODES = {
   E0221: error('division by zero', {
     divideByZero: () => 'this divides by zero',
   }),
+  E0222: error('sum of a field that is not a number', {
+    notNumeric: (field: string, event: string, type: string) => `\`sum(${field} of ${event})\`: field ${q(field)} is ${type}, not a number`,
+  }),
+  E0223: error('ambiguous field in a count filter', {
+    ambiguous: (field: string, event: string) =>
+      `\`event.${field}\` is ambiguous inside the \`where\` of a count: the counted ${event}'s field or the event being handled?`,
+  }),
+  E0224: error('this. outside a count filter', {
+    outside: (field: string) => `\`this.${field}\` is only meaningful inside the \`where\` of count(…) or sum(…)`,
+  }),
+  E0225: error('not allowed in a count filter', {
+    notInFilter: (what: string) => `${what} cannot be used inside the \`where\` of count(…) or sum(…), which tests the counted event`,
+  }),
+  E0226: error('count filter reading this. without within', {
+    needsWithin: () => 'a count whose `where` reads `this.…` must say `within D`: it keeps each counted event for that long',
+  }),
+  E0227: error('distinct count without within', {
+    needsWithin: (field: string) => `\`count(distinct ${field} of …)\` must say \`within D\`: it keeps the values seen for that long`,
+  }),
+  E0228: error('distinct of a list field', {
+    listField: (field: string) => `\`distinct ${field}\`: field ${q(field)} is a list; distinct counts texts, numbers and yes/no values`,
+  }),
   E0212: error('unknown placeholder', {
     notFilledInConditions: (placeholder: string) => `\`{${placeholder}}\` is not filled in here: a tag in a condition is compared as written`,
     /** `groupScope`: the construct with no single member, when a `{member.…}` is why. */
@@ -229,6 +251,12 @@ export const CHECKER_CODES = {
   }),
   W0102: warning('custom event without namespace', {
     noNamespace: (event: string) => `custom event ${q(event)} has no namespace`,
+  }),
+  W0201: warning('count filter compares a field with itself', {
+    sameField: (field: string) => `\`${field} == ${field}\` compares the counted event's ${q(field)} with itself, so it is always true`,
+  }),
+  W0202: warning("distinct member of the member's own events", {
+    atMostOne: () => "`count(distinct member of …)` of the member's own events is at most 1",
   }),
   W0401: warning('rule without actions', {
     noActions: (rule: string) => `rule ${q(rule)} does nothing`,

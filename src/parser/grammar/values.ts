@@ -68,6 +68,29 @@ export abstract class ValuesParser extends GrammarBase {
     return result;
   });
 
+  /** What `count(…)` and `sum(…)` take after the event: `[by member] [where …] [within D]`. */
+  protected countOptions = this.declareRule('countOptions', (): { byMember: boolean; where?: A.Condition; within?: A.Duration } => {
+    const out: { byMember: boolean; where?: A.Condition; within?: A.Duration } = { byMember: false };
+    this.OPTION(() => {
+      this.CONSUME(Kw.by);
+      this.CONSUME(Kw.member);
+      out.byMember = true;
+    });
+    this.OPTION2(() => {
+      this.CONSUME(Kw.where);
+      const w = this.SUBRULE(this.condition);
+      if (w) out.where = w;
+    });
+    this.OPTION3(() => {
+      this.CONSUME(Kw.within);
+      out.within = this.duration(this.CONSUME(DurationLiteral));
+    });
+    return out;
+  });
+
+  /** Conditions are the next class of the chain (conditions.ts); a count's `where` takes one. */
+  public abstract condition: (idx?: number) => A.Condition | undefined;
+
   protected atom = this.declareRule('atom', (): A.Operand => {
     const first = this.LA(1);
     let result!: A.Operand;
@@ -110,21 +133,29 @@ export abstract class ValuesParser extends GrammarBase {
         ALT: () => {
           this.CONSUME(Kw.count);
           this.CONSUME(LParen);
-          const event = this.SUBRULE(this.dottedName)!;
-          let byMember = false;
-          let within: A.Duration | undefined;
+          let distinct: A.Ident | undefined;
           this.OPTION(() => {
-            this.CONSUME(Kw.by);
-            this.CONSUME(Kw.member);
-            byMember = true;
+            this.CONSUME(Kw.distinct);
+            distinct = this.ident(this.CONSUME5(Name));
+            this.CONSUME(Kw.of);
           });
-          this.OPTION2(() => {
-            this.CONSUME(Kw.within);
-            within = this.duration(this.CONSUME2(DurationLiteral));
-          });
+          const event = this.SUBRULE(this.dottedName)!;
+          const options = this.SUBRULE(this.countOptions)!;
           this.CONSUME(RParen);
-          result = { kind: 'count', event, byMember, span: this.spanFrom(first) };
-          if (within) result.within = within;
+          result = { kind: 'count', event, ...options, span: this.spanFrom(first) };
+          if (distinct) result.distinct = distinct;
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(Kw.sum);
+          this.CONSUME5(LParen);
+          const field = this.ident(this.CONSUME4(Name));
+          this.CONSUME2(Kw.of);
+          const event = this.SUBRULE2(this.dottedName)!;
+          const options = this.SUBRULE2(this.countOptions)!;
+          this.CONSUME5(RParen);
+          result = { kind: 'sum', field, event, ...options, span: this.spanFrom(first) };
         },
       },
       {

@@ -1,6 +1,7 @@
 import type { Cond, CondValue, Counter } from '../../ir/schema.js';
-import { countWithin } from '../../stdlib/windows.js';
-import type { CommunityState, MemberState } from '../state.js';
+import { dict } from '../../stdlib/dict.js';
+import { countWithin, firstWithin } from '../../stdlib/windows.js';
+import type { CommunityState, CounterLog, CounterValue, MemberState } from '../state.js';
 import type { InputEvent } from '../events.js';
 import type { CondFn, ValueFn } from './fast.js';
 
@@ -12,6 +13,8 @@ export interface EvalContext {
   now: number;
   /** The event id or timer that is being handled: `random(…)` draws from it. */
   cause?: string;
+  /** Inside a counter's `where` read at query time, `event` is the counted event and this the handled one (`this.F`). */
+  outer?: InputEvent | undefined;
 }
 
 /** What a `random(…)` draw is made from (src/stdlib/arithmetic.ts, drawInt). */
@@ -30,12 +33,48 @@ export interface ConditionEngine {
   close?(): void;
 }
 
-/** A counter's value in a context: its window count at `now`, or its running count (0 if none). */
-export function counterValue(spec: Counter, ctx: EvalContext): number {
+/**
+ * A counter's value in a context: its count, sum or number of distinct values at `now` (0 if it
+ * has none). `filter` is the counter's `where` when it reads `this.` (`keep`): then each event of
+ * the window is tested on its kept fields against the handled event.
+ */
+export function counterValue(spec: Counter, ctx: EvalContext, filter?: CondFn): number {
   const slot = (spec.scope === 'member' ? ctx.member?.counters : ctx.community.counters)?.[spec.id];
   if (slot === undefined) return 0;
   if (typeof slot === 'number') return slot;
-  return spec.withinMs ? countWithin(slot, ctx.now, spec.withinMs) : slot.length;
+  if (Array.isArray(slot)) return spec.withinMs ? countWithin(slot, ctx.now, spec.withinMs) : slot.length;
+  if ('seen' in slot) return slot.seen.length;
+  return measureLog(spec, slot, ctx, filter);
+}
+
+function measureLog(spec: Counter, log: CounterLog, ctx: EvalContext, filter: CondFn | undefined): number {
+  const start = spec.withinMs ? firstWithin(log.at, ctx.now, spec.withinMs) : 0;
+  const keep = spec.keep && filter ? spec.keep : undefined;
+  let n = 0;
+  const distinct = spec.distinct ? new Set<CounterValue>() : undefined;
+  // Oldest first, so that a sum adds in the order the events came (as a recount would).
+  for (let i = start; i < log.at.length; i++) {
+    const entry = log.val[i];
+    const value = keep ? (entry as CounterValue[])[0] : entry;
+    if (keep && !filter!(countedCtx(spec, keep, entry as CounterValue[], ctx))) continue;
+    if (distinct) {
+      if (value !== null && value !== undefined) distinct.add(value);
+    } else if (spec.sum !== undefined) n += typeof value === 'number' ? value : 0;
+    else n++;
+  }
+  return distinct ? distinct.size : n;
+}
+
+/** The context a counter's `where` is tested in when read: the counted event (its kept fields) as `event`, the handled one as `outer`. */
+export function countedCtx(spec: Counter, keep: readonly string[], entry: readonly CounterValue[], ctx: EvalContext): EvalContext {
+  const payload = dict<unknown>();
+  for (let k = 0; k < keep.length; k++) {
+    const v = entry[k + 1];
+    // A field the event did not have is kept as null, and read back as absent.
+    if (v !== null && v !== undefined) payload[keep[k]!] = v;
+  }
+  const event: InputEvent = { id: '', type: spec.event, at: '', atMs: 0, community: ctx.community.id, payload };
+  return { community: ctx.community, now: ctx.now, event, outer: ctx.event };
 }
 
 /** `absences(S, D)` / `attended(S, D)`: ended sessions of S started within D where the member was expected. */

@@ -174,7 +174,15 @@ export class FastConditions {
     if ('counter' in v) {
       const spec = this.counters.get(v.counter);
       if (!spec) return () => 0;
+      if (spec.keep && spec.where) {
+        const filter = this.cond(spec.where, false);
+        return (ctx) => counterValue(spec, ctx, filter);
+      }
       return (ctx) => counterValue(spec, ctx);
+    }
+    if ('this' in v) {
+      const read = ownReader(v.this);
+      return (ctx) => (ctx.outer ? read(ctx.outer.payload) : undefined);
     }
     if ('attendance' in v) {
       const { schedule, kind, withinMs } = v.attendance;

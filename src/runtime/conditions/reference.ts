@@ -155,7 +155,12 @@ export class ReferenceConditions {
       });
     } else if ('counter' in v) {
       const spec = this.ir.counters.find((x) => x.id === v.counter);
-      out.set(name, (ctx) => (spec ? counterValue(spec, ctx) : 0));
+      // A `where` read at query time is json-rules-engine's too, asked once per counted event.
+      const filter = spec?.keep && spec.where ? this.compile(spec.where) : undefined;
+      out.set(name, (ctx) => (spec ? counterValue(spec, ctx, filter) : 0));
+    } else if ('this' in v) {
+      const read = ownReader(v.this);
+      out.set(name, (ctx) => (ctx.outer ? read(ctx.outer.payload) : undefined));
     } else if ('attendance' in v) {
       const { schedule, kind, withinMs } = v.attendance;
       out.set(name, (ctx) => attendanceCount(ctx, schedule, kind, withinMs));

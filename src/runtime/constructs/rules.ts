@@ -72,7 +72,7 @@ export function runRules(core: Core, ctx: Ctx, c: CommunityState, m: MemberState
   }
   if (!firing) return;
   for (const { rule: r } of firing) {
-    clearWindows(core.counters, c, m, r.windows);
+    clearWindows(core.counters, core.counterFilter, ctx, c, m, r.windows);
     if (r.once === 'member' && m) m.once = addItem(m.once, r.id);
     if (r.once === 'community') c.once.push(r.id);
     ctx.source = r.id;
