@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { events, feed, ofType, runtime, texts } from './helpers.js';
+import { createRuntime } from '../../src/runtime/runtime.js';
+import { events, feed, load, ofType, runtime, texts } from './helpers.js';
 
 /** Campaigns and stages (docs/language.md, "Campaigns"; issue 14, item 7). */
 
@@ -111,5 +112,54 @@ describe('two campaigns in one playbook', () => {
     const day6 = feed(rt, [msg('2026-03-06T12:00:00+08:00', 'ann'), checkin('2026-03-06T12:01:00+08:00', 'ann')]);
     expect(ofType(day6, 'stage.exited').map((a) => `${a.campaign}.${a.stage}`)).toEqual(['spring.main']);
     expect(ofType(day6, 'points.award').map((a) => a.amount)).toEqual([1]); // main's check-in entry has ended
+  });
+});
+
+describe('a community whose first event falls at or after a stage end', () => {
+  const body = `
+campaign spring {
+  stage warmup from 2026-03-02 to 2026-03-02 { on enter say "enter"; on exit say "exit" }
+}
+rule in_warmup { on message.posted; when in stage spring; do say to member "in warmup" }`;
+
+  it('exactly at the end: not in the stage, and nothing enters or exits after', () => {
+    const rt = runtime(body);
+    const { msg } = events();
+    // The stage ends at the end of 2 March, local time: 3 March 00:00 is outside it.
+    expect(texts(feed(rt, [msg('2026-03-03T00:00:00+08:00', 'ann'), msg('2026-03-03T00:01:00+08:00', 'ann')]))).toEqual([]);
+    expect(rt.advance('2026-04-01T00:00:00+08:00')).toEqual([]);
+  });
+
+  it('after the last boundary: not in the stage, and no timer is left pending', () => {
+    const rt = runtime(body);
+    const { msg } = events();
+    expect(texts(feed(rt, [msg('2026-03-05T10:00:00+08:00', 'ann')]))).toEqual([]);
+    expect(rt.nextDue()).toBeUndefined();
+    expect(rt.snapshot().communities[0]!.timers).toEqual([]);
+  });
+
+  it('one millisecond before the end: in the stage until it ends', () => {
+    const rt = runtime(body);
+    const { msg } = events();
+    expect(texts(feed(rt, [msg('2026-03-02T23:59:59.999+08:00', 'ann')]))).toEqual(['in warmup']);
+    expect(texts(rt.advance('2026-03-03T00:00:00+08:00'))).toEqual(['exit']);
+  });
+});
+
+describe('a stage timer armed by an earlier version of the playbook', () => {
+  it('fires at a date that is no longer a boundary: the running stage goes on, without exit or enter', () => {
+    const stage = (to: string) => `
+campaign spring {
+  stage warmup from 2026-03-02 to ${to} { on enter say "enter"; on exit say "exit" }
+}`;
+    const first = runtime(stage('2026-03-02'));
+    const { msg } = events();
+    feed(first, [msg('2026-03-01T10:00:00+08:00', 'ann')]);
+    expect(texts(first.advance('2026-03-02T10:00:00+08:00'))).toEqual(['enter']);
+    const snapshot = JSON.parse(JSON.stringify(first.snapshot()));
+    // The stage now runs until 5 March; the pending timer is still due at the old end, 3 March.
+    const rt = createRuntime(load(stage('2026-03-05')), { snapshot });
+    expect(texts(rt.advance('2026-03-04T00:00:00+08:00'))).toEqual([]);
+    expect(texts(rt.advance('2026-03-07T00:00:00+08:00'))).toEqual(['exit']);
   });
 });
