@@ -71,7 +71,7 @@ describe('test-file instants', () => {
   it('refuse other date forms at their line and column, naming the form to write', () => {
     const cases: [string, string][] = [
       ['2026/11/01', 'with dashes'],
-      ['2026.11.01 11:30', 'with dashes'],
+      ['2026/11/01 11:30', 'with dashes'],
       ['2026-11-1', 'two digits each'],
       ['2026-11-01 9:30', 'hour with two digits'],
       ['2026-11-01T9:30', 'hour with two digits'],
@@ -85,6 +85,13 @@ describe('test-file instants', () => {
       expect(diagnostics[0]!.hint, text).toContain(hint);
       expect(diagnostics[0]!.end - diagnostics[0]!.start, text).toBe(text.length);
     }
+  });
+
+  it('leave a dotted version such as 2026.1.15 a plain value, as before', () => {
+    const { tree, diagnostics } = parseTestFile('test "t" {\n  alice posts "升级" version 2026.1.15\n}\n');
+    expect(diagnostics).toEqual([]);
+    const step = tree.tests[0]!.statements.find((st) => st.kind === 'step');
+    expect(JSON.stringify(step)).toContain('"value":"2026.1.15"');
   });
 
   it('refuse a date and time of the right form that does not exist, with the forms in the hint', () => {

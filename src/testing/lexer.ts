@@ -40,7 +40,7 @@ export interface Token extends Span {
 
 const DATETIME = /\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?(?![\p{L}\p{N}_])/uy;
 /** What an operator may mean as a date and time; when it is longer than a DATETIME, it is a mistake. */
-const DATE_LIKE = /\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(?:Z|[+-][\d:]+)?/uy;
+const DATE_LIKE = /\d{4}[-/]\d{1,2}[-/]\d{1,2}(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(?:Z|[+-][\d:]+)?/uy;
 const CLOCK = /\d{1,2}:\d{2}(?::\d{2})?(?![\p{L}\p{N}_:])/uy;
 const NUMBER = /-?\d+(?:\.\d+)?(?![\p{L}\p{N}_.-])/uy;
 const WORD = /[\p{L}\p{N}_][\p{L}\p{M}\p{N}_.-]*/uy;
