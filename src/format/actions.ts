@@ -26,8 +26,9 @@ export interface ActionClauseOptions {
  * first of them in the clause is what introduces its actions.
  */
 export function actionClause(src: Source, r: Range, options: ActionClauseOptions): Stmt {
-  const opener = src.find(r.first + 1, r.last, (t) => t.tokenType === LBrace || t.tokenType === Colon);
   const firstAction = src.actionsIn(r.first + 1, r.last)[0]?.first ?? r.last + 1;
+  // Only before the first action: `draw … as NAME: …` and `for each member: …` hold a `:` of their own.
+  const opener = src.find(r.first + 1, Math.min(r.last, firstAction - 1), (t) => t.tokenType === LBrace || t.tokenType === Colon);
   const headEnd = opener >= 0 ? opener : firstAction;
   const head = words(src, r.first, headEnd - 1);
   const acts: Actions = { list: [] };

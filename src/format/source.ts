@@ -9,7 +9,9 @@ export interface Range {
 }
 
 /** What an action node's `kind` may be (src/parser/ast.ts, `Action`); no other node uses these. */
-const ACTION_KINDS = new Set(['say', 'notify', 'deleteMessage', 'warn', 'mute', 'remove', 'removeMembers', 'tag', 'untag', 'award']);
+const ACTION_KINDS = new Set(['say', 'notify', 'deleteMessage', 'warn', 'mute', 'remove', 'removeMembers', 'tag', 'untag', 'award', 'forEach', 'draw']);
+/** Actions that hold actions (`for each member: …`, `draw … as NAME: …`): printed whole, as one line. */
+const NESTING_KINDS = new Set(['forEach', 'draw']);
 
 /**
  * The text being formatted, lexed once, with the parser's tree laid over it: the statement spans
@@ -132,7 +134,10 @@ function collectActions(node: unknown, out: Span[]): void {
   }
   if (node === null || typeof node !== 'object') return;
   const record = node as { kind?: unknown; span?: Span };
-  if (typeof record.kind === 'string' && ACTION_KINDS.has(record.kind) && record.span) out.push(record.span);
+  if (typeof record.kind === 'string' && ACTION_KINDS.has(record.kind) && record.span) {
+    out.push(record.span);
+    if (NESTING_KINDS.has(record.kind)) return;
+  }
   for (const [key, value] of Object.entries(node)) {
     if (key !== 'span' && key !== 'comments' && key !== 'clauses' && typeof value === 'object') collectActions(value, out);
   }

@@ -225,5 +225,7 @@ export function actionText(a: Action, counters: CounterTable): string {
       return `untag member ${quote(a.tag)}`;
     case 'award':
       return `award ${a.value ? valueText(a.value, counters) : a.amount} points${reasonText(a.reason)}${a.multiplied ? '' : ' unmultiplied'}`;
+    case 'draw':
+      return `draw … as ${a.lottery}`;
   }
 }

@@ -120,6 +120,8 @@ export const Action = z.union([
   z.object({ do: z.literal('tag'), tag: z.string() }),
   z.object({ do: z.literal('untag'), tag: z.string() }),
   z.object({ do: z.literal('award'), amount: z.number(), value: CondValue.optional(), reason: z.string().optional(), multiplied: z.boolean() }),
+  /** `draw N members … as NAME`: runs the lottery of that name (`IR.lotteries`). */
+  z.object({ do: z.literal('draw'), lottery: z.string() }),
 ]);
 export type Action = z.infer<typeof Action>;
 
@@ -235,15 +237,41 @@ export type Schedule = z.infer<typeof Schedule>;
 export const Job = z.object({ id: z.string(), name: z.string(), calendar: Calendar, actions: z.array(Action) });
 export type Job = z.infer<typeof Job>;
 
+/** The exact windows of a leaderboard (docs/language.md, "Leaderboards"). */
+export const BoardWindow = z.enum(['sinceLastPost', 'today', 'yesterday', 'thisWeek', 'lastWeek', 'thisMonth', 'lastMonth', 'allTime']);
+export type BoardWindow = z.infer<typeof BoardWindow>;
+
+/** What a leaderboard ranks by: points, a count of one event type, or a member value read when it is posted. */
+export const BoardRank = z.union([z.object({ points: z.literal(true) }), z.object({ count: z.string() }), z.object({ value: CondValue })]);
+export type BoardRank = z.infer<typeof BoardRank>;
+
 export const Leaderboard = z.object({
   id: z.string(),
   name: z.string(),
+  /** The old form's rolling period; used only when `window` is absent. */
   period: z.enum(['daily', 'weekly', 'monthly', 'all']),
   top: z.number().int().positive(),
   calendar: Calendar,
   actions: z.array(Action),
+  /** Absent (an IR of the old shape): points. */
+  rank: BoardRank.optional(),
+  window: BoardWindow.optional(),
+  skipIfEmpty: z.boolean().optional(),
+  /** `for each member: …`: run for each ranked member in rank order, after `actions`. */
+  each: z.array(Action).optional(),
 });
 export type Leaderboard = z.infer<typeof Leaderboard>;
+
+/** `draw N members FILTER as NAME: …`: a seeded draw of distinct members (docs/language.md, "Lottery draws"). */
+export const Lottery = z.object({
+  id: z.string(),
+  name: z.string(),
+  count: z.number().int().positive(),
+  filter: MemberFilter,
+  /** Run for each winner in draw order. */
+  each: z.array(Action),
+});
+export type Lottery = z.infer<typeof Lottery>;
 
 export const Badge = z.object({
   id: z.string(),
@@ -299,6 +327,8 @@ export const IR = z.object({
   levels: z.array(z.object({ name: z.string(), at: z.number() })),
   badges: z.array(Badge),
   leaderboards: z.array(Leaderboard),
+  /** Absent in an IR of the old shape: no draws. */
+  lotteries: z.array(Lottery).optional(),
   rituals: z.array(Ritual),
   lifecycles: z.array(Lifecycle),
   schedules: z.array(Schedule),

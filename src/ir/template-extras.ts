@@ -13,6 +13,10 @@ export const TEMPLATE_EXTRAS = {
   lifecycle: ['lifecycle', 'from', 'to'],
   session: ['schedule', 'session'],
   leaderboard: ['board'],
+  /** A leaderboard's `for each member:` actions: each ranked member's place and score. */
+  leaderboardEach: ['board', 'rank', 'score'],
+  /** A draw's actions, run for each winner: the draw's name and the winner's place in the draw order. */
+  lottery: ['draw', 'rank'],
   stage: ['campaign', 'stage'],
   goal: ['campaign', 'goal'],
 } as const satisfies Record<string, readonly string[]>;

@@ -152,10 +152,21 @@ export interface BadgeDecl {
   span: Span;
 }
 
+/** The exact windows of a leaderboard (docs/language.md, "Leaderboards"). */
+export type BoardWindow = 'sinceLastPost' | 'today' | 'yesterday' | 'thisWeek' | 'lastWeek' | 'thisMonth' | 'lastMonth' | 'allTime';
+
 export interface LeaderboardDecl {
   name: Ident;
+  /** The old form's period word (`daily`, `weekly`, …) and where it was written. */
   period: 'daily' | 'weekly' | 'monthly' | 'all';
+  periodWord?: Ident;
+  /** True when the name was not written and the period word stands for it (`leaderboard weekly top 3 …`). */
+  nameFromPeriod?: boolean;
   top: number;
+  /** `by points`, `by count(E)` or `by VALUE`; absent when `by …` was left out (E0606). */
+  rankBy?: Operand;
+  window?: { window: BoardWindow; span: Span };
+  skipIfEmpty: boolean;
   every: Calendar;
   actions: Action[];
   span: Span;
@@ -305,7 +316,21 @@ export type Action =
    * `award N points`, `deduct N points`: `amount` is the signed number, or for a computed amount
    * (`award amount / 10 points`) the sign (1 or -1) to apply to `value`.
    */
-  | { kind: 'award'; amount: number; value?: Operand; reason?: StringLit; multiplied: boolean; span: Span };
+  | { kind: 'award'; amount: number; value?: Operand; reason?: StringLit; multiplied: boolean; span: Span }
+  /** `for each member: ACTIONS`: for each member a leaderboard ranks or a draw picks, in order. */
+  | { kind: 'forEach'; actions: Action[]; span: Span }
+  /** `draw N members FILTER as NAME [: ACTIONS]`: a lottery; the actions run for each winner. */
+  | {
+      kind: 'draw';
+      count: { value: number; span: Span };
+      name?: Ident;
+      tagged?: StringLit;
+      segment?: Ident;
+      where?: Condition;
+      unless?: Condition;
+      actions: Action[];
+      span: Span;
+    };
 
 /** A playbook with nothing in it: the tree of an empty file, and what recovery starts from. */
 export function emptyAst(): Playbook {

@@ -18,6 +18,7 @@
  * imports nothing else, so the parser, the compiler and the test runner can all use it.
  */
 
+import { BOARD_CODES } from './diagnostic-codes/boards.js';
 import { CHECKER_CODES } from './diagnostic-codes/checker.js';
 import { PARSER_CODES } from './diagnostic-codes/parser.js';
 import type { Builders, Severity, Spec } from './diagnostic-codes/spec.js';
@@ -32,7 +33,7 @@ export interface DiagnosticMessage<C extends string = Code> {
   readonly message: string;
 }
 
-const SPECS = { ...PARSER_CODES, ...CHECKER_CODES, ...TEST_FILE_CODES } as const;
+const SPECS = { ...PARSER_CODES, ...CHECKER_CODES, ...BOARD_CODES, ...TEST_FILE_CODES } as const;
 
 type Specs = typeof SPECS;
 

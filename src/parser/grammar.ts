@@ -12,7 +12,7 @@ export type { ShapeProblem } from './grammar/base.js';
  * undefined children instead of trusting them.
  *
  * The rules are split by inheritance into src/parser/grammar/ (base.ts, values.ts, conditions.ts,
- * actions.ts, declarations.ts, rules.ts, calendars.ts, machines.ts, each extending the one
+ * audiences.ts, actions.ts, declarations.ts, rules.ts, calendars.ts, leaderboards.ts, machines.ts, each extending the one
  * before); this class adds the top-level rule and, once every rule is defined, runs chevrotain's
  * self-analysis.
  */

@@ -1,4 +1,4 @@
-import type { Action, Cond, CondValue, Counter, IR } from '../ir/schema.js';
+import type { Action, Cond, CondValue, Counter, IR, Lottery } from '../ir/schema.js';
 import { isoInZone } from '../stdlib/calendar.js';
 import { hasKey, own } from '../stdlib/dict.js';
 import { renderTemplate } from '../stdlib/templates.js';
@@ -6,7 +6,7 @@ import { ACTIONS, type ActionHandler } from './actions/index.js';
 import type { ConditionEngine, EvalContext } from './conditions/engine.js';
 import type { CondFn, ValueFn } from './conditions/fast.js';
 import { compileCounters, type CounterTables } from './constructs/counters.js';
-import { needsDailyPoints } from './constructs/leaderboards.js';
+import { compileBoards, needsDailyPoints, type BoardTables } from './constructs/leaderboards.js';
 import { compilePoints, type CompiledPoints } from './constructs/points.js';
 import { compileRituals, compileStepLabels, type CompiledRitual } from './constructs/rituals.js';
 import { compileRules, type CompiledRule } from './constructs/rules.js';
@@ -37,6 +37,10 @@ export class Core {
   readonly levels: { name: string; at: number }[];
   /** Daily point buckets are kept only when a leaderboard ranks by period (docs/runtime.md, "Memory"). */
   readonly trackDaily: boolean;
+  /** The leaderboards that tally points or events as they happen. */
+  readonly boards: BoardTables;
+  /** `draw … as NAME` lotteries by name. */
+  readonly lotteries: Map<string, Lottery>;
   readonly rules: Map<string, CompiledRule[]>;
   readonly points: Map<string, CompiledPoints[]>;
   readonly counters: CounterTables;
@@ -61,6 +65,8 @@ export class Core {
     this.tracking = tracking;
     this.levels = [...ir.levels].sort((a, b) => a.at - b.at);
     this.trackDaily = needsDailyPoints(ir);
+    this.boards = compileBoards(ir);
+    this.lotteries = new Map((ir.lotteries ?? []).map((l) => [l.name, l]));
     this.rules = compileRules(this);
     this.points = compilePoints(this);
     this.counters = compileCounters(ir);

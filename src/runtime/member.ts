@@ -25,6 +25,7 @@ export function newMember(id: string, now: number): MemberState {
     warnings: undefined,
     lastAward: undefined,
     caps: undefined,
+    boards: undefined,
     machines: undefined,
     once: undefined,
   };

@@ -7,7 +7,7 @@ import { ReferenceConditions } from './conditions/reference.js';
 import { armCampaigns, checkGoals, stageBoundary } from './constructs/campaigns.js';
 import { recordCounters } from './constructs/counters.js';
 import { armJobs, fireJob } from './constructs/jobs.js';
-import { fireLeaderboard, armLeaderboards } from './constructs/leaderboards.js';
+import { fireLeaderboard, armLeaderboards, tallyEvent } from './constructs/leaderboards.js';
 import { checkBadges } from './constructs/levels.js';
 import { stepLifecycles } from './constructs/lifecycles.js';
 import { fireMachineTimer } from './constructs/machine-steps.js';
@@ -300,6 +300,7 @@ export class Runtime {
     const m = admitted;
     const ctx = newCtx(c, now, ev.id, '', out, m, ev);
     recordCounters(core.counters, core.counterFilter, ctx, c, m, ev, now);
+    if (m) tallyEvent(core, c, m, ev.type, now);
     if (m) recordAttendance(core, c, m, ev, now);
     runRules(core, ctx, c, m, ev);
     if (m && m.present) {

@@ -58,6 +58,8 @@ export interface MemberState {
   lastAward?: Dict<number> | undefined;
   /** `${points rule id}|${per}` -> awards in the current period (a local day, ISO week or month number). */
   caps?: Dict<{ key: number; count: number; points: number }> | undefined;
+  /** Leaderboard id -> bucket -> points or events tallied for it (constructs/leaderboards.ts). */
+  boards?: Dict<Dict<number>> | undefined;
   /** Machine id -> XState state value. */
   machines?: Dict<unknown> | undefined;
   once?: string[] | undefined;
@@ -104,6 +106,8 @@ export interface CommunityState {
   once: string[];
   /** PRNG state (mulberry32), part of state so replays draw the same numbers. */
   rng: number;
+  /** Leaderboard id -> its postings so far and the last one's instant (absent before the first). */
+  boards?: Dict<{ posts: number; last: number }>;
 }
 
 /** A community as plain JSON: processed ids as a list, live timers in firing order. */

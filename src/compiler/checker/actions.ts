@@ -6,6 +6,7 @@ import { duration } from './checks.js';
 import { amountValue, cond, literalTag } from './conditions.js';
 import { noMember, type Checker, type Scope } from './scopes.js';
 import { text } from './templates.js';
+import { constructId, TEMPLATE_EXTRAS } from '../../ir/index.js';
 
 /**
  * Actions (`say`, `notify`, `delete message`, `warn`, `mute`, `remove`, `remove members`, `tag`,
@@ -13,7 +14,20 @@ import { text } from './templates.js';
  */
 
 export function actions(cx: Checker, list: A.Action[], scope: Scope): Action[] {
-  return list.map((a) => action(cx, a, scope));
+  const out: Action[] = [];
+  for (const a of list) {
+    if (a.kind !== 'forEach') out.push(action(cx, a, scope));
+    else {
+      // A leaderboard takes its `for each member:` out before its other actions come here.
+      cx.bag.report(
+        D.E0412.forEachOutside(scope.what),
+        a.span,
+        scope.eachOf ? 'the actions of a draw already run for each winner: write them without `for each member:`' : 'address several members with `say to members …`, or pick some with `draw N members … as NAME: …`',
+      );
+      actions(cx, a.actions, { ...scope, member: true });
+    }
+  }
+  return out;
 }
 
 function audience(cx: Checker, to: A.Audience, scope: Scope, span: A.Span): { audience: Audience; memberInText: boolean } {
@@ -23,7 +37,7 @@ function audience(cx: Checker, to: A.Audience, scope: Scope, span: A.Span): { au
     case 'admins':
       return { audience: { kind: 'admins' }, memberInText: scope.member };
     case 'member':
-      if (!scope.member) noMember(cx, span, scope);
+      if (!scope.member) noMember(cx, span, scope, 'say to member');
       return { audience: { kind: 'member' }, memberInText: true };
     case 'channel':
       return { audience: { kind: 'channel', channel: to.channel.value }, memberInText: scope.member };
@@ -65,7 +79,7 @@ function filter(
   return out;
 }
 
-function action(cx: Checker, a: A.Action, scope: Scope): Action {
+function action(cx: Checker, a: Exclude<A.Action, { kind: 'forEach' }>, scope: Scope): Action {
   switch (a.kind) {
     case 'say': {
       const { audience: to, memberInText } = audience(cx, a.to, scope, a.span);
@@ -79,7 +93,7 @@ function action(cx: Checker, a: A.Action, scope: Scope): Action {
       }
       return { do: 'deleteMessage' };
     case 'warn': {
-      if (!scope.member) noMember(cx, a.span, scope);
+      if (!scope.member) noMember(cx, a.span, scope, 'warn member');
       if (!cx.ladders.has(a.ladder.name)) {
         cx.bag.report(
           D.E0213.unknownLadder(a.ladder.name),
@@ -92,13 +106,13 @@ function action(cx: Checker, a: A.Action, scope: Scope): Action {
       return out;
     }
     case 'mute': {
-      if (!scope.member) noMember(cx, a.span, scope);
+      if (!scope.member) noMember(cx, a.span, scope, 'mute member');
       const out: Action = { do: 'mute', durationMs: Math.max(1, duration(cx, a.duration, 'mute')) };
       if (a.reason) out.reason = inline(cx, a.reason, scope);
       return out;
     }
     case 'remove': {
-      if (!scope.member) noMember(cx, a.span, scope);
+      if (!scope.member) noMember(cx, a.span, scope, 'remove member');
       return a.reason ? { do: 'remove', reason: inline(cx, a.reason, scope) } : { do: 'remove' };
     }
     case 'removeMembers': {
@@ -111,11 +125,11 @@ function action(cx: Checker, a: A.Action, scope: Scope): Action {
     }
     case 'tag':
     case 'untag':
-      if (!scope.member) noMember(cx, a.span, scope);
+      if (!scope.member) noMember(cx, a.span, scope, `${a.kind} member`);
       if (a.tag.value.trim() === '') cx.bag.report(D.E0410.emptyTag(), a.tag.span);
       return { do: a.kind, tag: inline(cx, a.tag, scope) };
     case 'award': {
-      if (!scope.member) noMember(cx, a.span, scope);
+      if (!scope.member) noMember(cx, a.span, scope, a.amount < 0 ? 'deduct' : 'award');
       if (a.amount === 0 && !a.value) cx.bag.report(D.E0601.zeroAward(), a.span);
       const out: Extract<Action, { do: 'award' }> = { do: 'award', amount: a.amount, multiplied: a.multiplied };
       if (a.value) {
@@ -125,7 +139,34 @@ function action(cx: Checker, a: A.Action, scope: Scope): Action {
       if (a.reason) out.reason = inline(cx, a.reason, scope);
       return out;
     }
+    case 'draw':
+      return { do: 'draw', lottery: lottery(cx, a, scope) };
   }
+}
+
+/**
+ * `draw N members FILTER as NAME: ACTIONS`: the lottery goes to the IR's `lotteries`, the action
+ * names it. Its actions run for each winner, with `{rank}` (the draw order) and `{draw}`.
+ */
+function lottery(cx: Checker, a: Extract<A.Action, { kind: 'draw' }>, scope: Scope): string {
+  const name = a.name?.name ?? `draw_line_${a.span.line}`;
+  if (!a.name) cx.bag.report(D.E0413.drawName(), a.span, 'write `as NAME` after the members: `draw 3 members tagged "打卡" as 周抽奖`');
+  else if (cx.lotteries.has(name)) cx.bag.report(D.E0415.drawTwice(name), a.name.span, 'give each draw its own name: the name is what its winners are drawn from');
+  const n = a.count.value;
+  if (!Number.isInteger(n) || n < 1) cx.bag.report(D.E0414.drawSize(String(n)), a.count.span);
+  const each: Scope = {
+    ...scope,
+    member: true,
+    countScope: 'member',
+    owner: undefined,
+    windows: undefined,
+    extras: [...scope.extras, ...TEMPLATE_EXTRAS.lottery],
+    what: `draw \`${name}\``,
+    eachOf: `draw \`${name}\``,
+  };
+  const out = { id: constructId('lottery', name), name, count: Math.max(1, Math.floor(n)), filter: filter(cx, { silent: false, ...a }, scope, a.span), each: actions(cx, a.actions, each) };
+  if (!cx.lotteries.has(name)) cx.lotteries.set(name, out);
+  return name;
 }
 
 /**

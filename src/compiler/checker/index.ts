@@ -68,6 +68,7 @@ export function checkPlaybook(ast: A.Playbook, bag: DiagnosticBag, file: string)
   ir.jobs = ast.jobs.map((j) => job(cx, j));
   for (const c of ast.campaigns) ir.campaigns.push(campaign(cx, c, ir));
   ir.counters = [...cx.counters.values()];
+  if (cx.lotteries.size) ir.lotteries = [...cx.lotteries.values()];
   return ir;
 }
 

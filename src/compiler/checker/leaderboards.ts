@@ -1,18 +1,108 @@
 import type * as A from '../../parser/ast.js';
-import type { IR } from '../../ir/schema.js';
+import { D } from '../../parser/diagnostic-codes.js';
+import type { BoardRank, IR } from '../../ir/schema.js';
 import { actions } from './actions.js';
 import { calendar, positiveInt } from './checks.js';
-import { groupScope, type Checker } from './scopes.js';
+import { amountValue } from './conditions.js';
+import { eventRef, groupScope, memberScope, type Checker, type Scope } from './scopes.js';
 import { constructId, TEMPLATE_EXTRAS } from '../../ir/index.js';
 
-/** `leaderboard NAME { period …; top N; every …; do … }`: posted for the group, `{board}` in its text. */
+/** What the old form's rolling periods count, for its warnings. */
+const ROLLING_DAYS = { daily: 1, weekly: 7, monthly: 30 } as const;
+
+/**
+ * `leaderboard NAME top N by RANKING [WINDOW] every CALENDAR [skip if empty] ACTIONS`
+ * (docs/language.md, "Leaderboards"): what it ranks by, over which window, and the actions for
+ * the group (`{board}`) and, after `for each member:`, for each ranked member (`{rank}`, `{score}`).
+ */
 export function leaderboard(cx: Checker, lb: A.LeaderboardDecl): IR['leaderboards'][number] {
-  return {
-    id: constructId('leaderboard', lb.name.name),
-    name: lb.name.name,
-    period: lb.period,
+  const name = lb.name.name;
+  const what = `leaderboard \`${name}\``;
+  const out: IR['leaderboards'][number] = {
+    id: constructId('leaderboard', name),
+    name,
+    period: lb.window ? 'all' : lb.period,
     top: positiveInt(cx, lb.top, lb.span, 'leaderboard size'),
     calendar: calendar(cx, lb.every),
-    actions: actions(cx, lb.actions, { ...groupScope(`leaderboard \`${lb.name.name}\``), extras: TEMPLATE_EXTRAS.leaderboard }),
+    actions: [],
   };
+  const rank = ranking(cx, lb, what);
+  if (rank) out.rank = rank;
+  if (lb.window) {
+    out.window = lb.window.window;
+    if (lb.periodWord) {
+      cx.bag.report(D.E0610.periodAndWindow(lb.periodWord.name), lb.periodWord.span, 'a period word right after `leaderboard` is the old period: name the leaderboard another word, e.g. `leaderboard 周榜 top 3 …`');
+    }
+  } else legacyPeriod(cx, lb, rank);
+  if (lb.skipIfEmpty) out.skipIfEmpty = true;
+
+  const group: Scope = { ...groupScope(what), extras: TEMPLATE_EXTRAS.leaderboard, eachOf: what };
+  const each: Scope = { ...memberScope(`${what}, for each member`), extras: TEMPLATE_EXTRAS.leaderboardEach, eachOf: what };
+  const plain: A.Action[] = [];
+  const perMember: A.Action[] = [];
+  let after: A.Action | undefined;
+  for (const a of lb.actions) {
+    if (a.kind === 'forEach') {
+      perMember.push(...a.actions);
+      after ??= a;
+    } else {
+      plain.push(a);
+      if (after) cx.bag.report(D.W0405.eachNotLast(), a.span, 'move `for each member: …` to the end of the block');
+    }
+  }
+  out.actions = actions(cx, plain, group);
+  if (after) out.each = actions(cx, perMember, each);
+  return out;
+}
+
+/** `by points`, `by count(E)` (windowed like points) or `by VALUE` (a member value when posted). */
+function ranking(cx: Checker, lb: A.LeaderboardDecl, what: string): BoardRank | undefined {
+  const by = lb.rankBy;
+  if (!by) {
+    cx.bag.report(
+      D.E0606.noRanking(lb.name.name),
+      lb.name.span,
+      'add what it ranks by before `every`: `by points` (the balance), `by points since last post`, or `by count(message.posted) this week`',
+    );
+    return undefined;
+  }
+  if (by.kind === 'path' && by.path.length === 1 && by.path[0]!.name === 'points') return { points: true };
+  if (by.kind === 'count' && !by.within) {
+    const ev = eventRef(cx, by.event);
+    return { count: ev ?? by.event.name };
+  }
+  if (lb.window && lb.window.window !== 'allTime') {
+    cx.bag.report(D.E0608.windowOnValue(spelled(lb.window.window)), lb.window.span, 'rank `by points` or `by count(EVENT)` to count over a window, or leave the window out');
+  }
+  return { value: amountValue(cx, by, memberScope(`${what}, for each member`)) };
+}
+
+/** The old form: a rolling period of points, warned about, or refused beside another ranking. */
+function legacyPeriod(cx: Checker, lb: A.LeaderboardDecl, rank: BoardRank | undefined): void {
+  const word = lb.periodWord;
+  if (!word) return;
+  if (rank && !('points' in rank) && lb.period !== 'all') {
+    cx.bag.report(D.E0610.periodWithRanking(word.name), word.span, 'state a window after what it ranks by: `by count(message.posted) this week`');
+    return;
+  }
+  if (lb.nameFromPeriod) {
+    const meaning = lb.period === 'all' ? 'all time: the balance' : `points of the last ${ROLLING_DAYS[lb.period]} local days, today included`;
+    cx.bag.report(
+      D.W0602.periodAsName(word.name, meaning),
+      word.span,
+      'name it and state its window exactly: `leaderboard 周榜 top 3 by points since last post every …` (or `last week`, `this month`, …)',
+    );
+    return;
+  }
+  if (lb.period !== 'all') {
+    cx.bag.report(
+      D.W0603.rollingPeriod(word.name, ROLLING_DAYS[lb.period]),
+      word.span,
+      `state the window exactly instead: drop \`${word.name}\` and write \`by points since last post\`, \`by points last week\`, \`by points this month\`, …`,
+    );
+  }
+}
+
+function spelled(w: NonNullable<A.LeaderboardDecl['window']>['window']): string {
+  return w.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`);
 }

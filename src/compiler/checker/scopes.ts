@@ -4,7 +4,7 @@ import type { DiagnosticBag } from '../../parser/diagnostics.js';
 import { dict, dictFrom, type Dict } from '../../stdlib/dict.js';
 import { didYouMean } from '../../stdlib/suggest.js';
 import { CORE_EVENTS } from '../core-events.js';
-import type { Counter, EventType } from '../../ir/schema.js';
+import type { Counter, EventType, Lottery } from '../../ir/schema.js';
 
 /**
  * What every pass of the checker shares: the symbol tables filled by the declaration pass
@@ -28,6 +28,8 @@ export interface Scope {
   /** Template extras this block may use (ir/template-extras.ts). */
   extras: readonly string[];
   what: string;
+  /** Set in a leaderboard or a draw, whose member actions go after `for each member:` (E0411). */
+  eachOf?: string;
   /** Inside the `where` of count(…) or sum(…) (counts.ts). */
   filter?: CountFilter;
 }
@@ -59,6 +61,8 @@ export class Checker {
   readonly counters = new Map<string, Counter>();
   /** Ids given to points entries so far (points.ts). */
   readonly pointsIds = new Set<string>();
+  /** `draw … as NAME` lotteries so far, by name (actions.ts; the IR's `lotteries`). */
+  readonly lotteries = new Map<string, Lottery>();
   /** `random(…)` draws numbered so far (conditions.ts). */
   draws = 0;
 
@@ -95,7 +99,11 @@ export function eventRef(cx: Checker, id: A.Ident): string | undefined {
 }
 
 /** A member-only construct where no member is in scope (jobs, schedules, stages, goals). */
-export function noMember(cx: Checker, span: A.Span, scope: Scope): void {
+export function noMember(cx: Checker, span: A.Span, scope: Scope, action?: string): void {
+  if (scope.eachOf && action) {
+    cx.bag.report(D.E0411.eachMember(action, scope.eachOf), span, `put it after \`for each member:\` to run it for each member in order`);
+    return;
+  }
   cx.bag.report(D.E0407.noMember(scope.what), span, 'use `remove members where …` or `say to members where …` to test each member');
 }
 

@@ -1,11 +1,11 @@
 import type * as A from '../ast.js';
 import { D } from '../diagnostic-codes.js';
-import { Colon, DurationLiteral, Identifier, Kw, LBrace, Minus, Name, Plus, RBrace, Semicolon, StringLiteral } from '../lexer.js';
+import { Colon, DurationLiteral, Identifier, Kw, LBrace, Minus, Name, NumberLiteral, Plus, RBrace, Semicolon, StringLiteral } from '../lexer.js';
 import { push } from './base.js';
-import { ConditionsParser } from './conditions.js';
+import { AudiencesParser } from './audiences.js';
 
-/** Actions: blocks, lists and lines of them, each action, audiences, member filters, message texts. */
-export abstract class ActionsParser extends ConditionsParser {
+/** Actions: blocks, lists and lines of them, each action (audiences and texts are in audiences.ts). */
+export abstract class ActionsParser extends AudiencesParser {
   /**
    * Actions after `:` run to the end of the line (or on through `;`); actions in braces may span
    * lines. This keeps `remind after 12h: say ...` from swallowing the statement on the next line.
@@ -268,101 +268,55 @@ export abstract class ActionsParser extends ConditionsParser {
             : { kind: 'award', amount, ...(computed && { value: computed }), multiplied, span: this.spanFrom(first) };
         },
       },
+      {
+        // Plain words, not keywords, so `draw` and `each` stay usable as names elsewhere.
+        GATE: () => (this.LA(1).image === 'for' && this.LA(2).image === 'each') || (this.LA(1).image === 'draw' && this.LA(2).tokenType === NumberLiteral),
+        ALT: () => {
+          result = this.SUBRULE(this.eachOrDraw)!;
+        },
+      },
     ]);
     return result;
   });
 
-  protected audience = this.declareRule('audience', (): A.Audience => {
-    let result!: A.Audience;
+  /**
+   * `for each member: ACTIONS` (leaderboards and draws) and `draw N members FILTER as NAME:
+   * ACTIONS` (a lottery). The actions run to the end of the line, as after any `:`, for each
+   * member ranked or drawn (docs/language.md, "Leaderboards", "Lottery draws").
+   */
+  protected eachOrDraw = this.declareRule('eachOrDraw', (): A.Action => {
+    const first = this.CONSUME(Identifier);
+    let result!: A.Action;
     this.OR([
       {
+        GATE: () => first.image === 'for',
         ALT: () => {
+          this.CONSUME2(Identifier, { LABEL: 'each' });
           this.CONSUME(Kw.member);
-          result = { kind: 'member' };
+          this.CONSUME(Colon);
+          const actions = this.SUBRULE(this.lineActions) ?? [];
+          result = { kind: 'forEach', actions, span: this.spanFrom(first) };
         },
       },
       {
         ALT: () => {
-          this.CONSUME(Kw.admins);
-          result = { kind: 'admins' };
-        },
-      },
-      {
-        ALT: () => {
-          this.CONSUME(Kw.channel);
-          result = { kind: 'channel', channel: this.str(this.CONSUME(StringLiteral)) };
-        },
-      },
-      {
-        ALT: () => {
-          let silent = false;
-          this.OPTION(() => {
-            this.CONSUME(Kw.silent);
-            silent = true;
-          });
+          const n = this.CONSUME(NumberLiteral);
           this.CONSUME(Kw.members);
           const f = this.SUBRULE(this.memberFilters) ?? {};
-          result = { kind: 'members', silent, ...f };
-        },
-      },
-      {
-        GATE: () => this.LA(1).image === 'group' || this.LA(1).image === 'everyone',
-        ALT: () => {
-          this.CONSUME(Identifier);
-          result = { kind: 'group' };
-        },
-      },
-    ]);
-    return result;
-  });
-
-  protected memberFilters = this.declareRule('memberFilters', () => {
-    const f: { tagged?: A.StringLit; segment?: A.Ident; where?: A.Condition; unless?: A.Condition } = {};
-    this.MANY(() => {
-      this.OR([
-        {
-          ALT: () => {
-            this.CONSUME(Kw.tagged);
-            f.tagged = this.str(this.CONSUME(StringLiteral));
-          },
-        },
-        {
-          ALT: () => {
-            this.CONSUME(Kw.in);
-            this.OPTION(() => this.CONSUME(Kw.segment));
-            f.segment = this.ident(this.CONSUME(Name));
-          },
-        },
-        {
-          ALT: () => {
-            this.CONSUME(Kw.where);
-            const c = this.SUBRULE(this.condition);
-            if (c) f.where = c;
-          },
-        },
-        {
-          ALT: () => {
-            this.CONSUME(Kw.unless);
-            const c = this.SUBRULE2(this.condition);
-            if (c) f.unless = c;
-          },
-        },
-      ]);
-    });
-    return f;
-  });
-
-  protected messageText = this.declareRule('messageText', (): A.MessageText => {
-    let result!: A.MessageText;
-    this.OR([
-      {
-        ALT: () => {
-          result = { kind: 'inline', text: this.str(this.CONSUME(StringLiteral)) };
-        },
-      },
-      {
-        ALT: () => {
-          result = { kind: 'template', name: this.ident(this.CONSUME(Identifier)) };
+          const draw: Extract<A.Action, { kind: 'draw' }> = { kind: 'draw', count: { value: this.num(n), span: this.span(n) }, ...f, actions: [], span: this.span(first) };
+          this.OPTION({
+            GATE: () => this.LA(1).image === 'as',
+            DEF: () => {
+              this.CONSUME3(Identifier, { LABEL: 'as' });
+              draw.name = this.ident(this.CONSUME(Name));
+            },
+          });
+          this.OPTION2(() => {
+            this.CONSUME2(Colon);
+            draw.actions = this.SUBRULE2(this.lineActions) ?? [];
+          });
+          draw.span = this.spanFrom(first);
+          result = draw;
         },
       },
     ]);

@@ -18,8 +18,8 @@ export interface ShapeProblem {
  * uses to build the tree (spans, names, strings, numbers, durations, shape problems).
  *
  * The grammar is one chevrotain parser split by inheritance, one class per file, each rule calling
- * rules of its own class or of earlier ones: base.ts, values.ts, conditions.ts, actions.ts, declarations.ts,
- * rules.ts, calendars.ts, machines.ts, then PlaybookParser (../grammar.ts), whose constructor runs
+ * rules of its own class or of earlier ones: base.ts, values.ts, conditions.ts, audiences.ts, actions.ts, declarations.ts,
+ * rules.ts, calendars.ts, leaderboards.ts, machines.ts, then PlaybookParser (../grammar.ts), whose constructor runs
  * performSelfAnalysis once every rule is defined.
  */
 export abstract class GrammarBase extends EmbeddedActionsParser {

@@ -40,16 +40,7 @@ const WEEKDAY_GROUPS = table<readonly number[]>({
   周末: [6, 7],
 });
 
-const PERIOD_WORDS = table<A.LeaderboardDecl['period']>({
-  daily: 'daily',
-  weekly: 'weekly',
-  monthly: 'monthly',
-  all: 'all',
-  alltime: 'all',
-  overall: 'all',
-});
-
-/** Calendars (`every …`) and the constructs that run on one: `leaderboard`, `schedule`, `job`. */
+/** Calendars (`every …`) and the constructs that run on one: `schedule`, `job` (and `leaderboard`, leaderboards.ts). */
 export abstract class CalendarsParser extends RulesParser {
   /**
    * `mon-fri 19:20`, `day at 09:00`, `week on mon at 9:00`, `month on 1, 15 at 10:00`.
@@ -261,32 +252,5 @@ export abstract class CalendarsParser extends RulesParser {
     const actions = this.SUBRULE(this.actionBlock) ?? [];
     const span = this.spanFrom(first);
     return { name: name ?? { name: `every_line_${span.line}`, span: this.span(first) }, every, actions, span };
-  });
-
-  protected leaderboard = this.declareRule('leaderboard', (): A.LeaderboardDecl => {
-    const kw = this.CONSUME(Kw.leaderboard);
-    const words: IToken[] = [];
-    this.MANY({
-      GATE: () => this.LA(1).tokenType !== Kw.top,
-      DEF: () => {
-        words.push(this.CONSUME(Name));
-      },
-    });
-    this.CONSUME(Kw.top);
-    const top = this.num(this.CONSUME(NumberLiteral));
-    this.CONSUME(Kw.by);
-    this.CONSUME(Kw.points);
-    this.CONSUME(Kw.every);
-    const every = this.SUBRULE(this.calendar)!;
-    const actions = this.SUBRULE(this.actionBlock) ?? [];
-    let period: A.LeaderboardDecl['period'] = 'all';
-    let name: A.Ident = { name: 'leaderboard', span: this.span(kw) };
-    const last = words[words.length - 1];
-    if (last && PERIOD_WORDS[last.image]) period = PERIOD_WORDS[last.image]!;
-    if (words[0]) name = this.ident(words[0]);
-    if (words.length > 2 || (words.length === 2 && !PERIOD_WORDS[words[1]!.image])) {
-      this.problem(D.E0108.leaderboardPeriod(words[1]!.image), this.span(words[1]!));
-    }
-    return { name, period, top, every, actions, span: this.spanFrom(kw) };
   });
 }

@@ -3,10 +3,10 @@ import type * as A from '../ast.js';
 import { D } from '../diagnostic-codes.js';
 import { Arrow, Colon, DateLiteral, DurationLiteral, Identifier, Kw, LBrace, Name, NumberLiteral, RBrace, Semicolon, Star, StringLiteral } from '../lexer.js';
 import { push, pushAll } from './base.js';
-import { CalendarsParser } from './calendars.js';
+import { LeaderboardsParser } from './leaderboards.js';
 
 /** The constructs that run as state machines: `ritual`, `lifecycle` (and its transitions), `campaign` (and its stages). */
-export abstract class MachinesParser extends CalendarsParser {
+export abstract class MachinesParser extends LeaderboardsParser {
   protected ritual = this.declareRule('ritual', (): A.RitualDecl => {
     const kw = this.CONSUME(Kw.ritual);
     const name = this.ident(this.CONSUME(Name));

@@ -3,6 +3,7 @@ import type { Core } from '../core.js';
 import type { Ctx } from '../context.js';
 import { award } from './award.js';
 import { deleteMessage } from './delete-message.js';
+import { draw } from './draw.js';
 import { mute } from './mute.js';
 import { notify } from './notify.js';
 import { removeMembers } from './remove-members.js';
@@ -31,4 +32,5 @@ export const ACTIONS: { readonly [K in Action['do']]: ActionHandler<Extract<Acti
   tag,
   untag,
   award,
+  draw,
 });

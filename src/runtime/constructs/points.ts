@@ -5,6 +5,7 @@ import type { CondFn } from '../conditions/fast.js';
 import type { Core } from '../core.js';
 import type { Ctx } from '../context.js';
 import { activeMultiplier } from './campaigns.js';
+import { tallyPoints } from './leaderboards.js';
 import { reachLevels } from './levels.js';
 import { capKey } from '../../ir/index.js';
 
@@ -88,6 +89,7 @@ export function award(core: Core, ctx: Ctx, amount: number, reason: string): voi
     // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- `daily` is a dict stored as JSON in snapshots (a Map would change their format)
     for (const k in daily) if (Number(k) < today - 40) delete daily[k];
   }
+  if (core.boards.points.length) tallyPoints(core, ctx.community, m, amount, ctx.now);
   ctx.out.push({
     at: core.at(ctx.now),
     type: 'points.award',
