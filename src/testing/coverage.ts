@@ -1,7 +1,7 @@
 import type { IR } from '../ir/schema.js';
 import type { OutputAction, Runtime } from '../runtime/runtime.js';
 import { dict } from '../stdlib/dict.js';
-import { stepProgress } from '../ir/index.js';
+import { constructId, stepProgress } from '../ir/index.js';
 
 /**
  * What a playbook's tests exercised. Everything is read from the actions the runtime produced,
@@ -25,6 +25,7 @@ export function coverageItems(ir: IR): CoverageItem[] {
   for (const l of ir.levels) if (l.at > 0) add(`level:${l.name}`, `level ${l.name}`);
   for (const b of ir.badges) add(`badge:${b.name}`, `badge ${b.name}`);
   for (const lb of ir.leaderboards) add(lb.id, `leaderboard ${lb.name}`);
+  for (const l of ir.lotteries ?? []) add(l.id, `draw ${l.name}`);
   for (const r of ir.rituals) {
     for (const s of r.steps) add(ritualKey(r.id, `step:${s.name}`), `ritual ${r.name} step ${s.name}`);
     add(ritualKey(r.id, 'completed'), `ritual ${r.name} completed`);
@@ -125,6 +126,9 @@ export class CoverageRecorder {
         break;
       case 'goal.reached':
         this.covered.add(`goal:${String(a['campaign'])}.${String(a['goal'])}`);
+        break;
+      case 'lottery.drawn':
+        this.covered.add(constructId('lottery', String(a['draw'])));
         break;
     }
   }

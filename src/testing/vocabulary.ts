@@ -22,6 +22,7 @@ export const ACTION_FIELDS = table<readonly string[]>({
   'stage.entered': ['campaign', 'stage'],
   'stage.exited': ['campaign', 'stage'],
   'goal.reached': ['campaign', 'goal'],
+  'lottery.drawn': ['draw', 'winners'],
   'admin.notify': ['text'],
 });
 

@@ -7,9 +7,6 @@ import { amountValue } from './conditions.js';
 import { eventRef, groupScope, memberScope, type Checker, type Scope } from './scopes.js';
 import { constructId, TEMPLATE_EXTRAS } from '../../ir/index.js';
 
-/** What the old form's rolling periods count, for its warnings. */
-const ROLLING_DAYS = { daily: 1, weekly: 7, monthly: 30 } as const;
-
 /**
  * `leaderboard NAME top N by RANKING [WINDOW] every CALENDAR [skip if empty] ACTIONS`
  * (docs/language.md, "Leaderboards"): what it ranks by, over which window, and the actions for
@@ -77,29 +74,15 @@ function ranking(cx: Checker, lb: A.LeaderboardDecl, what: string): BoardRank | 
   return { value: amountValue(cx, by, memberScope(`${what}, for each member`)) };
 }
 
-/** The old form: a rolling period of points, warned about, or refused beside another ranking. */
+/**
+ * The old form keeps its meaning (the design's `leaderboard weekly top 3 by points every …`
+ * compiles as it always did); its period word only counts points, so beside another ranking it is
+ * refused.
+ */
 function legacyPeriod(cx: Checker, lb: A.LeaderboardDecl, rank: BoardRank | undefined): void {
   const word = lb.periodWord;
-  if (!word) return;
-  if (rank && !('points' in rank) && lb.period !== 'all') {
+  if (word && rank && !('points' in rank) && lb.period !== 'all') {
     cx.bag.report(D.E0610.periodWithRanking(word.name), word.span, 'state a window after what it ranks by: `by count(message.posted) this week`');
-    return;
-  }
-  if (lb.nameFromPeriod) {
-    const meaning = lb.period === 'all' ? 'all time: the balance' : `points of the last ${ROLLING_DAYS[lb.period]} local days, today included`;
-    cx.bag.report(
-      D.W0602.periodAsName(word.name, meaning),
-      word.span,
-      'name it and state its window exactly: `leaderboard 周榜 top 3 by points since last post every …` (or `last week`, `this month`, …)',
-    );
-    return;
-  }
-  if (lb.period !== 'all') {
-    cx.bag.report(
-      D.W0603.rollingPeriod(word.name, ROLLING_DAYS[lb.period]),
-      word.span,
-      `state the window exactly instead: drop \`${word.name}\` and write \`by points since last post\`, \`by points last week\`, \`by points this month\`, …`,
-    );
   }
 }
 

@@ -1,7 +1,7 @@
 /**
  * The codes of leaderboards and lottery draws (docs/language.md, "Leaderboards" and "Lottery
- * draws"): E0606-E0619 and W0602-W0609 for the constructs, E0411-E0419 and W0405-W0409 for the
- * per-member actions they run. docs/diagnostics.md.
+ * draws"): E0606-E0619 for the constructs, E0411-E0419 and W0405 for the per-member actions they
+ * run. docs/diagnostics.md.
  */
 import { error, q, warning } from './spec.js';
 
@@ -37,11 +37,5 @@ export const BOARD_CODES = {
   E0610: error('old period beside a window', {
     periodAndWindow: (period: string) => `${q(period)} is the period of the old form of \`leaderboard\`, and this leaderboard states a window too`,
     periodWithRanking: (period: string) => `${q(period)} is the period of the old form of \`leaderboard\`, which counts points only`,
-  }),
-  W0602: warning('period word read as the name', {
-    periodAsName: (word: string, meaning: string) => `${q(word)} is read as both the name of this leaderboard and its period (${meaning})`,
-  }),
-  W0603: warning('rolling period of the old form', {
-    rollingPeriod: (word: string, days: number) => `${q(word)} counts the points of the last ${days} local day${days === 1 ? '' : 's'}, today included, whenever the board is posted`,
   }),
 } as const;
