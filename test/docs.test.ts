@@ -362,6 +362,7 @@ describe('docs/embedding.md and examples/embedding', () => {
       'goal.reached',
       'level.reached',
       'lifecycle.changed',
+      'lottery.drawn',
       'member.mute',
       'member.remove',
       'member.tag',

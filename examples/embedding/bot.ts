@@ -83,8 +83,8 @@ export function carryOut(chat: FakeChat, a: OutputAction): void {
       chat.tellAdmins(text(a, 'text'));
       return;
     // Records, not commands: the ladder's own steps say what a warning leads to, and points,
-    // levels, badges, lifecycle changes, stages and goals are for profiles, dashboards and
-    // analytics. This bot has nothing to show them on.
+    // levels, badges, lifecycle changes, stages, goals and draws are for profiles, dashboards and
+    // analytics (a draw's winners get the playbook's own messages). This bot has nothing to show them on.
     case 'member.warn':
     case 'points.award':
     case 'level.reached':
@@ -93,6 +93,7 @@ export function carryOut(chat: FakeChat, a: OutputAction): void {
     case 'stage.entered':
     case 'stage.exited':
     case 'goal.reached':
+    case 'lottery.drawn':
       return;
     default:
       // A newer runtime may add action types; an older bot skips them rather than crash.

@@ -193,6 +193,8 @@ export const Kw = {
   channel: keyword('channel'),
   unmultiplied: keyword('unmultiplied'),
   between: keyword('between'),
+  draw: keyword('draw'),
+  for: keyword('for'),
 } as const;
 
 export const LBrace = createToken({ name: 'LBrace', pattern: /\{/ });

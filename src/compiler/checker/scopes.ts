@@ -101,7 +101,7 @@ export function eventRef(cx: Checker, id: A.Ident): string | undefined {
 /** A member-only construct where no member is in scope (jobs, schedules, stages, goals). */
 export function noMember(cx: Checker, span: A.Span, scope: Scope, action?: string): void {
   if (scope.eachOf && action) {
-    cx.bag.report(D.E0411.eachMember(action, scope.eachOf), span, `put it after \`for each member:\` to run it for each member in order`);
+    cx.bag.report(D.E0411.eachMember(action, scope.eachOf), span, `put it after \`for each member:\` to run it for each ranked member in rank order`);
     return;
   }
   cx.bag.report(D.E0407.noMember(scope.what), span, 'use `remove members where …` or `say to members where …` to test each member');

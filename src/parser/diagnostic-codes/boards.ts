@@ -10,7 +10,8 @@ export const BOARD_CODES = {
     eachMember: (action: string, where: string) => `\`${action}\` acts on one member, and ${where} runs for several`,
   }),
   E0412: error('`for each member` with no members to go through', {
-    forEachOutside: (where: string) => `\`for each member\` goes through the members a leaderboard ranks or a draw picks, and ${where} has none`,
+    notEach: (found: string) => `expected \`for each member:\`, found \`for ${found}\``,
+    forEachOutside: (where: string) => `\`for each member\` goes through the members a leaderboard ranks, and ${where} is not a leaderboard`,
   }),
   E0413: error('draw without a name', {
     drawName: () => 'a draw needs a name: it is the `draw` field of its `lottery.drawn` action and part of what its winners are drawn from',

@@ -269,8 +269,6 @@ export abstract class ActionsParser extends AudiencesParser {
         },
       },
       {
-        // Plain words, not keywords, so `draw` and `each` stay usable as names elsewhere.
-        GATE: () => (this.LA(1).image === 'for' && this.LA(2).image === 'each') || (this.LA(1).image === 'draw' && this.LA(2).tokenType === NumberLiteral),
         ALT: () => {
           result = this.SUBRULE(this.eachOrDraw)!;
         },
@@ -285,13 +283,14 @@ export abstract class ActionsParser extends AudiencesParser {
    * member ranked or drawn (docs/language.md, "Leaderboards", "Lottery draws").
    */
   protected eachOrDraw = this.declareRule('eachOrDraw', (): A.Action => {
-    const first = this.CONSUME(Identifier);
+    const first = this.LA(1);
     let result!: A.Action;
     this.OR([
       {
-        GATE: () => first.image === 'for',
         ALT: () => {
-          this.CONSUME2(Identifier, { LABEL: 'each' });
+          this.CONSUME(Kw.for);
+          const each = this.CONSUME(Name, { LABEL: 'each' });
+          if (each.image !== 'each' && !each.isInsertedInRecovery) this.problem(D.E0412.notEach(each.image), this.span(each), 'write `for each member:`');
           this.CONSUME(Kw.member);
           this.CONSUME(Colon);
           const actions = this.SUBRULE(this.lineActions) ?? [];
@@ -300,6 +299,7 @@ export abstract class ActionsParser extends AudiencesParser {
       },
       {
         ALT: () => {
+          this.CONSUME(Kw.draw);
           const n = this.CONSUME(NumberLiteral);
           this.CONSUME(Kw.members);
           const f = this.SUBRULE(this.memberFilters) ?? {};
@@ -308,7 +308,7 @@ export abstract class ActionsParser extends AudiencesParser {
             GATE: () => this.LA(1).image === 'as',
             DEF: () => {
               this.CONSUME3(Identifier, { LABEL: 'as' });
-              draw.name = this.ident(this.CONSUME(Name));
+              draw.name = this.ident(this.CONSUME2(Name));
             },
           });
           this.OPTION2(() => {
