@@ -94,14 +94,20 @@ describe('what a board ranks by', () => {
     const rt = runtime(`${EARN}rule lose { on checkin.done do deduct 3 points }
 leaderboard 总榜 top 3 by points every day at 21:00: say "{board}"`);
     const { join, ev, checkin } = events();
-    feed(rt, [join('2026-03-02T10:00:00+08:00', 'a', { name: 'A' }), order(ev, '2026-03-02T11:00:00+08:00', 'a', 5), checkin('2026-03-02T12:00:00+08:00', 'a')]);
+    feed(rt, [
+      join('2026-03-02T10:00:00+08:00', 'a', { name: 'A' }),
+      order(ev, '2026-03-02T11:00:00+08:00', 'a', 5),
+      checkin('2026-03-02T12:00:00+08:00', 'a'),
+    ]);
     expect(texts(rt.advance('2026-03-02T21:00:00+08:00'))).toEqual(['1. A 2']);
   });
 });
 
 describe('skip if empty and for each member', () => {
   it('an empty board posts nothing and runs no action; the next non-empty one posts', () => {
-    const rt = runtime(`${EARN}leaderboard 日榜 top 3 by points today every day at 21:00 skip if empty { say "今日 {board}"; for each member: award 1 points }`);
+    const rt = runtime(
+      `${EARN}leaderboard 日榜 top 3 by points today every day at 21:00 skip if empty { say "今日 {board}"; for each member: award 1 points }`,
+    );
     const { join, ev } = events();
     const out = feed(rt, [join('2026-03-02T10:00:00+08:00', 'a', { name: 'A' })]);
     out.push(...rt.advance('2026-03-03T20:00:00+08:00'));

@@ -22,7 +22,9 @@ export function actions(cx: Checker, list: A.Action[], scope: Scope): Action[] {
       cx.bag.report(
         D.E0412.forEachOutside(scope.what),
         a.span,
-        scope.eachOf ? 'the actions of a draw already run for each winner: write them without `for each member:`' : 'address several members with `say to members …`, or pick some with `draw N members … as NAME: …`',
+        scope.eachOf
+          ? 'the actions of a draw already run for each winner: write them without `for each member:`'
+          : 'address several members with `say to members …`, or pick some with `draw N members … as NAME: …`',
       );
       actions(cx, a.actions, { ...scope, member: true });
     }
@@ -151,7 +153,8 @@ function action(cx: Checker, a: Exclude<A.Action, { kind: 'forEach' }>, scope: S
 function lottery(cx: Checker, a: Extract<A.Action, { kind: 'draw' }>, scope: Scope): string {
   const name = a.name?.name ?? `draw_line_${a.span.line}`;
   if (!a.name) cx.bag.report(D.E0413.drawName(), a.span, 'write `as NAME` after the members: `draw 3 members tagged "打卡" as 周抽奖`');
-  else if (cx.lotteries.has(name)) cx.bag.report(D.E0415.drawTwice(name), a.name.span, 'give each draw its own name: the name is what its winners are drawn from');
+  else if (cx.lotteries.has(name))
+    cx.bag.report(D.E0415.drawTwice(name), a.name.span, 'give each draw its own name: the name is what its winners are drawn from');
   const n = a.count.value;
   if (!Number.isInteger(n) || n < 1) cx.bag.report(D.E0414.drawSize(String(n)), a.count.span);
   const each: Scope = {
@@ -164,7 +167,13 @@ function lottery(cx: Checker, a: Extract<A.Action, { kind: 'draw' }>, scope: Sco
     what: `draw \`${name}\``,
     eachOf: `draw \`${name}\``,
   };
-  const out = { id: constructId('lottery', name), name, count: Math.max(1, Math.floor(n)), filter: filter(cx, { silent: false, ...a }, scope, a.span), each: actions(cx, a.actions, each) };
+  const out = {
+    id: constructId('lottery', name),
+    name,
+    count: Math.max(1, Math.floor(n)),
+    filter: filter(cx, { silent: false, ...a }, scope, a.span),
+    each: actions(cx, a.actions, each),
+  };
   if (!cx.lotteries.has(name)) cx.lotteries.set(name, out);
   return name;
 }

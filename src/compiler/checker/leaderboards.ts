@@ -28,7 +28,11 @@ export function leaderboard(cx: Checker, lb: A.LeaderboardDecl): IR['leaderboard
   if (lb.window) {
     out.window = lb.window.window;
     if (lb.periodWord) {
-      cx.bag.report(D.E0610.periodAndWindow(lb.periodWord.name), lb.periodWord.span, 'a period word right after `leaderboard` is the old period: name the leaderboard another word, e.g. `leaderboard 周榜 top 3 …`');
+      cx.bag.report(
+        D.E0610.periodAndWindow(lb.periodWord.name),
+        lb.periodWord.span,
+        'a period word right after `leaderboard` is the old period: name the leaderboard another word, e.g. `leaderboard 周榜 top 3 …`',
+      );
     }
   } else legacyPeriod(cx, lb, rank);
   if (lb.skipIfEmpty) out.skipIfEmpty = true;
@@ -69,7 +73,11 @@ function ranking(cx: Checker, lb: A.LeaderboardDecl, what: string): BoardRank | 
     return { count: ev ?? by.event.name };
   }
   if (lb.window && lb.window.window !== 'allTime') {
-    cx.bag.report(D.E0608.windowOnValue(spelled(lb.window.window)), lb.window.span, 'rank `by points` or `by count(EVENT)` to count over a window, or leave the window out');
+    cx.bag.report(
+      D.E0608.windowOnValue(spelled(lb.window.window)),
+      lb.window.span,
+      'rank `by points` or `by count(EVENT)` to count over a window, or leave the window out',
+    );
   }
   return { value: amountValue(cx, by, memberScope(`${what}, for each member`)) };
 }

@@ -303,7 +303,13 @@ export abstract class ActionsParser extends AudiencesParser {
           const n = this.CONSUME(NumberLiteral);
           this.CONSUME(Kw.members);
           const f = this.SUBRULE(this.memberFilters) ?? {};
-          const draw: Extract<A.Action, { kind: 'draw' }> = { kind: 'draw', count: { value: this.num(n), span: this.span(n) }, ...f, actions: [], span: this.span(first) };
+          const draw: Extract<A.Action, { kind: 'draw' }> = {
+            kind: 'draw',
+            count: { value: this.num(n), span: this.span(n) },
+            ...f,
+            actions: [],
+            span: this.span(first),
+          };
           this.OPTION({
             GATE: () => this.LA(1).image === 'as',
             DEF: () => {

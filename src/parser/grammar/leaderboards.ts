@@ -74,7 +74,15 @@ export abstract class LeaderboardsParser extends CalendarsParser {
       },
     });
     const actions = this.SUBRULE(this.actionBlock) ?? [];
-    const lb: A.LeaderboardDecl = { name: { name: 'leaderboard', span: this.span(kw) }, period: 'all', top, skipIfEmpty, every, actions, span: this.spanFrom(kw) };
+    const lb: A.LeaderboardDecl = {
+      name: { name: 'leaderboard', span: this.span(kw) },
+      period: 'all',
+      top,
+      skipIfEmpty,
+      every,
+      actions,
+      span: this.spanFrom(kw),
+    };
     if (rankBy) lb.rankBy = rankBy;
     this.ACTION(() => {
       this.nameAndPeriod(lb, words);
@@ -110,7 +118,8 @@ export abstract class LeaderboardsParser extends CalendarsParser {
       this.problem(
         D.E0607.unknownWindow(said),
         span,
-        didYouMean(said, Object.keys(BOARD_WINDOWS)) ?? 'the windows are `since last post`, `today`, `yesterday`, `this week`, `last week`, `this month`, `last month` and `all time`',
+        didYouMean(said, Object.keys(BOARD_WINDOWS)) ??
+          'the windows are `since last post`, `today`, `yesterday`, `this week`, `last week`, `this month`, `last month` and `all time`',
       );
     }
   }

@@ -26,7 +26,7 @@ export function windowDays(window: Exclude<BoardWindow, 'sinceLastPost' | 'allTi
 
 /** The Monday on or before `day`: day 0 (1970-01-01) was a Thursday, so `day + 3` is 0 modulo 7 on Mondays. */
 function monday(day: number): number {
-  return day - (((day + 3) % 7) + 7) % 7;
+  return day - ((((day + 3) % 7) + 7) % 7);
 }
 
 /** The first day of the month `shift` months from the one holding `day`. */
