@@ -68,7 +68,7 @@ function ranking(cx: Checker, lb: A.LeaderboardDecl, what: string): BoardRank | 
     return undefined;
   }
   if (by.kind === 'path' && by.path.length === 1 && by.path[0]!.name === 'points') return { points: true };
-  if (by.kind === 'count' && !by.within) {
+  if (by.kind === 'count' && !by.within && !by.where && !by.distinct) {
     const ev = eventRef(cx, by.event);
     return { count: ev ?? by.event.name };
   }
@@ -76,7 +76,9 @@ function ranking(cx: Checker, lb: A.LeaderboardDecl, what: string): BoardRank | 
     cx.bag.report(
       D.E0608.windowOnValue(spelled(lb.window.window)),
       lb.window.span,
-      'rank `by points` or `by count(EVENT)` to count over a window, or leave the window out',
+      by.kind === 'count' || by.kind === 'sum'
+        ? 'a window counts a plain `count(EVENT)`; a filtered, distinct or summed count is read when the board is posted: give it `within D` and leave the window out'
+        : 'rank `by points` or `by count(EVENT)` to count over a window, or leave the window out',
     );
   }
   return { value: amountValue(cx, by, memberScope(`${what}, for each member`)) };
