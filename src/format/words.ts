@@ -64,6 +64,8 @@ function tight(tokens: IToken[], i: number): boolean {
   const beforeSign = tokens[i - 2];
   const unary = beforeSign === undefined || !VALUE_END.has(beforeSign.tokenType);
   if (unary && t.tokenType === NumberLiteral && (prev.tokenType === Minus || prev.tokenType === Plus)) return true;
+  // A points entry's sign sticks to a computed amount too: `order.paid: +amount / 100`.
+  if (beforeSign?.tokenType === Colon && (prev.tokenType === Minus || prev.tokenType === Plus)) return true;
   return isRangeDash(tokens, i) || isRangeDash(tokens, i - 1);
 }
 

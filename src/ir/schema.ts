@@ -180,6 +180,8 @@ export const PointsRule = z.object({
   id: z.string(),
   on: EventMatch,
   amount: z.number(),
+  /** A computed amount (`order.paid: +amount / 100`), signed; rounded as an award's (docs/language.md, "Points"). */
+  value: CondValue.optional(),
   cooldownMs: z.number().int().positive().optional(),
   caps: z.array(z.object({ limit: z.number().positive(), per: z.enum(['day', 'week', 'month']), unit: z.enum(['awards', 'points']) })),
   reason: z.string(),

@@ -131,7 +131,9 @@ export type CapPeriod = 'day' | 'week' | 'month';
 
 export interface PointsEntry {
   on: EventPattern;
+  /** The signed number, or for a computed amount (`order.paid: +amount / 100`) the sign of `value`. */
   amount: number;
+  value?: Operand;
   cooldown?: Duration;
   caps: { limit: number; per: CapPeriod; unit: 'awards' | 'points'; span: Span }[];
   reason?: StringLit;

@@ -120,7 +120,10 @@ export function toRules(ir: IR): JreRule[] {
       name: p.id,
       priority: Math.max(1, n - ir.rules.length - i),
       conditions: { all: parts },
-      event: { type: 'points.award', params: { id: p.id, amount: p.amount, cooldownMs: p.cooldownMs ?? null, caps: p.caps, reason: p.reason } },
+      event: {
+        type: 'points.award',
+        params: { id: p.id, amount: p.amount, value: p.value ?? null, cooldownMs: p.cooldownMs ?? null, caps: p.caps, reason: p.reason },
+      },
     });
   });
   for (const l of ir.ladders) {

@@ -2,7 +2,7 @@ import type * as A from '../../parser/ast.js';
 import { D } from '../../parser/diagnostic-codes.js';
 import type { IR, StageRef } from '../../ir/schema.js';
 import { duration } from './checks.js';
-import { eventMatch } from './conditions.js';
+import { amountValue, eventMatch } from './conditions.js';
 import { memberScope, type Checker, type Scope } from './scopes.js';
 
 /** `points { +N on EVENT … }` entries, at the top level or in a campaign stage: caps and cooldowns. */
@@ -10,7 +10,7 @@ export function pointsEntry(cx: Checker, p: A.PointsEntry, stage?: StageRef): IR
   const scope: Scope = memberScope('points');
   if (stage) scope.campaign = stage.campaign;
   const on = eventMatch(cx, p.on, scope);
-  if (!Number.isFinite(p.amount) || p.amount === 0) cx.bag.report(D.E0601.zeroEntry(), p.span);
+  if (!p.value && (!Number.isFinite(p.amount) || p.amount === 0)) cx.bag.report(D.E0601.zeroEntry(), p.span);
   const entry: IR['points'][number] = {
     id: uniquePointsId(cx, stage ? `points:${stage.campaign}.${stage.stage}:${p.on.event.name}` : `points:${p.on.event.name}`),
     on,
@@ -21,6 +21,10 @@ export function pointsEntry(cx: Checker, p: A.PointsEntry, stage?: StageRef): IR
     }),
     reason: p.reason?.value ?? p.on.event.name,
   };
+  if (p.value) {
+    const v = amountValue(cx, p.value, { ...scope, events: cx.events[p.on.event.name] ? [p.on.event.name] : [] });
+    entry.value = p.amount < 0 ? { arith: '-', left: { const: 0 }, right: v } : v;
+  }
   if (p.cooldown) entry.cooldownMs = duration(cx, p.cooldown, 'cooldown');
   if (stage) entry.stage = stage;
   return entry;

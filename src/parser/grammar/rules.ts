@@ -180,9 +180,11 @@ export abstract class RulesParser extends DeclarationsParser {
         },
       ]);
     });
-    const amount = sign * this.num(this.CONSUME(NumberLiteral));
+    // A number, or a value computed from the event: `order.paid: +amount / 100`.
+    const v = this.SUBRULE(this.operand)!;
     this.OPTION2(() => this.CONSUME(Kw.points));
-    const e: A.PointsEntry = { on, amount, caps: [], span: this.span(first) };
+    const e: A.PointsEntry = { on, amount: v.kind === 'number' ? sign * v.value : sign, caps: [], span: this.span(first) };
+    if (v.kind !== 'number') e.value = v;
     this.MANY(() => {
       this.OR2([
         {

@@ -1,4 +1,5 @@
 import type { PointsRule } from '../../ir/schema.js';
+import { roundHalfAway } from '../../stdlib/arithmetic.js';
 import { localDayNumber } from '../../stdlib/calendar.js';
 import { dict } from '../../stdlib/dict.js';
 import type { CondFn } from '../conditions/fast.js';
@@ -42,7 +43,14 @@ export function awardPointsTable(core: Core, ctx: Ctx, points: CompiledPoints[],
     if (where && !where(ctx)) continue;
     const last = m.lastAward?.[p.id];
     if (p.cooldownMs !== undefined && last !== undefined && now - last < p.cooldownMs) continue;
-    const amount = core.ir.campaigns.length ? p.amount * activeMultiplier(core, c) : p.amount;
+    let base = p.amount;
+    if (p.value) {
+      // Rounded as an award's computed amount; none, or 0, awards nothing and starts no cooldown.
+      const v = core.value(p.value)(ctx);
+      if (typeof v !== 'number' || !Number.isFinite(v) || roundHalfAway(v) === 0) continue;
+      base = roundHalfAway(v);
+    }
+    const amount = core.ir.campaigns.length ? base * activeMultiplier(core, c) : base;
     let capped = false;
     for (let i = 0; i < p.caps.length; i++) {
       const cap = p.caps[i]!;
