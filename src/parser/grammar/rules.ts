@@ -1,9 +1,13 @@
 import type * as A from '../ast.js';
 import { D } from '../diagnostic-codes.js';
-import { Colon, Comma, DurationLiteral, Kw, LBrace, Minus, Name, NumberLiteral, Plus, RBrace, Semicolon, StringLiteral } from '../lexer.js';
+import type { TokenType } from 'chevrotain';
+import { Colon, Comma, DurationLiteral, Kw, LBrace, Minus, Name, NumberLiteral, Plus, RBrace, Semicolon, Slash, Star, StringLiteral } from '../lexer.js';
 import { table } from '../../stdlib/dict.js';
 import { push, pushAll } from './base.js';
 import { DeclarationsParser } from './declarations.js';
+
+/** After a number, these continue a computed amount (`+2 * amount`). */
+const ARITH_TOKENS = new Set<TokenType>([Plus, Minus, Star, Slash]);
 
 /** The periods a cap may name (a table: any other word, `constructor` included, is not one). */
 const CAP_PERIODS = table<A.CapPeriod>({ day: 'day', week: 'week', month: 'month' });
@@ -165,7 +169,9 @@ export abstract class RulesParser extends DeclarationsParser {
     const on = this.SUBRULE(this.eventPattern)!;
     this.CONSUME(Colon);
     let sign = 1;
+    let signed = false;
     this.OPTION(() => {
+      signed = true;
       this.OR([
         {
           ALT: () => {
@@ -180,11 +186,32 @@ export abstract class RulesParser extends DeclarationsParser {
         },
       ]);
     });
-    // A number, or a value computed from the event: `order.paid: +amount / 100`.
-    const v = this.SUBRULE(this.operand)!;
+    // A number, or a signed value computed from the event: `order.paid: +amount / 100`. A plain
+    // number is read as it always was, so the hints for `+5 per day cap 1` (mistakes.ts) still apply.
+    let amount = sign;
+    let value: A.Operand | undefined;
+    this.OR3({
+      IGNORE_AMBIGUITIES: true,
+      DEF: [
+        {
+          GATE: () => !ARITH_TOKENS.has(this.LA(2).tokenType),
+          ALT: () => {
+            amount = sign * this.num(this.CONSUME(NumberLiteral));
+          },
+        },
+        {
+          // Signed (`+amount / 100`, `-cost`), as every points amount is written: the sign says
+          // an amount begins, and a recovering parser does not take a stray word for one.
+          GATE: () => signed,
+          ALT: () => {
+            value = this.SUBRULE(this.operand)!;
+          },
+        },
+      ],
+    });
     this.OPTION2(() => this.CONSUME(Kw.points));
-    const e: A.PointsEntry = { on, amount: v.kind === 'number' ? sign * v.value : sign, caps: [], span: this.span(first) };
-    if (v.kind !== 'number') e.value = v;
+    const e: A.PointsEntry = { on, amount, caps: [], span: this.span(first) };
+    if (value) e.value = value;
     this.MANY(() => {
       this.OR2([
         {
