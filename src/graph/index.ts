@@ -1,6 +1,6 @@
-import type { Action, Campaign, IR, Ladder, Lifecycle, LifecycleTrigger, PointsRule, Ritual, Rule } from '../ir/schema.js';
+import type { Action, Campaign, IR, Ladder, Leaderboard, Lifecycle, LifecycleTrigger, PointsRule, Ritual, Rule } from '../ir/schema.js';
 import { DiagramBuilder, type Diagram } from './model.js';
-import { actionText, calendarText, clockText, condText, counterTable, durationText, eventMatchText, quote, type CounterTable } from './text.js';
+import { actionText, calendarText, clockText, condText, counterTable, durationText, eventMatchText, quote, valueText, type CounterTable } from './text.js';
 import { closest } from '../stdlib/suggest.js';
 import { constructId } from '../ir/ids.js';
 
@@ -210,13 +210,23 @@ export function pointsDiagram(ir: IR, ct: CounterTable): Diagram | undefined {
   for (const lb of ir.leaderboards) {
     const node = b.node('k', lb.name, 'box', [
       `leaderboard ${lb.name}`,
-      `top ${lb.top} by points (${lb.period === 'all' ? 'balance' : lb.period})`,
-      calendarText(lb.calendar),
+      `top ${lb.top} by ${rankText(lb, ct)}`,
+      calendarText(lb.calendar) + (lb.skipIfEmpty ? ' skip if empty' : ''),
       ...doLines(lb.actions, ct),
+      ...(lb.each ?? []).map((a) => `for each member: ${actionText(a, ct)}`),
     ]);
     b.edge(balance, node, [], true);
   }
   return b.diagram;
+}
+
+/** What a leaderboard ranks by, over which window (docs/language.md, "Leaderboards"). */
+function rankText(lb: Leaderboard, ct: CounterTable): string {
+  if (!lb.window) return `points (${lb.period === 'all' ? 'balance' : lb.period})`;
+  const rank = lb.rank ?? { points: true };
+  const window = lb.window.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`);
+  if ('value' in rank) return valueText(rank.value, ct);
+  return `${'count' in rank ? `count(${rank.count})` : 'points'} ${window}`;
 }
 
 /** `every_line_12`, the checker's name for an unnamed `every …` job, reads better as `job (line 12)`. */
