@@ -88,7 +88,7 @@ describe('drawInt', () => {
 describe('callFunction', () => {
   it('each function', () => {
     expect(callFunction('min', [3, 1, 2])).toBe(1);
-    expect(callFunction('max', [3, 1, 2])).toBe(3);
+    expect(callFunction('max', [1, 3.4, 2])).toBe(3.4);
     expect(callFunction('round', [-2.5])).toBe(-3);
     expect(callFunction('floor', [-2.5])).toBe(-3);
     expect(callFunction('ceil', [-2.5])).toBe(-2);
