@@ -1,6 +1,8 @@
+import type { IToken } from 'chevrotain';
 import { Kw } from '../parser/lexer.js';
 import { actionClause } from './actions.js';
 import { block, hasBraces, line, type Printer } from './blocks.js';
+import { calendarItem } from './calendars.js';
 import { FormatBug, type Stmt } from './layout.js';
 import { campaign, lifecycle, ritual } from './machines.js';
 import { ladder, rule } from './rules.js';
@@ -33,11 +35,13 @@ export function topLevelItem(p: Printer, r: Range): Stmt {
     case Kw.badge:
       return actionClause(src, r, { style: 'colon', optional: true });
     case Kw.leaderboard:
+      return actionClause(src, r, { style: 'colon', optional: false });
     case Kw.job:
     case Kw.every:
-      return actionClause(src, r, { style: 'colon', optional: false });
     case Kw.schedule:
-      return block(p, r, (c) => scheduleHook(p, c), { whenEmpty: 'braces' });
+    case Kw.agenda:
+    case Kw.on:
+      return calendarItem(p, r) ?? unexpected(first);
     case Kw.ritual:
       return ritual(p, r);
     case Kw.rule:
@@ -49,12 +53,10 @@ export function topLevelItem(p: Printer, r: Range): Stmt {
     case Kw.campaign:
       return campaign(p, r);
     default:
-      throw new FormatBug(`unexpected \`${first.image}\` at the top level, line ${first.startLine}`);
+      return unexpected(first);
   }
 }
 
-/** `at start + 20m: …`, `at end: …`. */
-function scheduleHook(p: Printer, r: Range): Stmt {
-  if (p.src.tokens[r.first]!.tokenType !== Kw.at) throw new FormatBug(`unexpected token in a schedule at line ${p.src.tokens[r.first]!.startLine}`);
-  return actionClause(p.src, r, { style: 'colon', optional: false });
+function unexpected(first: IToken): never {
+  throw new FormatBug(`unexpected \`${first.image}\` at the top level, line ${first.startLine}`);
 }

@@ -84,13 +84,20 @@ function print(text: string, ast: Playbook): string {
 
 /**
  * The syntax tree without positions, as one string. An unnamed job is named after its line
- * (`every_line_12`), which is a position too, so those names are left out.
+ * (`every_line_12`), and so is a one-off (`on_line_7`): a position too, so those names are left out.
  */
 export function treeKey(ast: Playbook): string {
-  const jobs = new Set(ast.jobs.filter((j) => j.name.span.start === j.span.start && /^every_line_\d+$/.test(j.name.name)).map((j) => j.name));
+  const stages = ast.campaigns.flatMap((c) => c.stages);
+  const jobs = new Set<unknown>(
+    [...ast.jobs, ...stages.flatMap((s) => s.jobs)]
+      .filter((j) => j.name.span.start === j.span.start && /^every_line_\d+$/.test(j.name.name))
+      .map((j) => j.name),
+  );
+  // A one-off is named after its line too (`on_line_7`).
+  for (const a of [...ast.agendas, ...stages.flatMap((s) => s.agendas)]) if (a.oneOff) jobs.add(a.name);
   return JSON.stringify(ast, function (this: unknown, key, value: unknown) {
-    if (key === 'span' || key === 'typeSpan' || key === 'comments' || key === 'clauses') return undefined;
-    if (key === 'name' && jobs.has(value as never)) return '<unnamed job>';
+    if (key === 'span' || key === 'typeSpan' || key === 'timeSpan' || key === 'comments' || key === 'clauses') return undefined;
+    if (key === 'name' && jobs.has(value)) return '<unnamed job>';
     return value;
   });
 }

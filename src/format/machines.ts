@@ -1,6 +1,7 @@
-import { Arrow, Kw, LBrace } from '../parser/lexer.js';
+import { Arrow, Colon, Dot, Kw, LBrace } from '../parser/lexer.js';
 import { actionClause } from './actions.js';
 import { block, hasBraces, line, type Printer } from './blocks.js';
+import { calendarItem } from './calendars.js';
 import type { Align, Stmt } from './layout.js';
 import { rule } from './rules.js';
 import type { Range } from './source.js';
@@ -75,7 +76,9 @@ function stage(p: Printer, r: Range): Stmt {
       const second = src.tokens[c.first + 1]?.tokenType;
       if (first === Kw.on && (second === Kw.enter || second === Kw.exit)) return actionClause(src, c, { style: 'colon', optional: false });
       if (first === Kw.rule && src.tokens[c.first + 2]?.tokenType === LBrace) return rule(p, c);
-      return line(src, c);
+      // A points entry may start with the same word (`every.x: +1`, `job: +1`): its second token tells.
+      const isPoints = second === Colon || second === Dot || second === Kw.where;
+      return (isPoints ? undefined : calendarItem(p, c)) ?? line(src, c);
     },
     { whenEmpty: 'omit' },
   );

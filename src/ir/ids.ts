@@ -4,7 +4,7 @@
  * machines and timers are keyed by it, and snapshots store it, so its form is part of the
  * contract (docs/architecture.md).
  */
-export const CONSTRUCT_KINDS = ['rule', 'ladder', 'badge', 'leaderboard', 'lottery', 'ritual', 'lifecycle', 'schedule', 'job', 'campaign'] as const;
+export const CONSTRUCT_KINDS = ['rule', 'ladder', 'badge', 'leaderboard', 'lottery', 'ritual', 'lifecycle', 'schedule', 'job', 'campaign', 'agenda'] as const;
 export type ConstructKind = (typeof CONSTRUCT_KINDS)[number];
 
 export function constructId(kind: ConstructKind, name: string): string {

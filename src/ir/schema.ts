@@ -194,6 +194,8 @@ export const Calendar = z.object({
   weekdays: z.array(z.number().int().min(1).max(7)),
   monthDays: z.array(z.number().int().min(1).max(31)),
   times: z.array(z.number().int().min(0).max(1439)).min(1),
+  /** `between 10:00 and 22:00`: each matching day fires once, at a minute drawn from [from, to) (then `times` is unused). */
+  between: z.object({ from: z.number().int().min(0).max(1439), to: z.number().int().min(1).max(1440) }).optional(),
 });
 export type Calendar = z.infer<typeof Calendar>;
 
@@ -233,10 +235,19 @@ export const Schedule = z.object({
   durationMs: z.number().int().positive().optional(),
   attendanceEvent: z.string(),
   hooks: z.array(z.object({ anchor: z.enum(['start', 'end']), offsetMs: z.number().int(), actions: z.array(Action) })),
+  /** Written inside a stage: only sessions that start while the stage runs are held. */
+  stage: StageRef.optional(),
 });
 export type Schedule = z.infer<typeof Schedule>;
 
-export const Job = z.object({ id: z.string(), name: z.string(), calendar: Calendar, actions: z.array(Action) });
+export const Job = z.object({
+  id: z.string(),
+  name: z.string(),
+  calendar: Calendar,
+  actions: z.array(Action),
+  /** Written inside a stage: runs only at occurrences while the stage runs. */
+  stage: StageRef.optional(),
+});
 export type Job = z.infer<typeof Job>;
 
 /** The exact windows of a leaderboard (docs/language.md, "Leaderboards"). */
@@ -246,6 +257,20 @@ export type BoardWindow = z.infer<typeof BoardWindow>;
 /** What a leaderboard ranks by: points, a count of one event type, or a member value read when it is posted. */
 export const BoardRank = z.union([z.object({ points: z.literal(true) }), z.object({ count: z.string() }), z.object({ value: CondValue })]);
 export type BoardRank = z.infer<typeof BoardRank>;
+
+const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+/** Minutes after local midnight. */
+const Minutes = z.number().int().min(0).max(1439);
+
+/** `agenda NAME on DATE { … }` and the one-off `on DATE at TIME: …` (one step): each step runs once. */
+export const Agenda = z.object({
+  id: z.string(),
+  name: z.string(),
+  date: IsoDate,
+  steps: z.array(z.object({ name: z.string().optional(), minutes: Minutes, actions: z.array(Action) })),
+  stage: StageRef.optional(),
+});
+export type Agenda = z.infer<typeof Agenda>;
 
 export const Leaderboard = z.object({
   id: z.string(),
@@ -284,8 +309,6 @@ export const Badge = z.object({
 });
 export type Badge = z.infer<typeof Badge>;
 
-const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
-
 export const Campaign = z.object({
   id: z.string(),
   name: z.string(),
@@ -294,6 +317,10 @@ export const Campaign = z.object({
       name: z.string(),
       from: IsoDate,
       to: IsoDate.optional(),
+      /** `from D HH:MM`: starts at that local time (else local midnight at the start of D). */
+      fromMinutes: Minutes.optional(),
+      /** `to D HH:MM`: ends at that local time, excluded (else local midnight at the end of D). */
+      toMinutes: Minutes.optional(),
       multiplier: z.number().positive().optional(),
       onEnter: z.array(Action),
       onExit: z.array(Action),
@@ -336,5 +363,7 @@ export const IR = z.object({
   schedules: z.array(Schedule),
   jobs: z.array(Job),
   campaigns: z.array(Campaign),
+  /** Absent in IR stored before agendas existed. */
+  agendas: z.array(Agenda).optional(),
 });
 export type IR = z.infer<typeof IR>;

@@ -12,6 +12,7 @@
  * | a session's close               | `<schedule id>@<start ms>/close`     |
  * | a campaign's next stage boundary| `campaign:<campaign name>`           |
  * | a job's or leaderboard's post   | the construct's id (`job:…`, `leaderboard:…`) |
+ * | an agenda's step number i       | `<agenda id>#<i>` (`agenda:launch#0`) |
  *
  * A member id may contain any character, `|` included; machine ids and delayed events never do
  * (names are identifiers), so a machine timer id is split at its last two `|`.
@@ -73,6 +74,10 @@ export function parseSessionTimerId(id: string): { scheduleId: string; startMs: 
   if (!m) return undefined;
   const part: SessionTimerPart = m[3] !== undefined ? { kind: 'hook', index: Number(m[3]) } : m[4] ? { kind: 'close' } : { kind: 'open' };
   return { scheduleId: m[1]!, startMs: Number(m[2]), part };
+}
+
+export function agendaTimerId(agendaId: string, step: number): string {
+  return `${agendaId}#${step}`;
 }
 
 export function stageTimerId(campaign: string): string {

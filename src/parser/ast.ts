@@ -46,6 +46,8 @@ export interface Playbook {
   schedules: ScheduleDecl[];
   jobs: JobDecl[];
   campaigns: CampaignDecl[];
+  /** Agendas and one-off dated jobs (`on 2026-03-15 at 19:00: …`). */
+  agendas: AgendaDecl[];
   /** Comments with their spans, so the formatter can keep them. */
   comments: { text: string; span: Span }[];
   /**
@@ -199,6 +201,8 @@ export interface Calendar {
   monthDays: number[];
   /** Minutes after local midnight. */
   times: number[];
+  /** `between 10:00 and 22:00`: one time a day drawn from the window (start included, end not). */
+  between?: { from: number; to: number; span: Span };
   span: Span;
 }
 
@@ -219,15 +223,47 @@ export interface JobDecl {
   span: Span;
 }
 
+/** A date with an optional time of day: `2026-11-11` or `2026-11-11 10:00` (minutes after local midnight). */
+export interface DateTimeLit {
+  date: string;
+  minutes?: number;
+  span: Span;
+}
+
+/**
+ * `agenda NAME on DATE { 19:00 签到: … }`: timed steps on one date. A one-off
+ * `on DATE at TIME: …` is an agenda of one unnamed step (`oneOff`), named after its line.
+ */
+export interface AgendaDecl {
+  name: Ident;
+  date: { date: string; span: Span };
+  steps: AgendaStep[];
+  oneOff: boolean;
+  span: Span;
+}
+
+export interface AgendaStep {
+  /** Minutes after local midnight. */
+  minutes: number;
+  timeSpan: Span;
+  name?: Ident;
+  actions: Action[];
+  span: Span;
+}
+
 export interface StageDecl {
   name: Ident;
-  from: { date: string; span: Span };
-  to?: { date: string; span: Span };
+  from: DateTimeLit;
+  to?: DateTimeLit;
   multiplier?: { factor: number; span: Span };
   onEnter: Action[];
   onExit: Action[];
   points: PointsEntry[];
   rules: RuleDecl[];
+  /** Schedules, jobs and agendas that run only while the stage runs. */
+  schedules: ScheduleDecl[];
+  jobs: JobDecl[];
+  agendas: AgendaDecl[];
   span: Span;
 }
 
@@ -352,6 +388,7 @@ export function emptyAst(): Playbook {
     schedules: [],
     jobs: [],
     campaigns: [],
+    agendas: [],
     comments: [],
     clauses: [],
   };

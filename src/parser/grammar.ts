@@ -118,6 +118,16 @@ export class PlaybookParser extends MachinesParser {
           },
           {
             ALT: () => {
+              push(pb.agendas, this.SUBRULE(this.agenda));
+            },
+          },
+          {
+            ALT: () => {
+              push(pb.agendas, this.SUBRULE(this.oneOff));
+            },
+          },
+          {
+            ALT: () => {
               this.CONSUME(Semicolon);
             },
           },

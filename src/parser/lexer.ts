@@ -195,6 +195,7 @@ export const Kw = {
   between: keyword('between'),
   draw: keyword('draw'),
   for: keyword('for'),
+  agenda: keyword('agenda'),
 } as const;
 
 export const LBrace = createToken({ name: 'LBrace', pattern: /\{/ });

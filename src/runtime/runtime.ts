@@ -4,6 +4,7 @@ import { copyDicts, dict } from '../stdlib/dict.js';
 import { isoDuration } from '../stdlib/durations.js';
 import { FastConditions } from './conditions/fast.js';
 import { ReferenceConditions } from './conditions/reference.js';
+import { armAgendas, fireAgendaStep } from './constructs/agendas.js';
 import { armCampaigns, checkGoals, stageBoundary } from './constructs/campaigns.js';
 import { recordCounters } from './constructs/counters.js';
 import { armJobs, fireJob } from './constructs/jobs.js';
@@ -244,6 +245,7 @@ export class Runtime {
     armLeaderboards(this.core, c, now);
     armSchedules(this.core, c, now);
     armCampaigns(this.core, c, now);
+    armAgendas(this.core, c, now);
     return c;
   }
 
@@ -285,6 +287,10 @@ export class Runtime {
         return;
       case 'stage': {
         stageBoundary(this.core, c, t.ref, t.due, cause, out);
+        return;
+      }
+      case 'agenda': {
+        fireAgendaStep(this.core, c, t, cause, out);
         return;
       }
     }

@@ -13,12 +13,12 @@ export interface Timer {
   due: number;
   /** Creation order, to break ties between timers due at the same instant. */
   seq: number;
-  kind: 'machine' | 'job' | 'leaderboard' | 'session.open' | 'session.hook' | 'session.close' | 'stage';
+  kind: 'machine' | 'job' | 'leaderboard' | 'session.open' | 'session.hook' | 'session.close' | 'stage' | 'agenda';
   ref: string;
   member?: string;
   /** The delayed XState event for `machine` timers. */
   event?: { type: string };
-  /** Session start for session timers; hook index for hooks. */
+  /** Session start for session timers; hook index for hooks (and step index for agenda steps). */
   session?: number;
   hook?: number;
 }

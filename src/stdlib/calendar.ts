@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { drawInt } from './arithmetic.js';
 
 /** When a calendar fires: the IR's `Calendar` (docs/runtime.md), declared here by shape. */
 export interface Calendar {
@@ -8,23 +9,33 @@ export interface Calendar {
   monthDays: readonly number[];
   /** Minutes after local midnight. */
   times: readonly number[];
+  /** A daily window [from, to) in minutes: each matching day fires once, at a drawn minute. */
+  between?: { from: number; to: number } | undefined;
 }
 
 /**
  * Calendar arithmetic in the playbook's time zone. Wall-clock times are resolved with luxon, so
  * "09:00 every Monday" is 09:00 local on both sides of a DST change. A wall time that does not
- * exist (skipped by a spring-forward) moves to the first valid instant after it, as luxon does.
+ * exist (skipped by a spring-forward) moves forward by the length of the gap (02:30 becomes
+ * 03:30), and one that happens twice (fall back) is its first occurrence, as luxon resolves them
+ * (docs/language.md, "Daylight-saving time").
  */
 
 const DAY_MS = 86_400_000;
 
-/** The first occurrence of `cal` at or after `fromMs`. */
-export function nextOccurrence(cal: Calendar, zone: string, fromMs: number): number {
+/**
+ * The first occurrence of `cal` at or after `fromMs`. A calendar with a window (`between`) fires
+ * at one minute of it per matching day, drawn from `salt` and the local date alone, so the same
+ * day always gives the same minute, whenever and however often it is asked for (a resumed
+ * snapshot, a split stream) (docs/language.md, "Random times").
+ */
+export function nextOccurrence(cal: Calendar, zone: string, fromMs: number, salt = ''): number {
   let day = DateTime.fromMillis(fromMs, { zone }).startOf('day');
   // A year of days always contains a match for any valid calendar (the 31st exists in some months).
   for (let i = 0; i < 400; i++) {
     if (dayMatches(cal, day)) {
-      for (const minutes of cal.times) {
+      const times = cal.between ? [drawnMinute(cal.between, salt, day.toISODate() ?? '')] : cal.times;
+      for (const minutes of times) {
         const at = day.set({ hour: Math.floor(minutes / 60), minute: minutes % 60, second: 0, millisecond: 0 });
         const ms = at.toMillis();
         if (ms >= fromMs) return ms;
@@ -33,6 +44,11 @@ export function nextOccurrence(cal: Calendar, zone: string, fromMs: number): num
     day = day.plus({ days: 1 }).startOf('day');
   }
   return fromMs + 366 * DAY_MS;
+}
+
+/** The minute of a window drawn for one local date: from `from` (included) to `to` (excluded). */
+export function drawnMinute(window: { from: number; to: number }, salt: string, isoDate: string): number {
+  return drawInt(`${salt}|between|${isoDate}`, window.from, window.to - 1) ?? window.from;
 }
 
 function dayMatches(cal: Calendar, day: DateTime): boolean {
@@ -49,6 +65,17 @@ function dayMatches(cal: Calendar, day: DateTime): boolean {
 /** Local midnight at the start of an ISO date (`2026-10-20`) in the zone. */
 export function startOfLocalDate(date: string, zone: string): number {
   return DateTime.fromISO(date, { zone }).startOf('day').toMillis();
+}
+
+/**
+ * A local date and time of day (minutes after midnight) as an instant. A time skipped by a
+ * spring-forward moves forward by the gap (02:30 becomes 03:30); a time that happens twice on a
+ * fall-back day is its first occurrence, at the earlier offset.
+ */
+export function localInstant(date: string, minutes: number, zone: string): number {
+  return DateTime.fromISO(date, { zone })
+    .set({ hour: Math.floor(minutes / 60), minute: minutes % 60, second: 0, millisecond: 0 })
+    .toMillis();
 }
 
 /** Local midnight after an ISO date: a stage `to 2026-10-31` runs to the end of that day. */

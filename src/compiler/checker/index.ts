@@ -6,6 +6,7 @@ import { didYouMean } from '../../stdlib/suggest.js';
 import { IR_VERSION, type IR } from '../../ir/schema.js';
 import { campaign } from './campaigns.js';
 import { declareEvents } from './events.js';
+import { agenda } from './agendas.js';
 import { job } from './jobs.js';
 import { ladder } from './ladders.js';
 import { leaderboard } from './leaderboards.js';
@@ -54,6 +55,7 @@ export function checkPlaybook(ast: A.Playbook, bag: DiagnosticBag, file: string)
     schedules: [],
     jobs: [],
     campaigns: [],
+    agendas: [],
   };
   ir.segments = segments(cx);
   ast.rules.forEach((r) => ir.rules.push(rule(cx, r)));
@@ -66,6 +68,7 @@ export function checkPlaybook(ast: A.Playbook, bag: DiagnosticBag, file: string)
   ir.lifecycles = ast.lifecycles.map((l) => lifecycle(cx, l));
   ir.schedules = ast.schedules.map((s) => schedule(cx, s));
   ir.jobs = ast.jobs.map((j) => job(cx, j));
+  ir.agendas = ast.agendas.map((a) => agenda(cx, a));
   for (const c of ast.campaigns) ir.campaigns.push(campaign(cx, c, ir));
   ir.counters = [...cx.counters.values()];
   if (cx.lotteries.size) ir.lotteries = [...cx.lotteries.values()];
@@ -88,6 +91,7 @@ function firstSpan(cx: Checker): A.Span | undefined {
     a.schedules[0]?.span,
     a.jobs[0]?.span,
     a.campaigns[0]?.span,
+    a.agendas[0]?.span,
     a.badges[0]?.span,
     a.leaderboards[0]?.span,
     a.segments[0]?.span,
@@ -147,7 +151,8 @@ function declare(cx: Checker): void {
   const ladderSeen = new Map<string, A.Ident>();
   for (const l of ast.ladders) if (!dup('ladder', ladderSeen, l.name)) cx.ladders.add(l.name.name);
   const schedSeen = new Map<string, A.Ident>();
-  for (const s of ast.schedules) if (!dup('schedule', schedSeen, s.name)) cx.schedules.add(s.name.name);
+  const stages = ast.campaigns.flatMap((c) => c.stages);
+  for (const s of [...ast.schedules, ...stages.flatMap((st) => st.schedules)]) if (!dup('schedule', schedSeen, s.name)) cx.schedules.add(s.name.name);
   const levelSeen = new Map<string, A.Ident>();
   for (const l of ast.levels) if (!dup('level', levelSeen, l.name)) cx.levels.add(l.name.name);
   const campSeen = new Map<string, A.Ident>();
@@ -165,7 +170,9 @@ function declare(cx: Checker): void {
   const lcSeen = new Map<string, A.Ident>();
   for (const l of ast.lifecycles) dup('lifecycle', lcSeen, l.name);
   const jobSeen = new Map<string, A.Ident>();
-  for (const j of ast.jobs) dup('job', jobSeen, j.name);
+  for (const j of [...ast.jobs, ...stages.flatMap((st) => st.jobs)]) dup('job', jobSeen, j.name);
+  const agendaSeen = new Map<string, A.Ident>();
+  for (const a of [...ast.agendas, ...stages.flatMap((st) => st.agendas)]) dup('agenda', agendaSeen, a.name);
   const badgeSeen = new Map<string, A.Ident>();
   for (const b of ast.badges) dup('badge', badgeSeen, b.name);
   const lbSeen = new Map<string, A.Ident>();

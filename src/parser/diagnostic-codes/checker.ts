@@ -138,6 +138,22 @@ export const CHECKER_CODES = {
     notAWeekday: (word: string) => `${q(word)} is not a weekday`,
     noWeekday: () => 'no weekday given',
   }),
+  // E0309-E0319: dated jobs, agendas and daily windows (docs/language.md, "Calendars", "Agendas").
+  E0309: error('daily window ends before it starts', {
+    windowBackwards: (from: string, to: string) => `the window \`between ${from} and ${to}\` ends before it starts`,
+  }),
+  E0310: error('until with a drawn start', {
+    untilWithWindow: () => 'a session with `until` needs a fixed start time, but `between` draws one each day',
+  }),
+  E0311: error('agenda steps out of order', {
+    outOfOrder: (step: string, previous: string) => `step at ${step} comes after the step at ${previous} but is earlier`,
+  }),
+  E0312: error('agenda without steps', {
+    noSteps: (agenda: string) => `agenda ${q(agenda)} has no steps`,
+  }),
+  E0313: error('dated job outside its stage', {
+    outsideStage: (what: string, stage: string) => `${what} is outside stage ${q(stage)}, so it never runs`,
+  }),
 
   // ---------------------------------------------------------------- E04xx rules, conditions, actions
   E0401: error('rule without trigger', {

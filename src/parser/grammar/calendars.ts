@@ -1,7 +1,7 @@
 import type { IToken } from 'chevrotain';
 import type * as A from '../ast.js';
 import { D } from '../diagnostic-codes.js';
-import { Comma, DurationLiteral, Kw, LBrace, Minus, Name, NumberLiteral, Plus, RBrace, Semicolon, TimeLiteral } from '../lexer.js';
+import { Comma, DateLiteral, DurationLiteral, Kw, LBrace, Minus, Name, NumberLiteral, Plus, RBrace, Semicolon, TimeLiteral } from '../lexer.js';
 import { table } from '../../stdlib/dict.js';
 import { RulesParser } from './rules.js';
 
@@ -39,6 +39,13 @@ const WEEKDAY_GROUPS = table<readonly number[]>({
   工作日: [1, 2, 3, 4, 5],
   周末: [6, 7],
 });
+
+/** A window that ends at or before it starts would cross midnight: say how to write it instead. */
+function windowHint(from: string, to: string): string {
+  return from === to
+    ? 'a window needs two different times, the start before the end: `between 10:00 and 22:00`'
+    : `a window lies within one day: write the earlier time first, or split it in two jobs, \`between ${from} and 23:59\` and \`between 00:00 and ${to}\` (two posts a day)`;
+}
 
 /** Calendars (`every …`) and the constructs that run on one: `schedule`, `job` (and `leaderboard`, leaderboards.ts). */
 export abstract class CalendarsParser extends RulesParser {
@@ -92,15 +99,37 @@ export abstract class CalendarsParser extends RulesParser {
         },
       },
     ]);
-    this.OPTION(() => this.CONSUME(Kw.at));
-    this.AT_LEAST_ONE_SEP2({
-      SEP: Comma,
-      DEF: () => {
-        const t = this.CONSUME(TimeLiteral);
-        const m = this.timeMinutes(t);
-        if (m !== undefined) cal.times.push(m);
+    this.OR5([
+      {
+        ALT: () => {
+          const kw = this.CONSUME(Kw.between);
+          const a = this.CONSUME2(TimeLiteral);
+          this.CONSUME(Kw.and);
+          const b = this.CONSUME3(TimeLiteral);
+          const from = this.timeMinutes(a);
+          const to = this.timeMinutes(b);
+          const span = this.spanFrom(kw);
+          if (from !== undefined && to !== undefined) {
+            // Kept even when backwards, so the calendar is not also reported as having no time.
+            cal.between = { from, to, span };
+            if (to <= from) this.problem(D.E0309.windowBackwards(a.image, b.image), span, windowHint(a.image, b.image));
+          }
+        },
       },
-    });
+      {
+        ALT: () => {
+          this.OPTION(() => this.CONSUME(Kw.at));
+          this.AT_LEAST_ONE_SEP2({
+            SEP: Comma,
+            DEF: () => {
+              const t = this.CONSUME(TimeLiteral);
+              const m = this.timeMinutes(t);
+              if (m !== undefined) cal.times.push(m);
+            },
+          });
+        },
+      },
+    ]);
     cal.span = this.spanFrom(first);
     return cal;
   });
@@ -172,6 +201,8 @@ export abstract class CalendarsParser extends RulesParser {
       // An action: during the recording phase `every` is chevrotain's placeholder, without `times`.
       this.ACTION(() => {
         const end = this.timeMinutes(t);
+        if (every?.between)
+          this.problem(D.E0310.untilWithWindow(), this.span(t), 'give the session a fixed start (`every day at 19:00 until 20:00`), or drop `until`');
         const start = every?.times[0];
         if (end !== undefined && start !== undefined) {
           s.untilMinutes = end > start ? end - start : end + 24 * 60 - start;
@@ -252,5 +283,57 @@ export abstract class CalendarsParser extends RulesParser {
     const actions = this.SUBRULE(this.actionBlock) ?? [];
     const span = this.spanFrom(first);
     return { name: name ?? { name: `every_line_${span.line}`, span: this.span(first) }, every, actions, span };
+  });
+
+  /** `agenda NAME on DATE { TIME [NAME]: ACTIONS … }`: timed steps on one date. */
+  protected agenda = this.declareRule('agenda', (): A.AgendaDecl => {
+    const kw = this.CONSUME(Kw.agenda);
+    const name = this.ident(this.CONSUME(Name));
+    this.CONSUME(Kw.on);
+    const d = this.CONSUME(DateLiteral);
+    const a: A.AgendaDecl = { name, date: { date: d.image, span: this.span(d) }, steps: [], oneOff: false, span: this.span(kw) };
+    this.CONSUME(LBrace);
+    this.MANY(() => {
+      const clauseStart = this.LA(1);
+      this.OR([
+        {
+          ALT: () => {
+            const t = this.CONSUME(TimeLiteral);
+            let stepName: A.Ident | undefined;
+            this.OPTION(() => {
+              stepName = this.ident(this.CONSUME2(Name));
+            });
+            const actions = this.SUBRULE(this.actionBlock) ?? [];
+            const minutes = this.timeMinutes(t);
+            if (minutes === undefined) return;
+            const step: A.AgendaStep = { minutes, timeSpan: this.span(t), actions, span: this.spanFrom(t) };
+            if (stepName) step.name = stepName;
+            a.steps.push(step);
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(Semicolon);
+          },
+        },
+      ]);
+      this.endClause(clauseStart);
+    });
+    this.CONSUME(RBrace);
+    a.span = this.spanFrom(kw);
+    return a;
+  });
+
+  /** `on DATE [at] TIME: ACTIONS`: runs once, an agenda of one step named after its line. */
+  protected oneOff = this.declareRule('oneOff', (): A.AgendaDecl => {
+    const kw = this.CONSUME(Kw.on);
+    const d = this.CONSUME(DateLiteral);
+    this.OPTION(() => this.CONSUME(Kw.at));
+    const t = this.CONSUME(TimeLiteral);
+    const actions = this.SUBRULE(this.actionBlock) ?? [];
+    const span = this.spanFrom(kw);
+    const minutes = this.timeMinutes(t);
+    const steps: A.AgendaStep[] = minutes === undefined ? [] : [{ minutes, timeSpan: this.span(t), actions, span }];
+    return { name: { name: `on_line_${span.line}`, span: this.span(kw) }, date: { date: d.image, span: this.span(d) }, steps, oneOff: true, span };
   });
 }

@@ -1,7 +1,23 @@
 import type { IToken } from 'chevrotain';
 import type * as A from '../ast.js';
 import { D } from '../diagnostic-codes.js';
-import { Arrow, Colon, DateLiteral, DurationLiteral, Identifier, Kw, LBrace, Name, NumberLiteral, RBrace, Semicolon, Star, StringLiteral } from '../lexer.js';
+import {
+  Arrow,
+  Colon,
+  DateLiteral,
+  Dot,
+  DurationLiteral,
+  Identifier,
+  Kw,
+  LBrace,
+  Name,
+  NumberLiteral,
+  RBrace,
+  Semicolon,
+  Star,
+  StringLiteral,
+  TimeLiteral,
+} from '../lexer.js';
 import { push, pushAll } from './base.js';
 import { LeaderboardsParser } from './leaderboards.js';
 
@@ -169,6 +185,19 @@ export abstract class MachinesParser extends LeaderboardsParser {
     return { from: this.ident(fromTok), to, trigger, actions, span: this.spanFrom(fromTok) };
   });
 
+  /** `2026-11-11` or `2026-11-11 10:00`: a stage's boundary. */
+  protected dateTime = this.declareRule('dateTime', (): A.DateTimeLit => {
+    const d = this.CONSUME(DateLiteral);
+    const out: A.DateTimeLit = { date: d.image, span: this.span(d) };
+    this.OPTION(() => {
+      const t = this.CONSUME(TimeLiteral);
+      const minutes = this.timeMinutes(t);
+      if (minutes !== undefined) out.minutes = minutes;
+      out.span = this.span(d, t);
+    });
+    return out;
+  });
+
   protected campaign = this.declareRule('campaign', (): A.CampaignDecl => {
     const kw = this.CONSUME(Kw.campaign);
     const name = this.ident(this.CONSUME(Name));
@@ -212,20 +241,22 @@ export abstract class MachinesParser extends LeaderboardsParser {
     const kw = this.CONSUME(Kw.stage);
     const name = this.ident(this.CONSUME(Name));
     this.CONSUME(Kw.from);
-    const fromTok = this.CONSUME(DateLiteral);
     const s: A.StageDecl = {
       name,
-      from: { date: fromTok.image, span: this.span(fromTok) },
+      from: this.SUBRULE(this.dateTime) ?? { date: '', span: this.span(kw) },
       onEnter: [],
       onExit: [],
       points: [],
       rules: [],
+      schedules: [],
+      jobs: [],
+      agendas: [],
       span: this.span(kw),
     };
     this.OPTION(() => {
       this.CONSUME(Kw.to);
-      const t = this.CONSUME2(DateLiteral);
-      s.to = { date: t.image, span: this.span(t) };
+      const to = this.SUBRULE2(this.dateTime);
+      if (to) s.to = to;
     });
     this.OPTION2(() => {
       this.CONSUME(LBrace);
@@ -293,6 +324,27 @@ export abstract class MachinesParser extends LeaderboardsParser {
           {
             ALT: () => {
               push(s.rules, this.SUBRULE(this.rule));
+            },
+          },
+          {
+            ALT: () => {
+              push(s.schedules, this.SUBRULE(this.schedule));
+            },
+          },
+          {
+            GATE: () => this.LA(2).tokenType !== Colon && this.LA(2).tokenType !== Dot && this.LA(2).tokenType !== Kw.where,
+            ALT: () => {
+              push(s.jobs, this.SUBRULE(this.job));
+            },
+          },
+          {
+            ALT: () => {
+              push(s.agendas, this.SUBRULE(this.agenda));
+            },
+          },
+          {
+            ALT: () => {
+              push(s.agendas, this.SUBRULE(this.oneOff));
             },
           },
           {

@@ -1,4 +1,5 @@
-import { endOfLocalDate, startOfLocalDate } from '../../stdlib/calendar.js';
+import { endOfLocalDate, localInstant, startOfLocalDate } from '../../stdlib/calendar.js';
+import type { StageRef } from '../../ir/schema.js';
 import type { Core } from '../core.js';
 import { newCtx, type OutputAction } from '../context.js';
 import type { CommunityState } from '../state.js';
@@ -22,13 +23,25 @@ export function armCampaigns(core: Core, c: CommunityState, now: number): void {
   }
 }
 
+/** Each stage's instants: from its start (included) to its end (excluded). */
 function stageBounds(core: Core, campaign: string): { name: string; start: number; end: number }[] {
-  const camp = core.ir.campaigns.find((x) => x.name === campaign)!;
+  const camp = core.ir.campaigns.find((x) => x.name === campaign);
+  if (!camp) return [];
   return camp.stages.map((s) => ({
     name: s.name,
-    start: startOfLocalDate(s.from, core.zone),
-    end: s.to ? endOfLocalDate(s.to, core.zone) : Infinity,
+    start: s.fromMinutes !== undefined ? localInstant(s.from, s.fromMinutes, core.zone) : startOfLocalDate(s.from, core.zone),
+    end: !s.to ? Infinity : s.toMinutes !== undefined ? localInstant(s.to, s.toMinutes, core.zone) : endOfLocalDate(s.to, core.zone),
   }));
+}
+
+/**
+ * Does the stage run at `at`? Schedules, jobs and agendas written inside a stage ask this of the
+ * instant they are due, not of the campaign's current state, so an occurrence exactly at a stage
+ * boundary belongs to the stage that starts there, whichever timer fires first.
+ */
+export function stageRunsAt(core: Core, ref: StageRef, at: number): boolean {
+  const b = stageBounds(core, ref.campaign).find((x) => x.name === ref.stage);
+  return b !== undefined && b.start <= at && at < b.end;
 }
 
 function scheduleStageTimer(core: Core, c: CommunityState, campaign: string, from: number): void {

@@ -4,6 +4,8 @@ import { newCtx, type OutputAction } from '../context.js';
 import type { InputEvent } from '../events.js';
 import type { CommunityState, MemberState, Timer } from '../state.js';
 import { insertTimer } from '../timers.js';
+import { stageRunsAt } from './campaigns.js';
+import { calendarSalt } from './jobs.js';
 import { sessionTimerId, templateExtras } from '../../ir/index.js';
 
 /**
@@ -24,7 +26,7 @@ export function armSchedules(core: Core, c: CommunityState, now: number): void {
 
 function scheduleSession(core: Core, c: CommunityState, scheduleId: string, from: number): void {
   const s = core.ir.schedules.find((x) => x.id === scheduleId)!;
-  const start = nextOccurrence(s.calendar, core.zone, from);
+  const start = nextOccurrence(s.calendar, core.zone, from, calendarSalt(c, s.id));
   const end = start + (s.durationMs ?? 0);
   insertTimer(c, { id: sessionTimerId(s.id, start, { kind: 'open' }), due: start, kind: 'session.open', ref: s.id, session: start });
   s.hooks.forEach((h, i) => {
@@ -39,6 +41,11 @@ function scheduleSession(core: Core, c: CommunityState, scheduleId: string, from
 export function openSession(core: Core, c: CommunityState, t: Timer): void {
   const now = t.due;
   const s = core.ir.schedules.find((x) => x.id === t.ref)!;
+  // A schedule written in a stage holds only the sessions that start while the stage runs.
+  if (s.stage && !stageRunsAt(core, s.stage, t.session!)) {
+    scheduleSession(core, c, s.id, now + 60_000);
+    return;
+  }
   const present: string[] = [];
   for (const id in c.members) if (c.members[id]!.present) present.push(c.members[id]!.id);
   const sessions = (c.sessions[s.name] ??= []);
@@ -52,7 +59,7 @@ export function openSession(core: Core, c: CommunityState, t: Timer): void {
 export function runHook(core: Core, c: CommunityState, t: Timer, cause: string, out: OutputAction[]): void {
   const s = core.ir.schedules.find((x) => x.id === t.ref)!;
   const hook = s.hooks[t.hook!];
-  if (!hook) return;
+  if (!hook || (s.stage && !stageRunsAt(core, s.stage, t.session!))) return;
   const ctx = newCtx(c, t.due, cause, s.id, out);
   // Stryker disable next-line StringLiteral: templateExtras uses its kind for types only (src/ir/template-extras.ts); docs/testing.md
   ctx.extras = templateExtras('session', { schedule: s.name, session: isoInZone(t.session!, core.zone) });
