@@ -28,7 +28,7 @@ function fmt(source: string): string {
 }
 
 /**
- * The IR (with unnamed jobs, which are named after their line, numbered by first appearance
+ * The IR (with unnamed jobs and one-offs, which are named after their line, numbered by first appearance
  * instead) and the comments of a playbook that compiles with no errors.
  */
 function compiled(source: string): { ir: unknown; comments: string[] } {
@@ -37,7 +37,7 @@ function compiled(source: string): { ir: unknown; comments: string[] } {
   if (errors.length) throw new Error(`does not compile: ${errors.map((d) => `${d.line}:${d.column} ${d.code} ${d.message}`).join('; ')}\n${source}`);
   const seen = new Map<string, string>();
   const ir = JSON.parse(
-    JSON.stringify(r.ir).replace(/every_line_\d+/g, (m) => {
+    JSON.stringify(r.ir).replace(/(?:every|on)_line_\d+/g, (m) => {
       if (!seen.has(m)) seen.set(m, `unnamed_${seen.size}`);
       return seen.get(m)!;
     }),
