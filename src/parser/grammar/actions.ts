@@ -240,10 +240,11 @@ export abstract class ActionsParser extends AudiencesParser {
               },
             ]);
           });
-          const given = this.SUBRULE(this.operand)!;
+          // Undefined after a syntax error the parser recovered from (base.ts, declareRule).
+          const given = this.SUBRULE(this.operand);
           // A number stays a number (`award 5 points`); anything else is computed when it runs.
-          const computed = given.kind === 'number' ? undefined : given;
-          const amount = given.kind === 'number' ? sign * given.value : sign;
+          const computed = given && given.kind !== 'number' ? given : undefined;
+          const amount = given?.kind === 'number' ? sign * given.value : sign;
           this.CONSUME(Kw.points);
           let reason: A.StringLit | undefined;
           let multiplied = true;

@@ -99,9 +99,10 @@ export abstract class ValuesParser extends GrammarBase {
         // `(a + b) / 2`: a value in parentheses; conditions.ts decides which `(` groups a value.
         ALT: () => {
           this.CONSUME4(LParen);
-          const inner = this.SUBRULE2(this.operand)!;
+          // Undefined after a syntax error the parser recovered from (base.ts, declareRule).
+          const inner = this.SUBRULE2(this.operand);
           this.CONSUME4(RParen);
-          result = inner.kind === 'arith' ? { ...inner, parens: true, span: this.spanFrom(first) } : inner;
+          result = inner?.kind === 'arith' ? { ...inner, parens: true, span: this.spanFrom(first) } : inner!;
         },
       },
       {
