@@ -85,7 +85,7 @@ export class Bot {
   private aborted = false;
   /** Called when the adapter gives up on the connection (the CLI exits then). */
   onFatal: (reason: string) => void = () => {};
-  readonly counts = { events: 0, duplicates: 0, invalid: 0, actions: 0, done: 0, unsupported: 0, failed: 0, skipped: 0, recorded: 0 };
+  readonly counts = { events: 0, duplicates: 0, stale: 0, invalid: 0, actions: 0, done: 0, unsupported: 0, failed: 0, skipped: 0, recorded: 0 };
 
   constructor(options: BotOptions) {
     this.durable = options.durable;
@@ -210,7 +210,10 @@ export class Bot {
     }
     const r = result.results[0]!;
     if (r.status === 'duplicate') this.counts.duplicates++;
-    else if (r.status === 'invalid') {
+    else if (r.status === 'stale') {
+      this.counts.stale++;
+      this.log(`event ${event.id} (${event.type}) refused as stale: older than the clock minus the horizon`);
+    } else if (r.status === 'invalid') {
       this.counts.invalid++;
       this.log(`event ${event.id} (${event.type}) rejected: ${r.reason ?? 'invalid'}`);
     } else this.counts.events++;

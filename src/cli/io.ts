@@ -1,5 +1,6 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { MAX_PLAYBOOK_BYTES } from '../limits.js';
+import { parseDurationText } from '../stdlib/durations.js';
 
 export { MAX_PLAYBOOK_BYTES };
 
@@ -33,6 +34,15 @@ export function processIo(): Io {
 
 /** A problem with how the command was called or with its input files: exit code 2. */
 export class UsageError extends Error {}
+
+/** A `--flag D` duration option (`30d`, `12h`, `PT5M`), or undefined when the flag is absent. */
+export function durationOption(value: unknown, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = typeof value === 'string' ? parseDurationText(value) : undefined;
+  if (ms === undefined || ms <= 0)
+    throw new UsageError(`--${flag} must be a duration like 30d, 12h or 10m, not ${typeof value === 'string' ? value : typeof value}`);
+  return ms;
+}
 
 /**
  * Read a playbook file as UTF-8; invalid bytes become U+FFFD, which the parser reports with their

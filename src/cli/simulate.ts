@@ -3,11 +3,11 @@ import { compile } from '../compiler/compile.js';
 import { formatDiagnostic } from '../parser/diagnostics.js';
 import { createRuntime, type OutputAction } from '../runtime/runtime.js';
 import type { CommandSpec } from './main.js';
-import { readPlaybookFile, UsageError } from './io.js';
+import { durationOption, readPlaybookFile, UsageError } from './io.js';
 import { LineSplitter } from '../stdlib/lines.js';
 import { MAX_EVENT_LINE_BYTES, MAX_LINE_NOTES } from '../limits.js';
 import { renderTable } from './table.js';
-import { parseDurationText } from '../stdlib/durations.js';
+import { isoDuration } from '../stdlib/durations.js';
 import { FIRST_EVENT_YEAR, LAST_EVENT_YEAR, parseInstant } from '../stdlib/instants.js';
 import { Progress } from './progress.js';
 import { ReportCollector } from '../report/index.js';
@@ -34,10 +34,13 @@ Options:
   --engine fast|reference  fast (default): compiled conditions and machines; reference:
                       json-rules-engine and XState's transition() (same results, far slower)
   --seed N            seed of the random number generator (default 1)
-  --strict            exit 2 if any input line was skipped: a bad line or a duplicate
+  --strict            exit 2 if any input line was skipped: a bad line, a duplicate or a
+                      stale event
   --max-skew D        skip (as a bad line) an event whose time is more than D (e.g. 30d)
                       ahead of its community's clock, so one mistyped year cannot fire every
                       deadline at once (default: no bound)
+  --horizon D         remember event ids for D of event time and skip as stale an event
+                      older than the clock minus D (default: the playbook's horizon, else 7d)
 
 A line that is not valid UTF-8, not JSON or not a valid event, or longer than
 ${MAX_EVENT_LINE_BYTES} bytes, is skipped with a note naming its line (docs/cli.md#limits), and
@@ -53,6 +56,7 @@ unreadable input, or with --strict any skipped line, duplicates included.
     seed: { type: 'string' },
     strict: { type: 'boolean' },
     'max-skew': { type: 'string' },
+    horizon: { type: 'string' },
     out: { type: 'string', short: 'o' },
     engine: { type: 'string' },
   },
@@ -76,12 +80,8 @@ unreadable input, or with --strict any skipped line, duplicates included.
           `--until must be an ISO-8601 instant like 2026-03-04T00:00:00+08:00, in years ${FIRST_EVENT_YEAR} to ${LAST_EVENT_YEAR}, not ${u}`,
         );
     }
-    let maxSkewMs: number | undefined;
-    if (values['max-skew'] !== undefined) {
-      const d = values['max-skew'] as string;
-      maxSkewMs = parseDurationText(d);
-      if (maxSkewMs === undefined || maxSkewMs <= 0) throw new UsageError(`--max-skew must be a duration like 30d, 12h or 10m, not ${d}`);
-    }
+    const maxSkewMs = durationOption(values['max-skew'], 'max-skew');
+    const horizonMs = durationOption(values['horizon'], 'horizon');
     let seed = 1;
     if (values['seed'] !== undefined) {
       seed = Number(values['seed']);
@@ -92,7 +92,12 @@ unreadable input, or with --strict any skipped line, duplicates included.
     const compiled = compile(source, { file });
     for (const d of compiled.diagnostics) io.err(formatDiagnostic(d, source) + '\n\n');
     if (!compiled.ir) return 1;
-    const rt = createRuntime(compiled.ir, { seed, engine, ...(maxSkewMs !== undefined ? { maxSkewMs } : {}) });
+    const rt = createRuntime(compiled.ir, {
+      seed,
+      engine,
+      ...(maxSkewMs !== undefined ? { maxSkewMs } : {}),
+      ...(horizonMs !== undefined ? { horizonMs } : {}),
+    });
     const report = format === 'html' ? new ReportCollector(compiled.ir, { file }) : undefined;
     try {
       let input: NodeJS.ReadableStream;
@@ -115,7 +120,7 @@ unreadable input, or with --strict any skipped line, duplicates included.
           totalBytes = undefined;
         }
       }
-      const stats = { read: 0, processed: 0, ignored: 0, bad: 0, duplicates: 0, late: 0, actions: 0 };
+      const stats = { read: 0, processed: 0, ignored: 0, bad: 0, duplicates: 0, stale: 0, late: 0, actions: 0 };
       const collected: OutputAction[] = [];
       let buffer = '';
       const emit = (actions: OutputAction[]) => {
@@ -164,6 +169,12 @@ unreadable input, or with --strict any skipped line, duplicates included.
           stats.duplicates++;
           const { id, community } = raw as { id: string; community: string };
           note(lineNo, `skipped: duplicate: event ${JSON.stringify(id)} was seen before in community ${JSON.stringify(community)}`, false);
+          return;
+        }
+        if (r.status === 'stale') {
+          stats.stale++;
+          const { id } = raw as { id: string };
+          note(lineNo, `skipped: stale: event ${JSON.stringify(id)} is older than the clock minus the horizon (${isoDuration(rt.horizonMs)}); see --horizon`);
           return;
         }
         if (r.status === 'ignored') stats.ignored++;
@@ -223,9 +234,9 @@ unreadable input, or with --strict any skipped line, duplicates included.
       const secs = (Date.now() - started) / 1000;
       io.err(
         `simulate: ${stats.read} events read, ${stats.processed} processed, ${stats.ignored} ignored (unknown type), ` +
-          `${stats.bad} bad lines skipped, ${stats.duplicates} duplicates, ${stats.late} late; ${stats.actions} actions in ${secs.toFixed(2)}s\n`,
+          `${stats.bad} bad lines skipped, ${stats.duplicates} duplicates, ${stats.stale ? `${stats.stale} stale, ` : ''}${stats.late} late; ${stats.actions} actions in ${secs.toFixed(2)}s\n`,
       );
-      if (values['strict'] && stats.bad + stats.duplicates > 0) return 2;
+      if (values['strict'] && stats.bad + stats.duplicates + stats.stale > 0) return 2;
       return 0;
     } finally {
       rt.close();

@@ -345,6 +345,8 @@ export const IR = z.object({
   name: z.string(),
   timezone: z.string(),
   locale: z.string(),
+  /** The header's `horizon`: how long event ids are remembered (docs/runtime.md); absent: 7 days. */
+  horizonMs: z.number().optional(),
   source: z.string().optional(),
   roles: z.array(z.string()),
   events: nameRecord(EventType),

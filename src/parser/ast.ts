@@ -64,6 +64,8 @@ export interface Header {
   timezone?: StringLit;
   locale?: StringLit;
   description?: StringLit;
+  /** `horizon 14d`: how long event ids are remembered (docs/runtime.md, "Duplicates and the horizon"). */
+  horizon?: Duration;
   span: Span;
 }
 

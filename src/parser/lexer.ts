@@ -104,6 +104,7 @@ export const Kw = {
   timezone: keyword('timezone'),
   locale: keyword('locale'),
   description: keyword('description'),
+  horizon: keyword('horizon'),
   roles: keyword('roles'),
   event: keyword('event'),
   ritual: keyword('ritual'),

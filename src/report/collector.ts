@@ -11,7 +11,7 @@ import { campaignSection, lifecycleSection, moderationSection, pointsSection, ri
 import { ZoneClock } from './zone-clock.js';
 
 /** The statuses `Runtime.dispatchDetailed` reports. */
-export type EventStatus = 'processed' | 'duplicate' | 'invalid' | 'ignored';
+export type EventStatus = 'processed' | 'duplicate' | 'stale' | 'invalid' | 'ignored';
 
 export interface ReportOptions {
   /** The playbook file, shown in the header. */
@@ -49,7 +49,7 @@ export class ReportCollector {
   private readonly ir: IR;
   private readonly options: Required<Omit<ReportOptions, 'file' | 'title'>> & Pick<ReportOptions, 'file' | 'title'>;
   private readonly clock: ZoneClock;
-  private readonly counts: RunCounts = { read: 0, processed: 0, ignored: 0, bad: 0, duplicates: 0, late: 0, actions: 0 };
+  private readonly counts: RunCounts = { read: 0, processed: 0, ignored: 0, bad: 0, duplicates: 0, stale: 0, late: 0, actions: 0 };
   private firstEventMs = Infinity;
   private lastEventMs = -Infinity;
   private firstMs = Infinity;
@@ -94,6 +94,7 @@ export class ReportCollector {
     if (status === 'processed') this.counts.processed++;
     else if (status === 'ignored') this.counts.ignored++;
     else if (status === 'duplicate') this.counts.duplicates++;
+    else if (status === 'stale') this.counts.stale++;
     else this.counts.bad++;
     if (late) this.counts.late++;
     const event = status === 'processed' && isRecord(raw) ? raw : undefined;

@@ -11,6 +11,8 @@ export interface RunCounts {
   /** Lines skipped as not JSON, too long, or failing the event schema. */
   bad: number;
   duplicates: number;
+  /** Events older than the clock minus the horizon, refused (docs/runtime.md, "Duplicates and the horizon"). */
+  stale: number;
   late: number;
   actions: number;
 }

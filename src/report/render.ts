@@ -89,6 +89,7 @@ function summarySection(ctx: RenderContext): string {
     stat(counts.processed, 'processed'),
     stat(counts.duplicates, 'duplicates', counts.duplicates ? 'warn' : ''),
     stat(counts.late, 'late', counts.late ? 'warn' : ''),
+    ...(counts.stale ? [stat(counts.stale, 'stale (past the horizon)', 'danger')] : []),
     stat(counts.bad, 'bad lines skipped', counts.bad ? 'danger' : ''),
     stat(counts.ignored, 'unknown types ignored'),
     stat(counts.actions, 'actions'),

@@ -26,7 +26,7 @@ export function simulateToReport(ir: IR, events: Iterable<unknown>, options: Sim
   const rt = createRuntime(ir, seed === undefined ? {} : { seed });
   const report = new ReportCollector(ir, reportOptions);
   const actions: OutputAction[] = [];
-  const summary = { read: 0, processed: 0, ignored: 0, bad: 0, duplicates: 0, late: 0, actions: 0 };
+  const summary = { read: 0, processed: 0, ignored: 0, bad: 0, duplicates: 0, stale: 0, late: 0, actions: 0 };
   let line = 0;
   for (const raw of events) {
     line++;
@@ -37,7 +37,10 @@ export function simulateToReport(ir: IR, events: Iterable<unknown>, options: Sim
       summary.bad++;
       report.noteInputProblem(line, `skipped: ${r.reason ?? 'invalid event'}`);
     } else if (r.status === 'duplicate') summary.duplicates++;
-    else if (r.status === 'ignored') summary.ignored++;
+    else if (r.status === 'stale') {
+      summary.stale++;
+      report.noteInputProblem(line, 'skipped: stale: older than the clock minus the horizon');
+    } else if (r.status === 'ignored') summary.ignored++;
     else summary.processed++;
     if (r.late) {
       summary.late++;

@@ -25,6 +25,7 @@ import { XStateMachines } from './machines/reference.js';
 import { isPresent, memberFromJSON, memberToJSON } from './member.js';
 import type { CommunitySnapshot, CommunityState, MemberState, Timer } from './state.js';
 import { liveTimers, loadTimers, peekTimer, popTimer } from './timers.js';
+import { admit, DEFAULT_HORIZON_MS, forget, rememberedFromJSON, rememberedToJSON } from './remembered.js';
 import { timerCause } from '../ir/index.js';
 
 /**
@@ -35,7 +36,8 @@ import { timerCause } from '../ir/index.js';
 
 export type { OutputAction } from './context.js';
 
-export type DispatchStatus = 'processed' | 'duplicate' | 'invalid' | 'ignored';
+/** `stale`: older than the community's clock minus the horizon, refused (remembered.ts). */
+export type DispatchStatus = 'processed' | 'duplicate' | 'stale' | 'invalid' | 'ignored';
 
 export interface DispatchResult {
   status: DispatchStatus;
@@ -89,6 +91,12 @@ export interface RuntimeOptions {
    * fire every pending deadline (docs/runtime.md, "Clock guards"). Unset: no bound.
    */
   maxSkewMs?: number;
+  /**
+   * How long event ids are remembered, in milliseconds of event time; an event older than the
+   * clock minus this is refused as stale. Default: the playbook's `horizon`, else 7 days
+   * (docs/runtime.md, "Duplicates and the horizon").
+   */
+  horizonMs?: number;
 }
 
 /**
@@ -104,6 +112,7 @@ export class Runtime {
   private readonly zone: string;
   private readonly seed: number;
   private readonly maxSkewMs: number;
+  readonly horizonMs: number;
 
   constructor(ir: IR, options: RuntimeOptions = {}) {
     this.ir = ir;
@@ -118,6 +127,8 @@ export class Runtime {
     this.seed = options.seed ?? 1;
     this.maxSkewMs = options.maxSkewMs ?? Infinity;
     if (!(this.maxSkewMs > 0)) throw new RangeError(`maxSkewMs must be a positive number of milliseconds, not ${String(options.maxSkewMs)}`);
+    this.horizonMs = options.horizonMs ?? ir.horizonMs ?? DEFAULT_HORIZON_MS;
+    if (!(this.horizonMs > 0)) throw new RangeError(`horizonMs must be a positive number of milliseconds, not ${String(options.horizonMs)}`);
     this.core = new Core(ir, conditions, machines, options.trackChanges === true);
     if (options.snapshot) {
       for (const c of options.snapshot.communities) this.store.put(communityFromJSON(c));
@@ -149,12 +160,11 @@ export class Runtime {
     }
     const out: OutputAction[] = [];
     if (!c) c = this.newCommunity(ev.community, ev.atMs);
-    // One hash lookup instead of has() then add(): the set grows only for a new id.
-    const seen = c.processed.size;
-    c.processed.add(ev.id);
-    if (c.processed.size === seen) return { status: 'duplicate', actions: [], late: false };
     const late = ev.atMs < c.clock;
     const now = late ? c.clock : ev.atMs;
+    const admission = admit(c, ev.id, ev.atMs, now, this.horizonMs);
+    if (admission !== 'new') return { status: admission, actions: [], late: false };
+    if (now > c.clock) forget(c, now, this.horizonMs);
     this.core.touch(c, ev.member);
     this.fireTimers(c, now, out);
     c.clock = now;
@@ -228,7 +238,7 @@ export class Runtime {
       id,
       clock: now,
       started: now,
-      processed: new Set(),
+      processed: new Map(),
       members: dict(),
       timers: [],
       timerIndex: new Map(),
@@ -336,11 +346,11 @@ function hash(s: string): number {
  * `members: false` the members are left out (a durable store keeps them as rows of their own).
  */
 export function communityToJSON(c: CommunityState, options: { members?: boolean } = {}): CommunitySnapshot {
-  const { processed, timers: _heap, timerIndex: _index, members, ...rest } = c;
+  const { processed: _processed, timers: _heap, timerIndex: _index, members, ...rest } = c;
   const json = copyFields(rest);
   const out = dict<MemberState>();
   if (options.members !== false) for (const id of Object.keys(members)) out[id] = memberToJSON(members[id]!);
-  return { ...json, members: out, processed: [...processed], timers: structuredClone(liveTimers(c)) };
+  return { ...json, members: out, ...rememberedToJSON(c), timers: structuredClone(liveTimers(c)) };
 }
 
 /**
@@ -349,8 +359,9 @@ export function communityToJSON(c: CommunityState, options: { members?: boolean 
  * member or campaign called `constructor` would find a function.
  */
 export function communityFromJSON(json: CommunitySnapshot): CommunityState {
-  const { processed, timers, members, ...rest } = json;
-  const c: CommunityState = { ...copyFields(rest), members: dict(), processed: new Set(processed), timers: [], timerIndex: new Map() };
+  const { processed, processedAt, timers, members, ...rest } = json;
+  const remembered = rememberedFromJSON(processed, processedAt, rest.clock);
+  const c: CommunityState = { ...copyFields(rest), members: dict(), processed: remembered, timers: [], timerIndex: new Map() };
   for (const id of Object.keys(members)) c.members[id] = memberFromJSON(members[id]!);
   loadTimers(c, structuredClone(timers));
   return c;

@@ -92,8 +92,11 @@ export interface CommunityState {
   id: string;
   clock: number;
   started: number;
-  /** Ids of processed events (docs/embedding.md, section 5: idempotence). */
-  processed: Set<string>;
+  /**
+   * Ids of processed events within the horizon, each with its event's `at`, in processing order
+   * (remembered.ts; docs/runtime.md, "Duplicates and the horizon").
+   */
+  processed: Map<string, number>;
   members: Dict<MemberState>;
   /** Binary heap by (due, seq); cancelled entries stay until popped (see timers.ts). */
   timers: Timer[];
@@ -110,8 +113,12 @@ export interface CommunityState {
   boards?: Dict<{ posts: number; last: number }>;
 }
 
-/** A community as plain JSON: processed ids as a list, live timers in firing order. */
+/**
+ * A community as plain JSON: processed ids as a list with their events' times beside them
+ * (absent in snapshots from before the horizon), live timers in firing order.
+ */
 export interface CommunitySnapshot extends Omit<CommunityState, 'processed' | 'timers' | 'timerIndex'> {
   processed: string[];
+  processedAt?: number[];
   timers: Timer[];
 }

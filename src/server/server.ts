@@ -236,10 +236,11 @@ export class PlaybookServer {
     const result = this.durable.dispatchBatch(events);
     this.publish(result.logged);
     this.loop?.arm();
-    const counts = { processed: 0, duplicate: 0, ignored: 0, late: 0 };
+    const counts = { processed: 0, duplicate: 0, stale: 0, ignored: 0, late: 0 };
     for (const r of result.results) {
       if (r.status === 'processed') counts.processed++;
       else if (r.status === 'duplicate') counts.duplicate++;
+      else if (r.status === 'stale') counts.stale++;
       else if (r.status === 'ignored') counts.ignored++;
       if (r.late) counts.late++;
     }
@@ -247,7 +248,7 @@ export class PlaybookServer {
       res,
       result.logged.map((a) => a.json),
       {
-        'playbook-events': `processed=${counts.processed}; duplicate=${counts.duplicate}; ignored=${counts.ignored}; late=${counts.late}`,
+        'playbook-events': `processed=${counts.processed}; duplicate=${counts.duplicate}; ignored=${counts.ignored}; late=${counts.late}${counts.stale ? `; stale=${counts.stale}` : ''}`,
         'playbook-last-seq': String(this.durable.lastSeq()),
       },
     );

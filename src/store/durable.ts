@@ -82,18 +82,20 @@ export function communityRow(c: CommunityState): string {
 }
 
 /** Rebuild the JSON snapshot of a community from its rows. */
-export function snapshotFromRows(row: Pick<StoredCommunity, 'state' | 'members' | 'timers'> & { processed?: string[] }): CommunitySnapshot {
+export function snapshotFromRows(
+  row: Pick<StoredCommunity, 'state' | 'members' | 'timers'> & { processed?: string[]; processedAt?: number[] },
+): CommunitySnapshot {
   const rest = JSON.parse(row.state) as Omit<CommunitySnapshot, 'members' | 'processed' | 'timers'>;
   // A dict: member ids come from events, and `__proto__` is one (docs/runtime.md, "Hostile names").
   const members = dict<MemberState>();
   for (const m of row.members) members[m.id] = JSON.parse(m.state) as MemberState;
   const timers = row.timers.map((t) => JSON.parse(t) as Timer).sort((a, b) => a.due - b.due || a.seq - b.seq);
-  return { ...rest, members, processed: row.processed ?? [], timers };
+  return { ...rest, members, processed: row.processed ?? [], ...(row.processedAt ? { processedAt: row.processedAt } : {}), timers };
 }
 
 /** The rows of a community snapshot (for rewriting all state, as a reload does). */
 export function rowsFromSnapshot(c: CommunitySnapshot): Omit<StoredCommunity, 'processed'> {
-  const { processed: _p, timers, members, ...rest } = c;
+  const { processed: _p, processedAt: _pa, timers, members, ...rest } = c;
   return {
     id: c.id,
     state: JSON.stringify(rest),
@@ -151,15 +153,16 @@ export class DurableRuntime {
   /** Dispatch events in order and commit all their changes together. */
   dispatchBatch(events: readonly unknown[]): BatchResult {
     const results: DispatchResult[] = [];
-    const processed: { community: string; id: string }[] = [];
+    const processed: { community: string; id: string; at: number }[] = [];
     return this.run(() => {
       for (const raw of events) {
         const r = this.runtime.dispatchDetailed(raw);
         results.push(r);
-        // `processed` means the runtime validated the envelope: id and community are strings.
-        if (r.status === 'processed') {
+        // `processed` means the runtime validated the envelope: id and community are strings. A
+        // duplicate is written too: a later redelivery moves the id's time (remembered.ts).
+        if (r.status === 'processed' || r.status === 'duplicate') {
           const ev = raw as { id: string; community: string };
-          processed.push({ community: ev.community, id: ev.id });
+          processed.push({ community: ev.community, id: ev.id, at: this.live.get(ev.community)!.processed.get(ev.id)! });
         }
       }
       const actions: OutputAction[] = [];
@@ -173,13 +176,15 @@ export class DurableRuntime {
     return this.run(() => ({ results: [], actions: this.runtime.advance(to), processed: [] }));
   }
 
-  private run(work: () => { results: DispatchResult[]; actions: OutputAction[]; processed: { community: string; id: string }[] }): BatchResult {
+  private run(work: () => { results: DispatchResult[]; actions: OutputAction[]; processed: { community: string; id: string; at: number }[] }): BatchResult {
     let commit: Commit;
     let out: ReturnType<typeof work>;
     try {
       out = work();
       commit = this.changes();
       commit.processed = out.processed;
+      // The store forgets what the runtime forgot: ids past the horizon of each touched community.
+      commit.forget = commit.communities.map((c) => ({ community: c.id, before: this.live.get(c.id)!.clock - this.runtime.horizonMs }));
       for (const a of out.actions) commit.actions.push({ community: a.community, json: JSON.stringify(a) });
     } catch (e) {
       this.recover();

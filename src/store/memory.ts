@@ -3,7 +3,8 @@ import type { Commit, DurableStore, LoggedAction, StoredCommunity } from './stor
 interface Community {
   state: string;
   members: Map<string, string>;
-  processed: Set<string>;
+  /** Event id -> the event's `at`, oldest first. */
+  processed: Map<string, number>;
   timers: Map<string, string>;
 }
 
@@ -22,7 +23,8 @@ export class MemoryDurableStore implements DurableStore {
       id,
       state: c.state,
       members: [...c.members].map(([mid, state]) => ({ id: mid, state })),
-      processed: [...c.processed],
+      processed: [...c.processed.keys()],
+      processedAt: [...c.processed.values()],
       timers: [...c.timers.values()],
     }));
   }
@@ -40,14 +42,27 @@ export class MemoryDurableStore implements DurableStore {
     for (const c of commit.communities) {
       const existing = this.communities.get(c.id);
       if (existing) existing.state = c.state;
-      else this.communities.set(c.id, { state: c.state, members: new Map(), processed: new Set(), timers: new Map() });
+      else this.communities.set(c.id, { state: c.state, members: new Map(), processed: new Map(), timers: new Map() });
     }
     for (const m of commit.members) {
       const c = this.communities.get(m.community)!;
       if (m.state === null) c.members.delete(m.id);
       else c.members.set(m.id, m.state);
     }
-    for (const p of commit.processed) this.communities.get(p.community)!.processed.add(p.id);
+    for (const f of commit.forget ?? []) {
+      const ids = this.communities.get(f.community)?.processed;
+      // Oldest first, as in the runtime: stop at the first id still inside the horizon.
+      if (ids)
+        for (const [id, at] of ids) {
+          if (at >= f.before) break;
+          ids.delete(id);
+        }
+    }
+    for (const p of commit.processed) {
+      const ids = this.communities.get(p.community)!.processed;
+      ids.delete(p.id); // re-inserted at the end: a comeback past the horizon is the newest
+      ids.set(p.id, p.at);
+    }
     for (const id of commit.timersReplaced) this.communities.get(id)?.timers.clear();
     for (const t of commit.timers) {
       const c = this.communities.get(t.community)!;
@@ -61,7 +76,7 @@ export class MemoryDurableStore implements DurableStore {
   }
 
   replaceState(communities: Omit<StoredCommunity, 'processed'>[], meta: Record<string, string>): void {
-    const processed = new Map([...this.communities].map(([id, c]) => [id, c.processed]));
+    const processed = new Map<string, Map<string, number>>([...this.communities].map(([id, c]) => [id, c.processed]));
     this.communities.clear();
     for (const c of communities) {
       const timers = new Map<string, string>();
@@ -69,7 +84,7 @@ export class MemoryDurableStore implements DurableStore {
       this.communities.set(c.id, {
         state: c.state,
         members: new Map(c.members.map((m) => [m.id, m.state])),
-        processed: processed.get(c.id) ?? new Set(),
+        processed: processed.get(c.id) ?? new Map<string, number>(),
         timers,
       });
     }

@@ -31,6 +31,16 @@ export const MIGRATIONS: readonly string[] = [
     action TEXT NOT NULL
   );
   `,
+  // 2: the horizon of remembered event ids (docs/runtime.md, "Duplicates and the horizon"): each
+  // processed id keeps its event's time, so ids past the horizon can be deleted by range. Ids
+  // stored before this had no time: they are dated at their community's clock, so they are kept a
+  // full horizon from now, never forgotten early.
+  `
+  ALTER TABLE processed ADD COLUMN at INTEGER;
+  UPDATE processed SET at = (SELECT json_extract(state, '$.clock') FROM communities WHERE communities.id = processed.community);
+  UPDATE processed SET at = 0 WHERE at IS NULL;
+  CREATE INDEX processed_by_time ON processed (community, at);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

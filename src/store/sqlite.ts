@@ -34,6 +34,7 @@ export class SqliteStore implements DurableStore {
     upsertMember: Stmt;
     deleteMember: Stmt;
     insertProcessed: Stmt;
+    forgetProcessed: Stmt;
     deleteTimers: Stmt;
     upsertTimer: Stmt;
     deleteTimer: Stmt;
@@ -72,7 +73,9 @@ export class SqliteStore implements DurableStore {
       upsertCommunity: p('INSERT INTO communities (id, state) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET state = excluded.state'),
       upsertMember: p('INSERT INTO members (community, id, state) VALUES (?, ?, ?) ON CONFLICT (community, id) DO UPDATE SET state = excluded.state'),
       deleteMember: p('DELETE FROM members WHERE community = ? AND id = ?'),
-      insertProcessed: p('INSERT OR IGNORE INTO processed (community, id) VALUES (?, ?)'),
+      // REPLACE: an id past the horizon may come back as a new event (src/runtime/remembered.ts).
+      insertProcessed: p('INSERT OR REPLACE INTO processed (community, id, at) VALUES (?, ?, ?)'),
+      forgetProcessed: p('DELETE FROM processed WHERE community = ? AND at < ?'),
       deleteTimers: p('DELETE FROM timers WHERE community = ?'),
       upsertTimer: p('INSERT INTO timers (community, id, state) VALUES (?, ?, ?) ON CONFLICT (community, id) DO UPDATE SET state = excluded.state'),
       deleteTimer: p('DELETE FROM timers WHERE community = ? AND id = ?'),
@@ -130,8 +133,12 @@ export class SqliteStore implements DurableStore {
     for (const row of this.db.prepare(`SELECT community, id, state, ${kind('state')} FROM members`).iterate() as IterableIterator<Row>) {
       of(row.community, 'member').members.push({ id: row.id, state: checked('members', row) });
     }
-    for (const row of this.db.prepare('SELECT community, id FROM processed').iterate() as IterableIterator<{ community: string; id: string }>) {
-      of(row.community, 'processed').processed.push(row.id);
+    // Oldest first, as the runtime remembers them, so it forgets from the front.
+    const processedRows = this.db.prepare('SELECT community, id, at FROM processed ORDER BY community, at').iterate();
+    for (const row of processedRows as IterableIterator<{ community: string; id: string; at: number }>) {
+      const c = of(row.community, 'processed');
+      c.processed.push(row.id);
+      (c.processedAt ??= []).push(row.at);
     }
     for (const row of this.db.prepare(`SELECT community, id, state, ${kind('state')} FROM timers`).iterate() as IterableIterator<Row>) {
       of(row.community, 'timer').timers.push(checked('timers', row));
@@ -157,7 +164,8 @@ export class SqliteStore implements DurableStore {
       if (m.state === null) s.deleteMember.run(m.community, m.id);
       else s.upsertMember.run(m.community, m.id, m.state);
     }
-    for (const p of commit.processed) s.insertProcessed.run(p.community, p.id);
+    for (const f of commit.forget ?? []) s.forgetProcessed.run(f.community, f.before);
+    for (const p of commit.processed) s.insertProcessed.run(p.community, p.id, p.at);
     for (const id of commit.timersReplaced) s.deleteTimers.run(id);
     for (const t of commit.timers) {
       if (t.state === null) s.deleteTimer.run(t.community, t.id);

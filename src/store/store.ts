@@ -23,8 +23,13 @@ export interface Commit {
   /** Community rows (clock, counters, campaigns, sessions, rng...; no members, ids or timers). */
   communities: { id: string; state: string }[];
   members: MemberRow[];
-  /** Event ids processed by this commit. */
-  processed: { community: string; id: string }[];
+  /** Event ids processed by this commit, with their events' `at` (ms). */
+  processed: { community: string; id: string; at: number }[];
+  /**
+   * Per community, forget processed ids whose event is older than `before` (ms): they left the
+   * horizon (src/runtime/remembered.ts). Applied before `processed` is written.
+   */
+  forget?: { community: string; before: number }[];
   /** Communities whose every timer row is deleted before `timers` are written (a full rewrite). */
   timersReplaced: string[];
   timers: TimerRow[];
@@ -40,6 +45,8 @@ export interface StoredCommunity {
   state: string;
   members: { id: string; state: string }[];
   processed: string[];
+  /** The events' `at` of `processed`, index by index; absent from rows written before the horizon. */
+  processedAt?: number[];
   timers: string[];
 }
 

@@ -1,6 +1,7 @@
 import type { IR } from '../ir/schema.js';
 import { createRuntime, type OutputAction, type Runtime } from '../runtime/runtime.js';
 import { formatOffset } from './clock.js';
+import { isoDuration } from '../stdlib/durations.js';
 import type { CoverageRecorder } from './coverage.js';
 import { explainExpectation, type Produced } from './explain.js';
 import type { TestPlan } from './plan.js';
@@ -67,6 +68,7 @@ export function runPlan(plan: TestPlan, ir: IR, file: string, coverage?: Coverag
             if (r.status === 'invalid') rejected = r.reason ?? 'invalid event';
             else if (r.status === 'ignored') rejected = `the playbook ignores ${String(s.event['type'])} events`;
             else if (r.status === 'duplicate') rejected = 'the runtime saw this event id already';
+            else if (r.status === 'stale') rejected = `it is older than the clock minus the horizon (${isoDuration(rt.horizonMs)})`;
             return r.actions;
           });
           if (rejected) return { passed: false, failure: `  ${location}: the runtime rejected this event: ${rejected}` };

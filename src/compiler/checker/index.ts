@@ -17,6 +17,7 @@ import { ritual } from './rituals.js';
 import { rule } from './rules.js';
 import { schedule } from './schedules.js';
 import { Checker, definedTwice } from './scopes.js';
+import { duration } from './checks.js';
 import { segments } from './segments.js';
 
 /**
@@ -39,6 +40,7 @@ export function checkPlaybook(ast: A.Playbook, bag: DiagnosticBag, file: string)
     name: ast.header?.name.value || file.replace(/^.*[\\/]/, '').replace(/\.playbook$/, ''),
     timezone,
     locale: ast.header?.locale?.value ?? 'zh-CN',
+    ...(ast.header?.horizon ? { horizonMs: duration(cx, ast.header.horizon, 'horizon') } : {}),
     source: file,
     roles: [...cx.roles],
     events: cx.events,

@@ -1,6 +1,6 @@
 import type * as A from '../ast.js';
 import { D } from '../diagnostic-codes.js';
-import { Colon, Comma, EqEq, Kw, LBrace, LBracket, Name, Question, RBrace, RBracket, Semicolon, StringLiteral } from '../lexer.js';
+import { Colon, Comma, DurationLiteral, EqEq, Kw, LBrace, LBracket, Name, Question, RBrace, RBracket, Semicolon, StringLiteral } from '../lexer.js';
 import { push } from './base.js';
 import { ActionsParser } from './actions.js';
 
@@ -31,6 +31,12 @@ export abstract class DeclarationsParser extends ActionsParser {
             ALT: () => {
               this.CONSUME(Kw.description);
               h.description = this.str(this.CONSUME4(StringLiteral));
+            },
+          },
+          {
+            ALT: () => {
+              this.CONSUME(Kw.horizon);
+              h.horizon = this.duration(this.CONSUME(DurationLiteral));
             },
           },
           {
