@@ -11,6 +11,7 @@ import {
   LParen,
   Minus,
   NumberLiteral,
+  Percent,
   Plus,
   Question,
   RBracket,
@@ -31,8 +32,8 @@ import { canonicalText, isNameToken } from './text.js';
  * actions all go through `words`.
  */
 
-/** No space before these: `,` `;` `:` `?` `)` `]` and the `.` of a dotted name. */
-const TIGHT_BEFORE = new Set<TokenType>([Comma, Semicolon, Colon, Question, RParen, RBracket, Dot]);
+/** No space before these: `,` `;` `:` `?` `)` `]`, the `.` of a dotted name and the `%` of `chance 10%`. */
+const TIGHT_BEFORE = new Set<TokenType>([Comma, Semicolon, Colon, Question, RParen, RBracket, Dot, Percent]);
 /** No space after these: `(`, `[` and the `.` of a dotted name. */
 const TIGHT_AFTER = new Set<TokenType>([LParen, LBracket, Dot]);
 /** `count(`, `sum(`, `absences(`, `attended(`: the function's parenthesis sticks to its name. */

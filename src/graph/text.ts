@@ -114,6 +114,7 @@ export function valueText(v: CondValue, counters: CounterTable): string {
   if ('field' in v) return v.field;
   if ('member' in v) return `member.${v.member}`;
   if ('this' in v) return `this.${v.this}`;
+  if ('clock' in v) return { minute: 'time', weekday: 'weekday', date: 'date' }[v.clock];
   if ('attendance' in v) return `${v.attendance.kind}(${v.attendance.schedule}, ${durationText(v.attendance.withinMs)})`;
   if ('arith' in v) return `(${valueText(v.left, counters)} ${v.arith} ${valueText(v.right, counters)})`;
   if ('fn' in v) return `${v.fn}(${v.args.map((a) => valueText(a, counters)).join(', ')})`;

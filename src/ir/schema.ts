@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ARITH_OPS, VALUE_FUNCTIONS, type ArithOp, type ValueFunction } from '../stdlib/arithmetic.js';
 import { dict, type Dict } from '../stdlib/dict.js';
+import { CLOCK_PARTS, type ClockPart } from '../stdlib/local-time.js';
 
 /**
  * The IR: the single, versioned, JSON hand-off from the compiler to the runtime. Everything the
@@ -37,9 +38,10 @@ function nameRecord<T extends z.ZodType>(value: T) {
 const CondValue: z.ZodType<CondValue> = z.union([
   z.object({ const: z.union([z.number(), z.string(), z.boolean()]) }),
   z.object({ field: z.string() }),
-  z.object({ member: z.enum(['id', 'name', 'points', 'level', 'joinedDays']) }),
+  z.object({ member: z.enum(['id', 'name', 'points', 'level', 'joinedDays', 'age']) }),
   z.object({ counter: z.string() }),
   z.object({ this: z.string() }),
+  z.object({ clock: z.enum(CLOCK_PARTS) }),
   z.object({
     attendance: z.object({ schedule: z.string(), kind: z.enum(['absences', 'attended']), withinMs: z.number().int().positive() }),
   }),
@@ -49,10 +51,13 @@ const CondValue: z.ZodType<CondValue> = z.union([
 export type CondValue =
   | { const: number | string | boolean }
   | { field: string }
-  | { member: 'id' | 'name' | 'points' | 'level' | 'joinedDays' }
+  /** `age`: milliseconds since the member joined; no value for a member never seen joining. */
+  | { member: 'id' | 'name' | 'points' | 'level' | 'joinedDays' | 'age' }
   | { counter: string }
   /** Inside a counter's `where` read at query time: a field of the event being handled (`this.sku`). */
   | { this: string }
+  /** The wall clock in the playbook's zone at `now` (src/stdlib/local-time.ts): minute of day, ISO weekday, date. */
+  | { clock: ClockPart }
   | { attendance: { schedule: string; kind: 'absences' | 'attended'; withinMs: number } }
   /** Arithmetic on numbers (src/stdlib/arithmetic.ts). */
   | { arith: ArithOp; left: CondValue; right: CondValue }

@@ -313,7 +313,31 @@ export type Condition =
   | { kind: 'hasTag'; tag: StringLit; span: Span }
   | { kind: 'inSegment'; segment: Ident; span: Span }
   | { kind: 'inStage'; campaign: Ident; stage?: Ident; span: Span }
-  | { kind: 'truth'; subject: Operand; span: Span };
+  | { kind: 'truth'; subject: Operand; span: Span }
+  /** `time between 23:00 and 07:00`, `time >= 09:00` (docs/language.md, "Time of day, weekday and date"). */
+  | { kind: 'clockTime'; op: CompareOp | 'between'; values: ClockOperand[]; span: Span }
+  /** `weekday is sat`, `weekday in [mon-fri]`, `weekday is 周末`. */
+  | { kind: 'weekday'; days: WeekdayItem[]; span: Span }
+  /** `date is 2026-11-11`, `date >= 2026-11-01`. */
+  | { kind: 'clockDate'; op: CompareOp; date: ClockOperand; span: Span }
+  /** `chance 10%`: true for that share of draws (docs/language.md, "Randomness"). */
+  | { kind: 'chance'; percent: ClockOperand; hasPercentSign: boolean; span: Span };
+
+/**
+ * What a clock condition was given, as written: the checker tells `25:00`, `9` or `10m` where a
+ * time of day belongs apart and says what to write instead.
+ */
+export interface ClockOperand {
+  kind: 'time' | 'number' | 'duration' | 'date';
+  text: string;
+  span: Span;
+}
+
+/** One weekday, a range (`mon-fri`) or a group (`weekend`, `周末`), resolved by the checker. */
+export interface WeekdayItem {
+  from: Ident;
+  to?: Ident;
+}
 
 // ---------------------------------------------------------------- actions
 

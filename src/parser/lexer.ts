@@ -220,6 +220,8 @@ export const Less = createToken({ name: 'Less', pattern: /</ });
 export const Plus = createToken({ name: 'Plus', pattern: /\+/ });
 export const Minus = createToken({ name: 'Minus', pattern: /-/ });
 export const Star = createToken({ name: 'Star', pattern: /[*×]/ });
+/** `chance 10%` (also the full-width `％`). */
+export const Percent = createToken({ name: 'Percent', pattern: /[%\uFF05]/ });
 /** Division in values (`amount / 100`); a pattern's slash is a RegexLiteral (see there). */
 export const Slash = createToken({ name: 'Slash', pattern: /[/÷]/ });
 
@@ -258,6 +260,7 @@ export const allTokens: TokenType[] = [
   Minus,
   Star,
   Slash,
+  Percent,
 ];
 
 export const keywordWords: readonly string[] = [...keywordsByImage.keys()];

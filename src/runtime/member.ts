@@ -14,6 +14,7 @@ export function newMember(id: string, now: number): MemberState {
     present: true,
     removed: false,
     joinedAt: now,
+    unjoined: undefined,
     points: 0,
     roles: undefined,
     tags: undefined,

@@ -42,6 +42,12 @@ export interface MemberState {
   present: boolean;
   removed: boolean;
   joinedAt: number;
+  /**
+   * True while the member was first seen through another event than `member.joined` and has not
+   * been seen joining since: `member.age` has no value then (docs/language.md, "Member age").
+   * Absent in snapshots of earlier versions, whose members count as joined.
+   */
+  unjoined?: true | undefined;
   points: number;
   roles?: string[] | undefined;
   tags?: string[] | undefined;

@@ -6,7 +6,8 @@ import type { Cond, CondValue, IR, TextPattern } from '../../ir/schema.js';
  * IR -> json-rules-engine rules: the portable, inspectable form of every condition.
  *
  * Facts: `event.<field>` (payload), `member.<attr>` (id, name, points, level, joinedDays,
- * roles, tags), `segment.<name>` (whether the member is in it), `community.stages` (`campaign` and `campaign.stage` of each running
+ * age, roles, tags), `clock.minute` / `clock.weekday` / `clock.date` (the wall clock in the
+ * playbook's zone), `segment.<name>` (whether the member is in it), `community.stages` (`campaign` and `campaign.stage` of each running
  * stage), `counter.<id>` (windowed counts, sums, distinct counts), `this.<field>` (inside a counter's
  * `where`: the handled event's field, the counted event's being `event.<field>`), `attendance.<schedule>.<kind>.<ms>`, and
  * `const:<json>` for a constant where json-rules-engine needs a fact.
@@ -36,6 +37,7 @@ export function factName(v: CondValue): string | undefined {
   if ('counter' in v) return `counter.${v.counter}`;
   if ('this' in v) return `this.${v.this}`;
   if ('attendance' in v) return `attendance.${v.attendance.schedule}.${v.attendance.kind}.${v.attendance.withinMs}`;
+  if ('clock' in v) return `clock.${v.clock}`;
   // Arithmetic is computed before the engine runs, into a fact named by the expression.
   if ('arith' in v || 'fn' in v) return `value:${JSON.stringify(v)}`;
   return undefined;

@@ -6,8 +6,9 @@ import { placeholders } from '../../stdlib/templates.js';
 import { reportRegex } from '../regex-check.js';
 import type { Cond, CondValue, EventMatch } from '../../ir/schema.js';
 import { duration } from './checks.js';
+import { ageComparison, clockCond, CONDITION_MEMBER_ATTRS } from './clock.js';
 import { counted, filterPath, refusedInFilter, sameFieldWarning } from './counts.js';
-import { eventRef, MEMBER_ATTRS, noMember, type Checker, type Scope } from './scopes.js';
+import { eventRef, noMember, type Checker, type Scope } from './scopes.js';
 
 /**
  * Conditions (`where`, `when`, `unless`) and their operands: types, member and event scope,
@@ -72,7 +73,8 @@ export function cond(cx: Checker, c: A.Condition, scope: Scope): Cond {
       const l = value(cx, c.left, scope);
       const r = value(cx, c.right, scope);
       const ordered = c.op !== '==' && c.op !== '!=';
-      if (l.type !== 'unknown' && r.type !== 'unknown' && l.type !== r.type) {
+      if (l.type === 'duration' || r.type === 'duration') ageComparison(cx, c, [l.type, r.type]);
+      else if (l.type !== 'unknown' && r.type !== 'unknown' && l.type !== r.type) {
         cx.bag.report(D.E0404.compare(l.type, describeOperand(c.left), r.type, describeOperand(c.right)), c.span);
       } else if (ordered && (l.type === 'boolean' || l.type === 'string[]')) {
         cx.bag.report(D.E0404.order(c.op, describeOperand(c.left), l.type), c.span);
@@ -101,6 +103,11 @@ export function cond(cx: Checker, c: A.Condition, scope: Scope): Cond {
       });
       return { op: 'matches', left: v.ir, patterns };
     }
+    case 'clockTime':
+    case 'weekday':
+    case 'clockDate':
+    case 'chance':
+      return clockCond(cx, c);
     case 'contains': {
       const v = value(cx, c.subject, scope);
       if (v.type !== 'string' && v.type !== 'string[]' && v.type !== 'unknown') {
@@ -214,12 +221,16 @@ function path(cx: Checker, o: Extract<A.Operand, { kind: 'path' }>, scope: Scope
   if (parts[0] === 'member' && parts.length === 2) {
     if (!scope.member) noMember(cx, o.span, scope);
     const attr = parts[1]!;
-    if (!(MEMBER_ATTRS as readonly string[]).includes(attr)) {
-      cx.bag.report(D.E0208.noMemberAttribute(attr), o.path[1]!.span, didYouMean(attr, MEMBER_ATTRS) ?? `member attributes are ${MEMBER_ATTRS.join(', ')}`);
+    if (!(CONDITION_MEMBER_ATTRS as readonly string[]).includes(attr)) {
+      cx.bag.report(
+        D.E0208.noMemberAttribute(attr),
+        o.path[1]!.span,
+        didYouMean(attr, CONDITION_MEMBER_ATTRS) ?? `member attributes are ${CONDITION_MEMBER_ATTRS.join(', ')}`,
+      );
       return { ir: { member: 'id' }, type: 'unknown' };
     }
-    const type = attr === 'points' || attr === 'joinedDays' ? 'number' : 'string';
-    return { ir: { member: attr as (typeof MEMBER_ATTRS)[number] }, type };
+    const type = attr === 'points' || attr === 'joinedDays' ? 'number' : attr === 'age' ? 'duration' : 'string';
+    return { ir: { member: attr as (typeof CONDITION_MEMBER_ATTRS)[number] }, type };
   }
   if (parts[0] === 'member' && parts.length === 1) {
     if (!scope.member) noMember(cx, o.span, scope);

@@ -23,12 +23,12 @@ import {
 } from '../lexer.js';
 import { EOF, type IToken, type TokenType } from 'chevrotain';
 import { push } from './base.js';
-import { ValuesParser } from './values.js';
+import { ClockParser } from './clock.js';
 
 const VALUE_CONTINUES = new Set<TokenType>([Plus, Minus, Star, Slash, EqEq, NotEq, Greater, GreaterEq, Less, LessEq, Kw.matches, Kw.contains]);
 
 /** Conditions (`where`, `when`, `unless`), their operands and patterns, dotted names and `EVENT where …`. */
-export abstract class ConditionsParser extends ValuesParser {
+export abstract class ConditionsParser extends ClockParser {
   protected eventPattern = this.declareRule('eventPattern', (): A.EventPattern => {
     const event = this.SUBRULE(this.dottedName)!;
     const p: A.EventPattern = { event };
@@ -148,6 +148,14 @@ export abstract class ConditionsParser extends ValuesParser {
               b = this.ident(this.CONSUME4(Name));
             });
             result = b ? { kind: 'inStage', campaign: a, stage: b, span: this.spanFrom(first) } : { kind: 'inStage', campaign: a, span: this.spanFrom(first) };
+          },
+        },
+        {
+          // `time between …`, `weekday is …`, `date is …`, `chance 10%` (clock.ts): before a value named `time`.
+          GATE: () => this.clockAhead(),
+          IGNORE_AMBIGUITIES: true,
+          ALT: () => {
+            result = this.SUBRULE(this.clockCondition)!;
           },
         },
         {

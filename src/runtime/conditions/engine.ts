@@ -22,6 +22,12 @@ export function drawSalt(ctx: EvalContext, draw: string | undefined): string {
   return `${ctx.community.rng}|${ctx.cause ?? ''}|${draw ?? ''}|${ctx.member?.id ?? ''}`;
 }
 
+/** `member.age`: milliseconds since the member joined; none for a member never seen joining. */
+export function memberAge(ctx: EvalContext): number | undefined {
+  const m = ctx.member;
+  return m && !m.unjoined ? ctx.now - m.joinedAt : undefined;
+}
+
 /**
  * Turns IR conditions into predicates once, when the runtime is built. Two implementations:
  * `FastConditions` (closures, the default) and `ReferenceConditions` (json-rules-engine).

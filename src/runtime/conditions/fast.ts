@@ -2,8 +2,9 @@ import type { Cond, CondValue, Counter, IR } from '../../ir/schema.js';
 import { arith, callFunction } from '../../stdlib/arithmetic.js';
 import { compareValues } from '../../stdlib/compare.js';
 import { ownReader } from '../../stdlib/dict.js';
+import { clockValue } from '../../stdlib/local-time.js';
 import { compileMatcher } from '../../stdlib/text-match.js';
-import { attendanceCount, counterValue, drawSalt, type EvalContext } from './engine.js';
+import { attendanceCount, counterValue, drawSalt, memberAge, type EvalContext } from './engine.js';
 import { levelOf } from '../member.js';
 
 /**
@@ -27,8 +28,10 @@ export class FastConditions {
   private readonly segments = new Map<string, Cond>();
   private readonly segmentFns = new Map<string, CondFn>();
   private readonly levels: { name: string; at: number }[];
+  private readonly zone: string;
 
   constructor(ir: IR) {
+    this.zone = ir.timezone;
     for (const c of ir.counters) this.counters.set(c.id, c);
     for (const s of ir.segments) this.segments.set(s.name, s.where);
     this.levels = [...ir.levels].sort((a, b) => a.at - b.at);
@@ -169,7 +172,14 @@ export class FastConditions {
         }
         case 'joinedDays':
           return (ctx) => (ctx.member ? Math.floor((ctx.now - ctx.member.joinedAt) / DAY_MS) : undefined);
+        case 'age':
+          return (ctx) => memberAge(ctx);
       }
+    }
+    if ('clock' in v) {
+      const part = v.clock;
+      const zone = this.zone;
+      return (ctx) => clockValue(part, ctx.now, zone);
     }
     if ('counter' in v) {
       const spec = this.counters.get(v.counter);

@@ -5,7 +5,8 @@ import type { Cond, CondValue, IR } from '../../ir/schema.js';
 import { anyFactName, factName, toJreCondition, type JreCondition } from '../../compiler/backends/rules.js';
 import { arith, callFunction } from '../../stdlib/arithmetic.js';
 import { dict, ownReader } from '../../stdlib/dict.js';
-import { attendanceCount, counterValue, drawSalt, type EvalContext } from './engine.js';
+import { clockValue } from '../../stdlib/local-time.js';
+import { attendanceCount, counterValue, drawSalt, memberAge, type EvalContext } from './engine.js';
 import type { CondFn, ValueFn } from './fast.js';
 import { levelOf } from '../member.js';
 
@@ -151,6 +152,7 @@ export class ReferenceConditions {
         if (attr === 'name') return m.name ?? m.id;
         if (attr === 'points') return m.points;
         if (attr === 'level') return levelOf(this.levels, m);
+        if (attr === 'age') return memberAge(ctx);
         return Math.floor((ctx.now - m.joinedAt) / DAY_MS);
       });
     } else if ('counter' in v) {
@@ -164,6 +166,10 @@ export class ReferenceConditions {
     } else if ('attendance' in v) {
       const { schedule, kind, withinMs } = v.attendance;
       out.set(name, (ctx) => attendanceCount(ctx, schedule, kind, withinMs));
+    } else if ('clock' in v) {
+      const part = v.clock;
+      const zone = this.ir.timezone;
+      out.set(name, (ctx) => clockValue(part, ctx.now, zone));
     } else {
       // Arithmetic: a fact of its own, computed from the facts of its parts.
       const parts = 'arith' in v ? [v.left, v.right] : v.args;

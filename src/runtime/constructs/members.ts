@@ -30,13 +30,18 @@ export function admitMember(c: CommunityState, ev: InputEvent, now: number): Mem
       m.joinedAt = now;
       m.machines = undefined;
       m.counters = undefined;
+    } else if (m.unjoined) {
+      // Seen before joining: the join is when the member arrived (member.age, member.joinedDays).
+      m.joinedAt = now;
     }
+    m.unjoined = undefined;
     const name = ev.payload['name'];
     if (typeof name === 'string') m.name = name;
     const roles = ev.payload['roles'];
     if (Array.isArray(roles)) m.roles = roles.length ? [...new Set(roles as string[])] : undefined;
   } else if (!m) {
     m = newMember(ev.member, now);
+    m.unjoined = true;
     c.members[ev.member] = m;
   } else if (!m.present) {
     return null;
