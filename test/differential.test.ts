@@ -78,13 +78,24 @@ const IR_WITH_COUNTERS: IR = {
 const COUNTERS = ['posts10s', 'joins', 'sum10s', 'texts10s', 'voters', 'sameText10s', 'biggerSum10s'] as const;
 
 const fields = ['text', 'amount', 'shares', 'tags', 'missing'] as const;
-const constants = fc.oneof(fc.integer({ min: -5, max: 120 }), fc.constantFrom('hello', '加微信', 'HELLO world', '', 'regular', 'u1', '5'), fc.boolean());
+const constants = fc.oneof(
+  fc.integer({ min: -5, max: 120 }),
+  fc.constantFrom('hello', '加微信', 'HELLO world', '', 'regular', 'u1', '5'),
+  fc.boolean(),
+  // Times of day (minutes), weekdays, local dates and ages (ms), as the clock conditions compare them.
+  fc.integer({ min: 0, max: 1439 }),
+  fc.constantFrom('2026-02-10', '2026-02-11', '2026-02-09'),
+  fc.constantFrom(600_000, 3_600_000, 86_400_000),
+);
+/** `chance P%`, as the checker lowers it (src/compiler/checker/clock.ts). */
+const chanceDraw: CondValue = { fn: 'random', args: [{ const: 1 }, { const: 1_000_000 }], draw: 'chance:1' };
 const value: fc.Arbitrary<CondValue> = fc.oneof(
   constants.map((k) => ({ const: k })),
   fc.constantFrom(...fields).map((f) => ({ field: f })),
-  fc.constantFrom('id', 'name', 'points', 'level', 'joinedDays').map((m) => ({ member: m as 'id' })),
+  fc.constantFrom('id', 'name', 'points', 'level', 'joinedDays', 'age').map((m) => ({ member: m as 'id' })),
   fc.constantFrom(...COUNTERS).map((c) => ({ counter: c })),
   fc.constantFrom('text', 'amount').map((f) => ({ this: f })),
+  fc.constantFrom('minute', 'weekday', 'date').map((clock) => ({ clock: clock as 'minute' })),
 );
 const leaf: fc.Arbitrary<Cond> = fc.oneof(
   fc.record({ op: fc.constantFrom('eq', 'ne', 'gt', 'gte', 'lt', 'lte'), left: value, right: value }) as fc.Arbitrary<Cond>,
@@ -101,6 +112,14 @@ const leaf: fc.Arbitrary<Cond> = fc.oneof(
   }) as fc.Arbitrary<Cond>,
   fc.record({ op: fc.constant('contains'), left: value, value: fc.constantFrom('hello', 'vip', 'World', 'x') }) as fc.Arbitrary<Cond>,
   fc.record({ op: fc.constant('truthy'), left: value }) as fc.Arbitrary<Cond>,
+  // `time between A and B` (both shapes), `weekday is D`, `chance P%`.
+  fc.tuple(fc.integer({ min: 0, max: 1439 }), fc.integer({ min: 0, max: 1439 })).map(([a, b]): Cond => {
+    const from: Cond = { op: 'gte', left: { clock: 'minute' }, right: { const: a } };
+    const to: Cond = { op: 'lt', left: { clock: 'minute' }, right: { const: b } };
+    return a < b ? { all: [from, to] } : { any: [from, to] };
+  }),
+  fc.integer({ min: 1, max: 7 }).map((d): Cond => ({ op: 'eq', left: { clock: 'weekday' }, right: { const: d } })),
+  fc.integer({ min: 0, max: 1_000_000 }).map((k): Cond => ({ op: 'lte', left: chanceDraw, right: { const: k } })),
   fc.constantFrom('admin', 'mod').map((role) => ({ op: 'hasRole', role }) as Cond),
   fc.constantFrom('vip', 'new').map((tag) => ({ op: 'hasTag', tag }) as Cond),
   fc.constantFrom('active', 'vip').map((segment) => ({ op: 'inSegment', segment }) as Cond),
@@ -118,7 +137,7 @@ const cond: fc.Arbitrary<Cond> = fc.letrec<{ c: Cond }>((tie) => ({
   ),
 })).c;
 
-const now = Date.parse('2026-02-10T12:00:00+08:00');
+const NOW = Date.parse('2026-02-10T12:00:00+08:00');
 const context: fc.Arbitrary<EvalContext> = fc
   .record({
     hasMember: fc.boolean(),
@@ -143,8 +162,14 @@ const context: fc.Arbitrary<EvalContext> = fc
       }),
       { maxLength: 8 },
     ),
+    // The wall clock: up to two weeks either side, to the minute, so times, weekdays and dates vary.
+    shiftMinutes: fc.integer({ min: -20_160, max: 20_160 }),
+    joinedMinutesAgo: fc.option(fc.integer({ min: 0, max: 30 }), { nil: undefined }),
+    unjoined: fc.boolean(),
+    cause: fc.constantFrom('e1', 'e2', 'timer'),
   })
   .map((r) => {
+    const now = NOW + r.shiftMinutes * 60_000;
     const community = {
       id: 'c',
       clock: now,
@@ -161,9 +186,10 @@ const context: fc.Arbitrary<EvalContext> = fc
       community.counters['sameText10s'] = { at, val: logged.map((l) => [l.who, l.text]) };
       community.counters['biggerSum10s'] = { at, val: logged.map((l) => [l.amount ?? 0, l.amount, l.text]) };
     }
-    const ctx: EvalContext = { community, now };
+    const ctx: EvalContext = { community, now, cause: r.cause };
     if (r.hasMember) {
-      const m = newMember('u1', now - r.joinedDaysAgo * 86_400_000);
+      const m = newMember('u1', now - (r.joinedMinutesAgo === undefined ? r.joinedDaysAgo * 86_400_000 : r.joinedMinutesAgo * 60_000));
+      if (r.unjoined) m.unjoined = true;
       m.name = r.points % 2 ? 'Alice' : undefined;
       m.points = r.points;
       if (r.roles.length) m.roles = r.roles;
