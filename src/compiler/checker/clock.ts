@@ -18,7 +18,8 @@ export function ageComparison(cx: Checker, c: Extract<A.Condition, { kind: 'comp
   sides.forEach((side, i) => {
     const type = types[i]!;
     if (type === 'duration' || type === 'unknown' || side.kind === 'duration') return;
-    const hint = side.kind === 'number' ? `give it a unit: \`${side.value}m\`, \`${side.value}h\` or \`${side.value}d\`` : 'compare it with a duration such as `10m`';
+    const hint =
+      side.kind === 'number' ? `give it a unit: \`${side.value}m\`, \`${side.value}h\` or \`${side.value}d\`` : 'compare it with a duration such as `10m`';
     cx.bag.report(D.E0235.notADuration(c.op, side.kind === 'number' ? `the number ${side.value}` : `a ${type}`), side.span, hint);
   });
 }
@@ -103,7 +104,7 @@ function timeOfDay(cx: Checker, v: A.ClockOperand): number | undefined {
     case 'duration': {
       const amPm = /^(\d{1,2})(am|pm)$/i.exec(v.text);
       if (amPm) {
-        const h = Number(amPm[1]) % 12 + (amPm[2]!.toLowerCase() === 'pm' ? 12 : 0);
+        const h = (Number(amPm[1]) % 12) + (amPm[2]!.toLowerCase() === 'pm' ? 12 : 0);
         cx.bag.report(D.E0230.amPm(v.text), v.span, Number(amPm[1]) <= 12 ? `write \`${hhmm(h, 0)}\`` : 'write HH:MM, e.g. `21:00`');
         return undefined;
       }
@@ -126,7 +127,12 @@ function weekdays(cx: Checker, items: readonly A.WeekdayItem[]): number[] {
     const d = WEEKDAYS[w.name.toLowerCase()];
     if (d !== undefined) return d;
     if (WEEKDAY_GROUPS[w.name] !== undefined) cx.bag.report(D.E0232.groupInRange(w.name), w.span, 'a range goes from one day to another, e.g. `mon-fri`');
-    else cx.bag.report(D.E0232.unknownWeekday(w.name), w.span, didYouMean(w.name, known) ?? `weekdays are ${DAY_NAMES.join(', ')}, 周一 … 周日, or weekdays, weekend, 工作日, 周末`);
+    else
+      cx.bag.report(
+        D.E0232.unknownWeekday(w.name),
+        w.span,
+        didYouMean(w.name, known) ?? `weekdays are ${DAY_NAMES.join(', ')}, 周一 … 周日, or weekdays, weekend, 工作日, 周末`,
+      );
     return undefined;
   };
   for (const item of items) {
@@ -172,7 +178,11 @@ function chance(cx: Checker, c: Extract<A.Condition, { kind: 'chance' }>): numbe
   }
   const p = Number(v.text);
   if (!c.hasPercentSign) {
-    cx.bag.report(D.E0234.noPercent(v.text), v.span, p < 1 && p > 0 ? `write \`chance ${v.text}%\`, or \`chance ${+(p * 100).toFixed(4)}%\` for ${v.text} as a share` : `write \`chance ${v.text}%\``);
+    cx.bag.report(
+      D.E0234.noPercent(v.text),
+      v.span,
+      p < 1 && p > 0 ? `write \`chance ${v.text}%\`, or \`chance ${+(p * 100).toFixed(4)}%\` for ${v.text} as a share` : `write \`chance ${v.text}%\``,
+    );
     return undefined;
   }
   if (p > 100) {
