@@ -64,16 +64,16 @@ export abstract class ClockParser extends ValuesParser {
               {
                 ALT: () => {
                   this.CONSUME(Kw.between);
-                  const a = this.SUBRULE(this.clockOperand)!;
+                  const a = this.SUBRULE(this.clockOperand) ?? this.noOperand();
                   this.CONSUME(Kw.and);
-                  const b = this.SUBRULE2(this.clockOperand)!;
+                  const b = this.SUBRULE2(this.clockOperand) ?? this.noOperand();
                   result = { kind: 'clockTime', op: 'between', values: [a, b], span: this.spanFrom(first) };
                 },
               },
               {
                 ALT: () => {
-                  const op = this.SUBRULE(this.clockOp)!;
-                  const v = this.SUBRULE3(this.clockOperand)!;
+                  const op = this.SUBRULE(this.clockOp) ?? '==';
+                  const v = this.SUBRULE3(this.clockOperand) ?? this.noOperand();
                   result = { kind: 'clockTime', op, values: [v], span: this.spanFrom(first) };
                 },
               },
@@ -134,11 +134,11 @@ export abstract class ClockParser extends ValuesParser {
               },
               {
                 ALT: () => {
-                  op = this.SUBRULE2(this.clockOp)!;
+                  op = this.SUBRULE2(this.clockOp) ?? '==';
                 },
               },
             ]);
-            const date = this.SUBRULE4(this.clockOperand)!;
+            const date = this.SUBRULE4(this.clockOperand) ?? this.noOperand();
             result = { kind: 'clockDate', op, date, span: this.spanFrom(first) };
           },
         },
@@ -146,7 +146,7 @@ export abstract class ClockParser extends ValuesParser {
           GATE: () => this.LA(1).image === 'chance',
           ALT: () => {
             this.CONSUME6(Name);
-            const percent = this.SUBRULE5(this.clockOperand)!;
+            const percent = this.SUBRULE5(this.clockOperand) ?? this.noOperand();
             let hasPercentSign = false;
             this.OPTION(() => {
               this.CONSUME(Percent);
@@ -159,6 +159,11 @@ export abstract class ClockParser extends ValuesParser {
     });
     return result;
   });
+
+  /** What a syntax error left where an operand belongs: text '' (the checker skips it; the error is reported). */
+  private noOperand(): A.ClockOperand {
+    return { kind: 'time', text: '', span: this.span(this.LA(0)) };
+  }
 
   /** `sat`, `mon-fri`, `weekend`, `周末`: checked against the calendar's weekday words by the checker. */
   protected weekdayItem = this.declareRule('weekdayItem', (): A.WeekdayItem => {
