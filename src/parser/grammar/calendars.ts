@@ -2,7 +2,6 @@ import type { IToken } from 'chevrotain';
 import type * as A from '../ast.js';
 import { D } from '../diagnostic-codes.js';
 import { Comma, DateLiteral, DurationLiteral, Kw, LBrace, Minus, Name, NumberLiteral, Plus, RBrace, Semicolon, TimeLiteral } from '../lexer.js';
-import { table } from '../../stdlib/dict.js';
 import { RulesParser } from './rules.js';
 import { WEEKDAY_GROUPS, WEEKDAYS } from '../weekdays.js';
 
