@@ -395,27 +395,3 @@ export type Action =
       actions: Action[];
       span: Span;
     };
-
-/** A playbook with nothing in it: the tree of an empty file, and what recovery starts from. */
-export function emptyAst(): Playbook {
-  return {
-    roles: [],
-    events: [],
-    templates: [],
-    segments: [],
-    rituals: [],
-    rules: [],
-    ladders: [],
-    points: [],
-    levels: [],
-    badges: [],
-    leaderboards: [],
-    lifecycles: [],
-    schedules: [],
-    jobs: [],
-    campaigns: [],
-    agendas: [],
-    comments: [],
-    clauses: [],
-  };
-}

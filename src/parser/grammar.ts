@@ -1,5 +1,5 @@
 import type * as A from './ast.js';
-import { emptyAst } from './ast.js';
+import { emptyAst } from './empty-ast.js';
 import { Semicolon } from './lexer.js';
 import { push, pushAll } from './grammar/base.js';
 import { MachinesParser } from './grammar/machines.js';

@@ -1,5 +1,6 @@
 import type { IRecognitionException, IToken } from 'chevrotain';
-import { emptyAst, type Playbook, type Span } from './ast.js';
+import type { Playbook, Span } from './ast.js';
+import { emptyAst } from './empty-ast.js';
 import { D } from './diagnostic-codes.js';
 import { DiagnosticBag, spanFinder, spanOf, type Diagnostic } from './diagnostics.js';
 import { PlaybookParser } from './grammar.js';

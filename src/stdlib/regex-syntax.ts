@@ -10,7 +10,7 @@
  * they are, so the checker can point at them (docs/language.md, "Text: matches and contains").
  */
 
-import { table } from './dict.js';
+import { FOREIGN_ANCHORS, POSIX_CLASSES } from './regex-dialects.js';
 
 export type PerlClass = 'd' | 'D' | 'w' | 'W' | 's' | 'S';
 
@@ -383,26 +383,3 @@ class Reader {
 function toItem(a: { t: 'char'; cp: number } | { t: 'perl'; name: PerlClass } | PropertyEscape): ClassItem {
   return a.t === 'char' ? { t: 'range', lo: a.cp, hi: a.cp } : a;
 }
-
-/** Anchors of other dialects that JavaScript reads as letters (docs/language.md, E0508). */
-const FOREIGN_ANCHORS = table<{ means: string; instead: string }>({
-  A: { means: 'the start of the text', instead: 'write `^` for the start of the text (without the `m` flag)' },
-  Z: { means: 'the end of the text', instead: 'write `$` for the end of the text (without the `m` flag)' },
-  z: { means: 'the end of the text', instead: 'write `$` for the end of the text (without the `m` flag)' },
-  G: { means: 'where the previous match ended', instead: 'leave it out: a playbook tests each text once, from the start' },
-});
-
-/** POSIX classes (`[[:alpha:]]`) and what to write for them in JavaScript's syntax. */
-const POSIX_CLASSES = table<string>({
-  alpha: '`\\p{L}` (any letter) or `A-Za-z`',
-  digit: '`\\d`',
-  alnum: '`\\p{L}\\p{N}` or `A-Za-z0-9`',
-  upper: '`\\p{Lu}` or `A-Z`',
-  lower: '`\\p{Ll}` or `a-z`',
-  space: '`\\s`',
-  blank: '` \\t`',
-  punct: '`\\p{P}`',
-  word: '`\\w`',
-  xdigit: '`0-9A-Fa-f`',
-  cntrl: '`\\x00-\\x1f`',
-});

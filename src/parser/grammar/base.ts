@@ -34,7 +34,11 @@ export abstract class GrammarBase extends EmbeddedActionsParser {
    * skipped otherwise (docs/performance.md, "Start-up").
    */
   constructor(options: { validate?: boolean } = {}) {
-    super(allTokens, { recoveryEnabled: true, maxLookahead: 4, skipValidations: options.validate !== true });
+    // Two tokens of lookahead decide every choice of the grammar (gates decide the rest, and the
+    // validations in the tests prove no choice needs more). Chevrotain computes the lookahead of
+    // every alternative when the parser is built, and with 4 that took tens of seconds once the
+    // clock conditions and parenthesised values shared their first tokens with other conditions.
+    super(allTokens, { recoveryEnabled: true, maxLookahead: 2, skipValidations: options.validate !== true });
   }
 
   /**
