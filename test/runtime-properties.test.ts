@@ -474,15 +474,27 @@ function actionProblems(events: Ev[], actions: OutputAction[], until: string): s
   const problems: string[] = [];
   const ids = new Set(events.map((e) => `${e.community}|${e.id}`));
   // Section 5: an event is processed at the community clock, the largest `at` of the events
-  // processed so far (duplicates are skipped before they move it), so its actions carry that.
-  const clockAfter = new Map<string, number>();
+  // processed so far (duplicates and stale events are skipped before they move it), so its
+  // actions carry that. An id is remembered for the horizon after its latest delivery
+  // (docs/runtime.md, "Duplicates and the horizon"), so one id may be processed again later.
+  const HORIZON = 7 * 86_400_000;
+  const clockAfter = new Map<string, Set<number>>();
+  const remembered = new Map<string, number>();
   const clock = new Map<string, number>();
   for (const e of events) {
     const key = `${e.community}|${e.id}`;
-    if (clockAfter.has(key)) continue;
-    const now = Math.max(clock.get(e.community) ?? -Infinity, Date.parse(e.at));
+    const at = Date.parse(e.at);
+    const now = Math.max(clock.get(e.community) ?? -Infinity, at);
+    if (at < now - HORIZON) continue;
+    const seen = remembered.get(key);
+    if (seen !== undefined && seen >= now - HORIZON) {
+      if (at > seen) remembered.set(key, at);
+      continue;
+    }
+    remembered.set(key, at);
     clock.set(e.community, now);
-    clockAfter.set(key, now);
+    if (!clockAfter.has(key)) clockAfter.set(key, new Set());
+    clockAfter.get(key)!.add(now);
   }
   const horizon = (community: string) => Math.max(clock.get(community) ?? -Infinity, Date.parse(until));
   const lastAt = new Map<string, number>();
@@ -500,7 +512,8 @@ function actionProblems(events: Ev[], actions: OutputAction[], until: string): s
     else if ((cause as string).startsWith('timer:')) {
       if (at > horizon(a.community)) problems.push(`${where}: a timer fired after the last event and the advance`);
     } else if (!ids.has(`${a.community}|${cause as string}`)) problems.push(`${where}: cause is neither a timer nor an event of its community`);
-    else if (at !== clockAfter.get(`${a.community}|${cause as string}`)) problems.push(`${where}: at is not the community clock when its event was processed`);
+    else if (!clockAfter.get(`${a.community}|${cause as string}`)?.has(at))
+      problems.push(`${where}: at is not the community clock when its event was processed`);
     const prev = lastAt.get(a.community);
     if (prev !== undefined && at < prev) problems.push(`${where}: at goes back from ${new Date(prev).toISOString()}`);
     lastAt.set(a.community, Math.max(prev ?? -Infinity, at));
