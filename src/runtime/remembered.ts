@@ -45,10 +45,14 @@ export function admit(c: CommunityState, id: string, at: number, now: number, ho
  * never forgotten early.
  */
 export function forget(c: CommunityState, now: number, horizonMs: number): void {
-  const cutoff = now - horizonMs;
-  for (const [id, at] of c.processed) {
+  forgetBefore(c.processed, now - horizonMs);
+}
+
+/** Drop ids dated before `cutoff` from a map kept oldest first (the runtime's, a store's). */
+export function forgetBefore(ids: Map<string, number>, cutoff: number): void {
+  for (const [id, at] of ids) {
     if (at >= cutoff) return;
-    c.processed.delete(id);
+    ids.delete(id);
   }
 }
 

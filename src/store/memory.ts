@@ -1,3 +1,4 @@
+import { forgetBefore } from '../runtime/remembered.js';
 import type { Commit, DurableStore, LoggedAction, StoredCommunity } from './store.js';
 
 interface Community {
@@ -51,12 +52,7 @@ export class MemoryDurableStore implements DurableStore {
     }
     for (const f of commit.forget ?? []) {
       const ids = this.communities.get(f.community)?.processed;
-      // Oldest first, as in the runtime: stop at the first id still inside the horizon.
-      if (ids)
-        for (const [id, at] of ids) {
-          if (at >= f.before) break;
-          ids.delete(id);
-        }
+      if (ids) forgetBefore(ids, f.before);
     }
     for (const p of commit.processed) {
       const ids = this.communities.get(p.community)!.processed;
