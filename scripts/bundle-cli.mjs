@@ -27,6 +27,7 @@ await build({
   target: 'node20',
   tsconfig: 'tsconfig.build.json',
   chunkNames: 'chunk-[hash]',
-  external: ['better-sqlite3', '@xmpp/*', 'irc-framework', 'xstate', 'json-rules-engine', 'chart.js'],
+  // grammY and its plugins load `debug`, which require()s node built-ins an ESM bundle cannot.
+  external: ['better-sqlite3', '@xmpp/*', 'irc-framework', 'xstate', 'json-rules-engine', 'chart.js', 'grammy', '@grammyjs/*'],
   logLevel: 'warning',
 });

@@ -7,7 +7,22 @@
 import type { OutputAction } from '../runtime/runtime.js';
 
 /** The actions a platform can be asked to carry out; every other action is bookkeeping. */
-export const PLATFORM_ACTIONS = ['message.send', 'message.delete', 'member.mute', 'member.remove', 'admin.notify'] as const;
+export const PLATFORM_ACTIONS = [
+  'message.send',
+  'message.delete',
+  'member.mute',
+  'member.remove',
+  'admin.notify',
+  // DESIGN.md section 4b (wave 2): an adapter that cannot do one answers `unsupported`.
+  'message.reply',
+  'message.pin',
+  'member.unmute',
+  'member.ban',
+  'join.approve',
+  'join.reject',
+  'role.grant',
+  'role.revoke',
+] as const;
 export type PlatformActionType = (typeof PLATFORM_ACTIONS)[number];
 
 export function isPlatformAction(a: OutputAction): boolean {

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { RemoveMode, RoomBinding } from './adapter.js';
+import { TelegramFile, telegramConfig, type TelegramBotConfig } from './telegram-config.js';
 
 const Room = z.union([z.string().min(1), z.object({ room: z.string().min(1), community: z.string().min(1).optional() }).strict()]);
 
@@ -47,6 +48,7 @@ export const BotConfigFile = z
   .object({
     xmpp: Xmpp.optional(),
     irc: Irc.optional(),
+    telegram: TelegramFile.optional(),
     rooms: z.array(Room).optional(),
     nick: z.string().min(1).optional(),
     admins: z.array(z.string().min(1)).optional(),
@@ -76,7 +78,8 @@ export type BotConfig =
       sasl?: { account: string; password: string };
       oper?: { name: string; password: string };
       sendRate?: { burst: number; perSecond: number };
-    });
+    })
+  | TelegramBotConfig;
 
 export class ConfigError extends Error {}
 
@@ -96,6 +99,8 @@ export interface BotFlags {
   remove?: string;
   db?: string;
   insecure?: boolean;
+  telegram?: boolean;
+  apiRoot?: string;
 }
 
 export function readConfigFile(path: string): BotConfigFile {
@@ -133,10 +138,14 @@ function roomBinding(spec: z.infer<typeof Room>): RoomBinding {
 /** Settings from the file (if any) and the flags, checked; `env` supplies passwords. */
 export function resolveBotConfig(flags: BotFlags, env: Record<string, string | undefined> = process.env): BotConfig {
   const file: BotConfigFile = flags.config ? readConfigFile(flags.config) : {};
+  const wantsTelegram = flags.telegram === true || (flags.xmpp === undefined && flags.irc === undefined && file.telegram !== undefined);
+  if (wantsTelegram && (flags.xmpp !== undefined || flags.irc !== undefined))
+    throw new ConfigError('one platform per bot: give --telegram, --xmpp or --irc, not several');
   const wantsXmpp = flags.xmpp !== undefined || (flags.irc === undefined && file.xmpp !== undefined);
   const wantsIrc = flags.irc !== undefined || (flags.xmpp === undefined && file.irc !== undefined);
   if (wantsXmpp && wantsIrc) throw new ConfigError('one platform per bot: give --xmpp or --irc, not both (run two bots on two databases)');
-  if (!wantsXmpp && !wantsIrc) throw new ConfigError('no server given: use --xmpp URL or --irc URL (or a config file with "xmpp" or "irc")');
+  if (!wantsXmpp && !wantsIrc && !wantsTelegram)
+    throw new ConfigError('no server given: use --xmpp URL or --irc URL (or a config file with "xmpp" or "irc"), or --telegram');
 
   const rooms = (flags.room?.length ? flags.room : (file.rooms ?? [])).map(roomBinding);
   if (rooms.length === 0) throw new ConfigError('no room given: use --room (repeat it for several rooms)');
@@ -154,6 +163,7 @@ export function resolveBotConfig(flags: BotFlags, env: Record<string, string | u
     removeMode: remove,
     db: flags.db ?? file.db ?? DEFAULT_DB,
   };
+  if (wantsTelegram) return telegramConfig(common, file.telegram, flags.apiRoot, env, (m) => new ConfigError(m));
   const password = flags.password ?? env['PLAYBOOK_BOT_PASSWORD'];
 
   if (wantsXmpp) {

@@ -5,9 +5,20 @@
 import type { ChatAdapter } from './adapter.js';
 import type { BotConfig } from './config.js';
 import { IrcAdapter } from './irc.js';
+import { TelegramAdapter } from './telegram.js';
 import { XmppAdapter } from './xmpp.js';
 
 export function createAdapter(config: BotConfig): ChatAdapter {
+  if (config.platform === 'telegram') {
+    return new TelegramAdapter({
+      token: config.token,
+      ...(config.apiRoot ? { apiRoot: config.apiRoot } : {}),
+      ...(config.pollTimeoutSeconds !== undefined ? { pollTimeoutSeconds: config.pollTimeoutSeconds } : {}),
+      rooms: config.rooms,
+      admins: config.admins,
+      removeMode: config.removeMode,
+    });
+  }
   if (config.platform === 'xmpp') {
     return new XmppAdapter({
       service: config.service,

@@ -14,7 +14,7 @@ import { openDatabase } from './database.js';
 export const EXIT_CONNECT = 3;
 
 export const botCommand: CommandSpec = {
-  help: `Usage: playbook bot FILE (--xmpp URL | --irc URL) --room R [options]
+  help: `Usage: playbook bot FILE (--xmpp URL | --irc URL | --telegram) --room R [options]
 
 Runs the playbook in live chat rooms (docs/bots.md): what members do there becomes events, and
 the actions are carried out by the bot. State, timers and the actions are kept in a SQLite
@@ -23,8 +23,12 @@ database; a bot stopped or killed and started again on the same --db goes on whe
   --xmpp URL           an XMPP server: xmpp://host[:port] (STARTTLS), xmpps://host[:port], ws(s)://
   --jid JID            the bot's XMPP account (bot@example.org)
   --irc URL            an IRC server: irc://host[:port] or ircs://host[:port] (TLS)
-  --room R             a room to join: room@conference.example.org or #channel; R=ID gives the
-                       community id its events carry (default: the room). Repeat for more rooms.
+  --telegram           a Telegram bot: the token from BotFather in TELEGRAM_BOT_TOKEN (never an option)
+  --api-root URL       the Bot API server (default https://api.telegram.org; or TELEGRAM_API_ROOT)
+  --room R             a room to join: room@conference.example.org, #channel or a Telegram
+                       chat id (write --room=-100...: an argument may not start with "-");
+                       R=ID gives the community id its events carry (default: the room).
+                       Repeat for more rooms.
   --nick N             the bot's nickname in the rooms (default ${DEFAULT_NICK})
   --password P         the account's password (better: the PLAYBOOK_BOT_PASSWORD variable)
   --admin ID           who gets admin.notify (a JID or a nick); repeat for several
@@ -53,13 +57,15 @@ could not be joined (also when the connection is lost for good later).
     db: { type: 'string' },
     config: { type: 'string' },
     insecure: { type: 'boolean' },
+    telegram: { type: 'boolean' },
+    'api-root': { type: 'string' },
   },
   async run(values, files, io) {
     if (files.length !== 1) throw new UsageError(files.length ? 'bot takes one playbook file' : 'no playbook file given');
     const file = files[0]!;
     let config;
     try {
-      config = resolveBotConfig(values);
+      config = resolveBotConfig({ ...values, ...(typeof values['api-root'] === 'string' ? { apiRoot: values['api-root'] } : {}) });
     } catch (e) {
       if (e instanceof ConfigError) throw new UsageError(e.message);
       throw e;
@@ -116,8 +122,15 @@ could not be joined (also when the connection is lost for good later).
       store.close();
       throw e;
     }
-    const where = config.platform === 'xmpp' ? config.service : `${config.tls ? 'ircs' : 'irc'}://${config.host}:${config.port}`;
-    log(`connecting to ${where} as ${config.platform === 'xmpp' ? config.jid : config.nick}; db ${config.db}`);
+    const where =
+      config.platform === 'telegram'
+        ? (config.apiRoot ?? 'https://api.telegram.org')
+        : config.platform === 'xmpp'
+          ? config.service
+          : `${config.tls ? 'ircs' : 'irc'}://${config.host}:${config.port}`;
+    log(
+      `connecting to ${where} as ${config.platform === 'xmpp' ? config.jid : config.platform === 'telegram' ? 'the bot of TELEGRAM_BOT_TOKEN' : config.nick}; db ${config.db}`,
+    );
     try {
       await bot.start();
     } catch (e) {
