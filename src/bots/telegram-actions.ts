@@ -44,6 +44,15 @@ const MODERATOR_RIGHTS = {
   can_pin_messages: true,
 } as const;
 
+/** "Pass False for all boolean parameters to demote a user" (promoteChatMember). */
+const DEMOTED = {
+  can_manage_chat: false,
+  can_delete_messages: false,
+  can_restrict_members: false,
+  can_invite_users: false,
+  can_pin_messages: false,
+} as const;
+
 export interface TelegramActionContext {
   api(): Api | undefined;
   readonly byCommunity: Map<string, RoomBinding>;
@@ -211,7 +220,7 @@ export class TelegramActions {
       return { status: 'unsupported', reason: `role ${role} has no Telegram meaning (only ${ADMIN_ROLES.join(' and ')} map to administrator rights)` };
     const grant = action.type === 'role.grant';
     return this.onMember(action, async (api, chat, user) => {
-      const rights = Object.fromEntries(Object.keys(MODERATOR_RIGHTS).map((k) => [k, grant]));
+      const rights = grant ? MODERATOR_RIGHTS : DEMOTED;
       await api.promoteChatMember(chat, user, rights);
       return { status: 'done', detail: grant ? 'promoted to administrator' : 'demoted' };
     });
