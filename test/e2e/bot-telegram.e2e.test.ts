@@ -160,19 +160,33 @@ describe('playbook bot on Telegram against the Bot API stand-in', () => {
       const rbot = bots.find((b) => b.label === 'rbot')!;
       second.join(RESTART, nova);
       await rbot.waitOutcome('the welcome as done', (o) => o.type === 'message.send' && o.status === 'done');
+      // An ad: deleted, and the first warning of the ladder. Handled again, it would be the second (removal for ads).
+      const ad = second.post(RESTART, nova, 'buy now')!;
+      await rbot.waitOutcome('the ad deleted', (o) => o.type === 'message.delete' && o.status === 'done');
+      await eventually('the warning', () => second.inbox(nova.id).find((t) => t === 'First warning: no ads here'));
+      await rbot.waitOutcome('the warning as done', (o) => o.type === 'message.send' && o.status === 'done' && o.seq !== rbot.outcomes[0]!.seq);
       await rbot.kill();
       const before = rbot.outcomes.map((o) => o.seq);
       // Posted while the bot is down: Telegram keeps it for the next getUpdates.
       second.post(RESTART, nova, 'anyone here?');
+      // And every update already handled comes again, as after a kill before the offset was confirmed.
+      second.redeliver();
+      const since = second.requests.length;
 
       const again = await startBot('rbot', rbotArgs);
       expect(again.ready).toBe('ready: telegram -1001000000200 as playbook');
       const removed = await again.waitOutcome('the removal of nova', (o) => o.type === 'member.remove' && o.member === '206', DEADLINE_WAIT_MS);
       expect(removed.status).toBe('done');
       expect(second.chat(RESTART).member(nova).status).toBe('left');
-      expect(second.inbox(nova.id)).toEqual([welcomeText('nova')]);
-      expect(second.calls('sendMessage').filter((r) => r.answer.ok)).toHaveLength(1);
+      expect(second.inbox(nova.id)).toEqual([welcomeText('nova'), 'First warning: no ads here']);
+      expect(second.calls('sendMessage').filter((r) => r.answer.ok)).toHaveLength(2);
+      expect(second.calls('deleteMessage').map((r) => r.params)).toEqual([{ chat_id: RESTART, message_id: ad.message_id }]);
+      expect(second.calls('banChatMember')).toHaveLength(1);
       expect(again.outcomes.filter((o) => before.includes(o.seq))).toEqual([]);
+      expect(again.outcomes.map((o) => o.type)).toEqual(['member.remove']);
+      // The restarted bot did get the join again, from offset 0.
+      const polls = second.requests.slice(since).filter((r) => r.method === 'getUpdates');
+      expect(polls.some((r) => r.params['offset'] === 0 && JSON.stringify(r.answer).includes('"chat_member"'))).toBe(true);
       expect(again.stderr()).not.toContain('committed but not done');
     });
   });

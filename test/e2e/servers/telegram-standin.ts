@@ -35,6 +35,8 @@ export class TelegramStandin implements MethodContext {
   readonly users = new Map<number, { user: User; startedBot: boolean; inbox: Message[] }>([[BOT.id, { user: BOT, startedBot: false, inbox: [] }]]);
   readonly requests: Recorded[] = [];
   private readonly updates: Update[] = [];
+  /** Every update ever made, for redeliver(). */
+  private readonly history: Update[] = [];
   private nextUpdateId = 500_000;
   private allowed: Set<string> | undefined;
   private poll: Poll | undefined;
@@ -151,7 +153,18 @@ export class TelegramStandin implements MethodContext {
   }
 
   push(update: Omit<Update, 'update_id'>): void {
-    this.updates.push({ update_id: this.nextUpdateId++, ...update } as Update);
+    const u = { update_id: this.nextUpdateId++, ...update } as Update;
+    this.updates.push(u);
+    this.history.push(u);
+    this.answerPoll();
+  }
+
+  /**
+   * Every update made so far is pending again, as if none had been confirmed: what a bot
+   * killed before its next getUpdates sees (at a smaller scale) when it starts again.
+   */
+  redeliver(): void {
+    this.updates.splice(0, this.updates.length, ...this.history);
     this.answerPoll();
   }
 
