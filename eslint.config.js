@@ -19,18 +19,23 @@ const LAYERS = [
   },
   {
     files: ['src/parser/**/*.ts'],
-    forbid: '^(\\.\\./)+(runtime|compiler|ir|cli|server|bots|store|hosting|report|testing|format|graph)/',
+    forbid: '^(\\.\\./)+(runtime|compiler|ir|cli|server|bots|store|hosting|report|testing|format|graph|language-service)/',
     why: 'the parser knows only tokens, the tree and its diagnostics',
   },
   {
     files: ['src/compiler/**/*.ts', 'src/format/**/*.ts', 'src/graph/**/*.ts'],
-    forbid: '^(\\.\\./)+(runtime|cli|server|bots|store|hosting|report|testing)/',
+    forbid: '^(\\.\\./)+(runtime|cli|server|bots|store|hosting|report|testing|language-service)/',
     why: 'compiling, formatting and drawing a playbook never run it',
   },
   {
     files: ['src/runtime/**/*.ts'],
-    forbid: '^(\\.\\./)+(cli|server|bots|store|hosting|report|testing|parser|format|graph)/',
+    forbid: '^(\\.\\./)+(cli|server|bots|store|hosting|report|testing|parser|format|graph|language-service)/',
     why: 'the runtime runs an IR: no parser, and nothing that hosts or reports it',
+  },
+  {
+    files: ['src/language-service/**/*.ts'],
+    forbid: '^(\\.\\./)+(runtime|cli|server|bots|store|hosting|report|testing|graph)/',
+    why: 'the language service answers editors from the parser, the checker and the formatter; `playbook lsp` and the studio use it, not the other way round',
   },
   {
     files: ['src/store/**/*.ts', 'src/hosting/**/*.ts', 'src/report/**/*.ts', 'src/testing/**/*.ts'],

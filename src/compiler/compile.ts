@@ -1,6 +1,6 @@
 import { D } from '../parser/diagnostic-codes.js';
 import { DiagnosticBag, lineStarts, sortDiagnostics, type Diagnostic } from '../parser/diagnostics.js';
-import { parsePlaybook } from '../parser/parse.js';
+import { parsePlaybook, type ParseResult } from '../parser/parse.js';
 import type { Playbook, Span } from '../parser/ast.js';
 import { checkPlaybook } from './checker/index.js';
 import { IR, type IR as IRType } from '../ir/schema.js';
@@ -114,6 +114,24 @@ export function compile(source: string, options: CompileOptions = {}): CompileRe
   // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a JavaScript caller may pass anything (a Buffer, say): its String() is the text, and this never throws
   const text = String((source as unknown) ?? '');
   const parsed = parsePlaybook(text, file);
+  const checked = checkParsed(text, parsed, file);
+  const { diagnostics, errors, warnings, ir } = checked;
+  if (errors > 0 || !ir) return { ast: parsed.ast, diagnostics, errors, warnings };
+  const valid = IR.safeParse(ir);
+  if (!valid.success) {
+    const m = D.E0097.irSchema(valid.error.issues[0]?.message ?? '', valid.error.issues[0]?.path.join('.'));
+    diagnostics.push({ severity: m.severity, code: m.code, file, line: 1, column: 1, length: 1, message: m.message });
+    return { ast: parsed.ast, diagnostics, errors: errors + 1, warnings };
+  }
+  return { ir, ast: parsed.ast, diagnostics, errors, warnings };
+}
+
+/**
+ * The checker's half of `compile` on a tree already parsed from `text`, without the IR's schema
+ * check: the language service (src/language-service/) parses a document piece by piece and checks
+ * the joined tree on every keystroke, where the schema check (a compiler self-test) costs too much.
+ */
+export function checkParsed(text: string, parsed: ParseResult, file: string): CompileResult {
   const syntaxErrors = parsed.diagnostics.some((d) => d.severity === 'error');
   let ir: IRType | undefined;
   let bag = new DiagnosticBag(file);
@@ -139,12 +157,5 @@ export function compile(source: string, options: CompileOptions = {}): CompileRe
   const diagnostics = sortDiagnostics([...parsed.diagnostics, ...semantic]);
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = diagnostics.length - errors;
-  if (errors > 0 || !ir) return { ast: parsed.ast, diagnostics, errors, warnings };
-  const checked = IR.safeParse(ir);
-  if (!checked.success) {
-    const m = D.E0097.irSchema(checked.error.issues[0]?.message ?? '', checked.error.issues[0]?.path.join('.'));
-    diagnostics.push({ severity: m.severity, code: m.code, file, line: 1, column: 1, length: 1, message: m.message });
-    return { ast: parsed.ast, diagnostics, errors: errors + 1, warnings };
-  }
-  return { ir, ast: parsed.ast, diagnostics, errors, warnings };
+  return { ...(ir ? { ir } : {}), ast: parsed.ast, diagnostics, errors, warnings };
 }

@@ -10,7 +10,7 @@ import { checkRegex } from '../stdlib/regex-safety.js';
  * literal's column plus one for the opening `/` plus its offset in the source.
  */
 export function reportRegex(bag: DiagnosticBag, p: Extract<A.Pattern, { kind: 'regex' }>): void {
-  const problem = checkRegex(p.source, p.flags);
+  const problem = checkedRegex(p.source, p.flags);
   if (!problem) return;
   let span: A.Span = p.span;
   if (problem.at !== undefined) {
@@ -37,4 +37,21 @@ export function reportRegex(bag: DiagnosticBag, p: Extract<A.Pattern, { kind: 'r
       bag.report(D.W0501.backtracking(problem.message), span, problem.hint);
       return;
   }
+}
+
+/**
+ * checkRegex is a pure function of the pattern and its flags, and compiling it for RE2 is most of
+ * its cost: the language service checks the whole file again on each keystroke
+ * (docs/editors.md), where the patterns of the other 999 rules have not changed.
+ */
+const REGEX_MEMO_SIZE = 4096;
+const regexMemo = new Map<string, ReturnType<typeof checkRegex>>();
+
+function checkedRegex(source: string, flags: string): ReturnType<typeof checkRegex> {
+  const key = `${flags}/${source}`;
+  if (regexMemo.has(key)) return regexMemo.get(key);
+  const problem = checkRegex(source, flags);
+  if (regexMemo.size >= REGEX_MEMO_SIZE) regexMemo.clear();
+  regexMemo.set(key, problem);
+  return problem;
 }

@@ -250,3 +250,19 @@ const RULE_HINTS = table<string>({
   predicate: 'a condition compares values (`amount >= 5`), matches text (`text matches /re/`), or tests the member (`member has role admin`)',
   calendar: 'write a calendar like `mon-fri 19:20`, `day at 09:00` or `month on 15 at 10:00`',
 });
+
+/**
+ * What the grammar accepts next after `prefix`, the start of a playbook up to a cursor: token type
+ * names (`Kw_rule`, `Name`, `DurationLiteral`, …) with the grammar rules they would be read in.
+ * Editors complete from it (src/language-service/completion.ts). Never throws.
+ */
+export function nextTokens(prefix: string): { tokenType: string; ruleStack: string[] }[] {
+  try {
+    const tokens = PlaybookLexer.tokenize(prefix).tokens;
+    return parser()
+      .computeContentAssist('playbook', tokens)
+      .map((s) => ({ tokenType: s.nextTokenType.name, ruleStack: s.ruleStack }));
+  } catch {
+    return [];
+  }
+}
