@@ -28,6 +28,18 @@ await build({
   tsconfig: 'tsconfig.build.json',
   chunkNames: 'chunk-[hash]',
   // grammY and its plugins load `debug`, which require()s node built-ins an ESM bundle cannot.
-  external: ['better-sqlite3', '@xmpp/*', 'irc-framework', 'xstate', 'json-rules-engine', 'chart.js', 'grammy', '@grammyjs/*'],
+  // vscode-languageserver is CommonJS too, and only `playbook lsp` loads it.
+  external: [
+    'better-sqlite3',
+    '@xmpp/*',
+    'irc-framework',
+    'xstate',
+    'json-rules-engine',
+    'chart.js',
+    'grammy',
+    '@grammyjs/*',
+    'vscode-languageserver',
+    'vscode-languageserver/*',
+  ],
   logLevel: 'warning',
 });

@@ -20,6 +20,7 @@ Commands:
                                              run a playbook as a durable HTTP service
   bot       FILE (--xmpp URL --jid JID | --irc URL) --room R [--admin ID] [--db PATH]
                                              run a playbook in live XMPP or IRC rooms
+  lsp       [--stdio]                          a language server for editors (docs/editors.md)
 
 Run \`playbook <command> --help\` for a command's options.
 `;
@@ -45,6 +46,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<CommandSpec>>> = table({
   graph: async () => (await import('./graph.js')).graphCommand,
   serve: async () => (await import('./serve.js')).serveCommand,
   bot: async () => (await import('./bot.js')).botCommand,
+  lsp: async () => (await import('./lsp.js')).lspCommand,
 });
 
 /**
