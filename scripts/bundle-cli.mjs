@@ -28,7 +28,8 @@ await build({
   tsconfig: 'tsconfig.build.json',
   chunkNames: 'chunk-[hash]',
   // grammY and its plugins load `debug`, which require()s node built-ins an ESM bundle cannot.
-  // vscode-languageserver is CommonJS too, and only `playbook lsp` loads it.
+  // vscode-languageserver is CommonJS too, and only `playbook lsp` loads it; pg likewise, only
+  // for serve's cluster mode.
   external: [
     'better-sqlite3',
     '@xmpp/*',
@@ -40,6 +41,7 @@ await build({
     '@grammyjs/*',
     'vscode-languageserver',
     'vscode-languageserver/*',
+    'pg',
   ],
   logLevel: 'warning',
 });

@@ -8,6 +8,8 @@ import { readPlaybookFile, UsageError } from './io.js';
 import { untilStopped } from './signals.js';
 import { openDatabase } from './database.js';
 import { parseDurationText } from '../stdlib/durations.js';
+import { isPostgresUrl } from '../store/postgres-url.js';
+import { serveCluster } from './serve-cluster.js';
 
 export const DEFAULT_PORT = 8080;
 
@@ -29,7 +31,9 @@ no action and still fires every pending timer.
 Options:
   --port N             port to listen on (default ${DEFAULT_PORT}; 0 picks a free one)
   --host H             address to bind (default 127.0.0.1, this machine only)
-  --db PATH            SQLite database file (default playbook.db; :memory: keeps nothing)
+  --db PATH            SQLite database file (default playbook.db; :memory: keeps nothing), or
+                       postgres://USER@HOST/DB: cluster mode, any number of processes on one
+                       database (docs/scaling.md)
   --token T            require "Authorization: Bearer T" on every request (or set PLAYBOOK_TOKEN)
   --clock wall|events  wall (default): timers fire in real time; events: time moves only with
                        event times and POST /advance, exactly as in simulate
@@ -87,6 +91,10 @@ FILE; SIGTERM or SIGINT stops the server after closing the database. Exit codes:
     const compiled = compile(source, { file });
     for (const d of compiled.diagnostics) io.err(formatDiagnostic(d, source) + '\n\n');
     if (!compiled.ir) return 1;
+    if (isPostgresUrl(dbPath)) {
+      if (values['sync'] !== undefined) throw new UsageError('--sync is for SQLite; PostgreSQL commits are as durable as its own settings (docs/scaling.md)');
+      return serveCluster({ file, source, ir: compiled.ir, url: dbPath, clock, token, host, port, ...(maxSkewMs !== undefined ? { maxSkewMs } : {}) }, io);
+    }
 
     const store = await openDatabase(dbPath, { sync });
     const log = (line: string) => {

@@ -309,16 +309,7 @@ export class PlaybookServer {
    * also makes an EventSource stop reconnecting instead of skipping). See docs/serve.md.
    */
   private checkPosition(after: number, from: string): void {
-    const last = this.durable.lastSeq();
-    if (after <= last) return;
-    throw new HttpError(
-      409,
-      `${from} ${after} is past the end of the action log (its last sequence number is ${last}): this is not the log the reader was reading ` +
-        `(the database was replaced or reset). Nothing after ${last} exists to resume from; reconnect with ?after=N for the last action you know ` +
-        `was in this log (0 replays it all)`,
-      { lastSeq: last },
-      { 'playbook-last-seq': String(last) },
-    );
+    checkPosition(after, from, this.durable.lastSeq());
   }
 
   private reloadRoute(url: URL, source: string, res: ServerResponse): void {
@@ -353,11 +344,11 @@ export class PlaybookServer {
 }
 
 /** An action line of the log: the action's JSON with its sequence number as the first key. */
-function withSeq(a: LoggedAction): string {
+export function withSeq(a: LoggedAction): string {
   return a.json.length > 2 ? `{"seq":${a.seq},${a.json.slice(1)}` : `{"seq":${a.seq}}`;
 }
 
-function intParam(url: URL, name: string, fallback: number, min: number, max: number): number {
+export function intParam(url: URL, name: string, fallback: number, min: number, max: number): number {
   const raw = url.searchParams.get(name);
   if (raw === null || raw === '') return fallback;
   if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
@@ -373,4 +364,17 @@ function intParam(url: URL, name: string, fallback: number, min: number, max: nu
 export function escapeControls(line: string): string {
   // eslint-disable-next-line no-control-regex -- finding the control characters is the point
   return line.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** Refuse a reader position past the end of the log (see PlaybookServer.checkPosition). */
+export function checkPosition(after: number, from: string, last: number): void {
+  if (after <= last) return;
+  throw new HttpError(
+    409,
+    `${from} ${after} is past the end of the action log (its last sequence number is ${last}): this is not the log the reader was reading ` +
+      `(the database was replaced or reset). Nothing after ${last} exists to resume from; reconnect with ?after=N for the last action you know ` +
+      `was in this log (0 replays it all)`,
+    { lastSeq: last },
+    { 'playbook-last-seq': String(last) },
+  );
 }

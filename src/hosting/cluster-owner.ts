@@ -1,0 +1,311 @@
+import pg from 'pg';
+import type { IR } from '../ir/schema.js';
+import { DurableRuntime } from '../store/durable.js';
+import { PendingStore } from '../store/pending.js';
+import type { StoredCommunity } from '../store/store.js';
+import { LOCK_CLASS } from '../store/postgres-schema.js';
+import { appendActions, loadCommunities, markDone, pendingCommunities, pendingInbox, writeState, type InboxOutcome } from '../store/postgres.js';
+import { communitySlot, type OwnerTiming, DEFAULT_TIMING } from './cluster-slots.js';
+
+/**
+ * The application_name of owner sessions, followed by the process id: counting them in
+ * pg_stat_activity counts the live processes, and an operator can tell whose session is whose.
+ */
+export const OWNER_APP = 'playbook-owner';
+/** The NOTIFY channel of processed work; the payload is `<last seq>:<community>`. */
+export const DONE_CHANNEL = 'playbook_done';
+/** The NOTIFY channel of accepted work; the payload is the community. */
+export const INBOX_CHANNEL = 'playbook_inbox';
+
+export interface ClusterOwnerOptions {
+  url: string;
+  ir: IR;
+  seed?: number;
+  clock: 'wall' | 'events';
+  timing?: Partial<OwnerTiming>;
+  log: (line: string) => void;
+  /** Called after each commit of processed work (the same news other processes get by NOTIFY). */
+  onDone: (community: string, lastSeq: number) => void;
+  now?: () => number;
+}
+
+interface Owned {
+  durable: DurableRuntime;
+  store: PendingStore;
+}
+
+/**
+ * The owner side of a cluster process (docs/scaling.md). One PostgreSQL session holds the
+ * process's slots as session advisory locks and runs every processing transaction, so the locks
+ * fence the writes: if the session ends (the process dies, or the database ends it), its locks
+ * and any open transaction go with it, and another process takes the slots over; a process
+ * never commits for a community it does not own. Live state of the owned communities is kept in
+ * a `DurableRuntime` per community, loaded from the database when a slot is gained and dropped
+ * when it is lost or anything fails.
+ */
+export class ClusterOwner {
+  private readonly options: ClusterOwnerOptions;
+  private readonly timing: OwnerTiming;
+  private readonly now: () => number;
+  private client: pg.Client | undefined;
+  private readonly held = new Set<number>();
+  private readonly owned = new Map<string, Owned>();
+  private readonly dirty = new Set<string>();
+  private stopped = false;
+  private wake: (() => void) | undefined;
+  private loopDone: Promise<void> = Promise.resolve();
+  private lastRebalance = 0;
+  private lastPoll = 0;
+  /** Processes seen at the last rebalance. */
+  processes = 0;
+
+  constructor(options: ClusterOwnerOptions) {
+    this.options = options;
+    this.timing = { ...DEFAULT_TIMING, ...options.timing };
+    this.now = options.now ?? Date.now;
+  }
+
+  start(): void {
+    this.loopDone = this.loop();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake?.();
+    await this.loopDone;
+    await this.disconnect();
+  }
+
+  /** Work arrived for a community (from this process or a NOTIFY): process it if it is ours. */
+  markDirty(community: string): void {
+    if (!this.held.has(communitySlot(community, this.timing.slots))) return;
+    this.dirty.add(community);
+    this.wake?.();
+  }
+
+  get slots(): number[] {
+    return [...this.held].sort((a, b) => a - b);
+  }
+
+  get communities(): number {
+    return this.owned.size;
+  }
+
+  /** Read through a call: `stop()` may set it while the loop awaits. */
+  private isStopped(): boolean {
+    return this.stopped;
+  }
+
+  private log(line: string): void {
+    this.options.log(line);
+  }
+
+  private async loop(): Promise<void> {
+    let backoff = 100;
+    while (!this.stopped) {
+      try {
+        await this.round();
+        backoff = 100;
+      } catch (e) {
+        if (this.isStopped()) break;
+        this.log(`cluster owner: ${(e as Partial<Error> | null | undefined)?.message ?? String(e)}; giving up every slot and reconnecting`);
+        await this.disconnect();
+        await this.sleep(backoff);
+        backoff = Math.min(backoff * 2, this.timing.rebalanceMs * 4);
+      }
+    }
+  }
+
+  /** One turn: rebalance when due, pick up missed work, process each dirty community once, fire due timers, then wait. */
+  private async round(): Promise<void> {
+    const sql = await this.connect();
+    const now = this.now();
+    if (now - this.lastRebalance >= this.timing.rebalanceMs) {
+      await this.rebalance(sql);
+      this.lastRebalance = now;
+    }
+    if (now - this.lastPoll >= this.timing.pollMs) {
+      // A NOTIFY can be missed (a listener reconnecting): the inbox itself is the truth.
+      for (const c of await pendingCommunities(sql)) this.markDirty(c);
+      this.lastPoll = now;
+    }
+    const work = [...this.dirty];
+    this.dirty.clear();
+    for (const c of work) {
+      if (this.stopped) return;
+      if (!this.held.has(communitySlot(c, this.timing.slots))) continue;
+      if (await this.processInbox(sql, c)) this.dirty.add(c);
+    }
+    let nextDue = Infinity;
+    if (this.options.clock === 'wall') {
+      for (const [c, o] of this.owned) {
+        const due = o.durable.nextDue();
+        if (due === undefined) continue;
+        if (due <= this.now()) await this.fireTimers(sql, c, o);
+        else nextDue = Math.min(nextDue, due);
+      }
+    }
+    if (this.dirty.size > 0 || this.stopped) return;
+    const untilRebalance = this.lastRebalance + this.timing.rebalanceMs - this.now();
+    await this.sleep(Math.max(1, Math.min(untilRebalance, nextDue - this.now())));
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(() => {
+        this.wake = undefined;
+        resolve();
+      }, ms);
+      this.wake = () => {
+        clearTimeout(t);
+        this.wake = undefined;
+        resolve();
+      };
+    });
+  }
+
+  private async connect(): Promise<pg.Client> {
+    if (this.client) return this.client;
+    const client = new pg.Client({ connectionString: this.options.url, application_name: `${OWNER_APP} ${process.pid}`, keepAlive: true });
+    // A session ended from outside (pg_terminate_backend, a restart) surfaces here; the next query fails and the loop starts over.
+    client.on('error', (e) => {
+      this.log(`cluster owner: database session lost: ${e.message}`);
+    });
+    await client.connect();
+    this.client = client;
+    this.lastRebalance = 0;
+    this.lastPoll = 0;
+    return client;
+  }
+
+  /** Drop the session (its locks go with it) and every live community: nothing is trusted after a failure. */
+  private async disconnect(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    this.held.clear();
+    this.owned.clear();
+    this.dirty.clear();
+    if (client) await client.end().catch(() => undefined);
+  }
+
+  /**
+   * Each process holds its share of the slots: ceil(slots / live processes). A process over its
+   * share releases the extra slots; one under it takes free ones. Released slots are taken by the
+   * next rebalance of another process, so joining and leaving converge within a few rounds.
+   */
+  private async rebalance(sql: pg.Client): Promise<void> {
+    const r = await sql.query<{ n: string }>('SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE $1', [
+      `${OWNER_APP} %`,
+    ]);
+    this.processes = Math.max(1, Number(r.rows[0]!.n));
+    const share = Math.ceil(this.timing.slots / this.processes);
+    if (this.held.size > share) {
+      const extra = this.slots.slice(share);
+      for (const s of extra) {
+        this.held.delete(s);
+        for (const c of [...this.owned.keys()]) if (communitySlot(c, this.timing.slots) === s) this.owned.delete(c);
+        await sql.query('SELECT pg_advisory_unlock($1, $2)', [LOCK_CLASS, s]);
+      }
+      this.log(`cluster owner: released ${extra.length} slot(s) (${this.processes} processes)`);
+    } else if (this.held.size < share) {
+      const got = await sql.query<{ s: number }>(
+        'SELECT s FROM generate_series(0, $1::int - 1) AS s WHERE NOT (s = ANY($2::int[])) AND pg_try_advisory_lock($3, s) LIMIT $4',
+        [this.timing.slots, this.slots, LOCK_CLASS, share - this.held.size],
+      );
+      if (got.rows.length === 0) return;
+      const gained = new Set(got.rows.map((row) => row.s));
+      for (const s of gained) this.held.add(s);
+      await this.loadSlots(sql, gained);
+      this.log(`cluster owner: took ${gained.size} slot(s), holding ${this.held.size} of ${this.timing.slots} (${this.processes} processes)`);
+    }
+  }
+
+  /** Load every community of the gained slots (their timers must fire here now) and look for their waiting work. */
+  private async loadSlots(sql: pg.Client, gained: Set<number>): Promise<void> {
+    const inSlots = (c: string) => gained.has(communitySlot(c, this.timing.slots));
+    const ids = (await sql.query<{ id: string }>('SELECT id FROM communities')).rows.map((row) => row.id).filter(inSlots);
+    for (const row of await loadCommunities(sql, ids)) this.adopt(row.id, [row]);
+    for (const c of await pendingCommunities(sql)) if (inSlots(c)) this.dirty.add(c);
+  }
+
+  private adopt(community: string, rows: StoredCommunity[]): Owned {
+    const store = new PendingStore(rows);
+    const o = { store, durable: new DurableRuntime(this.options.ir, store, { seed: this.options.seed }) };
+    this.owned.set(community, o);
+    return o;
+  }
+
+  private async ownedRuntime(sql: pg.Client, community: string): Promise<Owned> {
+    return this.owned.get(community) ?? this.adopt(community, await loadCommunities(sql, [community]));
+  }
+
+  /**
+   * Process the oldest pending inbox rows of a community in one transaction: the state, the
+   * processed ids, the timers, the actions and the rows' outcomes commit together or not at all.
+   * Returns true when more rows may be waiting.
+   */
+  private async processInbox(sql: pg.Client, community: string): Promise<boolean> {
+    const o = await this.ownedRuntime(sql, community);
+    const rows = await pendingInbox(sql, community, this.timing.batch);
+    if (rows.length === 0) return false;
+    const outcomes: InboxOutcome[] = [];
+    const inboxOf: (number | null)[] = [];
+    await this.transaction(sql, community, async () => {
+      for (let i = 0; i < rows.length;) {
+        const row = rows[i]!;
+        if (row.kind === 'advance') {
+          const r = o.durable.advance(Number(row.body));
+          for (let k = 0; k < r.actions.length; k++) inboxOf.push(row.id);
+          outcomes.push({ id: row.id, status: 'processed', late: false });
+          i++;
+          continue;
+        }
+        let j = i;
+        while (j < rows.length && rows[j]!.kind === 'event') j++;
+        const run = rows.slice(i, j);
+        const r = o.durable.dispatchBatch(run.map((e) => JSON.parse(e.body) as unknown));
+        r.results.forEach((res, k) => {
+          outcomes.push({ id: run[k]!.id, status: res.status, late: res.late });
+          for (let n = 0; n < res.actions.length; n++) inboxOf.push(run[k]!.id);
+        });
+        i = j;
+      }
+      await markDone(sql, outcomes);
+      return inboxOf;
+    });
+    return rows.length === this.timing.batch;
+  }
+
+  /** Fire the due timers of a community (wall clock) in one transaction. */
+  private async fireTimers(sql: pg.Client, community: string, o: Owned): Promise<void> {
+    await this.transaction(sql, community, () => {
+      o.durable.advance(this.now());
+      return Promise.resolve([]);
+    });
+  }
+
+  /**
+   * Run `work` on the community's runtime inside a transaction, then write the commits it made
+   * and their actions. On any failure the runtime is dropped (it may be ahead of the database)
+   * and the error goes up, which ends the session: the next round starts from the database.
+   */
+  private async transaction(sql: pg.Client, community: string, work: () => Promise<(number | null)[]>): Promise<void> {
+    const o = this.owned.get(community)!;
+    await sql.query('BEGIN');
+    try {
+      const inboxOf = await work();
+      const commits = o.store.take();
+      for (const c of commits) await writeState(sql, c);
+      const actions = commits.flatMap((c) => c.actions);
+      const { lastSeq } = await appendActions(sql, actions, inboxOf);
+      await sql.query('SELECT pg_notify($1, $2)', [DONE_CHANNEL, `${lastSeq}:${community}`]);
+      await sql.query('COMMIT');
+      this.options.onDone(community, lastSeq);
+    } catch (e) {
+      this.owned.delete(community);
+      o.store.take();
+      await sql.query('ROLLBACK').catch(() => undefined);
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,348 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import pg from 'pg';
+import type { IR } from '../ir/schema.js';
+import { validateEvent } from '../runtime/events.js';
+import { parseInstant } from '../stdlib/instants.js';
+import { MAX_EVENT_LINE_BYTES } from '../limits.js';
+import { ClusterOwner, DONE_CHANNEL, INBOX_CHANNEL } from '../hosting/cluster-owner.js';
+import type { OwnerTiming } from '../hosting/cluster-slots.js';
+import * as store from '../store/postgres.js';
+import { checkPosition, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_SKEW_MS, escapeControls, intParam, withSeq, type ClockMode } from './server.js';
+import { bearerMatches, bearerTokenProblem, HttpError, readBody, sendError, sendJson, sendLines } from './http.js';
+import { parseEvents } from './events-body.js';
+import { ClusterStream } from './cluster-stream.js';
+import { ClusterWaiters } from './cluster-waiters.js';
+
+export interface ClusterServerOptions {
+  file: string;
+  source: string;
+  ir: IR;
+  /** A postgres:// connection string; every process of the cluster uses the same database. */
+  url: string;
+  clock: ClockMode;
+  token?: string | undefined;
+  maxBodyBytes?: number;
+  maxSkewMs?: number;
+  seed?: number;
+  /** How long POST /events and /advance wait for the owner before replying 202 (default 10 s). */
+  replyWaitMs?: number;
+  timing?: Partial<OwnerTiming>;
+  log?: (line: string) => void;
+}
+
+/** The database cannot be used (unreachable, newer schema, another playbook's state). */
+export class ClusterStartError extends Error {}
+
+const META_IR = 'playbook.ir';
+
+/** The IR without its file name, so the same playbook at another path is the same version. */
+function irKey(ir: IR): string {
+  const { source: _source, ...rest } = ir as IR & { source?: unknown };
+  return JSON.stringify(rest);
+}
+
+/**
+ * `playbook serve FILE --db postgres://…`: the HTTP surface of docs/serve.md for one process of a
+ * cluster (docs/scaling.md). Any process accepts POST /events for any community: the events are
+ * committed to the inbox before the reply, and the reply waits for the community's owner (this
+ * process or another) to process them, so it carries their actions as the single server's does.
+ * GET /actions and the stream read the shared action log.
+ */
+export class ClusterServer {
+  readonly http: Server;
+  readonly owner: ClusterOwner;
+  private readonly pool: pg.Pool;
+  private readonly options: ClusterServerOptions;
+  private readonly log: (line: string) => void;
+  private readonly stream: ClusterStream;
+  private readonly waiters: ClusterWaiters;
+  private listener: pg.Client | undefined;
+  private closed = false;
+
+  private constructor(options: ClusterServerOptions, pool: pg.Pool) {
+    this.options = options;
+    const log = options.log ?? (() => {});
+    this.log = (line) => {
+      log(escapeControls(line));
+    };
+    this.pool = pool;
+    this.pool.on('error', (e) => {
+      this.log(`database: ${e.message}`);
+    });
+    this.stream = new ClusterStream(
+      (after, limit, community) => store.actionsAfter(this.pool, after, limit, community),
+      () => store.lastSeq(this.pool),
+      (e) => {
+        this.log(`action stream: ${(e as Partial<Error> | null | undefined)?.message ?? String(e)}`);
+      },
+    );
+    this.waiters = new ClusterWaiters(this.pool);
+    this.owner = new ClusterOwner({
+      url: options.url,
+      ir: options.ir,
+      seed: options.seed,
+      clock: options.clock,
+      timing: options.timing,
+      log: this.log,
+      onDone: (community) => {
+        this.done(community);
+      },
+    });
+    this.http = createServer((req, res) => void this.handle(req, res));
+    this.http.requestTimeout = 60_000;
+    this.http.headersTimeout = 30_000;
+  }
+
+  /** Connect, migrate the schema, and check the database holds this playbook's state (or none). */
+  static async open(options: ClusterServerOptions): Promise<ClusterServer> {
+    if (options.token !== undefined) {
+      const problem = bearerTokenProblem(options.token);
+      if (problem) throw new Error(`the token ${problem}`);
+    }
+    const pool = new pg.Pool({ connectionString: options.url, max: 8, application_name: `playbook-serve ${process.pid}` });
+    pool.on('error', () => undefined);
+    try {
+      const client = await pool.connect();
+      try {
+        await store.migrate(client);
+        const stored = await store.initMeta(client, META_IR, irKey(options.ir));
+        if (stored !== irKey(options.ir)) {
+          throw new ClusterStartError(
+            'the database holds the state of another version of the playbook; cluster mode does not migrate state between versions: ' +
+              'start every process with the playbook the database was started with (docs/scaling.md, "Changing the playbook")',
+          );
+        }
+      } finally {
+        client.release();
+      }
+    } catch (e) {
+      await pool.end().catch(() => undefined);
+      if (e instanceof ClusterStartError) throw e;
+      throw new ClusterStartError(`cannot use the database: ${(e as Partial<Error> | null | undefined)?.message ?? String(e)}`);
+    }
+    return new ClusterServer(options, pool);
+  }
+
+  listen(port: number, host: string): Promise<AddressInfo> {
+    return new Promise((resolve, reject) => {
+      this.http.once('error', reject);
+      this.http.listen(port, host, () => {
+        this.http.off('error', reject);
+        this.owner.start();
+        void this.listenLoop();
+        resolve(this.http.address() as AddressInfo);
+      });
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.stream.close();
+    this.waiters.close();
+    await new Promise<void>((resolve) => {
+      this.http.close(() => {
+        resolve();
+      });
+      this.http.closeAllConnections();
+    });
+    await this.owner.stop();
+    await this.listener?.end().catch(() => undefined);
+    await this.pool.end().catch(() => undefined);
+  }
+
+  /** News of processed work, from this process's owner or another's NOTIFY. */
+  private done(community: string): void {
+    this.waiters.wake(community);
+    this.stream.wake();
+  }
+
+  /** LISTEN for the other processes' news, reconnecting after a lost session. */
+  private async listenLoop(): Promise<void> {
+    while (!this.closed) {
+      const client = new pg.Client({ connectionString: this.options.url, application_name: `playbook-listen ${process.pid}` });
+      try {
+        const ended = new Promise<void>((resolve) => {
+          client.on('error', () => {
+            resolve();
+          });
+          client.on('end', () => {
+            resolve();
+          });
+        });
+        client.on('notification', (n) => {
+          const payload = n.payload ?? '';
+          if (n.channel === INBOX_CHANNEL) this.owner.markDirty(payload);
+          else if (n.channel === DONE_CHANNEL) this.done(payload.slice(payload.indexOf(':') + 1));
+        });
+        await client.connect();
+        this.listener = client;
+        await client.query(`LISTEN ${INBOX_CHANNEL}`);
+        await client.query(`LISTEN ${DONE_CHANNEL}`);
+        await ended;
+      } catch {
+        // The database is away; the owner and the waiters poll meanwhile.
+      }
+      await client.end().catch(() => undefined);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    try {
+      await this.route(req, res);
+    } catch (e) {
+      if (e instanceof HttpError) sendError(res, e);
+      else {
+        const message = (e as Partial<Error> | null | undefined)?.message ?? String(e);
+        this.log(`database error on ${req.method} ${JSON.stringify(req.url)}: ${message}`);
+        // Work is accepted only by its inbox commit, which is idempotent to resend (event ids).
+        sendError(res, new HttpError(503, `database unavailable: ${message}; send the request again`, {}, { 'retry-after': '1' }));
+      }
+    }
+  }
+
+  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://localhost');
+    } catch {
+      throw new HttpError(400, 'malformed request URL');
+    }
+    const token = this.options.token;
+    if (token !== undefined && !bearerMatches(req.headers.authorization, token)) {
+      req.resume();
+      throw new HttpError(401, 'missing or wrong bearer token', {}, { 'www-authenticate': 'Bearer' });
+    }
+    const method = req.method ?? 'GET';
+    const allow = (methods: string) => {
+      if (!methods.split(', ').includes(method)) {
+        req.resume();
+        throw new HttpError(405, `${url.pathname} takes ${methods}`, {}, { allow: methods });
+      }
+    };
+    switch (url.pathname) {
+      case '/health':
+        allow('GET');
+        return this.health(res);
+      case '/events':
+        allow('POST');
+        return this.events(await readBody(req, this.options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES), res);
+      case '/advance':
+        allow('POST');
+        req.resume();
+        return this.advance(url, res);
+      case '/actions': {
+        allow('GET');
+        const after = intParam(url, 'after', 0, 0, Number.MAX_SAFE_INTEGER);
+        const last = await store.lastSeq(this.pool);
+        checkPosition(after, '?after', last);
+        const rows = await store.actionsAfter(this.pool, after, intParam(url, 'limit', 1000, 1, 10_000), url.searchParams.get('community') ?? undefined);
+        sendLines(res, rows.map(withSeq), { 'playbook-last-seq': String(last) });
+        return;
+      }
+      case '/actions/stream': {
+        allow('GET');
+        const id = req.headers['last-event-id'];
+        let after = intParam(url, 'after', 0, 0, Number.MAX_SAFE_INTEGER);
+        let from = '?after';
+        if (typeof id === 'string' && id.trim() !== '') {
+          if (!/^\d+$/.test(id.trim()))
+            throw new HttpError(400, `Last-Event-ID must be a sequence number of this server's action log, not ${JSON.stringify(id.slice(0, 40))}`);
+          after = Number(id.trim());
+          from = 'Last-Event-ID';
+        }
+        checkPosition(after, from, await store.lastSeq(this.pool));
+        this.stream.open(res, after, url.searchParams.get('community') ?? undefined);
+        return;
+      }
+      case '/playbook':
+        allow('POST');
+        req.resume();
+        throw new HttpError(501, 'cluster mode does not reload a playbook in place: stop every process and start them with the new file (docs/scaling.md)');
+      default:
+        req.resume();
+        throw new HttpError(404, `no route ${url.pathname}; routes: POST /events, POST /advance, GET /actions, GET /actions/stream, GET /health`);
+    }
+  }
+
+  private async health(res: ServerResponse): Promise<void> {
+    sendJson(res, 200, {
+      status: 'ok',
+      playbook: this.options.ir.name,
+      clock: this.options.clock,
+      store: 'postgres',
+      processes: this.owner.processes,
+      slots: this.owner.slots.length,
+      communities: this.owner.communities,
+      lastSeq: await store.lastSeq(this.pool),
+      listeners: this.stream.size,
+    });
+  }
+
+  private async events(body: Buffer, res: ServerResponse): Promise<void> {
+    const ahead =
+      this.options.clock === 'wall' ? { now: Date.now(), maxSkewMs: this.options.maxSkewMs ?? DEFAULT_MAX_SKEW_MS, zone: this.options.ir.timezone } : undefined;
+    const events = parseEvents(body, this.options.ir, MAX_EVENT_LINE_BYTES, ahead);
+    const entries: store.InboxEntry[] = [];
+    let ignored = 0;
+    for (const raw of events) {
+      const v = validateEvent(raw, this.options.ir.events);
+      // Unknown types move no clock (src/runtime/runtime.ts): nothing for an owner to do.
+      if (!v.ok || !v.known) ignored++;
+      else entries.push({ community: v.event.community, kind: 'event', body: JSON.stringify(raw) });
+    }
+    await this.submit(entries, res, ignored);
+  }
+
+  private async advance(url: URL, res: ServerResponse): Promise<void> {
+    const to = url.searchParams.get('to');
+    let ms: number;
+    if (to === null) {
+      if (this.options.clock === 'events') throw new HttpError(400, 'POST /advance needs ?to=ISO (an instant like 2026-03-04T00:00:00+08:00)');
+      ms = Date.now();
+    } else {
+      ms = parseInstant(to);
+      if (!Number.isFinite(ms)) throw new HttpError(400, `?to must be an ISO-8601 instant like 2026-03-04T00:00:00+08:00, not ${JSON.stringify(to)}`);
+      if (this.options.clock === 'wall' && ms > Date.now()) throw new HttpError(409, 'this server runs on the wall clock: it cannot advance into the future');
+    }
+    const communities = await store.knownCommunities(this.pool);
+    await this.submit(
+      communities.map((community) => ({ community, kind: 'advance' as const, body: String(ms) })),
+      res,
+      0,
+    );
+  }
+
+  /** Commit work to the inbox, tell the owners, and reply with its actions once processed (202 if that takes too long). */
+  private async submit(entries: store.InboxEntry[], res: ServerResponse, ignored: number): Promise<void> {
+    const ids = await store.accept(this.pool, entries);
+    const communities = [...new Set(entries.map((e) => e.community))];
+    for (const c of communities) this.owner.markDirty(c);
+    if (communities.length > 0) {
+      // After the commit above: a lost NOTIFY only delays the work until the owner's next poll.
+      await this.pool.query('SELECT pg_notify($1, c) FROM unnest($2::text[]) AS c', [INBOX_CHANNEL, communities]).catch(() => undefined);
+    }
+    const result = await this.waiters.wait(ids, communities, this.options.replyWaitMs ?? 10_000);
+    if (!result) {
+      sendJson(res, 202, { accepted: ids.length, pending: true }, { 'playbook-inbox': ids.length ? `${ids[0]}-${ids[ids.length - 1]}` : '' });
+      return;
+    }
+    const counts = { processed: 0, duplicate: 0, stale: 0, ignored, late: 0 };
+    for (const o of result.outcomes) {
+      if (o.status === 'processed') counts.processed++;
+      else if (o.status === 'duplicate') counts.duplicate++;
+      else if (o.status === 'stale') counts.stale++;
+      else counts.ignored++;
+      if (o.late) counts.late++;
+    }
+    sendLines(
+      res,
+      result.actions.map((a) => a.json),
+      {
+        'playbook-events': `processed=${counts.processed}; duplicate=${counts.duplicate}; ignored=${counts.ignored}; late=${counts.late}${counts.stale ? `; stale=${counts.stale}` : ''}`,
+        'playbook-last-seq': String(result.actions.reduce((m, a) => Math.max(m, a.seq), 0) || (await store.lastSeq(this.pool))),
+      },
+    );
+  }
+}
