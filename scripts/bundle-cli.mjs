@@ -29,7 +29,7 @@ await build({
   chunkNames: 'chunk-[hash]',
   // grammY and its plugins load `debug`, which require()s node built-ins an ESM bundle cannot.
   // vscode-languageserver is CommonJS too, and only `playbook lsp` loads it; pg likewise, only
-  // for serve's cluster mode.
+  // for serve's cluster mode; and ws, only for the OneBot (QQ) bot.
   external: [
     'better-sqlite3',
     '@xmpp/*',
@@ -42,6 +42,7 @@ await build({
     'vscode-languageserver',
     'vscode-languageserver/*',
     'pg',
+    'ws',
   ],
   logLevel: 'warning',
 });

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { RemoveMode, RoomBinding } from './adapter.js';
+import { OneBotFileSettings, oneBotSettings, type OneBotConfig } from './onebot-config.js';
 import { TelegramFile, telegramConfig, type TelegramBotConfig } from './telegram-config.js';
 
 const Room = z.union([z.string().min(1), z.object({ room: z.string().min(1), community: z.string().min(1).optional() }).strict()]);
@@ -49,6 +50,7 @@ export const BotConfigFile = z
     xmpp: Xmpp.optional(),
     irc: Irc.optional(),
     telegram: TelegramFile.optional(),
+    onebot: OneBotFileSettings.optional(),
     rooms: z.array(Room).optional(),
     nick: z.string().min(1).optional(),
     admins: z.array(z.string().min(1)).optional(),
@@ -79,7 +81,8 @@ export type BotConfig =
       oper?: { name: string; password: string };
       sendRate?: { burst: number; perSecond: number };
     })
-  | TelegramBotConfig;
+  | TelegramBotConfig
+  | OneBotConfig;
 
 export class ConfigError extends Error {}
 
@@ -91,6 +94,8 @@ export interface BotFlags {
   config?: string;
   xmpp?: string;
   irc?: string;
+  onebot?: string;
+  'onebot-reverse'?: boolean;
   jid?: string;
   password?: string;
   room?: string[];
@@ -138,14 +143,20 @@ function roomBinding(spec: z.infer<typeof Room>): RoomBinding {
 /** Settings from the file (if any) and the flags, checked; `env` supplies passwords. */
 export function resolveBotConfig(flags: BotFlags, env: Record<string, string | undefined> = process.env): BotConfig {
   const file: BotConfigFile = flags.config ? readConfigFile(flags.config) : {};
-  const wantsTelegram = flags.telegram === true || (flags.xmpp === undefined && flags.irc === undefined && file.telegram !== undefined);
-  if (wantsTelegram && (flags.xmpp !== undefined || flags.irc !== undefined))
-    throw new ConfigError('one platform per bot: give --telegram, --xmpp or --irc, not several');
-  const wantsXmpp = flags.xmpp !== undefined || (flags.irc === undefined && file.xmpp !== undefined);
-  const wantsIrc = flags.irc !== undefined || (flags.xmpp === undefined && file.irc !== undefined);
+  const wantsTelegram =
+    flags.telegram === true || (flags.xmpp === undefined && flags.irc === undefined && flags.onebot === undefined && file.telegram !== undefined);
+  const wantsOneBot =
+    flags.onebot !== undefined || (flags.xmpp === undefined && flags.irc === undefined && flags.telegram !== true && file.onebot !== undefined);
+  if ([wantsTelegram, wantsOneBot, flags.xmpp !== undefined || flags.irc !== undefined].filter(Boolean).length > 1)
+    throw new ConfigError('one platform per bot: give one of --xmpp, --irc, --telegram, --onebot, not several');
+  const another = wantsTelegram || wantsOneBot;
+  const wantsXmpp = !another && (flags.xmpp !== undefined || (flags.irc === undefined && file.xmpp !== undefined));
+  const wantsIrc = !another && (flags.irc !== undefined || (flags.xmpp === undefined && file.irc !== undefined));
   if (wantsXmpp && wantsIrc) throw new ConfigError('one platform per bot: give --xmpp or --irc, not both (run two bots on two databases)');
-  if (!wantsXmpp && !wantsIrc && !wantsTelegram)
-    throw new ConfigError('no server given: use --xmpp URL or --irc URL (or a config file with "xmpp" or "irc"), or --telegram');
+  if (!wantsXmpp && !wantsIrc && !another)
+    throw new ConfigError(
+      'no server given: use --xmpp URL or --irc URL (or a config file with "xmpp", "irc", "telegram" or "onebot"), --telegram or --onebot URL',
+    );
 
   const rooms = (flags.room?.length ? flags.room : (file.rooms ?? [])).map(roomBinding);
   if (rooms.length === 0) throw new ConfigError('no room given: use --room (repeat it for several rooms)');
@@ -165,6 +176,11 @@ export function resolveBotConfig(flags: BotFlags, env: Record<string, string | u
   };
   if (wantsTelegram) return telegramConfig(common, file.telegram, flags.apiRoot, env, (m) => new ConfigError(m));
   const password = flags.password ?? env['PLAYBOOK_BOT_PASSWORD'];
+  if (wantsOneBot) {
+    if (flags.password !== undefined) throw new ConfigError('OneBot takes its access token from ONEBOT_ACCESS_TOKEN only, not --password');
+    const service = flags.onebot ?? file.onebot!.service;
+    return oneBotSettings(common, service, flags['onebot-reverse'] ?? file.onebot?.reverse ?? false, env, (m) => new ConfigError(m));
+  }
 
   if (wantsXmpp) {
     const x = file.xmpp;

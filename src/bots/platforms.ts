@@ -5,6 +5,7 @@
 import type { ChatAdapter } from './adapter.js';
 import type { BotConfig } from './config.js';
 import { IrcAdapter } from './irc.js';
+import { OneBotAdapter } from './onebot.js';
 import { TelegramAdapter } from './telegram.js';
 import { XmppAdapter } from './xmpp.js';
 
@@ -30,6 +31,16 @@ export function createAdapter(config: BotConfig): ChatAdapter {
       admins: config.admins,
       removeMode: config.removeMode,
       allowPlaintext: config.allowPlaintext,
+    });
+  }
+  if (config.platform === 'onebot') {
+    return new OneBotAdapter({
+      url: config.url,
+      mode: config.mode,
+      accessToken: config.accessToken,
+      rooms: config.rooms,
+      admins: config.admins,
+      removeMode: config.removeMode,
     });
   }
   return new IrcAdapter({

@@ -14,7 +14,7 @@ import { openDatabase } from './database.js';
 export const EXIT_CONNECT = 3;
 
 export const botCommand: CommandSpec = {
-  help: `Usage: playbook bot FILE (--xmpp URL | --irc URL | --telegram) --room R [options]
+  help: `Usage: playbook bot FILE (--xmpp URL | --irc URL | --telegram | --onebot URL) --room R [options]
 
 Runs the playbook in live chat rooms (docs/bots.md): what members do there becomes events, and
 the actions are carried out by the bot. State, timers and the actions are kept in a SQLite
@@ -25,10 +25,13 @@ database; a bot stopped or killed and started again on the same --db goes on whe
   --irc URL            an IRC server: irc://host[:port] or ircs://host[:port] (TLS)
   --telegram           a Telegram bot: the token from BotFather in TELEGRAM_BOT_TOKEN (never an option)
   --api-root URL       the Bot API server (default https://api.telegram.org; or TELEGRAM_API_ROOT)
-  --room R             a room to join: room@conference.example.org, #channel or a Telegram
-                       chat id (write --room=-100...: an argument may not start with "-");
-                       R=ID gives the community id its events carry (default: the room).
-                       Repeat for more rooms.
+  --onebot URL         a OneBot v11 implementation for QQ (NapCat, Lagrange): ws://host:port,
+                       its forward WebSocket; the access token comes from ONEBOT_ACCESS_TOKEN
+  --onebot-reverse     listen at the --onebot URL instead; the implementation connects to it
+  --room R             a room to join: room@conference.example.org, #channel, a Telegram
+                       chat id (write --room=-100...: an argument may not start with "-")
+                       or a QQ group number; R=ID gives the community id its events carry
+                       (default: the room). Repeat for more rooms.
   --nick N             the bot's nickname in the rooms (default ${DEFAULT_NICK})
   --password P         the account's password (better: the PLAYBOOK_BOT_PASSWORD variable)
   --admin ID           who gets admin.notify (a JID or a nick); repeat for several
@@ -49,6 +52,8 @@ could not be joined (also when the connection is lost for good later).
     xmpp: { type: 'string' },
     jid: { type: 'string' },
     irc: { type: 'string' },
+    onebot: { type: 'string' },
+    'onebot-reverse': { type: 'boolean' },
     room: { type: 'string', multiple: true },
     nick: { type: 'string' },
     password: { type: 'string' },
@@ -127,7 +132,9 @@ could not be joined (also when the connection is lost for good later).
         ? (config.apiRoot ?? 'https://api.telegram.org')
         : config.platform === 'xmpp'
           ? config.service
-          : `${config.tls ? 'ircs' : 'irc'}://${config.host}:${config.port}`;
+          : config.platform === 'onebot'
+            ? `${config.url}${config.mode === 'reverse' ? ' (listening: reverse WebSocket)' : ''}${config.accessToken ? ' (with an access token)' : ''}`
+            : `${config.tls ? 'ircs' : 'irc'}://${config.host}:${config.port}`;
     log(
       `connecting to ${where} as ${config.platform === 'xmpp' ? config.jid : config.platform === 'telegram' ? 'the bot of TELEGRAM_BOT_TOKEN' : config.nick}; db ${config.db}`,
     );
