@@ -1,8 +1,18 @@
 import type { IR } from '../ir/schema.js';
-import { capPointsRule, machineTimerId, RITUAL_ACTIVE, ritualSteps, sessionTimerId, stageTimerId, STEP_DONE, STEP_PENDING } from '../ir/index.js';
+import {
+  agendaTimerId,
+  capPointsRule,
+  machineTimerId,
+  RITUAL_ACTIVE,
+  ritualSteps,
+  sessionTimerId,
+  stageTimerId,
+  STEP_DONE,
+  STEP_PENDING,
+} from '../ir/index.js';
 import type { RuntimeSnapshot } from '../runtime/runtime.js';
 import type { CommunitySnapshot, MemberState, Timer } from '../runtime/state.js';
-import { nextOccurrence } from '../stdlib/calendar.js';
+import { localInstant, nextOccurrence } from '../stdlib/calendar.js';
 import { copyDicts, dict, hasKey, own } from '../stdlib/dict.js';
 import {
   calendarEntries,
@@ -107,6 +117,12 @@ export function migrateSnapshot(from: IR, to: IR, input: RuntimeSnapshot): Migra
     const before = from.campaigns.find((x) => x.name === name);
     const now = to.campaigns.find((x) => x.name === name);
     const shape = (x: IR['campaigns'][number]) => x.stages.map((s) => [s.name, s.from, s.to ?? null]);
+    return !zoneChanged && before !== undefined && now !== undefined && same(shape(before), shape(now));
+  };
+  const unchangedAgenda = (id: string) => {
+    const before = (from.agendas ?? []).find((x) => x.id === id);
+    const now = (to.agendas ?? []).find((x) => x.id === id);
+    const shape = (x: NonNullable<IR['agendas']>[number]) => [x.date, x.steps.map((s) => s.minutes)];
     return !zoneChanged && before !== undefined && now !== undefined && same(shape(before), shape(now));
   };
   for (const info of newMachines.values()) {
@@ -252,6 +268,14 @@ export function migrateSnapshot(from: IR, to: IR, input: RuntimeSnapshot): Migra
       }
       case 'stage':
         return unchangedCampaign(t.ref) ? t : undefined;
+      case 'agenda': {
+        if (!(to.agendas ?? []).some((a) => a.id === t.ref)) {
+          const name = (from.agendas ?? []).find((a) => a.id === t.ref)?.name ?? t.ref;
+          dropped.add(`agenda ${name} removed: its steps still to come dropped`, c.id);
+          return undefined;
+        }
+        return unchangedAgenda(t.ref) ? t : undefined; // re-armed by armCalendars
+      }
     }
     return t;
   }
@@ -319,6 +343,20 @@ export function migrateSnapshot(from: IR, to: IR, input: RuntimeSnapshot): Migra
     for (const name of Object.keys(c.sessions)) {
       // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- sessions is a dict of the stored snapshot (JSON), not a Map
       if (!to.schedules.some((s) => s.name === name)) delete c.sessions[name];
+    }
+    // Agendas new or re-timed in this version: the steps still to come are armed; a step whose
+    // time has passed is not run late (as at a community's first event, constructs/agendas.ts).
+    for (const a of to.agendas ?? []) {
+      if (unchangedAgenda(a.id)) continue;
+      const existed = (from.agendas ?? []).some((x) => x.id === a.id);
+      let armed = 0;
+      a.steps.forEach((step, i) => {
+        const due = localInstant(a.date, step.minutes, zone);
+        if (due < from1) return;
+        add({ id: agendaTimerId(a.id, i), due, kind: 'agenda', ref: a.id, hook: i });
+        armed++;
+      });
+      changed.add(`agenda ${a.name}: ${existed ? 'date or times changed' : 'new'}, ${armed} of ${a.steps.length} steps still to come armed`, c.id);
     }
     for (const camp of to.campaigns) {
       if (unchangedCampaign(camp.name)) continue;
