@@ -205,6 +205,18 @@ function atom(ctx: Ctx): fc.Arbitrary<string> {
       .tuple(fc.constantFrom(...events(shape)), countOptions, fc.option(duration), compare, small)
       .map(([e, by, d, o, n]) => sp(tight('count', '(', sp(e, by, ...(d ? ['within', d] : [])), ')'), o, String(n))),
   );
+  atoms.push(...clockAtoms());
+  if (ctx.member) {
+    // Arithmetic, parentheses in values and durations as values (docs/language.md, "Arithmetic").
+    atoms.push(
+      fc
+        .tuple(small, fc.constantFrom('+', '-', '*', '/', '×', '÷'), small, compare, small)
+        .map(([a, op, b, o, n]) =>
+          sp(tight('(', sp('member.points', op, String(a)), ')'), '*', String(b), o, tight('min', '(', String(n), ',' + S + '100', ')')),
+        ),
+      fc.tuple(ge, duration, small).map(([o, d, n]) => sp('member.age', o, d, '*', String(n))),
+    );
+  }
   if (shape.campaign) {
     atoms.push(
       fc.nat(shape.campaign.stages - 1).map((i) => sp('in', 'stage', `c0.s${i}`)),
@@ -213,6 +225,20 @@ function atom(ctx: Ctx): fc.Arbitrary<string> {
   }
   if (ctx.fields) atoms.push(...fieldCondition(ctx.fields));
   return fc.oneof(...atoms);
+}
+
+/** Time of day, weekday, date and chance (docs/language.md, "Time of day, weekday and date"). */
+function clockAtoms(): fc.Arbitrary<string>[] {
+  const hhmm = fc.constantFrom('00:00', '07:00', '09:30', '18:00', '23:00', '23:59');
+  const day = fc.constantFrom('mon', 'sat', 'sun', 'weekend', 'mon-fri', '周六', '工作日');
+  return [
+    fc.tuple(hhmm, hhmm).map(([a, b]) => sp('time', 'between', a, 'and', b)),
+    fc.tuple(compare, hhmm).map(([o, t]) => sp('time', o, t)),
+    fc.tuple(fc.constantFrom('is', '==', '!='), day).map(([o, d]) => sp('weekday', o, d)),
+    fc.array(day, { minLength: 1, maxLength: 3 }).map((ds) => sp('weekday', 'in', tight('[', ds.join(', '), ']'))),
+    fc.tuple(fc.constantFrom('is', '>=', '<'), fc.constantFrom('2026-11-11', '2027-01-01')).map(([o, d]) => sp('date', o, d)),
+    fc.tuple(fc.boolean(), fc.constantFrom('1', '10', '0.5', '50')).map(([w, p]) => sp(w ? 'with' : '', 'chance', `${p}%`)),
+  ];
 }
 
 function condition(ctx: Ctx): fc.Arbitrary<string> {
@@ -257,6 +283,8 @@ function action(ctx: Ctx): fc.Arbitrary<string> {
   const one: fc.Arbitrary<string>[] = [
     message(ctx).map((m) => sp('say', 'to', 'member', m)),
     fc.tuple(fc.boolean(), duration, reason).map(([f, d, r]) => sp('mute', 'member', f ? 'for' : '', d, r)),
+    fc.tuple(duration, small, reason).map(([d, n, r]) => sp('mute', 'member', tight('min', '(', sp(d, '*', 'member.points'), ',' + S + `${n}d`, ')'), r)),
+    fc.tuple(fc.constantFrom('award', 'deduct'), small, reason).map(([k, n, r]) => sp(k, 'member.points', '/', String(n), 'points', r)),
     reason.map((r) => sp('remove', 'member', r)),
     fc.tuple(fc.constantFrom('tag', 'untag'), tagName).map(([k, t]) => sp(k, 'member', t)),
     fc
