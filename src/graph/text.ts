@@ -215,7 +215,7 @@ export function actionText(a: Action, counters: CounterTable): string {
     case 'warn':
       return `warn member${a.reason === undefined ? '' : ` ${quote(a.reason)}`} on ladder ${a.ladder}`;
     case 'mute':
-      return `mute member ${durationText(a.durationMs)}${reasonText(a.reason)}`;
+      return `mute member ${a.value ? valueText(a.value, counters) : durationText(a.durationMs ?? 0)}${reasonText(a.reason)}`;
     case 'remove':
       return `remove member${reasonText(a.reason)}`;
     case 'removeMembers':

@@ -119,7 +119,8 @@ export const Action = z.union([
   z.object({ do: z.literal('notify'), text: z.string() }),
   z.object({ do: z.literal('deleteMessage') }),
   z.object({ do: z.literal('warn'), ladder: z.string(), reason: z.string().optional() }),
-  z.object({ do: z.literal('mute'), durationMs: z.number().int().positive(), reason: z.string().optional() }),
+  /** A fixed length (`durationMs`) or one computed when the mute runs (`value`, milliseconds; docs/language.md, "Actions"). */
+  z.object({ do: z.literal('mute'), durationMs: z.number().int().positive().optional(), value: CondValue.optional(), reason: z.string().optional() }),
   z.object({ do: z.literal('remove'), reason: z.string().optional() }),
   z.object({ do: z.literal('removeMembers'), filter: MemberFilter, reason: z.string().optional() }),
   z.object({ do: z.literal('tag'), tag: z.string() }),

@@ -284,7 +284,7 @@ export type Operand =
   | { kind: 'number'; value: number; span: Span }
   | { kind: 'string'; value: string; span: Span }
   | { kind: 'boolean'; value: boolean; span: Span }
-  | { kind: 'duration'; ms: number; span: Span }
+  | { kind: 'duration'; ms: number; text: string; span: Span }
   /** `amount`, `event.amount`, `member.points`, `member.name`. */
   | { kind: 'path'; path: Ident[]; span: Span }
   /**
@@ -363,7 +363,8 @@ export type Action =
   | { kind: 'notify'; text: MessageText; span: Span }
   | { kind: 'deleteMessage'; span: Span }
   | { kind: 'warn'; reason?: MessageText; ladder: Ident; span: Span }
-  | { kind: 'mute'; duration: Duration; reason?: StringLit; span: Span }
+  /** `mute member 10m` keeps `duration`; a computed length (`mute member 10m * warnings`) keeps `value`. */
+  | { kind: 'mute'; duration?: Duration; value?: Operand; reason?: StringLit; span: Span }
   | { kind: 'remove'; reason?: StringLit; span: Span }
   | {
       kind: 'removeMembers';

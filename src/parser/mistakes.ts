@@ -72,7 +72,19 @@ export function knownMistake(err: IRecognitionException, tokens: readonly IToken
     };
   }
 
-  // `mute member 10 minutes`, `within 10 seconds`: a number where a duration is expected.
+  // `mute member 10 minutes`, `mute member }`: the length is neither a duration nor a value to compute.
+  const afterMute = prev?.image === 'member' ? prev2?.image === 'mute' : prev?.image === 'for' && prev2?.image === 'member' && tokens[i - 3]?.image === 'mute';
+  if (err.name === 'NoViableAltException' && afterMute) {
+    return {
+      message: `expected a duration like \`10m\` or \`24h\` but found ${tok.tokenType.name === 'EOF' ? 'the end of the file' : q(image)} in an action`,
+      hint:
+        tok.tokenType.name === 'NumberLiteral'
+          ? numberWithoutUnitHint(image, next?.image)
+          : 'write how long, e.g. `mute member 10m`, or compute it: `mute member 10m * …`',
+    };
+  }
+
+  // `within 10 seconds`: a number where a duration is expected.
   if (
     err.name === 'MismatchedTokenException' &&
     /Expecting token of type --> DurationLiteral <--/.test(err.message) &&

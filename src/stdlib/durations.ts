@@ -79,3 +79,6 @@ export function formatDuration(ms: number): string {
   }
   return out;
 }
+
+/** The longest duration a playbook may state or compute: ten years (a longer one is a unit mistake). */
+export const MAX_DURATION_MS = 10 * 366 * 86_400_000;

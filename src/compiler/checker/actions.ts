@@ -3,7 +3,7 @@ import { D } from '../../parser/diagnostic-codes.js';
 import { didYouMean } from '../../stdlib/suggest.js';
 import type { Action, Audience, MemberFilter } from '../../ir/schema.js';
 import { duration } from './checks.js';
-import { amountValue, cond, literalTag } from './conditions.js';
+import { amountValue, cond, literalTag, muteValue } from './conditions.js';
 import { noMember, type Checker, type Scope } from './scopes.js';
 import { text } from './templates.js';
 import { constructId, TEMPLATE_EXTRAS } from '../../ir/index.js';
@@ -109,7 +109,11 @@ function action(cx: Checker, a: Exclude<A.Action, { kind: 'forEach' }>, scope: S
     }
     case 'mute': {
       if (!scope.member) noMember(cx, a.span, scope, 'mute member');
-      const out: Action = { do: 'mute', durationMs: Math.max(1, duration(cx, a.duration, 'mute')) };
+      const out: Extract<Action, { do: 'mute' }> = { do: 'mute' };
+      if (a.duration) out.durationMs = Math.max(1, duration(cx, a.duration, 'mute'));
+      else if (a.value) out.value = muteValue(cx, a.value, scope);
+      // Neither: a syntax error left the mute without its length, and was reported.
+      else out.durationMs = 1;
       if (a.reason) out.reason = inline(cx, a.reason, scope);
       return out;
     }

@@ -3,11 +3,9 @@ import type * as A from '../../parser/ast.js';
 import { D } from '../../parser/diagnostic-codes.js';
 import type { IR } from '../../ir/schema.js';
 import type { Checker } from './scopes.js';
-import { parseDurationText } from '../../stdlib/durations.js';
+import { MAX_DURATION_MS, parseDurationText } from '../../stdlib/durations.js';
 
 /** Small checks every construct uses: durations, positive counts and `every …` calendars. */
-
-const MAX_DURATION_MS = 10 * 366 * 86_400_000;
 
 export function duration(cx: Checker, d: A.Duration, what: string): number {
   // Missing (a syntax error) or not a duration (E0006): reported by the parser already.

@@ -131,7 +131,10 @@ export function literalTag(cx: Checker, tag: A.StringLit): void {
 /** A computed amount (`award amount / 10 points`): any value, as long as it is a number. */
 export function amountValue(cx: Checker, o: A.Operand, scope: Scope): CondValue {
   const v = value(cx, o, scope);
-  if (v.type !== 'number' && v.type !== 'unknown') cx.bag.report(D.E0404.amountNeedsNumber(describeOperand(o), v.type), o.span);
+  if (v.type !== 'number' && v.type !== 'unknown') {
+    const hint = v.type === 'duration' ? 'write a number of points; a duration divided by a duration is a number (`member.age / 1d`)' : undefined;
+    cx.bag.report(D.E0404.amountNeedsNumber(describeOperand(o), v.type), o.span, hint);
+  }
   return v.ir;
 }
 
@@ -144,7 +147,8 @@ function value(cx: Checker, o: A.Operand, scope: Scope): { ir: CondValue; type: 
     case 'boolean':
       return { ir: { const: o.value }, type: 'boolean' };
     case 'duration':
-      return { ir: { const: o.ms }, type: 'number' };
+      // Milliseconds at run time; typed apart from numbers so `10m + 5` and `award 10m points` are refused.
+      return { ir: { const: o.ms }, type: 'duration' };
     case 'count':
     case 'sum':
       if (refusedInFilter(cx, `${o.kind}(…)`, o.span, scope)) return { ir: { const: 0 }, type: 'unknown' };
@@ -168,19 +172,54 @@ function value(cx: Checker, o: A.Operand, scope: Scope): { ir: CondValue; type: 
     case 'arith': {
       const l = value(cx, o.left, scope);
       const r = value(cx, o.right, scope);
-      for (const [side, v] of [
-        [o.left, l],
-        [o.right, r],
-      ] as const) {
-        if (v.type !== 'number' && v.type !== 'unknown') cx.bag.report(D.E0404.arithNeedsNumbers(o.op, describeOperand(side), v.type), side.span);
-      }
       if (o.op === '/' && 'const' in r.ir && r.ir.const === 0)
         cx.bag.report(D.E0221.divideByZero(), o.right.span, 'a division by zero has no value, so nothing compares true with it');
-      return { ir: { arith: o.op, left: l.ir, right: r.ir }, type: 'number' };
+      return { ir: { arith: o.op, left: l.ir, right: r.ir }, type: arithType(cx, o, l.type, r.type) };
     }
     case 'call':
       return call(cx, o, scope);
   }
+}
+
+/**
+ * What arithmetic yields (docs/language.md, "Arithmetic"): numbers with numbers; a duration
+ * scaled by a number (`10m * warnings`, `1h / 2`), durations added or subtracted, and a duration
+ * divided by a duration is a number. Anything else is reported once, at the operator.
+ */
+function arithType(cx: Checker, o: Extract<A.Operand, { kind: 'arith' }>, l: string, r: string): string {
+  for (const [side, type] of [
+    [o.left, l],
+    [o.right, r],
+  ] as const) {
+    if (type !== 'number' && type !== 'duration' && type !== 'unknown') {
+      cx.bag.report(D.E0404.arithNeedsNumbers(o.op, describeOperand(side), type), side.span);
+      return 'unknown';
+    }
+  }
+  if (l === 'unknown' || r === 'unknown') return l === 'duration' || r === 'duration' ? 'duration' : 'unknown';
+  if (l === 'number' && r === 'number') return 'number';
+  const scaled = (o.op === '*' && (l === 'number' || r === 'number')) || (o.op === '/' && r === 'number');
+  if (scaled) return 'duration';
+  if (l === 'duration' && r === 'duration') {
+    if (o.op === '+' || o.op === '-') return 'duration';
+    if (o.op === '/') return 'number';
+  }
+  const hint =
+    l === 'number' || r === 'number'
+      ? 'give the number a unit (`5m`), or multiply: `10m * warnings`'
+      : 'a duration can be multiplied or divided by a number, and added to another duration';
+  cx.bag.report(D.E0404.durationArith(o.op, describeOperand(o.left), l, describeOperand(o.right), r), o.span, hint);
+  return 'unknown';
+}
+
+/** A mute's computed length (`mute member 10m * warnings`): a duration, never a bare number. */
+export function muteValue(cx: Checker, o: A.Operand, scope: Scope): CondValue {
+  const v = value(cx, o, scope);
+  if (v.type !== 'duration' && v.type !== 'unknown') {
+    const hint = v.type === 'number' ? 'multiply a duration by it: `mute member 10m * …`' : 'write a duration such as `10m`, or `10m * …`';
+    cx.bag.report(D.E0404.muteNeedsDuration(describeOperand(o), v.type), o.span, hint);
+  }
+  return v.ir;
 }
 
 function call(cx: Checker, o: Extract<A.Operand, { kind: 'call' }>, scope: Scope): { ir: CondValue; type: string } {
@@ -197,14 +236,21 @@ function call(cx: Checker, o: Extract<A.Operand, { kind: 'call' }>, scope: Scope
     const wanted = least === most ? String(least) : `${least} or more`;
     cx.bag.report(D.E0220.arity(fn, wanted, args.length), o.span);
   }
+  // `min(10m * warnings, 1d)`: min and max also pick among durations, all of them durations.
+  const ofDurations = (fn === 'min' || fn === 'max') && args.some((x) => x.v.type === 'duration');
+  const wanted = fn === 'length' ? 'a text or a list' : ofDurations ? 'durations only, once one is a duration' : 'a number';
   for (const { a, v } of args) {
-    const ok = fn === 'length' ? v.type === 'string' || v.type === 'string[]' || v.type === 'unknown' : v.type === 'number' || v.type === 'unknown';
-    if (!ok) cx.bag.report(D.E0404.functionArgument(fn, describeOperand(a), v.type, fn === 'length' ? 'a text or a list' : 'a number'), a.span);
+    const ok =
+      v.type === 'unknown' || (fn === 'length' ? v.type === 'string' || v.type === 'string[]' : ofDurations ? v.type === 'duration' : v.type === 'number');
+    if (!ok) {
+      const hint = ofDurations && a.kind === 'number' ? `give it a unit: \`${a.value}m\`, \`${a.value}h\` or \`${a.value}d\`` : undefined;
+      cx.bag.report(D.E0404.functionArgument(fn, describeOperand(a), v.type, wanted), a.span, hint);
+    }
   }
   const ir: CondValue = { fn, args: args.map((x) => x.v.ir) };
   // Each `random(…)` written in the playbook is a draw of its own: two lotteries on one event differ.
   if (fn === 'random') ir.draw = `random:${++cx.draws}`;
-  return { ir, type: 'number' };
+  return { ir, type: ofDurations ? 'duration' : 'number' };
 }
 
 function path(cx: Checker, o: Extract<A.Operand, { kind: 'path' }>, scope: Scope): { ir: CondValue; type: string } {
@@ -275,7 +321,7 @@ function describeOperand(o: A.Operand): string {
     case 'boolean':
       return String(o.value);
     case 'duration':
-      return `${o.ms}ms`;
+      return o.text;
     case 'count':
       return `count(${o.distinct ? `distinct ${o.distinct.name} of ` : ''}${o.event.name}${o.byMember ? ' by member' : ''}${o.where ? ' where …' : ''}${o.within ? ` within ${o.within.text}` : ''})`;
     case 'sum':

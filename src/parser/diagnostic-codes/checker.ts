@@ -171,6 +171,9 @@ export const CHECKER_CODES = {
     amountNeedsNumber: (operand: string, type: string) => `an amount of points is a number, and ${q(operand)} is a ${type}`,
     arithNeedsNumbers: (op: string, operand: string, type: string) => `${q(op)} needs numbers, and ${q(operand)} is a ${type}`,
     functionArgument: (fn: string, operand: string, type: string, wanted: string) => `\`${fn}(…)\` needs ${wanted}, and ${q(operand)} is a ${type}`,
+    durationArith: (op: string, left: string, leftType: string, right: string, rightType: string) =>
+      `${q(op)} cannot combine ${leftType} ${q(left)} with ${rightType} ${q(right)}`,
+    muteNeedsDuration: (operand: string, type: string) => `a mute lasts a duration, and ${q(operand)} is a ${type}`,
   }),
   E0405: error('not a condition', {
     notACondition: (operand: string, type: string) => `${q(operand)} is a ${type}, not a condition`,

@@ -1,11 +1,41 @@
 import type * as A from '../ast.js';
 import { D } from '../diagnostic-codes.js';
-import { Colon, DurationLiteral, Identifier, Kw, LBrace, Minus, Name, NumberLiteral, Plus, RBrace, Semicolon, StringLiteral } from '../lexer.js';
+import {
+  Colon,
+  Dot,
+  DurationLiteral,
+  Identifier,
+  Kw,
+  LBrace,
+  LParen,
+  Minus,
+  Name,
+  NumberLiteral,
+  Plus,
+  RBrace,
+  Semicolon,
+  Slash,
+  Star,
+  StringLiteral,
+} from '../lexer.js';
 import { push } from './base.js';
 import { AudiencesParser } from './audiences.js';
 
 /** Actions: blocks, lists and lines of them, each action (audiences and texts are in audiences.ts). */
 export abstract class ActionsParser extends AudiencesParser {
+  /**
+   * Is a mute's length a value to compute (`10m * warnings`, `min(…)`, `(…)`, `count(…)`)? A
+   * lone duration, a number or anything else takes the plain duration path and its errors.
+   */
+  protected muteValueAhead(): boolean {
+    const first = this.LA(1).tokenType;
+    const next = this.LA(2).tokenType;
+    const arith = next === Star || next === Slash || next === Plus || next === Minus;
+    if (first === DurationLiteral) return arith;
+    if (first === LParen || first === Kw.count || first === Kw.sum) return true;
+    return first === Identifier && (arith || next === LParen || next === Dot);
+  }
+
   /**
    * Actions after `:` run to the end of the line (or on through `;`); actions in braces may span
    * lines. This keeps `remind after 12h: say ...` from swallowing the statement on the next line.
@@ -138,17 +168,37 @@ export abstract class ActionsParser extends AudiencesParser {
         ALT: () => {
           this.CONSUME(Kw.mute);
           this.CONSUME2(Kw.member);
-          this.OPTION3(() => {
-            const w = this.CONSUME2(Name, { LABEL: 'for' });
-            if (w.image !== 'for' && !w.isInsertedInRecovery) this.problem(D.E0010.muteFor(w.image), this.span(w));
+          // `for`, or a word in its place (`mute member during 10m`, reported); not a value's name (`min(…)`).
+          this.OPTION3({
+            GATE: () => this.LA(1).image === 'for' || this.LA(2).tokenType === DurationLiteral || this.LA(2).tokenType === NumberLiteral,
+            DEF: () => {
+              const w = this.CONSUME2(Name, { LABEL: 'for' });
+              if (w.image !== 'for' && !w.isInsertedInRecovery) this.problem(D.E0010.muteFor(w.image), this.span(w));
+            },
           });
-          const duration = this.duration(this.CONSUME(DurationLiteral));
-          let reason: A.StringLit | undefined;
+          const mute: Extract<A.Action, { kind: 'mute' }> = { kind: 'mute', span: this.spanFrom(first) };
+          // A lone duration keeps the form it always had (and its error, `expected a duration like
+          // 10m`, for `mute member 10 minutes`); a value is computed when the mute runs.
+          this.OR7([
+            {
+              GATE: () => this.muteValueAhead(),
+              ALT: () => {
+                const value = this.SUBRULE3(this.operand);
+                if (value) mute.value = value;
+              },
+            },
+            {
+              ALT: () => {
+                mute.duration = this.duration(this.CONSUME(DurationLiteral));
+              },
+            },
+          ]);
           this.OPTION4(() => {
             this.CONSUME(Kw.reason);
-            reason = this.str(this.CONSUME(StringLiteral));
+            mute.reason = this.str(this.CONSUME(StringLiteral));
           });
-          result = reason ? { kind: 'mute', duration, reason, span: this.spanFrom(first) } : { kind: 'mute', duration, span: this.spanFrom(first) };
+          mute.span = this.spanFrom(first);
+          result = mute;
         },
       },
       {

@@ -42,12 +42,22 @@ export abstract class ClockParser extends ValuesParser {
       case 'time':
         return next.tokenType === Kw.between || COMPARE_TOKENS.has(next.tokenType);
       case 'weekday':
-        return next.image === 'is' || next.tokenType === Kw.in;
+        return next.image === 'is' || next.tokenType === Kw.in || next.tokenType === EqEq || next.tokenType === NotEq;
       case 'date':
         return next.image === 'is' || COMPARE_TOKENS.has(next.tokenType);
       default:
         return next.tokenType === NumberLiteral || next.tokenType === DurationLiteral;
     }
+  }
+
+  /** `with chance 10%`, the issue's own wording, is read as `chance 10%`. */
+  protected withChanceAhead(): boolean {
+    return this.LA(1).image === 'with' && this.LA(2).image === 'chance' && this.clockAheadAt(2);
+  }
+
+  private clockAheadAt(offset: number): boolean {
+    const next = this.LA(offset + 1);
+    return next.tokenType === NumberLiteral || next.tokenType === DurationLiteral;
   }
 
   protected clockCondition = this.declareRule('clockCondition', (): A.Condition => {
@@ -85,6 +95,8 @@ export abstract class ClockParser extends ValuesParser {
           ALT: () => {
             this.CONSUME2(Name);
             const days: A.WeekdayItem[] = [];
+            // `==` reads as `is` and `!=` as `not … is`: operators write both (issue 15).
+            let negated = false as boolean;
             this.OR3([
               {
                 GATE: () => this.LA(1).image === 'is',
@@ -95,6 +107,17 @@ export abstract class ClockParser extends ValuesParser {
               {
                 ALT: () => {
                   this.CONSUME(Kw.in);
+                },
+              },
+              {
+                ALT: () => {
+                  this.CONSUME(EqEq);
+                },
+              },
+              {
+                ALT: () => {
+                  this.CONSUME(NotEq);
+                  negated = true;
                 },
               },
             ]);
@@ -117,7 +140,8 @@ export abstract class ClockParser extends ValuesParser {
                 },
               },
             ]);
-            result = { kind: 'weekday', days, span: this.spanFrom(first) };
+            const weekday: A.Condition = { kind: 'weekday', days, span: this.spanFrom(first) };
+            result = negated ? { kind: 'not', item: weekday, span: weekday.span } : weekday;
           },
         },
         {
@@ -143,8 +167,14 @@ export abstract class ClockParser extends ValuesParser {
           },
         },
         {
-          GATE: () => this.LA(1).image === 'chance',
+          GATE: () => this.LA(1).image === 'chance' || this.LA(1).image === 'with',
           ALT: () => {
+            this.OPTION2({
+              GATE: () => this.LA(1).image === 'with',
+              DEF: () => {
+                this.CONSUME7(Name);
+              },
+            });
             this.CONSUME6(Name);
             const percent = this.SUBRULE5(this.clockOperand) ?? this.noOperand();
             let hasPercentSign = false;

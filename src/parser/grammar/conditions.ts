@@ -152,7 +152,7 @@ export abstract class ConditionsParser extends ClockParser {
         },
         {
           // `time between …`, `weekday is …`, `date is …`, `chance 10%` (clock.ts): before a value named `time`.
-          GATE: () => this.clockAhead(),
+          GATE: () => this.clockAhead() || this.withChanceAhead(),
           IGNORE_AMBIGUITIES: true,
           ALT: () => {
             result = this.SUBRULE(this.clockCondition)!;

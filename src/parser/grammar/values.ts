@@ -127,7 +127,8 @@ export abstract class ValuesParser extends GrammarBase {
       {
         ALT: () => {
           const t = this.CONSUME(DurationLiteral);
-          result = { kind: 'duration', ms: this.duration(t).ms, span: this.span(t) };
+          const d = this.duration(t);
+          result = { kind: 'duration', ms: d.ms, text: d.text, span: d.span };
         },
       },
       {
