@@ -9,7 +9,21 @@ export interface Range {
 }
 
 /** What an action node's `kind` may be (src/parser/ast.ts, `Action`); no other node uses these. */
-const ACTION_KINDS = new Set(['say', 'notify', 'deleteMessage', 'warn', 'mute', 'remove', 'removeMembers', 'tag', 'untag', 'award', 'forEach', 'draw']);
+const ACTION_KINDS = new Set([
+  'say',
+  'notify',
+  'deleteMessage',
+  'warn',
+  'mute',
+  'remove',
+  'removeMembers',
+  'tag',
+  'untag',
+  'award',
+  'awardBadge',
+  'forEach',
+  'draw',
+]);
 /** Actions that hold actions (`for each member: …`, `draw … as NAME: …`): printed whole, as one line. */
 const NESTING_KINDS = new Set(['forEach', 'draw']);
 

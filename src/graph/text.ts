@@ -228,5 +228,7 @@ export function actionText(a: Action, counters: CounterTable): string {
       return `award ${a.value ? valueText(a.value, counters) : a.amount} points${reasonText(a.reason)}${a.multiplied ? '' : ' unmultiplied'}`;
     case 'draw':
       return `draw … as ${a.lottery}`;
+    case 'awardBadge':
+      return `award badge ${a.badge}`;
   }
 }

@@ -67,3 +67,40 @@ describe('condition badges', () => {
     expect(ofType(out, 'badge.granted').map((a) => a.member)).toEqual(['ann']);
   });
 });
+
+describe('award badge NAME', () => {
+  const body = [
+    'badge 达人: say "{member.name} 获得「{badge}」"',
+    'badge 话痨 when count(message.posted) >= 2',
+    'rule checkin { on checkin.done do award badge 达人; award badge 话痨 }',
+  ].join('\n');
+
+  it('grants a badge once, with badge.granted and the badge actions, whatever grants it', () => {
+    const rt = runtime(body);
+    const { join, checkin, msg } = events();
+    const out = feed(rt, [join('2026-03-02T08:00:00+08:00', 'ann'), checkin('2026-03-02T09:00:00+08:00', 'ann'), checkin('2026-03-03T09:00:00+08:00', 'ann')]);
+    expect(badges(out)).toEqual([
+      ['达人', '2026-03-02'],
+      ['话痨', '2026-03-02'],
+    ]);
+    expect(ofType(out, 'message.send').map((a) => a.text)).toEqual(['ann 获得「达人」']);
+    // Already granted by the action: the condition holding later grants nothing more.
+    expect(badges(feed(rt, [msg('2026-03-04T09:00:00+08:00', 'ann'), msg('2026-03-04T09:01:00+08:00', 'ann')]))).toEqual([]);
+  });
+
+  it('a badge its condition granted first is not granted again by the action', () => {
+    const rt = runtime(body);
+    const { join, checkin, msg } = events();
+    const first = feed(rt, [join('2026-03-02T08:00:00+08:00', 'bob'), msg('2026-03-02T09:00:00+08:00', 'bob'), msg('2026-03-02T09:01:00+08:00', 'bob')]);
+    expect(badges(first)).toEqual([['话痨', '2026-03-02']]);
+    expect(badges(feed(rt, [checkin('2026-03-02T10:00:00+08:00', 'bob')]))).toEqual([['达人', '2026-03-02']]);
+  });
+
+  it('survives a snapshot: a member granted before it is not granted again after resuming', () => {
+    const rt = runtime(body);
+    const { join, checkin } = events();
+    feed(rt, [join('2026-03-02T08:00:00+08:00', 'cat'), checkin('2026-03-02T09:00:00+08:00', 'cat')]);
+    const resumed = runtime(body, { snapshot: rt.snapshot() });
+    expect(badges(feed(resumed, [checkin('2026-03-03T09:00:00+08:00', 'cat')]))).toEqual([]);
+  });
+});

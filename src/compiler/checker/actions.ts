@@ -147,6 +147,19 @@ function action(cx: Checker, a: Exclude<A.Action, { kind: 'forEach' }>, scope: S
     }
     case 'draw':
       return { do: 'draw', lottery: lottery(cx, a, scope) };
+    case 'awardBadge': {
+      if (!scope.member) noMember(cx, a.span, scope, 'award badge');
+      const name = a.badge.name;
+      if (!cx.badges.has(name)) {
+        cx.bag.report(
+          D.E0605.unknownBadge(name),
+          a.badge.span,
+          didYouMean(name, cx.badges) ?? 'declare it with `badge NAME` (with `when …` to grant it on a condition too)',
+        );
+      }
+      cx.badgesAwarded.add(name);
+      return { do: 'awardBadge', badge: name };
+    }
   }
 }
 

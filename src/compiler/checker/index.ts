@@ -72,6 +72,15 @@ export function checkPlaybook(ast: A.Playbook, bag: DiagnosticBag, file: string)
   ir.jobs = ast.jobs.map((j) => job(cx, j));
   ir.agendas = ast.agendas.map((a) => agenda(cx, a));
   for (const c of ast.campaigns) ir.campaigns.push(campaign(cx, c, ir));
+  for (const b of ast.badges) {
+    if (!b.when && !b.streak && !cx.badgesAwarded.has(b.name.name)) {
+      cx.bag.report(
+        D.W0602.neverGranted(b.name.name),
+        b.name.span,
+        `grant it with \`award badge ${b.name.name}\` (in a leaderboard's \`for each member:\`, a rule…), or give it \`when CONDITION\``,
+      );
+    }
+  }
   ir.counters = [...cx.counters.values()];
   if (cx.lotteries.size) ir.lotteries = [...cx.lotteries.values()];
   return ir;
@@ -176,7 +185,7 @@ function declare(cx: Checker): void {
   const agendaSeen = new Map<string, A.Ident>();
   for (const a of [...ast.agendas, ...stages.flatMap((st) => st.agendas)]) dup('agenda', agendaSeen, a.name);
   const badgeSeen = new Map<string, A.Ident>();
-  for (const b of ast.badges) dup('badge', badgeSeen, b.name);
+  for (const b of ast.badges) if (!dup('badge', badgeSeen, b.name)) cx.badges.add(b.name.name);
   const lbSeen = new Map<string, A.Ident>();
   for (const lb of ast.leaderboards) dup('leaderboard', lbSeen, lb.name);
 }

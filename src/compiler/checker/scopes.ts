@@ -57,6 +57,9 @@ export class Checker {
   readonly segments = new Set<string>();
   readonly campaigns = new Map<string, Set<string>>();
   readonly levels = new Set<string>();
+  readonly badges = new Set<string>();
+  /** Badges some `award badge NAME` grants (W0602 for a badge nothing grants). */
+  readonly badgesAwarded = new Set<string>();
   /** `count(…)` counters, keyed by what they count; the IR lists them in creation order. */
   readonly counters = new Map<string, Counter>();
   /** Ids given to points entries so far (points.ts). */

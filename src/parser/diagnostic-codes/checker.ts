@@ -237,6 +237,9 @@ export const CHECKER_CODES = {
     streakDays: (days: number) => `a streak is 1 to 366 days, not ${days}`,
     notPositive: (what: string) => `${what} must be a whole number of at least 1`,
   }),
+  E0605: error('unknown badge', {
+    unknownBadge: (name: string) => `no badge is named ${q(name)}`,
+  }),
 
   // ---------------------------------------------------------------- E07xx lifecycles
   E0701: error('lifecycle without transitions', {
@@ -295,6 +298,9 @@ export const CHECKER_CODES = {
   }),
   W0601: warning('levels out of order', {
     levelsOrder: () => 'levels are not listed in rising order of points',
+  }),
+  W0602: warning('badge never granted', {
+    neverGranted: (name: string) => `badge ${q(name)} has no \`when\` or \`streak\` and no \`award badge ${name}\` grants it`,
   }),
   W0701: warning('unreachable lifecycle state', {
     unreachable: (state: string, lifecycle: string, initial: string) => `state ${q(state)} of ${lifecycle} can never be reached from ${q(initial)}`,

@@ -260,6 +260,17 @@ export abstract class ActionsParser extends AudiencesParser {
         },
       },
       {
+        // `award badge NAME` before `award N points`: `badge` is also a name a value could start with.
+        GATE: () => this.LA(2).tokenType === Kw.badge,
+        IGNORE_AMBIGUITIES: true,
+        ALT: () => {
+          this.CONSUME2(Kw.award);
+          this.CONSUME(Kw.badge);
+          const badge = this.ident(this.CONSUME5(Name));
+          result = { kind: 'awardBadge', badge, span: this.spanFrom(first) };
+        },
+      },
+      {
         ALT: () => {
           let sign = 1;
           this.OR4([

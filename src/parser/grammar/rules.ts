@@ -286,25 +286,28 @@ export abstract class RulesParser extends DeclarationsParser {
     const kw = this.CONSUME(Kw.badge);
     const name = this.ident(this.CONSUME(Name));
     const b: A.BadgeDecl = { name, actions: [], span: this.span(kw) };
-    this.OR([
-      {
-        ALT: () => {
-          this.CONSUME(Kw.when);
-          const c = this.SUBRULE(this.condition);
-          if (c) b.when = c;
+    // Neither `when` nor `streak`: granted only by `award badge NAME` (docs/language.md, "Badges").
+    this.OPTION2(() => {
+      this.OR([
+        {
+          ALT: () => {
+            this.CONSUME(Kw.when);
+            const c = this.SUBRULE(this.condition);
+            if (c) b.when = c;
+          },
         },
-      },
-      {
-        ALT: () => {
-          const k = this.CONSUME(Kw.streak);
-          const days = this.num(this.CONSUME(NumberLiteral));
-          this.CONSUME(Kw.days);
-          this.CONSUME(Kw.of);
-          const event = this.SUBRULE(this.dottedName)!;
-          b.streak = { days, event, span: this.spanFrom(k) };
+        {
+          ALT: () => {
+            const k = this.CONSUME(Kw.streak);
+            const days = this.num(this.CONSUME(NumberLiteral));
+            this.CONSUME(Kw.days);
+            this.CONSUME(Kw.of);
+            const event = this.SUBRULE(this.dottedName)!;
+            b.streak = { days, event, span: this.spanFrom(k) };
+          },
         },
-      },
-    ]);
+      ]);
+    });
     this.OPTION(() => {
       b.actions = this.SUBRULE(this.actionBlock) ?? [];
     });

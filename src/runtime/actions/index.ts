@@ -2,6 +2,7 @@ import type { Action } from '../../ir/schema.js';
 import type { Core } from '../core.js';
 import type { Ctx } from '../context.js';
 import { award } from './award.js';
+import { awardBadge } from './award-badge.js';
 import { deleteMessage } from './delete-message.js';
 import { draw } from './draw.js';
 import { mute } from './mute.js';
@@ -32,5 +33,6 @@ export const ACTIONS: { readonly [K in Action['do']]: ActionHandler<Extract<Acti
   tag,
   untag,
   award,
+  awardBadge,
   draw,
 });

@@ -6,6 +6,7 @@ import type { InputEvent } from '../events.js';
 import { addItem, hasItem } from '../member.js';
 import type { MemberState } from '../state.js';
 import { templateExtras } from '../../ir/index.js';
+import type { Badge } from '../../ir/schema.js';
 
 /**
  * `level` and `badge`: what a member reaches once (docs/runtime.md, "Points"; docs/language.md,
@@ -39,11 +40,16 @@ export function checkBadges(core: Core, ctx: Ctx, m: MemberState, ev: InputEvent
     } else if (b.when) {
       earned = core.test(b.when, ctx);
     }
-    if (!earned) continue;
-    m.badges = addItem(m.badges, b.name);
-    // Stryker disable next-line StringLiteral: templateExtras uses its kind for types only (src/ir/template-extras.ts); docs/testing.md
-    const bctx: Ctx = { ...ctx, source: b.id, extras: templateExtras('badge', { badge: b.name }, ctx.extras) };
-    core.emit(bctx, 'badge.granted', m.id, { badge: b.name });
-    core.runActions(bctx, b.actions);
+    if (earned) grantBadge(core, ctx, m, b);
   }
+}
+
+/** Grants badge `b` once: `badge.granted`, then the badge's actions, whether a condition or `award badge` earned it. */
+export function grantBadge(core: Core, ctx: Ctx, m: MemberState, b: Badge): void {
+  if (hasItem(m.badges, b.name)) return;
+  m.badges = addItem(m.badges, b.name);
+  // Stryker disable next-line StringLiteral: templateExtras uses its kind for types only (src/ir/template-extras.ts); docs/testing.md
+  const bctx: Ctx = { ...ctx, member: m, source: b.id, extras: templateExtras('badge', { badge: b.name }, ctx.extras) };
+  core.emit(bctx, 'badge.granted', m.id, { badge: b.name });
+  core.runActions(bctx, b.actions);
 }
