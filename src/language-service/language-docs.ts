@@ -78,10 +78,7 @@ export const LANGUAGE_DOCS: ReadonlyMap<string, string> = new Map([
     'Randomness',
     '`random(lo, hi)` draws a whole number from `lo` to `hi`, both included (no value unless both are\nwhole numbers and `lo <= hi`). A chance is a comparison: `random(1, 100) <= 10` is true one time\nin ten. Draws are reproducible: each is computed, not taken from a running generator, from the\nrun\'s seed (`simulate --seed N`, default 1), the community, the event or timer being handled,\nwhich `random(…)` of the playbook it is, and the member. So the same events draw the same numbers\non any run, whether they are processed in one go or split and resumed from a snapshot; two\n`random(…)` in the playbook draw independently, and so do two members.\n\n```playbook\nplaybook "XP" { timezone "Asia/Shanghai" }\n\n# MEE6-style XP: 15 to 25 per message, at most once a minute.\npoints {\n  message.posted: +random(15, 25) cooldown 1m reason "XP"\n}\n# One message in a hundred wins a red packet.\nrule lucky {\n  on message.posted\n  when random(1, 100) == 1\n  do say "{member.name} 抽中了红包!"\n}\n```',
   ],
-  [
-    'Time of day, weekday and date',
-    "Conditions on the wall clock in the playbook's time zone (the `timezone` of the header):\n\n| condition | true when |\n|---|---|\n| `time between 23:00 and 07:00` | the time of day is from 23:00 (included) up to 07:00 (excluded); a start after the end crosses midnight |\n| `time >= 09:00`, `time < 18:30`, `time == 12:00` | the time of day compares so; `==` is the whole minute 12:00:00–12:00:59 |\n| `weekday is sat`, `weekday is weekend` | the local day is a Saturday; a Saturday or Sunday |\n| `weekday in [sat, sun]`, `weekday in [mon-fri]` | the local day is one of those |\n| `date is 2026-11-11`, `date >= 2026-11-01` | the local date is (or compares so with) that date |",
-  ],
+  ['Time of day, weekday and date', "Conditions on the wall clock in the playbook's time zone (the `timezone` of the header):"],
   [
     'Member age',
     '`member.age` is how long ago the member joined, to the millisecond: a duration, compared with a\nduration (`member.age < 10m`, `member.age >= 1h30m`). Comparing it with a bare number,\n`member.age > 10`, is an error (E0235: give it a unit, `10m`). `member.joinedDays` is the same\nlength in whole days, rounded down.\n\n```playbook\nplaybook "New members" { timezone "Asia/Shanghai" }\n\n# New members may not post links in their first ten minutes.\nrule newcomer_links {\n  on message.posted\n  when member.age < 10m and text matches /https?:\\/\\//\n  do delete message; say to member "入群 10 分钟后才能发链接"\n}\n```',
@@ -106,6 +103,10 @@ export const LANGUAGE_DOCS: ReadonlyMap<string, string> = new Map([
     'Actions',
     'Actions are what a playbook does. They appear after `do` in rules, in braces after a lifecycle\ntransition, and after `:` or in braces everywhere else.',
   ],
+  [
+    'Computed mute lengths',
+    'A mute\'s length may be computed when the mute runs, from anything a value may read\n([arithmetic](#arithmetic)): `mute member 10m * count(message.reported where messageId == this.messageId)`,\n`mute member 1m * minutes` (a number field of the event), `mute member min(1m * count(message.posted by member within 10m), 1h)`.\nThe value must be a duration: a duration times a number, durations added, `min`/`max` of\ndurations; `mute member minutes * 2` is E0404 (multiply a duration by it). The length is rounded\nto whole seconds (halves up) and is at most ten years; one that has no value (a missing field, a\ndivision by zero) or is under one second mutes nobody, and nothing is emitted. A lone duration\n(`mute member 10m`, `mute member PT5M`) is fixed when the playbook is compiled, as before; its\nmistakes (`mute member 10 minutes`: did you mean `10m`?) are the same.\n\n```playbook\nplaybook "Flood" { timezone "Asia/Shanghai" }\n\n# A minute for every message of the last ten minutes: a second burst soon after mutes longer.\nrule flood {\n  on message.posted\n  when count(message.posted by member within 1m) >= 10\n  do mute member min(1m * count(message.posted by member within 10m), 1h) reason "刷屏"\n}\n```',
+  ],
   ['Rituals', 'A ritual is a per-member checklist with a time limit, typically the entry ritual for newcomers.'],
   ['Rules', 'A rule reacts to events: when one of its events happens and its conditions hold, it runs its\nactions.'],
   [
@@ -122,7 +123,7 @@ export const LANGUAGE_DOCS: ReadonlyMap<string, string> = new Map([
   ],
   [
     'Badges',
-    'A badge is granted once per member, the first time its condition holds, and may run actions.\n\n```playbook\nplaybook "Badges" { timezone "Asia/Shanghai" }\n\nbadge 话痨 when count(message.posted) >= 100 {\n  say "恭喜 {member.name} 获得「{badge}」徽章"\n}\nbadge 打卡达人 streak 7 days of checkin.done: say to member "连续 7 天打卡!"\nbadge 富翁 when member.points >= 1000\n```',
+    'A badge is granted once per member, the first time its condition holds, and may run actions.\n\n```playbook\nplaybook "Badges" { timezone "Asia/Shanghai" }\n\nbadge 话痨 when count(message.posted) >= 100 {\n  say "恭喜 {member.name} 获得「{badge}」徽章"\n}\nbadge 打卡达人 streak 7 days of checkin.done: say to member "连续 7 天打卡!"\nbadge 富翁 when member.points >= 1000\n# No condition: granted by `award badge 优秀贡献者` (here by a leaderboard).\nbadge 优秀贡献者: say "{member.name} 获得「{badge}」"\nleaderboard 月榜 top 3 by points last month every month on 1 at 10:00 skip if empty {\n  for each member: award badge 优秀贡献者\n}\n```',
   ],
   [
     'Leaderboards',
