@@ -106,6 +106,8 @@ export interface BotFlags {
   insecure?: boolean;
   telegram?: boolean;
   apiRoot?: string;
+  webhook?: string;
+  webhookListen?: string;
 }
 
 export function readConfigFile(path: string): BotConfigFile {
@@ -174,7 +176,13 @@ export function resolveBotConfig(flags: BotFlags, env: Record<string, string | u
     removeMode: remove,
     db: flags.db ?? file.db ?? DEFAULT_DB,
   };
-  if (wantsTelegram) return telegramConfig(common, file.telegram, flags.apiRoot, env, (m) => new ConfigError(m));
+  if (wantsTelegram) {
+    const hook = {
+      ...(flags.webhook !== undefined ? { url: flags.webhook } : {}),
+      ...(flags.webhookListen !== undefined ? { listen: flags.webhookListen } : {}),
+    };
+    return telegramConfig(common, file.telegram, flags.apiRoot, hook, env, (m) => new ConfigError(m));
+  }
   const password = flags.password ?? env['PLAYBOOK_BOT_PASSWORD'];
   if (wantsOneBot) {
     if (flags.password !== undefined) throw new ConfigError('OneBot takes its access token from ONEBOT_ACCESS_TOKEN only, not --password');

@@ -15,6 +15,7 @@ export function createAdapter(config: BotConfig): ChatAdapter {
       token: config.token,
       ...(config.apiRoot ? { apiRoot: config.apiRoot } : {}),
       ...(config.pollTimeoutSeconds !== undefined ? { pollTimeoutSeconds: config.pollTimeoutSeconds } : {}),
+      ...(config.webhook ? { webhook: config.webhook } : {}),
       rooms: config.rooms,
       admins: config.admins,
       removeMode: config.removeMode,

@@ -14,6 +14,10 @@ export const TelegramFile = z
   .object({
     apiRoot: z.url().optional(),
     pollTimeoutSeconds: z.number().int().min(0).max(50).optional(),
+    webhook: z
+      .object({ url: z.url(), listen: z.string().min(1).optional() })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -27,13 +31,18 @@ export interface TelegramBotConfig {
   token: string;
   apiRoot?: string;
   pollTimeoutSeconds?: number;
+  webhook?: { url: string; host: string; port: number };
 }
+
+/** Where the webhook listener binds when not told: loopback, behind the TLS proxy. */
+export const DEFAULT_WEBHOOK_LISTEN = '127.0.0.1:8443';
 
 /** Chat ids are numbers (negative for groups); anything else is a mistake worth saying so. */
 export function telegramConfig(
-  common: Omit<TelegramBotConfig, 'platform' | 'token' | 'apiRoot' | 'pollTimeoutSeconds'>,
+  common: Omit<TelegramBotConfig, 'platform' | 'token' | 'apiRoot' | 'pollTimeoutSeconds' | 'webhook'>,
   file: z.infer<typeof TelegramFile> | undefined,
   apiRootFlag: string | undefined,
+  webhookFlags: { url?: string; listen?: string },
   env: Record<string, string | undefined>,
   fail: (message: string) => Error,
 ): TelegramBotConfig {
@@ -52,8 +61,24 @@ export function telegramConfig(
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw fail(`--api-root ${apiRoot}: the scheme must be http or https`);
   }
+  const hookUrl = webhookFlags.url ?? file?.webhook?.url;
+  let webhook: TelegramBotConfig['webhook'];
+  if (hookUrl !== undefined) {
+    let url: URL;
+    try {
+      url = new URL(hookUrl);
+    } catch {
+      throw fail(`--webhook ${hookUrl}: not a URL`);
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw fail(`--webhook ${hookUrl}: Telegram posts to an https URL`);
+    const listen = webhookFlags.listen ?? file?.webhook?.listen ?? DEFAULT_WEBHOOK_LISTEN;
+    const m = /^(.+):(\d{1,5})$/.exec(listen);
+    if (!m || Number(m[2]) > 65535) throw fail(`--webhook-listen ${listen}: HOST:PORT, e.g. ${DEFAULT_WEBHOOK_LISTEN}`);
+    webhook = { url: hookUrl, host: m[1]!.replace(/^\[|\]$/g, ''), port: Number(m[2]) };
+  } else if (webhookFlags.listen !== undefined) throw fail('--webhook-listen needs --webhook URL (the public address Telegram posts to)');
   return {
     platform: 'telegram',
+    ...(webhook ? { webhook } : {}),
     ...common,
     token,
     ...(apiRoot !== undefined ? { apiRoot: apiRoot.replace(/\/+$/, '') } : {}),

@@ -15,6 +15,7 @@ import type { OutputAction } from '../runtime/runtime.js';
 import type { ActionOutcome, AdapterEvents, Capabilities, ChatAdapter, RemoveMode, RoomBinding, UndoRecord } from './adapter.js';
 import { TelegramActions } from './telegram-actions.js';
 import { TelegramEvents } from './telegram-events.js';
+import { WebhookReceiver, type WebhookSettings } from './telegram-webhook.js';
 
 /** The update kinds the adapter turns into events. */
 export const ALLOWED_UPDATES = ['message', 'edited_message', 'chat_member', 'message_reaction', 'chat_join_request'] as const;
@@ -42,6 +43,8 @@ export interface TelegramOptions {
   pollTimeoutSeconds?: number;
   /** How long the long poll may keep failing before the bot gives up (ms). */
   giveUpAfterMs?: number;
+  /** Receive updates by webhook instead of long polling (telegram-webhook.ts). */
+  webhook?: WebhookSettings;
 }
 
 export class TelegramAdapter implements ChatAdapter {
@@ -57,6 +60,7 @@ export class TelegramAdapter implements ChatAdapter {
   private abort: AbortController | undefined;
   private loop: Promise<void> | undefined;
   private stopped = false;
+  private receiver: WebhookReceiver | undefined;
 
   constructor(private readonly options: TelegramOptions) {
     for (const r of options.rooms) {
@@ -101,17 +105,42 @@ export class TelegramAdapter implements ChatAdapter {
     // Network errors are the caller's to handle (an action fails, the long poll backs off);
     // 429 and 5xx answers are waited out here, a few times.
     api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 300, rethrowHttpErrors: true }));
+    const hook = this.options.webhook;
     try {
       this.me = await api.getMe();
-      // A webhook set for this token makes getUpdates fail with 409; long polling replaces it.
-      await api.deleteWebhook({ drop_pending_updates: false });
       for (const r of this.options.rooms) await this.checkChat(api, r);
+      if (hook) {
+        this.receiver = new WebhookReceiver(
+          hook,
+          (u) => {
+            this.onUpdate(u);
+          },
+          (line) => {
+            this.log(line);
+          },
+        );
+        await this.receiver.listen();
+        await api.setWebhook(hook.url, { allowed_updates: [...ALLOWED_UPDATES], secret_token: this.receiver.secret, drop_pending_updates: false });
+      } else {
+        // A webhook set for this token makes getUpdates fail with 409; long polling replaces it.
+        await api.deleteWebhook({ drop_pending_updates: false });
+      }
     } catch (e) {
+      await this.receiver?.close();
       throw new Error(this.redact(describe(e)), { cause: e });
     }
     this.api = api;
+    if (hook) {
+      this.log(`webhook set to ${hook.url}, listening on ${hook.host}:${hook.port}`);
+      return;
+    }
     this.abort = new AbortController();
     this.loop = this.poll(api);
+  }
+
+  private onUpdate(u: Update): void {
+    if (this.stopped) return;
+    for (const ev of this.events.fromUpdate(u)) this.handlers?.event(ev);
   }
 
   private async checkChat(api: Api, r: RoomBinding): Promise<void> {
@@ -167,7 +196,7 @@ export class TelegramAdapter implements ChatAdapter {
         // Only now, past the update, does the next getUpdates confirm it to Telegram.
         this.offset = u.update_id + 1;
         if (this.isStopped()) return;
-        for (const ev of this.events.fromUpdate(u)) this.handlers?.event(ev);
+        this.onUpdate(u);
       }
     }
   }
@@ -193,6 +222,8 @@ export class TelegramAdapter implements ChatAdapter {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    // The webhook stays set: Telegram keeps the updates for the next start.
+    await this.receiver?.close();
     this.abort?.abort();
     await this.loop;
     // Confirm what was handled, so the next start does not fetch it again (it would be a duplicate anyway).

@@ -25,6 +25,8 @@ database; a bot stopped or killed and started again on the same --db goes on whe
   --irc URL            an IRC server: irc://host[:port] or ircs://host[:port] (TLS)
   --telegram           a Telegram bot: the token from BotFather in TELEGRAM_BOT_TOKEN (never an option)
   --api-root URL       the Bot API server (default https://api.telegram.org; or TELEGRAM_API_ROOT)
+  --webhook URL        Telegram posts updates to this public URL instead of long polling
+  --webhook-listen H:P where the bot listens for them, behind the TLS proxy (default 127.0.0.1:8443)
   --onebot URL         a OneBot v11 implementation for QQ (NapCat, Lagrange): ws://host:port,
                        its forward WebSocket; the access token comes from ONEBOT_ACCESS_TOKEN
   --onebot-reverse     listen at the --onebot URL instead; the implementation connects to it
@@ -64,13 +66,19 @@ could not be joined (also when the connection is lost for good later).
     insecure: { type: 'boolean' },
     telegram: { type: 'boolean' },
     'api-root': { type: 'string' },
+    webhook: { type: 'string' },
+    'webhook-listen': { type: 'string' },
   },
   async run(values, files, io) {
     if (files.length !== 1) throw new UsageError(files.length ? 'bot takes one playbook file' : 'no playbook file given');
     const file = files[0]!;
     let config;
     try {
-      config = resolveBotConfig({ ...values, ...(typeof values['api-root'] === 'string' ? { apiRoot: values['api-root'] } : {}) });
+      config = resolveBotConfig({
+        ...values,
+        ...(typeof values['api-root'] === 'string' ? { apiRoot: values['api-root'] } : {}),
+        ...(typeof values['webhook-listen'] === 'string' ? { webhookListen: values['webhook-listen'] } : {}),
+      });
     } catch (e) {
       if (e instanceof ConfigError) throw new UsageError(e.message);
       throw e;

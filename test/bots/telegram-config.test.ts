@@ -36,12 +36,22 @@ describe('playbook bot --telegram settings', () => {
     });
   });
 
+  it('takes a webhook URL and where to listen for it (loopback port 8443 by default)', () => {
+    const c = resolveBotConfig({ telegram: true, room: ['-100'], webhook: 'https://bot.example.org/tg', webhookListen: '[::1]:9000' }, env);
+    expect(c).toMatchObject({ webhook: { url: 'https://bot.example.org/tg', host: '::1', port: 9000 } });
+    const d = resolveBotConfig({ telegram: true, room: ['-100'], webhook: 'https://bot.example.org/tg' }, env);
+    expect(d).toMatchObject({ webhook: { url: 'https://bot.example.org/tg', host: '127.0.0.1', port: 8443 } });
+  });
+
   it.each([
     [{ telegram: true, room: ['-100'] }, {}, 'TELEGRAM_BOT_TOKEN environment variable'],
     [{ telegram: true, room: ['#club'] }, env, 'room #club: a Telegram chat is its numeric id'],
     [{ telegram: true, room: ['-100'], admin: ['@ann'] }, env, '--admin @ann: on Telegram an admin is a numeric user id'],
     [{ telegram: true, room: ['-100'], apiRoot: 'ftp://x' }, env, 'the scheme must be http or https'],
     [{ telegram: true, irc: 'irc://h', room: ['-100'] }, env, 'one platform per bot'],
+    [{ telegram: true, room: ['-100'], webhookListen: '127.0.0.1:1' }, env, '--webhook-listen needs --webhook URL'],
+    [{ telegram: true, room: ['-100'], webhook: 'https://x/', webhookListen: '8443' }, env, '--webhook-listen 8443: HOST:PORT'],
+    [{ telegram: true, room: ['-100'], webhook: 'ftp://x/' }, env, 'Telegram posts to an https URL'],
   ])('refuses %j', (flags, environment, message) => {
     expect(() => resolveBotConfig(flags, environment)).toThrow(ConfigError);
     expect(() => resolveBotConfig(flags, environment)).toThrow(message);

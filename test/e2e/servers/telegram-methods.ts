@@ -20,6 +20,7 @@ type Params = Record<string, unknown>;
 export const REQUIRED: Record<string, Record<string, 'chat' | 'integer' | 'string' | 'object' | 'boolean'>> = {
   getme: {},
   deletewebhook: {},
+  setwebhook: { url: 'string' },
   getupdates: {},
   getchat: { chat_id: 'chat' },
   getchatmember: { chat_id: 'chat', user_id: 'integer' },

@@ -42,6 +42,12 @@ export class TelegramStandin implements MethodContext {
   private poll: Poll | undefined;
   private readonly rateLimits = new Map<string, number[]>();
   private server: Server | undefined;
+  private stopped = false;
+  /** Set by setWebhook: updates are POSTed there, and getUpdates is refused. */
+  webhook: { url: string; secret: string | undefined } | undefined;
+  /** Each webhook delivery attempt: the update and the HTTP status (0: no connection). */
+  readonly deliveries: { updateId: number; status: number }[] = [];
+  private delivering = false;
   url = '';
 
   async start(): Promise<void> {
@@ -51,6 +57,7 @@ export class TelegramStandin implements MethodContext {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     this.dropPolls();
     this.server?.closeAllConnections();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
@@ -203,6 +210,14 @@ export class TelegramStandin implements MethodContext {
         parameters: { retry_after: retryAfter },
       });
     }
+    if (method === 'setwebhook' || method === 'deletewebhook') return this.answer(res, name, params, this.setWebhook(method, params));
+    if (method === 'getupdates' && this.webhook)
+      return this.answer(
+        res,
+        name,
+        params,
+        bad("Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first", 409),
+      );
     if (method === 'getupdates') return this.getUpdates(res, name, params);
     this.answer(res, name, params, callMethod(this, method, params));
   }
@@ -243,6 +258,50 @@ export class TelegramStandin implements MethodContext {
     this.answerPoll();
   }
 
+  private setWebhook(method: string, p: Record<string, unknown>): Answer {
+    if (method === 'deletewebhook') {
+      this.webhook = undefined;
+      return { ok: true, result: true };
+    }
+    const secret = p['secret_token'];
+    if (secret !== undefined && (typeof secret !== 'string' || !/^[A-Za-z0-9_-]{1,256}$/.test(secret)))
+      return bad('Bad Request: secret token contains unallowed characters');
+    if (Array.isArray(p['allowed_updates'])) this.allowed = (p['allowed_updates'] as string[]).length ? new Set(p['allowed_updates'] as string[]) : undefined;
+    this.webhook = { url: p['url'] as string, secret: secret as string | undefined };
+    void this.deliver();
+    return { ok: true, result: true };
+  }
+
+  /** POSTs pending updates to the webhook one at a time, each until it is answered 2xx, as Telegram retries. */
+  private async deliver(): Promise<void> {
+    if (this.delivering) return;
+    this.delivering = true;
+    try {
+      for (;;) {
+        const hook = this.webhook;
+        const next = hook ? this.pending(0, 1)[0] : undefined;
+        if (!hook || !next || this.stopped) return;
+        let status = 0;
+        try {
+          const res = await fetch(hook.url, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', ...(hook.secret ? { 'x-telegram-bot-api-secret-token': hook.secret } : {}) },
+            body: JSON.stringify(next),
+          });
+          status = res.status;
+          await res.arrayBuffer();
+        } catch {
+          status = 0;
+        }
+        this.deliveries.push({ updateId: next.update_id, status });
+        if (status >= 200 && status < 300) this.updates.splice(this.updates.indexOf(next), 1);
+        else await new Promise((r) => setTimeout(r, 200));
+      }
+    } finally {
+      this.delivering = false;
+    }
+  }
+
   private pending(offset: number, limit: number): Update[] {
     // Updates of kinds not asked for are dropped, as Telegram never makes them.
     for (let i = this.updates.length - 1; i >= 0; i--) {
@@ -253,6 +312,7 @@ export class TelegramStandin implements MethodContext {
   }
 
   private answerPoll(): void {
+    if (this.webhook) void this.deliver();
     const poll = this.poll;
     if (poll && this.pending(poll.offset, poll.limit).length) this.finishPoll(poll);
   }
