@@ -54,7 +54,7 @@ describe('Telegram adapter against the Bot API stand-in', () => {
       'message_reaction',
       'chat_join_request',
     ]);
-    expect(api.requests.slice(0, 4).map((r) => r.method)).toEqual(['getMe', 'deleteWebhook', 'getChat', 'getChatMember']);
+    expect(api.requests.slice(0, 4).map((r) => r.method)).toEqual(['getMe', 'getChat', 'getChatMember', 'deleteWebhook']);
     expect(api.calls('getChatMember')[0]!.params).toEqual({ chat_id: CHAT, user_id: BOT.id });
     expect(logs.join('\n')).not.toContain(TOKEN);
   });
