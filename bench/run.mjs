@@ -14,6 +14,8 @@
 //     messages, and the cost per short message of typical patterns, JavaScript RegExp vs RE2.
 //  7. start-up (bench/startup.mjs, issue 20): `playbook --version` and a short `playbook check`
 //     over `node -e 0`, medians of 10.
+//  8. editor keystrokes (bench/lsp-keystroke.mjs, issue 19): a 1,000-rule playbook in the language
+//     service, in process and over stdio against `playbook lsp`; p50 and p99 per keystroke.
 // Results: a table on stdout and bench/results.json. Nothing here is asserted by `npm test`.
 //
 // BENCH_QUICK=1 shrinks every input (for working on the bench itself; figures not comparable).
@@ -31,6 +33,7 @@ import { createHandwritten } from './handwritten.mjs';
 import { createJsonRules } from './jsonrules.mjs';
 import { regexSection } from './regex.mjs';
 import { startupSection } from './startup.mjs';
+import { lspKeystrokeSection } from './lsp-keystroke.mjs';
 import { createXStateActors, createXStatePure } from './xstate.mjs';
 import { actionCounts, assertSameActions, MismatchError } from './verify.mjs';
 
@@ -93,6 +96,7 @@ const sections = [
   simulateSection,
   () => regexSection(results, log, { quick: QUICK }),
   () => startupSection(results, log, { root, quick: QUICK }),
+  () => lspKeystrokeSection(results, log, { root, quick: QUICK }),
 ];
 try {
   for (let i = 0; i < sections.length; i++) {
@@ -422,6 +426,14 @@ function printTable() {
   row(`regex, worst match over ${r.regex_adversarial.patterns} adversarial patterns (100 KB messages)`, `${r.regex_adversarial_worst_ms.toFixed(1)} ms`);
   for (const x of r.regex_short.rows.slice(0, 2)) row(`regex per short message (${x.name}), RegExp -> RE2`, `${x.regexp_ns} -> ${x.re2_ns} ns`);
   row('compile, 1,000-rule playbook', `${r.compile_1000_rules_ms} ms`);
+  const keys = r.lsp_keystroke;
+  row(
+    'editor keystroke, 1,000 rules, in process: p50 / p99',
+    `${keys.in_process.p50_ms} / ${keys.in_process.p99_ms} ms`,
+    'p50 < 50 ms',
+    keys.in_process.p50_ms < 50,
+  );
+  row('editor keystroke over stdio (playbook lsp): p50 / p99', `${keys.stdio.p50_ms} / ${keys.stdio.p99_ms} ms`);
   row('whole bench, after the build', `${r.bench_seconds} s`);
   const widths = [0, 1, 2].map((i) => Math.max(...rows.map((x) => x[i].length), ['what', 'figure', 'target'][i].length));
   const line = (cells) => `| ${cells[0].padEnd(widths[0])} | ${cells[1].padStart(widths[1])} | ${cells[2].padEnd(widths[2])} | ${cells[3].padEnd(1)} |`;

@@ -77,7 +77,7 @@ export class PlaybookDocument {
   }
 
   get symbols(): SymbolIndex {
-    this._symbols ??= indexSymbols(this._parsed.ast, CORE_EVENT_NAMES, BUILTIN_ROLES);
+    this._symbols ??= indexSymbols(this._parsed.trees, CORE_EVENT_NAMES, BUILTIN_ROLES);
     return this._symbols;
   }
 

@@ -28,6 +28,8 @@ export interface ParsedText {
   diagnostics: Diagnostic[];
   /** Start offsets of the items (first is 0). */
   starts: number[];
+  /** Each item's own tree, in order (the same objects from version to version while an item is unchanged). */
+  trees: Playbook[];
   /** Items parsed anew for this version (the rest were kept). */
   reparsed: number;
 }
@@ -130,7 +132,7 @@ export class IncrementalParser {
       join(ast, p.result.ast);
       for (const d of p.result.diagnostics) diagnostics.push(d);
     }
-    return { ast, diagnostics, starts: this.starts, reparsed };
+    return { ast, diagnostics, starts: this.starts, trees: this.pieces.map((p) => p.result.ast), reparsed };
   }
 }
 
