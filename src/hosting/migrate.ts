@@ -12,6 +12,7 @@ import {
 } from '../ir/index.js';
 import type { RuntimeSnapshot } from '../runtime/runtime.js';
 import type { CommunitySnapshot, MemberState, Timer } from '../runtime/state.js';
+import { calendarSalt } from '../runtime/constructs/jobs.js';
 import { localInstant, nextOccurrence } from '../stdlib/calendar.js';
 import { copyDicts, dict, hasKey, own } from '../stdlib/dict.js';
 import {
@@ -321,7 +322,8 @@ export function migrateSnapshot(from: IR, to: IR, input: RuntimeSnapshot): Migra
     for (const j of calendarEntries(to)) {
       if (unchangedCalendar(j.kind, j.id)) continue;
       const existed = calendarEntries(from).some((x) => x.kind === j.kind && x.id === j.id);
-      add({ id: j.id, due: nextOccurrence(j.calendar, zone, from1), kind: j.kind, ref: j.id });
+      // The same daily draw for `between` as the runtime makes (constructs/jobs.ts, calendarSalt).
+      add({ id: j.id, due: nextOccurrence(j.calendar, zone, from1, calendarSalt(c, j.id)), kind: j.kind, ref: j.id });
       changed.add(`${j.kind} ${j.name}: ${existed ? 'calendar changed, rescheduled' : 'new, scheduled'} from the community's clock`, c.id);
     }
     for (const s of to.schedules) {
@@ -330,7 +332,7 @@ export function migrateSnapshot(from: IR, to: IR, input: RuntimeSnapshot): Migra
       // Drop what is left of the old shape's session, then arm the next one as the runtime does.
       for (let i = timers.length - 1; i >= 0; i--) if (timers[i]!.ref === s.id && timers[i]!.kind.startsWith('session.')) timers.splice(i, 1);
       c.sessions[s.name] ??= [];
-      const start = nextOccurrence(s.calendar, zone, from1);
+      const start = nextOccurrence(s.calendar, zone, from1, calendarSalt(c, s.id));
       const end = start + (s.durationMs ?? 0);
       add({ id: sessionTimerId(s.id, start, { kind: 'open' }), due: start, kind: 'session.open', ref: s.id, session: start });
       s.hooks.forEach((h, i) => {

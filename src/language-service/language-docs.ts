@@ -143,7 +143,7 @@ export const LANGUAGE_DOCS: ReadonlyMap<string, string> = new Map([
   ],
   [
     'Random times',
-    '`between A and B` in place of the times draws one time a day: each day the calendar matches, the\njob (or schedule) runs once, at a whole minute from `A` (included) to `B` (excluded), so\n`between 10:00 and 22:00` runs at 10:00 at the earliest and 21:59 at the latest.\n\n```playbook\nplaybook "Daily surprise" { timezone "Asia/Shanghai" }\n\nevery day between 10:00 and 22:00: say "今日惊喜:前 3 位回复的朋友有红包"\nevery sat, sun between 9:00 and 12:00 {\n  say "周末随机话题时间"\n}\n```',
+    '`between A and B` in place of the times draws one time a day: each day the calendar matches, the\njob (or schedule, or leaderboard) runs once, at a whole minute from `A` (included) to `B` (excluded), so\n`between 10:00 and 22:00` runs at 10:00 at the earliest and 21:59 at the latest.\n\n```playbook\nplaybook "Daily surprise" { timezone "Asia/Shanghai" }\n\nevery day between 10:00 and 22:00: say "今日惊喜:前 3 位回复的朋友有红包"\nevery sat, sun between 9:00 and 12:00 {\n  say "周末随机话题时间"\n}\n```',
   ],
   [
     'Daylight-saving time',

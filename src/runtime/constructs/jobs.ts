@@ -16,7 +16,7 @@ export function armJobs(core: Core, c: CommunityState, now: number): void {
 }
 
 /** What a `between` window's daily draw is made from: the community's seed and the construct. */
-export function calendarSalt(c: CommunityState, id: string): string {
+export function calendarSalt(c: Pick<CommunityState, 'rng'>, id: string): string {
   return `${c.rng}|${id}`;
 }
 

@@ -7,6 +7,7 @@ import type { CommunityState, MemberState, Timer } from '../state.js';
 import { insertTimer } from '../timers.js';
 import { templateExtras } from '../../ir/index.js';
 import { windowDays } from './board-windows.js';
+import { calendarSalt } from './jobs.js';
 
 /**
  * `leaderboard`: posted on its calendar; ranks present members by points, by a count of one event
@@ -70,7 +71,7 @@ function tally(core: Core, c: CommunityState, m: MemberState, lb: Leaderboard, a
 
 /** Arm each leaderboard's first posting in a new community. */
 export function armLeaderboards(core: Core, c: CommunityState, now: number): void {
-  for (const lb of core.ir.leaderboards) insertTimer(c, { id: lb.id, due: nextOccurrence(lb.calendar, core.zone, now), kind: 'leaderboard', ref: lb.id });
+  for (const lb of core.ir.leaderboards) insertTimer(c, { id: lb.id, due: nextOccurrence(lb.calendar, core.zone, now, calendarSalt(c, lb.id)), kind: 'leaderboard', ref: lb.id });
 }
 
 export function fireLeaderboard(core: Core, c: CommunityState, t: Timer, cause: string, out: OutputAction[]): void {
@@ -83,7 +84,7 @@ export function fireLeaderboard(core: Core, c: CommunityState, t: Timer, cause: 
   const boards = (c.boards ??= dict());
   const posted = boards[lb.id];
   boards[lb.id] = { posts: (posted?.posts ?? 0) + 1, last: now };
-  insertTimer(c, { id: lb.id, due: nextOccurrence(lb.calendar, core.zone, now + 60_000), kind: 'leaderboard', ref: lb.id });
+  insertTimer(c, { id: lb.id, due: nextOccurrence(lb.calendar, core.zone, now + 60_000, calendarSalt(c, lb.id)), kind: 'leaderboard', ref: lb.id });
   if (lb.skipIfEmpty && ranked.length === 0) return;
   const board = ranked.map((x, i) => `${i + 1}. ${x.m.name ?? x.m.id} ${x.score}`).join('\n');
   // Stryker disable next-line StringLiteral: templateExtras uses its kind for types only (src/ir/template-extras.ts); docs/testing.md
