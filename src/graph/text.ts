@@ -164,8 +164,31 @@ function condInner(c: Cond, counters: CounterTable, parent: 'all' | 'any' | 'not
     case 'inStage':
       return `in stage ${c.campaign}${c.stage ? `.${c.stage}` : ''}`;
     default:
-      return `${valueText(c.left, counters)} ${COMPARE[c.op]} ${valueText(c.right, counters)}`;
+      return clockComparisonText(c) ?? `${valueText(c.left, counters)} ${COMPARE[c.op]} ${valueText(c.right, counters)}`;
   }
+}
+
+/** `chance P%` is lowered to a draw of one in a million (compiler/checker/clock.ts). */
+const CHANCE_SCALE = 1_000_000;
+
+/**
+ * Comparisons the checker lowered from the clock, chance and age conditions, written back the way
+ * a playbook says them (`time >= 23:00`, `weekday == sat`, `chance 10%`, `member.age < 10m`)
+ * rather than as the minutes, day numbers and draws the IR holds.
+ */
+function clockComparisonText(c: Extract<Cond, { op: 'eq' | 'ne' | 'gt' | 'gte' | 'lt' | 'lte' }>): string | undefined {
+  const op = COMPARE[c.op];
+  const right = 'const' in c.right ? c.right.const : undefined;
+  if ('clock' in c.left && right !== undefined) {
+    if (c.left.clock === 'minute' && typeof right === 'number') return `time ${op} ${clockText(right)}`;
+    if (c.left.clock === 'weekday' && typeof right === 'number') return `weekday ${op} ${WEEKDAYS[right - 1] ?? right}`;
+    if (c.left.clock === 'date') return `date ${op} ${String(right)}`;
+  }
+  if ('fn' in c.left && c.left.fn === 'random' && c.left.draw?.startsWith('chance:') && c.op === 'lte' && typeof right === 'number') {
+    return `chance ${right / (CHANCE_SCALE / 100)}%`;
+  }
+  if ('member' in c.left && c.left.member === 'age' && typeof right === 'number') return `member.age ${op} ${durationText(right)}`;
+  return undefined;
 }
 
 /** A condition in playbook syntax, parenthesised only where precedence needs it. */
