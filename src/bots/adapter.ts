@@ -54,6 +54,12 @@ export interface Capabilities {
   privateMessage: boolean;
   /** admin.notify reaches the configured administrators. */
   adminNotify: boolean;
+  /**
+   * The event types the adapter ever emits. At start the bot names each event a playbook waits
+   * for that is not among them (a ritual step on `redpacket.sent` on IRC is never done, so its
+   * deadline removes the member). Absent: not checked.
+   */
+  events?: readonly string[];
 }
 
 /** A room the adapter joins, and the community id its events carry. */

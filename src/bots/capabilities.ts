@@ -38,7 +38,52 @@ export function actionSites(ir: IR): Map<string, string[]> {
   return sites;
 }
 
-/** One line per kind of action the playbook uses and the platform cannot carry out. */
+/**
+ * Where the playbook waits for each event type, by the names of the constructs holding it: rule
+ * triggers, ritual starts, steps and cancels, points, counts (`count(E ...)`, streaks), lifecycle
+ * triggers and `without E`. Every such place is an object with an `event` field in the IR
+ * (EventMatch, Counter, a streak), or a lifecycle's `without`.
+ */
+export function eventSites(ir: IR): Map<string, string[]> {
+  const sites = new Map<string, string[]>();
+  const add = (type: string, owner: string | undefined) => {
+    const list = sites.get(type) ?? [];
+    if (owner !== undefined && !list.includes(owner)) list.push(owner);
+    sites.set(type, list);
+  };
+  const walk = (node: unknown, owner: string | undefined): void => {
+    if (Array.isArray(node)) {
+      for (const n of node) walk(n, owner);
+      return;
+    }
+    if (node === null || typeof node !== 'object') return;
+    const obj = node as Record<string, unknown>;
+    // A construct (rule, ritual, lifecycle...) has an id and a name; a ritual's step has a name only.
+    const here = typeof obj['id'] === 'string' && typeof obj['name'] === 'string' ? obj['name'] : owner;
+    if (typeof obj['event'] === 'string') add(obj['event'], here);
+    if (typeof obj['without'] === 'string') add(obj['without'], here);
+    for (const [k, v] of Object.entries(obj)) if (k !== 'events' && typeof v === 'object') walk(v, here);
+  };
+  walk(ir, undefined);
+  return sites;
+}
+
+/** One line per event type the playbook waits for that the platform never produces (when the adapter says which it does). */
+export function unproducedEvents(ir: IR, platform: string, caps: Capabilities): string[] {
+  const produced = caps.events;
+  if (!produced) return [];
+  const lines: string[] = [];
+  for (const [type, where] of eventSites(ir)) {
+    if (produced.includes(type)) continue;
+    const by = where.length ? where.join(', ') : 'the playbook';
+    lines.push(
+      `warning: ${platform} never produces ${type}, which ${by} waits for: rules on it never fire and ritual steps on it are never done (a ritual's deadline then runs out)`,
+    );
+  }
+  return lines;
+}
+
+/** One line per kind of action the playbook uses and the platform cannot carry out, and per event it waits for in vain. */
 export function unsupportedByPlatform(ir: IR, platform: string, caps: Capabilities): string[] {
   const lines: string[] = [];
   for (const [kind, where] of actionSites(ir)) {
@@ -50,5 +95,6 @@ export function unsupportedByPlatform(ir: IR, platform: string, caps: Capabiliti
   if (caps.messageIds === 'adapter' && caps.deleteMessage) {
     lines.push(`note: ${platform} gives no message ids here; message ids are made up by the bot`);
   }
+  lines.push(...unproducedEvents(ir, platform, caps));
   return lines;
 }

@@ -134,6 +134,7 @@ export class IrcAdapter implements ChatAdapter {
       ban: true,
       privateMessage: true,
       adminNotify: this.options.admins.length > 0,
+      events: ['member.joined', 'member.left', 'message.posted'],
     };
   }
 

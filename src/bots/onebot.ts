@@ -81,6 +81,7 @@ export class OneBotAdapter implements ChatAdapter {
       ban: true,
       privateMessage: true,
       adminNotify: options.admins.length > 0,
+      events: ['member.joined', 'member.left', 'message.posted', 'role.granted', 'role.revoked', 'member.join_requested'],
     };
   }
 

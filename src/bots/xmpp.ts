@@ -99,6 +99,7 @@ export class XmppAdapter implements ChatAdapter {
       ban: true,
       privateMessage: true,
       adminNotify: options.admins.length > 0,
+      events: ['member.joined', 'member.left', 'message.posted', 'role.granted', 'role.revoked'],
     };
     this.actions = new XmppActions({
       client: () => this.xmpp,

@@ -49,6 +49,7 @@ describe('XMPP adapter without a server', () => {
       ban: true,
       privateMessage: true,
       adminNotify: true,
+      events: ['member.joined', 'member.left', 'message.posted', 'role.granted', 'role.revoked'],
     });
     expect(new XmppAdapter({ ...base, admins: [] }).capabilities.adminNotify).toBe(false);
   });
