@@ -9,6 +9,7 @@
  * and their ids (the chat's message ids, update ids) make them duplicates. See docs/bots.md.
  */
 import { autoRetry } from '@grammyjs/auto-retry';
+import { apiThrottler } from '@grammyjs/transformer-throttler';
 import { Api, GrammyError } from 'grammy';
 import type { Update, UserFromGetMe } from 'grammy/types';
 import type { OutputAction } from '../runtime/runtime.js';
@@ -102,6 +103,12 @@ export class TelegramAdapter implements ChatAdapter {
   async start(handlers: AdapterEvents): Promise<void> {
     this.handlers = handlers;
     const api = new Api(this.options.token, { ...(this.options.apiRoot ? { apiRoot: this.options.apiRoot } : {}) });
+    // Messages keep under Telegram's flood limits (about 20 a minute in a group, one a second
+    // per chat, 30 a second in all) before Telegram has to answer 429. Only sendMessage: deleting
+    // and restricting during a spam wave must not queue behind the group's message budget.
+    const throttle = apiThrottler();
+    api.config.use((prev, method, payload, signal) => (method === 'sendMessage' ? throttle(prev, method, payload, signal) : prev(method, payload, signal)));
+    // Installed last, so it runs first: a call retried after a 429 goes through the throttle again.
     // Network errors are the caller's to handle (an action fails, the long poll backs off);
     // 429 and 5xx answers are waited out here, a few times.
     api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 300, rethrowHttpErrors: true }));

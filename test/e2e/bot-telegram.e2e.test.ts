@@ -221,6 +221,16 @@ describe('playbook bot on Telegram against the Bot API stand-in', () => {
     expect(pbot.stderr()).toContain(`long poll resumed at offset ${String(cut.params['offset'])}`);
   });
 
+  it('SIGTERM: the bot confirms what it handled (a last getUpdates past it) and exits 0', async () => {
+    const polls = () => main.calls('getUpdates');
+    const last = polls().at(-1)!;
+    await pbot.stop();
+    expect(await pbot.ended()).toBe('exited (code 0)');
+    const confirm = polls().at(-1)!;
+    expect(confirm).not.toBe(last);
+    expect(confirm.params).toEqual({ offset: last.params['offset'], limit: 1, timeout: 0 });
+  });
+
   it('prints nothing on stdout but the ready line and JSON outcome lines, and never the token', () => {
     for (const bot of bots) {
       expect(bot.strayLines, `${bot.label} stdout`).toEqual([]);
