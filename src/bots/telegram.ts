@@ -21,6 +21,18 @@ import { WebhookReceiver, type WebhookSettings } from './telegram-webhook.js';
 /** The update kinds the adapter turns into events. */
 export const ALLOWED_UPDATES = ['message', 'edited_message', 'chat_member', 'message_reaction', 'chat_join_request'] as const;
 
+/** Every event type telegram-events.ts makes. */
+export const TELEGRAM_EVENTS = [
+  'member.joined',
+  'member.left',
+  'message.posted',
+  'message.edited',
+  'reaction.added',
+  'member.join_requested',
+  'role.granted',
+  'role.revoked',
+] as const;
+
 /** Rights the bot checks for at start, and what each is for (the log names the missing ones). */
 const RIGHTS = {
   can_delete_messages: 'delete messages',
@@ -80,6 +92,7 @@ export class TelegramAdapter implements ChatAdapter {
       ban: true,
       privateMessage: true,
       adminNotify: options.admins.length > 0,
+      events: TELEGRAM_EVENTS,
     };
     this.events = new TelegramEvents(
       options.rooms,

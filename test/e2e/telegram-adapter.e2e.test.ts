@@ -172,6 +172,9 @@ describe('Telegram adapter against the Bot API stand-in', () => {
       reason: expect.stringMatching(/role vip has no Telegram meaning/),
     });
     expect(await adapter.perform(action('webhook.call', {}))).toMatchObject({ status: 'unsupported' });
+    await seen('cy no longer admin', (e) => e.type === 'role.revoked' && e.member === '103');
+    // What the adapter says it produces (the bot warns at start about the rest) is what it produced here.
+    expect(new Set(events.map((e) => e.type))).toEqual(new Set(adapter.capabilities.events));
   });
 });
 
