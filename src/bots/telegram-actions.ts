@@ -4,7 +4,7 @@
  * docs/bots.md (Telegram) lists each action's method and what the bot needs the right for.
  */
 import { GrammyError, HttpError, type Api } from 'grammy';
-import type { ChatPermissions } from 'grammy/types';
+import type { ChatPermissions, MessageEntity } from 'grammy/types';
 import type { OutputAction } from '../runtime/runtime.js';
 import type { ActionOutcome, RemoveMode, RoomBinding, UndoRecord } from './adapter.js';
 
@@ -60,6 +60,8 @@ export interface TelegramActionContext {
   readonly removeMode: RemoveMode;
   /** A message the bot sent, so a reaction to it has the bot as author. */
   sent(chatId: number, messageId: number): void;
+  /** A member's name as last seen, for mentions the bot writes. */
+  nameOf(member: string): string | undefined;
   now(): number;
 }
 
@@ -141,12 +143,31 @@ export class TelegramActions {
     const to = action['to'];
     if (typeof to !== 'string' || to === '') {
       return this.inChat(action, async (api, chat) => {
-        const m = await api.sendMessage(chat, text(action));
+        const { body, entities } = this.withMentions(text(action), action['mentions']);
+        const m = await api.sendMessage(chat, body, entities.length ? { entities } : {});
         this.ctx.sent(chat, m.message_id);
         return { status: 'done', detail: `message ${m.message_id}` };
       });
     }
     return this.direct(to, text(action));
+  }
+
+  /**
+   * `mentions` (section 4b) as mentions Telegram notifies: each member's name appended, linked
+   * to `tg://user?id=` (a mention that works for members without a username).
+   */
+  private withMentions(body: string, mentions: unknown): { body: string; entities: MessageEntity[] } {
+    const entities: MessageEntity[] = [];
+    if (!Array.isArray(mentions)) return { body, entities };
+    for (const id of mentions) {
+      if (typeof id !== 'string' || !/^\d+$/.test(id)) continue;
+      const name = this.ctx.nameOf(id) ?? id;
+      body += ' ';
+      // Offsets count UTF-16 code units, as JavaScript string lengths do.
+      entities.push({ type: 'text_link', offset: body.length, length: name.length, url: `tg://user?id=${id}` });
+      body += name;
+    }
+    return { body, entities };
   }
 
   /** A private message: the user's id is their private chat's id, open only once they started the bot. */

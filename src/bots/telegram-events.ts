@@ -49,6 +49,8 @@ export class TelegramEvents {
   readonly authors = new Book<string>(AUTHOR_BOOK_SIZE);
   /** lower-cased username -> member id, from every user seen. */
   private readonly usernames = new Book<string>(AUTHOR_BOOK_SIZE);
+  /** member id -> the name to show in a mention the bot writes. */
+  private readonly names = new Book<string>(AUTHOR_BOOK_SIZE);
   private readonly byChat: Map<string, RoomBinding>;
 
   constructor(
@@ -97,7 +99,13 @@ export class TelegramEvents {
     return [];
   }
 
+  /** The name of a member the bot has seen, for a mention it writes. */
+  nameOf(member: string): string | undefined {
+    return this.names.get(member);
+  }
+
   private see(u: User): void {
+    this.names.set(memberId(u), displayName(u));
     if (u.username) this.usernames.set(u.username.toLowerCase(), memberId(u));
   }
 

@@ -109,6 +109,7 @@ export class TelegramAdapter implements ChatAdapter {
       sent: (chat, id) => {
         this.events.noteOwnMessage(chat, id);
       },
+      nameOf: (member) => this.events.nameOf(member),
       now: () => Date.now(),
     });
   }

@@ -95,6 +95,16 @@ describe('Telegram adapter against the Bot API stand-in', () => {
     const m = api.post(CHAT, users.ann, 'pin me')!;
     expect(await adapter.perform(action('message.send', { text: 'hi all' }))).toMatchObject({ status: 'done' });
     expect(api.calls('sendMessage').at(-1)!.params).toEqual({ chat_id: CHAT, text: 'hi all' });
+    // mentions (section 4b): names the bot has seen, linked to the members; an unseen one by id.
+    expect(await adapter.perform(action('message.send', { text: 'Winners:', mentions: ['101', '999'] }))).toMatchObject({ status: 'done' });
+    expect(api.calls('sendMessage').at(-1)!.params).toEqual({
+      chat_id: CHAT,
+      text: 'Winners: Ann 999',
+      entities: [
+        { type: 'text_link', offset: 9, length: 3, url: 'tg://user?id=101' },
+        { type: 'text_link', offset: 13, length: 3, url: 'tg://user?id=999' },
+      ],
+    });
     expect(await adapter.perform(action('message.reply', { messageId: String(m.message_id), text: 'noted' }))).toMatchObject({ status: 'done' });
     expect(api.calls('sendMessage').at(-1)!.params).toEqual({ chat_id: CHAT, text: 'noted', reply_parameters: { message_id: m.message_id } });
     expect(await adapter.perform(action('message.pin', { messageId: String(m.message_id) }))).toEqual({ status: 'done' });
