@@ -145,14 +145,15 @@ export class TelegramStandin implements MethodContext {
     );
   }
 
-  /** Cut the open long poll as a network failure would (the connection is reset). */
-  dropPolls(): void {
+  /** Cut the open long poll as a network failure would (the connection is reset); returns it, if one was open. */
+  dropPolls(): Recorded | undefined {
     const poll = this.poll;
     this.poll = undefined;
-    if (!poll) return;
+    if (!poll) return undefined;
     clearTimeout(poll.timer);
     poll.rec.answer = bad('(connection reset by the stand-in)', 599);
     poll.res.socket?.destroy();
+    return poll.rec;
   }
 
   calls(method: string): Recorded[] {
