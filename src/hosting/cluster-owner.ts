@@ -208,12 +208,21 @@ export class ClusterOwner {
       }
       this.log(`cluster owner: released ${extra.length} slot(s) (${this.processes} processes)`);
     } else if (this.held.size < share) {
-      const got = await sql.query<{ s: number }>(
-        'SELECT s FROM generate_series(0, $1::int - 1) AS s WHERE NOT (s = ANY($2::int[])) AND pg_try_advisory_lock($3, s) LIMIT $4',
-        [this.timing.slots, this.slots, LOCK_CLASS, share - this.held.size],
+      // Slots no session holds, then one lock call each: a lock function in a query with LIMIT
+      // may be run on more rows than the query returns, taking locks nobody would know of.
+      const free = await sql.query<{ s: number }>(
+        `SELECT s FROM generate_series(0, $1::int - 1) AS s
+         WHERE s NOT IN (SELECT objid::int FROM pg_locks WHERE locktype = 'advisory' AND classid = $2::int::oid AND objsubid = 2 AND database = (SELECT oid FROM pg_database WHERE datname = current_database()))`,
+        [this.timing.slots, LOCK_CLASS],
       );
-      if (got.rows.length === 0) return;
-      const gained = new Set(got.rows.map((row) => row.s));
+      const got: number[] = [];
+      for (const { s } of free.rows) {
+        if (this.held.size + got.length >= share) break;
+        const r = await sql.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS ok', [LOCK_CLASS, s]);
+        if (r.rows[0]!.ok) got.push(s);
+      }
+      if (got.length === 0) return;
+      const gained = new Set(got);
       for (const s of gained) this.held.add(s);
       await this.loadSlots(sql, gained);
       this.log(`cluster owner: took ${gained.size} slot(s), holding ${this.held.size} of ${this.timing.slots} (${this.processes} processes)`);
