@@ -38,6 +38,11 @@ const LAYERS = [
     why: 'the language service answers editors from the parser, the checker and the formatter; `playbook lsp` and the studio use it, not the other way round',
   },
   {
+    files: ['src/studio/**/*.ts', 'src/studio/**/*.js'],
+    forbid: '^(\\.\\./)+(cli|server|bots|store|hosting)/',
+    why: 'the studio edits playbooks through the language service and the formatter; `playbook studio` starts it',
+  },
+  {
     files: ['src/store/**/*.ts', 'src/hosting/**/*.ts', 'src/report/**/*.ts', 'src/testing/**/*.ts'],
     forbid: '^(\\.\\./)+(cli|server|bots)/',
     why: 'the store, hosting, report and test runner are used by the commands, not the other way round',
@@ -91,6 +96,11 @@ export default tseslint.config(
         performance: 'readonly',
       },
     },
+  },
+  {
+    // The studio's page script runs in the browser (scripts/bundle-studio.mjs).
+    files: ['src/studio/browser/**/*.js'],
+    languageOptions: { globals: { document: 'readonly', fetch: 'readonly', globalThis: 'readonly' } },
   },
   {
     // import-x's TypeScript preset tells it to read .ts files; the resolver maps `./x.js` to x.ts.

@@ -21,6 +21,7 @@ Commands:
   bot       FILE (--xmpp URL --jid JID | --irc URL) --room R [--admin ID] [--db PATH]
                                              run a playbook in live XMPP or IRC rooms
   lsp       [--stdio]                          a language server for editors (docs/editors.md)
+  studio    [FILE] [--port N]                  edit a playbook in a local web page (docs/studio.md)
 
 Run \`playbook <command> --help\` for a command's options.
 `;
@@ -47,6 +48,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<CommandSpec>>> = table({
   serve: async () => (await import('./serve.js')).serveCommand,
   bot: async () => (await import('./bot.js')).botCommand,
   lsp: async () => (await import('./lsp.js')).lspCommand,
+  studio: async () => (await import('./studio.js')).studioCommand,
 });
 
 /**

@@ -1,0 +1,61 @@
+/**
+ * The studio's one page: the editor, the problems list and the save button. Everything it loads
+ * comes from the studio itself (the bundle at /studio.js); the content security policy forbids
+ * anything else.
+ */
+
+/** JSON for a `<script type="application/json">`: nothing in it can close the element. */
+function jsonForScript(value: unknown): string {
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+export interface PageData {
+  file?: string;
+  text: string;
+  base: string;
+  token: string;
+}
+
+export function studioPage(data: PageData): string {
+  const title = data.file ? `${data.file} · Playbook Studio` : 'Playbook Studio';
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>${escapeHtml(title)}</title>
+<style>
+  html, body { margin: 0; height: 100%; font-family: system-ui, "Noto Sans CJK SC", sans-serif; }
+  body { display: grid; grid-template-rows: auto 1fr auto; }
+  header { display: flex; gap: 1em; align-items: center; padding: 6px 12px; background: #24292f; color: #fff; }
+  header h1 { font-size: 15px; margin: 0; font-weight: 600; }
+  header .file { opacity: 0.8; font-family: ui-monospace, monospace; }
+  header button { margin-left: auto; }
+  #editor { overflow: hidden; border-bottom: 1px solid #ccc; }
+  footer { max-height: 30vh; overflow: auto; padding: 4px 12px; font-size: 13px; }
+  #problems { margin: 4px 0; padding-left: 1.2em; font-family: ui-monospace, monospace; white-space: pre-wrap; }
+  #problems .error { color: #b00020; }
+  #problems .warning { color: #8a6d00; }
+  #status.refused { color: #b00020; font-weight: 600; }
+  #status.saved { color: #1a7f37; }
+  .studio-hover { max-width: 640px; padding: 2px 10px; font-size: 13px; }
+  .studio-hover p { margin: 6px 0; white-space: pre-wrap; }
+  .studio-hover pre { margin: 6px 0; padding: 4px 6px; background: #f6f8fa; font-size: 12px; }
+</style>
+</head>
+<body>
+<header><h1>Playbook Studio</h1><span class="file">${escapeHtml(data.file ?? 'untitled')}</span><span id="status"></span><button id="save" type="button">Save (formatted)</button></header>
+<div id="editor"></div>
+<footer><strong id="count"></strong><ul id="problems"></ul></footer>
+<script type="application/json" id="studio-data">${jsonForScript(data)}</script>
+<script type="module" src="/studio.js?token=${encodeURIComponent(data.token)}"></script>
+</body>
+</html>
+`;
+}

@@ -1,0 +1,134 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { basename } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { formatPlaybook } from '../format/index.js';
+import { studioPage } from './page.js';
+
+/**
+ * `playbook studio`: a local web page to edit a playbook (docs/studio.md). It listens on
+ * 127.0.0.1 only and answers only requests that carry the token of the URL it prints, so another
+ * local user or a web page in the same browser cannot read or write the file. Saving formats the
+ * text (`playbook fmt`) and refuses to overwrite a file that changed on disk since it was loaded.
+ */
+
+export interface StudioOptions {
+  file?: string;
+  port?: number;
+  /** The page's script, built by scripts/bundle-studio.mjs. */
+  bundle: string;
+  token?: string;
+}
+
+export interface Studio {
+  url: string;
+  server: Server;
+  close(): Promise<void>;
+}
+
+const MAX_BODY = 8 * 1024 * 1024;
+const hash = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+/** Where the built page script is: dist/studio-assets/ at the package root. */
+export function bundlePath(): string {
+  return fileURLToPath(new URL('../../dist/studio-assets/studio.js', import.meta.url));
+}
+
+export async function startStudio(options: StudioOptions): Promise<Studio> {
+  const token = options.token ?? randomBytes(16).toString('hex');
+  const file = options.file;
+  const readDisk = (): string => (file && existsSync(file) ? readFileSync(file, 'utf8') : '');
+  const script = readFileSync(options.bundle);
+  const security = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self'; img-src 'self' data:";
+
+  const authorised = (url: URL): boolean => {
+    const given = Buffer.from(url.searchParams.get('token') ?? '');
+    const want = Buffer.from(token);
+    return given.length === want.length && timingSafeEqual(given, want);
+  };
+  const send = (res: ServerResponse, status: number, type: string, body: string | Buffer): void => {
+    res.writeHead(status, { 'content-type': type, 'content-security-policy': security, 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' });
+    res.end(body);
+  };
+  const json = (res: ServerResponse, status: number, value: unknown): void => {
+    send(res, status, 'application/json; charset=utf-8', JSON.stringify(value));
+  };
+
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (!authorised(url)) {
+      send(res, 403, 'text/plain; charset=utf-8', 'forbidden: open the URL `playbook studio` printed\n');
+      return;
+    }
+    if (req.method === 'GET' && url.pathname === '/') {
+      const text = readDisk();
+      send(res, 200, 'text/html; charset=utf-8', studioPage({ ...(file ? { file: basename(file) } : {}), text, base: hash(text), token }));
+      return;
+    }
+    if (req.method === 'GET' && url.pathname === '/studio.js') {
+      send(res, 200, 'text/javascript; charset=utf-8', script);
+      return;
+    }
+    if (req.method === 'POST' && url.pathname === '/api/save') return void save(req, res);
+    send(res, 404, 'text/plain; charset=utf-8', 'not found\n');
+  });
+
+  async function save(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!file) {
+      json(res, 400, { error: 'no file: start the studio with a FILE to save' });
+      return;
+    }
+    // Buffers joined before decoding: a chunk may end inside a character (Chinese text is 3 bytes each).
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of req) {
+      chunks.push(chunk as Buffer);
+      size += (chunk as Buffer).length;
+      if (size > MAX_BODY) {
+        json(res, 413, { error: 'the playbook is too large to save' });
+        return;
+      }
+    }
+    const raw = Buffer.concat(chunks).toString('utf8');
+    let body: { text?: unknown; base?: unknown };
+    try {
+      body = JSON.parse(raw) as { text?: unknown; base?: unknown };
+    } catch {
+      json(res, 400, { error: 'the request is not JSON' });
+      return;
+    }
+    if (typeof body.text !== 'string' || typeof body.base !== 'string') {
+      json(res, 400, { error: 'the request needs `text` and `base`' });
+      return;
+    }
+    if (hash(readDisk()) !== body.base) {
+      json(res, 409, { error: `not saved: ${basename(file)} changed on disk since it was loaded; reload the page to get the new version` });
+      return;
+    }
+    const formatted = formatPlaybook(body.text, { file });
+    const text = formatted.ok ? formatted.text : body.text;
+    writeFileSync(file, text);
+    const note = formatted.ok ? undefined : formatted.reason === 'syntax' ? 'it has syntax errors, so it was not formatted' : formatted.message;
+    json(res, 200, { text, base: hash(text), formatted: formatted.ok, ...(note ? { note } : {}) });
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
+      resolve();
+    });
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  return {
+    url: `http://127.0.0.1:${port}/?token=${token}`,
+    server,
+    close: () =>
+      new Promise((resolve) =>
+        server.close(() => {
+          resolve();
+        }),
+      ),
+  };
+}
