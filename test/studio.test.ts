@@ -97,7 +97,7 @@ describe.skipIf(!ready)('playbook studio in Chromium', () => {
     const listed = await page.textContent('#problems');
     expect(listed).toContain('3:15 E0201 unknown event `message.postd`');
     expect(listed).toContain('hint: did you mean `message.posted`?');
-    if (process.env['STUDIO_SCREENSHOT']) await page.screenshot({ path: process.env['STUDIO_SCREENSHOT'] });
+    if (process.env['STUDIO_SCREENSHOTS']) await page.screenshot({ path: join(process.env['STUDIO_SCREENSHOTS'], 'studio.png') });
   });
 
   it('completes a ladder name, and squiggles a misspelt one exactly', async () => {
@@ -123,6 +123,13 @@ describe.skipIf(!ready)('playbook studio in Chromium', () => {
     expect(await squiggles()).toEqual([]);
   });
 
+  it('draws the graph of the playbook beside the editor once it has no errors', async () => {
+    await page.evaluate(() => (globalThis as unknown as { studio: { graphDrawn(): Promise<void> } }).studio.graphDrawn());
+    await page.waitForSelector('#graph svg');
+    expect(await page.textContent('#graph h2')).toBe('rules and ladders');
+    expect(await page.textContent('#graph svg')).toContain('规则二');
+  });
+
   it('shows the docs of a keyword on hover', async () => {
     const pos = (await text()).indexOf('ladder') + 2;
     const box = await page.evaluate((p) => (globalThis as unknown as StudioGlobal).studio.view.coordsAtPos(p), pos);
@@ -130,6 +137,7 @@ describe.skipIf(!ready)('playbook studio in Chromium', () => {
     await page.waitForSelector('.studio-hover');
     expect(await page.textContent('.studio-hover strong')).toBe('ladder');
     expect(await page.textContent('.studio-hover')).toMatch(/^ladder: docs\/language.md, "Ladders"A ladder escalates/);
+    if (process.env['STUDIO_SCREENSHOTS']) await page.screenshot({ path: join(process.env['STUDIO_SCREENSHOTS'], 'studio-graph.png') });
   });
 
   it('saves the formatted text, and refuses to overwrite a file changed on disk', async () => {

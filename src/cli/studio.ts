@@ -6,7 +6,7 @@ import type { CommandSpec } from './main.js';
 const HELP = `Usage: playbook studio [FILE] [--port N]
 
 A local web page to edit a playbook (docs/studio.md): an editor with diagnostics as you type,
-completion and hover, and save (formatted) back to FILE, refused when FILE changed on disk since
+completion and hover, the playbook's graph beside it, and save (formatted) back to FILE, refused when FILE changed on disk since
 it was loaded. It listens on 127.0.0.1 only; open the URL it prints, which carries the token.
 
   --port N   the port (default: any free one)

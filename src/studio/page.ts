@@ -32,7 +32,12 @@ export function studioPage(data: PageData): string {
 <title>${escapeHtml(title)}</title>
 <style>
   html, body { margin: 0; height: 100%; font-family: system-ui, "Noto Sans CJK SC", sans-serif; }
-  body { display: grid; grid-template-rows: auto 1fr auto; }
+  body { display: grid; grid-template-rows: auto 1fr auto; grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); }
+  header, footer { grid-column: 1 / 3; }
+  #graph { overflow: auto; border-left: 1px solid #ccc; border-bottom: 1px solid #ccc; padding: 0 10px; font-size: 13px; }
+  #graph h2 { font-size: 13px; margin: 10px 0 4px; }
+  #graph .note { color: #666; }
+  #graph svg { max-width: 100%; height: auto; }
   header { display: flex; gap: 1em; align-items: center; padding: 6px 12px; background: #24292f; color: #fff; }
   header h1 { font-size: 15px; margin: 0; font-weight: 600; }
   header .file { opacity: 0.8; font-family: ui-monospace, monospace; }
@@ -52,8 +57,10 @@ export function studioPage(data: PageData): string {
 <body>
 <header><h1>Playbook Studio</h1><span class="file">${escapeHtml(data.file ?? 'untitled')}</span><span id="status"></span><button id="save" type="button">Save (formatted)</button></header>
 <div id="editor"></div>
+<aside id="graph"><p class="note">The graph of the playbook appears here once it has no errors.</p></aside>
 <footer><strong id="count"></strong><ul id="problems"></ul></footer>
 <script type="application/json" id="studio-data">${jsonForScript(data)}</script>
+<script src="/mermaid.js?token=${encodeURIComponent(data.token)}"></script>
 <script type="module" src="/studio.js?token=${encodeURIComponent(data.token)}"></script>
 </body>
 </html>

@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { basename } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatPlaybook } from '../format/index.js';
 import { studioPage } from './page.js';
@@ -40,6 +40,8 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
   const file = options.file;
   const readDisk = (): string => (file && existsSync(file) ? readFileSync(file, 'utf8') : '');
   const script = readFileSync(options.bundle);
+  const mermaidFile = join(dirname(options.bundle), 'mermaid.js');
+  const mermaid = existsSync(mermaidFile) ? readFileSync(mermaidFile) : undefined;
   const security = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self'; img-src 'self' data:";
 
   const authorised = (url: URL): boolean => {
@@ -64,6 +66,10 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
     if (req.method === 'GET' && url.pathname === '/') {
       const text = readDisk();
       send(res, 200, 'text/html; charset=utf-8', studioPage({ ...(file ? { file: basename(file) } : {}), text, base: hash(text), token }));
+      return;
+    }
+    if (req.method === 'GET' && url.pathname === '/mermaid.js' && mermaid) {
+      send(res, 200, 'text/javascript; charset=utf-8', mermaid);
       return;
     }
     if (req.method === 'GET' && url.pathname === '/studio.js') {

@@ -7,6 +7,8 @@ import { StreamLanguage } from '@codemirror/language';
 import { linter, lintGutter } from '@codemirror/lint';
 import { hoverTooltip, keymap } from '@codemirror/view';
 import { basicSetup, EditorView } from 'codemirror';
+import { buildDiagrams } from '../../graph/index.js';
+import { renderMermaid } from '../../graph/mermaid.js';
 import { LanguageService } from '../../language-service/index.js';
 
 const KEYWORDS = new Set(
@@ -66,11 +68,58 @@ function showProblems(list) {
   document.getElementById('count').textContent = list.length === 0 ? 'no problems' : `${list.length} problem${list.length === 1 ? '' : 's'}`;
 }
 
+/**
+ * The graph pane: the diagrams of `playbook graph` (docs/graphs.md) drawn by Mermaid, for the last
+ * version of the text without errors (an IR is needed to draw them).
+ */
+const graph = document.getElementById('graph');
+let drawn = '';
+let drawing = Promise.resolve();
+function drawGraph(doc) {
+  const ir = doc.checked.ir;
+  const note = graph.querySelector('.note');
+  if (!ir) {
+    if (drawn && note) note.textContent = 'The graph of the last version without errors:';
+    return;
+  }
+  const diagrams = buildDiagrams(ir);
+  const sources = diagrams.map(renderMermaid);
+  const key = sources.join('\n');
+  if (key === drawn) {
+    if (note) note.textContent = diagrams.length ? '' : 'Nothing to draw yet: add a rule, a lifecycle, a ritual or a campaign.';
+    return;
+  }
+  drawn = key;
+  const mermaid = globalThis.mermaid;
+  if (!mermaid) return;
+  drawing = drawing.then(async () => {
+    const parts = [];
+    for (const [i, d] of diagrams.entries()) {
+      const h = document.createElement('h2');
+      h.textContent = d.title;
+      const holder = document.createElement('div');
+      try {
+        const { svg } = await mermaid.render(`studio-graph-${i}`, sources[i]);
+        holder.innerHTML = svg; // Mermaid's own output, sanitised by it (securityLevel strict)
+      } catch (e) {
+        holder.textContent = `could not draw: ${e?.message ?? e}`;
+      }
+      parts.push(h, holder);
+    }
+    const p = document.createElement('p');
+    p.className = 'note';
+    p.textContent = diagrams.length ? '' : 'Nothing to draw yet: add a rule, a lifecycle, a ritual or a campaign.';
+    if (drawn === key) graph.replaceChildren(p, ...parts);
+  });
+}
+globalThis.mermaid?.initialize({ startOnLoad: false, securityLevel: 'strict' });
+
 const diagnostics = linter(
   (view) => {
     const doc = sync(view);
     const list = doc.diagnostics;
     showProblems(list);
+    drawGraph(doc);
     return list.map((d) => ({
       from: doc.lines.offset(d.range.start),
       to: Math.max(doc.lines.offset(d.range.end), doc.lines.offset(d.range.start) + 1),
@@ -201,4 +250,4 @@ const view = new EditorView({
   ],
 });
 document.getElementById('save').addEventListener('click', () => void save(view));
-globalThis.studio = { view, service };
+globalThis.studio = { view, service, graphDrawn: () => drawing };
