@@ -10,6 +10,8 @@ export interface IrcMember {
   nick: string;
   user?: string | undefined;
   host?: string | undefined;
+  /** Channel prefix modes (`o`, `v`...), which give roles (irc-privileges.ts). */
+  modes?: string[] | undefined;
 }
 
 export type RoomState = 'out' | 'names' | 'who' | 'in';

@@ -13,6 +13,7 @@
  */
 import type { ChatEvent, RoomBinding } from './adapter.js';
 import { addMember, assignId, emptyRoom, removeMember, type IrcMember, type Room } from './irc-room.js';
+import { changeMode, isOperator, rolesOfModes, splitPrefixes } from './irc-privileges.js';
 import { applyIsupport, defaultServerInfo, parseModeChanges, type ServerInfo } from './irc-server-info.js';
 import { caseFold } from './irc-text.js';
 
@@ -224,28 +225,22 @@ export class IrcTracker {
   private onNames(channel: string, names: string): void {
     const room = this.room(channel);
     if (!room || room.state !== 'names') return;
-    const opRank = this.info.prefixModes.indexOf('o');
     for (const entry of names.split(' ')) {
       if (!entry) continue;
-      let i = 0;
-      let op = false;
-      while (i < entry.length && this.info.prefixSymbols.includes(entry[i]!)) {
-        if (opRank >= 0 && this.info.prefixSymbols.indexOf(entry[i]!) <= opRank) op = true;
-        i++;
-      }
-      const rest = entry.slice(i);
+      const { modes, rest } = splitPrefixes(this.info, entry);
       const bang = rest.indexOf('!');
       const at = rest.indexOf('@', bang + 1);
       const nick = bang < 0 ? rest : rest.slice(0, bang);
       const user = bang >= 0 && at > bang ? rest.slice(bang + 1, at) : undefined;
       const host = at > bang && bang >= 0 ? rest.slice(at + 1) : undefined;
       if (this.isOwn(nick)) {
-        room.botIsOp = op;
+        room.botIsOp = isOperator(this.info, modes);
         continue;
       }
       if (room.members.has(this.fold(nick))) continue;
       const carried = room.before?.get(this.fold(nick));
       const member: IrcMember = { id: assignId(room, nick, carried), nick, user: user ?? carried?.user, host: host ?? carried?.host };
+      if (modes.length) member.modes = modes;
       addMember(room, this.fold(member.nick), member);
     }
   }
@@ -282,9 +277,11 @@ export class IrcTracker {
 
   private finishJoin(room: Room, out: Handled): void {
     room.state = 'in';
+    const line: IrcLine = { tags: {}, nick: '', ident: '', hostname: '', command: '', params: [] };
+    for (const m of room.members.values())
+      for (const role of rolesOfModes(m.modes ?? [])) out.events.push(this.event(room, line, 'role.granted', m.id, { role }));
     if (room.before) {
       // Those present before a reconnect and gone now left while the bot was away.
-      const line: IrcLine = { tags: {}, nick: '', ident: '', hostname: '', command: '', params: [] };
       for (const [key, m] of room.before) {
         if (room.members.has(key)) continue;
         room.departed.set(m.id, m);
@@ -352,7 +349,15 @@ export class IrcTracker {
     const opRank = this.info.prefixModes.indexOf('o');
     for (const change of parseModeChanges(this.info, line.params[1] ?? '', line.params.slice(2))) {
       const rank = this.info.prefixModes.indexOf(change.mode);
-      if (rank < 0 || opRank < 0 || rank > opRank || change.param === undefined || !this.isOwn(change.param)) continue;
+      if (rank < 0 || change.param === undefined) continue;
+      if (!this.isOwn(change.param)) {
+        const m = room.members.get(this.fold(change.param));
+        if (!m || (room.state !== 'in' && room.state !== 'who')) continue;
+        const each: IrcLine = { ...line, tags: { ...line.tags, msgid: '' } };
+        for (const [type, role] of changeMode(m, change.mode, change.add)) out.events.push(this.event(room, each, type, m.id, { role }));
+        continue;
+      }
+      if (opRank < 0 || rank > opRank) continue;
       if (room.botIsOp && !change.add)
         out.signals.push({ kind: 'log', text: `lost channel operator status in ${room.binding.room} (${line.nick || 'the server'} took it)` });
       // Services and auto-op lists give op just after the join, after the "not a channel operator" warning.

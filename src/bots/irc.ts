@@ -134,7 +134,7 @@ export class IrcAdapter implements ChatAdapter {
       ban: true,
       privateMessage: true,
       adminNotify: this.options.admins.length > 0,
-      events: ['member.joined', 'member.left', 'message.posted'],
+      events: ['member.joined', 'member.left', 'message.posted', 'role.granted', 'role.revoked'],
     };
   }
 

@@ -40,7 +40,7 @@ describe('IrcAdapter without a connection', () => {
       ban: true,
       privateMessage: true,
       adminNotify: false,
-      events: ['member.joined', 'member.left', 'message.posted'],
+      events: ['member.joined', 'member.left', 'message.posted', 'role.granted', 'role.revoked'],
     });
     expect(new IrcAdapter({ ...base, admins: ['boss'] }).capabilities.adminNotify).toBe(true);
   });

@@ -24,13 +24,15 @@ function joined(occupants = '@pbot alice!al@192.0.2.1 +bob!bo@192.0.2.2', opts: 
     ':irc.test 005 pbot CASEMAPPING=rfc1459 PREFIX=(ov)@+ CHANMODES=b,k,l,imnpst EXTBAN=,m :are supported',
   );
   feed(':pbot!pb@10.0.0.1 JOIN #lobby', `:irc.test 353 pbot = #lobby :${occupants}`, ':irc.test 366 pbot #lobby :End of /NAMES list.');
-  return { tracker, events, signals, feed, room: tracker.room('#lobby')! };
+  // The roles of those present at the join (bob's voice): the cases below look at what follows.
+  const atJoin = events.splice(0);
+  return { tracker, events, atJoin, signals, feed, room: tracker.room('#lobby')! };
 }
 
 describe('IrcTracker: joining', () => {
-  it('records occupants from NAMES with their hosts, without events, and knows whether the bot is op', () => {
-    const { events, signals, room, tracker } = joined();
-    expect(events).toEqual([]);
+  it('records occupants from NAMES with their hosts, with no events but their roles, and knows whether the bot is op', () => {
+    const { atJoin, signals, room, tracker } = joined();
+    expect(atJoin.map((e) => [e.type, e.member, e['role']])).toEqual([['role.granted', 'bob', 'voice']]);
     expect(signals).toContainEqual({ kind: 'synced', channel: '#lobby' });
     expect(room.botIsOp).toBe(true);
     expect(tracker.findMember(room, 'alice')).toEqual({ member: { id: 'alice', nick: 'alice', user: 'al', host: '192.0.2.1' }, present: true });
@@ -58,8 +60,11 @@ describe('IrcTracker: joining', () => {
     const { events, feed, tracker, room } = joined();
     feed(':alice!al@192.0.2.1 NICK alicia');
     tracker.disconnected();
-    feed(':pbot!pb@10.0.0.1 JOIN #lobby', ':irc.test 353 pbot = #lobby :@pbot alicia!al@192.0.2.1 carol!c@192.0.2.3', ':irc.test 366 pbot #lobby :End');
-    expect(events.map((e) => [e.type, e.member])).toEqual([['member.left', 'bob']]);
+    feed(':pbot!pb@10.0.0.1 JOIN #lobby', ':irc.test 353 pbot = #lobby :@pbot alicia!al@192.0.2.1 +carol!c@192.0.2.3', ':irc.test 366 pbot #lobby :End');
+    expect(events.map((e) => [e.type, e.member])).toEqual([
+      ['role.granted', 'carol'],
+      ['member.left', 'bob'],
+    ]);
     expect(tracker.findMember(room, 'alice')).toMatchObject({ member: { nick: 'alicia' }, present: true });
     expect(tracker.findMember(room, 'carol')?.present).toBe(true);
   });

@@ -86,6 +86,8 @@ describe.skipIf(missing !== undefined)('playbook bot on IRC against a real InspI
       ['founder', '127.0.0.8'],
       ['nova', '127.0.0.9'],
       ['mallory', '127.0.0.10'],
+      ['opal', '127.0.0.11'],
+      ['pat', '127.0.0.12'],
     ];
     for (const member of await Promise.all(cast.map(([nick, address]) => connectMember(server, nick, address)))) who[member.nick] = member;
 
@@ -254,6 +256,35 @@ describe.skipIf(missing !== undefined)('playbook bot on IRC against a real InspI
       await cbot.waitOutcome('the removal', (o) => o.type === 'member.remove' && o.member === 'mallory' && o.status === 'done');
       await expect(joinChannel(mallory, '#banned')).rejects.toThrow(/474/);
     });
+  });
+
+  it('channel privileges are roles: an operator posting links is spared by `unless member has role admin`, also one made operator later, until de-opped', async () => {
+    const [opal, pat] = [who['opal']!, who['pat']!];
+    // opal made #ops (so is its operator) before the bot came: the bot learns it from NAMES.
+    await joinChannel(opal, '#ops');
+    const obot = await startBot('obot', botArgs('obot', '#ops', configFile('obot')));
+    await joinChannel(pat, '#ops');
+    await pat.waitFor('the private welcome', (m) => from('obot', 'PRIVMSG', 'pat')(m) && /^Welcome pat!/.test(m.params[1]!));
+    pat.send('PRIVMSG #ops :pat-nice-cook');
+    await opal.waitFor('pat being welcomed', says('obot', '#ops', 'Welcome pat, you are in'));
+
+    opal.send('PRIVMSG #ops :buy now: http://spam.example');
+    opal.send('PRIVMSG #ops :buy now, again http://spam.example');
+    opal.send('MODE #ops +o pat');
+    // pat's line leaves after the MODE reached pat, so the server (and the bot) had the MODE first.
+    await pat.waitFor('op', (m) => m.command === 'MODE' && m.params[1] === '+o' && m.params[2] === 'pat');
+    pat.send('PRIVMSG #ops :buy now as an operator');
+    opal.send('MODE #ops -o pat');
+    await pat.waitFor('de-op', (m) => m.command === 'MODE' && m.params[1] === '-o' && m.params[2] === 'pat');
+    pat.send('PRIVMSG #ops :buy now without op');
+    await pat.waitFor('the private warning', says('obot', 'pat', 'First warning: no ads here'));
+    await obot.waitOutcome('the delete of the last ad', (o) => o.type === 'message.delete');
+
+    // Everything before pat's last line was handled before it: only that one was an ad to act on.
+    expect(obot.outcomes.filter((o) => o.type === 'message.delete')).toHaveLength(1);
+    expect(opal.lines.some((m) => from('obot', 'PRIVMSG', 'opal')(m))).toBe(false);
+    expect(pat.lines.filter(says('obot', 'pat', 'First warning: no ads here'))).toHaveLength(1);
+    expect(obot.outcomes.filter((o) => o.type === 'member.remove')).toEqual([]);
   });
 
   it('prints nothing on stdout but the ready line and JSON outcome lines', () => {

@@ -90,6 +90,7 @@ describe.skipIf(skipReason !== undefined)('XMPP adapter against Prosody', () => 
       kick: true,
       ban: true,
       adminNotify: true,
+      events: ['member.joined', 'member.left', 'message.posted', 'role.granted', 'role.revoked'],
     });
     expect(banBot.adapter.capabilities.adminNotify).toBe(false);
   });
