@@ -34,6 +34,7 @@ await build({
     'better-sqlite3',
     '@xmpp/*',
     'irc-framework',
+    'discord.js',
     'xstate',
     'json-rules-engine',
     'chart.js',

@@ -85,7 +85,8 @@ export interface ChatEvent {
 
 export type ActionOutcome =
   /** Done. `undoAt` (ms since the epoch) asks the bot to call `undo` then (a mute the server
-   * does not end itself); `undo` is handed back to the adapter as it was given. */
+   * does not end itself); `undo` is handed back to the adapter as it was given. An outcome of
+   * `undo` may carry the next pair (a Discord timeout renewed for another 28 days). */
   | { status: 'done'; detail?: string; undoAt?: number; undo?: UndoRecord }
   /** The platform cannot do this (no message deletion on IRC, a message id the server never gave). */
   | { status: 'unsupported'; reason: string }

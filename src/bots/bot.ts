@@ -321,6 +321,10 @@ export class Bot {
           if (retrying) this.undos.set(k, { ...u, at: this.host.now() + UNDO_RETRY_MS, tries });
           else this.undos.delete(k);
         }
+        // An undo may hand back the next one: a Discord timeout (28 days at most) renewed until the mute's end.
+        if (outcome.status === 'done' && outcome.undo && outcome.undoAt !== undefined) {
+          this.undos.set(undoKey(outcome.undo), { at: outcome.undoAt, record: outcome.undo });
+        }
         this.saveMeta({ [this.metaKey.undo]: JSON.stringify([...this.undos.values()]) });
         if (outcome.status !== 'done') {
           const again = retrying ? `; trying again in ${UNDO_RETRY_MS / 1000} s` : '';

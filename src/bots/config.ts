@@ -45,12 +45,21 @@ const Irc = z
   })
   .strict();
 
+/** No token here: it comes only from DISCORD_BOT_TOKEN. */
+const Discord = z
+  .object({
+    api: z.url().optional(),
+    banDeleteMessageSeconds: z.number().int().min(0).max(604_800).optional(),
+  })
+  .strict();
+
 export const BotConfigFile = z
   .object({
     xmpp: Xmpp.optional(),
     irc: Irc.optional(),
     telegram: TelegramFile.optional(),
     onebot: OneBotFileSettings.optional(),
+    discord: Discord.optional(),
     rooms: z.array(Room).optional(),
     nick: z.string().min(1).optional(),
     admins: z.array(z.string().min(1)).optional(),
@@ -82,7 +91,8 @@ export type BotConfig =
       sendRate?: { burst: number; perSecond: number };
     })
   | TelegramBotConfig
-  | OneBotConfig;
+  | OneBotConfig
+  | (Common & { platform: 'discord'; token: string; api?: string; banDeleteMessageSeconds?: number });
 
 export class ConfigError extends Error {}
 
@@ -108,6 +118,8 @@ export interface BotFlags {
   apiRoot?: string;
   webhook?: string;
   webhookListen?: string;
+  discord?: boolean;
+  'discord-api'?: string;
 }
 
 export function readConfigFile(path: string): BotConfigFile {
@@ -145,19 +157,17 @@ function roomBinding(spec: z.infer<typeof Room>): RoomBinding {
 /** Settings from the file (if any) and the flags, checked; `env` supplies passwords. */
 export function resolveBotConfig(flags: BotFlags, env: Record<string, string | undefined> = process.env): BotConfig {
   const file: BotConfigFile = flags.config ? readConfigFile(flags.config) : {};
-  const wantsTelegram =
-    flags.telegram === true || (flags.xmpp === undefined && flags.irc === undefined && flags.onebot === undefined && file.telegram !== undefined);
-  const wantsOneBot =
-    flags.onebot !== undefined || (flags.xmpp === undefined && flags.irc === undefined && flags.telegram !== true && file.onebot !== undefined);
-  if ([wantsTelegram, wantsOneBot, flags.xmpp !== undefined || flags.irc !== undefined].filter(Boolean).length > 1)
-    throw new ConfigError('one platform per bot: give one of --xmpp, --irc, --telegram, --onebot, not several');
-  const another = wantsTelegram || wantsOneBot;
-  const wantsXmpp = !another && (flags.xmpp !== undefined || (flags.irc === undefined && file.xmpp !== undefined));
-  const wantsIrc = !another && (flags.irc !== undefined || (flags.xmpp === undefined && file.irc !== undefined));
-  if (wantsXmpp && wantsIrc) throw new ConfigError('one platform per bot: give --xmpp or --irc, not both (run two bots on two databases)');
-  if (!wantsXmpp && !wantsIrc && !another)
+  const flagged = flags.xmpp !== undefined || flags.irc !== undefined || flags.telegram === true || flags.onebot !== undefined || flags.discord === true;
+  const wantsTelegram = flags.telegram === true || (!flagged && file.telegram !== undefined);
+  const wantsOneBot = flags.onebot !== undefined || (!flagged && file.onebot !== undefined);
+  const wantsDiscord = flags.discord === true || (!flagged && file.discord !== undefined);
+  const wantsXmpp = flags.xmpp !== undefined || (!flagged && file.xmpp !== undefined);
+  const wantsIrc = flags.irc !== undefined || (!flagged && file.irc !== undefined);
+  if ([wantsXmpp, wantsIrc, wantsTelegram, wantsOneBot, wantsDiscord].filter(Boolean).length > 1)
+    throw new ConfigError('one platform per bot: give one of --xmpp, --irc, --telegram, --onebot, --discord, not several (run two bots on two databases)');
+  if (!wantsXmpp && !wantsIrc && !wantsTelegram && !wantsOneBot && !wantsDiscord)
     throw new ConfigError(
-      'no server given: use --xmpp URL or --irc URL (or a config file with "xmpp", "irc", "telegram" or "onebot"), --telegram or --onebot URL',
+      'no server given: use --xmpp URL or --irc URL (or a config file with "xmpp", "irc", "telegram", "onebot" or "discord"), --telegram, --onebot URL or --discord',
     );
 
   const rooms = (flags.room?.length ? flags.room : (file.rooms ?? [])).map(roomBinding);
@@ -183,6 +193,7 @@ export function resolveBotConfig(flags: BotFlags, env: Record<string, string | u
     };
     return telegramConfig(common, file.telegram, flags.apiRoot, hook, env, (m) => new ConfigError(m));
   }
+  if (wantsDiscord) return discordConfig(flags, file, env, common);
   const password = flags.password ?? env['PLAYBOOK_BOT_PASSWORD'];
   if (wantsOneBot) {
     if (flags.password !== undefined) throw new ConfigError('OneBot takes its access token from ONEBOT_ACCESS_TOKEN only, not --password');
@@ -243,5 +254,29 @@ export function resolveBotConfig(flags: BotFlags, env: Record<string, string | u
     ...(i?.sasl ? { sasl: i.sasl } : {}),
     ...(i?.oper ? { oper: i.oper } : {}),
     ...(i?.sendRate ? { sendRate: i.sendRate } : {}),
+  };
+}
+
+/** Discord: channel ids as rooms, user ids as admins, the token only from DISCORD_BOT_TOKEN. */
+function discordConfig(flags: BotFlags, file: BotConfigFile, env: Record<string, string | undefined>, common: Common): BotConfig {
+  if (flags.password !== undefined)
+    throw new ConfigError('--password is not used with --discord: the bot token comes only from the DISCORD_BOT_TOKEN variable');
+  const token = env['DISCORD_BOT_TOKEN'];
+  if (!token)
+    throw new ConfigError('Discord needs the bot token in the DISCORD_BOT_TOKEN environment variable (never an option: it would show in the process list)');
+  for (const r of common.rooms)
+    if (!/^\d{1,20}$/.test(r.room)) throw new ConfigError(`room ${r.room}: a Discord channel is its id, a number (Developer Mode, then Copy Channel ID)`);
+  for (const a of common.admins)
+    if (!/^\d{1,20}$/.test(a)) throw new ConfigError(`admin ${a}: a Discord admin is a user id, a number (Developer Mode, then Copy User ID)`);
+  const api = flags['discord-api'] ?? file.discord?.api;
+  if (api !== undefined && !/^https?:\/\/[^\s]+$/.test(api))
+    throw new ConfigError(`--discord-api ${api}: the REST API root, an http(s) URL like https://discord.com/api`);
+  const window = file.discord?.banDeleteMessageSeconds;
+  return {
+    platform: 'discord',
+    ...common,
+    token,
+    ...(api !== undefined ? { api } : {}),
+    ...(window !== undefined ? { banDeleteMessageSeconds: window } : {}),
   };
 }

@@ -4,6 +4,7 @@
  */
 import type { ChatAdapter } from './adapter.js';
 import type { BotConfig } from './config.js';
+import { DiscordAdapter } from './discord.js';
 import { IrcAdapter } from './irc.js';
 import { OneBotAdapter } from './onebot.js';
 import { TelegramAdapter } from './telegram.js';
@@ -19,6 +20,16 @@ export function createAdapter(config: BotConfig): ChatAdapter {
       rooms: config.rooms,
       admins: config.admins,
       removeMode: config.removeMode,
+    });
+  }
+  if (config.platform === 'discord') {
+    return new DiscordAdapter({
+      token: config.token,
+      rooms: config.rooms,
+      admins: config.admins,
+      removeMode: config.removeMode,
+      api: config.api,
+      banDeleteMessageSeconds: config.banDeleteMessageSeconds,
     });
   }
   if (config.platform === 'xmpp') {

@@ -14,7 +14,7 @@ import { openDatabase } from './database.js';
 export const EXIT_CONNECT = 3;
 
 export const botCommand: CommandSpec = {
-  help: `Usage: playbook bot FILE (--xmpp URL | --irc URL | --telegram | --onebot URL) --room R [options]
+  help: `Usage: playbook bot FILE (--xmpp URL | --irc URL | --telegram | --onebot URL | --discord) --room R [options]
 
 Runs the playbook in live chat rooms (docs/bots.md): what members do there becomes events, and
 the actions are carried out by the bot. State, timers and the actions are kept in a SQLite
@@ -30,10 +30,13 @@ database; a bot stopped or killed and started again on the same --db goes on whe
   --onebot URL         a OneBot v11 implementation for QQ (NapCat, Lagrange): ws://host:port,
                        its forward WebSocket; the access token comes from ONEBOT_ACCESS_TOKEN
   --onebot-reverse     listen at the --onebot URL instead; the implementation connects to it
+  --discord            Discord; the bot token only from the DISCORD_BOT_TOKEN variable, rooms
+                       are channel ids, admins user ids (docs/bots.md, "Discord")
+  --discord-api URL    Discord's REST API root (default https://discord.com/api; a stand-in's)
   --room R             a room to join: room@conference.example.org, #channel, a Telegram
-                       chat id (write --room=-100...: an argument may not start with "-")
-                       or a QQ group number; R=ID gives the community id its events carry
-                       (default: the room). Repeat for more rooms.
+                       chat id (write --room=-100...: an argument may not start with "-"),
+                       a QQ group number or a Discord channel id; R=ID gives the community
+                       id its events carry (default: the room). Repeat for more rooms.
   --nick N             the bot's nickname in the rooms (default ${DEFAULT_NICK})
   --password P         the account's password (better: the PLAYBOOK_BOT_PASSWORD variable)
   --admin ID           who gets admin.notify (a JID or a nick); repeat for several
@@ -68,6 +71,8 @@ could not be joined (also when the connection is lost for good later).
     'api-root': { type: 'string' },
     webhook: { type: 'string' },
     'webhook-listen': { type: 'string' },
+    discord: { type: 'boolean' },
+    'discord-api': { type: 'string' },
   },
   async run(values, files, io) {
     if (files.length !== 1) throw new UsageError(files.length ? 'bot takes one playbook file' : 'no playbook file given');
@@ -138,14 +143,22 @@ could not be joined (also when the connection is lost for good later).
     const where =
       config.platform === 'telegram'
         ? (config.apiRoot ?? 'https://api.telegram.org')
-        : config.platform === 'xmpp'
-          ? config.service
-          : config.platform === 'onebot'
-            ? `${config.url}${config.mode === 'reverse' ? ' (listening: reverse WebSocket)' : ''}${config.accessToken ? ' (with an access token)' : ''}`
-            : `${config.tls ? 'ircs' : 'irc'}://${config.host}:${config.port}`;
-    log(
-      `connecting to ${where} as ${config.platform === 'xmpp' ? config.jid : config.platform === 'telegram' ? 'the bot of TELEGRAM_BOT_TOKEN' : config.nick}; db ${config.db}`,
-    );
+        : config.platform === 'discord'
+          ? (config.api ?? 'https://discord.com/api')
+          : config.platform === 'xmpp'
+            ? config.service
+            : config.platform === 'onebot'
+              ? `${config.url}${config.mode === 'reverse' ? ' (listening: reverse WebSocket)' : ''}${config.accessToken ? ' (with an access token)' : ''}`
+              : `${config.tls ? 'ircs' : 'irc'}://${config.host}:${config.port}`;
+    const as =
+      config.platform === 'xmpp'
+        ? config.jid
+        : config.platform === 'telegram'
+          ? 'the bot of TELEGRAM_BOT_TOKEN'
+          : config.platform === 'discord'
+            ? 'the bot of DISCORD_BOT_TOKEN'
+            : config.nick;
+    log(`connecting to ${where} as ${as}; db ${config.db}`);
     try {
       await bot.start();
     } catch (e) {
