@@ -6,19 +6,22 @@
  * Ids: a message event is keyed by the message's snowflake and an edit by the edit's time, so
  * an event replayed after a resumed session is a duplicate. Joins, leaves and role changes
  * belong to the guild, so each goes to every community bound to a channel of that guild.
+ *
+ * Joins, leaves, role changes and reactions are read from the raw dispatches: discord.js 14
+ * emits guildMemberAdd/Remove/Update only while the shard is Ready, so those replayed after a
+ * RESUME (before RESUMED) would be applied to its cache but never seen (found by the stand-in's
+ * dropped-connection case). The raw dispatch comes before discord.js updates its cache, so the
+ * member as cached is the member before a role change.
  */
+import { Events, MessageType, type Client, type ClientEvents, type Message, type OmitPartialGroupDMChannel, type PartialMessage } from 'discord.js';
 import {
-  Events,
-  MessageType,
-  type Client,
-  type ClientEvents,
-  type GuildMember,
-  type Message,
-  type OmitPartialGroupDMChannel,
-  type PartialGuildMember,
-  type PartialMessage,
-} from 'discord.js';
-import { GatewayDispatchEvents, type GatewayDispatchPayload, type GatewayMessageReactionAddDispatchData } from 'discord-api-types/v10';
+  GatewayDispatchEvents,
+  type GatewayDispatchPayload,
+  type GatewayGuildMemberAddDispatchData,
+  type GatewayGuildMemberRemoveDispatchData,
+  type GatewayGuildMemberUpdateDispatchData,
+  type GatewayMessageReactionAddDispatchData,
+} from 'discord-api-types/v10';
 import type { ChatEvent, RoomBinding } from './adapter.js';
 
 type AnyMessage = OmitPartialGroupDMChannel<Message | PartialMessage>;
@@ -39,26 +42,20 @@ export class DiscordEvents {
   }
 
   attach(): void {
-    this.on(Events.GuildMemberAdd, (m: GuildMember) => {
-      this.joined(m);
-    });
-    this.on(Events.GuildMemberRemove, (m: GuildMember | PartialGuildMember) => {
-      this.left(m);
-    });
-    this.on(Events.GuildMemberUpdate, (before: GuildMember | PartialGuildMember, after: GuildMember) => {
-      this.roles(before, after);
-    });
     this.on(Events.MessageCreate, (m: AnyMessage) => {
       this.posted(m);
     });
     this.on(Events.MessageUpdate, (_before: AnyMessage, after: AnyMessage) => {
       this.edited(after);
     });
-    // From the raw dispatch: it names the message's author (message_author_id), which discord.js
-    // would otherwise fetch for a message it has not cached.
-    // ('raw' is emitted for every dispatch but is not among discord.js's typed events.)
+    // ('raw' is emitted for every dispatch, replayed ones too, but is not among discord.js's typed
+    // events.) A reaction's dispatch names the message's author (message_author_id), which
+    // discord.js would otherwise fetch for a message it has not cached.
     const raw = (packet: GatewayDispatchPayload) => {
       if (packet.t === GatewayDispatchEvents.MessageReactionAdd) this.reacted(packet.d);
+      else if (packet.t === GatewayDispatchEvents.GuildMemberAdd) this.joined(packet.d);
+      else if (packet.t === GatewayDispatchEvents.GuildMemberRemove) this.left(packet.d);
+      else if (packet.t === GatewayDispatchEvents.GuildMemberUpdate) this.roles(packet.d);
     };
     this.client.on(Events.Raw as string, raw);
     this.detachers.push(() => this.client.off(Events.Raw as string, raw));
@@ -88,50 +85,55 @@ export class DiscordEvents {
     return userId !== undefined && userId === this.client.user?.id;
   }
 
-  private joined(m: GuildMember): void {
-    if (this.isSelf(m.id)) return;
-    const at = m.joinedTimestamp ?? Date.now();
-    const roles = roleNames(m);
-    for (const community of this.guildCommunities(m.guild.id)) {
+  private roleName(guildId: string, roleId: string): string {
+    const role = this.client.guilds.cache.get(guildId)?.roles.cache.get(roleId);
+    return role ? roleName(role.name) : roleId;
+  }
+
+  private joined(d: GatewayGuildMemberAddDispatchData): void {
+    if (this.isSelf(d.user.id)) return;
+    const at = Date.parse(d.joined_at ?? '') || Date.now();
+    const roles = d.roles.filter((id) => id !== d.guild_id).map((id) => this.roleName(d.guild_id, id));
+    for (const community of this.guildCommunities(d.guild_id)) {
       this.emit({
-        id: `join:${m.guild.id}:${m.id}:${at}`,
+        id: `join:${d.guild_id}:${d.user.id}:${at}`,
         type: 'member.joined',
         at: new Date(at).toISOString(),
         community,
-        member: m.id,
-        name: m.displayName,
+        member: d.user.id,
+        name: d.nick ?? d.user.global_name ?? d.user.username,
         ...(roles.length ? { roles } : {}),
       });
     }
   }
 
-  private left(m: GuildMember | PartialGuildMember): void {
-    if (this.isSelf(m.id)) return;
+  private left(d: GatewayGuildMemberRemoveDispatchData): void {
+    if (this.isSelf(d.user.id)) return;
     const now = Date.now();
-    for (const community of this.guildCommunities(m.guild.id)) {
-      this.emit({ id: `left:${m.guild.id}:${m.id}:${now}`, type: 'member.left', at: new Date(now).toISOString(), community, member: m.id });
+    for (const community of this.guildCommunities(d.guild_id)) {
+      this.emit({ id: `left:${d.guild_id}:${d.user.id}:${now}`, type: 'member.left', at: new Date(now).toISOString(), community, member: d.user.id });
     }
   }
 
-  private roles(before: GuildMember | PartialGuildMember, after: GuildMember): void {
+  private roles(d: GatewayGuildMemberUpdateDispatchData): void {
+    const before = this.client.guilds.cache.get(d.guild_id)?.members.cache.get(d.user.id);
     // Without the member as it was (not cached) there is nothing to compare with.
-    if (before.partial || this.isSelf(after.id)) return;
+    if (!before || this.isSelf(d.user.id)) return;
     const now = Date.now();
-    const was = new Set(before.roles.cache.keys());
-    const is = new Set(after.roles.cache.keys());
+    const was = new Set([...before.roles.cache.keys()].filter((id) => id !== d.guild_id));
+    const is = new Set(d.roles.filter((id) => id !== d.guild_id));
     const changes: [string, 'role.granted' | 'role.revoked'][] = [];
     for (const id of is) if (!was.has(id)) changes.push([id, 'role.granted']);
     for (const id of was) if (!is.has(id)) changes.push([id, 'role.revoked']);
     for (const [roleId, type] of changes) {
-      const role = after.guild.roles.cache.get(roleId) ?? before.guild.roles.cache.get(roleId);
-      for (const community of this.guildCommunities(after.guild.id)) {
+      for (const community of this.guildCommunities(d.guild_id)) {
         this.emit({
-          id: `${type}:${after.guild.id}:${after.id}:${roleId}:${now}`,
+          id: `${type}:${d.guild_id}:${d.user.id}:${roleId}:${now}`,
           type,
           at: new Date(now).toISOString(),
           community,
-          member: after.id,
-          role: role ? roleName(role.name) : roleId,
+          member: d.user.id,
+          role: this.roleName(d.guild_id, roleId),
         });
       }
     }
@@ -192,8 +194,4 @@ export class DiscordEvents {
 /** A Discord role name as a playbook role: `Admin` and `admin` are one role (`has role admin`). */
 export function roleName(name: string): string {
   return name.toLowerCase();
-}
-
-function roleNames(m: GuildMember): string[] {
-  return [...m.roles.cache.values()].filter((r) => r.id !== m.guild.id).map((r) => roleName(r.name));
 }

@@ -292,7 +292,9 @@ export class DiscordStandIn {
         known.socket?.terminate();
         known.socket = ws;
         for (const { s, payload } of known.sent) if (s > p.d.seq) this.send(ws, payload, connection);
-        this.dispatchTo(known, GatewayDispatchEvents.Resumed, {});
+        // RESUMED a moment after the replay, as over a real network: a client that ignores what
+        // comes before RESUMED (discord.js's member events) shows it every time, not by chance.
+        setTimeout(() => this.dispatchTo(known, GatewayDispatchEvents.Resumed, {}), 100);
       }
       // Presence updates (3) and member requests (8) change nothing here.
     });
