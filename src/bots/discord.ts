@@ -40,6 +40,9 @@ export const DISCORD_INTENTS = [
   GatewayIntentBits.GuildMessageReactions,
 ] as const;
 
+/** Every event type discord-events.ts emits (Discord gives bots no join requests, red packets or orders). */
+export const DISCORD_EVENTS = ['member.joined', 'member.left', 'message.posted', 'message.edited', 'reaction.added', 'role.granted', 'role.revoked'] as const;
+
 /** The permissions the playbook's actions need, and what each is for (checked at start). */
 const NEEDED_PERMISSIONS: [bigint, string][] = [
   [PermissionFlagsBits.ViewChannel, 'View Channel'],
@@ -95,6 +98,7 @@ export class DiscordAdapter implements ChatAdapter {
       ban: true,
       privateMessage: true,
       adminNotify: this.options.admins.length > 0,
+      events: DISCORD_EVENTS,
     };
   }
 

@@ -79,6 +79,8 @@ describe('the Discord adapter against the stand-in', () => {
     server.leave(bob);
     await waitEvent('the leave', (e) => e.type === 'member.left' && e.member === bob);
     expect(events.filter((e) => e.type === 'message.posted').map((e) => e['text'])).not.toContain('elsewhere');
+    // What the capabilities announce is what came (role.revoked is checked below).
+    expect(new Set([...events.map((e) => e.type), 'role.revoked'])).toEqual(new Set(adapter.capabilities.events));
   });
 
   it('carries out the section-4b actions over REST', async () => {
@@ -116,6 +118,7 @@ describe('the Discord adapter against the stand-in', () => {
     expect(server.requests[since + 4]!.body).toMatchObject({ content: `<@${cid}> to you all`, allowed_mentions: { users: [cid] } });
     expect(server.dms(cid)).toEqual(['psst']);
     expect(server.state.members.get(cid)!.roles).toEqual([]);
+    await waitEvent('the role revoked', (e) => e.type === 'role.revoked' && e.member === cid && e['role'] === 'helper');
   });
 
   it('bans with the delete-message window and lifts a timed ban by an undo record', async () => {
