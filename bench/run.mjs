@@ -16,6 +16,9 @@
 //     over `node -e 0`, medians of 10.
 //  8. editor keystrokes (bench/lsp-keystroke.mjs, issue 19): a 1,000-rule playbook in the language
 //     service, in process and over stdio against `playbook lsp`; p50 and p99 per keystroke.
+//  9. cluster mode (bench/cluster.mjs, issue 18): `serve --db postgres://…` with 1, 2 and 4
+//     processes against the SQLite server, 8 clients, batches of 1 and 100 events: events/s, p50/p99
+//     (skipped with a line when PostgreSQL is not installed).
 // Results: a table on stdout and bench/results.json. Nothing here is asserted by `npm test`.
 //
 // BENCH_QUICK=1 shrinks every input (for working on the bench itself; figures not comparable).
@@ -34,6 +37,7 @@ import { createJsonRules } from './jsonrules.mjs';
 import { regexSection } from './regex.mjs';
 import { startupSection } from './startup.mjs';
 import { lspKeystrokeSection } from './lsp-keystroke.mjs';
+import { clusterSection } from './cluster.mjs';
 import { createXStateActors, createXStatePure } from './xstate.mjs';
 import { actionCounts, assertSameActions, MismatchError } from './verify.mjs';
 
@@ -97,6 +101,7 @@ const sections = [
   () => regexSection(results, log, { quick: QUICK }),
   () => startupSection(results, log, { root, quick: QUICK }),
   () => lspKeystrokeSection(results, log, { root, quick: QUICK }),
+  () => clusterSection(results, log, { root, quick: QUICK }),
 ];
 try {
   for (let i = 0; i < sections.length; i++) {

@@ -4,7 +4,17 @@ import { DurableRuntime } from '../store/durable.js';
 import { PendingStore } from '../store/pending.js';
 import type { StoredCommunity } from '../store/store.js';
 import { LOCK_CLASS } from '../store/postgres-schema.js';
-import { appendActions, loadCommunities, markDone, pendingCommunities, pendingInbox, writeState, type InboxOutcome } from '../store/postgres.js';
+import {
+  appendActions,
+  loadCommunities,
+  markDone,
+  mergeCommits,
+  pendingCommunities,
+  pendingInboxOf,
+  writeState,
+  type InboxOutcome,
+  type InboxRow,
+} from '../store/postgres.js';
 import { communitySlot, type OwnerTiming, DEFAULT_TIMING } from './cluster-slots.js';
 
 /**
@@ -129,12 +139,10 @@ export class ClusterOwner {
       for (const c of await pendingCommunities(sql)) this.markDirty(c);
       this.lastPoll = now;
     }
-    const work = [...this.dirty];
+    const work = [...this.dirty].filter((c) => this.held.has(communitySlot(c, this.timing.slots)));
     this.dirty.clear();
-    for (const c of work) {
-      if (this.stopped) return;
-      if (!this.held.has(communitySlot(c, this.timing.slots))) continue;
-      if (await this.processInbox(sql, c)) this.dirty.add(c);
+    for (let i = 0; i < work.length && !this.stopped; i += this.timing.communitiesPerTransaction) {
+      for (const c of await this.processInbox(sql, work.slice(i, i + this.timing.communitiesPerTransaction))) this.dirty.add(c);
     }
     let nextDue = Infinity;
     if (this.options.clock === 'wall') {
@@ -244,75 +252,90 @@ export class ClusterOwner {
     return o;
   }
 
-  private async ownedRuntime(sql: pg.Client, community: string): Promise<Owned> {
-    return this.owned.get(community) ?? this.adopt(community, await loadCommunities(sql, [community]));
-  }
-
   /**
-   * Process the oldest pending inbox rows of a community in one transaction: the state, the
-   * processed ids, the timers, the actions and the rows' outcomes commit together or not at all.
-   * Returns true when more rows may be waiting.
+   * Process the oldest pending inbox rows of the communities in one transaction: their state,
+   * processed ids, timers, actions and the rows' outcomes commit together or not at all (one
+   * WAL flush for all of them). Returns the communities that may have more rows waiting.
    */
-  private async processInbox(sql: pg.Client, community: string): Promise<boolean> {
-    const o = await this.ownedRuntime(sql, community);
-    const rows = await pendingInbox(sql, community, this.timing.batch);
-    if (rows.length === 0) return false;
-    const outcomes: InboxOutcome[] = [];
-    const inboxOf: (number | null)[] = [];
-    await this.transaction(sql, community, async () => {
-      for (let i = 0; i < rows.length;) {
-        const row = rows[i]!;
-        if (row.kind === 'advance') {
-          const r = o.durable.advance(Number(row.body));
-          for (let k = 0; k < r.actions.length; k++) inboxOf.push(row.id);
-          outcomes.push({ id: row.id, status: 'processed', late: false });
-          i++;
-          continue;
-        }
-        let j = i;
-        while (j < rows.length && rows[j]!.kind === 'event') j++;
-        const run = rows.slice(i, j);
-        const r = o.durable.dispatchBatch(run.map((e) => JSON.parse(e.body) as unknown));
-        r.results.forEach((res, k) => {
-          outcomes.push({ id: run[k]!.id, status: res.status, late: res.late });
-          for (let n = 0; n < res.actions.length; n++) inboxOf.push(run[k]!.id);
-        });
-        i = j;
+  private async processInbox(sql: pg.Client, communities: readonly string[]): Promise<string[]> {
+    const missing = communities.filter((c) => !this.owned.has(c));
+    if (missing.length > 0) {
+      const rows = new Map((await loadCommunities(sql, missing)).map((r) => [r.id, r]));
+      for (const c of missing) {
+        const row = rows.get(c);
+        this.adopt(c, row ? [row] : []);
       }
+    }
+    const rows = await pendingInboxOf(sql, communities, this.timing.batch);
+    if (rows.length === 0) return [];
+    const byCommunity = new Map<string, InboxRow[]>();
+    for (const r of rows) {
+      let list = byCommunity.get(r.community);
+      if (!list) byCommunity.set(r.community, (list = []));
+      list.push(r);
+    }
+    await this.transaction(sql, [...byCommunity.keys()], async () => {
+      const outcomes: InboxOutcome[] = [];
+      const inboxOf: (number | null)[] = [];
+      for (const [c, list] of byCommunity) this.run(this.owned.get(c)!, list, outcomes, inboxOf);
       await markDone(sql, outcomes);
       return inboxOf;
     });
-    return rows.length === this.timing.batch;
+    return [...byCommunity].filter(([, list]) => list.length === this.timing.batch).map(([c]) => c);
+  }
+
+  /** Run a community's inbox rows on its runtime: runs of events as one batch, each advance alone. */
+  private run(o: Owned, rows: readonly InboxRow[], outcomes: InboxOutcome[], inboxOf: (number | null)[]): void {
+    for (let i = 0; i < rows.length;) {
+      const row = rows[i]!;
+      if (row.kind === 'advance') {
+        const r = o.durable.advance(Number(row.body));
+        for (let k = 0; k < r.actions.length; k++) inboxOf.push(row.id);
+        outcomes.push({ id: row.id, status: 'processed', late: false });
+        i++;
+        continue;
+      }
+      let j = i;
+      while (j < rows.length && rows[j]!.kind === 'event') j++;
+      const events = rows.slice(i, j);
+      const r = o.durable.dispatchBatch(events.map((e) => JSON.parse(e.body) as unknown));
+      r.results.forEach((res, k) => {
+        outcomes.push({ id: events[k]!.id, status: res.status, late: res.late });
+        for (let n = 0; n < res.actions.length; n++) inboxOf.push(events[k]!.id);
+      });
+      i = j;
+    }
   }
 
   /** Fire the due timers of a community (wall clock) in one transaction. */
   private async fireTimers(sql: pg.Client, community: string, o: Owned): Promise<void> {
-    await this.transaction(sql, community, () => {
+    await this.transaction(sql, [community], () => {
       o.durable.advance(this.now());
       return Promise.resolve([]);
     });
   }
 
   /**
-   * Run `work` on the community's runtime inside a transaction, then write the commits it made
-   * and their actions. On any failure the runtime is dropped (it may be ahead of the database)
-   * and the error goes up, which ends the session: the next round starts from the database.
+   * Run `work` on the communities' runtimes inside a transaction, then write the commits it made
+   * (merged, in order) and their actions. On any failure the runtimes are dropped (they may be
+   * ahead of the database) and the error goes up, which ends the session: the next round starts
+   * from the database.
    */
-  private async transaction(sql: pg.Client, community: string, work: () => Promise<(number | null)[]>): Promise<void> {
-    const o = this.owned.get(community)!;
+  private async transaction(sql: pg.Client, communities: readonly string[], work: () => Promise<(number | null)[]>): Promise<void> {
+    const owned = communities.map((c) => this.owned.get(c)!);
     await sql.query('BEGIN');
     try {
       const inboxOf = await work();
-      const commits = o.store.take();
-      for (const c of commits) await writeState(sql, c);
-      const actions = commits.flatMap((c) => c.actions);
-      const { lastSeq } = await appendActions(sql, actions, inboxOf);
-      await sql.query('SELECT pg_notify($1, $2)', [DONE_CHANNEL, `${lastSeq}:${community}`]);
+      // Community by community, as `work` ran them: the actions line up with `inboxOf`.
+      const commit = mergeCommits(owned.flatMap((o) => o.store.take()));
+      await writeState(sql, commit);
+      const { lastSeq } = await appendActions(sql, commit.actions, inboxOf);
+      await sql.query('SELECT pg_notify($1, $2::text || c) FROM unnest($3::text[]) AS c', [DONE_CHANNEL, `${lastSeq}:`, communities]);
       await sql.query('COMMIT');
-      this.options.onDone(community, lastSeq);
+      for (const c of communities) this.options.onDone(c, lastSeq);
     } catch (e) {
-      this.owned.delete(community);
-      o.store.take();
+      for (const c of communities) this.owned.delete(c);
+      for (const o of owned) o.store.take();
       await sql.query('ROLLBACK').catch(() => undefined);
       throw e;
     }

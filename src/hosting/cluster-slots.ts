@@ -10,11 +10,13 @@ export interface OwnerTiming {
   rebalanceMs: number;
   /** How often the inbox is scanned for work a missed NOTIFY did not announce. */
   pollMs: number;
-  /** Inbox rows processed per transaction. */
+  /** Inbox rows of one community processed per transaction. */
   batch: number;
+  /** Communities processed together in one transaction (one WAL flush for all). */
+  communitiesPerTransaction: number;
 }
 
-export const DEFAULT_TIMING: OwnerTiming = { slots: 64, rebalanceMs: 500, pollMs: 1000, batch: 500 };
+export const DEFAULT_TIMING: OwnerTiming = { slots: 64, rebalanceMs: 500, pollMs: 1000, batch: 500, communitiesPerTransaction: 100 };
 
 /** FNV-1a over the id's UTF-16 code units, modulo `slots`. */
 export function communitySlot(community: string, slots: number): number {

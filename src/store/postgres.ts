@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { LOCK_CLASS, MIGRATION_LOCK, PG_MIGRATIONS, PG_SCHEMA_VERSION } from './postgres-schema.js';
-import type { Commit, LoggedAction, StoredCommunity } from './store.js';
+import { emptyCommit, type Commit, type LoggedAction, type StoredCommunity } from './store.js';
 
 /**
  * The PostgreSQL store of cluster mode (docs/scaling.md), through node-postgres. The state rows
@@ -88,6 +88,18 @@ export async function pendingInbox(sql: Sql, community: string, limit: number): 
   return r.rows.map((row) => ({ ...row, id: Number(row.id) }));
 }
 
+/** The oldest pending inbox rows of each of the communities (at most `limit` each), in the order they were accepted. */
+export async function pendingInboxOf(sql: Sql, communities: readonly string[], limit: number): Promise<InboxRow[]> {
+  const r = await sql.query<{ id: string; community: string; kind: 'event' | 'advance'; body: string }>(
+    `SELECT id, community, kind, body FROM (
+       SELECT id, community, kind, body, row_number() OVER (PARTITION BY community ORDER BY id) AS n
+       FROM inbox WHERE community = ANY($1) AND status IS NULL) AS t
+     WHERE n <= $2 ORDER BY id`,
+    [communities, limit],
+  );
+  return r.rows.map((row) => ({ ...row, id: Number(row.id) }));
+}
+
 /** Rows keyed by (community, id), the last of each key kept: an upsert may touch a row once. */
 function lastByKey<T extends { community: string; id: string }>(rows: readonly T[]): T[] {
   const m = new Map<string, T>();
@@ -143,6 +155,13 @@ export async function writeState(sql: Sql, commit: Commit): Promise<void> {
       [processed.map((p) => p.community), processed.map((p) => p.id), processed.map((p) => Math.floor(p.at))],
     );
   }
+  if (forget.length > 0 && processed.length > 0) {
+    // Commits merged by `mergeCommits`: a later one's horizon may drop ids an earlier one wrote.
+    await sql.query('DELETE FROM processed p USING unnest($1::text[], $2::bigint[]) AS f (c, b) WHERE p.community = f.c AND p.at < f.b', [
+      forget.map((f) => f.community),
+      forget.map((f) => Math.floor(f.before)),
+    ]);
+  }
   if (commit.timersReplaced.length > 0) await sql.query('DELETE FROM timers WHERE community = ANY($1)', [commit.timersReplaced]);
   await writeKeyed(sql, 'timers', commit.timers);
   const meta = Object.entries(commit.meta ?? {});
@@ -152,6 +171,32 @@ export async function writeState(sql: Sql, commit: Commit): Promise<void> {
       [meta.map(([k]) => k), meta.map(([, v]) => v)],
     );
   }
+}
+
+/**
+ * One commit with the rows of several, in order, so a transaction writes them with one statement
+ * per table: later rows of a key win (`lastByKey`), forgetting is applied again after the
+ * processed ids (`writeState`), and a later full rewrite of a community's timers drops the
+ * earlier commits' timer rows of that community.
+ */
+export function mergeCommits(commits: readonly Commit[]): Commit {
+  if (commits.length === 1) return commits[0]!;
+  const out = emptyCommit();
+  out.forget = [];
+  for (const c of commits) {
+    out.communities.push(...c.communities);
+    out.members.push(...c.members);
+    out.forget.push(...(c.forget ?? []));
+    out.processed.push(...c.processed);
+    for (const id of c.timersReplaced) {
+      out.timers = out.timers.filter((t) => t.community !== id);
+      if (!out.timersReplaced.includes(id)) out.timersReplaced.push(id);
+    }
+    out.timers.push(...c.timers);
+    out.actions.push(...c.actions);
+    if (c.meta) out.meta = { ...out.meta, ...c.meta };
+  }
+  return out;
 }
 
 /**
