@@ -25,6 +25,18 @@ const FILE_TEXT = `playbook "读书会" { timezone "Asia/Shanghai" }
 ladder 警告梯 { expire 30d; 1: say to member "第一次警告 😀"; 2: remove member reason "广告" }
 `;
 
+const TESTS = `test "a post earns a warning" {
+  alice joins
+  +1m alice posts "你好"
+  expect member.warn alice ladder 警告梯 count 1
+}
+
+test "fails on purpose" {
+  alice joins
+  expect member.remove alice
+}
+`;
+
 /** The page's editor, as the tests reach it (the project compiles without the DOM library). */
 interface StudioGlobal {
   studio: {
@@ -53,6 +65,7 @@ describe.skipIf(!ready)('playbook studio in Chromium', () => {
     dir = mkdtempSync(join(tmpdir(), 'playbook-studio-'));
     file = join(dir, 'club.playbook');
     writeFileSync(file, FILE_TEXT);
+    writeFileSync(join(dir, 'club.test.playbook'), TESTS);
     studio = await startStudio({ file, bundle: BUNDLE });
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({ executablePath: CHROMIUM });
@@ -128,6 +141,20 @@ describe.skipIf(!ready)('playbook studio in Chromium', () => {
     await page.waitForSelector('#graph svg');
     expect(await page.textContent('#graph h2')).toBe('rules and ladders');
     expect(await page.textContent('#graph svg')).toContain('规则二');
+  });
+
+  it('runs the tests beside the file on the editor’s text, saved or not', async () => {
+    await page.click('#run-tests');
+    await page.waitForFunction(() => /passed/.test((globalThis as unknown as StudioGlobal).document.querySelector('#tests-summary')!.textContent!));
+    // The rule that warns exists only in the editor: the file on disk has none.
+    expect(readFileSync(file, 'utf8')).toBe(FILE_TEXT);
+    expect(await page.textContent('#tests-summary')).toBe('1 passed, 1 failed (club.test.playbook)');
+    const items = await page.evaluate(() =>
+      [...(globalThis as unknown as StudioGlobal).document.querySelectorAll('#test-results > li')].map((li) => li.textContent),
+    );
+    expect(items[0]).toBe('PASS a post earns a warning');
+    expect(items[1]).toMatch(/^FAIL fails on purpose/);
+    expect(items[1]).toContain('member.remove');
   });
 
   it('shows the docs of a keyword on hover', async () => {

@@ -34,7 +34,12 @@ export function studioPage(data: PageData): string {
   html, body { margin: 0; height: 100%; font-family: system-ui, "Noto Sans CJK SC", sans-serif; }
   body { display: grid; grid-template-rows: auto 1fr auto; grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); }
   header, footer { grid-column: 1 / 3; }
-  #graph { overflow: auto; border-left: 1px solid #ccc; border-bottom: 1px solid #ccc; padding: 0 10px; font-size: 13px; }
+  #side { overflow: auto; border-left: 1px solid #ccc; border-bottom: 1px solid #ccc; padding: 0 10px; font-size: 13px; }
+  #tests { border-bottom: 1px solid #ddd; padding: 8px 0; }
+  #test-results { margin: 4px 0; padding-left: 1.2em; font-family: ui-monospace, monospace; }
+  #test-results .pass { color: #1a7f37; }
+  #test-results .fail { color: #b00020; }
+  #test-results pre, #test-problems { margin: 2px 0 6px; white-space: pre-wrap; color: #333; font-size: 12px; }
   #graph h2 { font-size: 13px; margin: 10px 0 4px; }
   #graph .note { color: #666; }
   #graph svg { max-width: 100%; height: auto; }
@@ -57,7 +62,10 @@ export function studioPage(data: PageData): string {
 <body>
 <header><h1>Playbook Studio</h1><span class="file">${escapeHtml(data.file ?? 'untitled')}</span><span id="status"></span><button id="save" type="button">Save (formatted)</button></header>
 <div id="editor"></div>
-<aside id="graph"><p class="note">The graph of the playbook appears here once it has no errors.</p></aside>
+<aside id="side">
+<section id="tests"><button id="run-tests" type="button">Run tests</button> <strong id="tests-summary"></strong><ul id="test-results"></ul><pre id="test-problems"></pre></section>
+<div id="graph"><p class="note">The graph of the playbook appears here once it has no errors.</p></div>
+</aside>
 <footer><strong id="count"></strong><ul id="problems"></ul></footer>
 <script type="application/json" id="studio-data">${jsonForScript(data)}</script>
 <script src="/mermaid.js?token=${encodeURIComponent(data.token)}"></script>

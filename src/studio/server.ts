@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatPlaybook } from '../format/index.js';
+import { runTests } from './tests.js';
 import { studioPage } from './page.js';
 
 /**
@@ -77,14 +78,12 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
       return;
     }
     if (req.method === 'POST' && url.pathname === '/api/save') return void save(req, res);
+    if (req.method === 'POST' && url.pathname === '/api/tests') return void tests(req, res);
     send(res, 404, 'text/plain; charset=utf-8', 'not found\n');
   });
 
-  async function save(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (!file) {
-      json(res, 400, { error: 'no file: start the studio with a FILE to save' });
-      return;
-    }
+  /** The request's JSON body, or undefined after answering with the reason it is refused. */
+  async function readBody(req: IncomingMessage, res: ServerResponse): Promise<{ text?: unknown; base?: unknown } | undefined> {
     // Buffers joined before decoding: a chunk may end inside a character (Chinese text is 3 bytes each).
     const chunks: Buffer[] = [];
     let size = 0;
@@ -92,18 +91,40 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
       chunks.push(chunk as Buffer);
       size += (chunk as Buffer).length;
       if (size > MAX_BODY) {
-        json(res, 413, { error: 'the playbook is too large to save' });
-        return;
+        json(res, 413, { error: 'the playbook is too large' });
+        return undefined;
       }
     }
-    const raw = Buffer.concat(chunks).toString('utf8');
-    let body: { text?: unknown; base?: unknown };
     try {
-      body = JSON.parse(raw) as { text?: unknown; base?: unknown };
+      return JSON.parse(Buffer.concat(chunks).toString('utf8')) as { text?: unknown; base?: unknown };
     } catch {
       json(res, 400, { error: 'the request is not JSON' });
+      return undefined;
+    }
+  }
+
+  /** The tests pane: the folder's test files that run FILE, run on the editor's text (saved or not). */
+  async function tests(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!file) {
+      json(res, 400, { error: 'no file: start the studio with a FILE to run its tests' });
       return;
     }
+    const body = await readBody(req, res);
+    if (!body) return;
+    if (typeof body.text !== 'string') {
+      json(res, 400, { error: 'the request needs `text`' });
+      return;
+    }
+    json(res, 200, runTests(file, body.text));
+  }
+
+  async function save(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!file) {
+      json(res, 400, { error: 'no file: start the studio with a FILE to save' });
+      return;
+    }
+    const body = await readBody(req, res);
+    if (!body) return;
     if (typeof body.text !== 'string' || typeof body.base !== 'string') {
       json(res, 400, { error: 'the request needs `text` and `base`' });
       return;

@@ -34,6 +34,8 @@ export interface SuiteOptions {
   /** Run only tests whose name contains this text (case-insensitive). */
   filter?: string;
   coverage?: boolean;
+  /** Texts to run instead of the files at these paths: the studio runs tests on its unsaved text (docs/studio.md). */
+  playbooks?: ReadonlyMap<string, string>;
 }
 
 export interface SuiteSummary {
@@ -90,10 +92,18 @@ export function playbookPathFor(test: TestCase, file: string): string | undefine
 
 class PlaybookCache {
   private readonly map = new Map<string, LoadedPlaybook>();
+  constructor(private readonly texts: ReadonlyMap<string, string> = new Map()) {}
   load(path: string): LoadedPlaybook {
     let p = this.map.get(path);
     if (p) return p;
     p = { path, reported: false };
+    const text = this.texts.get(path);
+    if (text !== undefined) {
+      p.source = text;
+      p.compiled = compile(text, { file: path });
+      this.map.set(path, p);
+      return p;
+    }
     try {
       const st = statSync(path);
       if (st.isDirectory()) p.unreadable = 'it is a directory';
@@ -170,7 +180,7 @@ function duplicateNames(tests: TestCase[]): TestDiagnostic[] {
 
 export function runTestFiles(inputs: TestFileInput[], options: SuiteOptions, listener: SuiteListener): SuiteSummary {
   const summary: SuiteSummary = { passed: 0, failed: 0, brokenFiles: 0, emptyFiles: [], coverage: [] };
-  const cache = new PlaybookCache();
+  const cache = new PlaybookCache(options.playbooks);
   const filter = options.filter?.toLowerCase();
   const report = (r: TestResult) => {
     if (r.passed) summary.passed++;

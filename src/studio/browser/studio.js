@@ -250,4 +250,37 @@ const view = new EditorView({
   ],
 });
 document.getElementById('save').addEventListener('click', () => void save(view));
+
+/** The tests pane: the test files beside FILE, run by the studio on the editor's text. */
+async function runTests() {
+  const summary = document.getElementById('tests-summary');
+  const list = document.getElementById('test-results');
+  summary.textContent = 'running…';
+  const res = await fetch(`/api/tests?token=${encodeURIComponent(state.token)}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ text: view.state.doc.toString() }),
+  });
+  const body = await res.json();
+  if (!res.ok) {
+    summary.textContent = body.error;
+    return;
+  }
+  summary.textContent = body.files.length === 0 ? `no test file runs ${state.file}` : `${body.passed} passed, ${body.failed} failed (${body.files.join(', ')})`;
+  list.replaceChildren(
+    ...body.results.map((r) => {
+      const li = document.createElement('li');
+      li.className = r.passed ? 'pass' : 'fail';
+      li.textContent = `${r.passed ? 'PASS' : 'FAIL'} ${r.name}`;
+      if (r.failure) {
+        const pre = document.createElement('pre');
+        pre.textContent = r.failure;
+        li.append(pre);
+      }
+      return li;
+    }),
+  );
+  document.getElementById('test-problems').textContent = body.problems.join('\n\n');
+}
+document.getElementById('run-tests').addEventListener('click', () => void runTests());
 globalThis.studio = { view, service, graphDrawn: () => drawing };
