@@ -225,6 +225,10 @@ describe('playbook bot on Discord against the stand-in', () => {
       expect(bot.strayLines, `${bot.label} stdout`).toEqual([]);
       expect(bot.stderr()).not.toContain('.stand-in.token');
     }
+    // discord.js kept the connections alive: heartbeats (op 1) at the HELLO's interval, each ACKed (op 11).
+    const pbot = servers['pbot']!.frames;
+    expect(pbot.filter((f) => f.dir === 'in' && f.op === 1).length).toBeGreaterThanOrEqual(3);
+    expect(pbot.filter((f) => f.dir === 'out' && f.op === 11).length).toBe(pbot.filter((f) => f.dir === 'in' && f.op === 1).length);
   });
 });
 
