@@ -81,7 +81,7 @@ describe('completion', () => {
     expect(labels(SOURCE, 'rule quiz')).toEqual(expect.arrayContaining(['rule', 'ladder', 'segment', 'lifecycle', 'campaign', 'playbook']));
     expect(labels(SOURCE, 'rule quiz')).not.toContain('when');
     const text = 'rule r {\n  \n}\n';
-    expect(labels(text, '\n  \n', 3)).toEqual(['on', 'when', 'unless', 'priority', 'once', 'do']);
+    expect(labels(text, '\n  \n', 3)).toEqual(['on', 'when', 'unless', 'priority', 'once', 'exclusive', 'cooldown', 'do']);
   });
 
   it('offers events after `on`, custom ones with their fields', () => {

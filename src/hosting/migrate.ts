@@ -134,6 +134,8 @@ export function migrateSnapshot(from: IR, to: IR, input: RuntimeSnapshot): Migra
     // ------------------------------------------------------------ members
     for (const m of Object.values(c.members)) migrateMember(c, m);
     c.once = c.once.filter((id) => ruleIds.has(id));
+    c.onceKeys = keepKeys(c.onceKeys, (id) => ruleIds.has(id));
+    c.ruleFired = keepKeys(c.ruleFired, (id) => ruleIds.has(id));
     const communityCounters = remapCounters(c.counters, counters);
     c.counters = communityCounters.value ?? dict();
 
@@ -180,6 +182,7 @@ export function migrateSnapshot(from: IR, to: IR, input: RuntimeSnapshot): Migra
       return ladders.has(k);
     });
     m.streaks = keepKeys(m.streaks, (k) => badges.has(k));
+    m.ruleFired = keepKeys(m.ruleFired, (id) => ruleIds.has(id));
     if (m.once) {
       const once = m.once.filter((id) => ruleIds.has(id));
       m.once = once.length ? once : undefined;

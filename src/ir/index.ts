@@ -9,3 +9,4 @@ export * from './ids.js';
 export * from './timer-ids.js';
 export * from './ritual-state.js';
 export * from './template-extras.js';
+export * from './member-actions.js';

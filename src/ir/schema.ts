@@ -169,6 +169,13 @@ export const Rule = z.object({
   unless: z.array(Cond),
   priority: z.number(),
   once: z.enum(['member', 'community']).optional(),
+  /** `exclusive NAME`: the group of rules of which an event runs only the first that matches. */
+  exclusive: z.string().optional(),
+  /** `once per FIELD`: at most once per value of that field in the community. */
+  onceKey: z.string().optional(),
+  /** `cooldown D [per member|community]`: skipped while the last firing is less than D ago. */
+  cooldownMs: z.number().int().positive().optional(),
+  cooldownPer: z.enum(['member', 'community']).optional(),
   stage: StageRef.optional(),
   /** Windowed counters in `when`: cleared for the member when the rule fires. */
   windows: z.array(z.string()),

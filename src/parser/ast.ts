@@ -120,6 +120,12 @@ export interface RuleDecl {
   unless: Condition[];
   priority?: { value: number; span: Span };
   once?: 'member' | 'community';
+  /** `once per orderId`: at most once per value of that field of the triggering event. */
+  onceKey?: Ident;
+  /** `exclusive NAME`: of the rules in group NAME that an event triggers, only the first runs. */
+  exclusive?: Ident;
+  /** `cooldown 10m [per member|community]`: not again for that member (or the group) until D has passed. */
+  cooldown?: { duration: Duration; per: 'member' | 'community'; span: Span };
   actions: Action[];
   span: Span;
 }

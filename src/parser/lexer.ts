@@ -121,6 +121,7 @@ export const Kw = {
   when: keyword('when'),
   unless: keyword('unless'),
   priority: keyword('priority'),
+  exclusive: keyword('exclusive'),
   do: keyword('do'),
   ladder: keyword('ladder'),
   expire: keyword('expire'),

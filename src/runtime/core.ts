@@ -14,6 +14,7 @@ import type { Ctx, OutputAction } from './context.js';
 import { ENVELOPE_KEYS } from './events.js';
 import type { MachineEngine } from './machines/engine.js';
 import { levelOf } from './member.js';
+import { aimsAtMember } from '../ir/member-actions.js';
 import type { CommunityState, MemberState } from './state.js';
 import { LITERAL_CLOSE_BRACE, LITERAL_OPEN_BRACE } from '../stdlib/templates.js';
 
@@ -166,12 +167,13 @@ export class Core {
   }
 
   /**
-   * Run a list of actions in order; a member removed by one gets nothing more (docs/runtime.md,
-   * "Rules, windows, ladders"). Each kind has its handler in `actions/`, looked up in one table.
+   * Run a list of actions in order. Once the member is removed, actions aimed at them are dropped
+   * and the others (group messages, admin notices, deletions) still run (docs/runtime.md, "Rules,
+   * windows, ladders"). Each kind has its handler in `actions/`, looked up in one table.
    */
   runActions(ctx: Ctx, actions: Action[]): void {
     for (const a of actions) {
-      if (ctx.member && !ctx.member.present) return;
+      if (ctx.member && !ctx.member.present && aimsAtMember(a)) continue;
       (ACTIONS[a.do] as ActionHandler<Action> | undefined)?.(this, ctx, a);
     }
   }

@@ -29,6 +29,7 @@ export function newMember(id: string, now: number): MemberState {
     boards: undefined,
     machines: undefined,
     once: undefined,
+    ruleFired: undefined,
   };
 }
 

@@ -69,6 +69,8 @@ export interface MemberState {
   /** Machine id -> XState state value. */
   machines?: Dict<unknown> | undefined;
   once?: string[] | undefined;
+  /** Rule id -> instant the rule last fired for this member (`cooldown D`, per member). */
+  ruleFired?: Dict<number> | undefined;
 }
 
 /**
@@ -113,6 +115,10 @@ export interface CommunityState {
   campaigns: Dict<CampaignState>;
   sessions: Dict<Session[]>;
   once: string[];
+  /** Rule id -> the `once per FIELD` values it has fired for (absent until one has). */
+  onceKeys?: Dict<Dict<1>>;
+  /** Rule id -> instant the rule last fired in the community (`cooldown D per community`). */
+  ruleFired?: Dict<number>;
   /** PRNG state (mulberry32), part of state so replays draw the same numbers. */
   rng: number;
   /** Leaderboard id -> its postings so far and the last one's instant (absent before the first). */

@@ -273,3 +273,38 @@ rule r { on flagged do delete message }`);
     expect(out).toEqual([{ at: '2026-03-02T10:00:00+08:00', type: 'message.delete', community: 'c1', messageId: 'mm', cause: 'e1', source: 'rule:r' }]);
   });
 });
+
+describe('actions after remove member (docs/runtime.md, "Rules, windows, ladders")', () => {
+  const body = [
+    'rule ads {',
+    '  on message.posted',
+    '  when text contains "加微信"',
+    '  do remove member reason "广告"; say "{member.name} 已被移出"; notify admins "移出 {member.name}"; delete message; say to member "再见"; tag member "x"; award 5 points',
+    '}',
+    'rule later {',
+    '  on message.posted',
+    '  priority -1',
+    '  do say "收到"; say to member "私信"; mute member 10m',
+    '}',
+  ].join('\n');
+
+  it('drops what is aimed at the removed member and runs the rest, in this rule and the rules after it', () => {
+    const rt = runtime(body);
+    const { join, msg } = events();
+    const out = feed(rt, [join('2026-03-02T08:00:00+08:00', 'ann'), msg('2026-03-02T09:00:00+08:00', 'ann', '加微信')]);
+    expect(out.map((a) => `${a.type}${a.to ? ` to ${String(a.to)}` : ''}${a.text ? ` ${String(a.text)}` : ''}`)).toEqual([
+      'member.remove',
+      'message.send ann 已被移出',
+      'admin.notify 移出 ann',
+      'message.delete',
+      'message.send 收到',
+    ]);
+  });
+
+  it('runs everything for a member who stays', () => {
+    const rt = runtime(body);
+    const { join, msg } = events();
+    const out = feed(rt, [join('2026-03-02T08:00:00+08:00', 'bob'), msg('2026-03-02T09:00:00+08:00', 'bob', '你好')]);
+    expect(out.map((a) => a.type)).toEqual(['message.send', 'message.send', 'member.mute']);
+  });
+});

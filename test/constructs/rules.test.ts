@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRuntime } from '../../src/runtime/runtime.js';
-import { events, feed, load, runtime, texts } from './helpers.js';
+import { events, feed, load, ofType, runtime, texts } from './helpers.js';
 
 /**
  * `rule` (src/runtime/constructs/rules.ts; docs/language.md, "Rules"): which of a rule's `on`
@@ -107,5 +107,63 @@ describe('stage rules', () => {
       { snapshot },
     );
     expect(texts(feed(rt, [msg('2026-03-03T09:00:00+08:00', 'ann')]))).toEqual([]);
+  });
+});
+
+describe('once per FIELD and cooldown (docs/language.md, "Rules")', () => {
+  const body = [
+    'rule reward { on order.paid once per orderId do award 10 points }',
+    'rule answer { on message.posted cooldown 10m per community do say "见公告" }',
+    'rule thanks { on message.posted cooldown 1h do award 1 points }',
+  ].join('\n');
+  const paid = (id: string, at: string, member: string, orderId: unknown) => ({ id, type: 'order.paid', at, community: 'c', member, amount: 1, orderId });
+
+  it('keeps the order ids and the last firings across a snapshot', () => {
+    const rt = runtime(body);
+    const { join, msg } = events();
+    feed(rt, [join('2026-03-02T08:00:00+08:00', 'ann'), paid('p1', '2026-03-02T09:00:00+08:00', 'ann', 'o1'), msg('2026-03-02T09:00:00+08:00', 'ann')]);
+    const resumed = runtime(body, { snapshot: JSON.parse(JSON.stringify(rt.snapshot())) });
+    const out = feed(resumed, [
+      paid('p2', '2026-03-02T09:05:00+08:00', 'ann', 'o1'),
+      msg('2026-03-02T09:05:00+08:00', 'ann'),
+      paid('p3', '2026-03-02T09:06:00+08:00', 'ann', 'o2'),
+    ]);
+    expect(out.map((a) => `${a.type} ${String(a.amount ?? a.text)}`)).toEqual(['points.award 10']);
+  });
+
+  it('takes an order id named __proto__ or constructor as a key like any other', () => {
+    const rt = runtime(body);
+    const { join } = events();
+    const out = feed(rt, [
+      join('2026-03-02T08:00:00+08:00', 'ann'),
+      paid('p1', '2026-03-02T09:00:00+08:00', 'ann', '__proto__'),
+      paid('p2', '2026-03-02T09:01:00+08:00', 'ann', '__proto__'),
+      paid('p3', '2026-03-02T09:02:00+08:00', 'ann', 'constructor'),
+    ]);
+    expect(ofType(out, 'points.award')).toHaveLength(2);
+  });
+});
+
+describe('exclusive NAME (docs/language.md, "Rules")', () => {
+  const body = [
+    'rule a { on message.posted when text contains "x" exclusive mod priority 5 do say "a" }',
+    'rule b { on message.posted when text contains "x" exclusive mod do say "b" }',
+    'rule c { on message.posted when text contains "x" do say "c" }',
+    'rule d { on message.posted when text contains "y" exclusive mod cooldown 1h do say "d" }',
+    'rule e { on message.posted when text contains "y" exclusive mod do say "e" }',
+  ].join('\n');
+
+  it('runs only the first matching rule of a group, and rules outside it as usual', () => {
+    const rt = runtime(body);
+    const { join, msg } = events();
+    expect(texts(feed(rt, [join('2026-03-02T08:00:00+08:00', 'ann'), msg('2026-03-02T09:00:00+08:00', 'ann', 'x')]))).toEqual(['a', 'c']);
+  });
+
+  it('lets the next rule of the group run when the first is held back by its cooldown', () => {
+    const rt = runtime(body);
+    const { join, msg } = events();
+    feed(rt, [join('2026-03-02T08:00:00+08:00', 'ann')]);
+    expect(texts(feed(rt, [msg('2026-03-02T09:00:00+08:00', 'ann', 'y')]))).toEqual(['d']);
+    expect(texts(feed(rt, [msg('2026-03-02T09:01:00+08:00', 'ann', 'y')]))).toEqual(['e']);
   });
 });

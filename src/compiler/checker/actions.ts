@@ -6,7 +6,7 @@ import { duration } from './checks.js';
 import { amountValue, cond, literalTag, muteValue } from './conditions.js';
 import { noMember, type Checker, type Scope } from './scopes.js';
 import { text } from './templates.js';
-import { constructId, TEMPLATE_EXTRAS } from '../../ir/index.js';
+import { aimsAtMember, constructId, TEMPLATE_EXTRAS } from '../../ir/index.js';
 
 /**
  * Actions (`say`, `notify`, `delete message`, `warn`, `mute`, `remove`, `remove members`, `tag`,
@@ -15,9 +15,20 @@ import { constructId, TEMPLATE_EXTRAS } from '../../ir/index.js';
 
 export function actions(cx: Checker, list: A.Action[], scope: Scope): Action[] {
   const out: Action[] = [];
+  let removed = false;
   for (const a of list) {
-    if (a.kind !== 'forEach') out.push(action(cx, a, scope));
-    else {
+    if (a.kind !== 'forEach') {
+      const lowered = action(cx, a, scope);
+      // After `remove member` the runtime drops what is aimed at that member (docs/runtime.md).
+      if (removed && aimsAtMember(lowered))
+        cx.bag.report(
+          D.W0406.afterRemoval(actionWords(lowered)),
+          a.span,
+          'put it before `remove member`, or address the group (`say "…"`, `notify admins "…"`)',
+        );
+      if (lowered.do === 'remove') removed = true;
+      out.push(lowered);
+    } else {
       // A leaderboard takes its `for each member:` out before its other actions come here.
       cx.bag.report(
         D.E0412.forEachOutside(scope.what),
@@ -30,6 +41,20 @@ export function actions(cx: Checker, list: A.Action[], scope: Scope): Action[] {
     }
   }
   return out;
+}
+
+/** How an action aimed at the member reads in a message: `say to member`, `award`, `mute member`. */
+function actionWords(a: Action): string {
+  switch (a.do) {
+    case 'say':
+      return 'say to member';
+    case 'award':
+      return a.amount < 0 ? 'deduct' : 'award';
+    case 'awardBadge':
+      return 'award badge';
+    default:
+      return `${a.do} member`;
+  }
 }
 
 function audience(cx: Checker, to: A.Audience, scope: Scope, span: A.Span): { audience: Audience; memberInText: boolean } {

@@ -61,6 +61,7 @@ export function checkPlaybook(ast: A.Playbook, bag: DiagnosticBag, file: string)
   };
   ir.segments = segments(cx);
   ast.rules.forEach((r) => ir.rules.push(rule(cx, r)));
+  exclusiveGroups(cx, [...ast.rules, ...ast.campaigns.flatMap((c) => c.stages.flatMap((s) => s.rules))]);
   for (const l of ast.ladders) ir.ladders.push(ladder(cx, l));
   ast.points.forEach((p) => ir.points.push(pointsEntry(cx, p)));
   ir.levels = levels(cx);
@@ -188,4 +189,22 @@ function declare(cx: Checker): void {
   for (const b of ast.badges) if (!dup('badge', badgeSeen, b.name)) cx.badges.add(b.name.name);
   const lbSeen = new Map<string, A.Ident>();
   for (const lb of ast.leaderboards) dup('leaderboard', lbSeen, lb.name);
+}
+
+/** `exclusive NAME` on one rule alone holds nothing back: probably a misspelt group (W0407). */
+function exclusiveGroups(cx: Checker, rules: readonly A.RuleDecl[]): void {
+  const byGroup = new Map<string, A.RuleDecl[]>();
+  for (const r of rules) if (r.exclusive) byGroup.set(r.exclusive.name, [...(byGroup.get(r.exclusive.name) ?? []), r]);
+  for (const [group, members] of byGroup) {
+    if (members.length !== 1) continue;
+    const r = members[0]!;
+    cx.bag.report(
+      D.W0407.alone(group, r.name.name),
+      r.exclusive!.span,
+      didYouMean(
+        group,
+        [...byGroup.keys()].filter((g) => g !== group),
+      ) ?? 'give the rules that must not both run the same `exclusive NAME`',
+    );
+  }
 }

@@ -4,6 +4,8 @@ import type { IR, StageRef } from '../../ir/schema.js';
 import { actions } from './actions.js';
 import { cond, eventMatch } from './conditions.js';
 import { memberScope, type Checker, type Scope } from './scopes.js';
+import { duration } from './checks.js';
+import { didYouMean } from '../../stdlib/suggest.js';
 import { constructId } from '../../ir/index.js';
 
 /**
@@ -36,8 +38,28 @@ export function rule(cx: Checker, r: A.RuleDecl, stage?: StageRef): IR['rules'][
   // message` have no event to belong to: saying so again for each of them would bury the one fix.
   if (on.some((m) => !cx.events[m.event])) dropDiagnostics(cx, checkedBefore, NO_EVENT_CODES);
   if (r.once) out.once = r.once;
+  if (r.onceKey) out.onceKey = onceKey(cx, r.onceKey, events);
+  if (r.exclusive) out.exclusive = r.exclusive.name;
+  if (r.cooldown) {
+    out.cooldownMs = duration(cx, r.cooldown.duration, 'cooldown');
+    out.cooldownPer = r.cooldown.per;
+  }
   if (stage) out.stage = stage;
   return out;
+}
+
+/** `once per FIELD`: a field every triggering event has (`once per orderId`). */
+function onceKey(cx: Checker, key: A.Ident, events: readonly string[]): string {
+  const lacking = events.filter((e) => !cx.events[e]?.fields[key.name]);
+  if (lacking.length > 0) {
+    const fields = [...new Set(events.flatMap((e) => Object.keys(cx.events[e]?.fields ?? {})))];
+    cx.bag.report(
+      D.E0108.oncePer(key.name),
+      key.span,
+      didYouMean(key.name, ['member', 'community', ...fields]) ?? `fields of ${lacking.join(', ')}: ${fields.join(', ') || 'none'}`,
+    );
+  }
+  return key.name;
 }
 
 /** What an unknown `on` event causes in the rest of the rule (see rule()). */

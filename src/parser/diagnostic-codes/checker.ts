@@ -22,7 +22,8 @@ export const CHECKER_CODES = {
     unknownFieldType: (type: string) => `unknown field type ${q(type)}`,
   }),
   E0108: error('word not one of the allowed', {
-    oncePer: (found: string) => `\`once per\` takes \`member\` or \`community\`, not ${q(found)}`,
+    oncePer: (found: string) => `\`once per\` takes \`member\`, \`community\` or a field of the event, not ${q(found)}`,
+    cooldownPer: (found: string) => `a rule's cooldown is \`per member\` or \`per community\`, not ${q(found)}`,
     capPeriod: (found: string) => `caps are per \`day\`, \`week\` or \`month\`, not ${q(found)}`,
     leaderboardPeriod: (found: string) => `expected a period (daily, weekly, monthly or all), found ${q(found)}`,
     multiplier: (found: string) => `expected a multiplier like \`x2\`, found ${q(found)}`,
@@ -291,6 +292,12 @@ export const CHECKER_CODES = {
   }),
   W0404: warning('remove members without filter', {
     removeEveryone: () => '`remove members` with no filter removes everyone',
+  }),
+  W0406: warning('action after the member is removed', {
+    afterRemoval: (action: string) => `\`${action}\` after \`remove member\` never runs: the member is no longer in the group`,
+  }),
+  W0407: warning('exclusive group of one rule', {
+    alone: (group: string, rule: string) => `rule ${q(rule)} is the only rule in exclusive group ${q(group)}, so the group holds nothing back`,
   }),
   W0501: warning('regex backtracks exponentially elsewhere', {
     /** Worded by src/stdlib/regex-safety.ts. */

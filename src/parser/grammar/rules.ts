@@ -66,7 +66,34 @@ export abstract class RulesParser extends DeclarationsParser {
             const who = this.CONSUME2(Name);
             if (who.image === 'member') r.once = 'member';
             else if (who.image === 'community' || who.image === 'group') r.once = 'community';
-            else this.problem(D.E0108.oncePer(who.image), this.span(who));
+            // Any other word names a field of the event; the checker says if it is not one.
+            else r.onceKey = this.ident(who);
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(Kw.exclusive);
+            r.exclusive = this.ident(this.CONSUME4(Name));
+          },
+        },
+        {
+          ALT: () => {
+            const k = this.CONSUME(Kw.cooldown);
+            const duration = this.duration(this.CONSUME(DurationLiteral));
+            let per: 'member' | 'community' = 'member';
+            this.OPTION2(() => {
+              this.CONSUME2(Kw.per);
+              const who = this.CONSUME3(Name);
+              if (who.image === 'community' || who.image === 'group') per = 'community';
+              else if (who.image !== 'member') {
+                this.problem(
+                  D.E0108.cooldownPer(who.image),
+                  this.span(who),
+                  'write `cooldown 10m` (for each member) or `cooldown 10m per community` (for the whole group)',
+                );
+              }
+            });
+            r.cooldown = { duration, per, span: this.spanFrom(k) };
           },
         },
         {

@@ -6,6 +6,7 @@ import type { InputEvent } from '../events.js';
 import { addItem, hasItem } from '../member.js';
 import type { CommunityState, MemberState } from '../state.js';
 import { clearWindows } from './counters.js';
+import { dict } from '../../stdlib/dict.js';
 
 /**
  * `rule`: all rules an event triggers are evaluated on the state before any of their actions,
@@ -46,6 +47,8 @@ export function compileRules(core: Core): Map<string, CompiledRule[]> {
 export function runRules(core: Core, ctx: Ctx, c: CommunityState, m: MemberState | undefined, ev: InputEvent): void {
   const rules = core.rules.get(ev.type) ?? NO_RULES;
   let firing: CompiledRule[] | undefined;
+  // `exclusive NAME`: the groups whose first matching rule (in firing order) is already taken.
+  let taken: Set<string> | undefined;
   for (const cr of rules) {
     const r = cr.rule;
     let matched = false;
@@ -59,6 +62,8 @@ export function runRules(core: Core, ctx: Ctx, c: CommunityState, m: MemberState
     if (r.stage && c.campaigns[r.stage.campaign]?.stage !== r.stage.stage) continue;
     if (r.once === 'member' && hasItem(m?.once, r.id)) continue;
     if (r.once === 'community' && c.once.includes(r.id)) continue;
+    if (r.onceKey !== undefined && firedForKey(c, r.id, onceValue(ev, r.onceKey))) continue;
+    if (r.cooldownMs !== undefined && coolingDown(c, m, r, r.cooldownMs, ctx.now)) continue;
     if (cr.when && !cr.when(ctx)) continue;
     let vetoed = false;
     for (const u of cr.unless) {
@@ -68,6 +73,10 @@ export function runRules(core: Core, ctx: Ctx, c: CommunityState, m: MemberState
       }
     }
     if (vetoed) continue;
+    if (r.exclusive !== undefined) {
+      if (taken?.has(r.exclusive)) continue;
+      (taken ??= new Set()).add(r.exclusive);
+    }
     (firing ??= []).push(cr);
   }
   if (!firing) return;
@@ -75,7 +84,39 @@ export function runRules(core: Core, ctx: Ctx, c: CommunityState, m: MemberState
     clearWindows(core.counters, core.counterFilter, ctx, c, m, r.windows);
     if (r.once === 'member' && m) m.once = addItem(m.once, r.id);
     if (r.once === 'community') c.once.push(r.id);
+    if (r.onceKey !== undefined) markKey(c, r.id, onceValue(ev, r.onceKey));
+    if (r.cooldownMs !== undefined) {
+      const table = r.cooldownPer === 'community' || !m ? (c.ruleFired ??= dict()) : (m.ruleFired ??= dict());
+      table[r.id] = ctx.now;
+    }
     ctx.source = r.id;
     core.runActions(ctx, r.actions);
   }
+}
+
+/**
+ * The value `once per FIELD` keys on, as text (`1` and `"1"` are one order id); an event without
+ * the field has no key and is not held back (docs/language.md, "Rules").
+ */
+function onceValue(ev: InputEvent, field: string): string | undefined {
+  const v = ev.payload[field];
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return undefined;
+}
+
+function firedForKey(c: CommunityState, rule: string, key: string | undefined): boolean {
+  return key !== undefined && c.onceKeys?.[rule]?.[key] === 1;
+}
+
+function markKey(c: CommunityState, rule: string, key: string | undefined): void {
+  if (key === undefined) return;
+  const keys = (c.onceKeys ??= dict());
+  (keys[rule] ??= dict())[key] = 1;
+}
+
+/** `cooldown D`: the last firing for this member (or the group) is less than D ago; exactly D later it fires. */
+function coolingDown(c: CommunityState, m: MemberState | undefined, r: Rule, cooldownMs: number, now: number): boolean {
+  const last = r.cooldownPer === 'community' || !m ? c.ruleFired?.[r.id] : m.ruleFired?.[r.id];
+  return last !== undefined && now - last < cooldownMs;
 }
