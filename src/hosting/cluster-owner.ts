@@ -11,6 +11,7 @@ import {
   mergeCommits,
   pendingCommunities,
   pendingInboxOf,
+  pruneInbox,
   writeState,
   type InboxOutcome,
   type InboxRow,
@@ -66,6 +67,7 @@ export class ClusterOwner {
   private loopDone: Promise<void> = Promise.resolve();
   private lastRebalance = 0;
   private lastPoll = 0;
+  private lastPrune = 0;
   /** Processes seen at the last rebalance. */
   processes = 0;
 
@@ -138,6 +140,11 @@ export class ClusterOwner {
       // A NOTIFY can be missed (a listener reconnecting): the inbox itself is the truth.
       for (const c of await pendingCommunities(sql)) this.markDirty(c);
       this.lastPoll = now;
+    }
+    if (now - this.lastPrune >= this.timing.keepDoneMs) {
+      // Replies read a row's outcome within seconds; after that the row is only history.
+      await pruneInbox(sql, this.timing.keepDoneMs);
+      this.lastPrune = now;
     }
     const work = [...this.dirty].filter((c) => this.held.has(communitySlot(c, this.timing.slots)));
     this.dirty.clear();

@@ -14,9 +14,11 @@ export interface OwnerTiming {
   batch: number;
   /** Communities processed together in one transaction (one WAL flush for all). */
   communitiesPerTransaction: number;
+  /** How long processed inbox rows are kept (for replies still waiting), and how often they are deleted. */
+  keepDoneMs: number;
 }
 
-export const DEFAULT_TIMING: OwnerTiming = { slots: 64, rebalanceMs: 500, pollMs: 1000, batch: 500, communitiesPerTransaction: 100 };
+export const DEFAULT_TIMING: OwnerTiming = { slots: 64, rebalanceMs: 500, pollMs: 1000, batch: 500, communitiesPerTransaction: 100, keepDoneMs: 10 * 60_000 };
 
 /** FNV-1a over the id's UTF-16 code units, modulo `slots`. */
 export function communitySlot(community: string, slots: number): number {

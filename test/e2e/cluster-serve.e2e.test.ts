@@ -99,3 +99,56 @@ describe.skipIf(postgresMissing() !== undefined)('serve on PostgreSQL', () => {
     await expect(startServe(other, cluster.url)).rejects.toThrow(/another version of the playbook/);
   }, 60_000);
 });
+
+describe.skipIf(postgresMissing() !== undefined)('serve on PostgreSQL with the wall clock', () => {
+  let cluster: PostgresCluster;
+  let dir: string;
+  const running: ServeProcess[] = [];
+  beforeAll(async () => {
+    cluster = await startPostgres();
+    dir = mkdtempSync(join(tmpdir(), 'playbook-cluster-wall-'));
+  }, 60_000);
+  afterAll(async () => {
+    for (const p of running) await stopServe(p, 'SIGKILL');
+    cluster?.destroy();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a process killed while its communities have pending timers: they fire once, at the new owner', async () => {
+    const file = join(dir, 'wall.playbook');
+    writeFileSync(
+      file,
+      `playbook "Wall" {\n  timezone "UTC"\n}\n\nritual onboarding {\n  starts on member.joined\n  say to member "welcome"\n  step intro "intro": message.posted where text contains "-"\n  deadline 4s: remove member reason "no intro"\n}\n`,
+    );
+    const a = await startServe(file, cluster.url, 'wall');
+    running.push(a);
+    const b = await startServe(file, cluster.url, 'wall');
+    running.push(b);
+    // Both hold their share of the slots before the events come.
+    for (let i = 0; i < 100; i++) {
+      const h = (await (await fetch(`${b.url}/health`)).json()) as { slots: number };
+      if (h.slots === 32) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const communities = Array.from({ length: 12 }, (_, i) => `w${i}`);
+    const at = new Date().toISOString();
+    const body = communities.map((c) => JSON.stringify({ id: `j-${c}`, type: 'member.joined', at, community: c, member: 'm' })).join('\n');
+    const res = await fetch(`${a.url}/events`, { method: 'POST', body });
+    expect(res.status).toBe(200);
+    expect((await res.text()).split('\n').filter(Boolean)).toHaveLength(12);
+    const health = (await (await fetch(`${a.url}/health`)).json()) as { communities: number };
+    expect(health.communities).toBeGreaterThan(0); // a owned some of them: their timers were a's
+    await stopServe(a, 'SIGKILL');
+    let removes: Record<string, unknown>[] = [];
+    for (let i = 0; i < 300 && removes.length < 12; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      removes = (await readLog(b.url)).filter((x) => x['type'] === 'member.remove');
+    }
+    expect(removes.map((x) => x['community']).sort()).toEqual([...communities].sort());
+    // Nothing fires twice, even after a while.
+    await new Promise((r) => setTimeout(r, 1500));
+    const log = await readLog(b.url);
+    expect(log.filter((x) => x['type'] === 'member.remove')).toHaveLength(12);
+    expect(log.filter((x) => x['type'] === 'message.send')).toHaveLength(12);
+  }, 120_000);
+});

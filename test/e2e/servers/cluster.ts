@@ -18,8 +18,8 @@ export interface ServeProcess {
 }
 
 /** Start `playbook serve FILE --db URL` and wait for the line naming its port. */
-export function startServe(file: string, db: string, extra: string[] = []): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [CLI, 'serve', file, '--db', db, '--port', '0', '--clock', 'events', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
+export function startServe(file: string, db: string, clock: 'events' | 'wall' = 'events'): Promise<ServeProcess> {
+  const child = spawn(process.execPath, [CLI, 'serve', file, '--db', db, '--port', '0', '--clock', clock], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => {
     stderr += d.toString();
