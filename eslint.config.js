@@ -100,7 +100,7 @@ export default tseslint.config(
   {
     // The studio's page script runs in the browser (scripts/bundle-studio.mjs).
     files: ['src/studio/browser/**/*.js'],
-    languageOptions: { globals: { document: 'readonly', fetch: 'readonly', globalThis: 'readonly' } },
+    languageOptions: { globals: { document: 'readonly', fetch: 'readonly', globalThis: 'readonly', self: 'readonly', Worker: 'readonly' } },
   },
   {
     // import-x's TypeScript preset tells it to read .ts files; the resolver maps `./x.js` to x.ts.

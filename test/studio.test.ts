@@ -37,6 +37,14 @@ test "fails on purpose" {
 }
 `;
 
+const EVENTS = [
+  { id: 'e1', type: 'member.joined', at: '2026-03-02T10:00:00+08:00', community: 'club', member: 'alice', name: '爱丽丝' },
+  { id: 'e2', type: 'message.posted', at: '2026-03-02T10:05:00+08:00', community: 'club', member: 'alice', messageId: 'm1', text: '你好' },
+]
+  .map((e) => JSON.stringify(e))
+  .join('\n')
+  .concat('\nnot json\n');
+
 /** The page's editor, as the tests reach it (the project compiles without the DOM library). */
 interface StudioGlobal {
   studio: {
@@ -66,6 +74,7 @@ describe.skipIf(!ready)('playbook studio in Chromium', () => {
     file = join(dir, 'club.playbook');
     writeFileSync(file, FILE_TEXT);
     writeFileSync(join(dir, 'club.test.playbook'), TESTS);
+    writeFileSync(join(dir, 'events.jsonl'), EVENTS);
     studio = await startStudio({ file, bundle: BUNDLE });
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({ executablePath: CHROMIUM });
@@ -155,6 +164,25 @@ describe.skipIf(!ready)('playbook studio in Chromium', () => {
     expect(items[0]).toBe('PASS a post earns a warning');
     expect(items[1]).toMatch(/^FAIL fails on purpose/);
     expect(items[1]).toContain('member.remove');
+  });
+
+  it('simulates the editor’s playbook on a chosen JSON Lines file in a worker and shows the HTML report', async () => {
+    await page.setInputFiles('#events', join(dir, 'events.jsonl'));
+    await page.waitForFunction(() => /actions$/.test((globalThis as unknown as StudioGlobal).document.querySelector('#sim-status')!.textContent!));
+    expect(await page.textContent('#sim-status')).toBe('events.jsonl: 3 events, 2 processed, 1 skipped, 3 actions');
+    expect(
+      await page.evaluate(
+        () => (globalThis as unknown as { document: { querySelector(s: string): { value: number } } }).document.querySelector('#sim-progress').value,
+      ),
+    ).toBe(1);
+    const report = page.frameLocator('#report');
+    await report.locator('body').waitFor();
+    const html = await report.locator('body').innerText();
+    expect(html).toContain('member.warn');
+    expect(html).toContain('message.send');
+    expect(html).toContain('爱丽丝');
+    expect(html).toContain('第一次警告');
+    if (process.env['STUDIO_SCREENSHOTS']) await page.screenshot({ path: join(process.env['STUDIO_SCREENSHOTS'], 'studio-simulate.png') });
   });
 
   it('shows the docs of a keyword on hover', async () => {

@@ -35,7 +35,11 @@ export function studioPage(data: PageData): string {
   body { display: grid; grid-template-rows: auto 1fr auto; grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); }
   header, footer { grid-column: 1 / 3; }
   #side { overflow: auto; border-left: 1px solid #ccc; border-bottom: 1px solid #ccc; padding: 0 10px; font-size: 13px; }
-  #tests { border-bottom: 1px solid #ddd; padding: 8px 0; }
+  #tests, #simulate { border-bottom: 1px solid #ddd; padding: 8px 0; }
+  #simulate.dragging { background: #eef6ff; }
+  #simulate progress { width: 100%; }
+  #report { width: 100%; height: 60vh; border: 1px solid #ccc; display: none; }
+  #report.shown { display: block; }
   #test-results { margin: 4px 0; padding-left: 1.2em; font-family: ui-monospace, monospace; }
   #test-results .pass { color: #1a7f37; }
   #test-results .fail { color: #b00020; }
@@ -64,6 +68,8 @@ export function studioPage(data: PageData): string {
 <div id="editor"></div>
 <aside id="side">
 <section id="tests"><button id="run-tests" type="button">Run tests</button> <strong id="tests-summary"></strong><ul id="test-results"></ul><pre id="test-problems"></pre></section>
+<section id="simulate"><label>Simulate on a JSON Lines file (choose or drop one): <input type="file" id="events" accept=".jsonl,.ndjson,.json,.txt"></label>
+<progress id="sim-progress" max="1" value="0"></progress><div id="sim-status"></div><iframe id="report" title="simulation report"></iframe></section>
 <div id="graph"><p class="note">The graph of the playbook appears here once it has no errors.</p></div>
 </aside>
 <footer><strong id="count"></strong><ul id="problems"></ul></footer>

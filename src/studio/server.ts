@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatPlaybook } from '../format/index.js';
+import { renderReport, type ReportData } from '../report/index.js';
 import { runTests } from './tests.js';
 import { studioPage } from './page.js';
 
@@ -28,7 +29,7 @@ export interface Studio {
   close(): Promise<void>;
 }
 
-const MAX_BODY = 8 * 1024 * 1024;
+const MAX_BODY = 64 * 1024 * 1024;
 const hash = (text: string): string => createHash('sha256').update(text).digest('hex');
 
 /** Where the built page script is: dist/studio-assets/ at the package root. */
@@ -43,15 +44,22 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
   const script = readFileSync(options.bundle);
   const mermaidFile = join(dirname(options.bundle), 'mermaid.js');
   const mermaid = existsSync(mermaidFile) ? readFileSync(mermaidFile) : undefined;
-  const security = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self'; img-src 'self' data:";
+  const workerFile = join(dirname(options.bundle), 'simulate-worker.js');
+  const worker = existsSync(workerFile) ? readFileSync(workerFile) : undefined;
+  const security =
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; worker-src 'self'; frame-src 'self'";
+  /** The HTML report embeds its scripts and styles (docs/report.md): its own page, its own policy. */
+  const reportSecurity = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:";
+  /** Reports rendered for the simulate pane, the latest few. */
+  const reports = new Map<string, string>();
 
   const authorised = (url: URL): boolean => {
     const given = Buffer.from(url.searchParams.get('token') ?? '');
     const want = Buffer.from(token);
     return given.length === want.length && timingSafeEqual(given, want);
   };
-  const send = (res: ServerResponse, status: number, type: string, body: string | Buffer): void => {
-    res.writeHead(status, { 'content-type': type, 'content-security-policy': security, 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' });
+  const send = (res: ServerResponse, status: number, type: string, body: string | Buffer, policy = security): void => {
+    res.writeHead(status, { 'content-type': type, 'content-security-policy': policy, 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' });
     res.end(body);
   };
   const json = (res: ServerResponse, status: number, value: unknown): void => {
@@ -73,17 +81,27 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
       send(res, 200, 'text/javascript; charset=utf-8', mermaid);
       return;
     }
+    if (req.method === 'GET' && url.pathname === '/simulate-worker.js' && worker) {
+      send(res, 200, 'text/javascript; charset=utf-8', worker);
+      return;
+    }
+    const report = /^\/report\/(\w+)$/.exec(url.pathname);
+    if (req.method === 'GET' && report && reports.has(report[1]!)) {
+      send(res, 200, 'text/html; charset=utf-8', reports.get(report[1]!)!, reportSecurity);
+      return;
+    }
     if (req.method === 'GET' && url.pathname === '/studio.js') {
       send(res, 200, 'text/javascript; charset=utf-8', script);
       return;
     }
     if (req.method === 'POST' && url.pathname === '/api/save') return void save(req, res);
     if (req.method === 'POST' && url.pathname === '/api/tests') return void tests(req, res);
+    if (req.method === 'POST' && url.pathname === '/api/report') return void render(req, res);
     send(res, 404, 'text/plain; charset=utf-8', 'not found\n');
   });
 
   /** The request's JSON body, or undefined after answering with the reason it is refused. */
-  async function readBody(req: IncomingMessage, res: ServerResponse): Promise<{ text?: unknown; base?: unknown } | undefined> {
+  async function readBody(req: IncomingMessage, res: ServerResponse): Promise<{ text?: unknown; base?: unknown; data?: unknown } | undefined> {
     // Buffers joined before decoding: a chunk may end inside a character (Chinese text is 3 bytes each).
     const chunks: Buffer[] = [];
     let size = 0;
@@ -96,7 +114,7 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
       }
     }
     try {
-      return JSON.parse(Buffer.concat(chunks).toString('utf8')) as { text?: unknown; base?: unknown };
+      return JSON.parse(Buffer.concat(chunks).toString('utf8')) as { text?: unknown; base?: unknown; data?: unknown };
     } catch {
       json(res, 400, { error: 'the request is not JSON' });
       return undefined;
@@ -116,6 +134,27 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
       return;
     }
     json(res, 200, runTests(file, body.text));
+  }
+
+  /** The simulate pane: the report data its worker computed, rendered as `simulate --format html` renders it. */
+  async function render(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await readBody(req, res);
+    if (!body) return;
+    if (typeof body.data !== 'object' || body.data === null) {
+      json(res, 400, { error: 'the request needs the report `data`' });
+      return;
+    }
+    let html: string;
+    try {
+      html = renderReport(body.data as ReportData);
+    } catch (e) {
+      json(res, 400, { error: `the report could not be rendered: ${(e as Error).message}` });
+      return;
+    }
+    const id = randomBytes(8).toString('hex');
+    reports.set(id, html);
+    for (const old of reports.keys()) if (reports.size > 4) reports.delete(old);
+    json(res, 200, { url: `/report/${id}?token=${token}` });
   }
 
   async function save(req: IncomingMessage, res: ServerResponse): Promise<void> {

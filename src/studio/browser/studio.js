@@ -283,4 +283,64 @@ async function runTests() {
   document.getElementById('test-problems').textContent = body.problems.join('\n\n');
 }
 document.getElementById('run-tests').addEventListener('click', () => void runTests());
+
+/**
+ * The simulate pane: the playbook as it is in the editor, run on a JSON Lines file in a web worker
+ * (simulate-worker.js) with a progress bar, then shown as the HTML report of `playbook simulate`.
+ */
+const simulatePane = document.getElementById('simulate');
+const simStatus = document.getElementById('sim-status');
+const simProgress = document.getElementById('sim-progress');
+const reportFrame = document.getElementById('report');
+let simulation;
+async function simulate(file) {
+  const ir = sync(view).checked.ir;
+  if (!ir) {
+    simStatus.textContent = 'fix the errors first: a playbook with errors cannot run';
+    return;
+  }
+  const text = await file.text();
+  simulation?.terminate();
+  const worker = new Worker(`/simulate-worker.js?token=${encodeURIComponent(state.token)}`, { type: 'module' });
+  simulation = worker;
+  simProgress.value = 0;
+  simStatus.textContent = `running on ${file.name}…`;
+  worker.onmessage = async (message) => {
+    const m = message.data;
+    if (m.progress !== undefined) simProgress.value = m.progress;
+    if (m.error) simStatus.textContent = `the simulation failed: ${m.error}`;
+    if (!m.done) return;
+    worker.terminate();
+    const res = await fetch(`/api/report?token=${encodeURIComponent(state.token)}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ data: m.data }),
+    });
+    const body = await res.json();
+    if (!res.ok) {
+      simStatus.textContent = body.error;
+      return;
+    }
+    const s = m.summary;
+    simStatus.textContent = `${file.name}: ${s.read} events, ${s.processed} processed, ${s.bad} skipped, ${s.actions} actions`;
+    reportFrame.src = body.url;
+    reportFrame.className = 'shown';
+  };
+  worker.postMessage({ ir, text, file: state.file ?? 'untitled.playbook' });
+}
+document.getElementById('events').addEventListener('change', (e) => {
+  const file = e.target.files?.[0];
+  if (file) void simulate(file);
+});
+simulatePane.addEventListener('dragover', (e) => {
+  e.preventDefault();
+  simulatePane.classList.add('dragging');
+});
+simulatePane.addEventListener('dragleave', () => simulatePane.classList.remove('dragging'));
+simulatePane.addEventListener('drop', (e) => {
+  e.preventDefault();
+  simulatePane.classList.remove('dragging');
+  const file = e.dataTransfer?.files?.[0];
+  if (file) void simulate(file);
+});
 globalThis.studio = { view, service, graphDrawn: () => drawing };
