@@ -19,6 +19,7 @@ const ACTION_KINDS = new Set([
   'removeMembers',
   'tag',
   'untag',
+  'tagMembers',
   'award',
   'awardBadge',
   'forEach',

@@ -253,5 +253,7 @@ export function actionText(a: Action, counters: CounterTable): string {
       return `draw … as ${a.lottery}`;
     case 'awardBadge':
       return `award badge ${a.badge}`;
+    case 'tagMembers':
+      return `${a.untag ? 'untag' : 'tag'} ${filterText(a.filter, counters)} ${quote(a.tag)}`;
   }
 }

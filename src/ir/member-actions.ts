@@ -22,6 +22,7 @@ export function aimsAtMember(a: Action): boolean {
     case 'notify':
     case 'deleteMessage':
     case 'removeMembers':
+    case 'tagMembers':
     case 'draw':
       return false;
   }

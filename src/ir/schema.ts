@@ -126,6 +126,8 @@ export const Action = z.union([
   z.object({ do: z.literal('tag'), tag: z.string() }),
   z.object({ do: z.literal('untag'), tag: z.string() }),
   z.object({ do: z.literal('award'), amount: z.number(), value: CondValue.optional(), reason: z.string().optional(), multiplied: z.boolean() }),
+  /** `tag members FILTER "t"` (`untag: true` for `untag members …`): each matching member whose tags change. */
+  z.object({ do: z.literal('tagMembers'), filter: MemberFilter, tag: z.string(), untag: z.boolean() }),
   /** `award badge NAME`: grants the badge of that name (`IR.badges`) unless the member has it. */
   z.object({ do: z.literal('awardBadge'), badge: z.string() }),
   /** `draw N members … as NAME`: runs the lottery of that name (`IR.lotteries`). */

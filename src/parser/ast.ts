@@ -388,6 +388,8 @@ export type Action =
    * (`award amount / 10 points`) the sign (1 or -1) to apply to `value`.
    */
   | { kind: 'award'; amount: number; value?: Operand; reason?: StringLit; multiplied: boolean; span: Span }
+  /** `tag members FILTER "t"`, `untag members FILTER "t"`: every matching member at once. */
+  | { kind: 'tagMembers'; untag: boolean; tag: StringLit; tagged?: StringLit; segment?: Ident; where?: Condition; unless?: Condition; span: Span }
   /** `award badge NAME`: grants a declared badge (once per member), running its actions. */
   | { kind: 'awardBadge'; badge: Ident; span: Span }
   /** `for each member: ACTIONS`: for each member a leaderboard ranks or a draw picks, in order. */

@@ -308,3 +308,28 @@ describe('actions after remove member (docs/runtime.md, "Rules, windows, ladders
     expect(out.map((a) => a.type)).toEqual(['message.send', 'message.send', 'member.mute']);
   });
 });
+
+describe('tag members and untag members (docs/language.md, "Actions")', () => {
+  const body = [
+    'segment active where count(message.posted within 7d) >= 2',
+    'rule tagit { on checkin.done do tag member "本周打卡" }',
+    'every sun at 20:00 { untag members "本周打卡"; tag members in active unless member has role admin "活跃{member.name}" }',
+  ].join('\n');
+
+  it('changes every matching member at once, reporting only those whose tags change', () => {
+    const rt = runtime(body);
+    const { join, msg, checkin } = events();
+    feed(rt, [
+      join('2026-03-02T08:00:00+08:00', 'ann'),
+      join('2026-03-02T08:00:00+08:00', 'bob'),
+      join('2026-03-02T08:00:00+08:00', 'cat'),
+      checkin('2026-03-08T09:00:00+08:00', 'ann'),
+      msg('2026-03-08T09:00:00+08:00', 'bob'),
+      msg('2026-03-08T09:01:00+08:00', 'bob'),
+    ]);
+    const out = rt.advance('2026-03-08T20:00:00+08:00');
+    expect(out.map((a) => `${a.type} ${String(a.member)} ${String(a.tag)}`)).toEqual(['member.untag ann 本周打卡', 'member.tag bob 活跃bob']);
+    // A second run changes nothing, so reports nothing.
+    expect(rt.advance('2026-03-15T20:00:00+08:00').map((a) => a.type)).toEqual([]);
+  });
+});

@@ -172,6 +172,10 @@ function action(cx: Checker, a: Exclude<A.Action, { kind: 'forEach' }>, scope: S
     }
     case 'draw':
       return { do: 'draw', lottery: lottery(cx, a, scope) };
+    case 'tagMembers': {
+      if (a.tag.value.trim() === '') cx.bag.report(D.E0410.emptyTag(), a.tag.span);
+      return { do: 'tagMembers', filter: filter(cx, { silent: false, ...a }, scope, a.span), tag: inline(cx, a.tag, { ...scope, member: true }), untag: a.untag };
+    }
     case 'awardBadge': {
       if (!scope.member) noMember(cx, a.span, scope, 'award badge');
       const name = a.badge.name;

@@ -107,7 +107,11 @@ export function noMember(cx: Checker, span: A.Span, scope: Scope, action?: strin
     cx.bag.report(D.E0411.eachMember(action, scope.eachOf), span, `put it after \`for each member:\` to run it for each ranked member in rank order`);
     return;
   }
-  cx.bag.report(D.E0407.noMember(scope.what), span, 'use `remove members where …` or `say to members where …` to test each member');
+  const plural =
+    action === 'tag member' || action === 'untag member'
+      ? `use \`${action}s "…"\` (with \`tagged\`, \`in SEGMENT\` or \`where …\` to choose them) for every matching member`
+      : 'use `remove members where …` or `say to members where …` to test each member';
+  cx.bag.report(D.E0407.noMember(scope.what), span, plural);
 }
 
 /** The core events as the dicts the IR holds (the table in core-events.ts is a plain literal). */

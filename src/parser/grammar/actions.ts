@@ -1,41 +1,11 @@
 import type * as A from '../ast.js';
 import { D } from '../diagnostic-codes.js';
-import {
-  Colon,
-  Dot,
-  DurationLiteral,
-  Identifier,
-  Kw,
-  LBrace,
-  LParen,
-  Minus,
-  Name,
-  NumberLiteral,
-  Plus,
-  RBrace,
-  Semicolon,
-  Slash,
-  Star,
-  StringLiteral,
-} from '../lexer.js';
+import { Colon, DurationLiteral, Identifier, Kw, LBrace, Minus, Name, NumberLiteral, Plus, RBrace, Semicolon, StringLiteral } from '../lexer.js';
 import { push } from './base.js';
 import { AudiencesParser } from './audiences.js';
 
 /** Actions: blocks, lists and lines of them, each action (audiences and texts are in audiences.ts). */
 export abstract class ActionsParser extends AudiencesParser {
-  /**
-   * Is a mute's length a value to compute (`10m * warnings`, `min(…)`, `(…)`, `count(…)`)? A
-   * lone duration, a number or anything else takes the plain duration path and its errors.
-   */
-  protected muteValueAhead(): boolean {
-    const first = this.LA(1).tokenType;
-    const next = this.LA(2).tokenType;
-    const arith = next === Star || next === Slash || next === Plus || next === Minus;
-    if (first === DurationLiteral) return arith;
-    if (first === LParen || first === Kw.count || first === Kw.sum) return true;
-    return first === Identifier && (arith || next === LParen || next === Dot);
-  }
-
   /**
    * Actions after `:` run to the end of the line (or on through `;`); actions in braces may span
    * lines. This keeps `remind after 12h: say ...` from swallowing the statement on the next line.
@@ -181,7 +151,7 @@ export abstract class ActionsParser extends AudiencesParser {
           // 10m`, for `mute member 10 minutes`); a value is computed when the mute runs.
           this.OR7([
             {
-              GATE: () => this.muteValueAhead(),
+              GATE: () => this.computedValueAhead(),
               ALT: () => {
                 const value = this.SUBRULE3(this.operand);
                 if (value) mute.value = value;
@@ -254,9 +224,24 @@ export abstract class ActionsParser extends AudiencesParser {
               },
             },
           ]);
-          this.CONSUME4(Kw.member);
-          const tag = this.str(this.CONSUME4(StringLiteral));
-          result = { kind, tag, span: this.spanFrom(first) };
+          this.OR8([
+            {
+              ALT: () => {
+                this.CONSUME4(Kw.member);
+                const tag = this.str(this.CONSUME4(StringLiteral));
+                result = { kind, tag, span: this.spanFrom(first) };
+              },
+            },
+            {
+              // `untag members "本周打卡"`, `tag members in active "活跃"`: anywhere, even with no member.
+              ALT: () => {
+                this.CONSUME2(Kw.members);
+                const f = this.SUBRULE2(this.memberFilters) ?? {};
+                const tag = this.str(this.CONSUME6(StringLiteral));
+                result = { kind: 'tagMembers', untag: kind === 'untag', ...f, tag, span: this.spanFrom(first) };
+              },
+            },
+          ]);
         },
       },
       {

@@ -8,6 +8,19 @@ import { GrammarBase, push } from './base.js';
  * (conditions.ts) compare and match them; actions (`award amount / 10 points`) compute them.
  */
 export abstract class ValuesParser extends GrammarBase {
+  /**
+   * Does a value to compute start here (`10m * warnings`, `min(…)`, `(…)`, `count(…)`), where a
+   * lone duration is also allowed (a mute's length)? A lone duration, a number or anything else
+   * is not, so it takes the plain duration path and its errors (actions.ts, `mute`).
+   */
+  protected computedValueAhead(): boolean {
+    const first = this.LA(1).tokenType;
+    const next = this.LA(2).tokenType;
+    const arith = next === Star || next === Slash || next === Plus || next === Minus;
+    if (first === DurationLiteral) return arith;
+    if (first === LParen || first === Kw.count || first === Kw.sum) return true;
+    return first === Identifier && (arith || next === LParen || next === Dot);
+  }
   /** `message.posted`: names joined by dots, as one identifier. */
   protected dottedName = this.declareRule('dottedName', (): A.Ident => {
     const first = this.CONSUME(Name);

@@ -11,6 +11,7 @@ import { removeMembers } from './remove-members.js';
 import { remove } from './remove.js';
 import { say } from './say.js';
 import { tag } from './tag.js';
+import { tagMembers } from './tag-members.js';
 import { untag } from './untag.js';
 import { warn } from './warn.js';
 
@@ -32,6 +33,7 @@ export const ACTIONS: { readonly [K in Action['do']]: ActionHandler<Extract<Acti
   removeMembers,
   tag,
   untag,
+  tagMembers,
   award,
   awardBadge,
   draw,
