@@ -174,7 +174,12 @@ function action(cx: Checker, a: Exclude<A.Action, { kind: 'forEach' }>, scope: S
       return { do: 'draw', lottery: lottery(cx, a, scope) };
     case 'tagMembers': {
       if (a.tag.value.trim() === '') cx.bag.report(D.E0410.emptyTag(), a.tag.span);
-      return { do: 'tagMembers', filter: filter(cx, { silent: false, ...a }, scope, a.span), tag: inline(cx, a.tag, { ...scope, member: true }), untag: a.untag };
+      return {
+        do: 'tagMembers',
+        filter: filter(cx, { silent: false, ...a }, scope, a.span),
+        tag: inline(cx, a.tag, { ...scope, member: true }),
+        untag: a.untag,
+      };
     }
     case 'awardBadge': {
       if (!scope.member) noMember(cx, a.span, scope, 'award badge');
