@@ -373,6 +373,7 @@ describe('docs/embedding.md and examples/embedding', () => {
       'points.award',
       'stage.entered',
       'stage.exited',
+      'warnings.cleared',
     ]);
     const skipped: unknown[] = [];
     const original = console.error;

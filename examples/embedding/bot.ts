@@ -82,10 +82,12 @@ export function carryOut(chat: FakeChat, a: OutputAction): void {
     case 'admin.notify':
       chat.tellAdmins(text(a, 'text'));
       return;
-    // Records, not commands: the ladder's own steps say what a warning leads to, and points,
-    // levels, badges, lifecycle changes, stages, goals and draws are for profiles, dashboards and
-    // analytics (a draw's winners get the playbook's own messages). This bot has nothing to show them on.
+    // Records, not commands: the ladder's own steps say what a warning leads to, and cleared
+    // warnings, points, levels, badges, lifecycle changes, stages, goals and draws are for profiles,
+    // dashboards and analytics (a draw's winners get the playbook's own messages). This bot has
+    // nothing to show them on.
     case 'member.warn':
+    case 'warnings.cleared':
     case 'points.award':
     case 'level.reached':
     case 'badge.granted':

@@ -22,6 +22,7 @@ const ACTION_KINDS = new Set([
   'tagMembers',
   'award',
   'awardBadge',
+  'forgive',
   'forEach',
   'draw',
 ]);

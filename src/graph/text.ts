@@ -253,6 +253,8 @@ export function actionText(a: Action, counters: CounterTable): string {
       return `draw … as ${a.lottery}`;
     case 'awardBadge':
       return `award badge ${a.badge}`;
+    case 'forgive':
+      return `forgive member on ladder ${a.ladder}`;
     case 'tagMembers':
       return `${a.untag ? 'untag' : 'tag'} ${filterText(a.filter, counters)} ${quote(a.tag)}`;
   }

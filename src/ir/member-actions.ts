@@ -18,6 +18,7 @@ export function aimsAtMember(a: Action): boolean {
     case 'untag':
     case 'award':
     case 'awardBadge':
+    case 'forgive':
       return true;
     case 'notify':
     case 'deleteMessage':

@@ -128,6 +128,8 @@ export const Action = z.union([
   z.object({ do: z.literal('award'), amount: z.number(), value: CondValue.optional(), reason: z.string().optional(), multiplied: z.boolean() }),
   /** `tag members FILTER "t"` (`untag: true` for `untag members …`): each matching member whose tags change. */
   z.object({ do: z.literal('tagMembers'), filter: MemberFilter, tag: z.string(), untag: z.boolean() }),
+  /** `forgive member on ladder L`: the member's warnings on L are cleared (`warnings.cleared`). */
+  z.object({ do: z.literal('forgive'), ladder: z.string() }),
   /** `award badge NAME`: grants the badge of that name (`IR.badges`) unless the member has it. */
   z.object({ do: z.literal('awardBadge'), badge: z.string() }),
   /** `draw N members … as NAME`: runs the lottery of that name (`IR.lotteries`). */

@@ -390,6 +390,8 @@ export type Action =
   | { kind: 'award'; amount: number; value?: Operand; reason?: StringLit; multiplied: boolean; span: Span }
   /** `tag members FILTER "t"`, `untag members FILTER "t"`: every matching member at once. */
   | { kind: 'tagMembers'; untag: boolean; tag: StringLit; tagged?: StringLit; segment?: Ident; where?: Condition; unless?: Condition; span: Span }
+  /** `forgive member on ladder L`: clears the member's warnings on L (an appeal granted). */
+  | { kind: 'forgive'; ladder: Ident; span: Span }
   /** `award badge NAME`: grants a declared badge (once per member), running its actions. */
   | { kind: 'awardBadge'; badge: Ident; span: Span }
   /** `for each member: ACTIONS`: for each member a leaderboard ranks or a draw picks, in order. */

@@ -122,6 +122,7 @@ export const Kw = {
   unless: keyword('unless'),
   priority: keyword('priority'),
   exclusive: keyword('exclusive'),
+  forgive: keyword('forgive'),
   do: keyword('do'),
   ladder: keyword('ladder'),
   expire: keyword('expire'),

@@ -11,6 +11,7 @@ export const ACTION_FIELDS = table<readonly string[]>({
   'message.send': ['to', 'channel', 'text'],
   'message.delete': ['messageId'],
   'member.warn': ['ladder', 'count', 'reason'],
+  'warnings.cleared': ['ladder'],
   'member.mute': ['duration', 'until', 'reason'],
   'member.remove': ['reason'],
   'member.tag': ['tag'],

@@ -181,6 +181,16 @@ function action(cx: Checker, a: Exclude<A.Action, { kind: 'forEach' }>, scope: S
         untag: a.untag,
       };
     }
+    case 'forgive':
+      if (!scope.member) noMember(cx, a.span, scope, 'forgive member');
+      if (!cx.ladders.has(a.ladder.name)) {
+        cx.bag.report(
+          D.E0213.unknownLadder(a.ladder.name),
+          a.ladder.span,
+          didYouMean(a.ladder.name, cx.ladders) ?? 'declare it with `ladder NAME { 1: …; 2: … }`',
+        );
+      }
+      return { do: 'forgive', ladder: a.ladder.name };
     case 'awardBadge': {
       if (!scope.member) noMember(cx, a.span, scope, 'award badge');
       const name = a.badge.name;

@@ -135,6 +135,17 @@ export abstract class ActionsParser extends AudiencesParser {
         },
       },
       {
+        // `forgive member on ladder L`: an appeal granted clears the member's warnings on L.
+        ALT: () => {
+          this.CONSUME(Kw.forgive);
+          this.CONSUME5(Kw.member);
+          this.CONSUME2(Kw.on);
+          this.CONSUME2(Kw.ladder);
+          const ladder = this.ident(this.CONSUME6(Name));
+          result = { kind: 'forgive', ladder, span: this.spanFrom(first) };
+        },
+      },
+      {
         ALT: () => {
           this.CONSUME(Kw.mute);
           this.CONSUME2(Kw.member);

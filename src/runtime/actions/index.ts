@@ -5,6 +5,7 @@ import { award } from './award.js';
 import { awardBadge } from './award-badge.js';
 import { deleteMessage } from './delete-message.js';
 import { draw } from './draw.js';
+import { forgive } from './forgive.js';
 import { mute } from './mute.js';
 import { notify } from './notify.js';
 import { removeMembers } from './remove-members.js';
@@ -28,6 +29,7 @@ export const ACTIONS: { readonly [K in Action['do']]: ActionHandler<Extract<Acti
   notify,
   deleteMessage,
   warn,
+  forgive,
   mute,
   remove,
   removeMembers,

@@ -71,7 +71,8 @@ function tally(core: Core, c: CommunityState, m: MemberState, lb: Leaderboard, a
 
 /** Arm each leaderboard's first posting in a new community. */
 export function armLeaderboards(core: Core, c: CommunityState, now: number): void {
-  for (const lb of core.ir.leaderboards) insertTimer(c, { id: lb.id, due: nextOccurrence(lb.calendar, core.zone, now, calendarSalt(c, lb.id)), kind: 'leaderboard', ref: lb.id });
+  for (const lb of core.ir.leaderboards)
+    insertTimer(c, { id: lb.id, due: nextOccurrence(lb.calendar, core.zone, now, calendarSalt(c, lb.id)), kind: 'leaderboard', ref: lb.id });
 }
 
 export function fireLeaderboard(core: Core, c: CommunityState, t: Timer, cause: string, out: OutputAction[]): void {
