@@ -43,6 +43,14 @@ export function actions(cx: Checker, list: A.Action[], scope: Scope): Action[] {
   return out;
 }
 
+/** A ladder named by `warn … on ladder L` or `forgive member on ladder L`: E0213 with the closest one if undeclared. */
+function ladderRef(cx: Checker, ladder: A.Ident): string {
+  if (!cx.ladders.has(ladder.name)) {
+    cx.bag.report(D.E0213.unknownLadder(ladder.name), ladder.span, didYouMean(ladder.name, cx.ladders) ?? 'declare it with `ladder NAME { 1: …; 2: … }`');
+  }
+  return ladder.name;
+}
+
 /** How an action aimed at the member reads in a message: `say to member`, `award`, `mute member`. */
 function actionWords(a: Action): string {
   switch (a.do) {
@@ -121,14 +129,7 @@ function action(cx: Checker, a: Exclude<A.Action, { kind: 'forEach' }>, scope: S
       return { do: 'deleteMessage' };
     case 'warn': {
       if (!scope.member) noMember(cx, a.span, scope, 'warn member');
-      if (!cx.ladders.has(a.ladder.name)) {
-        cx.bag.report(
-          D.E0213.unknownLadder(a.ladder.name),
-          a.ladder.span,
-          didYouMean(a.ladder.name, cx.ladders) ?? 'declare it with `ladder NAME { 1: …; 2: … }`',
-        );
-      }
-      const out: Action = { do: 'warn', ladder: a.ladder.name };
+      const out: Action = { do: 'warn', ladder: ladderRef(cx, a.ladder) };
       if (a.reason) out.reason = text(cx, a.reason, scope, true);
       return out;
     }
@@ -183,14 +184,7 @@ function action(cx: Checker, a: Exclude<A.Action, { kind: 'forEach' }>, scope: S
     }
     case 'forgive':
       if (!scope.member) noMember(cx, a.span, scope, 'forgive member');
-      if (!cx.ladders.has(a.ladder.name)) {
-        cx.bag.report(
-          D.E0213.unknownLadder(a.ladder.name),
-          a.ladder.span,
-          didYouMean(a.ladder.name, cx.ladders) ?? 'declare it with `ladder NAME { 1: …; 2: … }`',
-        );
-      }
-      return { do: 'forgive', ladder: a.ladder.name };
+      return { do: 'forgive', ladder: ladderRef(cx, a.ladder) };
     case 'awardBadge': {
       if (!scope.member) noMember(cx, a.span, scope, 'award badge');
       const name = a.badge.name;
