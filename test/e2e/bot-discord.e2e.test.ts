@@ -205,7 +205,16 @@ describe('playbook bot on Discord against the stand-in', () => {
         const resume = server.frames.find((f) => f.dir === 'in' && f.op === 6);
         expect(resume?.d).toMatchObject({ token: '<token>', session_id: expect.any(String), seq: expect.any(Number) });
         expect(server.frames.filter((f) => f.dir === 'in' && f.op === 2)).toHaveLength(before);
-        const replayed = server.frames.filter((f) => f.dir === 'out' && f.connection === 2 && f.op === 0).map((f) => f.t);
+        // The stand-in sends RESUMED a little after the replay (as a real network would), and the
+        // adapter acts on the replayed dispatches before it: wait for it rather than race it.
+        const replayed = await eventually(
+          'the replay and RESUMED',
+          () => {
+            const types = server.frames.filter((f) => f.dir === 'out' && f.connection === 2 && f.op === 0).map((f) => f.t);
+            return types.includes('RESUMED') ? types : undefined;
+          },
+          DEADLINE_WAIT_MS,
+        );
         expect(replayed.slice(0, 3)).toEqual(['GUILD_MEMBER_ADD', 'MESSAGE_CREATE', 'RESUMED']);
         const ban = await eventually(
           'the ban at the deadline',
