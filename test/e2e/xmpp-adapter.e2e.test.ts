@@ -336,8 +336,14 @@ describe.skipIf(skipReason !== undefined)('XMPP adapter against Prosody', () => 
     const muted = await carol.waitFor('carol a visitor again', (s) => s.name === 'presence' && isSelf(s) && itemOf(s)?.attrs['role'] === 'visitor', rejoined);
     expect(itemOf(muted)?.getChildText('reason')).toBe('still muted');
     expect(bot.fatal).toEqual([]);
-    // Still the owner, and able to act.
-    expect(await bot.adapter.undo({ kind: 'unmute', community: 'club', member: 'carol@localhost' })).toMatchObject({ status: 'done' });
+    // Still the owner, and able to act. Carol may see her visitor role before the room's broadcast
+    // of it reaches the bot, whose unmute is then skipped ("no longer a visitor"): ask again.
+    let unmute = await bot.adapter.undo({ kind: 'unmute', community: 'club', member: 'carol@localhost' });
+    for (let i = 0; i < 50 && unmute.status === 'skipped'; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      unmute = await bot.adapter.undo({ kind: 'unmute', community: 'club', member: 'carol@localhost' });
+    }
+    expect(unmute, JSON.stringify(unmute)).toMatchObject({ status: 'done' });
     expect(await act(bot, 'message.send', { text: 'back again' })).toMatchObject({ status: 'done' });
   });
 
