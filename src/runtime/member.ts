@@ -73,6 +73,12 @@ export function addItem(list: string[] | undefined, item: string): string[] {
   return list;
 }
 
+/** The list without `item`; an emptied list becomes absent, as the state keeps no empty lists. */
+export function removeItem(list: string[] | undefined, item: string): string[] | undefined {
+  const left = list?.filter((x) => x !== item);
+  return left?.length ? left : undefined;
+}
+
 /**
  * Whether the member is still in the group. A function call rather than `m.present` where the
  * member was checked before some actions ran: TypeScript would keep the earlier narrowing,

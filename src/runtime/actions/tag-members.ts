@@ -2,7 +2,7 @@ import type { Action } from '../../ir/schema.js';
 import { selectMembers } from '../constructs/members.js';
 import type { Core } from '../core.js';
 import type { Ctx } from '../context.js';
-import { addItem, hasItem } from '../member.js';
+import { addItem, hasItem, removeItem } from '../member.js';
 
 /**
  * `tag members FILTER "t"` / `untag members FILTER "t"` (docs/language.md, "Actions"): every
@@ -15,8 +15,7 @@ export function tagMembers(core: Core, ctx: Ctx, a: Extract<Action, { do: 'tagMe
     const tag = core.text(each, a.tag, m);
     const had = hasItem(m.tags, tag);
     if (a.untag && had) {
-      const left = m.tags!.filter((t) => t !== tag);
-      m.tags = left.length ? left : undefined;
+      m.tags = removeItem(m.tags, tag);
       core.emit(each, 'member.untag', m.id, { tag });
     } else if (!a.untag && !had) {
       m.tags = addItem(m.tags, tag);
