@@ -44,7 +44,7 @@ export const LANGUAGE_DOCS: ReadonlyMap<string, string> = new Map([
   ],
   [
     'Core events',
-    '| event | fields |\n|---|---|\n| `member.joined` | `name?`, `invitedBy?`, `roles?` (list of text) |\n| `member.left` | |\n| `message.posted` | `messageId`, `text`, `channel?`, `mentions?` (list of text) |\n| `reaction.added` | `messageId`, `emoji` |\n| `redpacket.sent` | `amount`, `shares` (numbers) |\n| `checkin.done` | `kind?` |\n| `rules.acknowledged` | |\n| `order.paid` | `orderId`, `amount` (number) |\n| `invite.accepted` | `invitee` |\n| `role.granted`, `role.revoked` | `role` |\n\n`?` marks a field an event may lack.',
+    "| event | fields |\n|---|---|\n| `member.joined` | `name?`, `invitedBy?`, `roles?` (list of text) |\n| `member.left` | |\n| `message.posted` | `messageId`, `text`, `channel?`, `mentions?` (list of text) |\n| `reaction.added` | `messageId`, `emoji`, `author?` (who wrote the message reacted to) |\n| `redpacket.sent` | `amount`, `shares` (numbers) |\n| `checkin.done` | `kind?` |\n| `rules.acknowledged` | |\n| `order.paid` | `orderId`, `amount` (number), `sku?` |\n| `invite.accepted` | `invitee` |\n| `role.granted`, `role.revoked` | `role` |\n| `member.join_requested` | `answers?` (what the applicant wrote) |\n| `member.seen` | `name?`, `roles?`, `lastActiveAt?`: a roster entry, a member who was there before the bot |\n| `message.edited` | `messageId`, `text` |\n| `message.reported` | `messageId`, `author` (who wrote the reported message; the event's member is the reporter) |\n| `vote.cast` | `poll`, `option` |",
   ],
   [
     'Custom events',
