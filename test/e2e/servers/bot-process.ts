@@ -45,16 +45,19 @@ export class BotProcess {
    * @param env changes to this process's environment for the bot; `undefined` removes a
    *   variable (a PLAYBOOK_BOT_PASSWORD left over would be sent to a server that wants none).
    * @param playbook the playbook file (a copy a test edits and reloads with SIGHUP)
+   * @param launcher the program and arguments before `bot` (default: node on bin/playbook.js),
+   *   e.g. an installed `node_modules/.bin/playbook` or an operator's wrapper script
    */
   constructor(
     readonly label: string,
     args: string[],
     env: Record<string, string | undefined> = {},
     playbook: string = BOT_PLAYBOOK,
+    launcher: string[] = [process.execPath, CLI],
   ) {
     const botEnv: Record<string, string | undefined> = { ...process.env, ...env };
     for (const [key, value] of Object.entries(env)) if (value === undefined) delete botEnv[key];
-    this.child = spawn(process.execPath, [CLI, 'bot', playbook, ...args], { cwd: ROOT, env: botEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = spawn(launcher[0]!, [...launcher.slice(1), 'bot', playbook, ...args], { cwd: ROOT, env: botEnv, stdio: ['ignore', 'pipe', 'pipe'] });
     let pending = '';
     this.child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
       pending += chunk;
