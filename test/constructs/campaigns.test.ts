@@ -52,17 +52,24 @@ rule in_warmup { on message.posted; when in stage spring.warmup; do say to membe
     expect(rt.community('c1')!.campaigns['spring']!.stage).toBe('warmup');
   });
 
-  it('a community started one millisecond before enters it by its timer; one started inside it is already in it', () => {
+  it('a community started one millisecond before enters it by its timer; one started inside it enters it at its first event', () => {
     const before = runtime(body);
     const early = feed(before, [events().msg('2026-03-01T23:59:59.999+08:00', 'ann')]);
     expect(ofType(early, 'stage.entered')).toEqual([]);
     expect(ofType(before.advance('2026-03-02T00:00:00+08:00'), 'stage.entered').map((a) => a.at)).toEqual(['2026-03-02T00:00:00+08:00']);
 
     const inside = runtime(body);
-    const out = feed(inside, [events().msg('2026-03-02T08:00:00+08:00', 'ann')]);
-    expect(ofType(out, 'stage.entered')).toEqual([]); // joined mid-stage: no enter actions, but the stage runs
-    expect(texts(out)).toEqual(['in warmup']);
-    expect(ofType(out, 'points.award').map((a) => a.amount)).toEqual([2]);
+    const { msg } = events();
+    const out = feed(inside, [msg('2026-03-02T08:00:00+08:00', 'ann'), msg('2026-03-02T09:00:00+08:00', 'bob')]);
+    // First seen mid-stage: the stage's `on enter` runs once, at the first event, before its rules.
+    expect(out.map((a) => [a.type, a.at, a.text ?? a.amount ?? a.stage, a.cause])).toEqual([
+      ['stage.entered', '2026-03-02T08:00:00+08:00', 'warmup', 'timer:campaign:spring'],
+      ['message.send', '2026-03-02T08:00:00+08:00', 'warmup 开始', 'timer:campaign:spring'],
+      ['message.send', '2026-03-02T08:00:00+08:00', 'in warmup', 'c1-1'],
+      ['points.award', '2026-03-02T08:00:00+08:00', 2, 'c1-1'],
+      ['message.send', '2026-03-02T09:00:00+08:00', 'in warmup', 'c1-2'],
+      ['points.award', '2026-03-02T09:00:00+08:00', 2, 'c1-2'],
+    ]);
   });
 });
 
@@ -138,10 +145,10 @@ rule in_warmup { on message.posted; when in stage spring; do say to member "in w
     expect(rt.snapshot().communities[0]!.timers).toEqual([]);
   });
 
-  it('one millisecond before the end: in the stage until it ends', () => {
+  it('one millisecond before the end: enters the stage at its first event, and is in it until it ends', () => {
     const rt = runtime(body);
     const { msg } = events();
-    expect(texts(feed(rt, [msg('2026-03-02T23:59:59.999+08:00', 'ann')]))).toEqual(['in warmup']);
+    expect(texts(feed(rt, [msg('2026-03-02T23:59:59.999+08:00', 'ann')]))).toEqual(['enter', 'in warmup']);
     expect(texts(rt.advance('2026-03-03T00:00:00+08:00'))).toEqual(['exit']);
   });
 });

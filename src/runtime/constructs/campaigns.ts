@@ -12,14 +12,19 @@ import { stageTimerId, templateExtras } from '../../ir/index.js';
  * "Campaigns").
  */
 
-/** A new community: each campaign's current stage (no enter actions for it), and its next boundary armed. */
+/**
+ * A new community: each campaign's next boundary armed. A community first seen in the middle of
+ * a stage gets its stage timer due at once, so it enters the stage (`stage.entered`, `on enter`)
+ * before its first event is handled, as a community that was there when the stage began did
+ * (docs/language.md, "Campaigns": a group first seen mid-stage).
+ */
 export function armCampaigns(core: Core, c: CommunityState, now: number): void {
   for (const camp of core.ir.campaigns) {
-    const bounds = stageBounds(core, camp.name);
-    const current = bounds.find((b) => b.start < now && now < b.end);
+    const current = stageBounds(core, camp.name).some((b) => b.start < now && now < b.end);
     // Stryker disable next-line ArrayDeclaration: goal names are identifiers, so a text with spaces in the list matches none (docs/testing.md)
-    c.campaigns[camp.name] = { stage: current?.name ?? null, goals: [] };
-    scheduleStageTimer(core, c, camp.name, now);
+    c.campaigns[camp.name] = { stage: null, goals: [] };
+    if (current) insertTimer(c, { id: stageTimerId(camp.name), due: now, kind: 'stage', ref: camp.name });
+    else scheduleStageTimer(core, c, camp.name, now);
   }
 }
 
