@@ -22,10 +22,13 @@ import { dict } from '../stdlib/dict.js';
 import type { OutputAction } from '../runtime/runtime.js';
 import { TimerLoop, realTimerHost, type TimerHost } from '../hosting/clock.js';
 import { adoptStoredVersion, reloadDurable, reloadSummary, type ReloadOutcome } from '../hosting/reload.js';
-import type { DurableRuntime } from '../store/durable.js';
-import { emptyCommit } from '../store/store.js';
+import type { BatchResult, DurableRuntime } from '../store/durable.js';
+import { emptyCommit, type LoggedAction } from '../store/store.js';
 import { isPlatformAction, type ActionOutcome, type ChatAdapter, type ChatEvent, type UndoRecord } from './adapter.js';
 import { unsupportedByPlatform } from './capabilities.js';
+import { describeAction, isoDuration, undoKey } from './bot-text.js';
+
+export { isoDuration } from './bot-text.js';
 
 /** What became of one action. `seq` is its number in the action log (absent for a re-mute). */
 export interface DeliveryReport {
@@ -111,7 +114,7 @@ export class Bot {
     this.timers = new TimerLoop(
       () => this.durable.nextDue(),
       (now) => {
-        this.carryOut(this.durable.advance(now).logged);
+        this.carryOut(this.committed(this.durable.advance(now)));
       },
       (e) => {
         this.log(`timers: ${(e as Partial<Error> | null | undefined)?.message ?? String(e)}; retrying`);
@@ -135,14 +138,22 @@ export class Bot {
    * that arrive while joining are committed at once and carried out after the leftovers.
    */
   async start(): Promise<void> {
-    let release!: () => void;
-    this.chain = new Promise<void>((r) => (release = r));
-    const stored = this.durable.store.getMeta(this.metaKey.delivered);
+    const store = this.durable.store;
+    // A store that writes behind: what the constructor stored (a migrated version) is written first.
+    await store.settle?.();
+    const stored = store.getMeta(this.metaKey.delivered);
     // A database new to this bot (or used by `playbook serve` before) starts at its log's end:
     // actions from before the bot existed are not carried out now.
     const cursor = stored === undefined ? this.durable.lastSeq() : Number(stored);
-    if (stored === undefined) this.saveMeta({ [this.metaKey.delivered]: String(cursor) });
-    const leftover = this.durable.actionsAfter(cursor, Number.MAX_SAFE_INTEGER);
+    if (stored === undefined) {
+      store.commit({ ...emptyCommit(), meta: { [this.metaKey.delivered]: String(cursor) } });
+      await store.settle?.();
+    }
+    const leftover = store.readActionsAfter
+      ? (await store.readActionsAfter(cursor)).map((a) => ({ seq: a.seq, action: JSON.parse(a.json) as OutputAction }))
+      : this.durable.actionsAfter(cursor, Number.MAX_SAFE_INTEGER);
+    let release!: () => void;
+    this.chain = new Promise<void>((r) => (release = r));
     if (leftover.length) this.log(`carrying out ${leftover.length} action(s) committed but not done before the last stop`);
     this.enqueue(async () => {
       for (const { seq, action } of leftover) await this.deliver(seq, action);
@@ -185,6 +196,8 @@ export class Bot {
   reload(source: string, file: string): ReloadOutcome {
     const outcome = reloadDurable(this.durable, source, file);
     if (!outcome.ok) return outcome;
+    const written = this.durable.store.settle?.();
+    if (written) this.carryOut(written);
     this.timers.arm();
     this.log(`reloaded ${file} (${outcome.playbook}): ${reloadSummary(outcome)}`);
     for (const line of unsupportedByPlatform(this.durable.ir, this.adapter.platform, this.adapter.capabilities)) this.log(line);
@@ -217,7 +230,7 @@ export class Bot {
       this.counts.invalid++;
       this.log(`event ${event.id} (${event.type}) rejected: ${r.reason ?? 'invalid'}`);
     } else this.counts.events++;
-    this.carryOut(result.logged);
+    this.carryOut(this.committed(result));
     if (r.status === 'processed' && event.type === 'member.joined' && event.member) this.muteAgainIfMuted(event);
     this.timers.arm();
   }
@@ -244,12 +257,44 @@ export class Bot {
 
   // ------------------------------------------------------------------ actions out
 
-  private carryOut(logged: readonly { seq: number; json: string }[]): void {
-    if (logged.length === 0) return;
-    const batch = logged.map((l) => ({ seq: l.seq, action: JSON.parse(l.json) as OutputAction }));
+  /** The actions a runtime call logged: at once, or once a store that writes behind has written them. */
+  private committed(result: BatchResult): readonly LoggedAction[] | Promise<readonly LoggedAction[]> {
+    return this.durable.store.settle?.() ?? result.logged;
+  }
+
+  private carryOut(logged: readonly LoggedAction[] | Promise<readonly LoggedAction[]>): void {
+    if (!(logged instanceof Promise)) {
+      if (logged.length === 0) return;
+      const batch = logged.map((l) => ({ seq: l.seq, action: JSON.parse(l.json) as OutputAction }));
+      this.enqueue(async () => {
+        for (const { seq, action } of batch) await this.deliver(seq, action);
+      });
+      return;
+    }
+    // Carried out in the order of the calls, each only after the database has its commit.
+    logged.catch(() => undefined);
     this.enqueue(async () => {
-      for (const { seq, action } of batch) await this.deliver(seq, action);
+      let written: readonly LoggedAction[];
+      try {
+        written = await logged;
+      } catch (e) {
+        this.storeFailed(e);
+        return;
+      }
+      for (const l of written) await this.deliver(l.seq, JSON.parse(l.json) as OutputAction);
     });
+  }
+
+  /**
+   * A write behind failed: memory is ahead of the database, so nothing more is carried out and
+   * the bot stops (the CLI exits); started again, it goes on from what the database holds.
+   */
+  private storeFailed(e: unknown): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    const reason = `the database failed: ${(e as Partial<Error> | null | undefined)?.message ?? String(e)}`;
+    this.log(`${reason}; stopping (started again, the bot goes on from what the database holds)`);
+    this.onFatal(reason);
   }
 
   private enqueue(step: () => Promise<void>): void {
@@ -282,9 +327,9 @@ export class Bot {
       }
     }
     if (seq !== undefined) meta[this.metaKey.delivered] = String(seq);
-    if (Object.keys(meta).length) this.saveMeta(meta);
+    if (Object.keys(meta).length) await this.saveMeta(meta);
     if (outcome.status === 'unsupported' || outcome.status === 'failed' || outcome.status === 'skipped') {
-      this.log(`${describe(seq, action)} not carried out on ${this.adapter.platform}: ${outcome.status}: ${outcome.reason}`);
+      this.log(`${describeAction(seq, action)} not carried out on ${this.adapter.platform}: ${outcome.status}: ${outcome.reason}`);
     }
     this.onOutcome({ ...(seq !== undefined ? { seq } : {}), action, outcome });
     if (outcome.status === 'done' && outcome.undo) this.undoLoop.arm();
@@ -325,7 +370,7 @@ export class Bot {
         if (outcome.status === 'done' && outcome.undo && outcome.undoAt !== undefined) {
           this.undos.set(undoKey(outcome.undo), { at: outcome.undoAt, record: outcome.undo });
         }
-        this.saveMeta({ [this.metaKey.undo]: JSON.stringify([...this.undos.values()]) });
+        await this.saveMeta({ [this.metaKey.undo]: JSON.stringify([...this.undos.values()]) });
         if (outcome.status !== 'done') {
           const again = retrying ? `; trying again in ${UNDO_RETRY_MS / 1000} s` : '';
           this.log(`undo ${u.record.kind} of ${u.record.member} in ${u.record.community}: ${outcome.status}: ${outcome.reason}${again}`);
@@ -336,26 +381,14 @@ export class Bot {
     }
   }
 
-  private saveMeta(meta: Record<string, string>): void {
+  private async saveMeta(meta: Record<string, string>): Promise<void> {
     this.durable.store.commit({ ...emptyCommit(), meta });
+    const written = this.durable.store.settle?.();
+    if (!written) return;
+    try {
+      await written;
+    } catch (e) {
+      this.storeFailed(e);
+    }
   }
-}
-
-function undoKey(r: UndoRecord): string {
-  return `${r.kind}\u0000${r.community}\u0000${r.member}`;
-}
-
-function describe(seq: number | undefined, a: OutputAction): string {
-  const who = a.member ? ` ${a.member}` : '';
-  return `action${seq !== undefined ? ` ${seq}` : ''} ${a.type}${who} (${typeof a['source'] === 'string' ? a['source'] : 'bot'})`;
-}
-
-/** Milliseconds as an ISO-8601 duration in whole seconds, rounded up: PT1H2M3S. */
-export function isoDuration(ms: number): string {
-  let s = Math.max(1, Math.ceil(ms / 1000));
-  const h = Math.floor(s / 3600);
-  s -= h * 3600;
-  const m = Math.floor(s / 60);
-  s -= m * 60;
-  return `PT${h ? `${h}H` : ''}${m ? `${m}M` : ''}${s ? `${s}S` : ''}`;
 }

@@ -9,6 +9,9 @@ import type { CommandSpec } from './main.js';
 import { readPlaybookFile, UsageError } from './io.js';
 import { untilStopped } from './signals.js';
 import { openDatabase } from './database.js';
+import { isPostgresUrl } from '../store/postgres-url.js';
+import type { DurableStore } from '../store/store.js';
+import { openBotPostgres } from './bot-postgres.js';
 
 /** Exit code when the server cannot be reached or the rooms cannot be joined. */
 export const EXIT_CONNECT = 3;
@@ -18,7 +21,8 @@ export const botCommand: CommandSpec = {
 
 Runs the playbook in live chat rooms (docs/bots.md): what members do there becomes events, and
 the actions are carried out by the bot. State, timers and the actions are kept in a SQLite
-database; a bot stopped or killed and started again on the same --db goes on where it was.
+database (or PostgreSQL); a bot stopped or killed and started again on the same --db goes on
+where it was.
 
   --xmpp URL           an XMPP server: xmpp://host[:port] (STARTTLS), xmpps://host[:port], ws(s)://
   --jid JID            the bot's XMPP account (bot@example.org)
@@ -41,7 +45,9 @@ database; a bot stopped or killed and started again on the same --db goes on whe
   --password P         the account's password (better: the PLAYBOOK_BOT_PASSWORD variable)
   --admin ID           who gets admin.notify (a JID or a nick); repeat for several
   --remove kick|ban    what member.remove does (default kick; ban also keeps them out)
-  --db PATH            SQLite database file (default ${DEFAULT_DB}; :memory: keeps nothing)
+  --db PATH            SQLite database file (default ${DEFAULT_DB}; :memory: keeps nothing), or
+                       postgres://USER@HOST/DB: the bot locks its rooms' communities there;
+                       a second bot for one of them waits until the first stops (docs/bots.md)
   --config FILE        the same settings as a JSON file (options given here win)
   --insecure           allow a password over an unencrypted XMPP connection (loopback test servers)
 
@@ -102,10 +108,19 @@ could not be joined (also when the connection is lost for good later).
       throw new UsageError((e as Partial<Error> | null | undefined)?.message ?? String(e));
     }
 
-    const store = await openDatabase(config.db);
     const log = (line: string) => {
       io.err(`${new Date().toISOString()} ${line}\n`);
     };
+    let store: DurableStore;
+    if (isPostgresUrl(config.db)) {
+      const opened = await openBotPostgres(
+        config.db,
+        config.rooms.map((r) => r.community),
+        log,
+      );
+      if (!opened) return 0;
+      store = opened;
+    } else store = await openDatabase(config.db);
     const report = (r: DeliveryReport) => {
       if (r.outcome.status === 'recorded') return;
       const line: Record<string, unknown> = { seq: r.seq ?? null, type: r.action.type };
@@ -158,7 +173,9 @@ could not be joined (also when the connection is lost for good later).
           : config.platform === 'discord'
             ? 'the bot of DISCORD_BOT_TOKEN'
             : config.nick;
-    log(`connecting to ${where} as ${as}; db ${config.db}`);
+    // A postgres:// URL may hold a password: only its host and database are logged.
+    const db = isPostgresUrl(config.db) ? `postgres://${new URL(config.db).host}${new URL(config.db).pathname}` : config.db;
+    log(`connecting to ${where} as ${as}; db ${db}`);
     try {
       await bot.start();
     } catch (e) {

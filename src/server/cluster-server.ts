@@ -106,6 +106,10 @@ export class ClusterServer {
       const client = await pool.connect();
       try {
         await store.migrate(client);
+        // Bots keep their bookkeeping under keys naming their communities (src/store/postgres-bot.ts).
+        const bots = await client.query("SELECT 1 FROM playbook_meta WHERE position('@bot[' IN key) > 0 LIMIT 1");
+        if (bots.rows.length > 0)
+          throw new ClusterStartError('this database holds the state of playbook bot (docs/bots.md); give the cluster a database of its own');
         const stored = await store.initMeta(client, META_IR, irKey(options.ir));
         if (stored !== irKey(options.ir)) {
           throw new ClusterStartError(

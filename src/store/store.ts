@@ -57,7 +57,7 @@ export interface LoggedAction {
 }
 
 export interface DurableStore {
-  readonly kind: 'memory' | 'sqlite';
+  readonly kind: 'memory' | 'sqlite' | 'postgres';
   /** Every stored community, for rebuilding live state on start. */
   load(): StoredCommunity[];
   /** Apply a commit atomically; returns the sequence number of its first action (if any). */
@@ -70,6 +70,14 @@ export interface DurableStore {
   lastSeq(): number;
   getMeta(key: string): string | undefined;
   close(): void;
+  /**
+   * Only a store that writes behind the runtime (the bot's PostgreSQL store): make every commit
+   * so far durable, resolving with the actions they logged, numbered by the store. Until then
+   * `commit` returns no sequence numbers, and nothing of those commits may be carried out.
+   */
+  settle?(): Promise<LoggedAction[]>;
+  /** Only with `settle`: the log after `after`, read from the database. */
+  readActionsAfter?(after: number): Promise<LoggedAction[]>;
 }
 
 export function emptyCommit(): Commit {
