@@ -60,6 +60,12 @@ export interface Capabilities {
    * deadline removes the member). Absent: not checked.
    */
   events?: readonly string[];
+  /**
+   * What the adapter learnt from the server at start that these values rest on (the software
+   * and version, the features a room or the server announced), for the capabilities line the
+   * bot logs at start. Absent: nothing is discovered, the values are the platform's.
+   */
+  discovered?: string;
 }
 
 /** A room the adapter joins, and the community id its events carry. */

@@ -25,7 +25,7 @@ import { adoptStoredVersion, reloadDurable, reloadSummary, type ReloadOutcome } 
 import type { BatchResult, DurableRuntime } from '../store/durable.js';
 import { emptyCommit, type LoggedAction } from '../store/store.js';
 import { isPlatformAction, type ActionOutcome, type ChatAdapter, type ChatEvent, type UndoRecord } from './adapter.js';
-import { unsupportedByPlatform } from './capabilities.js';
+import { capabilitiesLine, unsupportedByPlatform } from './capabilities.js';
 import { describeAction, isoDuration, undoKey } from './bot-text.js';
 
 export { isoDuration } from './bot-text.js';
@@ -177,7 +177,9 @@ export class Bot {
       throw e;
     }
     release();
-    // After connecting: some platforms announce what they can do only then (IRC's ISUPPORT).
+    // After connecting: some platforms announce what they can do only then (IRC's ISUPPORT,
+    // an XMPP room's service discovery).
+    this.log(capabilitiesLine(this.adapter.platform, this.adapter.capabilities));
     for (const line of unsupportedByPlatform(this.durable.ir, this.adapter.platform, this.adapter.capabilities)) this.log(line);
     this.timers.arm();
     this.undoLoop.arm();

@@ -6,6 +6,28 @@
 import type { IR } from '../ir/schema.js';
 import type { Capabilities } from './adapter.js';
 
+/**
+ * The one line the bot logs at start that says what this platform can do here, and what the
+ * adapter found out from the server to say so:
+ * `capabilities: irc (ngircd-26.1, no EXTBAN, ...): message ids made up by the bot; delete no; mute no; ...`.
+ */
+export function capabilitiesLine(platform: string, caps: Capabilities): string {
+  const yes = (b: boolean) => (b ? 'yes' : 'no');
+  const mute = caps.mute
+    ? `mute yes (ended by ${caps.muteEnds === 'server' ? 'the server' : caps.muteEnds === 'bot' ? 'the bot' : 'nobody'}, ${caps.muteSurvivesRejoin ? 'kept' : 'applied again by the bot'} when the member rejoins)`
+    : 'mute no';
+  const parts = [
+    `message ids ${caps.messageIds === 'server' ? "the server's" : 'made up by the bot'}`,
+    `delete ${yes(caps.deleteMessage)}`,
+    mute,
+    `kick ${yes(caps.kick)}`,
+    `ban ${yes(caps.ban)}`,
+    `private messages ${yes(caps.privateMessage)}`,
+    `admin notify ${yes(caps.adminNotify)}`,
+  ];
+  return `capabilities: ${platform}${caps.discovered ? ` (${caps.discovered})` : ''}: ${parts.join('; ')}`;
+}
+
 /** IR action kinds, and the capability each needs. */
 const NEEDS: Record<string, { capability: keyof Capabilities; what: string } | undefined> = {
   deleteMessage: { capability: 'deleteMessage', what: 'delete messages' },

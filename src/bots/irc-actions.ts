@@ -14,7 +14,7 @@ import type { ActionOutcome, RemoveMode, UndoRecord } from './adapter.js';
 import { QueueClosedError, type SendQueue } from './irc-send-queue.js';
 import type { IrcRequests, Reply } from './irc-requests.js';
 import type { Room } from './irc-room.js';
-import { hasMuteExtban, parseModeChanges } from './irc-server-info.js';
+import { muteUnsupported, parseModeChanges } from './irc-server-info.js';
 import type { IrcLine, IrcTracker } from './irc-state.js';
 import { banMask, isoDurationSeconds, splitText, textBudget } from './irc-text.js';
 
@@ -264,12 +264,8 @@ export class IrcActions {
 
   private async mute(action: OutputAction): Promise<ActionOutcome> {
     const info = this.tracker.info;
-    if (!hasMuteExtban(info) || !info.extban) {
-      const why = !/^InspIRCd/i.test(info.version)
-        ? `the IRC adapter mutes with InspIRCd's m: extban, and this server is ${info.version || 'of an unknown kind'}`
-        : `this InspIRCd has no mute extban (EXTBAN=${info.extban ? `${info.extban.prefix},${info.extban.types}` : ' absent'}; load m_muteban)`;
-      return { status: 'unsupported', reason: why };
-    }
+    const why = muteUnsupported(info);
+    if (why !== undefined || !info.extban) return { status: 'unsupported', reason: why ?? 'this server has no extended bans' };
     const extban = info.extban;
     const target = this.targetOf(action);
     if ('status' in target) return target;

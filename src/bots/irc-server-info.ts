@@ -30,6 +30,37 @@ export function hasMuteExtban(info: ServerInfo): boolean {
   return /^InspIRCd/i.test(info.version) && (info.extban?.types.includes('m') ?? false);
 }
 
+/**
+ * Why `member.mute` cannot be done on this server, or undefined when it can: the reason an
+ * action gets as `unsupported` and the capabilities line names at start.
+ */
+export function muteUnsupported(info: ServerInfo): string | undefined {
+  if (hasMuteExtban(info)) return undefined;
+  const modes = `CHANMODES=${info.chanmodes.join(',')}`;
+  const extban = info.extban ? `EXTBAN=${info.extban.prefix},${info.extban.types}` : 'no EXTBAN';
+  if (/^InspIRCd/i.test(info.version)) return `this InspIRCd has no mute extban (${extban}; load m_muteban)`;
+  const server = info.version || 'this server (of an unknown kind)';
+  // A quiet list (+q that is a list mode, not a prefix: charybdis, solanum) would do; the adapter has not been tested with one.
+  if (info.chanmodes[0].includes('q') && !info.prefixModes.includes('q'))
+    return `${server} mutes with a quiet list (+q, ${modes}), which the IRC adapter does not use; it mutes only with InspIRCd's m: extban`;
+  if (!info.extban) return `${server} has no per-member mute: no extended bans and no quiet list (${modes}); the IRC adapter mutes with InspIRCd's m: extban`;
+  return `the IRC adapter mutes with InspIRCd's m: extban, and ${server} (${extban}) has no such mute`;
+}
+
+/** What the server said about itself, as the capabilities line at start shows it. */
+export function describeServer(info: ServerInfo, found: { msgids: boolean; timedBans: boolean }): string {
+  const parts = [
+    info.version || 'unknown server software',
+    info.extban ? `EXTBAN=${info.extban.prefix},${info.extban.types}` : 'no EXTBAN',
+    `CHANMODES=${info.chanmodes.join(',')}`,
+    `PREFIX=(${info.prefixModes})${info.prefixSymbols}`,
+    `NICKLEN=${info.nicklen}`,
+    found.msgids ? 'msgid tags' : 'no msgid tags',
+  ];
+  if (hasMuteExtban(info)) parts.push(found.timedBans ? 'TBAN' : 'no TBAN');
+  return parts.join(', ');
+}
+
 export function defaultServerInfo(): ServerInfo {
   return {
     casemapping: 'rfc1459',

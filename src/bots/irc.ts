@@ -13,7 +13,7 @@ import type { ActionOutcome, AdapterEvents, Capabilities, ChatAdapter, RemoveMod
 import { IrcActions } from './irc-actions.js';
 import { IrcRequests } from './irc-requests.js';
 import { DEFAULT_SEND_RATE, SendQueue, type SendRate } from './irc-send-queue.js';
-import { hasMuteExtban } from './irc-server-info.js';
+import { describeServer, hasMuteExtban, muteUnsupported } from './irc-server-info.js';
 import { becomeOperator, joinAll, joinChannel, probeMessageIds, probeTimedBans } from './irc-setup.js';
 import { IrcTracker, type IrcLine, type Signal } from './irc-state.js';
 
@@ -123,7 +123,8 @@ export class IrcAdapter implements ChatAdapter {
   }
 
   get capabilities(): Capabilities {
-    const mute = hasMuteExtban(this.tracker.info);
+    const info = this.tracker.info;
+    const mute = muteUnsupported(info) === undefined;
     return {
       messageIds: this.tracker.msgidSeen ? 'server' : 'adapter',
       deleteMessage: false,
@@ -135,6 +136,7 @@ export class IrcAdapter implements ChatAdapter {
       privateMessage: true,
       adminNotify: this.options.admins.length > 0,
       events: ['member.joined', 'member.left', 'message.posted', 'role.granted', 'role.revoked'],
+      ...(this.registered || info.version ? { discovered: describeServer(info, { msgids: this.tracker.msgidSeen, timedBans: this.hasTimedBans }) } : {}),
     };
   }
 
@@ -300,7 +302,7 @@ export class IrcAdapter implements ChatAdapter {
         break;
       }
       case '432': // ERR_ERRONEUSNICKNAME
-        fail(`the server refuses the nick ${this.options.nick}: ${line.params.at(-1) ?? ''}`);
+        fail(`the server refuses the nick ${this.options.nick}: ${line.params.at(-1) ?? ''}${nickLengthHint(this.options.nick)}`);
         this.client.quit();
         break;
       case '464': // ERR_PASSWDMISMATCH
@@ -367,4 +369,15 @@ export class IrcAdapter implements ChatAdapter {
   private failAll(reason: string): void {
     this.requests.failAll(reason);
   }
+}
+
+/**
+ * RFC 2812 allows nicks of 9 characters, and servers that keep that limit (ngIRCd's default
+ * MaxNickLength) refuse a longer one before saying what they allow (NICKLEN comes after
+ * registration), so a long nick is named as the likely reason.
+ */
+function nickLengthHint(nick: string): string {
+  return nick.length > 9
+    ? `; the nick is ${nick.length} characters long and this server may allow only 9 (RFC 2812; ngIRCd's MaxNickLength): choose a --nick of 9 characters or fewer`
+    : '';
 }

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { Client, XmlElement } from '@xmpp/client';
 import type { OutputAction } from '../runtime/runtime.js';
 import type { ActionOutcome, RemoveMode, UndoRecord } from './adapter.js';
+import { canModerate, noModerationReason } from './xmpp-disco.js';
 import { explain } from './xmpp-errors.js';
 import type { MucRoom } from './xmpp-room.js';
 import { affiliationIq, chatMessage, groupchatMessage, isBareUserJid, moderateIq, roleIq } from './xmpp-stanzas.js';
@@ -177,6 +178,7 @@ export class XmppActions {
     if (messageId.startsWith('local:')) {
       return { status: 'unsupported', reason: `message ${messageId} got its id from the adapter (the room gave none), so the room cannot find it to retract` };
     }
+    if (canModerate(room.features) === false) return { status: 'unsupported', reason: noModerationReason(room.room, room.features) };
     const reason = typeof action['reason'] === 'string' ? action['reason'] : undefined;
     await this.iq(moderateIq(room.room, messageId, reason, newId()));
     return { status: 'done', detail: `message ${messageId} retracted by the room` };

@@ -16,6 +16,7 @@
  * for them. After a reconnection the bot joins again and announces the difference: who left
  * and who came while it was away.
  */
+import type { RoomFeatures } from './xmpp-disco.js';
 import type { ChatEvent, RoomBinding } from './adapter.js';
 import {
   STATUS,
@@ -75,6 +76,8 @@ export class MucRoom {
   self: { role: MucRole; affiliation: Affiliation } = { role: 'none', affiliation: 'none' };
   /** The room shows occupants' real JIDs to us (we saw one, or it says it is non-anonymous). */
   revealsJids = false;
+  /** What the room announced in its service discovery at start (xmpp-disco.ts). */
+  features: RoomFeatures | undefined;
   private readonly ctx: RoomContext;
   private byNick = new Map<string, Occupant>();
   /** Occupants in the middle of a nick change: the new nick -> the occupant. */

@@ -12,6 +12,7 @@ import { client, type Client, type XmlElement, type XmppError } from '@xmpp/clie
 import type { OutputAction } from '../runtime/runtime.js';
 import type { ActionOutcome, AdapterEvents, Capabilities, ChatAdapter, RemoveMode, RoomBinding, UndoRecord } from './adapter.js';
 import { XmppActions } from './xmpp-actions.js';
+import { archives, canModerate, describeDiscovery, discover } from './xmpp-disco.js';
 import { explain, joinRefusal } from './xmpp-errors.js';
 import { MucRoom, type RoomSignal, type RoomUpdate } from './xmpp-room.js';
 import { STATUS, bareJid, describeError, isBareUserJid, joinPresence, leavePresence, readMessage, readPresence } from './xmpp-stanzas.js';
@@ -163,6 +164,7 @@ export class XmppAdapter implements ChatAdapter {
       await xmpp.start();
       if (!xmpp.isSecure()) this.log(`connected to ${service} without encryption (allowPlaintext)`);
       await this.joinAll();
+      await this.discoverCapabilities();
     } catch (e) {
       await this.shutDown();
       this.xmpp = undefined;
@@ -197,6 +199,21 @@ export class XmppAdapter implements ChatAdapter {
     } catch {
       // Already gone: nothing left to close.
     }
+  }
+
+  /** What the rooms can do (xmpp-disco.ts): a room without moderation gets deletions as unsupported. */
+  private async discoverCapabilities(): Promise<void> {
+    const rooms = [...this.rooms.values()];
+    const found = await discover(
+      this.xmpp!,
+      this.options.domain,
+      rooms.map((r) => r.room),
+      this.options.replyTimeoutMs,
+    );
+    for (const room of rooms) room.features = found.rooms.get(room.room);
+    this.capabilities.deleteMessage = rooms.every((r) => canModerate(r.features) !== false);
+    if (rooms.every((r) => archives(r.features) === false)) this.capabilities.messageIds = 'adapter';
+    this.capabilities.discovered = describeDiscovery(found);
   }
 
   /** Join every room; resolves when each has sent our self-presence, rejects on the first refusal. */

@@ -54,7 +54,7 @@ describe('IrcAdapter without a connection', () => {
     expect(await a.perform(act('admin.notify', { text: 'x' }))).toMatchObject({ status: 'unsupported', reason: expect.stringMatching(/no admin nicks/) });
     expect(await a.perform(act('member.mute', { member: 'x', duration: 'PT1M', until: '2026-03-01T12:01:00Z' }))).toMatchObject({
       status: 'unsupported',
-      reason: expect.stringMatching(/mutes with InspIRCd's m: extban, and this server is of an unknown kind/),
+      reason: expect.stringMatching(/this server \(of an unknown kind\) has no per-member mute: .*the IRC adapter mutes with InspIRCd's m: extban/),
     });
     expect(await a.perform(act('points.award', { member: 'x' }))).toMatchObject({ status: 'unsupported' });
     expect(await a.undo({ kind: 'unban', community: 'lobby', member: 'x' })).toMatchObject({ status: 'unsupported' });

@@ -13,7 +13,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { XmlElement } from '@xmpp/client';
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BOT_PLAYBOOK, BotProcess, DEADLINE_WAIT_MS, welcomeText, withBotLogs } from './servers/bot-process.js';
 import { eventually, removeDir } from './servers/common.js';
 import { prosodyMissing, startProsody, type RunningProsody } from './servers/prosody.js';
@@ -343,4 +343,14 @@ describe.skipIf(skipReason !== undefined)('playbook bot against Prosody', () => 
       );
     },
   );
+
+  it("logs one capabilities line at start from the room's service discovery (Prosody with muc_moderation and muc_mam)", () => {
+    const lines = main
+      .stderr()
+      .split('\n')
+      .filter((l) => l.includes(' capabilities: '));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(`capabilities: xmpp (Prosody `);
+    expect(lines[0]).toContain(`; ${lounge}: urn:xmpp:message-moderate:0, archived (stanza ids)): message ids the server's; delete yes; mute yes`);
+  });
 });

@@ -118,6 +118,7 @@ describe.skipIf(missing !== undefined)('IRC adapter against a real InspIRCd', ()
       privateMessage: true,
       adminNotify: true,
       events: ['member.joined', 'member.left', 'message.posted', 'role.granted', 'role.revoked'],
+      discovered: 'InspIRCd-3, EXTBAN=,m, CHANMODES=b,k,l,imnpst, PREFIX=(ov)@+, NICKLEN=30, msgid tags, TBAN',
     });
     // Not announced as a join; early made #side, so is its operator, which the bot reports as a role.
     expect(bot.events.filter((e) => e.member === 'early').map((e) => [e.type, e['role']])).toEqual([['role.granted', 'admin']]);

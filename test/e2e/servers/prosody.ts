@@ -49,7 +49,7 @@ c2s_ports = { ${port} }
 c2s_interfaces = { "127.0.0.1" }
 s2s_ports = { }
 modules_disabled = { "s2s" }
-modules_enabled = { "saslauth", "disco", "ping", "roster" }
+modules_enabled = { "saslauth", "disco", "ping", "roster", "version" }
 -- No certificate for localhost here: clients authenticate with SCRAM over plain TCP on loopback.
 c2s_require_encryption = false
 allow_unencrypted_plain_auth = false
