@@ -236,6 +236,14 @@ unreadable input, or with --strict any skipped line, duplicates included.
         `simulate: ${stats.read} events read, ${stats.processed} processed, ${stats.ignored} ignored (unknown type), ` +
           `${stats.bad} bad lines skipped, ${stats.duplicates} duplicates, ${stats.stale ? `${stats.stale} stale, ` : ''}${stats.late} late; ${stats.actions} actions in ${secs.toFixed(2)}s\n`,
       );
+      if (compiled.ir.directMessages) {
+        // docs/language.md, "Direct messages": what was held, and what never went out.
+        const dm = rt.directMessages();
+        io.err(
+          `simulate: direct messages: ${dm.held} held (${dm.released} released, ${dm.waiting} still held), ` +
+            `${dm.dropped} dropped by the playbook, ${dm.gone} dropped because the member left first\n`,
+        );
+      }
       if (values['strict'] && stats.bad + stats.duplicates + stats.stale > 0) return 2;
       return 0;
     } finally {

@@ -52,6 +52,9 @@ export function topLevelItem(p: Printer, r: Range): Stmt {
       return lifecycle(p, r);
     case Kw.campaign:
       return campaign(p, r);
+    case Kw.direct:
+      // One clause a line, as the rules read best (docs/language.md, "Direct messages").
+      return block(p, r, (c) => line(src, c), { whenEmpty: 'braces' });
     default:
       return unexpected(first);
   }

@@ -289,6 +289,19 @@ export const Campaign = z.object({
 });
 export type Campaign = z.infer<typeof Campaign>;
 
+/**
+ * `direct messages { … }`: a cap on messages to one member (`message.send` with `to`) over a
+ * sliding period, and quiet hours, each holding or dropping what it stops (docs/language.md,
+ * "Direct messages"; the runtime is constructs/direct-messages.ts).
+ */
+export const DirectMessagePolicy = z.enum(['hold', 'drop']);
+export const DirectMessages = z.object({
+  cap: z.object({ count: z.number().int().positive(), perMs: z.number().positive(), policy: DirectMessagePolicy }).optional(),
+  /** From `from` (included) to `to` (excluded), minutes after local midnight; `from > to` crosses midnight. */
+  quiet: z.object({ from: Minutes, to: Minutes, policy: DirectMessagePolicy }).optional(),
+});
+export type DirectMessages = z.infer<typeof DirectMessages>;
+
 export const FieldType = z.enum(['number', 'string', 'boolean', 'string[]']);
 export type FieldType = z.infer<typeof FieldType>;
 
@@ -326,5 +339,7 @@ export const IR = z.object({
   campaigns: z.array(Campaign),
   /** Absent in IR stored before agendas existed. */
   agendas: z.array(Agenda).optional(),
+  /** Absent: direct messages go out as they are made. */
+  directMessages: DirectMessages.optional(),
 });
 export type IR = z.infer<typeof IR>;

@@ -13,6 +13,7 @@
  * | a campaign's next stage boundary| `campaign:<campaign name>`           |
  * | a job's or leaderboard's post   | the construct's id (`job:…`, `leaderboard:…`) |
  * | an agenda's step number i       | `<agenda id>#<i>` (`agenda:launch#0`) |
+ * | a member's held direct messages | `direct:<member>`                    |
  *
  * A member id may contain any character, `|` included; machine ids and delayed events never do
  * (names are identifiers), so a machine timer id is split at its last two `|`.
@@ -78,6 +79,11 @@ export function parseSessionTimerId(id: string): { scheduleId: string; startMs: 
 
 export function agendaTimerId(agendaId: string, step: number): string {
   return `${agendaId}#${step}`;
+}
+
+/** The one timer of a member's held direct messages: their next turn. */
+export function directTimerId(member: string): string {
+  return `direct:${member}`;
 }
 
 export function stageTimerId(campaign: string): string {

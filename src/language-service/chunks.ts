@@ -31,6 +31,7 @@ export const TOP_LEVEL_WORDS: ReadonlySet<string> = new Set([
   'campaign',
   'agenda',
   'on',
+  'direct',
 ]);
 
 /** After these a `/` starts a pattern, as in the lexer's `patternCanFollow`. */

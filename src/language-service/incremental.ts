@@ -51,6 +51,7 @@ const LIST_KEYS = [
   'jobs',
   'campaigns',
   'agendas',
+  'directMessages',
   'comments',
   'clauses',
 ] as const;

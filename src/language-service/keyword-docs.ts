@@ -23,6 +23,7 @@ section('Counting events: `count`, `sum`, `distinct`', 'count sum distinct withi
 section('Actions', 'say notify delete message warn mute remove tag untag award deduct admins members reason silent channel to');
 section('Rituals', 'ritual starts step remind deadline cancel done');
 section('Rules', 'rule on when unless priority once do where');
+section('Direct messages', 'direct quiet most');
 section('Ladders', 'ladder expire');
 section('Points', 'points cooldown cap per unmultiplied');
 section('Levels', 'levels at');

@@ -110,6 +110,10 @@ export const LANGUAGE_DOCS: ReadonlyMap<string, string> = new Map([
   ['Rituals', 'A ritual is a per-member checklist with a time limit, typically the entry ritual for newcomers.'],
   ['Rules', 'A rule reacts to events: when one of its events happens and its conditions hold, it runs its\nactions.'],
   [
+    'Direct messages',
+    'A `direct messages` block limits how often the playbook writes to one member privately, and when.\nIt applies to the whole community, whatever construct makes the message:\n\n```playbook\nplaybook "Gentle contact" { timezone "Asia/Shanghai" }\n\ndirect messages {\n  at most 1 per member per 1d, else hold\n  quiet hours 22:00 to 08:00, hold\n}\n\nrule order_notice {\n  on order.paid\n  do say to member "订单 {orderId} 已确认"\n}\n```',
+  ],
+  [
     'Ladders',
     "A ladder escalates: each `warn member … on ladder L` adds one warning, and the step numbered like\nthe member's count of unexpired warnings on `L` runs.",
   ],

@@ -52,6 +52,8 @@ export interface Playbook {
   campaigns: CampaignDecl[];
   /** Agendas and one-off dated jobs (`on 2026-03-15 at 19:00: …`). */
   agendas: AgendaDecl[];
+  /** `direct messages { … }` blocks (one is allowed; the checker reports a second). */
+  directMessages: DirectMessagesDecl[];
   /** Comments with their spans, so the formatter can keep them. */
   comments: { text: string; span: Span }[];
   /**
@@ -347,4 +349,30 @@ export interface ClockOperand {
 export interface WeekdayItem {
   from: Ident;
   to?: Ident;
+}
+
+/**
+ * `direct messages { at most 1 per member per 1d, else hold; quiet hours 22:00 to 08:00, hold }`:
+ * a community-wide limit on messages to one member (docs/language.md, "Direct messages").
+ * Clauses are kept as lists so the checker can point at a second one.
+ */
+export interface DirectMessagesDecl {
+  caps: DirectMessagesCap[];
+  quiet: DirectMessagesQuiet[];
+  span: Span;
+}
+
+/** What a clause does with a message it stops: the word as written (`hold` or `drop`), checked later. */
+export interface DirectMessagesCap {
+  count: { value: number; text: string; span: Span };
+  per: Duration;
+  policy?: Ident;
+  span: Span;
+}
+
+export interface DirectMessagesQuiet {
+  /** Minutes after local midnight; absent when the time was wrong (reported by the parser). */
+  times: { from?: number; to?: number; span: Span };
+  policy?: Ident;
+  span: Span;
 }

@@ -21,6 +21,7 @@
 import { BOARD_CODES } from './diagnostic-codes/boards.js';
 import { CHECKER_CODES } from './diagnostic-codes/checker.js';
 import { CLOCK_CODES } from './diagnostic-codes/clock.js';
+import { DIRECT_MESSAGES_CODES } from './diagnostic-codes/direct-messages.js';
 import { PARSER_CODES } from './diagnostic-codes/parser.js';
 import type { Builders, Severity, Spec } from './diagnostic-codes/spec.js';
 import { TEST_FILE_CODES } from './diagnostic-codes/test-files.js';
@@ -34,7 +35,7 @@ export interface DiagnosticMessage<C extends string = Code> {
   readonly message: string;
 }
 
-const SPECS = { ...PARSER_CODES, ...CHECKER_CODES, ...BOARD_CODES, ...CLOCK_CODES, ...TEST_FILE_CODES } as const;
+const SPECS = { ...PARSER_CODES, ...CHECKER_CODES, ...BOARD_CODES, ...CLOCK_CODES, ...DIRECT_MESSAGES_CODES, ...TEST_FILE_CODES } as const;
 
 type Specs = typeof SPECS;
 

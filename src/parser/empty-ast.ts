@@ -19,6 +19,7 @@ export function emptyAst(): Playbook {
     jobs: [],
     campaigns: [],
     agendas: [],
+    directMessages: [],
     comments: [],
     clauses: [],
   };

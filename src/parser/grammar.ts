@@ -2,7 +2,7 @@ import type * as A from './ast.js';
 import { emptyAst } from './empty-ast.js';
 import { Semicolon } from './lexer.js';
 import { push, pushAll } from './grammar/base.js';
-import { MachinesParser } from './grammar/machines.js';
+import { DirectMessagesParser } from './grammar/direct-messages.js';
 
 export type { ShapeProblem } from './grammar/base.js';
 
@@ -12,11 +12,11 @@ export type { ShapeProblem } from './grammar/base.js';
  * undefined children instead of trusting them.
  *
  * The rules are split by inheritance into src/parser/grammar/ (base.ts, values.ts, conditions.ts,
- * audiences.ts, actions.ts, declarations.ts, rules.ts, calendars.ts, leaderboards.ts, machines.ts, each extending the one
+ * audiences.ts, actions.ts, declarations.ts, rules.ts, calendars.ts, leaderboards.ts, machines.ts, direct-messages.ts, each extending the one
  * before); this class adds the top-level rule and, once every rule is defined, runs chevrotain's
  * self-analysis.
  */
-export class PlaybookParser extends MachinesParser {
+export class PlaybookParser extends DirectMessagesParser {
   constructor(options: { validate?: boolean } = {}) {
     super(options);
     this.performSelfAnalysis();
@@ -124,6 +124,11 @@ export class PlaybookParser extends MachinesParser {
           {
             ALT: () => {
               push(pb.agendas, this.SUBRULE(this.oneOff));
+            },
+          },
+          {
+            ALT: () => {
+              push(pb.directMessages, this.SUBRULE(this.directMessages));
             },
           },
           {

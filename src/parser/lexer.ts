@@ -199,6 +199,9 @@ export const Kw = {
   draw: keyword('draw'),
   for: keyword('for'),
   agenda: keyword('agenda'),
+  direct: keyword('direct'),
+  quiet: keyword('quiet'),
+  most: keyword('most'),
 } as const;
 
 export const LBrace = createToken({ name: 'LBrace', pattern: /\{/ });

@@ -10,6 +10,7 @@ import { compileBoards, needsDailyPoints, type BoardTables } from './constructs/
 import { compilePoints, type CompiledPoints } from './constructs/points.js';
 import { compileRituals, compileStepLabels, type CompiledRitual } from './constructs/rituals.js';
 import { compileRules, type CompiledRule } from './constructs/rules.js';
+import { sendDirect } from './constructs/direct-messages.js';
 import type { Ctx, OutputAction } from './context.js';
 import { ENVELOPE_KEYS } from './events.js';
 import type { MachineEngine } from './machines/engine.js';
@@ -49,6 +50,8 @@ export class Core {
   /** Each ritual's step labels by step name, for `{missing}`. */
   readonly stepLabels: Map<string, Map<string, string>>;
   readonly tracking: boolean;
+  /** Whether the playbook has a `direct messages` block. */
+  readonly directMessages: boolean;
   /** Members whose state changed since the last `takeChanges()`, by community (for durable stores). */
   changed = new Map<string, Set<string>>();
   private readonly conditions: ConditionEngine;
@@ -64,6 +67,7 @@ export class Core {
     this.conditions = conditions;
     this.machines = machines;
     this.tracking = tracking;
+    this.directMessages = ir.directMessages !== undefined;
     this.levels = [...ir.levels].sort((a, b) => a.at - b.at);
     this.trackDaily = needsDailyPoints(ir);
     this.boards = compileBoards(ir);
@@ -123,7 +127,9 @@ export class Core {
     if (fields) for (const k in fields) a[k] = fields[k];
     a['cause'] = ctx.cause;
     a['source'] = ctx.source;
-    ctx.out.push(a);
+    // A message to one member passes `direct messages` (constructs/direct-messages.ts).
+    if (this.directMessages && type === 'message.send' && typeof a['to'] === 'string') sendDirect(this, ctx, a, a['to']);
+    else ctx.out.push(a);
   }
 
   /** A message template filled in for the moment (docs/language.md, "Templates and placeholders"). */

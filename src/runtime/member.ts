@@ -30,6 +30,8 @@ export function newMember(id: string, now: number): MemberState {
     machines: undefined,
     once: undefined,
     ruleFired: undefined,
+    held: undefined,
+    directSent: undefined,
   };
 }
 

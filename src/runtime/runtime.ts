@@ -13,6 +13,7 @@ import { checkBadges } from './constructs/levels.js';
 import { stepLifecycles } from './constructs/lifecycles.js';
 import { fireMachineTimer } from './constructs/machine-steps.js';
 import { admitMember, leave } from './constructs/members.js';
+import { directMessageTotals, releaseHeld } from './constructs/direct-messages.js';
 import { awardPointsTable } from './constructs/points.js';
 import { stepRituals } from './constructs/rituals.js';
 import { runRules } from './constructs/rules.js';
@@ -215,6 +216,14 @@ export class Runtime {
   }
 
   /**
+   * What `direct messages` did in every community: messages held, released, dropped by a `drop`
+   * clause, dropped because their member left first, and still held (`waiting`).
+   */
+  directMessages(): ReturnType<typeof directMessageTotals> {
+    return directMessageTotals(this.store.communities().map((id) => this.store.get(id)!));
+  }
+
+  /**
    * What changed since the last call: the communities touched (their clock, processed ids,
    * timers, counters...) and, in each, the members whose state changed. A durable store writes
    * those rows and nothing else, so an event costs a few row writes whatever the community's size.
@@ -301,6 +310,10 @@ export class Runtime {
       }
       case 'agenda': {
         fireAgendaStep(this.core, c, t, cause, out);
+        return;
+      }
+      case 'direct': {
+        releaseHeld(this.core, c, t, out);
         return;
       }
     }

@@ -13,7 +13,7 @@ export interface Timer {
   due: number;
   /** Creation order, to break ties between timers due at the same instant. */
   seq: number;
-  kind: 'machine' | 'job' | 'leaderboard' | 'session.open' | 'session.hook' | 'session.close' | 'stage' | 'agenda';
+  kind: 'machine' | 'job' | 'leaderboard' | 'session.open' | 'session.hook' | 'session.close' | 'stage' | 'agenda' | 'direct';
   ref: string;
   member?: string;
   /** The delayed XState event for `machine` timers. */
@@ -71,6 +71,28 @@ export interface MemberState {
   once?: string[] | undefined;
   /** Rule id -> instant the rule last fired for this member (`cooldown D`, per member). */
   ruleFired?: Dict<number> | undefined;
+  /** Messages to this member held by `direct messages`, first in line first (constructs/direct-messages.ts). */
+  held?: HeldMessage[] | undefined;
+  /** Instants of the last direct messages delivered to this member (at most the cap's count), oldest first. */
+  directSent?: number[] | undefined;
+}
+
+/** A message held by `direct messages`: the action as made (without `at`), and when it was made. */
+export interface HeldMessage {
+  since: number;
+  action: { type: string; community: string; member?: string; [field: string]: unknown };
+}
+
+/** What `direct messages` did in a community, for the summary of `simulate` (docs/language.md, "Direct messages"). */
+export interface DirectMessageTally {
+  /** Messages that were held (each counted once, however long it waited). */
+  held: number;
+  /** Held messages sent since. */
+  released: number;
+  /** Messages a `drop` clause stopped, when made or when their turn came. */
+  dropped: number;
+  /** Held messages dropped because their member left or was removed first. */
+  gone: number;
 }
 
 /**
@@ -123,6 +145,8 @@ export interface CommunityState {
   rng: number;
   /** Leaderboard id -> its postings so far and the last one's instant (absent before the first). */
   boards?: Dict<{ posts: number; last: number }>;
+  /** Absent until `direct messages` first holds or drops a message. */
+  directMessages?: DirectMessageTally;
 }
 
 /**

@@ -18,6 +18,7 @@ import { rule } from './rules.js';
 import { schedule } from './schedules.js';
 import { Checker, definedTwice } from './scopes.js';
 import { duration } from './checks.js';
+import { directMessages } from './direct-messages.js';
 import { segments } from './segments.js';
 
 /**
@@ -84,6 +85,8 @@ export function checkPlaybook(ast: A.Playbook, bag: DiagnosticBag, file: string)
   }
   ir.counters = [...cx.counters.values()];
   if (cx.lotteries.size) ir.lotteries = [...cx.lotteries.values()];
+  const dm = directMessages(cx);
+  if (dm) ir.directMessages = dm;
   return ir;
 }
 
@@ -108,6 +111,7 @@ function firstSpan(cx: Checker): A.Span | undefined {
     a.leaderboards[0]?.span,
     a.segments[0]?.span,
     a.templates[0]?.name.span,
+    a.directMessages[0]?.span,
   ].filter((s): s is A.Span => s !== undefined);
   return spans.sort((x, y) => x.start - y.start)[0];
 }

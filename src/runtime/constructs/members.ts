@@ -5,6 +5,7 @@ import type { InputEvent } from '../events.js';
 import { addItem, hasItem, newMember } from '../member.js';
 import type { CommunityState, MemberState } from '../state.js';
 import { cancelMemberTimers } from '../timers.js';
+import { dropHeld } from './direct-messages.js';
 
 /**
  * Members: created on `member.joined` or their first event, roles kept from joins and
@@ -58,6 +59,7 @@ export function admitMember(c: CommunityState, ev: InputEvent, now: number): Mem
 export function leave(c: CommunityState, m: MemberState): void {
   m.present = false;
   cancelMemberTimers(c, m.id);
+  dropHeld(c, m);
 }
 
 /** `remove member` and `remove members …`: the member produces nothing more until they rejoin. */
@@ -67,6 +69,7 @@ export function removeMember(core: Core, ctx: Ctx, m: MemberState, reason: strin
   m.present = false;
   m.removed = true;
   cancelMemberTimers(ctx.community, m.id);
+  dropHeld(ctx.community, m);
 }
 
 /** The present members a filter selects (`members tagged …`, `silent members`, …), by id. */
