@@ -39,8 +39,18 @@ export async function serveCluster(
   return await untilStopped({
     file: o.file,
     log,
-    reload: () => {
-      throw new Error('cluster mode does not reload a playbook in place: stop every process and start them with the new file (docs/scaling.md)');
+    // Stored for every process (docs/scaling.md, "Reloading the playbook"); the outcome is logged when the database has it.
+    reload: (text, f) => {
+      server.reload(text, f).then(
+        (r) => {
+          if (!r.ok) log(`SIGHUP: ${f} has errors; the running version is unchanged\n${r.diagnostics.join('\n\n')}`);
+          else if (r.unchanged) log(`SIGHUP: ${f} is the version the cluster runs (${r.version}); nothing to reload`);
+        },
+        (e: unknown) => {
+          log(`SIGHUP: reload failed: ${(e as Partial<Error> | null | undefined)?.message ?? String(e)}; the running version is unchanged`);
+        },
+      );
+      return { ok: true };
     },
     close: () => server.close(),
   }).done;

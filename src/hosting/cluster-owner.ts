@@ -1,5 +1,4 @@
 import pg from 'pg';
-import type { IR } from '../ir/schema.js';
 import { DurableRuntime } from '../store/durable.js';
 import { PendingStore } from '../store/pending.js';
 import type { StoredCommunity } from '../store/store.js';
@@ -17,6 +16,8 @@ import {
   type InboxRow,
 } from '../store/postgres.js';
 import { communitySlot, type OwnerTiming, DEFAULT_TIMING } from './cluster-slots.js';
+import { communityVersions, currentVersion, setCommunityVersions } from '../store/postgres-versions.js';
+import { carryOver, type ClusterVersions } from './cluster-versions.js';
 
 /**
  * The application_name of owner sessions, followed by the process id: counting them in
@@ -30,7 +31,8 @@ export const INBOX_CHANNEL = 'playbook_inbox';
 
 export interface ClusterOwnerOptions {
   url: string;
-  ir: IR;
+  /** The playbook versions (the newest first met at start); a community runs the one its rows were written by until it is carried over. */
+  versions: ClusterVersions;
   seed?: number;
   clock: 'wall' | 'events';
   timing?: Partial<OwnerTiming>;
@@ -43,6 +45,8 @@ export interface ClusterOwnerOptions {
 interface Owned {
   durable: DurableRuntime;
   store: PendingStore;
+  /** The playbook version the live state follows. */
+  version: number;
 }
 
 /**
@@ -156,7 +160,7 @@ export class ClusterOwner {
       for (const [c, o] of this.owned) {
         const due = o.durable.nextDue();
         if (due === undefined) continue;
-        if (due <= this.now()) await this.fireTimers(sql, c, o);
+        if (due <= this.now()) await this.fireTimers(sql, c);
         else nextDue = Math.min(nextDue, due);
       }
     }
@@ -248,15 +252,42 @@ export class ClusterOwner {
   private async loadSlots(sql: pg.Client, gained: Set<number>): Promise<void> {
     const inSlots = (c: string) => gained.has(communitySlot(c, this.timing.slots));
     const ids = (await sql.query<{ id: string }>('SELECT id FROM communities')).rows.map((row) => row.id).filter(inSlots);
-    for (const row of await loadCommunities(sql, ids)) this.adopt(row.id, [row]);
+    const versions = await communityVersions(sql, ids);
+    for (const row of await loadCommunities(sql, ids)) await this.adopt(sql, row.id, [row], versions.get(row.id) ?? 1);
     for (const c of await pendingCommunities(sql)) if (inSlots(c)) this.dirty.add(c);
   }
 
-  private adopt(community: string, rows: StoredCommunity[]): Owned {
+  private async adopt(sql: pg.Client, community: string, rows: StoredCommunity[], version: number): Promise<Owned> {
+    const ir = await this.options.versions.ir(sql, version);
     const store = new PendingStore(rows);
-    const o = { store, durable: new DurableRuntime(this.options.ir, store, { seed: this.options.seed }) };
+    const o = { store, version, durable: new DurableRuntime(ir, store, { seed: this.options.seed }) };
     this.owned.set(community, o);
     return o;
+  }
+
+  /**
+   * Inside a processing transaction, before any of its work: carry each community whose state
+   * follows an older version over to the newest one stored. A reload committed before the work
+   * was accepted is seen here (the version is read after the inbox rows), so every event
+   * accepted after a reload's reply runs on the new version.
+   */
+  private async switchVersions(sql: pg.Client, communities: readonly string[]): Promise<number> {
+    const versions = this.options.versions;
+    const latest = Math.max(versions.latest, await currentVersion(sql));
+    versions.latest = latest;
+    const to = await versions.ir(sql, latest);
+    const notes: string[] = [];
+    for (const c of communities) {
+      const o = this.owned.get(c)!;
+      if (o.version === latest) continue;
+      const carried = await carryOver(sql, c, o.durable, await versions.ir(sql, o.version), to);
+      await this.adopt(sql, c, carried.rows, latest);
+      for (const n of carried.dropped) notes.push(`dropped: ${n.what} (${n.count})`);
+      for (const n of carried.changed) notes.push(`changed: ${n.what} (${n.count})`);
+      this.log(`cluster owner: community ${JSON.stringify(c)} carried over to playbook version ${latest}${notes.length ? `; ${notes.join('; ')}` : ''}`);
+      notes.length = 0;
+    }
+    return latest;
   }
 
   /**
@@ -268,9 +299,11 @@ export class ClusterOwner {
     const missing = communities.filter((c) => !this.owned.has(c));
     if (missing.length > 0) {
       const rows = new Map((await loadCommunities(sql, missing)).map((r) => [r.id, r]));
+      const versions = await communityVersions(sql, missing);
       for (const c of missing) {
         const row = rows.get(c);
-        this.adopt(c, row ? [row] : []);
+        // A community without rows starts on the newest version this process knows.
+        await this.adopt(sql, c, row ? [row] : [], versions.get(c) ?? this.options.versions.latest);
       }
     }
     const rows = await pendingInboxOf(sql, communities, this.timing.batch);
@@ -315,9 +348,10 @@ export class ClusterOwner {
   }
 
   /** Fire the due timers of a community (wall clock) in one transaction. */
-  private async fireTimers(sql: pg.Client, community: string, o: Owned): Promise<void> {
+  private async fireTimers(sql: pg.Client, community: string): Promise<void> {
     await this.transaction(sql, [community], () => {
-      o.durable.advance(this.now());
+      // Looked up here: switching versions may have replaced the runtime.
+      this.owned.get(community)!.durable.advance(this.now());
       return Promise.resolve([]);
     });
   }
@@ -329,13 +363,17 @@ export class ClusterOwner {
    * from the database.
    */
   private async transaction(sql: pg.Client, communities: readonly string[], work: () => Promise<(number | null)[]>): Promise<void> {
-    const owned = communities.map((c) => this.owned.get(c)!);
+    let owned = communities.map((c) => this.owned.get(c)!);
     await sql.query('BEGIN');
     try {
+      const version = await this.switchVersions(sql, communities);
+      owned = communities.map((c) => this.owned.get(c)!);
       const inboxOf = await work();
       // Community by community, as `work` ran them: the actions line up with `inboxOf`.
       const commit = mergeCommits(owned.flatMap((o) => o.store.take()));
       await writeState(sql, commit);
+      // New rows get the column's default, version 1: a cluster that never reloaded writes nothing more.
+      if (version !== 1) await setCommunityVersions(sql, communities, version);
       const { lastSeq } = await appendActions(sql, commit.actions, inboxOf);
       await sql.query('SELECT pg_notify($1, $2::text || c) FROM unnest($3::text[]) AS c', [DONE_CHANNEL, `${lastSeq}:`, communities]);
       await sql.query('COMMIT');

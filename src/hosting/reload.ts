@@ -97,7 +97,7 @@ export function reloadDurable(durable: DurableRuntime, source: string, file: str
  * more; formatting and returning them all would cost the server time and the client a reply
  * nobody reads past the first screen (docs/serve.md#limits).
  */
-function firstDiagnostics(all: readonly Diagnostic[], source: string): { diagnostics: string[]; more: number } {
+export function firstDiagnostics(all: readonly Diagnostic[], source: string): { diagnostics: string[]; more: number } {
   const shown: Diagnostic[] = [];
   for (const severity of ['error', 'warning'] as const) {
     for (const d of all) {

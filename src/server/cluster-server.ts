@@ -13,6 +13,10 @@ import { bearerMatches, bearerTokenProblem, HttpError, readBody, sendError, send
 import { parseEvents } from './events-body.js';
 import { ClusterStream } from './cluster-stream.js';
 import { ClusterWaiters } from './cluster-waiters.js';
+import { ClusterVersions } from '../hosting/cluster-versions.js';
+import { startVersion } from '../store/postgres-versions.js';
+import { irKey, META_IR, newestIr, reloadCluster, type ClusterReload } from './cluster-reload.js';
+import { MAX_PLAYBOOK_BYTES } from '../limits.js';
 
 export interface ClusterServerOptions {
   file: string;
@@ -34,14 +38,6 @@ export interface ClusterServerOptions {
 /** The database cannot be used (unreachable, newer schema, another playbook's state). */
 export class ClusterStartError extends Error {}
 
-const META_IR = 'playbook.ir';
-
-/** The IR without its file name, so the same playbook at another path is the same version. */
-function irKey(ir: IR): string {
-  const { source: _source, ...rest } = ir as IR & { source?: unknown };
-  return JSON.stringify(rest);
-}
-
 /**
  * `playbook serve FILE --db postgres://…`: the HTTP surface of docs/serve.md for one process of a
  * cluster (docs/scaling.md). Any process accepts POST /events for any community: the events are
@@ -59,9 +55,11 @@ export class ClusterServer {
   private readonly waiters: ClusterWaiters;
   private listener: pg.Client | undefined;
   private closed = false;
+  readonly versions: ClusterVersions;
 
-  private constructor(options: ClusterServerOptions, pool: pg.Pool) {
+  private constructor(options: ClusterServerOptions, pool: pg.Pool, version: number) {
     this.options = options;
+    this.versions = new ClusterVersions({ version, ir: options.ir });
     const log = options.log ?? (() => {});
     this.log = (line) => {
       log(escapeControls(line));
@@ -80,7 +78,7 @@ export class ClusterServer {
     this.waiters = new ClusterWaiters(this.pool);
     this.owner = new ClusterOwner({
       url: options.url,
-      ir: options.ir,
+      versions: this.versions,
       seed: options.seed,
       clock: options.clock,
       timing: options.timing,
@@ -102,6 +100,7 @@ export class ClusterServer {
     }
     const pool = new pg.Pool({ connectionString: options.url, max: 8, application_name: `playbook-serve ${process.pid}` });
     pool.on('error', () => undefined);
+    let version: number | undefined;
     try {
       const client = await pool.connect();
       try {
@@ -110,11 +109,11 @@ export class ClusterServer {
         const bots = await client.query("SELECT 1 FROM playbook_meta WHERE position('@bot[' IN key) > 0 LIMIT 1");
         if (bots.rows.length > 0)
           throw new ClusterStartError('this database holds the state of playbook bot (docs/bots.md); give the cluster a database of its own');
-        const stored = await store.initMeta(client, META_IR, irKey(options.ir));
-        if (stored !== irKey(options.ir)) {
+        version = await startVersion(client, { source: options.source, file: options.file, key: irKey(options.ir) }, META_IR);
+        if (version === undefined) {
           throw new ClusterStartError(
-            'the database holds the state of another version of the playbook; cluster mode does not migrate state between versions: ' +
-              'start every process with the playbook the database was started with (docs/scaling.md, "Changing the playbook")',
+            'the database runs another version of the playbook: start this process with the file the cluster runs now, ' +
+              'or send this version to a running process with POST /playbook (docs/scaling.md, "Reloading the playbook")',
           );
         }
       } finally {
@@ -125,7 +124,7 @@ export class ClusterServer {
       if (e instanceof ClusterStartError) throw e;
       throw new ClusterStartError(`cannot use the database: ${(e as Partial<Error> | null | undefined)?.message ?? String(e)}`);
     }
-    return new ClusterServer(options, pool);
+    return new ClusterServer(options, pool, version);
   }
 
   listen(port: number, host: string): Promise<AddressInfo> {
@@ -260,20 +259,47 @@ export class ClusterServer {
         this.stream.open(res, after, url.searchParams.get('community') ?? undefined);
         return;
       }
-      case '/playbook':
+      case '/playbook': {
         allow('POST');
-        req.resume();
-        throw new HttpError(501, 'cluster mode does not reload a playbook in place: stop every process and start them with the new file (docs/scaling.md)');
+        const body = await readBody(req, Math.min(this.options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, MAX_PLAYBOOK_BYTES));
+        const outcome = await this.reload(new TextDecoder().decode(body), url.searchParams.get('file') ?? this.options.file);
+        if (!outcome.ok) {
+          throw new HttpError(400, 'the new playbook has errors; the running version is unchanged', {
+            diagnostics: outcome.diagnostics,
+            ...(outcome.moreDiagnostics ? { moreDiagnostics: outcome.moreDiagnostics } : {}),
+          });
+        }
+        sendJson(res, 200, { reloaded: !outcome.unchanged, playbook: outcome.playbook, version: outcome.version });
+        return;
+      }
       default:
         req.resume();
-        throw new HttpError(404, `no route ${url.pathname}; routes: POST /events, POST /advance, GET /actions, GET /actions/stream, GET /health`);
+        throw new HttpError(
+          404,
+          `no route ${url.pathname}; routes: POST /events, POST /advance, GET /actions, GET /actions/stream, POST /playbook, GET /health`,
+        );
     }
+  }
+
+  /**
+   * Store a new version of the playbook for every process (POST /playbook, SIGHUP). Each owner
+   * carries a community over when it next processes it; a version with errors changes nothing.
+   */
+  async reload(source: string, file: string): Promise<ClusterReload> {
+    const outcome = await reloadCluster(this.pool, this.versions, source, file);
+    if (outcome.ok && !outcome.unchanged) {
+      this.log(
+        `reloaded ${JSON.stringify(file)} (${JSON.stringify(outcome.playbook)}) as playbook version ${outcome.version}; owners carry each community over at its next work`,
+      );
+    }
+    return outcome;
   }
 
   private async health(res: ServerResponse): Promise<void> {
     sendJson(res, 200, {
       status: 'ok',
-      playbook: this.options.ir.name,
+      playbook: (await newestIr(this.pool, this.versions)).ir.name,
+      version: this.versions.latest,
       clock: this.options.clock,
       store: 'postgres',
       processes: this.owner.processes,
@@ -285,13 +311,13 @@ export class ClusterServer {
   }
 
   private async events(body: Buffer, res: ServerResponse): Promise<void> {
-    const ahead =
-      this.options.clock === 'wall' ? { now: Date.now(), maxSkewMs: this.options.maxSkewMs ?? DEFAULT_MAX_SKEW_MS, zone: this.options.ir.timezone } : undefined;
-    const events = parseEvents(body, this.options.ir, MAX_EVENT_LINE_BYTES, ahead);
+    const { ir } = await newestIr(this.pool, this.versions);
+    const ahead = this.options.clock === 'wall' ? { now: Date.now(), maxSkewMs: this.options.maxSkewMs ?? DEFAULT_MAX_SKEW_MS, zone: ir.timezone } : undefined;
+    const events = parseEvents(body, ir, MAX_EVENT_LINE_BYTES, ahead);
     const entries: store.InboxEntry[] = [];
     let ignored = 0;
     for (const raw of events) {
-      const v = validateEvent(raw, this.options.ir.events);
+      const v = validateEvent(raw, ir.events);
       // Unknown types move no clock (src/runtime/runtime.ts): nothing for an owner to do.
       if (!v.ok || !v.known) ignored++;
       else entries.push({ community: v.event.community, kind: 'event', body: JSON.stringify(raw) });

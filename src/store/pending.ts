@@ -39,7 +39,7 @@ export class PendingStore implements DurableStore {
   }
 
   replaceState(): void {
-    throw new Error('cluster mode does not reload a playbook in place (docs/scaling.md)');
+    throw new Error('cluster owners carry state over to a new version themselves (src/hosting/cluster-versions.ts)');
   }
 
   actionsAfter(): LoggedAction[] {

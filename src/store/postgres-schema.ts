@@ -36,6 +36,12 @@ export const PG_MIGRATIONS: readonly string[] = [
   CREATE INDEX inbox_pending ON inbox (community, id) WHERE status IS NULL;
   CREATE INDEX inbox_done ON inbox (done_at) WHERE status IS NOT NULL;
   `,
+  // 2: reloads in cluster mode (docs/scaling.md, "Reloading the playbook"): every version of the
+  // playbook the cluster ran, and the version each community's rows were written by.
+  `
+  CREATE TABLE playbook_versions (version integer PRIMARY KEY, source text NOT NULL, file text NOT NULL, created timestamptz NOT NULL DEFAULT now());
+  ALTER TABLE communities ADD COLUMN version integer NOT NULL DEFAULT 1;
+  `,
 ];
 
 export const PG_SCHEMA_VERSION = PG_MIGRATIONS.length;
@@ -43,3 +49,5 @@ export const PG_SCHEMA_VERSION = PG_MIGRATIONS.length;
 /** The first key of every advisory lock playbook takes ('PBK0'); the second is a slot, or MIGRATION_LOCK. */
 export const LOCK_CLASS = 0x50424b30;
 export const MIGRATION_LOCK = -1;
+/** Taken by a reload while it stores a new version, so two reloads get two numbers in order. */
+export const RELOAD_LOCK = -2;

@@ -1,0 +1,74 @@
+import type pg from 'pg';
+import { compile } from '../compiler/compile.js';
+import type { IR } from '../ir/schema.js';
+import { rowsFromSnapshot, type DurableRuntime } from '../store/durable.js';
+import type { Sql } from '../store/postgres.js';
+import { clearCommunityRows, readVersion } from '../store/postgres-versions.js';
+import { writeState } from '../store/postgres.js';
+import type { StoredCommunity } from '../store/store.js';
+import { migrateSnapshot, type ReloadNote } from './migrate.js';
+
+/**
+ * The playbook versions a cluster process meets (docs/scaling.md, "Reloading the playbook"):
+ * each is compiled from its stored source the first time it is needed, the way `SIGHUP` compiles
+ * FILE, and kept. A version that was stored was checked then, so it compiles without errors here
+ * too (the same program); one that does not is a database from a newer playbook, and an error.
+ */
+export class ClusterVersions {
+  private readonly irs = new Map<number, IR>();
+  /** The newest version this process has seen. */
+  latest: number;
+
+  constructor(first: { version: number; ir: IR }) {
+    this.irs.set(first.version, first.ir);
+    this.latest = first.version;
+  }
+
+  /** Add a version this process compiled itself (a reload it took). */
+  known(version: number, ir: IR): void {
+    this.irs.set(version, ir);
+    if (version > this.latest) this.latest = version;
+  }
+
+  async ir(sql: Sql | pg.Pool, version: number): Promise<IR> {
+    const cached = this.irs.get(version);
+    if (cached) return cached;
+    const stored = await readVersion(sql, version);
+    if (!stored) throw new Error(`playbook version ${version} is not in the database`);
+    const compiled = compile(stored.source, { file: stored.file });
+    if (!compiled.ir) throw new Error(`playbook version ${version} (${stored.file}) does not compile with this playbook program`);
+    this.irs.set(version, compiled.ir);
+    return compiled.ir;
+  }
+}
+
+/** One community's state carried over to another version: its rows, and what could not carry over. */
+export interface Carried {
+  rows: StoredCommunity[];
+  dropped: ReloadNote[];
+  changed: ReloadNote[];
+}
+
+/**
+ * Carry one community's live state over from `from` to `to` as a single-process reload does
+ * (src/hosting/reload.ts, migrate.ts), and write it inside the caller's transaction: its member
+ * and timer rows are rewritten, its processed ids stay. Returns the rows to load the new runtime from.
+ */
+export async function carryOver(sql: Sql, community: string, durable: DurableRuntime, from: IR, to: IR): Promise<Carried> {
+  const migration = migrateSnapshot(from, to, durable.snapshot());
+  const rows: StoredCommunity[] = migration.snapshot.communities.map((c) => ({
+    ...rowsFromSnapshot(c),
+    processed: c.processed,
+    ...(c.processedAt ? { processedAt: c.processedAt } : {}),
+  }));
+  await clearCommunityRows(sql, [community]);
+  await writeState(sql, {
+    communities: rows.map((r) => ({ id: r.id, state: r.state })),
+    members: rows.flatMap((r) => r.members.map((m) => ({ community: r.id, id: m.id, state: m.state }))),
+    processed: [],
+    timersReplaced: [],
+    timers: rows.flatMap((r) => r.timers.map((t) => ({ community: r.id, id: (JSON.parse(t) as { id: string }).id, state: t }))),
+    actions: [],
+  });
+  return { rows, dropped: migration.dropped, changed: migration.changed };
+}
