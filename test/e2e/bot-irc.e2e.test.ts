@@ -287,11 +287,8 @@ describe.skipIf(missing !== undefined)('playbook bot on IRC against a real InspI
     expect(obot.outcomes.filter((o) => o.type === 'member.remove')).toEqual([]);
   });
 
-  it('logs one capabilities line at start with what InspIRCd announced (mute extban, TBAN, msgid)', () => {
-    const lines = pbot
-      .stderr()
-      .split('\n')
-      .filter((l) => l.includes(' capabilities: '));
+  it('logs one capabilities line at start with what InspIRCd announced (mute extban, TBAN, msgid)', async () => {
+    const lines = await pbot.waitLog(' capabilities: ');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(
       /capabilities: irc \(InspIRCd-3, EXTBAN=,[a-zA-Z]*m[a-zA-Z]*, CHANMODES=.*, msgid tags, TBAN\): message ids the server's; delete no; mute yes \(ended by the server, kept when the member rejoins\); kick yes; ban yes/,

@@ -344,11 +344,8 @@ describe.skipIf(skipReason !== undefined)('playbook bot against Prosody', () => 
     },
   );
 
-  it("logs one capabilities line at start from the room's service discovery (Prosody with muc_moderation and muc_mam)", () => {
-    const lines = main
-      .stderr()
-      .split('\n')
-      .filter((l) => l.includes(' capabilities: '));
+  it("logs one capabilities line at start from the room's service discovery (Prosody with muc_moderation and muc_mam)", async () => {
+    const lines = await main.waitLog(' capabilities: ');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain(`capabilities: xmpp (Prosody `);
     expect(lines[0]).toContain(`; ${lounge}: urn:xmpp:message-moderate:0, archived (stanza ids)): message ids the server's; delete yes; mute yes`);

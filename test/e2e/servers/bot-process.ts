@@ -140,6 +140,23 @@ export class BotProcess {
     );
   }
 
+  /**
+   * The log's lines that contain `text`, once there is one: stderr is another pipe than stdout,
+   * so a line logged before the ready line may still be on its way when the ready line is read.
+   */
+  waitLog(text: string, timeoutMs = 15_000): Promise<string[]> {
+    return this.explained(
+      eventually(
+        `the bot ${this.label} to log "${text}"`,
+        () => {
+          const lines = this.log.split('\n').filter((l) => l.includes(text));
+          return lines.length > 0 ? lines : undefined;
+        },
+        timeoutMs,
+      ),
+    );
+  }
+
   /** The first outcome line that matches; fails at once when the bot exited without printing it. */
   waitOutcome(what: string, match: (o: OutcomeLine) => boolean, timeoutMs = 15_000): Promise<OutcomeLine> {
     return this.explained(

@@ -146,7 +146,7 @@ export interface IrcTestMember {
 }
 
 export async function connectMember(
-  server: RunningInspircd,
+  server: { host: string; port: number },
   nick: string,
   address: string,
   caps: string[] = ['message-tags', 'server-time'],
