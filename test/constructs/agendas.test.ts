@@ -66,7 +66,11 @@ campaign c {
       ev('order.paid', '2026-11-11T12:00:00+08:00', 'ann', { orderId: 'o4', amount: 1 }),
     ]);
     expect(out.filter((a) => a.type === 'points.award').map((a) => a.at)).toEqual(['2026-11-11T10:00:00+08:00', '2026-11-11T11:59:59+08:00']);
-    expect(out.filter((a) => a.type === 'stage.entered').map((a) => `${String(a.stage)} ${String(a.at)}`)).toEqual(['flash 2026-11-11T10:00:00+08:00']);
+    // First seen inside `warm`, the community enters it at its first event (docs/language.md, "Campaigns").
+    expect(out.filter((a) => a.type === 'stage.entered').map((a) => `${String(a.stage)} ${String(a.at)}`)).toEqual([
+      'warm 2026-11-11T08:00:00+08:00',
+      'flash 2026-11-11T10:00:00+08:00',
+    ]);
   });
 
   it('keeps whole-day forms: `to D` includes all of day D', () => {
