@@ -10,6 +10,7 @@ import { openDatabase } from './database.js';
 import { parseDurationText } from '../stdlib/durations.js';
 import { isPostgresUrl } from '../store/postgres-url.js';
 import { serveCluster } from './serve-cluster.js';
+import { EndpointError } from '../hosting/webhooks.js';
 
 export const DEFAULT_PORT = 8080;
 
@@ -27,6 +28,7 @@ no action and still fires every pending timer.
   GET  /actions/stream    the same as Server-Sent Events, live
   POST /playbook          reload: a new version of the playbook as the body
   GET  /health            status
+  GET  /webhooks          webhook calls given up (?status=pending|delivered for the others)
 
 Options:
   --port N             port to listen on (default ${DEFAULT_PORT}; 0 picks a free one)
@@ -107,6 +109,7 @@ FILE; SIGTERM or SIGINT stops the server after closing the database. Exit codes:
       store.close();
       // A damaged row found while loading the state: the database cannot be used as it is.
       if (store.kind === 'sqlite' && e instanceof (await import('../store/sqlite.js')).StoreOpenError) throw new UsageError(e.message);
+      if (e instanceof EndpointError) throw new UsageError(e.message);
       throw e;
     }
     if (server.startNotes) {

@@ -1,5 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { isoDuration } from '../stdlib/durations.js';
+import type { WebhookDispatcher } from '../hosting/webhooks.js';
+import { reloadEndpoints, webhooksFor, webhooksRoute } from './webhooks-route.js';
 import { parseInstant } from '../stdlib/instants.js';
 import type { AddressInfo } from 'node:net';
 import type { IR } from '../ir/schema.js';
@@ -62,6 +64,8 @@ export class PlaybookServer {
   private readonly host: TimerHost;
   private file: string;
   private source: string;
+  /** Delivers the outbox's webhook calls (docs/serve.md, "Webhooks"); none when the store keeps no outbox. */
+  readonly webhooks: WebhookDispatcher | undefined;
   /** Notes of the migration done at start, when the stored state came from another version. */
   readonly startNotes: { dropped: ReloadNote[]; changed: ReloadNote[] } | undefined;
 
@@ -82,6 +86,8 @@ export class PlaybookServer {
       throw new RangeError(`maxSkewMs must be a positive number of milliseconds, not ${String(options.maxSkewMs)}`);
     this.file = options.file;
     this.source = options.source;
+    // First: an endpoint whose URL cannot be resolved refuses the start (EndpointError).
+    this.webhooks = webhooksFor(options.store.outbox, options.ir, this.log);
     this.durable = new DurableRuntime(options.ir, options.store, { seed: options.seed });
     this.startNotes = adoptStoredVersion(this.durable, { ir: options.ir, source: this.source, file: this.file });
     this.stream = new ActionStream(
@@ -119,6 +125,7 @@ export class PlaybookServer {
       this.http.listen(port, host, () => {
         this.http.off('error', onError);
         this.loop?.arm();
+        this.webhooks?.start();
         resolve(this.http.address() as AddressInfo);
       });
     });
@@ -126,6 +133,7 @@ export class PlaybookServer {
 
   async close(): Promise<void> {
     this.loop?.stop();
+    await this.webhooks?.stop();
     this.stream.close();
     await new Promise<void>((resolve) => {
       this.http.close(() => {
@@ -177,8 +185,10 @@ export class PlaybookServer {
     switch (route) {
       case '/health':
         allow('GET');
-        this.health(res);
-        return;
+        return this.health(res);
+      case '/webhooks':
+        allow('GET');
+        return webhooksRoute(url, this.durable.store.outbox, res);
       case '/events':
         allow('POST');
         this.events(await readBody(req, this.maxBody), res);
@@ -202,12 +212,16 @@ export class PlaybookServer {
         return;
       default:
         req.resume();
-        throw new HttpError(404, `no route ${route}; routes: POST /events, POST /advance, GET /actions, GET /actions/stream, POST /playbook, GET /health`);
+        throw new HttpError(
+          404,
+          `no route ${route}; routes: POST /events, POST /advance, GET /actions, GET /actions/stream, POST /playbook, GET /health, GET /webhooks`,
+        );
     }
   }
 
-  private health(res: ServerResponse): void {
+  private async health(res: ServerResponse): Promise<void> {
     const next = this.durable.nextDue();
+    const webhooks = await this.durable.store.outbox?.counts();
     sendJson(res, 200, {
       status: 'ok',
       playbook: this.durable.ir.name,
@@ -217,6 +231,7 @@ export class PlaybookServer {
       lastSeq: this.durable.lastSeq(),
       nextDue: next === undefined ? null : new Date(next).toISOString(),
       listeners: this.stream.size,
+      ...(webhooks ? { webhooks } : {}),
     });
   }
 
@@ -335,11 +350,13 @@ export class PlaybookServer {
     this.file = file;
     this.loop?.arm();
     this.log(`reloaded ${JSON.stringify(file)} (${JSON.stringify(outcome.playbook)}): ${reloadSummary(outcome)}`);
+    reloadEndpoints(this.webhooks, this.durable.ir, this.log);
     return outcome;
   }
 
   private publish(logged: LoggedAction[]): void {
     this.stream.publish(logged);
+    if (logged.length > 0) this.webhooks?.wake();
   }
 }
 

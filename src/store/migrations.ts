@@ -41,6 +41,19 @@ export const MIGRATIONS: readonly string[] = [
   UPDATE processed SET at = 0 WHERE at IS NULL;
   CREATE INDEX processed_by_time ON processed (community, at);
   `,
+  // 3: the outbox of webhook.call actions (src/store/outbox.ts), written with the action's row.
+  `
+  CREATE TABLE outbox (
+    seq INTEGER PRIMARY KEY,
+    community TEXT NOT NULL,
+    action TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_at INTEGER NOT NULL DEFAULT 0,
+    status TEXT NOT NULL DEFAULT 'pending',
+    last_error TEXT
+  );
+  CREATE INDEX outbox_due ON outbox (status, next_at);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

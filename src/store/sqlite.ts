@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
 import type { Commit, DurableStore, LoggedAction, StoredCommunity } from './store.js';
+import { isWebhookCall, type Outbox, type OutboxRow, type OutboxStatus } from './outbox.js';
 
 export interface SqliteStoreOptions {
   /**
@@ -39,6 +40,7 @@ export class SqliteStore implements DurableStore {
     upsertTimer: Stmt;
     deleteTimer: Stmt;
     insertAction: Stmt;
+    insertOutbox: Stmt;
     setMeta: Stmt;
     getMeta: Stmt;
     actionsAfter: Stmt;
@@ -80,6 +82,7 @@ export class SqliteStore implements DurableStore {
       upsertTimer: p('INSERT INTO timers (community, id, state) VALUES (?, ?, ?) ON CONFLICT (community, id) DO UPDATE SET state = excluded.state'),
       deleteTimer: p('DELETE FROM timers WHERE community = ? AND id = ?'),
       insertAction: p('INSERT INTO actions (seq, community, action) VALUES (?, ?, ?)'),
+      insertOutbox: p('INSERT INTO outbox (seq, community, action, next_at) VALUES (?, ?, ?, 0)'),
       setMeta: p('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
       getMeta: p('SELECT value FROM meta WHERE key = ?'),
       actionsAfter: p(`SELECT seq, community, action, ${ACTION_KIND} FROM actions WHERE seq > ? ORDER BY seq LIMIT ?`),
@@ -171,8 +174,57 @@ export class SqliteStore implements DurableStore {
       if (t.state === null) s.deleteTimer.run(t.community, t.id);
       else s.upsertTimer.run(t.community, t.id, t.state);
     }
-    for (const a of commit.actions) s.insertAction.run(++this.seq, a.community, a.json);
+    for (const a of commit.actions) {
+      s.insertAction.run(++this.seq, a.community, a.json);
+      if (isWebhookCall(a.json)) s.insertOutbox.run(this.seq, a.community, a.json);
+    }
     for (const [k, v] of Object.entries(commit.meta ?? {})) s.setMeta.run(k, v);
+  }
+
+  /** The outbox of webhook calls (src/store/outbox.ts), on this database. */
+  readonly outbox: Outbox = {
+    due: (now, limit, communities) => Promise.resolve(this.outboxRows('status = ? AND next_at <= ?', ['pending', now], communities, 'seq', limit)),
+    nextDue: (communities) => {
+      const rows = this.outboxRows('status = ?', ['pending'], communities, 'next_at', 1);
+      return Promise.resolve(rows[0]?.nextAt);
+    },
+    record: (seq, u) => {
+      this.db
+        .prepare('UPDATE outbox SET attempts = ?, status = ?, next_at = ?, last_error = ? WHERE seq = ?')
+        .run(u.attempts, u.status, u.nextAt, u.lastError ?? null, seq);
+      return Promise.resolve();
+    },
+    list: (status, limit) => Promise.resolve(this.outboxRows('status = ?', [status], undefined, 'seq DESC', limit)),
+    counts: () => {
+      const out: Record<OutboxStatus, number> = { pending: 0, delivered: 0, failed: 0 };
+      for (const r of this.db.prepare('SELECT status, count(*) AS n FROM outbox GROUP BY status').all() as { status: OutboxStatus; n: number }[])
+        out[r.status] = r.n;
+      return Promise.resolve(out);
+    },
+  };
+
+  private outboxRows(where: string, params: unknown[], communities: readonly string[] | undefined, order: string, limit: number): OutboxRow[] {
+    const among = communities ? ` AND community IN (SELECT value FROM json_each(?))` : '';
+    const rows = this.db
+      .prepare(`SELECT seq, community, action, attempts, next_at, status, last_error FROM outbox WHERE ${where}${among} ORDER BY ${order} LIMIT ?`)
+      .all(...params, ...(communities ? [JSON.stringify(communities)] : []), limit) as {
+      seq: number;
+      community: string;
+      action: string;
+      attempts: number;
+      next_at: number;
+      status: OutboxStatus;
+      last_error: string | null;
+    }[];
+    return rows.map((r) => ({
+      seq: r.seq,
+      community: r.community,
+      action: r.action,
+      attempts: r.attempts,
+      nextAt: r.next_at,
+      status: r.status,
+      ...(r.last_error !== null ? { lastError: r.last_error } : {}),
+    }));
   }
 
   replaceState(communities: Omit<StoredCommunity, 'processed'>[], meta: Record<string, string>): void {

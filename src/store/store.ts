@@ -1,3 +1,5 @@
+import type { Outbox } from './outbox.js';
+
 /**
  * Durable storage of a runtime: community rows, one row per member, processed event ids, live
  * timers, and the action log with sequence numbers. A `Commit` is applied atomically: after a
@@ -76,6 +78,8 @@ export interface DurableStore {
    * `commit` returns no sequence numbers, and nothing of those commits may be carried out.
    */
   settle?(): Promise<LoggedAction[]>;
+  /** The outbox of webhook calls written with the log (src/store/outbox.ts), where the store keeps one. */
+  readonly outbox?: Outbox;
   /** Only with `settle`: the log after `after`, read from the database. */
   readActionsAfter?(after: number): Promise<LoggedAction[]>;
 }
