@@ -122,6 +122,7 @@ const leaf: fc.Arbitrary<Cond> = fc.oneof(
   fc.integer({ min: 0, max: 1_000_000 }).map((k): Cond => ({ op: 'lte', left: chanceDraw, right: { const: k } })),
   fc.constantFrom('admin', 'mod').map((role) => ({ op: 'hasRole', role }) as Cond),
   fc.constantFrom('vip', 'new').map((tag) => ({ op: 'hasTag', tag }) as Cond),
+  fc.constant({ op: 'hasPosted' } as Cond),
   fc.constantFrom('active', 'vip').map((segment) => ({ op: 'inSegment', segment }) as Cond),
   fc
     .constantFrom({ campaign: 'promo' }, { campaign: 'promo', stage: 'main' }, { campaign: 'promo', stage: 'warmup' })
@@ -166,6 +167,8 @@ const context: fc.Arbitrary<EvalContext> = fc
     shiftMinutes: fc.integer({ min: -20_160, max: 20_160 }),
     joinedMinutesAgo: fc.option(fc.integer({ min: 0, max: 30 }), { nil: undefined }),
     unjoined: fc.boolean(),
+    // When the member last posted (`member has posted`): never, or some time ago.
+    lastPosted: fc.option(fc.integer({ min: 0, max: 30_000 }), { nil: undefined }),
     cause: fc.constantFrom('e1', 'e2', 'timer'),
   })
   .map((r) => {
@@ -190,6 +193,7 @@ const context: fc.Arbitrary<EvalContext> = fc
     if (r.hasMember) {
       const m = newMember('u1', now - (r.joinedMinutesAgo === undefined ? r.joinedDaysAgo * 86_400_000 : r.joinedMinutesAgo * 60_000));
       if (r.unjoined) m.unjoined = true;
+      if (r.lastPosted !== undefined) m.lastPosted = now - r.lastPosted;
       m.name = r.points % 2 ? 'Alice' : undefined;
       m.points = r.points;
       if (r.roles.length) m.roles = r.roles;

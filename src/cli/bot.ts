@@ -6,7 +6,9 @@ import { ConfigError, DEFAULT_DB, DEFAULT_NICK, resolveBotConfig } from '../bots
 import { createAdapter } from '../bots/platforms.js';
 import { DurableRuntime } from '../store/durable.js';
 import type { CommandSpec } from './main.js';
-import { readPlaybookFile, UsageError } from './io.js';
+import { readBoundedFile, readPlaybookFile, UsageError } from './io.js';
+import { importRoster, RosterError } from '../hosting/roster.js';
+import { MAX_EVENTS_BODY_BYTES } from '../limits.js';
 import { untilStopped } from './signals.js';
 import { openDatabase } from './database.js';
 import { isPostgresUrl } from '../store/postgres-url.js';
@@ -50,6 +52,8 @@ where it was.
                        a second bot for one of them waits until the first stops (docs/bots.md)
   --config FILE        the same settings as a JSON file (options given here win)
   --insecure           allow a password over an unencrypted XMPP connection (loopback test servers)
+  --roster FILE        before joining, register the members already in the rooms (member.seen:
+                       no ritual; importing it again changes nothing; docs/cli.md#rosters)
 
 The first line on stdout is "ready: ..." once every room is joined; then one JSON line per
 action carried out or not ({"seq", "type", "member", "community", "status", "reason"}), and
@@ -79,6 +83,7 @@ could not be joined (also when the connection is lost for good later).
     'webhook-listen': { type: 'string' },
     discord: { type: 'boolean' },
     'discord-api': { type: 'string' },
+    roster: { type: 'string' },
   },
   async run(values, files, io) {
     if (files.length !== 1) throw new UsageError(files.length ? 'bot takes one playbook file' : 'no playbook file given');
@@ -143,8 +148,15 @@ could not be joined (also when the connection is lost for good later).
     };
     let bot: Bot;
     try {
+      const durable = new DurableRuntime(compiled.ir, store);
+      const rosterFile = values['roster'];
+      if (typeof rosterFile === 'string') {
+        const text = readBoundedFile(rosterFile, MAX_EVENTS_BODY_BYTES, 'a roster').toString('utf8');
+        const r = importRoster(durable, rosterFile, text, { kind: 'wall', now: Date.now() });
+        log(`roster ${rosterFile}: ${r.registered} members registered, ${r.known} already known${r.stale ? `, ${r.stale} stale entries refused` : ''}`);
+      }
       bot = new Bot({
-        durable: new DurableRuntime(compiled.ir, store),
+        durable,
         adapter,
         playbook: { ir: compiled.ir, source, file },
         log,
@@ -153,6 +165,7 @@ could not be joined (also when the connection is lost for good later).
       });
     } catch (e) {
       store.close();
+      if (e instanceof RosterError) throw new UsageError(e.message);
       throw e;
     }
     const where =

@@ -4,7 +4,8 @@ import { PlaybookServer } from '../server/server.js';
 import { bearerTokenProblem } from '../server/http.js';
 import { MAX_EVENT_LINE_BYTES, MAX_EVENTS_BODY_BYTES, MAX_PLAYBOOK_BYTES } from '../limits.js';
 import type { CommandSpec } from './main.js';
-import { readPlaybookFile, UsageError } from './io.js';
+import { readBoundedFile, readPlaybookFile, UsageError } from './io.js';
+import { importRoster, RosterError } from '../hosting/roster.js';
 import { untilStopped } from './signals.js';
 import { openDatabase } from './database.js';
 import { parseDurationText } from '../stdlib/durations.js';
@@ -44,6 +45,10 @@ Options:
                        fire every pending deadline
   --sync full|normal   full (default): each commit reaches the disk before the reply;
                        normal: survives the process being killed, not the machine losing power
+  --roster FILE        before serving, register the members already in the groups: JSON Lines
+                       of member.seen events, or a JSON list of {community, member, name?,
+                       roles?, lastActiveAt?, at?}; no ritual starts, and importing the same
+                       roster again changes nothing (docs/cli.md#rosters)
 
 Limits (docs/serve.md#limits): a POST /events body ${MAX_EVENTS_BODY_BYTES} bytes, one event in it
 ${MAX_EVENT_LINE_BYTES} bytes, a POST /playbook body ${MAX_PLAYBOOK_BYTES} bytes.
@@ -60,6 +65,7 @@ FILE; SIGTERM or SIGINT stops the server after closing the database. Exit codes:
     clock: { type: 'string' },
     sync: { type: 'string' },
     'max-skew': { type: 'string' },
+    roster: { type: 'string' },
   },
   async run(values, files, io) {
     if (files.length !== 1) throw new UsageError(files.length ? 'serve takes one playbook file' : 'no playbook file given');
@@ -95,6 +101,8 @@ FILE; SIGTERM or SIGINT stops the server after closing the database. Exit codes:
     if (!compiled.ir) return 1;
     if (isPostgresUrl(dbPath)) {
       if (values['sync'] !== undefined) throw new UsageError('--sync is for SQLite; PostgreSQL commits are as durable as its own settings (docs/scaling.md)');
+      if (values['roster'] !== undefined)
+        throw new UsageError('--roster works with a SQLite database; import the roster on one process first (docs/cli.md, "Rosters")');
       return serveCluster({ file, source, ir: compiled.ir, url: dbPath, clock, token, host, port, ...(maxSkewMs !== undefined ? { maxSkewMs } : {}) }, io);
     }
 
@@ -111,6 +119,20 @@ FILE; SIGTERM or SIGINT stops the server after closing the database. Exit codes:
       if (store.kind === 'sqlite' && e instanceof (await import('../store/sqlite.js')).StoreOpenError) throw new UsageError(e.message);
       if (e instanceof EndpointError) throw new UsageError(e.message);
       throw e;
+    }
+    const rosterFile = values['roster'] as string | undefined;
+    if (rosterFile !== undefined) {
+      try {
+        const r = importRoster(server.durable, rosterFile, readBoundedFile(rosterFile, MAX_EVENTS_BODY_BYTES, 'a roster').toString('utf8'), {
+          kind: clock,
+          now: Date.now(),
+        });
+        log(`roster ${rosterFile}: ${r.registered} members registered, ${r.known} already known${r.stale ? `, ${r.stale} stale entries refused` : ''}`);
+      } catch (e) {
+        await server.close();
+        if (e instanceof RosterError) throw new UsageError(e.message);
+        throw e;
+      }
     }
     if (server.startNotes) {
       const { dropped, changed } = server.startNotes;

@@ -159,6 +159,8 @@ function condInner(c: Cond, counters: CounterTable, parent: 'all' | 'any' | 'not
       return `member has role ${c.role}`;
     case 'hasTag':
       return `member has tag ${quote(c.tag)}`;
+    case 'hasPosted':
+      return 'member has posted';
     case 'inSegment':
       return `member in segment ${c.segment}`;
     case 'inStage':

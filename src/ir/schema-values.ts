@@ -48,6 +48,8 @@ export type Cond =
   | { op: 'truthy'; left: CondValue }
   | { op: 'hasRole'; role: string }
   | { op: 'hasTag'; tag: string }
+  /** The member has posted, as far as the playbook knows (a message, or a roster's `lastActiveAt`). */
+  | { op: 'hasPosted' }
   | { op: 'inSegment'; segment: string }
   | { op: 'inStage'; campaign: string; stage?: string };
 
@@ -62,6 +64,7 @@ export const Cond: z.ZodType<Cond> = z.lazy(() =>
     z.object({ op: z.literal('truthy'), left: CondValue }),
     z.object({ op: z.literal('hasRole'), role: z.string() }),
     z.object({ op: z.literal('hasTag'), tag: z.string() }),
+    z.object({ op: z.literal('hasPosted') }),
     z.object({ op: z.literal('inSegment'), segment: z.string() }),
     z.object({ op: z.literal('inStage'), campaign: z.string(), stage: z.string().optional() }),
   ]),

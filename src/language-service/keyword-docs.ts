@@ -24,6 +24,7 @@ section('Actions', 'say notify delete message warn mute remove tag untag award d
 section('Rituals', 'ritual starts step remind deadline cancel done');
 section('Rules', 'rule on when unless priority once do where');
 section('Direct messages', 'direct quiet most');
+section('Rosters', 'posted never');
 section('Ladders', 'ladder expire');
 section('Points', 'points cooldown cap per unmultiplied');
 section('Levels', 'levels at');

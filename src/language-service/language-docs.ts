@@ -44,7 +44,7 @@ export const LANGUAGE_DOCS: ReadonlyMap<string, string> = new Map([
   ],
   [
     'Core events',
-    "| event | fields |\n|---|---|\n| `member.joined` | `name?`, `invitedBy?`, `roles?` (list of text) |\n| `member.left` | |\n| `message.posted` | `messageId`, `text`, `channel?`, `mentions?` (list of text) |\n| `reaction.added` | `messageId`, `emoji`, `author?` (who wrote the message reacted to) |\n| `redpacket.sent` | `amount`, `shares` (numbers) |\n| `checkin.done` | `kind?` |\n| `rules.acknowledged` | |\n| `order.paid` | `orderId`, `amount` (number), `sku?` |\n| `invite.accepted` | `invitee` |\n| `role.granted`, `role.revoked` | `role` |\n| `member.join_requested` | `answers?` (what the applicant wrote) |\n| `member.seen` | `name?`, `roles?`, `lastActiveAt?`: a roster entry, a member who was there before the bot |\n| `message.edited` | `messageId`, `text` |\n| `message.reported` | `messageId`, `author` (who wrote the reported message; the event's member is the reporter) |\n| `vote.cast` | `poll`, `option` |",
+    "| event | fields |\n|---|---|\n| `member.joined` | `name?`, `invitedBy?`, `roles?` (list of text) |\n| `member.left` | |\n| `message.posted` | `messageId`, `text`, `channel?`, `mentions?` (list of text) |\n| `reaction.added` | `messageId`, `emoji`, `author?` (who wrote the message reacted to) |\n| `redpacket.sent` | `amount`, `shares` (numbers) |\n| `checkin.done` | `kind?` |\n| `rules.acknowledged` | |\n| `order.paid` | `orderId`, `amount` (number), `sku?` |\n| `invite.accepted` | `invitee` |\n| `role.granted`, `role.revoked` | `role` |\n| `member.join_requested` | `answers?` (what the applicant wrote) |\n| `member.seen` | `name?`, `roles?`, `lastActiveAt?`: a roster entry, a member who was there before the bot ([rosters](#rosters)) |\n| `message.edited` | `messageId`, `text` |\n| `message.reported` | `messageId`, `author` (who wrote the reported message; the event's member is the reporter) |\n| `vote.cast` | `poll`, `option` |",
   ],
   [
     'Custom events',
@@ -89,7 +89,7 @@ export const LANGUAGE_DOCS: ReadonlyMap<string, string> = new Map([
   ],
   [
     'Members, tags, segments and stages',
-    '| condition | true when |\n|---|---|\n| `member has role R` | the member has role `R` (declared in `roles`, or `admin`/`owner`) |\n| `member has tag "t"`, `member tagged "t"` | the member carries tag `t` (see `tag member`) |\n| `member in segment S`, `member in S` | the member is in segment `S` |\n| `in stage C.S` | stage `S` of campaign `C` is running now |\n| `in stage C` | some stage of campaign `C` is running now |',
+    '| condition | true when |\n|---|---|\n| `member has role R` | the member has role `R` (declared in `roles`, or `admin`/`owner`) |\n| `member has tag "t"`, `member tagged "t"` | the member carries tag `t` (see `tag member`) |\n| `member has posted`, `member has never posted` | the member was (never) seen posting, or has a roster\'s `lastActiveAt` ([rosters](#rosters)) |\n| `member in segment S`, `member in S` | the member is in segment `S` |\n| `in stage C.S` | stage `S` of campaign `C` is running now |\n| `in stage C` | some stage of campaign `C` is running now |',
   ],
   [
     'Counting events: `count`, `sum`, `distinct`',
@@ -112,6 +112,10 @@ export const LANGUAGE_DOCS: ReadonlyMap<string, string> = new Map([
   [
     'Direct messages',
     'A `direct messages` block limits how often the playbook writes to one member privately, and when.\nIt applies to the whole community, whatever construct makes the message:\n\n```playbook\nplaybook "Gentle contact" { timezone "Asia/Shanghai" }\n\ndirect messages {\n  at most 1 per member per 1d, else hold\n  quiet hours 22:00 to 08:00, hold\n}\n\nrule order_notice {\n  on order.paid\n  do say to member "订单 {orderId} 已确认"\n}\n```',
+  ],
+  [
+    'Rosters',
+    'A bot added to a group that already has members knows nothing of them. A **roster** tells it who\nis there: one `member.seen` event per member (`name?`, `roles?`, `lastActiveAt?`), sent by a\nplatform adapter or imported with `playbook serve --roster FILE` and `playbook bot --roster FILE`\n([cli.md](cli.md#rosters)). It registers the member **without join semantics**:\n\n```playbook\nplaybook "Roster purge" { timezone "Asia/Shanghai" }\n\nrule old_member {\n  on member.seen\n  do tag member "老成员"\n}\n\njob purge every month on 1 at 10:00 {\n  remove members tagged "老成员" where member has never posted reason "从未发言"\n}\n```',
   ],
   [
     'Ladders',

@@ -323,6 +323,8 @@ export type Condition =
   | { kind: 'contains'; subject: Operand; value: StringLit; span: Span }
   | { kind: 'hasRole'; role: Ident; span: Span }
   | { kind: 'hasTag'; tag: StringLit; span: Span }
+  /** `member has posted`, `member has never posted` (docs/language.md, "Rosters"). */
+  | { kind: 'hasPosted'; never: boolean; span: Span }
   | { kind: 'inSegment'; segment: Ident; span: Span }
   | { kind: 'inStage'; campaign: Ident; stage?: Ident; span: Span }
   | { kind: 'truth'; subject: Operand; span: Span }

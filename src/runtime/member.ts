@@ -30,6 +30,7 @@ export function newMember(id: string, now: number): MemberState {
     machines: undefined,
     once: undefined,
     ruleFired: undefined,
+    lastPosted: undefined,
     held: undefined,
     directSent: undefined,
   };

@@ -332,7 +332,8 @@ export class Runtime {
     if (m) tallyEvent(core, c, m, ev.type, now);
     if (m) recordAttendance(core, c, m, ev, now);
     runRules(core, ctx, c, m, ev);
-    if (m && m.present) {
+    // A roster entry runs rules and counters only: no points, ritual, lifecycle or badge (constructs/members.ts).
+    if (m && m.present && ev.type !== 'member.seen') {
       const points = core.points.get(ev.type);
       if (points) awardPointsTable(core, ctx, points, now);
       // Each step re-reads `present`: the actions of the one before may have removed the member.
@@ -345,6 +346,7 @@ export class Runtime {
     }
     if (this.ir.campaigns.length) checkGoals(core, c, now, ev.id, out);
     if (m && ev.type === 'member.left' && m.present) leave(c, m);
+    if (m && ev.type === 'message.posted') m.lastPosted = now; // after the rules: `member has never posted` is true on a first post
   }
 }
 

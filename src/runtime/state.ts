@@ -71,6 +71,11 @@ export interface MemberState {
   once?: string[] | undefined;
   /** Rule id -> instant the rule last fired for this member (`cooldown D`, per member). */
   ruleFired?: Dict<number> | undefined;
+  /**
+   * When the member last posted, as far as the playbook knows: their last `message.posted`, or a
+   * roster's `lastActiveAt` (`member has posted`; docs/language.md, "Rosters").
+   */
+  lastPosted?: number | undefined;
   /** Messages to this member held by `direct messages`, first in line first (constructs/direct-messages.ts). */
   held?: HeldMessage[] | undefined;
   /** Instants of the last direct messages delivered to this member (at most the cap's count), oldest first. */

@@ -88,6 +88,8 @@ export function toJreCondition(c: Cond): JreCondition {
       return { fact: 'member.roles', operator: 'contains', value: c.role };
     case 'hasTag':
       return { fact: 'member.tags', operator: 'contains', value: c.tag };
+    case 'hasPosted':
+      return { fact: 'member.posted', operator: 'equal', value: true };
     case 'inSegment':
       return { fact: `segment.${c.segment}`, operator: 'equal', value: true };
     case 'inStage':

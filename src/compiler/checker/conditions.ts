@@ -23,7 +23,13 @@ export function eventMatch(cx: Checker, p: A.EventPattern, scope: Scope): EventM
   return m;
 }
 
-const MEMBER_TESTS = { hasRole: '`member has role`', hasTag: '`member has tag`', inSegment: '`member in segment`', inStage: '`in stage`' } as const;
+const MEMBER_TESTS = {
+  hasRole: '`member has role`',
+  hasTag: '`member has tag`',
+  hasPosted: '`member has posted`',
+  inSegment: '`member in segment`',
+  inStage: '`in stage`',
+} as const;
 
 export function cond(cx: Checker, c: A.Condition, scope: Scope): Cond {
   if (c.kind in MEMBER_TESTS && refusedInFilter(cx, MEMBER_TESTS[c.kind as keyof typeof MEMBER_TESTS], c.span, scope)) return { all: [] };
@@ -44,6 +50,9 @@ export function cond(cx: Checker, c: A.Condition, scope: Scope): Cond {
       if (!scope.member) noMember(cx, c.span, scope);
       literalTag(cx, c.tag);
       return { op: 'hasTag', tag: c.tag.value };
+    case 'hasPosted':
+      if (!scope.member) noMember(cx, c.span, scope);
+      return c.never ? { not: { op: 'hasPosted' } } : { op: 'hasPosted' };
     case 'inSegment':
       if (!scope.member) noMember(cx, c.span, scope);
       if (!cx.segments.has(c.segment.name)) {

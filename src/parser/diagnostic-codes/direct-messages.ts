@@ -1,6 +1,6 @@
 /**
  * The codes of `direct messages { … }` (docs/language.md, "Direct messages"): E0440-E0449 and
- * W0430-W0434. docs/diagnostics.md.
+ * W0430-W0434; and of rosters ("Rosters"): E0450-E0459 and W0435-W0439. docs/diagnostics.md.
  */
 import { error, q, warning } from './spec.js';
 
@@ -23,6 +23,10 @@ export const DIRECT_MESSAGES_CODES = {
   }),
   E0444: error('quiet hours with no time in them', {
     sameTimes: (t: string) => `\`quiet hours ${t} to ${t}\` starts and ends at the same time, so it is never quiet`,
+  }),
+  // Rosters (docs/language.md, "Rosters"): E0450-E0459, W0435-W0439.
+  E0450: error('not a member test', {
+    notPosted: (found: string) => `\`member has\` is followed by \`role R\`, \`tag "t"\`, \`posted\` or \`never posted\`, not ${q(found)}`,
   }),
   W0430: warning('`direct messages` block with nothing in it', {
     empty: () => '`direct messages` has neither a cap nor quiet hours, so it changes nothing',

@@ -5,6 +5,7 @@ import {
   EqEq,
   Greater,
   GreaterEq,
+  Identifier,
   Kw,
   LBracket,
   Less,
@@ -23,6 +24,8 @@ import {
 } from '../lexer.js';
 import { EOF, type IToken, type TokenType } from 'chevrotain';
 import { push } from './base.js';
+import { D } from '../diagnostic-codes.js';
+import { didYouMean } from '../../stdlib/suggest.js';
 import { ClockParser } from './clock.js';
 
 const VALUE_CONTINUES = new Set<TokenType>([Plus, Minus, Star, Slash, EqEq, NotEq, Greater, GreaterEq, Less, LessEq, Kw.matches, Kw.contains]);
@@ -117,6 +120,30 @@ export abstract class ConditionsParser extends ClockParser {
                 ALT: () => {
                   this.CONSUME(Kw.tag);
                   result = { kind: 'hasTag', tag: this.str(this.CONSUME(StringLiteral)), span: this.spanFrom(first) };
+                },
+              },
+              {
+                // `posted` and `never` are read by their text, so they stay free as names elsewhere.
+                ALT: () => {
+                  const word = this.CONSUME(Identifier);
+                  let last = word;
+                  this.OPTION7({
+                    // `never posted`, or a misspelt `never` before `posted` (reported below, once).
+                    GATE: () => word.image === 'never' || (word.image !== 'posted' && this.LA(1).image === 'posted'),
+                    DEF: () => {
+                      last = this.CONSUME2(Identifier);
+                    },
+                  });
+                  const wrong = last !== word && word.image !== 'never' ? word : last.image !== 'posted' ? last : undefined;
+                  if (!this.RECORDING_PHASE && wrong && !wrong.isInsertedInRecovery) {
+                    const options = wrong === word && last !== word ? ['never'] : ['role', 'tag', 'posted', 'never'];
+                    this.problem(
+                      D.E0450.notPosted(wrong.image),
+                      this.span(wrong),
+                      didYouMean(wrong.image, options) ?? 'write `member has posted` or `member has never posted`',
+                    );
+                  }
+                  result = { kind: 'hasPosted', never: last !== word, span: this.spanFrom(first) };
                 },
               },
             ]);

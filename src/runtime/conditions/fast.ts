@@ -124,6 +124,8 @@ export class FastConditions {
         const tag = c.tag;
         return (ctx) => ctx.member?.tags?.includes(tag) ?? false;
       }
+      case 'hasPosted':
+        return (ctx) => ctx.member?.lastPosted !== undefined;
       case 'inSegment': {
         const name = c.segment;
         // Resolved on first use: segments may refer to segments declared later (no cycles: E0214).

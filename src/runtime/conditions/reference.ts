@@ -106,6 +106,9 @@ export class ReferenceConditions {
       case 'hasTag':
         out.set('member.tags', (ctx) => (ctx.member ? (ctx.member.tags ?? []) : undefined));
         return;
+      case 'hasPosted':
+        out.set('member.posted', (ctx) => ctx.member?.lastPosted !== undefined);
+        return;
       case 'inSegment': {
         const name = c.segment;
         out.set(`segment.${name}`, (ctx) => {

@@ -5,6 +5,7 @@ import type { InputEvent } from '../events.js';
 import { addItem, hasItem, newMember } from '../member.js';
 import type { CommunityState, MemberState } from '../state.js';
 import { cancelMemberTimers } from '../timers.js';
+import { parseInstant } from '../../stdlib/instants.js';
 import { dropHeld } from './direct-messages.js';
 
 /**
@@ -14,11 +15,12 @@ import { dropHeld } from './direct-messages.js';
 
 /**
  * The member an event is about, created or rejoined as needed and their roles updated; undefined
- * when the event has no member, and null when the member is gone (removed or left: the event
- * produces nothing).
+ * when the event has no member, and null when the event produces nothing more: the member is gone
+ * (removed or left), or a `member.seen` is about a member already known.
  */
 export function admitMember(c: CommunityState, ev: InputEvent, now: number): MemberState | undefined | null {
   if (ev.member === undefined) return undefined;
+  if (ev.type === 'member.seen') return seeMember(c, ev.member, ev.payload, now);
   let m = c.members[ev.member];
   if (ev.type === 'member.joined') {
     if (!m) {
@@ -53,6 +55,35 @@ export function admitMember(c: CommunityState, ev: InputEvent, now: number): Mem
     m.roles = left.length ? left : undefined;
   }
   return m;
+}
+
+/**
+ * `member.seen`, a roster entry (docs/language.md, "Rosters"): registers a member who was there
+ * before the playbook, without join semantics. The member has no age (`unjoined`, as for any
+ * member first seen through another event), and `lastActiveAt` counts as their last post
+ * (`member has posted`), never later than now. A member already known only has their name, roles
+ * and last post brought up to date, and the event runs nothing more, so importing a roster twice
+ * changes nothing; a member who left or was removed is not brought back (their next
+ * `member.joined` does that).
+ */
+function seeMember(c: CommunityState, id: string, payload: Record<string, unknown>, now: number): MemberState | null {
+  let m = c.members[id];
+  const fresh = m === undefined;
+  if (!m) {
+    m = newMember(id, now);
+    m.unjoined = true;
+    c.members[id] = m;
+  } else if (!m.present) return null;
+  const name = payload['name'];
+  if (typeof name === 'string') m.name = name;
+  const roles = payload['roles'];
+  if (Array.isArray(roles)) m.roles = roles.length ? [...new Set(roles as string[])] : undefined;
+  const active = typeof payload['lastActiveAt'] === 'string' ? parseInstant(payload['lastActiveAt']) : NaN;
+  if (Number.isFinite(active)) {
+    const last = Math.min(active, now);
+    if (m.lastPosted === undefined || last > m.lastPosted) m.lastPosted = last;
+  }
+  return fresh ? m : null;
 }
 
 /** `member.left`, once everything else of the event ran: the member's timers go. */
