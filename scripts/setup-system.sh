@@ -2,11 +2,11 @@
 # Optional system packages for the tests that drive real programs: Debian's chromium (HTML
 # report and Mermaid graphs rendered in a headless browser), graphviz (DOT graphs), CJK fonts
 # (readable screenshots), and the chat servers the bots' end-to-end tests start on 127.0.0.1:
-# Prosody with prosody-modules (XMPP), InspIRCd and ngIRCd (IRC); PostgreSQL, whose private clusters the
+# Prosody with prosody-modules and ejabberd (XMPP), InspIRCd and ngIRCd (IRC); PostgreSQL, whose private clusters the
 # cluster-mode tests start in a temporary folder (docs/scaling.md). Installs what is missing when it can (root or password-less sudo and
 # apt-get); otherwise it says what is missing and exits 0: those tests then skip with a message.
 set -u
-packages="chromium graphviz fonts-noto-cjk prosody prosody-modules inspircd ngircd postgresql"
+packages="chromium graphviz fonts-noto-cjk prosody prosody-modules ejabberd inspircd ngircd postgresql"
 missing=""
 for p in $packages; do
   dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"

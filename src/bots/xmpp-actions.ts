@@ -34,6 +34,12 @@ export class XmppActions {
    * the bot seeing a join, so these are applied again after joining again.
    */
   private mutes = new Map<string, number>();
+  /**
+   * Mutes that ended while the member was away (`community\0member`). A server that keeps a
+   * visitor's role across a rejoin (ejabberd does; Prosody resets it) brings them back muted for
+   * the life of the room, so the voice is given back when they come back.
+   */
+  private liftOnReturn = new Set<string>();
 
   constructor(private readonly context: XmppActionContext) {}
 
@@ -82,6 +88,22 @@ export class XmppActions {
       }
     }
   }
+  /** A member joined: a mute of theirs that ended while they were away is lifted if the room kept it. */
+  async onJoined(room: MucRoom, member: string): Promise<void> {
+    if (!this.liftOnReturn.delete(muteKey(room.community, member))) return;
+    for (const o of room.occupantsOf(member)) {
+      if (o.role !== 'visitor') continue;
+      try {
+        await this.iq(roleIq(room.room, o.nick, 'participant', 'the mute has ended', newId()));
+        this.log(
+          `${room.room}: ${o.nick} (${member}) came back a visitor (the room kept the role of a mute that ended while they were away); voice given back`,
+        );
+      } catch (e) {
+        this.log(`${room.room}: could not give ${o.nick} (${member}) the voice back after a mute that ended while they were away: ${explain(e)}`);
+      }
+    }
+  }
+
   async perform(action: OutputAction): Promise<ActionOutcome> {
     try {
       const room = this.byCommunity.get(action.community);
@@ -117,7 +139,11 @@ export class XmppActions {
       const muted = room.occupantsOf(record.member).filter((o) => o.role === 'visitor');
       this.mutes.delete(muteKey(record.community, record.member));
       if (room.occupantsOf(record.member).length === 0) {
-        return { status: 'skipped', reason: `${record.member} is not in ${room.room}; the room gives them their usual role when they come back` };
+        this.liftOnReturn.add(muteKey(record.community, record.member));
+        return {
+          status: 'skipped',
+          reason: `${record.member} is not in ${room.room}; if the room keeps their visitor role (ejabberd does), the bot gives the voice back when they return`,
+        };
       }
       if (muted.length === 0) return { status: 'skipped', reason: `${record.member} is no longer a visitor in ${room.room}` };
       for (const o of muted) await this.iq(roleIq(room.room, o.nick, 'participant', 'the mute has ended', newId()));
@@ -192,6 +218,7 @@ export class XmppActions {
       return { status: 'skipped', reason: `${member} is not in ${room.room}; a mute is a room role, which only occupants have` };
     }
     const reason = typeof action['reason'] === 'string' ? action['reason'] : undefined;
+    this.liftOnReturn.delete(muteKey(room.community, member));
     for (const o of occupants) if (o.role !== 'visitor') await this.iq(roleIq(room.room, o.nick, 'visitor', reason, newId()));
     const until = Date.parse(String(action['until']));
     const nicks = occupants.map((o) => o.nick).join(', ');

@@ -329,7 +329,10 @@ export class XmppAdapter implements ChatAdapter {
 
   private apply(room: MucRoom, update: RoomUpdate): void {
     for (const line of update.logs) this.log(line);
-    for (const e of update.events) this.events?.event(e);
+    for (const e of update.events) {
+      this.events?.event(e);
+      if (e.type === 'member.joined' && e.member !== undefined) void this.actions.onJoined(room, e.member);
+    }
     for (const signal of update.signals) {
       const waiting = this.joining.get(roomKey(room.room));
       if (waiting) {

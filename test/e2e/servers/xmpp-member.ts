@@ -5,7 +5,6 @@
  */
 import { client, xml, type Client, type XmlElement } from '@xmpp/client';
 import { eventually } from './common.js';
-import type { RunningProsody } from './prosody.js';
 
 export const NS_MUC = 'http://jabber.org/protocol/muc';
 export const NS_MUC_USER = 'http://jabber.org/protocol/muc#user';
@@ -25,7 +24,7 @@ export class Member {
   ) {}
 
   /** Log in as `name@<domain>` (registered beforehand) and become available. */
-  static async connect(server: RunningProsody, name: string, password: string): Promise<Member> {
+  static async connect(server: { service: string; domain: string }, name: string, password: string): Promise<Member> {
     const xmpp = client({ service: server.service, domain: server.domain, username: name, password });
     xmpp.reconnect.stop();
     const m = new Member(name, xmpp);
