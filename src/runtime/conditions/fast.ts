@@ -51,6 +51,7 @@ export class FastConditions {
       const parts = c.all.map((x) => this.cond(x, noEvent));
       if (parts.length === 0) return () => true;
       if (parts.length === 1) return parts[0]!;
+      // Stryker disable next-line BlockStatement: a fast path: the general path below gives the same answer (docs/testing.md)
       if (parts.length === 2) {
         const [a, b] = parts as [CondFn, CondFn];
         return (ctx) => a(ctx) && b(ctx);
@@ -82,9 +83,12 @@ export class FastConditions {
       case 'lte': {
         const op = c.op;
         const left = this.value(c.left, noEvent);
+        // Stryker disable next-line StringLiteral,BlockStatement: a fast path: the general path below gives the same answer (docs/testing.md); compareValues's equality is strict too
         if ('const' in c.right) {
           const k = c.right.const;
+          // Stryker disable next-line StringLiteral: a fast path: the general path below gives the same answer (docs/testing.md)
           if (op === 'eq') return (ctx) => left(ctx) === k;
+          // Stryker disable next-line StringLiteral: a fast path: the general path below gives the same answer (docs/testing.md)
           if (op === 'ne') return (ctx) => left(ctx) !== k;
           return (ctx) => compareValues(op, left(ctx), k);
         }
@@ -186,6 +190,7 @@ export class FastConditions {
     if ('counter' in v) {
       const spec = this.counters.get(v.counter);
       if (!spec) return () => 0;
+      // Stryker disable next-line LogicalOperator: counterValue applies the filter only to a counter with keep (docs/testing.md)
       if (spec.keep && spec.where) {
         const filter = this.cond(spec.where, false);
         return (ctx) => counterValue(spec, ctx, filter);
@@ -213,6 +218,7 @@ export class FastConditions {
       const draw = v.draw;
       return (ctx) => callFunction(fn, [lo(ctx), hi(ctx)], drawSalt(ctx, draw));
     }
+    // Stryker disable next-line BlockStatement: a fast path: the general path below gives the same answer (docs/testing.md)
     if (args.length === 1) {
       const only = args[0]!;
       return (ctx) => callFunction(fn, [only(ctx)]);
