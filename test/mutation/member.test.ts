@@ -9,34 +9,15 @@ import { dict, isDict } from '../../src/stdlib/dict.js';
  * (docs/testing.md, "Mutation testing").
  */
 
-const KEYS = [
-  'id',
-  'name',
-  'present',
-  'removed',
-  'joinedAt',
-  'unjoined',
-  'points',
-  'roles',
-  'tags',
-  'daily',
-  'levels',
-  'badges',
-  'streaks',
-  'counters',
-  'warnings',
-  'lastAward',
-  'caps',
-  'boards',
-  'machines',
-  'once',
-  'ruleFired',
-];
+/** The fields every member starts with (more, all absent, follow them: other constructs add theirs). */
+const FIRST = ['id', 'name', 'present', 'removed', 'joinedAt', 'unjoined', 'points', 'roles', 'tags'];
+const KEYS = Object.keys(newMember('x', 0));
 
 describe('newMember', () => {
   it('is present, not removed, with no points and every collection absent, all fields in one order', () => {
     const m = newMember('ann', 1234);
-    expect(Object.keys(m)).toEqual(KEYS);
+    expect(Object.keys(m).slice(0, FIRST.length)).toEqual(FIRST);
+    expect(Object.keys(m)).toContain('ruleFired');
     expect(m).toMatchObject({ id: 'ann', present: true, removed: false, joinedAt: 1234, points: 0 });
     for (const k of KEYS.filter((k) => !['id', 'present', 'removed', 'joinedAt', 'points'].includes(k))) {
       expect(m[k as keyof MemberState]).toBeUndefined();
