@@ -136,4 +136,22 @@ describe.skipIf(!serveAvailable)('playbook serve --roster', () => {
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/entry 1: a roster holds member\.seen events, not "member\.joined"/);
   }, 60_000);
+
+  it('playbook bot imports it before connecting, and refuses a wrong one with exit 2', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pb-roster-bot-'));
+    dirs.push(dir);
+    const file = join(dir, 'club.playbook');
+    writeFileSync(file, PLAYBOOK);
+    const roster = join(dir, 'members.json');
+    writeFileSync(roster, LIST);
+    // Nothing listens on port 1: the bot registers the roster, then cannot connect (exit 3).
+    const args = [CLI, 'bot', file, '--irc', 'irc://127.0.0.1:1', '--room', '#club=club', '--db', join(dir, 'bot.db'), '--roster', roster];
+    const good = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 30_000 });
+    expect(good.stderr).toMatch(/roster .*members\.json: 2 members registered, 0 already known/);
+    expect(good.status).toBe(3);
+    writeFileSync(roster, '[{"community": "club"}]');
+    const bad = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 30_000 });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/entry 1: needs a "member"/);
+  }, 60_000);
 });

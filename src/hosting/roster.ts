@@ -66,7 +66,13 @@ function rosterEvents(durable: DurableRuntime, file: string, text: string, clock
       problems.push(`${where}: a roster holds member.seen events, not ${JSON.stringify(e['type'])} (a member.joined would start the entry ritual)`);
       return;
     }
-    if (typeof e['member'] === 'string' && e['id'] === undefined) e['id'] = `roster:${e['member']}`;
+    for (const key of ['community', 'member']) {
+      if (typeof e[key] !== 'string' || e[key] === '') {
+        problems.push(`${where}: needs a "${key}" (its id, as in events)`);
+        return;
+      }
+    }
+    e['id'] ??= `roster:${e['member'] as string}`;
     if (e['at'] === undefined) {
       const at = clock.kind === 'wall' ? clock.now : typeof e['community'] === 'string' ? durable.rt.community(e['community'])?.clock : undefined;
       if (at === undefined) {

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { migrateSnapshot } from '../../src/hosting/migrate.js';
 import { createRuntime, type OutputAction, type Runtime } from '../../src/runtime/runtime.js';
 import { events, feed, load, runtime, type Raw } from './helpers.js';
 
@@ -303,3 +304,20 @@ function createRuntimeTotals(ir: ReturnType<typeof load>, list: Raw[], until: st
   runAll(rt, list, until);
   return rt.directMessages();
 }
+
+describe('a reload (docs/serve.md, "Reloading the playbook")', () => {
+  it('keeps the lines: a new version with the block releases them on time, one without sends them at their turn', () => {
+    const HOLD = `direct messages { at most 1 per member per 1d, else hold }\n${DM_RULE}`;
+    const run = (after: string) => {
+      const from = load(HOLD);
+      const rt = createRuntime(from);
+      const { msg } = events();
+      feed(rt, [msg('2026-03-02T10:00:00+08:00', 'ann', 'a'), msg('2026-03-02T10:01:00+08:00', 'ann', 'b')]);
+      const migration = migrateSnapshot(from, load(after), rt.snapshot());
+      const next = createRuntime(load(after), { snapshot: migration.snapshot });
+      return when(next.advance('2026-03-05T00:00:00+08:00'));
+    };
+    expect(run(`${HOLD}\nrule other { on checkin.done; do say "x" }`)).toEqual([['2026-03-03T10:00:00+08:00', 're b', 'c1-2']]);
+    expect(run(DM_RULE)).toEqual([['2026-03-03T10:00:00+08:00', 're b', 'c1-2']]);
+  });
+});
