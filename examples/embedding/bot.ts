@@ -82,6 +82,27 @@ export function carryOut(chat: FakeChat, a: OutputAction): void {
     case 'admin.notify':
       chat.tellAdmins(text(a, 'text'));
       return;
+    case 'role.grant':
+    case 'role.revoke':
+      // This platform has labels, not roles: a role becomes a label of its own.
+      chat.label(text(a, 'member'), `role:${text(a, 'role')}`, a.type === 'role.grant');
+      return;
+    case 'member.unmute':
+      chat.restrict(text(a, 'member'), chat.now, 'unmuted');
+      return;
+    case 'member.ban':
+      chat.kick(text(a, 'member'), text(a, 'reason') || 'banned');
+      return;
+    case 'message.pin':
+      chat.pin(text(a, 'messageId'));
+      return;
+    case 'message.reply':
+      chat.reply(text(a, 'messageId'), text(a, 'text'));
+      return;
+    case 'join.approve':
+    case 'join.reject':
+      chat.decideJoin(text(a, 'member'), a.type === 'join.approve', text(a, 'reason'));
+      return;
     // Records, not commands: the ladder's own steps say what a warning leads to, and cleared
     // warnings, points, levels, badges, lifecycle changes, stages, goals and draws are for profiles,
     // dashboards and analytics (a draw's winners get the playbook's own messages). This bot has
@@ -96,6 +117,9 @@ export function carryOut(chat: FakeChat, a: OutputAction): void {
     case 'stage.exited':
     case 'goal.reached':
     case 'lottery.drawn':
+    // A webhook is for the operator's own service: `playbook serve` and `bot` POST it
+    // (docs/serve.md, "Webhooks"); this bot has no service to call.
+    case 'webhook.call':
       return;
     default:
       // A newer runtime may add action types; an older bot skips them rather than crash.

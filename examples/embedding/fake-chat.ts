@@ -115,6 +115,20 @@ export class FakeChat {
     this.transcript.push(`[admins] ${text}`);
   }
 
+  pin(messageId: string): void {
+    const m = this.messages.get(messageId);
+    this.transcript.push(`[pinned] ${m ? `${this.nameOf(m.userId)}: ${m.text}` : messageId}`);
+  }
+
+  reply(messageId: string, text: string): void {
+    const m = this.messages.get(messageId);
+    this.transcript.push(`[reply to ${m ? this.nameOf(m.userId) : messageId}] ${text}`);
+  }
+
+  decideJoin(userId: string, approve: boolean, reason: string): void {
+    this.transcript.push(`[join ${approve ? 'approved' : 'rejected'}] ${userId}${reason ? ` (${reason})` : ''}`);
+  }
+
   nameOf(userId: string): string {
     return this.members.get(userId)?.name ?? userId;
   }

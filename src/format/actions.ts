@@ -12,7 +12,28 @@ import { words } from './words.js';
  * found inside the clause; the rest of the clause before `{` or `:` is its head.
  */
 
-const ACTION_STARTS = new Set<TokenType>([Kw.say, Kw.notify, Kw.delete, Kw.warn, Kw.mute, Kw.remove, Kw.tag, Kw.untag, Kw.award, Kw.deduct]);
+const ACTION_STARTS = new Set<TokenType>([
+  Kw.say,
+  Kw.notify,
+  Kw.delete,
+  Kw.warn,
+  Kw.mute,
+  Kw.remove,
+  Kw.tag,
+  Kw.untag,
+  Kw.award,
+  Kw.deduct,
+  Kw.forgive,
+  Kw.grant,
+  Kw.revoke,
+  Kw.unmute,
+  Kw.ban,
+  Kw.pin,
+  Kw.reply,
+  Kw.approve,
+  Kw.reject,
+  Kw.call,
+]);
 
 export interface ActionClauseOptions {
   style: 'colon' | 'brace' | 'do';

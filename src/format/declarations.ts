@@ -29,6 +29,7 @@ export function topLevelItem(p: Printer, r: Range): Stmt {
     case Kw.segment:
       return { k: 'line', frag: segmentWords(src, r) };
     case Kw.points:
+    case Kw.endpoint:
       return block(p, r, (c) => line(src, c), { whenEmpty: 'braces' });
     case Kw.levels:
       return block(p, r, (c) => line(src, c), { whenEmpty: 'braces', collapseWith: ';' });

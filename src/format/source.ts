@@ -25,6 +25,13 @@ const ACTION_KINDS = new Set([
   'forgive',
   'forEach',
   'draw',
+  'role',
+  'unmute',
+  'ban',
+  'pin',
+  'reply',
+  'join',
+  'webhook',
 ]);
 /** Actions that hold actions (`for each member: …`, `draw … as NAME: …`): printed whole, as one line. */
 const NESTING_KINDS = new Set(['forEach', 'draw']);

@@ -228,36 +228,55 @@ function audienceText(to: Audience, counters: CounterTable): string {
 
 const reasonText = (reason: string | undefined) => (reason === undefined ? '' : ` reason ${quote(reason)}`);
 
+/** The member an action is aimed at, as written: `member`, or its target (`author`, `inviter`). */
+function who(a: Action): string {
+  const t = 'target' in a ? a.target : undefined;
+  return t === undefined ? 'member' : 'field' in t ? t.field : 'inviter';
+}
+
 /** One action as the playbook statement that produces it. */
 export function actionText(a: Action, counters: CounterTable): string {
   switch (a.do) {
     case 'say':
-      return `say ${audienceText(a.to, counters)}${quote(a.text)}`;
+      return `say ${a.to.kind === 'member' && a.target ? `to ${who(a)} ` : audienceText(a.to, counters)}${quote(a.text)}`;
     case 'notify':
       return `notify admins ${quote(a.text)}`;
     case 'deleteMessage':
       return 'delete message';
     case 'warn':
-      return `warn member${a.reason === undefined ? '' : ` ${quote(a.reason)}`} on ladder ${a.ladder}`;
+      return `warn ${who(a)}${a.reason === undefined ? '' : ` ${quote(a.reason)}`} on ladder ${a.ladder}`;
     case 'mute':
-      return `mute member ${a.value ? valueText(a.value, counters) : durationText(a.durationMs ?? 0)}${reasonText(a.reason)}`;
+      return `mute ${who(a)} ${a.value ? valueText(a.value, counters) : durationText(a.durationMs ?? 0)}${reasonText(a.reason)}`;
     case 'remove':
-      return `remove member${reasonText(a.reason)}`;
+      return `remove ${who(a)}${reasonText(a.reason)}`;
     case 'removeMembers':
       return `remove ${filterText(a.filter, counters)}${reasonText(a.reason)}`;
     case 'tag':
-      return `tag member ${quote(a.tag)}`;
     case 'untag':
-      return `untag member ${quote(a.tag)}`;
+      return `${a.do} ${who(a)} ${quote(a.tag)}`;
     case 'award':
-      return `award ${a.value ? valueText(a.value, counters) : a.amount} points${reasonText(a.reason)}${a.multiplied ? '' : ' unmultiplied'}`;
+      return `award ${a.value ? valueText(a.value, counters) : a.amount} points${a.target ? ` to ${who(a)}` : ''}${reasonText(a.reason)}${a.multiplied ? '' : ' unmultiplied'}`;
     case 'draw':
       return `draw … as ${a.lottery}`;
     case 'awardBadge':
-      return `award badge ${a.badge}`;
+      return `award badge ${a.badge}${a.target ? ` to ${who(a)}` : ''}`;
     case 'forgive':
-      return `forgive member on ladder ${a.ladder}`;
+      return `forgive ${who(a)} on ladder ${a.ladder}`;
     case 'tagMembers':
       return `${a.untag ? 'untag' : 'tag'} ${filterText(a.filter, counters)} ${quote(a.tag)}`;
+    case 'role':
+      return a.revoke ? `revoke role ${a.role} from ${who(a)}` : `grant role ${a.role} to ${who(a)}`;
+    case 'unmute':
+      return `unmute ${who(a)}`;
+    case 'ban':
+      return `ban ${who(a)}${a.durationMs === undefined ? '' : ` for ${durationText(a.durationMs)}`}${reasonText(a.reason)}`;
+    case 'pin':
+      return 'pin message';
+    case 'reply':
+      return `reply ${quote(a.text)}`;
+    case 'join':
+      return `${a.reject ? 'reject' : 'approve'} member${reasonText(a.reason)}`;
+    case 'webhook':
+      return `call ${a.endpoint}${a.body.length ? ` with ${a.body.map((e) => `${e.key}: ${valueText(e.value, counters)}`).join(', ')}` : ''}`;
   }
 }

@@ -8,6 +8,8 @@ import type { Action } from './schema.js';
  * follows `remove member` (W0406).
  */
 export function aimsAtMember(a: Action): boolean {
+  // Aimed at another member (docs/language.md, "Targets"): the runtime checks that one.
+  if ('target' in a && a.target) return false;
   switch (a.do) {
     case 'say':
       return a.to.kind === 'member';
@@ -19,12 +21,19 @@ export function aimsAtMember(a: Action): boolean {
     case 'award':
     case 'awardBadge':
     case 'forgive':
+    case 'role':
+    case 'unmute':
+    case 'ban':
       return true;
     case 'notify':
     case 'deleteMessage':
     case 'removeMembers':
     case 'tagMembers':
     case 'draw':
+    case 'pin':
+    case 'reply':
+    case 'join':
+    case 'webhook':
       return false;
   }
 }

@@ -54,26 +54,50 @@ export const Audience = z.union([
 ]);
 export type Audience = z.infer<typeof Audience>;
 
+/**
+ * The member an action acts on when it is not the event's (docs/language.md, "Targets"): the
+ * member id in a field of the event (`author`), or the inviter of the event's member.
+ */
+export const Target = z.union([z.object({ field: z.string() }), z.object({ inviter: z.literal(true) })]);
+export type Target = z.infer<typeof Target>;
+const target = Target.optional();
+
 export const Action = z.union([
-  z.object({ do: z.literal('say'), to: Audience, text: z.string() }),
+  z.object({ do: z.literal('say'), to: Audience, text: z.string(), target }),
   z.object({ do: z.literal('notify'), text: z.string() }),
   z.object({ do: z.literal('deleteMessage') }),
-  z.object({ do: z.literal('warn'), ladder: z.string(), reason: z.string().optional() }),
+  z.object({ do: z.literal('warn'), ladder: z.string(), reason: z.string().optional(), target }),
   /** A fixed length (`durationMs`) or one computed when the mute runs (`value`, milliseconds; docs/language.md, "Actions"). */
-  z.object({ do: z.literal('mute'), durationMs: z.number().int().positive().optional(), value: CondValue.optional(), reason: z.string().optional() }),
-  z.object({ do: z.literal('remove'), reason: z.string().optional() }),
+  z.object({
+    do: z.literal('mute'),
+    durationMs: z.number().int().positive().optional(),
+    value: CondValue.optional(),
+    reason: z.string().optional(),
+    target,
+  }),
+  z.object({ do: z.literal('remove'), reason: z.string().optional(), target }),
   z.object({ do: z.literal('removeMembers'), filter: MemberFilter, reason: z.string().optional() }),
-  z.object({ do: z.literal('tag'), tag: z.string() }),
-  z.object({ do: z.literal('untag'), tag: z.string() }),
-  z.object({ do: z.literal('award'), amount: z.number(), value: CondValue.optional(), reason: z.string().optional(), multiplied: z.boolean() }),
+  z.object({ do: z.literal('tag'), tag: z.string(), target }),
+  z.object({ do: z.literal('untag'), tag: z.string(), target }),
+  z.object({ do: z.literal('award'), amount: z.number(), value: CondValue.optional(), reason: z.string().optional(), multiplied: z.boolean(), target }),
   /** `tag members FILTER "t"` (`untag: true` for `untag members …`): each matching member whose tags change. */
   z.object({ do: z.literal('tagMembers'), filter: MemberFilter, tag: z.string(), untag: z.boolean() }),
   /** `forgive member on ladder L`: the member's warnings on L are cleared (`warnings.cleared`). */
-  z.object({ do: z.literal('forgive'), ladder: z.string() }),
+  z.object({ do: z.literal('forgive'), ladder: z.string(), target }),
   /** `award badge NAME`: grants the badge of that name (`IR.badges`) unless the member has it. */
-  z.object({ do: z.literal('awardBadge'), badge: z.string() }),
+  z.object({ do: z.literal('awardBadge'), badge: z.string(), target }),
   /** `draw N members … as NAME`: runs the lottery of that name (`IR.lotteries`). */
   z.object({ do: z.literal('draw'), lottery: z.string() }),
+  // The platform actions (docs/language.md, "Platform actions").
+  z.object({ do: z.literal('role'), role: z.string(), revoke: z.boolean(), target }),
+  z.object({ do: z.literal('unmute'), target }),
+  /** Without `durationMs`, for good. */
+  z.object({ do: z.literal('ban'), durationMs: z.number().int().positive().optional(), reason: z.string().optional(), target }),
+  z.object({ do: z.literal('pin') }),
+  z.object({ do: z.literal('reply'), text: z.string() }),
+  z.object({ do: z.literal('join'), reject: z.boolean(), reason: z.string().optional() }),
+  /** `call ENDPOINT with …`: `webhook.call` with the body's entries computed in order (`IR.endpoints`). */
+  z.object({ do: z.literal('webhook'), endpoint: z.string(), body: z.array(z.object({ key: z.string(), value: CondValue })) }),
 ]);
 export type Action = z.infer<typeof Action>;
 
@@ -312,6 +336,15 @@ export const EventType = z.object({
 });
 export type EventType = z.infer<typeof EventType>;
 
+/** `endpoint NAME { url …; timeout D; retries N }` (docs/language.md, "Webhooks"): exactly one of `url`, `urlEnv`. */
+export const Endpoint = z.object({
+  url: z.string().optional(),
+  urlEnv: z.string().optional(),
+  timeoutMs: z.number().int().positive(),
+  retries: z.number().int().nonnegative(),
+});
+export type Endpoint = z.infer<typeof Endpoint>;
+
 export const IR = z.object({
   version: z.literal(IR_VERSION),
   name: z.string(),
@@ -341,5 +374,7 @@ export const IR = z.object({
   agendas: z.array(Agenda).optional(),
   /** Absent: direct messages go out as they are made. */
   directMessages: DirectMessages.optional(),
+  /** Where `call NAME` posts; absent in an IR of the old shape: none. */
+  endpoints: nameRecord(Endpoint).optional(),
 });
 export type IR = z.infer<typeof IR>;

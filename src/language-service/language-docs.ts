@@ -107,6 +107,18 @@ export const LANGUAGE_DOCS: ReadonlyMap<string, string> = new Map([
     'Computed mute lengths',
     'A mute\'s length may be computed when the mute runs, from anything a value may read\n([arithmetic](#arithmetic)): `mute member 10m * count(message.reported where messageId == this.messageId)`,\n`mute member 1m * minutes` (a number field of the event), `mute member min(1m * count(message.posted by member within 10m), 1h)`.\nThe value must be a duration: a duration times a number, durations added, `min`/`max` of\ndurations; `mute member minutes * 2` is E0404 (multiply a duration by it). The length is rounded\nto whole seconds (halves up) and is at most ten years; one that has no value (a missing field, a\ndivision by zero) or is under one second mutes nobody, and nothing is emitted. A lone duration\n(`mute member 10m`, `mute member PT5M`) is fixed when the playbook is compiled, as before; its\nmistakes (`mute member 10 minutes`: did you mean `10m`?) are the same.\n\n```playbook\nplaybook "Flood" { timezone "Asia/Shanghai" }\n\n# A minute for every message of the last ten minutes: a second burst soon after mutes longer.\nrule flood {\n  on message.posted\n  when count(message.posted by member within 1m) >= 10\n  do mute member min(1m * count(message.posted by member within 10m), 1h) reason "刷屏"\n}\n```',
   ],
+  [
+    'Targets: acting on another member',
+    'An action about "the member" acts on the event\'s member unless it names another one. Write the\n**target** where `member` would go, or after `to` / `from` for points, badges and roles:',
+  ],
+  [
+    'Platform actions',
+    '| action | output | notes |\n|---|---|---|\n| `grant role R [to T]`, `revoke role R [from T]` | `role.grant` / `role.revoke` (`role`) | `R` is a declared role (E0202). The runtime counts the change at once (the member\'s next event, and this event\'s badges and lifecycles, see it; the rules of this event read the state from before it, as always), and reports nothing when the member already has (or lacks) it |\n| `unmute member` | `member.unmute` | lifts a mute early (an appeal granted) |\n| `ban member [for D] [reason "…"]` | `member.ban` (`reason`, `duration?`, `until?`) | without `for D` the ban has no end. Like `remove member`, the member\'s timers go and nothing more is aimed at them; after a timed ban they may join again and start fresh |\n| `pin message` | `message.pin` (`messageId`) | the message the event is about (E0409 when the event has none) |\n| `reply "text"` | `message.reply` (`messageId`, `text`) | a reply to that message, e.g. the rules quoted under an ad |\n| `approve member`, `reject member [reason "…"]` | `join.approve`, `join.reject` (`reason?`) | only in rules `on member.join_requested` (E0426), whose `answers` field holds what the applicant wrote |\n| `call ENDPOINT with …` | `webhook.call` (`endpoint`, `body`) | see [webhooks](#webhooks) |',
+  ],
+  [
+    'Webhooks',
+    '`call ENDPOINT` sends a `webhook.call` to an operator\'s own service (a CRM, a points mall, a\nspreadsheet): `endpoint NAME { … }` declares where, and `with` lists the body\'s entries.\n\n```playbook\nplaybook "CRM" { timezone "Asia/Shanghai" }\n\nendpoint crm {\n  url env "CRM_WEBHOOK_URL"\n  timeout 5s\n  retries 5\n}\nrule paid {\n  on order.paid\n  do call crm with orderId, amount, buyer: member, name: member.name, source: "社群"\n}\n```',
+  ],
   ['Rituals', 'A ritual is a per-member checklist with a time limit, typically the entry ritual for newcomers.'],
   ['Rules', 'A rule reacts to events: when one of its events happens and its conditions hold, it runs its\nactions.'],
   [

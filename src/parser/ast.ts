@@ -5,7 +5,7 @@
 
 // Actions, audiences and message texts are in ast-actions.ts; the tree reads them from here too.
 import type { Action } from './ast-actions.js';
-export type { Action, Audience, MessageText } from './ast-actions.js';
+export type { Action, Audience, CallEntry, MessageText, PlatformAction, Target } from './ast-actions.js';
 
 export interface Span {
   /** 0-based offset of the first character. */
@@ -54,6 +54,8 @@ export interface Playbook {
   agendas: AgendaDecl[];
   /** `direct messages { … }` blocks (one is allowed; the checker reports a second). */
   directMessages: DirectMessagesDecl[];
+  /** `endpoint NAME { url …; timeout D; retries N }`: where `call NAME` posts (docs/language.md, "Webhooks"). */
+  endpoints: EndpointDecl[];
   /** Comments with their spans, so the formatter can keep them. */
   comments: { text: string; span: Span }[];
   /**
@@ -93,6 +95,15 @@ export interface EventDecl {
 export interface TemplateDecl {
   name: Ident;
   text: StringLit;
+}
+
+export interface EndpointDecl {
+  name: Ident;
+  /** `url "https://…"`, or `url env "NAME"`: the address is read from that environment variable when the bot starts. */
+  url?: { value: StringLit; env: boolean };
+  timeout?: Duration;
+  retries?: { value: number; span: Span };
+  span: Span;
 }
 
 export interface SegmentDecl {

@@ -14,7 +14,7 @@
  * of src/testing/parser.ts and its parse-*.ts), said at the builder.
  *
  * The codes are in src/parser/diagnostic-codes/, one table per stage: parser.ts (E00xx), checker.ts
- * (E01xx-E08xx and W), clock.ts (the clock and chance conditions), test-files.ts (T); this file joins them into `D` and `CODES`. The folder
+ * (E01xx-E08xx and W), clock.ts (the clock and chance conditions), boards.ts, targets.ts (targets, platform actions, webhooks), test-files.ts (T); this file joins them into `D` and `CODES`. The folder
  * imports nothing else, so the parser, the compiler and the test runner can all use it.
  */
 
@@ -23,6 +23,7 @@ import { CHECKER_CODES } from './diagnostic-codes/checker.js';
 import { CLOCK_CODES } from './diagnostic-codes/clock.js';
 import { DIRECT_MESSAGES_CODES } from './diagnostic-codes/direct-messages.js';
 import { PARSER_CODES } from './diagnostic-codes/parser.js';
+import { TARGET_CODES } from './diagnostic-codes/targets.js';
 import type { Builders, Severity, Spec } from './diagnostic-codes/spec.js';
 import { TEST_FILE_CODES } from './diagnostic-codes/test-files.js';
 
@@ -35,7 +36,7 @@ export interface DiagnosticMessage<C extends string = Code> {
   readonly message: string;
 }
 
-const SPECS = { ...PARSER_CODES, ...CHECKER_CODES, ...BOARD_CODES, ...CLOCK_CODES, ...DIRECT_MESSAGES_CODES, ...TEST_FILE_CODES } as const;
+const SPECS = { ...PARSER_CODES, ...CHECKER_CODES, ...BOARD_CODES, ...CLOCK_CODES, ...DIRECT_MESSAGES_CODES, ...TARGET_CODES, ...TEST_FILE_CODES } as const;
 
 type Specs = typeof SPECS;
 

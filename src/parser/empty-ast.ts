@@ -20,6 +20,7 @@ export function emptyAst(): Playbook {
     campaigns: [],
     agendas: [],
     directMessages: [],
+    endpoints: [],
     comments: [],
     clauses: [],
   };

@@ -63,6 +63,11 @@ export class PlaybookParser extends DirectMessagesParser {
           },
           {
             ALT: () => {
+              push(pb.endpoints, this.SUBRULE(this.endpointDecl));
+            },
+          },
+          {
+            ALT: () => {
               push(pb.rituals, this.SUBRULE(this.ritual));
             },
           },

@@ -202,6 +202,17 @@ export const Kw = {
   direct: keyword('direct'),
   quiet: keyword('quiet'),
   most: keyword('most'),
+  // Platform actions and webhooks (docs/language.md, "Platform actions").
+  grant: keyword('grant'),
+  revoke: keyword('revoke'),
+  unmute: keyword('unmute'),
+  ban: keyword('ban'),
+  pin: keyword('pin'),
+  reply: keyword('reply'),
+  approve: keyword('approve'),
+  reject: keyword('reject'),
+  call: keyword('call'),
+  endpoint: keyword('endpoint'),
 } as const;
 
 export const LBrace = createToken({ name: 'LBrace', pattern: /\{/ });

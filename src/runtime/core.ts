@@ -11,6 +11,7 @@ import { compilePoints, type CompiledPoints } from './constructs/points.js';
 import { compileRituals, compileStepLabels, type CompiledRitual } from './constructs/rituals.js';
 import { compileRules, type CompiledRule } from './constructs/rules.js';
 import { sendDirect } from './constructs/direct-messages.js';
+import { resolveTarget } from './constructs/targets.js';
 import type { Ctx, OutputAction } from './context.js';
 import { ENVELOPE_KEYS } from './events.js';
 import type { MachineEngine } from './machines/engine.js';
@@ -147,6 +148,8 @@ export class Core {
         if (attr === 'level') return levelOf(this.levels, m);
         if (attr === 'joinedDays') return Math.floor((ctx.now - m.joinedAt) / DAY);
       }
+      const other = otherMember(ctx, name);
+      if (other !== undefined) return other;
       if (name === 'community') return ctx.community.id;
       if (name === 'date') return isoInZone(ctx.now, this.zone).slice(0, 10);
       if (name === 'time') return isoInZone(ctx.now, this.zone).slice(11, 16);
@@ -179,8 +182,30 @@ export class Core {
    */
   runActions(ctx: Ctx, actions: Action[]): void {
     for (const a of actions) {
+      if ('target' in a && a.target) {
+        // Aimed at another member (constructs/targets.ts), if present; `member` stays the event's.
+        const m = resolveTarget(this, ctx, a.target);
+        if (m) (ACTIONS[a.do] as ActionHandler<Action>)(this, { ...ctx, target: m }, a);
+        continue;
+      }
       if (ctx.member && !ctx.member.present && aimsAtMember(a)) continue;
       (ACTIONS[a.do] as ActionHandler<Action> | undefined)?.(this, ctx, a);
     }
   }
+}
+
+/**
+ * `{author.name}`, `{inviter.id}`: another member than the member, named by a field of the event
+ * that holds a member id or by `inviter` (docs/language.md, "Targets"); a name not known yet is
+ * the id. Undefined when the placeholder is not of this kind or names no one.
+ */
+function otherMember(ctx: Ctx, name: string): string | undefined {
+  const dot = name.lastIndexOf('.');
+  if (dot < 1) return undefined;
+  const attr = name.slice(dot + 1);
+  if (attr !== 'name' && attr !== 'id') return undefined;
+  const who = name.slice(0, dot);
+  const id = who === 'inviter' ? ctx.member?.invitedBy : own(ctx.event?.payload, who);
+  if (typeof id !== 'string') return undefined;
+  return attr === 'id' ? id : (ctx.community.members[id]?.name ?? id);
 }

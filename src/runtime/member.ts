@@ -33,6 +33,7 @@ export function newMember(id: string, now: number): MemberState {
     lastPosted: undefined,
     held: undefined,
     directSent: undefined,
+    invitedBy: undefined,
   };
 }
 

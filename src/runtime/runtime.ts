@@ -14,6 +14,7 @@ import { stepLifecycles } from './constructs/lifecycles.js';
 import { fireMachineTimer } from './constructs/machine-steps.js';
 import { admitMember, leave } from './constructs/members.js';
 import { directMessageTotals, releaseHeld } from './constructs/direct-messages.js';
+import { recordInviter } from './constructs/targets.js';
 import { awardPointsTable } from './constructs/points.js';
 import { stepRituals } from './constructs/rituals.js';
 import { runRules } from './constructs/rules.js';
@@ -327,6 +328,7 @@ export class Runtime {
     const admitted = admitMember(c, ev, now);
     if (admitted === null) return; // a removed or departed member produces nothing more
     const m = admitted;
+    if (m && (ev.type === 'member.joined' || ev.type === 'invite.accepted')) recordInviter(c, ev, m);
     const ctx = newCtx(c, now, ev.id, '', out, m, ev);
     recordCounters(core.counters, core.counterFilter, ctx, c, m, ev, now);
     if (m) tallyEvent(core, c, m, ev.type, now);

@@ -80,6 +80,8 @@ export interface MemberState {
   held?: HeldMessage[] | undefined;
   /** Instants of the last direct messages delivered to this member (at most the cap's count), oldest first. */
   directSent?: number[] | undefined;
+  /** Who invited the member (`invitedBy` of their join, or an `invite.accepted`): the target `inviter`. */
+  invitedBy?: string | undefined;
 }
 
 /** A message held by `direct messages`: the action as made (without `at`), and when it was made. */
@@ -152,6 +154,8 @@ export interface CommunityState {
   boards?: Dict<{ posts: number; last: number }>;
   /** Absent until `direct messages` first holds or drops a message. */
   directMessages?: DirectMessageTally;
+  /** Invitee -> inviter, from `invite.accepted` before the invitee is a member (constructs/targets.ts). */
+  inviters?: Dict<string>;
 }
 
 /**

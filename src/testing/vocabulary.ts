@@ -25,6 +25,15 @@ export const ACTION_FIELDS = table<readonly string[]>({
   'goal.reached': ['campaign', 'goal'],
   'lottery.drawn': ['draw', 'winners'],
   'admin.notify': ['text'],
+  'role.grant': ['role'],
+  'role.revoke': ['role'],
+  'member.unmute': [],
+  'member.ban': ['reason', 'duration', 'until'],
+  'message.pin': ['messageId'],
+  'message.reply': ['messageId', 'text'],
+  'join.approve': [],
+  'join.reject': ['reason'],
+  'webhook.call': ['endpoint', 'body'],
 });
 
 /** Keys every action may have besides its own fields; `member` is usually written positionally. */

@@ -1,10 +1,12 @@
 import type * as A from '../../parser/ast.js';
 import { D } from '../../parser/diagnostic-codes.js';
 import { didYouMean } from '../../stdlib/suggest.js';
-import type { Action, Audience, MemberFilter } from '../../ir/schema.js';
+import type { Action, Audience, MemberFilter, Target } from '../../ir/schema.js';
 import { duration } from './checks.js';
 import { amountValue, cond, literalTag, muteValue } from './conditions.js';
+import { platformAction } from './platform-actions.js';
 import { noMember, type Checker, type Scope } from './scopes.js';
+import { target } from './targets.js';
 import { text } from './templates.js';
 import { aimsAtMember, constructId, TEMPLATE_EXTRAS } from '../../ir/index.js';
 
@@ -26,7 +28,7 @@ export function actions(cx: Checker, list: A.Action[], scope: Scope): Action[] {
           a.span,
           'put it before `remove member`, or address the group (`say "…"`, `notify admins "…"`)',
         );
-      if (lowered.do === 'remove') removed = true;
+      if (lowered.do === 'remove' && !lowered.target) removed = true;
       out.push(lowered);
     } else {
       // A leaderboard takes its `for each member:` out before its other actions come here.
@@ -114,7 +116,20 @@ function filter(
   return out;
 }
 
+/**
+ * An action aimed at another member (`warn author …`, docs/language.md, "Targets") is checked as if
+ * that member were the member, so its texts may name `{member.name}`, and carries its target.
+ */
 function action(cx: Checker, a: Exclude<A.Action, { kind: 'forEach' }>, scope: Scope): Action {
+  const word = 'target' in a ? a.target : a.kind === 'say' && a.to.kind === 'member' ? a.to.target : undefined;
+  if (!word) return lower(cx, a, scope);
+  const lowered = lower(cx, a, { ...scope, member: true });
+  const t = target(cx, word, scope);
+  if (t) (lowered as { target?: Target }).target = t;
+  return lowered;
+}
+
+function lower(cx: Checker, a: Exclude<A.Action, { kind: 'forEach' }>, scope: Scope): Action {
   switch (a.kind) {
     case 'say': {
       const { audience: to, memberInText } = audience(cx, a.to, scope, a.span);
@@ -198,6 +213,8 @@ function action(cx: Checker, a: Exclude<A.Action, { kind: 'forEach' }>, scope: S
       cx.badgesAwarded.add(name);
       return { do: 'awardBadge', badge: name };
     }
+    default:
+      return platformAction(cx, a, scope);
   }
 }
 

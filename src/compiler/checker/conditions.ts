@@ -147,6 +147,11 @@ export function amountValue(cx: Checker, o: A.Operand, scope: Scope): CondValue 
   return v.ir;
 }
 
+/** A value of any type, as a webhook's body takes (platform-actions.ts). */
+export function anyValue(cx: Checker, o: A.Operand, scope: Scope): CondValue {
+  return value(cx, o, scope).ir;
+}
+
 function value(cx: Checker, o: A.Operand, scope: Scope): { ir: CondValue; type: string } {
   switch (o.kind) {
     case 'number':

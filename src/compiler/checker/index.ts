@@ -2,6 +2,7 @@ import { IANAZone } from 'luxon';
 import type * as A from '../../parser/ast.js';
 import { D } from '../../parser/diagnostic-codes.js';
 import type { DiagnosticBag } from '../../parser/diagnostics.js';
+import { dict } from '../../stdlib/dict.js';
 import { didYouMean } from '../../stdlib/suggest.js';
 import { IR_VERSION, type IR } from '../../ir/schema.js';
 import { campaign } from './campaigns.js';
@@ -20,6 +21,7 @@ import { Checker, definedTwice } from './scopes.js';
 import { duration } from './checks.js';
 import { directMessages } from './direct-messages.js';
 import { segments } from './segments.js';
+import { endpoint } from './platform-actions.js';
 
 /**
  * The semantic checker: resolves every name, checks types, durations, dates, time zones and
@@ -87,6 +89,10 @@ export function checkPlaybook(ast: A.Playbook, bag: DiagnosticBag, file: string)
   if (cx.lotteries.size) ir.lotteries = [...cx.lotteries.values()];
   const dm = directMessages(cx);
   if (dm) ir.directMessages = dm;
+  if (cx.endpoints.size) {
+    ir.endpoints = dict();
+    for (const [name, e] of cx.endpoints) ir.endpoints[name] = e;
+  }
   return ir;
 }
 
@@ -193,6 +199,8 @@ function declare(cx: Checker): void {
   for (const b of ast.badges) if (!dup('badge', badgeSeen, b.name)) cx.badges.add(b.name.name);
   const lbSeen = new Map<string, A.Ident>();
   for (const lb of ast.leaderboards) dup('leaderboard', lbSeen, lb.name);
+  const endpointSeen = new Map<string, A.Ident>();
+  for (const e of ast.endpoints) if (!dup('endpoint', endpointSeen, e.name)) cx.endpoints.set(e.name.name, endpoint(cx, e));
 }
 
 /** `exclusive NAME` on one rule alone holds nothing back: probably a misspelt group (W0407). */

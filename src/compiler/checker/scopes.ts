@@ -4,7 +4,7 @@ import type { DiagnosticBag } from '../../parser/diagnostics.js';
 import { dict, dictFrom, type Dict } from '../../stdlib/dict.js';
 import { didYouMean } from '../../stdlib/suggest.js';
 import { CORE_EVENTS } from '../core-events.js';
-import type { Counter, EventType, Lottery } from '../../ir/schema.js';
+import type { Counter, Endpoint, EventType, Lottery } from '../../ir/schema.js';
 
 /**
  * What every pass of the checker shares: the symbol tables filled by the declaration pass
@@ -58,6 +58,8 @@ export class Checker {
   readonly campaigns = new Map<string, Set<string>>();
   readonly levels = new Set<string>();
   readonly badges = new Set<string>();
+  /** `endpoint NAME { … }` declarations, lowered (platform-actions.ts; the IR's `endpoints`). */
+  readonly endpoints = new Map<string, Endpoint>();
   /** Badges some `award badge NAME` grants (W0602 for a badge nothing grants). */
   readonly badgesAwarded = new Set<string>();
   /** `count(…)` counters, keyed by what they count; the IR lists them in creation order. */

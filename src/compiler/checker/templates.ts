@@ -35,6 +35,15 @@ export function text(cx: Checker, t: A.MessageText, scope: Scope, memberInScope:
   for (const f of shared) {
     allowed.add(f);
     allowed.add(`event.${f}`);
+    // A text field may hold a member id (`author`): that member's name (docs/language.md, "Targets").
+    if (scope.events.every((ev) => cx.events[ev]?.fields[f]?.type === 'string')) {
+      allowed.add(`${f}.name`);
+      allowed.add(`${f}.id`);
+    }
+  }
+  if (memberInScope) {
+    allowed.add('inviter.name');
+    allowed.add('inviter.id');
   }
   allowed.add('community');
   allowed.add('date');

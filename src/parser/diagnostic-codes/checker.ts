@@ -191,6 +191,7 @@ export const CHECKER_CODES = {
   }),
   E0409: error('delete message without a message', {
     deleteNeedsMessage: (where: string) => `\`delete message\` needs a message: ${where} is not triggered by one`,
+    needsMessage: (action: string, where: string) => `\`${action}\` needs a message: ${where} is not triggered by one`,
   }),
   E0410: error('empty tag', {
     emptyTag: () => 'a tag cannot be empty',

@@ -1,11 +1,14 @@
 import type * as A from '../ast.js';
 import { D } from '../diagnostic-codes.js';
-import { Colon, DurationLiteral, Identifier, Kw, LBrace, Minus, Name, NumberLiteral, Plus, RBrace, Semicolon, StringLiteral } from '../lexer.js';
+import { Colon, Identifier, Kw, LBrace, Minus, Name, NumberLiteral, Plus, RBrace, Semicolon, StringLiteral } from '../lexer.js';
 import { push } from './base.js';
-import { AudiencesParser } from './audiences.js';
+import { PlatformActionsParser } from './platform-actions.js';
 
-/** Actions: blocks, lists and lines of them, each action (audiences and texts are in audiences.ts). */
-export abstract class ActionsParser extends AudiencesParser {
+/**
+ * Actions: blocks, lists and lines of them, each action (audiences and texts are in audiences.ts,
+ * targets and the platform actions in platform-actions.ts).
+ */
+export abstract class ActionsParser extends PlatformActionsParser {
   /**
    * Actions after `:` run to the end of the line (or on through `;`); actions in braces may span
    * lines. This keeps `remind after 12h: say ...` from swallowing the statement on the next line.
@@ -123,7 +126,7 @@ export abstract class ActionsParser extends AudiencesParser {
       {
         ALT: () => {
           this.CONSUME(Kw.warn);
-          this.CONSUME(Kw.member);
+          const target = this.SUBRULE(this.target);
           let reason: A.MessageText | undefined;
           this.OPTION2(() => {
             reason = this.SUBRULE3(this.messageText);
@@ -131,55 +134,23 @@ export abstract class ActionsParser extends AudiencesParser {
           this.CONSUME(Kw.on);
           this.CONSUME(Kw.ladder);
           const ladder = this.ident(this.CONSUME(Name));
-          result = reason ? { kind: 'warn', reason, ladder, span: this.spanFrom(first) } : { kind: 'warn', ladder, span: this.spanFrom(first) };
+          result = { kind: 'warn', ...(target && { target }), ...(reason && { reason }), ladder, span: this.spanFrom(first) };
         },
       },
       {
         // `forgive member on ladder L`: an appeal granted clears the member's warnings on L.
         ALT: () => {
           this.CONSUME(Kw.forgive);
-          this.CONSUME5(Kw.member);
+          const target = this.SUBRULE2(this.target);
           this.CONSUME2(Kw.on);
           this.CONSUME2(Kw.ladder);
           const ladder = this.ident(this.CONSUME6(Name));
-          result = { kind: 'forgive', ladder, span: this.spanFrom(first) };
+          result = { kind: 'forgive', ...(target && { target }), ladder, span: this.spanFrom(first) };
         },
       },
       {
         ALT: () => {
-          this.CONSUME(Kw.mute);
-          this.CONSUME2(Kw.member);
-          // `for`, or a word in its place (`mute member during 10m`, reported); not a value's name (`min(…)`).
-          this.OPTION3({
-            GATE: () => this.LA(1).image === 'for' || this.LA(2).tokenType === DurationLiteral || this.LA(2).tokenType === NumberLiteral,
-            DEF: () => {
-              const w = this.CONSUME2(Name, { LABEL: 'for' });
-              if (w.image !== 'for' && !w.isInsertedInRecovery) this.problem(D.E0010.muteFor(w.image), this.span(w));
-            },
-          });
-          const mute: Extract<A.Action, { kind: 'mute' }> = { kind: 'mute', span: this.spanFrom(first) };
-          // A lone duration keeps the form it always had (and its error, `expected a duration like
-          // 10m`, for `mute member 10 minutes`); a value is computed when the mute runs.
-          this.OR7([
-            {
-              GATE: () => this.computedValueAhead(),
-              ALT: () => {
-                const value = this.SUBRULE3(this.operand);
-                if (value) mute.value = value;
-              },
-            },
-            {
-              ALT: () => {
-                mute.duration = this.duration(this.CONSUME(DurationLiteral));
-              },
-            },
-          ]);
-          this.OPTION4(() => {
-            this.CONSUME(Kw.reason);
-            mute.reason = this.str(this.CONSUME(StringLiteral));
-          });
-          mute.span = this.spanFrom(first);
-          result = mute;
+          result = this.SUBRULE(this.muteAction)!;
         },
       },
       {
@@ -188,13 +159,13 @@ export abstract class ActionsParser extends AudiencesParser {
           this.OR2([
             {
               ALT: () => {
-                this.CONSUME3(Kw.member);
+                const target = this.SUBRULE4(this.target);
                 let reason: A.StringLit | undefined;
                 this.OPTION5(() => {
                   this.CONSUME2(Kw.reason);
                   reason = this.str(this.CONSUME2(StringLiteral));
                 });
-                result = reason ? { kind: 'remove', reason, span: this.spanFrom(first) } : { kind: 'remove', span: this.spanFrom(first) };
+                result = { kind: 'remove', ...(target && { target }), ...(reason && { reason }), span: this.spanFrom(first) };
               },
             },
             {
@@ -238,9 +209,9 @@ export abstract class ActionsParser extends AudiencesParser {
           this.OR8([
             {
               ALT: () => {
-                this.CONSUME4(Kw.member);
+                const target = this.SUBRULE5(this.target);
                 const tag = this.str(this.CONSUME4(StringLiteral));
-                result = { kind, tag, span: this.spanFrom(first) };
+                result = { kind, ...(target && { target }), tag, span: this.spanFrom(first) };
               },
             },
             {
@@ -263,7 +234,12 @@ export abstract class ActionsParser extends AudiencesParser {
           this.CONSUME2(Kw.award);
           this.CONSUME(Kw.badge);
           const badge = this.ident(this.CONSUME5(Name));
-          result = { kind: 'awardBadge', badge, span: this.spanFrom(first) };
+          let target: A.Target | undefined;
+          this.OPTION9(() => {
+            this.CONSUME3(Kw.to);
+            target = this.SUBRULE6(this.target);
+          });
+          result = { kind: 'awardBadge', ...(target && { target }), badge, span: this.spanFrom(first) };
         },
       },
       {
@@ -305,8 +281,16 @@ export abstract class ActionsParser extends AudiencesParser {
           this.CONSUME(Kw.points);
           let reason: A.StringLit | undefined;
           let multiplied = true;
+          let target: A.Target | undefined;
           this.MANY(() => {
             this.OR6([
+              {
+                // `award 5 points to inviter`, `deduct 2 points from author`.
+                ALT: () => {
+                  this.OR9([{ ALT: () => this.CONSUME2(Kw.to) }, { ALT: () => this.CONSUME(Kw.from) }]);
+                  target = this.SUBRULE7(this.target);
+                },
+              },
               {
                 ALT: () => {
                   this.CONSUME4(Kw.reason);
@@ -321,14 +305,25 @@ export abstract class ActionsParser extends AudiencesParser {
               },
             ]);
           });
-          result = reason
-            ? { kind: 'award', amount, ...(computed && { value: computed }), reason, multiplied, span: this.spanFrom(first) }
-            : { kind: 'award', amount, ...(computed && { value: computed }), multiplied, span: this.spanFrom(first) };
+          result = {
+            kind: 'award',
+            ...(target && { target }),
+            amount,
+            ...(computed && { value: computed }),
+            ...(reason && { reason }),
+            multiplied,
+            span: this.spanFrom(first),
+          };
         },
       },
       {
         ALT: () => {
           result = this.SUBRULE(this.eachOrDraw)!;
+        },
+      },
+      {
+        ALT: () => {
+          result = this.SUBRULE(this.platformAction)!;
         },
       },
     ]);

@@ -44,6 +44,12 @@ export abstract class AudiencesParser extends ConditionsParser {
           result = { kind: 'group' };
         },
       },
+      {
+        // `say to author "…"`: another member (docs/language.md, "Targets").
+        ALT: () => {
+          result = { kind: 'member', target: this.ident(this.CONSUME2(Identifier)) };
+        },
+      },
     ]);
     return result;
   });

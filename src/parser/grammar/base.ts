@@ -18,7 +18,7 @@ export interface ShapeProblem {
  * uses to build the tree (spans, names, strings, numbers, durations, shape problems).
  *
  * The grammar is one chevrotain parser split by inheritance, one class per file, each rule calling
- * rules of its own class or of earlier ones: base.ts, values.ts, clock.ts, conditions.ts, audiences.ts, actions.ts, declarations.ts,
+ * rules of its own class or of earlier ones: base.ts, values.ts, clock.ts, conditions.ts, audiences.ts, platform-actions.ts, actions.ts, declarations.ts,
  * rules.ts, calendars.ts, leaderboards.ts, machines.ts, direct-messages.ts, then PlaybookParser (../grammar.ts), whose constructor runs
  * performSelfAnalysis once every rule is defined.
  */

@@ -1,6 +1,22 @@
 import type * as A from '../ast.js';
 import { D } from '../diagnostic-codes.js';
-import { Colon, Comma, DurationLiteral, EqEq, Kw, LBrace, LBracket, Name, Question, RBrace, RBracket, Semicolon, StringLiteral } from '../lexer.js';
+import {
+  Colon,
+  Comma,
+  DurationLiteral,
+  EqEq,
+  Identifier,
+  Kw,
+  LBrace,
+  LBracket,
+  Name,
+  NumberLiteral,
+  Question,
+  RBrace,
+  RBracket,
+  Semicolon,
+  StringLiteral,
+} from '../lexer.js';
 import { push } from './base.js';
 import { ActionsParser } from './actions.js';
 
@@ -140,5 +156,59 @@ export abstract class DeclarationsParser extends ActionsParser {
     this.OR([{ ALT: () => this.CONSUME(Kw.where) }, { ALT: () => this.CONSUME(EqEq) }, { ALT: () => this.CONSUME(Colon) }]);
     const where = this.SUBRULE(this.condition)!;
     return { name, where, span: this.spanFrom(kw) };
+  });
+
+  /**
+   * `endpoint crm { url env "CRM_URL"; timeout 5s; retries 5 }`: a webhook's address and how hard
+   * to try (docs/language.md, "Webhooks"). The clause words are plain names, checked here.
+   */
+  protected endpointDecl = this.declareRule('endpointDecl', (): A.EndpointDecl => {
+    const kw = this.CONSUME(Kw.endpoint);
+    const decl: A.EndpointDecl = { name: this.ident(this.CONSUME(Name)), span: this.span(kw) };
+    this.CONSUME(LBrace);
+    this.MANY(() => {
+      const clauseStart = this.LA(1);
+      this.OR([
+        {
+          GATE: () => this.LA(1).image === 'url',
+          ALT: () => {
+            this.CONSUME(Identifier, { LABEL: 'url' });
+            let env = false;
+            this.OPTION({
+              GATE: () => this.LA(1).image === 'env',
+              DEF: () => {
+                this.CONSUME2(Identifier, { LABEL: 'env' });
+                env = true;
+              },
+            });
+            decl.url = { value: this.str(this.CONSUME(StringLiteral)), env };
+          },
+        },
+        {
+          GATE: () => this.LA(1).image === 'timeout',
+          ALT: () => {
+            this.CONSUME3(Identifier, { LABEL: 'timeout' });
+            decl.timeout = this.duration(this.CONSUME(DurationLiteral));
+          },
+        },
+        {
+          GATE: () => this.LA(1).image === 'retries',
+          ALT: () => {
+            this.CONSUME4(Identifier, { LABEL: 'retries' });
+            const n = this.CONSUME(NumberLiteral);
+            decl.retries = { value: this.num(n), span: this.span(n) };
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(Semicolon);
+          },
+        },
+      ]);
+      this.endClause(clauseStart);
+    });
+    this.CONSUME(RBrace);
+    decl.span = this.spanFrom(kw);
+    return decl;
   });
 }

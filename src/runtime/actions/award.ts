@@ -3,7 +3,7 @@ import { roundHalfAway } from '../../stdlib/arithmetic.js';
 import { activeMultiplier } from '../constructs/campaigns.js';
 import { award as awardPoints } from '../constructs/points.js';
 import type { Core } from '../core.js';
-import type { Ctx } from '../context.js';
+import { actor, asActor, type Ctx } from '../context.js';
 
 /**
  * `award N points [unmultiplied]`: a running stage's multiplier applies unless exempt
@@ -12,7 +12,7 @@ import type { Ctx } from '../context.js';
  * rounds to 0 awards nothing (docs/language.md, "Arithmetic").
  */
 export function award(core: Core, ctx: Ctx, a: Extract<Action, { do: 'award' }>): void {
-  if (!ctx.member) return;
+  if (!actor(ctx)) return;
   let amount = a.amount;
   if (a.value) {
     const v = core.value(a.value)(ctx);
@@ -22,7 +22,7 @@ export function award(core: Core, ctx: Ctx, a: Extract<Action, { do: 'award' }>)
   }
   awardPoints(
     core,
-    ctx,
+    asActor(ctx),
     a.multiplied ? amount * activeMultiplier(core, ctx.community) : amount,
     a.reason === undefined ? ctx.source : core.text(ctx, a.reason),
   );

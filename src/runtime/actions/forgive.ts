@@ -1,6 +1,6 @@
 import type { Action } from '../../ir/schema.js';
 import type { Core } from '../core.js';
-import type { Ctx } from '../context.js';
+import { actor, type Ctx } from '../context.js';
 
 /**
  * `forgive member on ladder L` (docs/language.md, "Ladders"): the member's warnings on L are
@@ -8,7 +8,7 @@ import type { Ctx } from '../context.js';
  * there was a warning to clear.
  */
 export function forgive(core: Core, ctx: Ctx, a: Extract<Action, { do: 'forgive' }>): void {
-  const m = ctx.member;
+  const m = actor(ctx);
   if (!m?.warnings?.[a.ladder]?.length) return;
   // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- warnings is a dict keyed by ladder name
   delete m.warnings[a.ladder];

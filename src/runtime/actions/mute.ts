@@ -2,7 +2,7 @@ import type { Action } from '../../ir/schema.js';
 import { isoInZone } from '../../stdlib/calendar.js';
 import { isoDuration, MAX_DURATION_MS } from '../../stdlib/durations.js';
 import type { Core } from '../core.js';
-import type { Ctx } from '../context.js';
+import { actor, type Ctx } from '../context.js';
 
 /**
  * `mute member for D`: the platform mutes; the runtime keeps no mute state. A computed length
@@ -11,7 +11,7 @@ import type { Ctx } from '../context.js';
  * "Actions").
  */
 export function mute(core: Core, ctx: Ctx, a: Extract<Action, { do: 'mute' }>): void {
-  const m = ctx.member;
+  const m = actor(ctx);
   if (!m) return;
   const ms = a.value ? computedLength(core.value(a.value)(ctx)) : a.durationMs;
   if (ms === undefined) return;

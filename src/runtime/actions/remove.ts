@@ -1,9 +1,10 @@
 import type { Action } from '../../ir/schema.js';
 import { removeMember } from '../constructs/members.js';
 import type { Core } from '../core.js';
-import type { Ctx } from '../context.js';
+import { actor, type Ctx } from '../context.js';
 
 /** `remove member`. */
 export function remove(core: Core, ctx: Ctx, a: Extract<Action, { do: 'remove' }>): void {
-  if (ctx.member) removeMember(core, ctx, ctx.member, a.reason === undefined ? undefined : core.text(ctx, a.reason));
+  const m = actor(ctx);
+  if (m) removeMember(core, ctx, m, a.reason === undefined ? undefined : core.text(ctx, a.reason));
 }

@@ -1,7 +1,7 @@
 import type { Action } from '../../ir/schema.js';
 import { selectMembers } from '../constructs/members.js';
 import type { Core } from '../core.js';
-import type { Ctx } from '../context.js';
+import { actor, type Ctx } from '../context.js';
 
 /** `say … to group|member|admins|channel|members …`: a message, or one per selected member. */
 export function say(core: Core, ctx: Ctx, a: Extract<Action, { do: 'say' }>): void {
@@ -10,9 +10,11 @@ export function say(core: Core, ctx: Ctx, a: Extract<Action, { do: 'say' }>): vo
     case 'group':
       core.emit(ctx, 'message.send', undefined, { text: core.text(ctx, a.text) });
       return;
-    case 'member':
-      if (ctx.member) core.emit(ctx, 'message.send', ctx.member.id, { to: ctx.member.id, text: core.text(ctx, a.text) });
+    case 'member': {
+      const m = actor(ctx);
+      if (m) core.emit(ctx, 'message.send', m.id, { to: m.id, text: core.text(ctx, a.text) });
       return;
+    }
     case 'admins':
       core.emit(ctx, 'admin.notify', undefined, { text: core.text(ctx, a.text) });
       return;

@@ -49,7 +49,7 @@ export function grantBadge(core: Core, ctx: Ctx, m: MemberState, b: Badge): void
   if (hasItem(m.badges, b.name)) return;
   m.badges = addItem(m.badges, b.name);
   // Stryker disable next-line StringLiteral: templateExtras uses its kind for types only (src/ir/template-extras.ts); docs/testing.md
-  const bctx: Ctx = { ...ctx, member: m, source: b.id, extras: templateExtras('badge', { badge: b.name }, ctx.extras) };
+  const bctx: Ctx = { ...ctx, member: m, target: undefined, source: b.id, extras: templateExtras('badge', { badge: b.name }, ctx.extras) };
   core.emit(bctx, 'badge.granted', m.id, { badge: b.name });
   core.runActions(bctx, b.actions);
 }

@@ -97,10 +97,15 @@ export function leave(c: CommunityState, m: MemberState): void {
 export function removeMember(core: Core, ctx: Ctx, m: MemberState, reason: string | undefined): void {
   core.touch(ctx.community, m.id);
   core.emit({ ...ctx, member: m }, 'member.remove', m.id, { reason: reason ?? '' });
+  memberGone(ctx.community, m);
+}
+
+/** Removed or banned: the member produces nothing more until they rejoin, and their timers go. */
+export function memberGone(c: CommunityState, m: MemberState): void {
   m.present = false;
   m.removed = true;
-  cancelMemberTimers(ctx.community, m.id);
-  dropHeld(ctx.community, m);
+  cancelMemberTimers(c, m.id);
+  dropHeld(c, m);
 }
 
 /** The present members a filter selects (`members tagged …`, `silent members`, …), by id. */
