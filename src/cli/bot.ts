@@ -14,6 +14,8 @@ import { openDatabase } from './database.js';
 import { isPostgresUrl } from '../store/postgres-url.js';
 import type { DurableStore } from '../store/store.js';
 import { openBotPostgres } from './bot-postgres.js';
+import { endpointSpecs, EndpointError, resolveEndpoints } from '../hosting/webhooks.js';
+import { reloadEndpoints, webhooksFor } from '../server/webhooks-route.js';
 
 /** Exit code when the server cannot be reached or the rooms cannot be joined. */
 export const EXIT_CONNECT = 3;
@@ -103,6 +105,13 @@ could not be joined (also when the connection is lost for good later).
     const compiled = compile(source, { file });
     for (const d of compiled.diagnostics) io.err(formatDiagnostic(d, source) + '\n\n');
     if (!compiled.ir) return 1;
+    try {
+      // Before connecting anywhere: an endpoint whose URL variable is not set refuses the start.
+      resolveEndpoints(endpointSpecs(compiled.ir));
+    } catch (e) {
+      if (e instanceof EndpointError) throw new UsageError(e.message);
+      throw e;
+    }
 
     let adapter;
     try {
@@ -147,6 +156,9 @@ could not be joined (also when the connection is lost for good later).
       io.out(JSON.stringify(line) + '\n');
     };
     let bot: Bot;
+    // A database may hold other bots' communities (PostgreSQL): each bot sends its own rooms' calls.
+    const mine = config.rooms.map((r) => r.community);
+    const webhooks = webhooksFor(store.outbox, compiled.ir, log, { communities: () => mine });
     try {
       const durable = new DurableRuntime(compiled.ir, store);
       const rosterFile = values['roster'];
@@ -160,7 +172,11 @@ could not be joined (also when the connection is lost for good later).
         adapter,
         playbook: { ir: compiled.ir, source, file },
         log,
-        onOutcome: report,
+        onOutcome: (r) => {
+          // Its outbox row is committed by now (the bot reports an action after its commit).
+          if (r.action.type === 'webhook.call') webhooks?.wake();
+          report(r);
+        },
         onUndo: reportUndo,
       });
     } catch (e) {
@@ -197,15 +213,21 @@ could not be joined (also when the connection is lost for good later).
       store.close();
       return EXIT_CONNECT;
     }
+    webhooks?.start();
     io.out(`ready: ${config.platform} ${config.rooms.map((r) => r.room).join(' ')} as ${config.nick}\n`);
 
     const running = untilStopped({
       file,
       log,
-      reload: (text, f) => bot.reload(text, f),
+      reload: (text, f) => {
+        const outcome = bot.reload(text, f);
+        if (outcome.ok) reloadEndpoints(webhooks, bot.durable.ir, log);
+        return outcome;
+      },
       close: async () => {
         try {
           await bot.stop();
+          await webhooks?.stop();
         } finally {
           store.close();
         }

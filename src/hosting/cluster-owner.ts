@@ -107,6 +107,11 @@ export class ClusterOwner {
     return this.owned.size;
   }
 
+  /** The communities this process owns now (whose webhook calls it delivers). */
+  ownedCommunities(): string[] {
+    return [...this.owned.keys()];
+  }
+
   /** Read through a call: `stop()` may set it while the loop awaits. */
   private isStopped(): boolean {
     return this.stopped;

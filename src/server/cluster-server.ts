@@ -5,7 +5,7 @@ import type { IR } from '../ir/schema.js';
 import { validateEvent } from '../runtime/events.js';
 import { parseInstant } from '../stdlib/instants.js';
 import { MAX_EVENT_LINE_BYTES } from '../limits.js';
-import { ClusterOwner, DONE_CHANNEL, INBOX_CHANNEL } from '../hosting/cluster-owner.js';
+import { ClusterOwner, INBOX_CHANNEL } from '../hosting/cluster-owner.js';
 import type { OwnerTiming } from '../hosting/cluster-slots.js';
 import * as store from '../store/postgres.js';
 import { checkPosition, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_SKEW_MS, escapeControls, intParam, withSeq, type ClockMode } from './server.js';
@@ -13,10 +13,15 @@ import { bearerMatches, bearerTokenProblem, HttpError, readBody, sendError, send
 import { parseEvents } from './events-body.js';
 import { ClusterStream } from './cluster-stream.js';
 import { ClusterWaiters } from './cluster-waiters.js';
+import { listenForNews } from './cluster-listen.js';
 import { ClusterVersions } from '../hosting/cluster-versions.js';
 import { startVersion } from '../store/postgres-versions.js';
 import { irKey, META_IR, newestIr, reloadCluster, type ClusterReload } from './cluster-reload.js';
 import { MAX_PLAYBOOK_BYTES } from '../limits.js';
+import { endpointSpecs, EndpointError, resolveEndpoints, WebhookDispatcher } from '../hosting/webhooks.js';
+import { postgresOutbox } from '../store/postgres-outbox.js';
+import type { Outbox } from '../store/outbox.js';
+import { reloadEndpoints, webhooksRoute } from './webhooks-route.js';
 
 export interface ClusterServerOptions {
   file: string;
@@ -56,10 +61,15 @@ export class ClusterServer {
   private listener: pg.Client | undefined;
   private closed = false;
   readonly versions: ClusterVersions;
+  /** Delivers the webhook calls of the communities this process owns (docs/scaling.md, "Webhooks"). */
+  readonly webhooks: WebhookDispatcher;
+  private readonly outbox: Outbox;
+  private endpointsVersion: number;
 
   private constructor(options: ClusterServerOptions, pool: pg.Pool, version: number) {
     this.options = options;
     this.versions = new ClusterVersions({ version, ir: options.ir });
+    this.endpointsVersion = version;
     const log = options.log ?? (() => {});
     this.log = (line) => {
       log(escapeControls(line));
@@ -87,6 +97,13 @@ export class ClusterServer {
         this.done(community);
       },
     });
+    this.outbox = postgresOutbox(this.pool);
+    this.webhooks = new WebhookDispatcher({
+      outbox: this.outbox,
+      endpoints: resolveEndpoints(endpointSpecs(options.ir)),
+      log: this.log,
+      communities: () => this.owner.ownedCommunities(),
+    });
     this.http = createServer((req, res) => void this.handle(req, res));
     this.http.requestTimeout = 60_000;
     this.http.headersTimeout = 30_000;
@@ -109,6 +126,8 @@ export class ClusterServer {
         const bots = await client.query("SELECT 1 FROM playbook_meta WHERE position('@bot[' IN key) > 0 LIMIT 1");
         if (bots.rows.length > 0)
           throw new ClusterStartError('this database holds the state of playbook bot (docs/bots.md); give the cluster a database of its own');
+        // An endpoint whose URL cannot be resolved refuses the start, before anything is stored.
+        resolveEndpoints(endpointSpecs(options.ir));
         version = await startVersion(client, { source: options.source, file: options.file, key: irKey(options.ir) }, META_IR);
         if (version === undefined) {
           throw new ClusterStartError(
@@ -122,6 +141,7 @@ export class ClusterServer {
     } catch (e) {
       await pool.end().catch(() => undefined);
       if (e instanceof ClusterStartError) throw e;
+      if (e instanceof EndpointError) throw new ClusterStartError(e.message);
       throw new ClusterStartError(`cannot use the database: ${(e as Partial<Error> | null | undefined)?.message ?? String(e)}`);
     }
     return new ClusterServer(options, pool, version);
@@ -133,7 +153,20 @@ export class ClusterServer {
       this.http.listen(port, host, () => {
         this.http.off('error', reject);
         this.owner.start();
-        void this.listenLoop();
+        this.webhooks.start();
+        void listenForNews({
+          url: this.options.url,
+          closed: () => this.closed,
+          listening: (client) => {
+            this.listener = client;
+          },
+          inbox: (community) => {
+            this.owner.markDirty(community);
+          },
+          done: (community) => {
+            this.done(community);
+          },
+        });
         resolve(this.http.address() as AddressInfo);
       });
     });
@@ -149,6 +182,7 @@ export class ClusterServer {
       });
       this.http.closeAllConnections();
     });
+    await this.webhooks.stop();
     await this.owner.stop();
     await this.listener?.end().catch(() => undefined);
     await this.pool.end().catch(() => undefined);
@@ -158,37 +192,18 @@ export class ClusterServer {
   private done(community: string): void {
     this.waiters.wake(community);
     this.stream.wake();
-  }
-
-  /** LISTEN for the other processes' news, reconnecting after a lost session. */
-  private async listenLoop(): Promise<void> {
-    while (!this.closed) {
-      const client = new pg.Client({ connectionString: this.options.url, application_name: `playbook-listen ${process.pid}` });
-      try {
-        const ended = new Promise<void>((resolve) => {
-          client.on('error', () => {
-            resolve();
-          });
-          client.on('end', () => {
-            resolve();
-          });
-        });
-        client.on('notification', (n) => {
-          const payload = n.payload ?? '';
-          if (n.channel === INBOX_CHANNEL) this.owner.markDirty(payload);
-          else if (n.channel === DONE_CHANNEL) this.done(payload.slice(payload.indexOf(':') + 1));
-        });
-        await client.connect();
-        this.listener = client;
-        await client.query(`LISTEN ${INBOX_CHANNEL}`);
-        await client.query(`LISTEN ${DONE_CHANNEL}`);
-        await ended;
-      } catch {
-        // The database is away; the owner and the waiters poll meanwhile.
-      }
-      await client.end().catch(() => undefined);
-      await new Promise((r) => setTimeout(r, 500));
+    if (this.versions.latest !== this.endpointsVersion) {
+      // A reload: calls go to the newest version's endpoints from now on.
+      const latest = this.versions.latest;
+      this.endpointsVersion = latest;
+      void this.versions.ir(this.pool, latest).then(
+        (ir) => {
+          reloadEndpoints(this.webhooks, ir, this.log);
+        },
+        () => undefined,
+      );
     }
+    this.webhooks.wake();
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -228,6 +243,9 @@ export class ClusterServer {
       case '/health':
         allow('GET');
         return this.health(res);
+      case '/webhooks':
+        allow('GET');
+        return webhooksRoute(url, this.outbox, res);
       case '/events':
         allow('POST');
         return this.events(await readBody(req, this.options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES), res);
@@ -276,7 +294,7 @@ export class ClusterServer {
         req.resume();
         throw new HttpError(
           404,
-          `no route ${url.pathname}; routes: POST /events, POST /advance, GET /actions, GET /actions/stream, POST /playbook, GET /health`,
+          `no route ${url.pathname}; routes: POST /events, POST /advance, GET /actions, GET /actions/stream, POST /playbook, GET /health, GET /webhooks`,
         );
     }
   }
@@ -307,6 +325,7 @@ export class ClusterServer {
       communities: this.owner.communities,
       lastSeq: await store.lastSeq(this.pool),
       listeners: this.stream.size,
+      webhooks: await this.outbox.counts(),
     });
   }
 

@@ -1,6 +1,8 @@
 import pg from 'pg';
 import { dict } from '../stdlib/dict.js';
 import { MemoryDurableStore } from './memory.js';
+import type { Outbox } from './outbox.js';
+import { postgresOutbox } from './postgres-outbox.js';
 import { appendActions, loadCommunities, mergeCommits, migrate, PgStoreError, writeState } from './postgres.js';
 import type { Commit, DurableStore, LoggedAction, StoredCommunity } from './store.js';
 
@@ -55,6 +57,8 @@ export class PgBotStore implements DurableStore {
   private broken: Error | undefined;
   private closed = false;
   private lastSeqSeen: number;
+  /** The webhook calls its commits logged (appendActions writes their rows), on the same session. */
+  readonly outbox: Outbox;
 
   private constructor(client: pg.Client, communities: string[], rows: StoredCommunity[], meta: Map<string, string>, lastSeq: number) {
     this.client = client;
@@ -62,6 +66,7 @@ export class PgBotStore implements DurableStore {
     this.scope = scopeOf(communities);
     this.rows = rows;
     this.lastSeqSeen = lastSeq;
+    this.outbox = postgresOutbox(client);
     // The mirror holds the rows as loaded: a runtime that must rebuild after a failed event reads them back from it.
     for (const r of rows) {
       this.mirror.commit({

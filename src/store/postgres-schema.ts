@@ -42,6 +42,20 @@ export const PG_MIGRATIONS: readonly string[] = [
   CREATE TABLE playbook_versions (version integer PRIMARY KEY, source text NOT NULL, file text NOT NULL, created timestamptz NOT NULL DEFAULT now());
   ALTER TABLE communities ADD COLUMN version integer NOT NULL DEFAULT 1;
   `,
+  // 3: the outbox of webhook.call actions (src/store/outbox.ts), written with the action's row.
+  `
+  CREATE TABLE outbox (
+    seq bigint PRIMARY KEY,
+    community text NOT NULL,
+    action text NOT NULL,
+    attempts integer NOT NULL DEFAULT 0,
+    next_at bigint NOT NULL DEFAULT 0,
+    status text NOT NULL DEFAULT 'pending',
+    last_error text
+  );
+  CREATE INDEX outbox_due ON outbox (community, next_at) WHERE status = 'pending';
+  CREATE INDEX outbox_by_status ON outbox (status, seq);
+  `,
 ];
 
 export const PG_SCHEMA_VERSION = PG_MIGRATIONS.length;

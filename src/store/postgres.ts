@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { LOCK_CLASS, MIGRATION_LOCK, PG_MIGRATIONS, PG_SCHEMA_VERSION } from './postgres-schema.js';
 import { emptyCommit, type Commit, type LoggedAction, type StoredCommunity } from './store.js';
+import { isWebhookCall } from './outbox.js';
 
 /**
  * The PostgreSQL store of cluster mode (docs/scaling.md), through node-postgres. The state rows
@@ -221,6 +222,15 @@ export async function appendActions(
     actions.map((a) => a.json),
     actions.map((_, i) => inboxOf[i] ?? null),
   ]);
+  // The outbox row of each webhook call, in the same transaction as its action (src/store/outbox.ts).
+  const calls = actions.map((a, i) => ({ ...a, seq: first + i })).filter((a) => isWebhookCall(a.json));
+  if (calls.length > 0) {
+    await sql.query('INSERT INTO outbox (seq, community, action) SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[])', [
+      calls.map((c) => c.seq),
+      calls.map((c) => c.community),
+      calls.map((c) => c.json),
+    ]);
+  }
   return { firstSeq: first, lastSeq: last };
 }
 
