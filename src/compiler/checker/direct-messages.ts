@@ -42,6 +42,14 @@ export function directMessages(cx: Checker): DirectMessages | undefined {
     }
     out.quiet = { from, to, policy: p };
   }
+  const quiet = first.quiet[0];
+  if (out.cap?.policy === 'hold' && out.quiet?.policy === 'drop' && quiet) {
+    cx.bag.report(
+      D.W0431.heldThenDropped(),
+      quiet.policy?.span ?? quiet.span,
+      'end quiet hours with `hold` to send held messages in the morning, or the cap with `else drop`',
+    );
+  }
   if (first.caps.length === 0 && first.quiet.length === 0) {
     cx.bag.report(D.W0430.empty(), first.span, 'add `at most 1 per member per 1d, else hold` or `quiet hours 22:00 to 08:00, hold`, or remove the block');
   }

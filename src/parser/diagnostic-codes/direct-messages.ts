@@ -31,4 +31,7 @@ export const DIRECT_MESSAGES_CODES = {
   W0430: warning('`direct messages` block with nothing in it', {
     empty: () => '`direct messages` has neither a cap nor quiet hours, so it changes nothing',
   }),
+  W0431: warning('held messages dropped at night', {
+    heldThenDropped: () => 'a message the cap holds is dropped if its turn comes in quiet hours, since quiet hours `drop`',
+  }),
 } as const;
