@@ -32,6 +32,7 @@ export const TOP_LEVEL_WORDS: ReadonlySet<string> = new Set([
   'agenda',
   'on',
   'direct',
+  'endpoint',
 ]);
 
 /** After these a `/` starts a pattern, as in the lexer's `patternCanFollow`. */

@@ -52,6 +52,7 @@ const LIST_KEYS = [
   'campaigns',
   'agendas',
   'directMessages',
+  'endpoints',
   'comments',
   'clauses',
 ] as const;
