@@ -121,3 +121,28 @@ rule ping { on message.posted do call later }`;
     expect(r.diagnostics.map((d) => [d.code, d.hint])).toEqual([['E0423', 'did you mean `crm`?']]);
   });
 });
+
+describe('applicants', () => {
+  it('are not members until they join: never in `say to members`, answered even after leaving before', () => {
+    const rt = runtime(`rule ok { on member.join_requested do approve member; say to member "审核通过" }
+rule all { on message.posted when text == "全体" do say to members "通知 {member.name}" }`);
+    const { ev, join, leave, msg } = events();
+    const out = feed(rt, [
+      join(at(0), 'a', { name: 'A' }),
+      ev('member.join_requested', at(1), 'x', { answers: 'hi' }),
+      msg(at(2), 'a', '全体'),
+      leave(at(3), 'a'),
+      ev('member.join_requested', at(4), 'a', {}),
+      join(at(5), 'x', { name: 'X' }),
+      join(at(6), 'a', { name: 'A' }),
+      msg(at(7), 'a', '全体'),
+    ]);
+    expect(out.map((a) => [a.type, a.member, a.text])).toEqual([
+      ['join.approve', 'x', undefined],
+      ['message.send', 'a', '通知 A'],
+      ['join.approve', 'a', undefined],
+      ['message.send', 'a', '通知 A'],
+      ['message.send', 'x', '通知 X'],
+    ]);
+  });
+});

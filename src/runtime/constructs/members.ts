@@ -42,6 +42,15 @@ export function admitMember(c: CommunityState, ev: InputEvent, now: number): Mem
     if (typeof name === 'string') m.name = name;
     const roles = ev.payload['roles'];
     if (Array.isArray(roles)) m.roles = roles.length ? [...new Set(roles as string[])] : undefined;
+  } else if (ev.type === 'member.join_requested') {
+    // An applicant is not a member (yet): the request is answered whatever their past (one who
+    // left may ask again), and nothing is aimed at them, nor are they counted, until they join.
+    if (!m) {
+      m = newMember(ev.member, now);
+      m.present = false;
+      m.unjoined = true;
+      c.members[ev.member] = m;
+    }
   } else if (!m) {
     m = newMember(ev.member, now);
     m.unjoined = true;
