@@ -60,7 +60,7 @@ describe('the diagnostics registry', () => {
     const codes = CODES.map((c) => c.code);
     expect(new Set(codes).size).toBe(codes.length);
     expect(codes).toEqual([...codes].sort());
-    expect(codes.filter((c) => c.startsWith('E') || c.startsWith('W')).length).toBe(128);
+    expect(codes.filter((c) => c.startsWith('E') || c.startsWith('W')).length).toBe(133);
     expect(codes.filter((c) => c.startsWith('T')).length).toBe(16);
     for (const c of CODES) {
       expect(c.code).toMatch(/^[EWT]0\d{3}$/);

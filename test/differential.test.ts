@@ -14,6 +14,7 @@ import { XStateMachines } from '../src/runtime/machines/reference.js';
 import { newMember } from '../src/runtime/member.js';
 import { ReferenceConditions } from '../src/runtime/conditions/reference.js';
 import { createRuntime } from '../src/runtime/runtime.js';
+import { emptyNetwork, Network, type NetworkState } from '../src/runtime/network.js';
 import type { CommunityState } from '../src/runtime/state.js';
 
 /**
@@ -73,9 +74,20 @@ const IR_WITH_COUNTERS: IR = {
       },
       keep: ['amount', 'text'],
     },
+    // Counts `across groups` (docs/language.md, "Networks of groups"): read from the runtime's network.
+    { id: 'netPosts', event: 'message.posted', scope: 'network' },
+    { id: 'netSum', event: 'message.posted', scope: 'network', sum: 'amount' },
+    { id: 'netVoters', event: 'message.posted', scope: 'network', distinct: { member: 'id' } },
   ],
 };
-const COUNTERS = ['posts10s', 'joins', 'sum10s', 'texts10s', 'voters', 'sameText10s', 'biggerSum10s'] as const;
+const COUNTERS = ['posts10s', 'joins', 'sum10s', 'texts10s', 'voters', 'sameText10s', 'biggerSum10s', 'netPosts', 'netSum', 'netVoters'] as const;
+/** The network both engines read counts `across groups` from; each generated context loads its own state into it. */
+const SHARED = new Network();
+const sharedOf = new WeakMap<EvalContext, NetworkState>();
+const withShared = (ctx: EvalContext): EvalContext => {
+  SHARED.load(sharedOf.get(ctx));
+  return ctx;
+};
 
 const fields = ['text', 'amount', 'shares', 'tags', 'missing'] as const;
 const constants = fc.oneof(
@@ -148,6 +160,7 @@ const context: fc.Arbitrary<EvalContext> = fc
     joinedDaysAgo: fc.integer({ min: 0, max: 60 }),
     posts: fc.array(fc.integer({ min: 0, max: 30_000 }), { maxLength: 8 }),
     joins: fc.option(fc.integer({ min: 0, max: 20 }), { nil: undefined }),
+    net: fc.option(fc.tuple(fc.integer({ min: 0, max: 120 }), fc.integer({ min: -50, max: 500 }), fc.subarray(['u1', 'u2', 'u3'])), { nil: undefined }),
     stage: fc.constantFrom(null, 'warmup', 'main'),
     hasEvent: fc.boolean(),
     text: fc.option(fc.constantFrom('hello', 'say HELLO world', '加微信 now', '', '12345'), { nil: undefined }),
@@ -190,6 +203,9 @@ const context: fc.Arbitrary<EvalContext> = fc
       community.counters['biggerSum10s'] = { at, val: logged.map((l) => [l.amount ?? 0, l.amount, l.text]) };
     }
     const ctx: EvalContext = { community, now, cause: r.cause };
+    const shared = emptyNetwork();
+    if (r.net) Object.assign(shared.counters, { netPosts: r.net[0], netSum: r.net[1], netVoters: { seen: r.net[2] } });
+    sharedOf.set(ctx, shared);
     if (r.hasMember) {
       const m = newMember('u1', now - (r.joinedMinutesAgo === undefined ? r.joinedDaysAgo * 86_400_000 : r.joinedMinutesAgo * 60_000));
       if (r.unjoined) m.unjoined = true;
@@ -218,14 +234,14 @@ const context: fc.Arbitrary<EvalContext> = fc
   });
 
 describe('conditions: compiled closures agree with json-rules-engine', () => {
-  const fast = new FastConditions(IR_WITH_COUNTERS);
-  const reference = new ReferenceConditions(IR_WITH_COUNTERS);
+  const fast = new FastConditions(IR_WITH_COUNTERS, SHARED);
+  const reference = new ReferenceConditions(IR_WITH_COUNTERS, SHARED);
   afterAll(() => reference.close());
 
   it('on generated conditions and states (fact types mixed on purpose)', () => {
     fc.assert(
       fc.property(cond, context, (c, ctx) => {
-        expect(fast.compile(c)(ctx)).toBe(reference.compile(c)(ctx));
+        expect(fast.compile(c)(withShared(ctx))).toBe(reference.compile(c)(ctx));
       }),
       { numRuns: RUNS },
     );
@@ -236,12 +252,12 @@ describe('conditions: compiled closures agree with json-rules-engine', () => {
     let checked = 0;
     for (const file of readdirSync(join(root, 'examples')).filter((f) => f.endsWith('.playbook') && !f.endsWith('.test.playbook'))) {
       const ir = compile(readFileSync(join(root, 'examples', file), 'utf8')).ir!;
-      const f = new FastConditions(ir);
-      const r = new ReferenceConditions(ir);
+      const f = new FastConditions(ir, SHARED);
+      const r = new ReferenceConditions(ir, SHARED);
       try {
         for (const c of allConds(ir)) {
           for (const ctx of ctxs) {
-            expect(f.compile(c)(ctx), `${file}: ${JSON.stringify(c)}`).toBe(r.compile(c)(ctx));
+            expect(f.compile(c)(withShared(ctx)), `${file}: ${JSON.stringify(c)}`).toBe(r.compile(c)(ctx));
             checked++;
           }
         }

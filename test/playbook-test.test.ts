@@ -315,6 +315,16 @@ describe('test-file parser and planner: what the lines mean', () => {
     expect(events(p)[0]).toMatchObject({ at: '2026-07-01T16:00:00+08:00', community: 'club-9' });
   });
 
+  it('community after the first event switches the community of the lines after it, on the same clock', () => {
+    const p = plan('test "t" {\n  community "g-1"\n  alice joins\n  community "g-2"\n  +1m bob joins\n  carol joins\n  community "g-1"\n  dave joins\n}');
+    expect(events(p).map((e) => [e['community'], e['member'], e['at']])).toEqual([
+      ['g-1', 'alice', '2026-03-02T10:00:00+08:00'],
+      ['g-2', 'bob', '2026-03-02T10:01:00+08:00'],
+      ['g-2', 'carol', '2026-03-02T10:01:00+08:00'],
+      ['g-1', 'dave', '2026-03-02T10:01:00+08:00'],
+    ]);
+  });
+
   it('waits are relative to the previous line; a line without a time happens with the previous one', () => {
     const p = plan('test "t" {\n  +90s alice joins\n  bob joins\n  +1h30m alice leaves\n  2026-03-03 bob leaves\n  09:15 carol joins\n  09:15 carol leaves\n}');
     expect(events(p).map((e) => e['at'])).toEqual([

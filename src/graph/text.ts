@@ -124,6 +124,7 @@ export function valueText(v: CondValue, counters: CounterTable): string {
   if (c.sum !== undefined) inner = `${c.sum} of ${inner}`;
   else if (c.distinct) inner = `distinct ${'member' in c.distinct ? 'member' : c.distinct.field} of ${inner}`;
   if (c.scope === 'member') inner += ' by member';
+  if (c.scope === 'network') inner += ' across groups';
   if (c.where) inner += ` where ${condInner(c.where, counters, 'top')}`;
   if (c.withinMs !== undefined) inner += ` within ${durationText(c.withinMs)}`;
   return `${c.sum !== undefined ? 'sum' : 'count'}(${inner})`;

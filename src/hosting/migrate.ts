@@ -11,6 +11,7 @@ import {
   STEP_PENDING,
 } from '../ir/index.js';
 import type { RuntimeSnapshot } from '../runtime/runtime.js';
+import { emptyNetwork, usesNetwork } from '../runtime/network.js';
 import type { CommunitySnapshot, MemberState, Timer } from '../runtime/state.js';
 import { calendarSalt } from '../runtime/constructs/jobs.js';
 import { localInstant, nextOccurrence } from '../stdlib/calendar.js';
@@ -120,6 +121,7 @@ export function migrateSnapshot(from: IR, to: IR, input: RuntimeSnapshot): Migra
     const shape = (x: IR['campaigns'][number]) => x.stages.map((s) => [s.name, s.from, s.to ?? null]);
     return !zoneChanged && before !== undefined && now !== undefined && same(shape(before), shape(now));
   };
+  const hasCampaign = (name: string) => to.campaigns.some((x) => x.name === name && x.network === true);
   const unchangedAgenda = (id: string) => {
     const before = (from.agendas ?? []).find((x) => x.id === id);
     const now = (to.agendas ?? []).find((x) => x.id === id);
@@ -154,6 +156,10 @@ export function migrateSnapshot(from: IR, to: IR, input: RuntimeSnapshot): Migra
     armCalendars(c, timers, seen);
     c.timers = timers.sort((a, b) => a.due - b.due || a.seq - b.seq);
   }
+  // What the groups share (runtime/network.ts) keeps the counts that mean the same and the goals of campaigns still there.
+  // A playbook that starts sharing finds the groups already served in the network, in id order.
+  const net = input.network ? copyDicts(input.network) : usesNetwork(to) ? { ...emptyNetwork(), groups: snapshot.communities.map((c) => c.id) } : undefined;
+  if (net) snapshot.network = { ...net, counters: remapCounters(net.counters, counters).value ?? dict(), goals: keepKeys(net.goals, hasCampaign) ?? dict() };
   return { snapshot, dropped: dropped.list(), changed: changed.list() };
 
   function migrateMember(c: CommunitySnapshot, m: MemberState): void {

@@ -110,7 +110,8 @@ export type StageRef = z.infer<typeof StageRef>;
 export const Counter = z.object({
   id: z.string(),
   event: z.string(),
-  scope: z.enum(['member', 'community']),
+  /** `network`: every community's events, kept once for the runtime (`count(E across groups)`, runtime/network.ts). */
+  scope: z.enum(['member', 'community', 'network']),
   /** Absent: counts every event since the member joined (or since the campaign began). */
   withinMs: z.number().int().positive().optional(),
   /** Only events while this campaign runs are counted. */
@@ -310,6 +311,8 @@ export const Campaign = z.object({
     }),
   ),
   goals: z.array(z.object({ name: z.string(), when: Cond, actions: z.array(Action) })),
+  /** `across all groups`: its goals count and are reached once for every community (absent: per community). */
+  network: z.literal(true).optional(),
 });
 export type Campaign = z.infer<typeof Campaign>;
 

@@ -38,6 +38,7 @@ section('Schedules', 'schedule until start end attendance absences attended');
 section('Periodic jobs', 'job');
 section('Agendas and one-off dates', 'agenda');
 section('Campaigns', 'campaign stage from goal enter exit');
+section('Networks of groups', 'across all groups');
 
 /** Markdown for a keyword: the opening of its section, or undefined for a word without one. */
 export function keywordDoc(word: string): string | undefined {

@@ -185,5 +185,9 @@ export const LANGUAGE_DOCS: ReadonlyMap<string, string> = new Map([
     'Campaigns',
     'A campaign is a series of dated stages. Each stage can multiply points, run actions when it starts\nand ends, and have its own rules and points entries, which only apply while it runs. Goals watch\nthe whole campaign.',
   ],
+  [
+    'Networks of groups',
+    'An operation often runs many groups with one bot: a Double-11 campaign across hundreds of fission\ngroups (裂变群), a course sold in twenty class groups. Every community the playbook runs belongs to\none **network**, and two phrases make a count or a goal span it: a campaign `across all groups`,\nand a count `across groups`.',
+  ],
   ['How a playbook runs', 'These rules hold for every playbook:'],
 ]);

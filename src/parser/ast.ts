@@ -296,6 +296,8 @@ export interface CampaignDecl {
   name: Ident;
   stages: StageDecl[];
   goals: { name: Ident; when: Condition; actions: Action[]; span: Span }[];
+  /** `across all groups`: its goals are the network's (a node, so that fmt's tree key skips its span). */
+  across?: { span: Span };
   span: Span;
 }
 
@@ -314,8 +316,8 @@ export type Operand =
    * `count(E)`, `count(distinct F of E)`, `sum(F of E)`, each with `[by member] [where …] [within D]`
    * (docs/language.md, "Counting events"); `distinct` names a field or `member`.
    */
-  | { kind: 'count'; event: Ident; byMember: boolean; within?: Duration; where?: Condition; distinct?: Ident; span: Span }
-  | { kind: 'sum'; field: Ident; event: Ident; byMember: boolean; within?: Duration; where?: Condition; span: Span }
+  | { kind: 'count'; event: Ident; byMember: boolean; across?: { span: Span }; within?: Duration; where?: Condition; distinct?: Ident; span: Span }
+  | { kind: 'sum'; field: Ident; event: Ident; byMember: boolean; across?: { span: Span }; within?: Duration; where?: Condition; span: Span }
   | { kind: 'absences' | 'attended'; schedule: Ident; within?: Duration; span: Span }
   /** `amount * 2`, `member.points - cost`: numbers only (docs/language.md, "Arithmetic"). */
   | { kind: 'arith'; op: ArithOp; left: Operand; right: Operand; parens?: boolean; span: Span }

@@ -22,6 +22,7 @@ import { BOARD_CODES } from './diagnostic-codes/boards.js';
 import { CHECKER_CODES } from './diagnostic-codes/checker.js';
 import { CLOCK_CODES } from './diagnostic-codes/clock.js';
 import { DIRECT_MESSAGES_CODES } from './diagnostic-codes/direct-messages.js';
+import { NETWORK_CODES } from './diagnostic-codes/networks.js';
 import { PARSER_CODES } from './diagnostic-codes/parser.js';
 import { TARGET_CODES } from './diagnostic-codes/targets.js';
 import type { Builders, Severity, Spec } from './diagnostic-codes/spec.js';
@@ -36,7 +37,16 @@ export interface DiagnosticMessage<C extends string = Code> {
   readonly message: string;
 }
 
-const SPECS = { ...PARSER_CODES, ...CHECKER_CODES, ...BOARD_CODES, ...CLOCK_CODES, ...DIRECT_MESSAGES_CODES, ...TARGET_CODES, ...TEST_FILE_CODES } as const;
+const SPECS = {
+  ...PARSER_CODES,
+  ...CHECKER_CODES,
+  ...BOARD_CODES,
+  ...CLOCK_CODES,
+  ...DIRECT_MESSAGES_CODES,
+  ...TARGET_CODES,
+  ...NETWORK_CODES,
+  ...TEST_FILE_CODES,
+} as const;
 
 type Specs = typeof SPECS;
 

@@ -213,6 +213,9 @@ export const Kw = {
   reject: keyword('reject'),
   call: keyword('call'),
   endpoint: keyword('endpoint'),
+  across: keyword('across'),
+  all: keyword('all'),
+  groups: keyword('groups'),
 } as const;
 
 export const LBrace = createToken({ name: 'LBrace', pattern: /\{/ });

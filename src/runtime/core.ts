@@ -16,6 +16,7 @@ import type { Ctx, OutputAction } from './context.js';
 import { ENVELOPE_KEYS } from './events.js';
 import type { MachineEngine } from './machines/engine.js';
 import { levelOf } from './member.js';
+import { Network } from './network.js';
 import { aimsAtMember } from '../ir/member-actions.js';
 import type { CommunityState, MemberState } from './state.js';
 import { LITERAL_CLOSE_BRACE, LITERAL_OPEN_BRACE } from '../stdlib/templates.js';
@@ -62,7 +63,14 @@ export class Core {
   private isoMs = NaN;
   private isoText = '';
 
-  constructor(ir: IR, conditions: ConditionEngine, machines: MachineEngine, tracking: boolean) {
+  constructor(
+    ir: IR,
+    conditions: ConditionEngine,
+    machines: MachineEngine,
+    tracking: boolean,
+    /** What the communities share (network.ts): counts `across groups`, network goals. */
+    readonly network: Network = new Network(),
+  ) {
     this.ir = ir;
     this.zone = ir.timezone;
     this.conditions = conditions;

@@ -29,6 +29,7 @@ import type { CommunitySnapshot, CommunityState, MemberState, Timer } from './st
 import { liveTimers, loadTimers, peekTimer, popTimer } from './timers.js';
 import { admit, DEFAULT_HORIZON_MS, forget, rememberedFromJSON, rememberedToJSON } from './remembered.js';
 import { timerCause } from '../ir/index.js';
+import { Network, usesNetwork, type NetworkState } from './network.js';
 
 /**
  * The runtime's own work: validate, dedupe, move the clock and fire due timers, then hand the
@@ -71,6 +72,8 @@ export interface RuntimeSnapshot {
   version: 1;
   playbook: string;
   communities: CommunitySnapshot[];
+  /** What the communities share, when the playbook counts across groups (network.ts); restored once. */
+  network?: NetworkState;
 }
 
 /**
@@ -99,6 +102,8 @@ export interface RuntimeOptions {
    * (docs/runtime.md, "Duplicates and the horizon").
    */
   horizonMs?: number;
+  /** Where the shared state of the network is held (network.ts); the snapshot's `network` is loaded into it. */
+  network?: Network;
 }
 
 /**
@@ -115,6 +120,8 @@ export class Runtime {
   private readonly seed: number;
   private readonly maxSkewMs: number;
   readonly horizonMs: number;
+  /** Whether the playbook shares anything between communities: only then is `network` kept. */
+  private readonly networked: boolean;
 
   constructor(ir: IR, options: RuntimeOptions = {}) {
     this.ir = ir;
@@ -123,7 +130,10 @@ export class Runtime {
     if (engine !== 'fast' && engine !== 'reference') throw new RangeError(`unknown engine ${engine}: fast or reference`);
     this.engine = engine;
     this.store = options.store ?? new MemoryStore();
-    const conditions = this.engine === 'reference' ? new ReferenceConditions(ir) : new FastConditions(ir);
+    const network = options.network ?? new Network();
+    if (options.snapshot?.network) network.load(options.snapshot.network);
+    this.networked = usesNetwork(ir);
+    const conditions = this.engine === 'reference' ? new ReferenceConditions(ir, network) : new FastConditions(ir, network);
     const machines = this.engine === 'reference' ? new XStateMachines(ir) : new FastMachines(ir);
     this.zone = ir.timezone;
     this.seed = options.seed ?? 1;
@@ -131,7 +141,7 @@ export class Runtime {
     if (!(this.maxSkewMs > 0)) throw new RangeError(`maxSkewMs must be a positive number of milliseconds, not ${String(options.maxSkewMs)}`);
     this.horizonMs = options.horizonMs ?? ir.horizonMs ?? DEFAULT_HORIZON_MS;
     if (!(this.horizonMs > 0)) throw new RangeError(`horizonMs must be a positive number of milliseconds, not ${String(options.horizonMs)}`);
-    this.core = new Core(ir, conditions, machines, options.trackChanges === true);
+    this.core = new Core(ir, conditions, machines, options.trackChanges === true, network);
     if (options.snapshot) {
       for (const c of options.snapshot.communities) this.store.put(communityFromJSON(c));
     }
@@ -192,14 +202,13 @@ export class Runtime {
   }
 
   snapshot(): RuntimeSnapshot {
-    return {
-      version: 1,
-      playbook: this.ir.name,
-      communities: this.store
-        .communities()
-        .sort()
-        .map((id) => communityToJSON(this.store.get(id)!)),
-    };
+    const communities = this.store
+      .communities()
+      .sort()
+      .map((id) => communityToJSON(this.store.get(id)!));
+    return this.networked
+      ? { version: 1, playbook: this.ir.name, communities, network: this.core.network.toJSON() }
+      : { version: 1, playbook: this.ir.name, communities };
   }
 
   /** The earliest pending timer of any community (for hosts that run a wall clock). */
@@ -266,6 +275,7 @@ export class Runtime {
     armSchedules(this.core, c, now);
     armCampaigns(this.core, c, now);
     armAgendas(this.core, c, now);
+    if (this.networked) this.core.network.see(id);
     return c;
   }
 
@@ -330,7 +340,7 @@ export class Runtime {
     const m = admitted;
     if (m && (ev.type === 'member.joined' || ev.type === 'invite.accepted')) recordInviter(c, ev, m);
     const ctx = newCtx(c, now, ev.id, '', out, m, ev);
-    recordCounters(core.counters, core.counterFilter, ctx, c, m, ev, now);
+    recordCounters(core.counters, core.counterFilter, ctx, c, m, ev, now, core.network);
     if (m) tallyEvent(core, c, m, ev.type, now);
     if (m) recordAttendance(core, c, m, ev, now);
     runRules(core, ctx, c, m, ev);
@@ -346,7 +356,7 @@ export class Runtime {
         checkBadges(core, ctx, m, ev, now);
       }
     }
-    if (this.ir.campaigns.length) checkGoals(core, c, now, ev.id, out);
+    if (this.ir.campaigns.length) checkGoals(core, c, now, ev.id, out, this.store);
     if (m && ev.type === 'member.left' && m.present) leave(c, m);
     if (m && ev.type === 'message.posted') m.lastPosted = now; // after the rules: `member has never posted` is true on a first post
   }

@@ -2,7 +2,7 @@ import type { Dict } from '../stdlib/dict.js';
 
 /**
  * Runtime state: JSON data only, so a snapshot is `JSON.stringify` and a restore is `JSON.parse`.
- * One `CommunityState` per community; nothing is shared between communities. Every table keyed
+ * One `CommunityState` per community; what communities share is the network (network.ts). Every table keyed
  * by a name from input (member ids, ladders, counters, campaigns, ...) is a `Dict`, without
  * `Object.prototype`, so a member called `__proto__` is just a member (src/stdlib/dict.ts).
  */

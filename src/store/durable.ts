@@ -12,6 +12,7 @@ import {
 } from '../runtime/runtime.js';
 import type { CommunitySnapshot, CommunityState, MemberState, Timer } from '../runtime/state.js';
 import { dict } from '../stdlib/dict.js';
+import { Network, type NetworkState } from '../runtime/network.js';
 import { emptyCommit, type Commit, type DurableStore, type LoggedAction, type StoredCommunity } from './store.js';
 
 /**
@@ -52,6 +53,9 @@ export class TrackingMap<K, V> extends Map<K, V> {
     super.clear();
   }
 }
+
+/** The meta entry that holds the network's shared state (runtime/network.ts) as JSON. */
+export const NETWORK_META = 'network';
 
 /** An action of the log with its sequence number. */
 export interface SequencedAction {
@@ -114,6 +118,8 @@ export function rowsFromSnapshot(c: CommunitySnapshot): Omit<StoredCommunity, 'p
 export class DurableRuntime {
   private runtime!: Runtime;
   private live!: MemoryStore;
+  /** What the communities share (runtime/network.ts), kept in the meta entry `network`, written in the commit that changes it. */
+  private network!: Network;
   private irValue: IR;
   private readonly options: DurableRuntimeOptions;
   readonly store: DurableStore;
@@ -147,7 +153,16 @@ export class DurableRuntime {
       c.timerIndex = TrackingMap.wrap(c.timerIndex);
       this.live.put(c);
     }
-    this.runtime = createRuntime(this.irValue, { store: this.live, seed: this.options.seed, engine: this.options.engine, trackChanges: true });
+    this.network = new Network();
+    const shared = this.store.getMeta(NETWORK_META);
+    if (shared !== undefined) this.network.load(JSON.parse(shared) as NetworkState);
+    this.runtime = createRuntime(this.irValue, {
+      store: this.live,
+      seed: this.options.seed,
+      engine: this.options.engine,
+      trackChanges: true,
+      network: this.network,
+    });
   }
 
   /** Dispatch events in order and commit all their changes together. */
@@ -183,6 +198,10 @@ export class DurableRuntime {
       out = work();
       commit = this.changes();
       commit.processed = out.processed;
+      if (this.network.changed) {
+        commit.meta = { ...commit.meta, [NETWORK_META]: JSON.stringify(this.network.state) };
+        this.network.changed = false;
+      }
       // The store forgets what the runtime forgot: ids past the horizon of each touched community.
       commit.forget = commit.communities.map((c) => ({ community: c.id, before: this.live.get(c.id)!.clock - this.runtime.horizonMs }));
       for (const a of out.actions) commit.actions.push({ community: a.community, json: JSON.stringify(a) });
@@ -268,7 +287,8 @@ export class DurableRuntime {
    * src/hosting/reload.ts): the state is written first, then live state is rebuilt from it.
    */
   replace(ir: IR, snapshot: RuntimeSnapshot, meta: Record<string, string>): void {
-    this.store.replaceState(snapshot.communities.map(rowsFromSnapshot), meta);
+    const shared = snapshot.network ? { [NETWORK_META]: JSON.stringify(snapshot.network) } : undefined;
+    this.store.replaceState(snapshot.communities.map(rowsFromSnapshot), shared ? { ...meta, ...shared } : meta);
     this.irValue = ir;
     this.runtime.takeChanges();
     this.rebuild();

@@ -80,6 +80,8 @@ export function planTest(test: TestCase, ir: IR, source: string): { plan?: TestP
       seenStep = true;
       continue;
     }
+    // Later, `community "g-2"` switches the community of the lines after it (a network of groups).
+    if (seenStep && st.kind === 'community') continue;
     if (seenStep) {
       error(st.span, D.T0108.afterFirstEvent(st.kind), `move it to the top of the test`);
       continue;
@@ -109,7 +111,9 @@ export function planTest(test: TestCase, ir: IR, source: string): { plan?: TestP
   };
   let eventNo = 0;
   const autoIds = dict<number>();
+  let current = community;
   for (const st of test.statements) {
+    if (st.kind === 'community') current = st.name;
     if (st.kind !== 'step') continue;
     if (st.time) {
       const at = resolveTime(st.time, now, zone, source, error);
@@ -140,7 +144,7 @@ export function planTest(test: TestCase, ir: IR, source: string): { plan?: TestP
         if (!inRange(now, st.repeat?.span ?? st.event.span)) break;
         eventNo++;
         // A dict: the payload's field names are the playbook's, and one may be `__proto__`.
-        const json = Object.assign(dict<unknown>(), { id: `e${eventNo}`, type: st.event.type, at: isoInZone(now, zone), community });
+        const json = Object.assign(dict<unknown>(), { id: `e${eventNo}`, type: st.event.type, at: isoInZone(now, zone), community: current });
         if (st.event.member) json['member'] = st.event.member.id;
         Object.assign(json, payload);
         for (const [field, prefix] of Object.entries(AUTO_IDS)) {

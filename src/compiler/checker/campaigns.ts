@@ -69,10 +69,21 @@ export function campaign(cx: Checker, c: A.CampaignDecl, ir: IR): IR['campaigns'
     const prev = goalSeen.get(g.name.name);
     if (prev) cx.bag.report(D.E0102.goalTwice(g.name.name, what), g.name.span);
     goalSeen.set(g.name.name, g.name);
-    const scope: Scope = { ...groupScope(`goal \`${g.name.name}\``), campaign: c.name.name, extras: TEMPLATE_EXTRAS.goal };
+    const scope: Scope = {
+      ...groupScope(`goal \`${g.name.name}\``),
+      campaign: c.name.name,
+      extras: TEMPLATE_EXTRAS.goal,
+      goalNetwork: c.across !== undefined,
+    };
     return { name: g.name.name, when: cond(cx, g.when, scope), actions: actions(cx, g.actions, scope) };
   });
-  return { id: constructId('campaign', c.name.name), name: c.name.name, stages, goals };
+  const out: IR['campaigns'][number] = { id: constructId('campaign', c.name.name), name: c.name.name, stages, goals };
+  if (c.across) {
+    out.network = true;
+    if (goals.length === 0)
+      cx.bag.report(D.W0440.noGoals(c.name.name), c.across.span, 'add `goal NAME when count(order.paid) >= 1000 { say "…" }`, or drop `across all groups`');
+  }
+  return out;
 }
 
 /** A stage that ends where it starts (or before) runs never: say that the end is excluded. */

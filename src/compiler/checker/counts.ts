@@ -22,7 +22,11 @@ export function counted(cx: Checker, o: Counted, scope: Scope, checkCond: CondCh
   if (o.within) within = duration(cx, o.within, 'window');
   const memberScoped = o.byMember || scope.countScope === 'member';
   if (o.byMember && !scope.member) noMember(cx, o.span, scope);
-  const counter: Counter = { id: '', event: ev ?? o.event.name, scope: memberScoped ? 'member' : 'community' };
+  const network = !memberScoped && (o.across !== undefined || scope.goalNetwork === true);
+  if (o.across) acrossChecks(cx, o, o.across.span, scope);
+  if (network && o.within)
+    cx.bag.report(D.E0461.within(!o.across), o.within.span, 'drop `within D`; for a recent window, count in the group without `across groups`');
+  const counter: Counter = { id: '', event: ev ?? o.event.name, scope: memberScoped ? 'member' : network ? 'network' : 'community' };
   if (within) counter.withinMs = within;
   if (scope.campaign) counter.campaign = scope.campaign;
   if (o.kind === 'sum') {
@@ -67,6 +71,19 @@ export function counted(cx: Checker, o: Counted, scope: Scope, checkCond: CondCh
   }
   if (within && scope.windows && !scope.windows.includes(existing.id)) scope.windows.push(existing.id);
   return { ir: { counter: existing.id }, type: 'number' };
+}
+
+/** `across groups` where it cannot mean the network's total (docs/language.md, "Networks of groups"). */
+function acrossChecks(cx: Checker, o: Counted, span: A.Span, scope: Scope): void {
+  if (o.byMember) cx.bag.report(D.E0460.byMember(), span, 'drop `by member` for every group\u2019s events, or `across groups` for the member\u2019s own');
+  else if (scope.countScope === 'member')
+    cx.bag.report(D.E0462.memberScope(scope.what), span, 'read the network\u2019s total in a rule or a goal of a campaign `across all groups`');
+  else if (scope.goalNetwork === false && scope.campaign)
+    cx.bag.report(
+      D.E0463.goalOfGroup(scope.campaign),
+      span,
+      `write \`campaign ${scope.campaign} across all groups { … }\` to reach the goal once for every group`,
+    );
 }
 
 /** A field of the counted event named in `sum(F of …)` or `distinct F`; unknown names are E0210. */

@@ -21,6 +21,11 @@ export interface Scope {
   campaign?: string;
   /** What `count(E)` without `by member` counts here. */
   countScope: 'member' | 'community';
+  /**
+   * Set in a campaign's goals: true when the campaign is `across all groups` (its counts are the
+   * network's), false when it is not (`across groups` is refused there: E0463).
+   */
+  goalNetwork?: boolean;
   /** Set for rules: windowed counters get their own copy, cleared when the rule fires. */
   owner?: string;
   windows?: string[];

@@ -202,6 +202,12 @@ export abstract class MachinesParser extends LeaderboardsParser {
     const kw = this.CONSUME(Kw.campaign);
     const name = this.ident(this.CONSUME(Name));
     const c: A.CampaignDecl = { name, stages: [], goals: [], span: this.span(kw) };
+    this.OPTION2(() => {
+      const first = this.CONSUME(Kw.across);
+      this.CONSUME(Kw.all);
+      this.CONSUME(Kw.groups);
+      c.across = { span: this.spanFrom(first) };
+    });
     this.CONSUME(LBrace);
     this.MANY(() => {
       const clauseStart = this.LA(1);

@@ -81,13 +81,20 @@ export abstract class ValuesParser extends GrammarBase {
     return result;
   });
 
-  /** What `count(…)` and `sum(…)` take after the event: `[by member] [where …] [within D]`. */
-  protected countOptions = this.declareRule('countOptions', (): { byMember: boolean; where?: A.Condition; within?: A.Duration } => {
-    const out: { byMember: boolean; where?: A.Condition; within?: A.Duration } = { byMember: false };
+  /** What `count(…)` and `sum(…)` take after the event: `[by member] [across groups] [where …] [within D]`. */
+  protected countOptions = this.declareRule('countOptions', (): { byMember: boolean; across?: { span: A.Span }; where?: A.Condition; within?: A.Duration } => {
+    const out: { byMember: boolean; across?: { span: A.Span }; where?: A.Condition; within?: A.Duration } = { byMember: false };
     this.OPTION(() => {
       this.CONSUME(Kw.by);
       this.CONSUME(Kw.member);
       out.byMember = true;
+    });
+    // `across [all] groups`: the network's count (docs/language.md, "Networks of groups"); `by member` with it is E0460.
+    this.OPTION4(() => {
+      const first = this.CONSUME(Kw.across);
+      this.OPTION5(() => this.CONSUME(Kw.all));
+      this.CONSUME(Kw.groups);
+      out.across = { span: this.spanFrom(first) };
     });
     this.OPTION2(() => {
       this.CONSUME(Kw.where);

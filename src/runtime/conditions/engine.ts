@@ -3,6 +3,7 @@ import { dict } from '../../stdlib/dict.js';
 import { countWithin, firstWithin } from '../../stdlib/windows.js';
 import type { CommunityState, CounterLog, CounterValue, MemberState } from '../state.js';
 import type { InputEvent } from '../events.js';
+import type { Network } from '../network.js';
 import type { CondFn, ValueFn } from './fast.js';
 
 /** What a condition can see: the community, maybe a member, maybe the event being processed. */
@@ -42,10 +43,11 @@ export interface ConditionEngine {
 /**
  * A counter's value in a context: its count, sum or number of distinct values at `now` (0 if it
  * has none). `filter` is the counter's `where` when it reads `this.` (`keep`): then each event of
- * the window is tested on its kept fields against the handled event.
+ * the window is tested on its kept fields against the handled event. A count `across groups`
+ * is read from the runtime's `network` (runtime/network.ts).
  */
-export function counterValue(spec: Counter, ctx: EvalContext, filter?: CondFn): number {
-  const slot = (spec.scope === 'member' ? ctx.member?.counters : ctx.community.counters)?.[spec.id];
+export function counterValue(spec: Counter, ctx: EvalContext, filter?: CondFn, network?: Network): number {
+  const slot = (spec.scope === 'member' ? ctx.member?.counters : spec.scope === 'network' ? network?.state.counters : ctx.community.counters)?.[spec.id];
   if (slot === undefined) return 0;
   if (typeof slot === 'number') return slot;
   if (Array.isArray(slot)) return spec.withinMs ? countWithin(slot, ctx.now, spec.withinMs) : slot.length;

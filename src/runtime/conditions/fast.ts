@@ -6,6 +6,7 @@ import { clockValue } from '../../stdlib/local-time.js';
 import { compileMatcher } from '../../stdlib/text-match.js';
 import { attendanceCount, counterValue, drawSalt, memberAge, type EvalContext } from './engine.js';
 import { levelOf } from '../member.js';
+import { Network } from '../network.js';
 
 /**
  * The fast path for conditions: each IR condition becomes a tree of plain closures once, when the
@@ -30,7 +31,11 @@ export class FastConditions {
   private readonly levels: { name: string; at: number }[];
   private readonly zone: string;
 
-  constructor(ir: IR) {
+  /** `network`: where counts `across groups` are read (the runtime's; a fresh one when absent). */
+  constructor(
+    ir: IR,
+    private readonly network: Network = new Network(),
+  ) {
     this.zone = ir.timezone;
     for (const c of ir.counters) this.counters.set(c.id, c);
     for (const s of ir.segments) this.segments.set(s.name, s.where);
@@ -193,9 +198,9 @@ export class FastConditions {
       // Stryker disable next-line LogicalOperator: counterValue applies the filter only to a counter with keep (docs/testing.md)
       if (spec.keep && spec.where) {
         const filter = this.cond(spec.where, false);
-        return (ctx) => counterValue(spec, ctx, filter);
+        return (ctx) => counterValue(spec, ctx, filter, this.network);
       }
-      return (ctx) => counterValue(spec, ctx);
+      return (ctx) => counterValue(spec, ctx, undefined, this.network);
     }
     if ('this' in v) {
       const read = ownReader(v.this);

@@ -9,6 +9,7 @@ import { clockValue } from '../../stdlib/local-time.js';
 import { attendanceCount, counterValue, drawSalt, memberAge, type EvalContext } from './engine.js';
 import type { CondFn, ValueFn } from './fast.js';
 import { levelOf } from '../member.js';
+import { Network } from '../network.js';
 
 /**
  * The reference path for conditions: every condition is evaluated by json-rules-engine on the
@@ -31,7 +32,11 @@ export class ReferenceConditions {
   private readonly segmentFns = new Map<string, CondFn>();
   private nextId = 0;
 
-  constructor(private readonly ir: IR) {
+  /** `network`: where counts `across groups` are read (the runtime's; a fresh one when absent). */
+  constructor(
+    private readonly ir: IR,
+    private readonly network: Network = new Network(),
+  ) {
     this.bridge = new JreBridge();
     this.levels = [...ir.levels].sort((a, b) => a.at - b.at);
     for (const s of ir.segments) this.segments.set(s.name, s.where);
@@ -162,7 +167,7 @@ export class ReferenceConditions {
       const spec = this.ir.counters.find((x) => x.id === v.counter);
       // A `where` read at query time is json-rules-engine's too, asked once per counted event.
       const filter = spec?.keep && spec.where ? this.compile(spec.where) : undefined;
-      out.set(name, (ctx) => (spec ? counterValue(spec, ctx, filter) : 0));
+      out.set(name, (ctx) => (spec ? counterValue(spec, ctx, filter, this.network) : 0));
     } else if ('this' in v) {
       const read = ownReader(v.this);
       out.set(name, (ctx) => (ctx.outer ? read(ctx.outer.payload) : undefined));

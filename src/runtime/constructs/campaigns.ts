@@ -1,7 +1,8 @@
 import { endOfLocalDate, localInstant, startOfLocalDate } from '../../stdlib/calendar.js';
-import type { StageRef } from '../../ir/schema.js';
+import type { Action, StageRef } from '../../ir/schema.js';
+import { own } from '../../stdlib/dict.js';
 import type { Core } from '../core.js';
-import { newCtx, type OutputAction } from '../context.js';
+import { newCtx, type Ctx, type OutputAction } from '../context.js';
 import type { CommunityState } from '../state.js';
 import { insertTimer } from '../timers.js';
 import { stageTimerId, templateExtras } from '../../ir/index.js';
@@ -85,20 +86,60 @@ export function stageBoundary(core: Core, c: CommunityState, campaign: string, n
   scheduleStageTimer(core, c, campaign, now + 1);
 }
 
-export function checkGoals(core: Core, c: CommunityState, now: number, cause: string, out: OutputAction[]): void {
+/**
+ * Goals, after every event of a community whose campaign runs. A goal of a campaign `across all
+ * groups` is reached once for the network (network.ts): `goal.reached` in the community whose
+ * event reached it, then its actions in every group seen so far (docs/language.md, "Networks of
+ * groups").
+ */
+export function checkGoals(core: Core, c: CommunityState, now: number, cause: string, out: OutputAction[], groups: Groups): void {
   for (const camp of core.ir.campaigns) {
     const st = c.campaigns[camp.name];
     if (!st || !st.stage) continue;
+    const shared = core.network.state.goals;
+    const reached = camp.network ? (own(shared, camp.name) ?? []) : st.goals;
     for (const g of camp.goals) {
-      if (st.goals.includes(g.name)) continue;
+      if (reached.includes(g.name)) continue;
       const ctx = newCtx(c, now, cause, camp.id, out);
       if (!core.test(g.when, ctx)) continue;
-      st.goals.push(g.name);
+      reached.push(g.name);
       // Stryker disable next-line StringLiteral: templateExtras uses its kind for types only (src/ir/template-extras.ts); docs/testing.md
       ctx.extras = templateExtras('goal', { campaign: camp.name, goal: g.name });
       core.emit(ctx, 'goal.reached', undefined, { campaign: camp.name, goal: g.name });
-      core.runActions(ctx, g.actions);
+      if (!camp.network) {
+        core.runActions(ctx, g.actions);
+        continue;
+      }
+      shared[camp.name] = reached;
+      core.network.changed = true;
+      runInEveryGroup(core, ctx, g.actions, groups);
     }
+  }
+}
+
+/** Where the runtime keeps its communities, for actions that run in other groups than the event's. */
+export interface Groups {
+  get(id: string): CommunityState | undefined;
+  put(state: CommunityState): void;
+}
+
+/**
+ * A network goal's actions in each group of the network, in the order the groups were first
+ * seen, at the instant of the event that reached it; `notify admins` only in the event's own
+ * group, so the operator hears once, not once per group.
+ */
+function runInEveryGroup(core: Core, ctx: Ctx, actions: Action[], groups: Groups): void {
+  const elsewhere = actions.filter((a) => a.do !== 'notify');
+  for (const id of core.network.state.groups) {
+    const home = id === ctx.community.id;
+    const c = home ? ctx.community : groups.get(id);
+    if (!c) continue;
+    const each = newCtx(c, ctx.now, ctx.cause, ctx.source, ctx.out);
+    each.extras = ctx.extras;
+    core.runActions(each, home ? actions : elsewhere);
+    if (home) continue;
+    core.touch(c);
+    groups.put(c);
   }
 }
 

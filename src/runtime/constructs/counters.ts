@@ -4,6 +4,7 @@ import { firstWithin, pruneLog, pruneWindow } from '../../stdlib/windows.js';
 import { countedCtx, type EvalContext } from '../conditions/engine.js';
 import type { CondFn } from '../conditions/fast.js';
 import type { InputEvent } from '../events.js';
+import type { Network } from '../network.js';
 import type { CommunityState, CounterLog, CounterSlot, CounterValue, MemberState } from '../state.js';
 
 /**
@@ -77,16 +78,21 @@ export function recordCounters(
   m: MemberState | undefined,
   ev: InputEvent,
   now: number,
+  network: Network,
 ): void {
   const specs = tables.byEvent.get(ev.type);
   if (!specs) return;
   for (const { spec, measure, keep } of specs) {
-    // Inside a campaign, counts only include events while it runs.
+    // Inside a campaign, counts only include events while it runs (in the event's own community).
     if (spec.campaign && !c.campaigns[spec.campaign]?.stage) continue;
     let store: Record<string, CounterSlot>;
     if (spec.scope === 'member') {
       if (!m) continue;
       store = m.counters ??= dict();
+    } else if (spec.scope === 'network') {
+      // A count `across groups` (network.ts): one slot for every community; never windowed (E0461).
+      store = network.state.counters;
+      network.changed = true;
     } else store = c.counters;
     if (spec.where && !keep && !filterOf(spec)!(ctx)) continue;
     if (!measure && !keep) {

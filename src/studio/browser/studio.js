@@ -17,7 +17,7 @@ const KEYWORDS = new Set(
     'priority do ladder expire points cooldown cap per levels at badge streak leaderboard top by every lifecycle without initial schedule ' +
     'until start end job campaign stage from to goal enter exit segment template say delete message warn mute remove tag untag award ' +
     'deduct notify admins member members reason silent tagged has role and or not matches any contains count sum distinct within ' +
-    'absences attended in true false days of once attendance channel unmultiplied between draw for agenda'
+    'absences attended in true false days of once attendance channel unmultiplied between draw for agenda across all groups'
   ).split(' '),
 );
 
