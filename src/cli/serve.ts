@@ -11,7 +11,7 @@ import { openDatabase } from './database.js';
 import { parseDurationText } from '../stdlib/durations.js';
 import { isPostgresUrl } from '../store/postgres-url.js';
 import { serveCluster } from './serve-cluster.js';
-import { EndpointError } from '../hosting/webhooks.js';
+import { endpointSpecs, EndpointError, resolveEndpoints } from '../hosting/webhooks.js';
 
 export const DEFAULT_PORT = 8080;
 
@@ -99,6 +99,13 @@ FILE; SIGTERM or SIGINT stops the server after closing the database. Exit codes:
     const compiled = compile(source, { file });
     for (const d of compiled.diagnostics) io.err(formatDiagnostic(d, source) + '\n\n');
     if (!compiled.ir) return 1;
+    try {
+      // Whatever the store: an endpoint whose URL variable is not set refuses the start.
+      resolveEndpoints(endpointSpecs(compiled.ir));
+    } catch (e) {
+      if (e instanceof EndpointError) throw new UsageError(e.message);
+      throw e;
+    }
     if (isPostgresUrl(dbPath)) {
       if (values['sync'] !== undefined) throw new UsageError('--sync is for SQLite; PostgreSQL commits are as durable as its own settings (docs/scaling.md)');
       if (values['roster'] !== undefined)
