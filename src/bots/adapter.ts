@@ -54,6 +54,10 @@ export interface Capabilities {
   privateMessage: boolean;
   /** admin.notify reaches the configured administrators. */
   adminNotify: boolean;
+  /** message.pin pins the message (no pinning in XMPP rooms or IRC channels). Absent: not checked. */
+  pin?: boolean;
+  /** join.approve and join.reject answer join requests (Telegram, QQ). Absent: not checked. */
+  joinRequests?: boolean;
   /**
    * The event types the adapter ever emits. At start the bot names each event a playbook waits
    * for that is not among them (a ritual step on `redpacket.sent` on IRC is never done, so its

@@ -35,6 +35,10 @@ const NEEDS: Record<string, { capability: keyof Capabilities; what: string } | u
   remove: { capability: 'kick', what: 'remove members' },
   removeMembers: { capability: 'kick', what: 'remove members' },
   notify: { capability: 'adminNotify', what: 'notify administrators (give it --admin)' },
+  unmute: { capability: 'mute', what: 'unmute members' },
+  ban: { capability: 'ban', what: 'ban members' },
+  pin: { capability: 'pin', what: 'pin messages' },
+  join: { capability: 'joinRequests', what: 'answer join requests' },
 };
 
 /** Where in the playbook each kind of action appears: the names of the constructs holding it. */
@@ -110,7 +114,8 @@ export function unsupportedByPlatform(ir: IR, platform: string, caps: Capabiliti
   const lines: string[] = [];
   for (const [kind, where] of actionSites(ir)) {
     const need = NEEDS[kind];
-    if (!need || caps[need.capability]) continue;
+    // A capability an adapter leaves out (pin, joinRequests) is not checked.
+    if (!need || caps[need.capability] !== false) continue;
     const at = where.length ? ` (used by ${where.join(', ')})` : '';
     lines.push(`note: ${platform} cannot ${need.what}${at}; those actions will be reported, not carried out`);
   }

@@ -98,6 +98,8 @@ export class DiscordAdapter implements ChatAdapter {
       ban: true,
       privateMessage: true,
       adminNotify: this.options.admins.length > 0,
+      pin: true,
+      joinRequests: false,
       events: DISCORD_EVENTS,
     };
   }

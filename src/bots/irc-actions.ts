@@ -11,6 +11,7 @@
  */
 import type { OutputAction } from '../runtime/runtime.js';
 import type { ActionOutcome, RemoveMode, UndoRecord } from './adapter.js';
+import { performPlatformAction } from './irc-platform-actions.js';
 import { QueueClosedError, type SendQueue } from './irc-send-queue.js';
 import type { IrcRequests, Reply } from './irc-requests.js';
 import type { Room } from './irc-room.js';
@@ -33,7 +34,7 @@ export interface IrcActionContext {
 export class IrcActions {
   constructor(private readonly context: IrcActionContext) {}
 
-  private get tracker(): IrcTracker {
+  get tracker(): IrcTracker {
     return this.context.tracker;
   }
 
@@ -49,11 +50,11 @@ export class IrcActions {
     return this.context.connected();
   }
 
-  private get hasTimedBans(): boolean {
+  get hasTimedBans(): boolean {
     return this.context.hasTimedBans();
   }
 
-  private request(lines: string[], match: (line: IrcLine) => Reply | undefined): Promise<Reply> {
+  request(lines: string[], match: (line: IrcLine) => Reply | undefined): Promise<Reply> {
     return this.context.requests.request(lines, match);
   }
 
@@ -71,7 +72,7 @@ export class IrcActions {
         case 'message.delete':
           return { status: 'unsupported', reason: 'IRC cannot delete a message: once sent it is on every client (the server offers no message redaction)' };
         default:
-          return { status: 'unsupported', reason: `${action.type} is not something an IRC channel can do` };
+          return (await performPlatformAction(this, action)) ?? { status: 'unsupported', reason: `${action.type} is not something an IRC channel can do` };
       }
     } catch (e) {
       return { status: 'failed', reason: e instanceof QueueClosedError ? `not sent: ${e.message}` : (e as Error).message };
@@ -79,7 +80,7 @@ export class IrcActions {
   }
 
   async undo(record: UndoRecord): Promise<ActionOutcome> {
-    if (record.kind !== 'unmute' || typeof record['mask'] !== 'string')
+    if ((record.kind !== 'unmute' && record.kind !== 'unban') || typeof record['mask'] !== 'string')
       return { status: 'unsupported', reason: `the IRC adapter cannot undo ${JSON.stringify(record.kind)}` };
     const channel = typeof record['channel'] === 'string' ? record['channel'] : undefined;
     const room = (channel ? this.tracker.room(channel) : undefined) ?? this.tracker.roomsOf(record.community)[0];
@@ -101,7 +102,7 @@ export class IrcActions {
   }
 
   /** The channel an action is for: its `channel` when the community has several, else the community's channel. */
-  private roomFor(action: OutputAction): Room | ActionOutcome {
+  roomFor(action: OutputAction): Room | ActionOutcome {
     const rooms = this.tracker.roomsOf(action.community);
     if (rooms.length === 0) return { status: 'skipped', reason: `community ${action.community} has no IRC channel here` };
     const wanted = action['channel'];
@@ -125,7 +126,7 @@ export class IrcActions {
     };
   }
 
-  private async sendText(command: 'PRIVMSG' | 'NOTICE', target: string, text: string): Promise<number> {
+  async sendText(command: 'PRIVMSG' | 'NOTICE', target: string, text: string): Promise<number> {
     const pieces = splitText(text, textBudget(this.source(), command, target));
     // Queued together, so the lines of one message are never interleaved with another's.
     await Promise.all(pieces.map((piece) => this.queue.send(`${command} ${target} :${piece}`)));
@@ -161,9 +162,7 @@ export class IrcActions {
   }
 
   /** The channel and member an action is about, or why it cannot be carried out now. */
-  private targetOf(
-    action: OutputAction,
-  ): { room: Room; found: { member: { id: string; nick: string; host?: string | undefined }; present: boolean } } | ActionOutcome {
+  targetOf(action: OutputAction): { room: Room; found: { member: { id: string; nick: string; host?: string | undefined }; present: boolean } } | ActionOutcome {
     const room = this.roomFor(action);
     if (!('binding' in room)) return room;
     const notIn = this.notReady(room);
@@ -179,12 +178,12 @@ export class IrcActions {
     return this.tracker.findMember(room, id) ?? { status: 'skipped', reason: `member ${id} has not been seen in ${room.binding.room}` };
   }
 
-  private sameChannel(room: Room, c: string | undefined): boolean {
+  sameChannel(room: Room, c: string | undefined): boolean {
     return c !== undefined && this.tracker.fold(c) === this.tracker.fold(room.binding.room);
   }
 
   /** A refusal about this channel: not op (482), not on it (442), no such channel (403)... */
-  private refusal(room: Room, l: IrcLine, codes: string[]): Reply | undefined {
+  refusal(room: Room, l: IrcLine, codes: string[]): Reply | undefined {
     if (codes.includes(l.command) && this.sameChannel(room, l.params[1])) return { status: 'failed', reason: `${l.params.at(-1) ?? 'refused'} (${l.command})` };
     return undefined;
   }
@@ -208,7 +207,7 @@ export class IrcActions {
     });
   }
 
-  private timedBan(room: Room, seconds: number, mask: string): Promise<Reply> {
+  timedBan(room: Room, seconds: number, mask: string): Promise<Reply> {
     const fold = (s: string | undefined) => (s === undefined ? undefined : this.tracker.fold(s));
     return this.request([`TBAN ${room.binding.room} ${seconds} ${mask}`], (l) => {
       if (l.command === 'MODE' && this.sameChannel(room, l.params[0])) {
@@ -228,7 +227,7 @@ export class IrcActions {
     });
   }
 
-  private kick(room: Room, nick: string, reason: string): Promise<Reply> {
+  kick(room: Room, nick: string, reason: string): Promise<Reply> {
     const fold = (s: string | undefined) => (s === undefined ? undefined : this.tracker.fold(s));
     const kickLine = `KICK ${room.binding.room} ${nick}${reason ? ` :${reason.replace(/[\r\n]+/g, ' ')}` : ''}`;
     return this.request([kickLine], (l) => {

@@ -135,6 +135,8 @@ export class IrcAdapter implements ChatAdapter {
       ban: true,
       privateMessage: true,
       adminNotify: this.options.admins.length > 0,
+      pin: false,
+      joinRequests: false,
       events: ['member.joined', 'member.left', 'message.posted', 'role.granted', 'role.revoked'],
       ...(this.registered || info.version ? { discovered: describeServer(info, { msgids: this.tracker.msgidSeen, timedBans: this.hasTimedBans }) } : {}),
     };

@@ -81,6 +81,8 @@ export class OneBotAdapter implements ChatAdapter {
       ban: true,
       privateMessage: true,
       adminNotify: options.admins.length > 0,
+      pin: false,
+      joinRequests: true,
       events: ['member.joined', 'member.left', 'message.posted', 'role.granted', 'role.revoked', 'member.join_requested'],
     };
   }

@@ -92,6 +92,8 @@ export class TelegramAdapter implements ChatAdapter {
       ban: true,
       privateMessage: true,
       adminNotify: options.admins.length > 0,
+      pin: true,
+      joinRequests: true,
       events: TELEGRAM_EVENTS,
     };
     this.events = new TelegramEvents(

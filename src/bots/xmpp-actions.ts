@@ -11,6 +11,7 @@ import type { ActionOutcome, RemoveMode, UndoRecord } from './adapter.js';
 import { canModerate, noModerationReason } from './xmpp-disco.js';
 import { explain } from './xmpp-errors.js';
 import type { MucRoom } from './xmpp-room.js';
+import { performPlatformAction, UNBAN, unban, type XmppPlatformContext } from './xmpp-platform-actions.js';
 import { affiliationIq, chatMessage, groupchatMessage, isBareUserJid, moderateIq, roleIq } from './xmpp-stanzas.js';
 
 /** What the adapter does with a `member.mute` that it is asked to undo. */
@@ -40,6 +41,17 @@ export class XmppActions {
    * the life of the room, so the voice is given back when they come back.
    */
   private liftOnReturn = new Set<string>();
+
+  private readonly platform: XmppPlatformContext = {
+    iq: (stanza) => this.iq(stanza),
+    addressOf: (room, member) => this.addressOf(room, member),
+    groupchat: (room, stanza, id) => this.groupchat(room, stanza, id),
+    forgetMute: (community, member) => {
+      this.mutes.delete(muteKey(community, member));
+      this.liftOnReturn.delete(muteKey(community, member));
+    },
+    newId,
+  };
 
   constructor(private readonly context: XmppActionContext) {}
 
@@ -121,7 +133,9 @@ export class XmppActions {
         case 'member.remove':
           return await this.remove(room, action);
         default:
-          return { status: 'unsupported', reason: `${action.type} has no meaning in an XMPP room` };
+          return (
+            (await performPlatformAction(this.platform, room, action)) ?? { status: 'unsupported', reason: `${action.type} has no meaning in an XMPP room` }
+          );
       }
     } catch (e) {
       return { status: 'failed', reason: explain(e) };
@@ -130,6 +144,11 @@ export class XmppActions {
 
   async undo(record: UndoRecord): Promise<ActionOutcome> {
     try {
+      if (record.kind === UNBAN) {
+        const room = this.byCommunity.get(record.community);
+        if (!room) return { status: 'failed', reason: `community ${record.community} is not bound to an XMPP room` };
+        return this.notReady(room) ?? (await unban(this.platform, room, record));
+      }
       if (record.kind !== UNMUTE) return { status: 'unsupported', reason: `the XMPP adapter does not know how to undo ${record.kind}` };
       const room = this.byCommunity.get(record.community);
       if (!room) return { status: 'failed', reason: `community ${record.community} is not bound to an XMPP room` };
@@ -176,9 +195,15 @@ export class XmppActions {
       }
       return { status: 'skipped', reason: `${to} is not in ${room.room} and the room does not show their address` };
     }
-    // The room echoes a groupchat message to its sender once it has distributed it, or answers
-    // with an error (we are a visitor, the room refused the text).
     const id = newId();
+    return this.groupchat(room, groupchatMessage(room.room, text, id), id);
+  }
+
+  /**
+   * The room echoes a groupchat message to its sender once it has distributed it, or answers
+   * with an error (we are a visitor, the room refused the text).
+   */
+  private async groupchat(room: MucRoom, stanza: XmlElement, id: string): Promise<ActionOutcome> {
     const answer = new Promise<ActionOutcome>((resolve) => {
       const timer = setTimeout(() => {
         settle({ status: 'failed', reason: `${room.room} did not echo the message within ${this.options.replyTimeoutMs} ms` });
@@ -191,7 +216,7 @@ export class XmppActions {
       this.echoes.set(id, settle);
     });
     try {
-      await this.xmpp!.send(groupchatMessage(room.room, text, id));
+      await this.xmpp!.send(stanza);
     } catch (e) {
       this.echoes.get(id)?.({ status: 'failed', reason: explain(e) });
     }

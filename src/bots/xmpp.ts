@@ -100,6 +100,8 @@ export class XmppAdapter implements ChatAdapter {
       ban: true,
       privateMessage: true,
       adminNotify: options.admins.length > 0,
+      pin: false,
+      joinRequests: false,
       events: ['member.joined', 'member.left', 'message.posted', 'role.granted', 'role.revoked'],
     };
     this.actions = new XmppActions({

@@ -83,3 +83,36 @@ lifecycle activity {
     expect(unproducedEvents(ir, 'irc', CHAT)).toEqual([]);
   });
 });
+
+describe('platform actions a platform never performs (issue 16)', () => {
+  const ir = irOf(readFileSync('test/fixtures/bots/platform.playbook', 'utf8'));
+  const note = (platform: string, what: string, by: string) =>
+    `note: ${platform} cannot ${what} (used by ${by}); those actions will be reported, not carried out`;
+
+  it('names pin on XMPP and IRC (no pinning), and unmute where there is no mute (ngIRCd)', () => {
+    expect(unsupportedByPlatform(ir, 'xmpp', { ...CHAT, pin: false, joinRequests: false })).toEqual([note('xmpp', 'pin messages', 'pins')]);
+    expect(unsupportedByPlatform(ir, 'irc', { ...CHAT, mute: false, pin: false })).toEqual([
+      note('irc', 'pin messages', 'pins'),
+      note('irc', 'mute members', 'hush'),
+      note('irc', 'unmute members', 'hush'),
+    ]);
+  });
+
+  it('checks nothing an adapter leaves unsaid, and nothing a platform can do', () => {
+    expect(unsupportedByPlatform(ir, 'x', CHAT)).toEqual([]);
+    expect(unsupportedByPlatform(ir, 'telegram', { ...CHAT, pin: true, joinRequests: true })).toEqual([]);
+  });
+
+  it('names join answers where there are no join requests', () => {
+    const screening = irOf(`playbook "J" { timezone "UTC" }
+rule screening {
+  on member.join_requested
+  do approve member
+}
+`);
+    expect(unsupportedByPlatform(screening, 'xmpp', { ...CHAT, events: undefined, joinRequests: false })).toEqual([
+      note('xmpp', 'answer join requests', 'screening'),
+    ]);
+    expect(unsupportedByPlatform(screening, 'onebot', { ...CHAT, events: undefined, joinRequests: true })).toEqual([]);
+  });
+});

@@ -40,6 +40,8 @@ describe('IrcAdapter without a connection', () => {
       ban: true,
       privateMessage: true,
       adminNotify: false,
+      pin: false,
+      joinRequests: false,
       events: ['member.joined', 'member.left', 'message.posted', 'role.granted', 'role.revoked'],
     });
     expect(new IrcAdapter({ ...base, admins: ['boss'] }).capabilities.adminNotify).toBe(true);

@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BotProcess, DEADLINE_WAIT_MS, welcomeText } from './servers/bot-process.js';
+import { BotProcess, DEADLINE_WAIT_MS, PLATFORM_PLAYBOOK, welcomeText } from './servers/bot-process.js';
 import { eventually, freePort, missingPrograms } from './servers/common.js';
 import {
   connectMember,
@@ -88,6 +88,9 @@ describe.skipIf(missing !== undefined)('playbook bot on IRC against a real InspI
       ['mallory', '127.0.0.10'],
       ['opal', '127.0.0.11'],
       ['pat', '127.0.0.12'],
+      ['quin', '127.0.0.13'],
+      ['rex', '127.0.0.14'],
+      ['sam', '127.0.0.15'],
     ];
     for (const member of await Promise.all(cast.map(([nick, address]) => connectMember(server, nick, address)))) who[member.nick] = member;
 
@@ -255,6 +258,66 @@ describe.skipIf(missing !== undefined)('playbook bot on IRC against a real InspI
       expect(mallory.lines.indexOf(ban!)).toBeLessThan(mallory.lines.indexOf(kick));
       await cbot.waitOutcome('the removal', (o) => o.type === 'member.remove' && o.member === 'mallory' && o.status === 'done');
       await expect(joinChannel(mallory, '#banned')).rejects.toThrow(/474/);
+    });
+    it('platform actions: a reply, the admin and voice roles, an early unmute and a timed ban are done by the server; a pin is reported unsupported', async ({
+      expect,
+    }) => {
+      const [quin, rex, sam] = [who['quin']!, who['rex']!, who['sam']!];
+      // The bot comes first, so it is the operator of #plaza.
+      const abot = new BotProcess('abot', botArgs('abot', '#plaza', configFile('abot')), { PLAYBOOK_BOT_PASSWORD: undefined }, PLATFORM_PLAYBOOK);
+      bots.push(abot);
+      await abot.waitReady();
+      for (const m of [rex, quin, sam]) await joinChannel(m, '#plaza');
+      const start = rex.lines.length;
+      const after = (pred: (m: ReceivedLine) => boolean) => (m: ReceivedLine) => rex.lines.indexOf(m) >= start && pred(m);
+      const mode = (change: string, param: string) => after((m) => from('abot', 'MODE', '#plaza')(m) && m.params[1] === change && m.params[2] === param);
+
+      // reply: a channel line addressing the author.
+      quin.send('PRIVMSG #plaza :reply-me');
+      await rex.waitFor('the reply', after(says('abot', '#plaza', 'quin: noted')));
+      expect(await abot.waitOutcome('the reply', (o) => o.type === 'message.reply')).toMatchObject({ status: 'done', member: 'quin' });
+
+      // grant role admin and voice: +o and +v, which every member sees.
+      quin.send('PRIVMSG #plaza :grant-me');
+      await rex.waitFor('quin opped', mode('+o', 'quin'));
+      await rex.waitFor('quin voiced', mode('+v', 'quin'));
+      await eventually('both grants reported', () => (abot.outcomes.filter((o) => o.type === 'role.grant').length === 2 ? true : undefined));
+      expect(abot.outcomes.filter((o) => o.type === 'role.grant').map((o) => o.status)).toEqual(['done', 'done']);
+
+      // pin: IRC has none.
+      quin.send('PRIVMSG #plaza :pin-me');
+      const pin = await abot.waitOutcome('the pin', (o) => o.type === 'message.pin');
+      expect(pin).toMatchObject({ status: 'unsupported' });
+      expect(pin.reason).toMatch(/no pinned messages/);
+      // ...as the bot said at start, naming the rule.
+      expect(await abot.waitLog('note: irc cannot pin messages (used by pins)')).toHaveLength(1);
+
+      // mute for an hour (the mute extban), lifted by the bot two seconds later.
+      const muteMask = `m:*!*@${sam.address}`;
+      sam.send('PRIVMSG #plaza :hush-me');
+      await rex.waitFor('sam muted', mode('+b', muteMask));
+      await rex.waitFor('sam unmuted by the bot', mode('-b', muteMask), DEADLINE_WAIT_MS);
+      expect(await abot.waitOutcome('the unmute', (o) => o.type === 'member.unmute')).toMatchObject({ status: 'done', member: 'sam' });
+      sam.send('PRIVMSG #plaza :heard again');
+      await rex.waitFor('sam heard again', after(says('sam', '#plaza', 'heard again')));
+
+      // ban for 3 s: a host ban and a kick; the rejoin refused (474) until the server lifts it.
+      sam.send('PRIVMSG #plaza :ban-me');
+      await rex.waitFor('sam banned', mode('+b', `*!*@${sam.address}`));
+      const kick = await rex.waitFor('sam kicked', after(kickOf('abot', '#plaza', 'sam')));
+      expect(kick.params[2]).toBe('banned for a while');
+      expect(await abot.waitOutcome('the ban', (o) => o.type === 'member.ban')).toMatchObject({ status: 'done', member: 'sam' });
+      await expect(joinChannel(sam, '#plaza')).rejects.toThrow(/474/);
+      await eventually(
+        'the ban lifted and sam let in again',
+        () =>
+          joinChannel(sam, '#plaza').then(
+            () => true,
+            () => undefined,
+          ),
+        10_000,
+      );
+      expect(abot.outcomes.filter((o) => o.status === 'failed')).toEqual([]);
     });
   });
 

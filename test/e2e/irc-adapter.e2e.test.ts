@@ -117,6 +117,8 @@ describe.skipIf(missing !== undefined)('IRC adapter against a real InspIRCd', ()
       ban: true,
       privateMessage: true,
       adminNotify: true,
+      pin: false,
+      joinRequests: false,
       events: ['member.joined', 'member.left', 'message.posted', 'role.granted', 'role.revoked'],
       discovered: 'InspIRCd-3, EXTBAN=,m, CHANMODES=b,k,l,imnpst, PREFIX=(ov)@+, NICKLEN=30, msgid tags, TBAN',
     });

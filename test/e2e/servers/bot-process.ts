@@ -13,6 +13,8 @@ const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const CLI = join(ROOT, 'bin', 'playbook.js');
 /** Entry ritual with a 6 s deadline, no ads, flood control: the community every bot test runs. */
 export const BOT_PLAYBOOK = join(ROOT, 'test', 'fixtures', 'bots', 'room.playbook');
+/** The platform actions (reply, roles, pin, unmute, a timed ban), one word each (issue 16). */
+export const PLATFORM_PLAYBOOK = join(ROOT, 'test', 'fixtures', 'bots', 'platform.playbook');
 /** Waits for the playbook's 6 s deadline on a machine that may be busy: generous, never a measurement. */
 export const DEADLINE_WAIT_MS = 30_000;
 
