@@ -6,6 +6,11 @@
  * the first is gone, then goes on from the database.
  */
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { User } from '@grammyjs/types';
 import { BOT_PLAYBOOK, BotProcess, DEADLINE_WAIT_MS, welcomeText } from './servers/bot-process.js';
@@ -15,10 +20,28 @@ import { TelegramStandin, TOKEN } from './servers/telegram-standin.js';
 
 const RESTART = -1001000000300;
 const STANDBY = -1001000000400;
+const HOOKED = -1001000000500;
+
+/** Every message posted is relayed to the operator's service (docs/serve.md, "Webhooks"). */
+const HOOKED_PLAYBOOK = `playbook "Hooked Room" {
+  timezone "UTC"
+}
+
+endpoint crm {
+  url env "PLAYBOOK_TEST_BOT_CRM_URL"
+  timeout 2s
+  retries 5
+}
+
+rule relay {
+  on message.posted
+  do call crm with text, member
+}
+`;
 
 describe.skipIf(postgresMissing() !== undefined)('playbook bot on PostgreSQL', () => {
   let db: PostgresCluster;
-  const apis = { restart: new TelegramStandin(), standby: new TelegramStandin() };
+  const apis = { restart: new TelegramStandin(), standby: new TelegramStandin(), hooked: new TelegramStandin() };
   const bots: BotProcess[] = [];
   const users: Record<string, User> = {};
 
@@ -42,6 +65,7 @@ describe.skipIf(postgresMissing() !== undefined)('playbook bot on PostgreSQL', (
     }
     apis.restart.addChat(RESTART, 'Restart');
     apis.standby.addChat(STANDBY, 'Standby');
+    apis.hooked.addChat(HOOKED, 'Hooked');
   }, 60_000);
 
   afterAll(async () => {
@@ -121,6 +145,60 @@ describe.skipIf(postgresMissing() !== undefined)('playbook bot on PostgreSQL', (
     expect(await bot.ended()).toBe('exited (code 3)');
     expect(bot.stderr()).toContain('the database failed: PostgreSQL:');
     expect(api.inbox(users['nova']!.id)).toEqual([]);
+  });
+
+  it('a webhook call pending when the bot is killed is sent by the bot started again, with the same key', async () => {
+    const received: { key: string; body: string }[] = [];
+    let accept = false;
+    const receiver = createServer((req, res) => {
+      let body = '';
+      req.setEncoding('utf8');
+      req.on('data', (c: string) => (body += c));
+      req.on('end', () => {
+        received.push({ key: String(req.headers['idempotency-key']), body });
+        res.writeHead(accept ? 200 : 503);
+        res.end();
+      });
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    const dir = mkdtempSync(join(tmpdir(), 'playbook-bot-hooks-'));
+    try {
+      const file = join(dir, 'hooked.playbook');
+      writeFileSync(file, HOOKED_PLAYBOOK);
+      const env = {
+        TELEGRAM_BOT_TOKEN: TOKEN,
+        TELEGRAM_API_ROOT: undefined,
+        PLAYBOOK_TEST_BOT_CRM_URL: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/x`,
+      };
+      const api = apis.hooked;
+      const first = new BotProcess('hooked', args(api, HOOKED, 'hooked'), env, file);
+      bots.push(first);
+      await first.waitReady();
+      api.join(HOOKED, users['olga']!);
+      api.post(HOOKED, users['olga']!, 'order 17 please');
+      await eventually('the first attempt recorded', () => (sql("SELECT attempts FROM outbox WHERE community = 'hooked'") === '1' ? true : undefined)).catch(
+        (e: Error) => {
+          throw new Error(
+            `${e.message}; outbox ${sql('SELECT * FROM outbox')}; actions ${sql('SELECT action FROM actions ORDER BY seq DESC LIMIT 3')}; received ${received.length}\n${first.report()}`,
+          );
+        },
+      );
+      await first.kill();
+      accept = true;
+      const again = new BotProcess('hooked-again', args(api, HOOKED, 'hooked'), env, file);
+      bots.push(again);
+      await again.waitReady();
+      await eventually('the call delivered', () => (sql("SELECT status FROM outbox WHERE community = 'hooked'") === 'delivered' ? true : undefined));
+      const seq = sql("SELECT seq FROM outbox WHERE community = 'hooked'");
+      expect(received.map((r) => r.key)).toEqual(Array(received.length).fill(`playbook:hooked:${seq}`));
+      expect(received.length).toBeGreaterThanOrEqual(2);
+      expect(JSON.parse(received.at(-1)!.body)).toEqual({ text: 'order 17 please', member: String(users['olga']!.id) });
+      await again.stop();
+    } finally {
+      receiver.closeAllConnections();
+      await new Promise((r) => receiver.close(r));
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a database used by a bot refuses a cluster of playbook serve, with a clear message', () => {
