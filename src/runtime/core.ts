@@ -136,6 +136,8 @@ export class Core {
     if (fields) for (const k in fields) a[k] = fields[k];
     a['cause'] = ctx.cause;
     a['source'] = ctx.source;
+    // An action about a member may have changed them (`tag members` in a job, a network goal's actions in another group): their row is written.
+    if (this.tracking && member !== undefined) this.touch(ctx.community, member);
     // A message to one member passes `direct messages` (constructs/direct-messages.ts).
     if (this.directMessages && type === 'message.send' && typeof a['to'] === 'string') sendDirect(this, ctx, a, a['to']);
     else ctx.out.push(a);
