@@ -34,12 +34,12 @@ export function warnOnLadder(core: Core, ctx: Ctx, m: MemberState, ladderName: s
   const last = ladder.steps[ladder.steps.length - 1];
   const step = ladder.steps.find((s) => s.n === count) ?? (last && count > last.n ? last : undefined);
   if (step) {
-    // Stryker disable next-line StringLiteral: templateExtras uses its kind for types only (src/ir/template-extras.ts); docs/testing.md
     const lctx: Ctx = {
       ...ctx,
       member: m,
       target: undefined,
       source: ladder.id,
+      // Stryker disable next-line StringLiteral: templateExtras uses its kind for types only (src/ir/template-extras.ts); docs/testing.md
       extras: templateExtras('ladder', { count, ladder: ladder.name, reason }, ctx.extras),
     };
     core.runActions(lctx, step.actions);

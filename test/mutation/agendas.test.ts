@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { createRuntime } from '../../src/runtime/runtime.js';
+import { events, feed, load, runtime, texts } from '../constructs/helpers.js';
+
+/**
+ * Agenda timers against a playbook that changed under them (src/runtime/constructs/agendas.ts):
+ * a stored IR from before agendas existed, and a snapshot resumed by a playbook whose agenda is
+ * gone or shorter. Written for the mutation run (docs/testing.md, "Mutation testing").
+ */
+
+const AGENDA = `
+agenda launch on 2026-03-15 {
+  19:00 签到: say "签到"
+  19:10 开场: say "开场"
+}`;
+const JOIN = '2026-03-02T10:00:00+08:00';
+const AFTER = '2026-03-16T00:00:00+08:00';
+
+function armed() {
+  const rt = runtime(AGENDA);
+  feed(rt, [events().join(JOIN, 'ann')]);
+  return rt.snapshot();
+}
+
+describe('agendas', () => {
+  it('an IR stored before agendas existed (no agendas field) runs', () => {
+    const ir = load(`job tick every day at 09:00 { say "tick" }`);
+    delete (ir as { agendas?: unknown }).agendas;
+    const rt = createRuntime(ir);
+    feed(rt, [events().join(JOIN, 'ann')]);
+    expect(texts(rt.advance('2026-03-03T10:00:00+08:00'))).toEqual(['tick']);
+  });
+
+  it('resumed by a playbook without agendas, or without this agenda, its timers do nothing', () => {
+    const none = load(`job tick every day at 09:00 { say "tick" }`);
+    delete (none as { agendas?: unknown }).agendas;
+    expect(texts(createRuntime(none, { snapshot: armed() }).advance(AFTER))).toEqual([]);
+    const other = load(`agenda other on 2026-03-20 { 10:00 x: say "other" }`);
+    expect(texts(createRuntime(other, { snapshot: armed() }).advance(AFTER))).toEqual([]);
+  });
+
+  it('resumed by a playbook whose agenda lost a step, the missing step does nothing', () => {
+    const shorter = load(`agenda launch on 2026-03-15 { 19:00 签到: say "签到" }`);
+    expect(texts(createRuntime(shorter, { snapshot: armed() }).advance(AFTER))).toEqual(['签到']);
+  });
+
+  it('a timer that lost its step number does nothing', () => {
+    const snap = armed();
+    for (const t of snap.communities[0]!.timers) delete t.hook;
+    expect(texts(createRuntime(load(AGENDA), { snapshot: snap }).advance(AFTER))).toEqual([]);
+    expect(texts(createRuntime(load(AGENDA), { snapshot: armed() }).advance(AFTER))).toEqual(['签到', '开场']);
+  });
+});
