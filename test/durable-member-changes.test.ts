@@ -45,4 +45,26 @@ campaign d11 across all groups {
     expect(again.community('g1')!.members['ann']!.tags).toEqual(['双十一达成']);
     expect(again.community('g2')!.members['bob']!.tags).toEqual(['双十一达成']);
   });
+
+  it('points to an inviter, a warning to an author, points to a ranked member', () => {
+    const playbook = ir(`
+ladder reported { 1: say to member "被举报" }
+rule pay { on order.paid do award 10 points to inviter }
+rule report { on message.reported do warn author on ladder reported }
+leaderboard weekly top 1 by points every mon at 10:00 { for each member: award 5 points reason "周榜" }`);
+    const store = new MemoryDurableStore();
+    const d = new DurableRuntime(playbook, store);
+    const at = '2026-03-02T09:00:00+08:00';
+    d.dispatchBatch([
+      { id: 'e1', type: 'member.joined', at, community: 'c', member: 'kol' },
+      { id: 'e2', type: 'member.joined', at, community: 'c', member: 'bob', invitedBy: 'kol' },
+      { id: 'e3', type: 'order.paid', at, community: 'c', member: 'bob', orderId: 'o1', amount: 1 },
+      { id: 'e4', type: 'message.reported', at, community: 'c', member: 'bob', messageId: 'm1', author: 'kol' },
+    ]);
+    d.advance(Date.parse('2026-03-09T10:00:00+08:00'));
+    const kol = new DurableRuntime(playbook, store).rt.community('c')!.members['kol']!;
+    expect(kol.points).toBe(15);
+    expect(kol.warnings?.['reported']).toHaveLength(1);
+  });
 });
+

@@ -18,6 +18,8 @@ export function warnOnLadder(core: Core, ctx: Ctx, m: MemberState, ladderName: s
   // "Warnings older than expire no longer count": one exactly `expire` old still does.
   if (ladder.expireMs) pruneWindow(list, ctx.now, ladder.expireMs + 1);
   list.push(ctx.now);
+  // The warned member may not be the event's (`warn author`): a durable store writes their row.
+  core.touch(ctx.community, m.id);
   const count = list.length;
   const reason = reasonTemplate ? core.text(ctx, reasonTemplate) : '';
   ctx.out.push({

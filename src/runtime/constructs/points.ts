@@ -89,6 +89,8 @@ function periodNumber(zone: string, ms: number, per: 'day' | 'week' | 'month'): 
 /** Grant points to the context's member: the balance, the daily buckets leaderboards rank by, then levels. */
 export function award(core: Core, ctx: Ctx, amount: number, reason: string): void {
   const m = ctx.member!;
+  // The member may not be the event's (an inviter, a ranked member): a durable store writes their row.
+  core.touch(ctx.community, m.id);
   m.points += amount;
   if (core.trackDaily) {
     const today = localDayNumber(ctx.now, core.zone);
