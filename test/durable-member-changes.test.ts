@@ -67,4 +67,3 @@ leaderboard weekly top 1 by points every mon at 10:00 { for each member: award 5
     expect(kol.warnings?.['reported']).toHaveLength(1);
   });
 });
-
