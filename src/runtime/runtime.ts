@@ -1,6 +1,6 @@
 import type { IR } from '../ir/schema.js';
 import { isoInZone } from '../stdlib/calendar.js';
-import { copyDicts, dict } from '../stdlib/dict.js';
+import { dict } from '../stdlib/dict.js';
 import { isoDuration } from '../stdlib/durations.js';
 import { FastConditions } from './conditions/fast.js';
 import { ReferenceConditions } from './conditions/reference.js';
@@ -24,10 +24,13 @@ import { Core } from './core.js';
 import { validateEvent, type InputEvent } from './events.js';
 import { FastMachines } from './machines/fast.js';
 import { XStateMachines } from './machines/reference.js';
-import { isPresent, memberFromJSON, memberToJSON } from './member.js';
-import type { CommunitySnapshot, CommunityState, MemberState, Timer } from './state.js';
-import { liveTimers, loadTimers, peekTimer, popTimer } from './timers.js';
-import { admit, DEFAULT_HORIZON_MS, forget, rememberedFromJSON, rememberedToJSON } from './remembered.js';
+import { isPresent } from './member.js';
+import type { CommunitySnapshot, CommunityState, Timer } from './state.js';
+import { peekTimer, popTimer } from './timers.js';
+import { admit, DEFAULT_HORIZON_MS, forget } from './remembered.js';
+import { communityFromJSON, communityToJSON } from './community-json.js';
+
+export { communityFromJSON, communityToJSON } from './community-json.js';
 import { timerCause } from '../ir/index.js';
 import { Network, usesNetwork, type NetworkState } from './network.js';
 
@@ -366,39 +369,6 @@ function hash(s: string): number {
   let h = 2166136261;
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
   return h >>> 0;
-}
-
-/**
- * A community's live state as plain JSON (a deep copy: later events do not change it). With
- * `members: false` the members are left out (a durable store keeps them as rows of their own).
- */
-export function communityToJSON(c: CommunityState, options: { members?: boolean } = {}): CommunitySnapshot {
-  const { processed: _processed, timers: _heap, timerIndex: _index, members, ...rest } = c;
-  const json = copyFields(rest);
-  const out = dict<MemberState>();
-  if (options.members !== false) for (const id of Object.keys(members)) out[id] = memberToJSON(members[id]!);
-  return { ...json, members: out, ...rememberedToJSON(c), timers: structuredClone(liveTimers(c)) };
-}
-
-/**
- * Live state from its JSON form (the JSON is copied, not shared). Its tables are rebuilt as
- * dicts: `JSON.parse` gives objects that inherit from `Object.prototype`, where a lookup of a
- * member or campaign called `constructor` would find a function.
- */
-export function communityFromJSON(json: CommunitySnapshot): CommunityState {
-  const { processed, processedAt, timers, members, ...rest } = json;
-  const remembered = rememberedFromJSON(processed, processedAt, rest.clock);
-  const c: CommunityState = { ...copyFields(rest), members: dict(), processed: remembered, timers: [], timerIndex: new Map() };
-  for (const id of Object.keys(members)) c.members[id] = memberFromJSON(members[id]!);
-  loadTimers(c, structuredClone(timers));
-  return c;
-}
-
-/** The fields of a community (fixed names) copied, their tables as dicts. */
-function copyFields<T extends object>(o: T): T {
-  const out = { ...o };
-  for (const k of Object.keys(out) as (keyof T)[]) out[k] = copyDicts(out[k]);
-  return out;
 }
 
 export function createRuntime(ir: IR, options: RuntimeOptions = {}): Runtime {
