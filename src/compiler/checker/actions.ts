@@ -5,7 +5,7 @@ import type { Action, Audience, MemberFilter, Target } from '../../ir/schema.js'
 import { duration } from './checks.js';
 import { amountValue, cond, literalTag, muteValue } from './conditions.js';
 import { platformAction } from './platform-actions.js';
-import { noMember, type Checker, type Scope } from './scopes.js';
+import { aboutMessage, noMember, type Checker, type Scope } from './scopes.js';
 import { target } from './targets.js';
 import { text } from './templates.js';
 import { aimsAtMember, constructId, TEMPLATE_EXTRAS } from '../../ir/index.js';
@@ -138,7 +138,7 @@ function lower(cx: Checker, a: Exclude<A.Action, { kind: 'forEach' }>, scope: Sc
     case 'notify':
       return { do: 'notify', text: text(cx, a.text, scope, scope.member) };
     case 'deleteMessage':
-      if (!scope.events.includes('message.posted') && !scope.events.some((e) => cx.events[e]?.fields['messageId'])) {
+      if (!aboutMessage(cx, scope)) {
         cx.bag.report(D.E0409.deleteNeedsMessage(scope.what), a.span, 'trigger the rule `on message.posted`');
       }
       return { do: 'deleteMessage' };

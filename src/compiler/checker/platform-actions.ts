@@ -4,7 +4,7 @@ import { didYouMean } from '../../stdlib/suggest.js';
 import type { Action, Endpoint } from '../../ir/schema.js';
 import { duration } from './checks.js';
 import { anyValue } from './conditions.js';
-import { noMember, type Checker, type Scope } from './scopes.js';
+import { aboutMessage, noMember, type Checker, type Scope } from './scopes.js';
 import { text } from './templates.js';
 
 /**
@@ -32,7 +32,7 @@ export function platformAction(cx: Checker, a: A.PlatformAction, scope: Scope): 
     }
     case 'pin':
     case 'reply':
-      if (!scope.events.some((e) => cx.events[e]?.fields['messageId'])) {
+      if (!aboutMessage(cx, scope)) {
         cx.bag.report(D.E0409.needsMessage(a.kind === 'pin' ? 'pin message' : 'reply', scope.what), a.span, 'trigger the rule `on message.posted`');
       }
       return a.kind === 'pin' ? { do: 'pin' } : { do: 'reply', text: text(cx, a.text, scope, scope.member) };

@@ -127,3 +127,8 @@ function coreEventTable(): Dict<EventType> {
   for (const [name, def] of Object.entries(CORE_EVENTS)) out[name] = { ...def, fields: dictFrom(def.fields) };
   return out;
 }
+
+/** Whether the block is triggered by an event about a message (`delete message`, `pin message`, `reply`). */
+export function aboutMessage(cx: Checker, scope: Scope): boolean {
+  return scope.events.includes('message.posted') || scope.events.some((e) => cx.events[e]?.fields['messageId']);
+}

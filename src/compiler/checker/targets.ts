@@ -41,8 +41,9 @@ export function target(cx: Checker, word: A.Ident, scope: Scope): Target | undef
   return undefined;
 }
 
-/** The text fields every one of the events has: the words a target may be. */
-function textFields(cx: Checker, events: string[]): string[] {
+/** The text fields every one of the events has: the words a target may be, and `{F.name}` placeholders. */
+export function textFields(cx: Checker, events: readonly string[]): string[] {
+  if (events.length === 0) return [];
   const first = cx.events[events[0]!]?.fields ?? {};
   return Object.keys(first).filter((f) => events.every((e) => own(cx.events[e]?.fields ?? {}, f)?.type === 'string'));
 }

@@ -3,6 +3,7 @@ import { D } from '../../parser/diagnostic-codes.js';
 import { didYouMean } from '../../stdlib/suggest.js';
 import { placeholders } from '../../stdlib/templates.js';
 import { MEMBER_ATTRS, type Checker, type Scope } from './scopes.js';
+import { textFields } from './targets.js';
 
 /**
  * `template NAME "text"` and the text of messages: resolves template names and checks every
@@ -35,11 +36,11 @@ export function text(cx: Checker, t: A.MessageText, scope: Scope, memberInScope:
   for (const f of shared) {
     allowed.add(f);
     allowed.add(`event.${f}`);
-    // A text field may hold a member id (`author`): that member's name (docs/language.md, "Targets").
-    if (scope.events.every((ev) => cx.events[ev]?.fields[f]?.type === 'string')) {
-      allowed.add(`${f}.name`);
-      allowed.add(`${f}.id`);
-    }
+  }
+  // A text field may hold a member id (`author`): that member's name (docs/language.md, "Targets").
+  for (const f of textFields(cx, scope.events)) {
+    allowed.add(`${f}.name`);
+    allowed.add(`${f}.id`);
   }
   if (memberInScope) {
     allowed.add('inviter.name');

@@ -1,5 +1,5 @@
 import type { Action } from '../../ir/schema.js';
-import { addItem } from '../member.js';
+import { addItem, removeItem } from '../member.js';
 import type { Core } from '../core.js';
 import { actor, type Ctx } from '../context.js';
 
@@ -14,10 +14,7 @@ export function role(core: Core, ctx: Ctx, a: Extract<Action, { do: 'role' }>): 
   if (!m) return;
   const has = m.roles?.includes(a.role) ?? false;
   if (has !== a.revoke) return;
-  if (a.revoke) {
-    const left = m.roles!.filter((r) => r !== a.role);
-    m.roles = left.length ? left : undefined;
-  } else m.roles = addItem(m.roles, a.role);
+  m.roles = a.revoke ? removeItem(m.roles, a.role) : addItem(m.roles, a.role);
   core.touch(ctx.community, m.id);
   core.emit(ctx, a.revoke ? 'role.revoke' : 'role.grant', m.id, { role: a.role });
 }

@@ -2,7 +2,7 @@ import type { MemberFilter } from '../../ir/schema.js';
 import type { Core } from '../core.js';
 import type { Ctx } from '../context.js';
 import type { InputEvent } from '../events.js';
-import { addItem, hasItem, newMember } from '../member.js';
+import { addItem, hasItem, newMember, removeItem } from '../member.js';
 import type { CommunityState, MemberState } from '../state.js';
 import { cancelMemberTimers } from '../timers.js';
 import { parseInstant } from '../../stdlib/instants.js';
@@ -46,23 +46,16 @@ export function admitMember(c: CommunityState, ev: InputEvent, now: number): Mem
     // An applicant is not a member (yet): the request is answered whatever their past (one who
     // left may ask again), and nothing is aimed at them, nor are they counted, until they join.
     if (!m) {
-      m = newMember(ev.member, now);
+      m = firstSeen(c, ev.member, now);
       m.present = false;
-      m.unjoined = true;
-      c.members[ev.member] = m;
     }
   } else if (!m) {
-    m = newMember(ev.member, now);
-    m.unjoined = true;
-    c.members[ev.member] = m;
+    m = firstSeen(c, ev.member, now);
   } else if (!m.present) {
     return null;
   }
   if (ev.type === 'role.granted' && typeof ev.payload['role'] === 'string') m.roles = addItem(m.roles, ev.payload['role']);
-  if (ev.type === 'role.revoked' && m.roles) {
-    const left = m.roles.filter((r) => r !== ev.payload['role']);
-    m.roles = left.length ? left : undefined;
-  }
+  if (ev.type === 'role.revoked' && typeof ev.payload['role'] === 'string') m.roles = removeItem(m.roles, ev.payload['role']);
   return m;
 }
 
@@ -78,11 +71,8 @@ export function admitMember(c: CommunityState, ev: InputEvent, now: number): Mem
 function seeMember(c: CommunityState, id: string, payload: Record<string, unknown>, now: number): MemberState | null {
   let m = c.members[id];
   const fresh = m === undefined;
-  if (!m) {
-    m = newMember(id, now);
-    m.unjoined = true;
-    c.members[id] = m;
-  } else if (!m.present) return null;
+  if (!m) m = firstSeen(c, id, now);
+  else if (!m.present) return null;
   const name = payload['name'];
   if (typeof name === 'string') m.name = name;
   const roles = payload['roles'];
@@ -93,6 +83,17 @@ function seeMember(c: CommunityState, id: string, payload: Record<string, unknow
     if (m.lastPosted === undefined || last > m.lastPosted) m.lastPosted = last;
   }
   return fresh ? m : null;
+}
+
+/**
+ * A member first seen otherwise than joining (another event, a roster entry, a target): in the
+ * group, without an age until a `member.joined` (docs/language.md, "Member age").
+ */
+export function firstSeen(c: CommunityState, id: string, now: number): MemberState {
+  const m = newMember(id, now);
+  m.unjoined = true;
+  c.members[id] = m;
+  return m;
 }
 
 /** `member.left`, once everything else of the event ran: the member's timers go. */

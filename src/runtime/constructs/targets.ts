@@ -3,7 +3,7 @@ import type { Core } from '../core.js';
 import type { Ctx } from '../context.js';
 import type { InputEvent } from '../events.js';
 import { dict } from '../../stdlib/dict.js';
-import { newMember } from '../member.js';
+import { firstSeen } from './members.js';
 import type { CommunityState, MemberState } from '../state.js';
 
 /**
@@ -19,9 +19,7 @@ export function resolveTarget(core: Core, ctx: Ctx, t: Target): MemberState | un
   const c = ctx.community;
   let m = c.members[id];
   if (!m) {
-    m = newMember(id, ctx.now);
-    m.unjoined = true;
-    c.members[id] = m;
+    m = firstSeen(c, id, ctx.now);
     core.touch(c, id);
   }
   return m.present ? m : undefined;
