@@ -256,7 +256,8 @@ export function schedulesDiagram(ir: IR, ct: CounterTable): Diagram | undefined 
   }
   for (const j of ir.jobs) {
     const tick = b.node('k', j.name, 'event', [calendarText(j.calendar)]);
-    b.edge(tick, b.node('j', j.name, 'box', [jobTitle(j.name), ...j.actions.map((a) => actionText(a, ct))]));
+    const when = j.when ? [`when ${condText(j.when, ct)}`] : [];
+    b.edge(tick, b.node('j', j.name, 'box', [jobTitle(j.name), ...when, ...j.actions.map((a) => actionText(a, ct))]));
   }
   return b.diagram;
 }

@@ -228,6 +228,8 @@ export const Job = z.object({
   id: z.string(),
   name: z.string(),
   calendar: Calendar,
+  /** `when …`: an occurrence runs its actions only if this holds then (no member in scope). */
+  when: Cond.optional(),
   actions: z.array(Action),
   /** Written inside a stage: runs only at occurrences while the stage runs. */
   stage: StageRef.optional(),

@@ -244,6 +244,8 @@ export interface ScheduleDecl {
 export interface JobDecl {
   name: Ident;
   every: Calendar;
+  /** `every … when CONDITION: …`: the occurrence runs only if the condition holds then. */
+  when?: Condition;
   actions: Action[];
   span: Span;
 }

@@ -60,7 +60,7 @@ export function campaign(cx: Checker, c: A.CampaignDecl, ir: IR): IR['campaigns'
     s.points.forEach((p) => ir.points.push(pointsEntry(cx, p, stageRef)));
     s.rules.forEach((r) => ir.rules.push(rule(cx, r, stageRef)));
     s.schedules.forEach((x) => ir.schedules.push({ ...schedule(cx, x), stage: stageRef }));
-    s.jobs.forEach((x) => ir.jobs.push({ ...job(cx, x), stage: stageRef }));
+    s.jobs.forEach((x) => ir.jobs.push(job(cx, x, stageRef)));
     const window = { ref: stageRef, start: start ?? -Infinity, end: end ?? Infinity };
     s.agendas.forEach((x) => (ir.agendas ??= []).push(agenda(cx, x, window)));
   });

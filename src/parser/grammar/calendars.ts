@@ -247,9 +247,16 @@ export abstract class CalendarsParser extends RulesParser {
     });
     this.CONSUME(Kw.every);
     const every = this.SUBRULE(this.calendar)!;
+    let when: A.Condition | undefined;
+    this.OPTION2(() => {
+      this.CONSUME(Kw.when);
+      when = this.SUBRULE(this.condition);
+    });
     const actions = this.SUBRULE(this.actionBlock) ?? [];
     const span = this.spanFrom(first);
-    return { name: name ?? { name: `every_line_${span.line}`, span: this.span(first) }, every, actions, span };
+    const out: A.JobDecl = { name: name ?? { name: `every_line_${span.line}`, span: this.span(first) }, every, actions, span };
+    if (when) out.when = when;
+    return out;
   });
 
   /** `agenda NAME on DATE { TIME [NAME]: ACTIONS … }`: timed steps on one date. */

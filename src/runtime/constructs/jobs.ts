@@ -24,10 +24,11 @@ export function fireJob(core: Core, c: CommunityState, t: Timer, cause: string, 
   const now = t.due;
   const job = core.ir.jobs.find((j) => j.id === t.ref);
   if (!job) return;
-  // A job written in a stage runs only at occurrences while the stage runs; it stays armed.
+  // A job written in a stage runs only at occurrences while the stage runs; it stays armed, and
+  // so does a job whose `when` does not hold at this occurrence.
   if (!job.stage || stageRunsAt(core, job.stage, now)) {
     const ctx = newCtx(c, now, cause, job.id, out);
-    core.runActions(ctx, job.actions);
+    if (!job.when || core.test(job.when, ctx)) core.runActions(ctx, job.actions);
   }
   insertTimer(c, { id: job.id, due: nextOccurrence(job.calendar, core.zone, now + 60_000, calendarSalt(c, job.id)), kind: 'job', ref: job.id });
 }
