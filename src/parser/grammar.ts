@@ -2,6 +2,7 @@ import type * as A from './ast.js';
 import { emptyAst } from './empty-ast.js';
 import { Semicolon } from './lexer.js';
 import { push, pushAll } from './grammar/base.js';
+import type { LookaheadData } from './grammar/lookahead-cache.js';
 import { DirectMessagesParser } from './grammar/direct-messages.js';
 
 export type { ShapeProblem } from './grammar/base.js';
@@ -17,7 +18,7 @@ export type { ShapeProblem } from './grammar/base.js';
  * self-analysis.
  */
 export class PlaybookParser extends DirectMessagesParser {
-  constructor(options: { validate?: boolean } = {}) {
+  constructor(options: { validate?: boolean; storedLookahead?: LookaheadData | false } = {}) {
     super(options);
     this.performSelfAnalysis();
   }

@@ -1,10 +1,23 @@
-import { EmbeddedActionsParser, EOF, type IRuleConfig, type IToken, type ParserMethod } from 'chevrotain';
+import { EmbeddedActionsParser, EOF, type IRuleConfig, type IToken, type ParserMethod, type TokenType } from 'chevrotain';
 import type * as A from '../ast.js';
 import { D, type DiagnosticMessage } from '../diagnostic-codes.js';
 import { badDurationHint } from '../duration-hints.js';
 import { allTokens, Comma, Semicolon } from '../lexer.js';
 import { parseDurationText } from '../../stdlib/durations.js';
 import { unescapeString } from '../strings.js';
+import { CachedLookahead, type LookaheadData } from './lookahead-cache.js';
+import { LOOKAHEAD_DATA } from './lookahead-data.js';
+
+/** The tokens the lookahead store names (scripts/grammar-cache.mjs writes it for these). */
+export const grammarTokens: readonly TokenType[] = [...allTokens, EOF];
+
+/**
+ * Two tokens of lookahead decide every choice of the grammar (gates decide the rest, and the
+ * validations in the tests prove no choice needs more). Chevrotain computes the lookahead of every
+ * alternative when the parser is built, and with 4 that took tens of seconds once the clock
+ * conditions and parenthesised values shared their first tokens with other conditions.
+ */
+export const MAX_LOOKAHEAD = 2;
 
 /** A problem found while building the tree from tokens (not a syntax error of chevrotain's). */
 export interface ShapeProblem {
@@ -27,18 +40,21 @@ export abstract class GrammarBase extends EmbeddedActionsParser {
   /** The span of every top-level item and of every statement inside a block (see `Playbook.clauses`). */
   clauses: A.Span[] = [];
 
+  /** Where the lookahead came from: the store of lookahead-data.ts, or chevrotain's own analysis. */
+  readonly lookaheadStore: CachedLookahead;
+
   /**
    * chevrotain's grammar validations (ambiguities, left recursion, unreachable alternatives) cost
    * about a third of a short `check`'s start-up, and the grammar is the same on every run: they run
    * in test/grammar-validation.test.ts, which builds the parser with `validate: true`, and are
-   * skipped otherwise (docs/performance.md, "Start-up").
+   * skipped otherwise (docs/performance.md, "Start-up"). The lookahead comes from the store unless
+   * `storedLookahead` is false (or other data: the tests) or the store was computed from another grammar (lookahead-cache.ts).
    */
-  constructor(options: { validate?: boolean } = {}) {
-    // Two tokens of lookahead decide every choice of the grammar (gates decide the rest, and the
-    // validations in the tests prove no choice needs more). Chevrotain computes the lookahead of
-    // every alternative when the parser is built, and with 4 that took tens of seconds once the
-    // clock conditions and parenthesised values shared their first tokens with other conditions.
-    super(allTokens, { recoveryEnabled: true, maxLookahead: 2, skipValidations: options.validate !== true });
+  constructor(options: { validate?: boolean; storedLookahead?: LookaheadData | false } = {}) {
+    const stored = options.storedLookahead ?? (JSON.parse(LOOKAHEAD_DATA) as LookaheadData);
+    const lookaheadStore = new CachedLookahead(grammarTokens, MAX_LOOKAHEAD, stored === false ? undefined : stored);
+    super(allTokens, { recoveryEnabled: true, maxLookahead: MAX_LOOKAHEAD, skipValidations: options.validate !== true, lookaheadStrategy: lookaheadStore });
+    this.lookaheadStore = lookaheadStore;
   }
 
   /**
