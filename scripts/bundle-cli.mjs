@@ -9,9 +9,27 @@
 // tsc output in dist/; only bin/playbook.js runs the bundle.
 import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+
+// zod re-exports its error messages in 40-odd languages (`z.locales`), about half of its code;
+// nothing here reads them (messages stay zod's default English, which zod imports itself), and
+// compiling them cost a short `check` time (docs/performance.md, "Start-up"). The bundle's
+// `locales` holds only English.
+const onlyEnglishZod = {
+  name: 'only-english-zod',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /[\\/]zod[\\/]v4[\\/]/.test(args.importer) ? { path: join(dirname(args.importer), '..', 'locales', 'en.js'), namespace: 'zod-en' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'zod-en' }, (args) => ({
+      contents: `export { default as en } from ${JSON.stringify(args.path)};`,
+      resolveDir: dirname(args.path),
+    }));
+  },
+};
 const outdir = `${root}dist/cli-bundle`;
 rmSync(outdir, { recursive: true, force: true });
 await build({
@@ -45,5 +63,6 @@ await build({
     'pg',
     'ws',
   ],
+  plugins: [onlyEnglishZod],
   logLevel: 'warning',
 });

@@ -1,5 +1,4 @@
 import { compile } from '../compiler/compile.js';
-import { checkTestSource } from '../testing/suite.js';
 import { formatDiagnostic } from '../parser/diagnostics.js';
 import type { CommandSpec } from './main.js';
 import { expandPaths } from './files.js';
@@ -18,7 +17,7 @@ Options:
   --format text|json   json prints one array of diagnostics for editors and CI
 `,
   options: { format: { type: 'string' } },
-  run(values, paths, io) {
+  async run(values, paths, io) {
     const format = (values['format'] as string | undefined) ?? 'text';
     if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not ${format}`);
     if (paths.length === 0) throw new UsageError('no playbook files given');
@@ -37,7 +36,9 @@ Options:
         continue;
       }
       if (file.endsWith('.test.playbook')) {
-        // A test file (docs/testing.md): checked as a test file, with its playbook.
+        // A test file (docs/testing.md): checked as a test file, with its playbook. The test runner
+        // (and the runtime it loads) is imported only then: most checks are of playbooks alone.
+        const { checkTestSource } = await import('../testing/suite.js');
         const diags = checkTestSource(file, source);
         const errs = diags.filter((d) => d.severity === 'error').length;
         errors += errs;

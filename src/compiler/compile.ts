@@ -117,7 +117,10 @@ export function compile(source: string, options: CompileOptions = {}): CompileRe
   const checked = checkParsed(text, parsed, file);
   const { diagnostics, errors, warnings, ir } = checked;
   if (errors > 0 || !ir) return { ast: parsed.ast, diagnostics, errors, warnings };
-  const valid = IR.safeParse(ir);
+  // One IR per compile: zod's compiled fast path (code generated per object schema on first use)
+  // costs more to build than it saves on a single parse, about 40 ms of a short `playbook check`
+  // (docs/performance.md, "Start-up"). The result is the same either way.
+  const valid = IR.safeParse(ir, { jitless: true });
   if (!valid.success) {
     const m = D.E0097.irSchema(valid.error.issues[0]?.message ?? '', valid.error.issues[0]?.path.join('.'));
     diagnostics.push({ severity: m.severity, code: m.code, file, line: 1, column: 1, length: 1, message: m.message });
