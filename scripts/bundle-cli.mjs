@@ -11,8 +11,11 @@ import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeGrammarCache } from './grammar-cache.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+// The parser's stored lookahead, from the grammar tsc just compiled (scripts/grammar-cache.mjs).
+await writeGrammarCache(root);
 
 // zod re-exports its error messages in 40-odd languages (`z.locales`), about half of its code;
 // nothing here reads them (messages stay zod's default English, which zod imports itself), and

@@ -92,7 +92,10 @@ function keyword(word: string): TokenType {
     pattern: new RegExp(word),
     longer_alt: Identifier,
     categories: [Name],
+    // Said here, chevrotain need not parse the pattern to find out (about half of building the
+    // lexer, which every start of the CLI pays: docs/performance.md, "Start-up").
     start_chars_hint: [word[0]!],
+    line_breaks: false,
   });
   keywordTokens.push({ word, tok });
   keywordsByImage.set(word, tok);

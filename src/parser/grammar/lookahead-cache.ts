@@ -29,8 +29,8 @@ import {
  * sequences. The stored data names the grammar it was computed from (a fingerprint of every rule's
  * productions, the tokens and their categories, and the lookahead depth): when the grammar is not
  * that one, the parser ignores the store and computes the lookahead as chevrotain always did, so a
- * stale store costs time, never a wrong parse. test/grammar-cache.test.ts fails when the store is
- * stale and says how to rebuild it (`node scripts/grammar-cache.mjs`).
+ * stale store costs time, never a wrong parse. `npm run build` rewrites the store from the grammar
+ * it compiled (scripts/grammar-cache.mjs), and test/grammar-cache.test.ts fails while it is stale.
  */
 export interface LookaheadData {
   fingerprint: string;
