@@ -48,8 +48,76 @@ export function forget(c: CommunityState, now: number, horizonMs: number): void 
   forgetBefore(c.processed, now - horizonMs);
 }
 
+/** Offsets beyond this rebase the map when its front is forgotten (a small integer is 2^31 - 1 at most). */
+const SMALL = 2 ** 30;
+
+/**
+ * The runtime's map from remembered id to its event's `at`, storing each `at` as its distance
+ * from a base instant (the first one stored, moved forward as the front is forgotten). A
+ * millisecond distance within ±12 days is a small integer, which V8 keeps in the map's own
+ * slot; a whole `at` would be a 16-byte heap number per id (docs/performance.md, "Memory and
+ * simulate floor"). Reads give back the exact `at`: instants are whole milliseconds, and an
+ * `at` that is not (which events never carry) switches the map to base 0, storing values as they are.
+ */
+export class RememberedIds extends Map<string, number> {
+  private base = 0;
+  /** Every value stored so far was a whole number, so any whole base is exact. */
+  private whole = true;
+
+  override get(id: string): number | undefined {
+    const d = super.get(id);
+    return d === undefined ? undefined : d + this.base;
+  }
+
+  override set(id: string, at: number): this {
+    if (!Number.isInteger(at)) {
+      if (this.whole) this.rebase(0);
+      this.whole = false;
+    } else if (this.whole && this.size === 0) this.base = at;
+    return super.set(id, at - this.base);
+  }
+
+  override *values(): MapIterator<number> {
+    for (const d of super.values()) yield d + this.base;
+  }
+
+  override *entries(): MapIterator<[string, number]> {
+    for (const [id, d] of super.entries()) yield [id, d + this.base];
+  }
+
+  override [Symbol.iterator](): MapIterator<[string, number]> {
+    return this.entries();
+  }
+
+  override forEach(fn: (at: number, id: string, map: Map<string, number>) => void, thisArg?: unknown): void {
+    for (const [id, at] of this.entries()) fn.call(thisArg, at, id, this);
+  }
+
+  /** Drop ids dated before `cutoff`, from the front; then keep the front's distance small. */
+  forgetBefore(cutoff: number): void {
+    for (const [id, d] of super.entries()) {
+      if (d + this.base >= cutoff) {
+        if (this.whole && Math.abs(d) > SMALL) this.rebase(d + this.base);
+        return;
+      }
+      super.delete(id);
+    }
+  }
+
+  /** Store every value as its distance from `base` (once per ~12 days of event time, or once for a fraction). */
+  private rebase(base: number): void {
+    const shift = this.base - base;
+    this.base = base;
+    if (shift !== 0) for (const [id, d] of super.entries()) super.set(id, d + shift);
+  }
+}
+
 /** Drop ids dated before `cutoff` from a map kept oldest first (the runtime's, a store's). */
 export function forgetBefore(ids: Map<string, number>, cutoff: number): void {
+  if (ids instanceof RememberedIds) {
+    ids.forgetBefore(cutoff);
+    return;
+  }
   for (const [id, at] of ids) {
     if (at >= cutoff) return;
     ids.delete(id);
@@ -66,7 +134,7 @@ export function rememberedToJSON(c: CommunityState): { processed: string[]; proc
  * are remembered as of the community's clock, a full horizon from now, never less.
  */
 export function rememberedFromJSON(processed: readonly string[], processedAt: readonly number[] | undefined, clock: number): Map<string, number> {
-  const out = new Map<string, number>();
+  const out = new RememberedIds();
   for (let i = 0; i < processed.length; i++) out.set(processed[i]!, processedAt?.[i] ?? clock);
   return out;
 }

@@ -27,7 +27,7 @@ import { XStateMachines } from './machines/reference.js';
 import { isPresent } from './member.js';
 import type { CommunitySnapshot, CommunityState, Timer } from './state.js';
 import { peekTimer, popTimer } from './timers.js';
-import { admit, DEFAULT_HORIZON_MS, forget } from './remembered.js';
+import { admit, DEFAULT_HORIZON_MS, forget, RememberedIds } from './remembered.js';
 import { communityFromJSON, communityToJSON } from './community-json.js';
 
 export { communityFromJSON, communityToJSON } from './community-json.js';
@@ -260,7 +260,7 @@ export class Runtime {
       id,
       clock: now,
       started: now,
-      processed: new Map(),
+      processed: new RememberedIds(),
       members: dict(),
       timers: [],
       timerIndex: new Map(),
