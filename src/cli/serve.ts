@@ -45,6 +45,8 @@ Options:
                        fire every pending deadline
   --sync full|normal   full (default): each commit reaches the disk before the reply;
                        normal: survives the process being killed, not the machine losing power
+  --commit group|each  group (default): requests that arrive together share one commit (one
+                       flush to disk); each: one commit per request (for comparison)
   --roster FILE        before serving, register the members already in the groups: JSON Lines
                        of member.seen events, or a JSON list of {community, member, name?,
                        roles?, lastActiveAt?, at?}; no ritual starts, and importing the same
@@ -64,6 +66,7 @@ FILE; SIGTERM or SIGINT stops the server after closing the database. Exit codes:
     token: { type: 'string' },
     clock: { type: 'string' },
     sync: { type: 'string' },
+    commit: { type: 'string' },
     'max-skew': { type: 'string' },
     roster: { type: 'string' },
   },
@@ -78,6 +81,8 @@ FILE; SIGTERM or SIGINT stops the server after closing the database. Exit codes:
     if (clock !== 'wall' && clock !== 'events') throw new UsageError(`--clock must be wall or events, not ${clock}`);
     const sync = (values['sync'] as string | undefined) ?? 'full';
     if (sync !== 'full' && sync !== 'normal') throw new UsageError(`--sync must be full or normal, not ${sync}`);
+    const commit = (values['commit'] as string | undefined) ?? 'group';
+    if (commit !== 'group' && commit !== 'each') throw new UsageError(`--commit must be group or each, not ${commit}`);
     const given = values['token'] as string | undefined;
     const token = given ?? process.env['PLAYBOOK_TOKEN'];
     if (token !== undefined) {
@@ -107,6 +112,8 @@ FILE; SIGTERM or SIGINT stops the server after closing the database. Exit codes:
       throw e;
     }
     if (isPostgresUrl(dbPath)) {
+      if (values['commit'] !== undefined)
+        throw new UsageError('--commit is for SQLite; cluster mode already commits each owner round together (docs/scaling.md)');
       if (values['sync'] !== undefined) throw new UsageError('--sync is for SQLite; PostgreSQL commits are as durable as its own settings (docs/scaling.md)');
       if (values['roster'] !== undefined)
         throw new UsageError('--roster works with a SQLite database; import the roster on one process first (docs/cli.md, "Rosters")');
@@ -119,7 +126,7 @@ FILE; SIGTERM or SIGINT stops the server after closing the database. Exit codes:
     };
     let server: PlaybookServer;
     try {
-      server = new PlaybookServer({ file, source, ir: compiled.ir, store, clock, token, log, ...(maxSkewMs !== undefined ? { maxSkewMs } : {}) });
+      server = new PlaybookServer({ file, source, ir: compiled.ir, store, clock, token, log, commit, ...(maxSkewMs !== undefined ? { maxSkewMs } : {}) });
     } catch (e) {
       store.close();
       // A damaged row found while loading the state: the database cannot be used as it is.
@@ -162,7 +169,7 @@ FILE; SIGTERM or SIGINT stops the server after closing the database. Exit codes:
     const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     io.out(`listening on http://${shown}:${address.port}\n`);
     log(
-      `serving ${file} (${compiled.ir.name}): db ${dbPath}${dbPath === ':memory:' ? ' (nothing is kept)' : `, sync ${sync}`}, ` +
+      `serving ${file} (${compiled.ir.name}): db ${dbPath}${dbPath === ':memory:' ? ' (nothing is kept)' : `, sync ${sync}`}, commit ${commit}, ` +
         `clock ${clock}, ${server.durable.communityIds().length} communities, ${server.durable.lastSeq()} actions logged, auth ${token ? 'on' : 'off'}`,
     );
     if (!token && !isLoopback(host)) log(`warning: listening on ${host} without a token: anyone who can reach it can send events`);

@@ -15,6 +15,7 @@ import { adoptStoredVersion, reloadDurable, reloadSummary, type ReloadNote, type
 export type { ReloadOutcome } from '../hosting/reload.js';
 import { ActionStream } from './sse.js';
 import { parseEvents } from './events-body.js';
+import { eventsHeader, GroupCommitter, type CommitMode } from './group-commit.js';
 
 export type ClockMode = 'wall' | 'events';
 
@@ -46,6 +47,8 @@ export interface PlaybookServerOptions {
   /** Operator log lines (stderr in the CLI). */
   log?: (line: string) => void;
   timerHost?: TimerHost;
+  /** `group` (default): concurrent POST /events share one commit; `each`: one commit per request (docs/serve.md, "Group commit"). */
+  commit?: CommitMode;
 }
 
 /**
@@ -58,6 +61,7 @@ export class PlaybookServer {
   readonly durable: DurableRuntime;
   private readonly options: PlaybookServerOptions;
   private readonly stream: ActionStream;
+  private readonly commits: GroupCommitter;
   private readonly loop: TimerLoop | undefined;
   private readonly log: (line: string) => void;
   private readonly maxBody: number;
@@ -94,10 +98,15 @@ export class PlaybookServer {
       (after, limit, community) => this.durable.store.actionsAfter(after, limit, community),
       () => this.durable.lastSeq(),
     );
+    this.commits = new GroupCommitter(this.durable, options.commit ?? 'group', (results) => {
+      for (const r of results) this.publish(r.logged);
+      this.loop?.arm();
+    });
     if (options.clock === 'wall') {
       this.loop = new TimerLoop(
         () => this.durable.nextDue(),
         (now) => {
+          this.commits.flush();
           this.publish(this.durable.advance(now).logged);
         },
         (e) => {
@@ -132,6 +141,7 @@ export class PlaybookServer {
   }
 
   async close(): Promise<void> {
+    this.commits.close();
     this.loop?.stop();
     await this.webhooks?.stop();
     this.stream.close();
@@ -191,8 +201,7 @@ export class PlaybookServer {
         return webhooksRoute(url, this.durable.store.outbox, res);
       case '/events':
         allow('POST');
-        this.events(await readBody(req, this.maxBody), res);
-        return;
+        return this.events(await readBody(req, this.maxBody), res);
       case '/advance':
         allow('POST');
         req.resume();
@@ -231,11 +240,12 @@ export class PlaybookServer {
       lastSeq: this.durable.lastSeq(),
       nextDue: next === undefined ? null : new Date(next).toISOString(),
       listeners: this.stream.size,
+      commits: this.commits.counts,
       ...(webhooks ? { webhooks } : {}),
     });
   }
 
-  private events(body: Buffer, res: ServerResponse): void {
+  private async events(body: Buffer, res: ServerResponse): Promise<void> {
     const ahead =
       this.options.clock === 'wall'
         ? { now: this.host.now(), maxSkewMs: this.options.maxSkewMs ?? DEFAULT_MAX_SKEW_MS, zone: this.durable.ir.timezone }
@@ -248,24 +258,11 @@ export class PlaybookServer {
       if (refused) this.log(`refused a request with ${refused} event(s) stamped more than ${isoDuration(ahead!.maxSkewMs)} after the server's clock`);
       throw e;
     }
-    const result = this.durable.dispatchBatch(events);
-    this.publish(result.logged);
-    this.loop?.arm();
-    const counts = { processed: 0, duplicate: 0, stale: 0, ignored: 0, late: 0 };
-    for (const r of result.results) {
-      if (r.status === 'processed') counts.processed++;
-      else if (r.status === 'duplicate') counts.duplicate++;
-      else if (r.status === 'stale') counts.stale++;
-      else if (r.status === 'ignored') counts.ignored++;
-      if (r.late) counts.late++;
-    }
+    const { result, lastSeq } = await this.commits.submit(events, body.length);
     sendLines(
       res,
       result.logged.map((a) => a.json),
-      {
-        'playbook-events': `processed=${counts.processed}; duplicate=${counts.duplicate}; ignored=${counts.ignored}; late=${counts.late}${counts.stale ? `; stale=${counts.stale}` : ''}`,
-        'playbook-last-seq': String(this.durable.lastSeq()),
-      },
+      { 'playbook-events': eventsHeader(result.results), 'playbook-last-seq': String(lastSeq) },
     );
   }
 
@@ -282,6 +279,7 @@ export class PlaybookServer {
         throw new HttpError(409, 'this server runs on the wall clock: it cannot advance into the future (start it with --clock events to drive time)');
       }
     }
+    this.commits.flush();
     const result: BatchResult = this.durable.advance(ms);
     this.publish(result.logged);
     this.loop?.arm();
@@ -344,6 +342,7 @@ export class PlaybookServer {
    * store it, and go on. A version with errors changes nothing.
    */
   reload(source: string, file: string = this.file): ReloadOutcome {
+    this.commits.flush();
     const outcome = reloadDurable(this.durable, source, file);
     if (!outcome.ok) return outcome;
     this.source = source;

@@ -186,6 +186,31 @@ export class DurableRuntime {
     });
   }
 
+  /**
+   * Group commit (src/server/group-commit.ts): dispatch several requests' events in order, as
+   * `dispatchBatch` would one after the other, and commit them all in one transaction. Returns
+   * each request's share of the results and actions, and the log's last sequence number right
+   * after its actions, which is what a commit of its own would have left.
+   */
+  dispatchGroup(batches: readonly (readonly unknown[])[]): { result: BatchResult; lastSeq: number }[] {
+    const events = batches.length === 1 ? batches[0]! : batches.flat();
+    const all = this.dispatchBatch(events);
+    const out: { result: BatchResult; lastSeq: number }[] = [];
+    let r = 0;
+    let a = 0;
+    let seq = all.logged.length > 0 ? all.logged[0]!.seq - 1 : this.lastSeq();
+    for (const batch of batches) {
+      const results = all.results.slice(r, r + batch.length);
+      r += batch.length;
+      let n = 0;
+      for (const x of results) n += x.actions.length;
+      const logged = all.logged.slice(a, a + n);
+      out.push({ result: { results, actions: all.actions.slice(a, a + n), logged }, lastSeq: (seq += n) });
+      a += n;
+    }
+    return out;
+  }
+
   /** Fire every timer due up to `to` (ms since the epoch) and commit. */
   advance(to: number): BatchResult {
     return this.run(() => ({ results: [], actions: this.runtime.advance(to), processed: [] }));
