@@ -38,6 +38,7 @@ import { regexSection } from './regex.mjs';
 import { startupSection } from './startup.mjs';
 import { lspKeystrokeSection } from './lsp-keystroke.mjs';
 import { clusterSection } from './cluster.mjs';
+import { groupCommitSection } from './groupcommit.mjs';
 import { createXStateActors, createXStatePure } from './xstate.mjs';
 import { actionCounts, assertSameActions, MismatchError } from './verify.mjs';
 
@@ -102,6 +103,7 @@ const sections = [
   () => startupSection(results, log, { root, quick: QUICK }),
   () => lspKeystrokeSection(results, log, { root, quick: QUICK }),
   () => clusterSection(results, log, { root, quick: QUICK }),
+  () => groupCommitSection(results, log, { root, quick: QUICK }),
 ];
 try {
   for (let i = 0; i < sections.length; i++) {

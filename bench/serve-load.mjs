@@ -21,7 +21,7 @@ import { Agent, request } from 'node:http';
 import { cpus, loadavg, release, tmpdir, totalmem, type as osType } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { mulberry32 } from './generate.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -29,7 +29,7 @@ const CLI = process.env.PLAYBOOK_CLI ?? join(root, 'bin/playbook.js');
 const QUICK = process.env.BENCH_QUICK === '1';
 const SIZES = QUICK ? { members: 1000, single: 300, concurrent: 600, batched: 2000 } : { members: 10_000, single: 2000, concurrent: 4000, batched: 20_000 };
 
-const PLAYBOOK = `playbook "Load" {
+export const PLAYBOOK = `playbook "Load" {
   timezone "Asia/Shanghai"
 }
 
@@ -75,7 +75,7 @@ points {
 `;
 
 /** An endless message stream from the community's members, 0-2 s apart (the whole run spans under a day). */
-function messages(seed, members, startMs) {
+export function messages(seed, members, startMs) {
   const rnd = mulberry32(seed);
   const words = ['hello', 'ann-bj-dev', 'good morning', '加微信', 'nice', 'see https://x.example', 'ok'];
   let t = startMs;
@@ -96,8 +96,9 @@ function messages(seed, members, startMs) {
   };
 }
 
-function startServer(file, db, sync) {
-  const child = spawn(process.execPath, [CLI, 'serve', file, '--db', db, '--port', '0', '--clock', 'events', '--sync', sync], {
+/** The real server on port 0 (`extra`: more options, e.g. `--commit each` for bench/groupcommit.mjs). */
+export function startServer(file, db, sync, extra = []) {
+  const child = spawn(process.execPath, [CLI, 'serve', file, '--db', db, '--port', '0', '--clock', 'events', '--sync', sync, ...extra], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
@@ -112,7 +113,7 @@ function startServer(file, db, sync) {
   });
 }
 
-function post(server, agent, path, body) {
+export function post(server, agent, path, body) {
   return new Promise((resolve, reject) => {
     const req = request(
       {
@@ -138,7 +139,7 @@ function post(server, agent, path, body) {
 const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 
 /** `count` requests of `perRequest` events each over `clients` connections; latency per request. */
-async function drive(server, next, count, perRequest, clients) {
+export async function drive(server, next, count, perRequest, clients) {
   const agent = new Agent({ keepAlive: true, maxSockets: clients });
   const latencies = [];
   let sent = 0;
@@ -198,33 +199,38 @@ async function scenario(sync) {
   }
 }
 
-const results = {
-  machine: `${cpus()[0]?.model ?? 'unknown CPU'} x${cpus().length}, ${Math.round(totalmem() / 2 ** 30)} GiB, ${osType()} ${release()}, node ${process.version}`,
-  date: new Date().toISOString(),
-  load_average_at_start: Number(loadavg()[0].toFixed(2)),
-  quick: QUICK,
-  sizes: SIZES,
-  runs: [],
-};
-console.log(`playbook serve load benchmark${QUICK ? ' (BENCH_QUICK: small inputs)' : ''}`);
-console.log(`machine: ${results.machine}; load average ${results.load_average_at_start}\n`);
-for (const sync of ['full', 'normal']) results.runs.push(await scenario(sync));
+// Run as a script; bench/groupcommit.mjs imports the helpers above.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();
 
-const rows = [];
-for (const r of results.runs) {
-  for (const [name, label] of [
-    ['joins', `joins, ${SIZES.members.toLocaleString('en')} in batches of 500`],
-    ['single', 'one event per request, 1 client'],
-    ['concurrent', 'one event per request, 8 clients'],
-    ['batched', 'batches of 200 events, 1 client'],
-  ]) {
-    const s = r[name];
-    rows.push(`| ${r.sync} | ${label} | ${s.events.toLocaleString('en')} | ${s.events_per_s.toLocaleString('en')} | ${s.p50_ms} | ${s.p99_ms} |`);
+async function main() {
+  const results = {
+    machine: `${cpus()[0]?.model ?? 'unknown CPU'} x${cpus().length}, ${Math.round(totalmem() / 2 ** 30)} GiB, ${osType()} ${release()}, node ${process.version}`,
+    date: new Date().toISOString(),
+    load_average_at_start: Number(loadavg()[0].toFixed(2)),
+    quick: QUICK,
+    sizes: SIZES,
+    runs: [],
+  };
+  console.log(`playbook serve load benchmark${QUICK ? ' (BENCH_QUICK: small inputs)' : ''}`);
+  console.log(`machine: ${results.machine}; load average ${results.load_average_at_start}\n`);
+  for (const sync of ['full', 'normal']) results.runs.push(await scenario(sync));
+
+  const rows = [];
+  for (const r of results.runs) {
+    for (const [name, label] of [
+      ['joins', `joins, ${SIZES.members.toLocaleString('en')} in batches of 500`],
+      ['single', 'one event per request, 1 client'],
+      ['concurrent', 'one event per request, 8 clients'],
+      ['batched', 'batches of 200 events, 1 client'],
+    ]) {
+      const s = r[name];
+      rows.push(`| ${r.sync} | ${label} | ${s.events.toLocaleString('en')} | ${s.events_per_s.toLocaleString('en')} | ${s.p50_ms} | ${s.p99_ms} |`);
+    }
   }
+  console.log('| --sync | requests | events | events/s | p50 ms (per request) | p99 ms |');
+  console.log('|---|---|---|---|---|---|');
+  for (const row of rows) console.log(row);
+  mkdirSync(join(root, 'bench/out'), { recursive: true });
+  writeFileSync(join(root, 'bench/out/serve-load.json'), JSON.stringify(results, null, 2) + '\n');
+  console.log('\nwritten to bench/out/serve-load.json');
 }
-console.log('| --sync | requests | events | events/s | p50 ms (per request) | p99 ms |');
-console.log('|---|---|---|---|---|---|');
-for (const row of rows) console.log(row);
-mkdirSync(join(root, 'bench/out'), { recursive: true });
-writeFileSync(join(root, 'bench/out/serve-load.json'), JSON.stringify(results, null, 2) + '\n');
-console.log('\nwritten to bench/out/serve-load.json');

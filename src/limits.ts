@@ -21,6 +21,8 @@
  * | MAX_LIST_ITEMS              | 256         | items of any list payload field (`roles`, `mentions`, ...)  |
  * | MAX_RELOAD_DIAGNOSTICS      | 100         | diagnostics a refused POST /playbook (or SIGHUP) returns    |
  * | MAX_EVENT_PROBLEMS          | 50          | bad lines a refused POST /events lists                      |
+ * | MAX_GROUP_COMMIT_EVENTS     | 10,000      | events of the POST /events requests one group commit takes  |
+ * |                             |             | (their bodies: at most MAX_EVENTS_BODY_BYTES together)      |
  * | MAX_LINE_NOTES              | 50          | per-line notes `simulate` prints before summarizing         |
  *
  * Characters are UTF-16 code units, as JavaScript counts string length: a character outside
@@ -88,6 +90,9 @@ export const MAX_RELOAD_DIAGNOSTICS = 100;
 
 /** Bad lines listed when a POST /events body is refused; the rest are counted. */
 export const MAX_EVENT_PROBLEMS = 50;
+
+/** Events in one group commit of `serve` (src/server/group-commit.ts); a single larger request is committed alone. */
+export const MAX_GROUP_COMMIT_EVENTS = 10_000;
 
 /** Per-line notes simulate prints on stderr; the summary counts the rest. */
 export const MAX_LINE_NOTES = 50;

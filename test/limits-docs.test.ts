@@ -11,6 +11,7 @@ import {
   MAX_EVENT_LINE_BYTES,
   MAX_EVENT_PROBLEMS,
   MAX_EVENTS_BODY_BYTES,
+  MAX_GROUP_COMMIT_EVENTS,
   MAX_ID_CHARS,
   MAX_LINE_NOTES,
   MAX_LIST_ITEMS,
@@ -120,6 +121,8 @@ describe('docs/serve.md#limits', () => {
       [/^problems listed/, String(MAX_EVENT_PROBLEMS)],
       [/^diagnostics returned/, String(MAX_RELOAD_DIAGNOSTICS)],
       [/^unsent data buffered/, bytes(MAX_BUFFERED_BYTES)],
+      [/^events committed in one group commit/, n(MAX_GROUP_COMMIT_EVENTS)],
+      [/^request bodies committed in one group commit/, bytes(MAX_EVENTS_BODY_BYTES)],
     ]);
     expect(section).toContain('(cli.md#limits)');
   });

@@ -1,12 +1,9 @@
 import type { BatchResult, DurableRuntime } from '../store/durable.js';
 import { StorageError } from '../store/durable.js';
+import { MAX_EVENTS_BODY_BYTES, MAX_GROUP_COMMIT_EVENTS } from '../limits.js';
 
 /** How `POST /events` requests are committed (docs/serve.md, "Group commit"). */
 export type CommitMode = 'group' | 'each';
-
-/** The most events, and body bytes, one group commit takes; a single larger request is committed alone. */
-export const GROUP_MAX_EVENTS = 10_000;
-export const GROUP_MAX_BYTES = 16 * 1024 * 1024;
 
 export interface Committed {
   result: BatchResult;
@@ -54,7 +51,7 @@ export class GroupCommitter {
     readonly mode: CommitMode,
     /** Called after every commit with what it committed, in order (publish to the stream, re-arm timers). */
     private readonly committed: (results: readonly BatchResult[]) => void,
-    private readonly limits: { maxEvents: number; maxBytes: number } = { maxEvents: GROUP_MAX_EVENTS, maxBytes: GROUP_MAX_BYTES },
+    private readonly limits: { maxEvents: number; maxBytes: number } = { maxEvents: MAX_GROUP_COMMIT_EVENTS, maxBytes: MAX_EVENTS_BODY_BYTES },
   ) {
     this.stats = { mode, requests: 0, transactions: 0 };
   }

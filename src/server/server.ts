@@ -141,7 +141,6 @@ export class PlaybookServer {
   }
 
   async close(): Promise<void> {
-    this.commits.close();
     this.loop?.stop();
     await this.webhooks?.stop();
     this.stream.close();
@@ -151,6 +150,7 @@ export class PlaybookServer {
       });
       this.http.closeAllConnections();
     });
+    this.commits.close();
     this.durable.close();
   }
 
