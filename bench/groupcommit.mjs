@@ -52,8 +52,8 @@ export async function groupCommitSection(results, log, { quick }) {
     const commits = (await health(servers.group)).commits;
     const each = median(rates.each);
     const group = median(rates.group);
-    results.serve_commit_each_events_per_s = each;
-    results.serve_group_commit_events_per_s = group;
+    results.serve_commit_per_request_eps = each;
+    results.serve_group_commit_eps = group;
     results.ratio_serve_group_commit = Number((group / each).toFixed(2));
     results.serve_group_commit = {
       clients: CLIENTS,
