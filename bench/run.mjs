@@ -9,7 +9,8 @@
 //  3. mixed: a playbook with every construct (bench/mixed.playbook), runtime `fast` vs
 //     `reference` engine on a small stream (they must agree), and `fast` on a large one.
 //  4. heap bytes per member at 100,000 members, each kind in a child process with --expose-gc.
-//  5. `playbook simulate` end to end on 10k, 100k and 1M-event JSONL files: time and peak RSS.
+//  5. `playbook simulate` end to end on 10k, 100k and 1M-event JSONL files: time and peak RSS; at
+//     1M, interleaved with its I/O floor (bench/floor.mjs, issue 20 item 4).
 //  6. regexes (bench/regex.mjs, issue 13): the worst match time over an adversarial set on 100 KB
 //     messages, and the cost per short message of typical patterns, JavaScript RegExp vs RE2.
 //  7. start-up (bench/startup.mjs, issue 20): `playbook --version` and a short `playbook check`
@@ -330,40 +331,86 @@ function simulateInputs() {
   return files;
 }
 
+/**
+ * `playbook simulate` end to end on each input (time, peak RSS), and at the largest the I/O floor
+ * of issue 20, item 4 (bench/floor.mjs: the same reading and line splitting, JSON.parse per line,
+ * one JSON.stringify'd action per event, no runtime), timed the same way: wall time of a process
+ * of its own, start-up included, interleaved with simulate, medians of 3.
+ */
 function simulateSection() {
   const playbook = `${outDir}/workload.playbook`;
   writeFileSync(playbook, WORKLOAD_PLAYBOOK);
   const files = simulateInputs();
   const haveTime = existsSync('/usr/bin/time');
-  results.simulate = [];
-  log(`simulate end to end (${fmtInt(SIMULATE_MEMBERS)} members; read, parse, run, write to /dev/null):`);
-  for (const { lines, file } of files) {
-    const cli = [`${root}bin/playbook.js`, 'simulate', playbook, '--events', file];
-    const command = haveTime ? ['/usr/bin/time', ['-f', 'peak-rss-kb %M', process.execPath, ...cli]] : [process.execPath, [`${here}rss.mjs`, ...cli]];
+  /** One process: wall seconds, peak RSS in KB and stderr. */
+  const timed = (script, args, what) => {
+    const command = haveTime
+      ? ['/usr/bin/time', ['-f', 'peak-rss-kb %M', process.execPath, script, ...args]]
+      : [process.execPath, [`${here}rss.mjs`, script, ...args]];
     const out = openSync('/dev/null', 'w');
     const t0 = performance.now();
     const r = spawnSync(command[0], command[1], { stdio: ['ignore', out, 'pipe'], encoding: 'utf8', maxBuffer: 1 << 24 });
     const seconds = (performance.now() - t0) / 1000;
     closeSync(out);
-    const summary = /simulate: (\d+) events read.* (\d+) actions in ([\d.]+)s/.exec(r.stderr);
     const rss = /peak-rss-kb (\d+)/.exec(r.stderr);
-    if (r.status !== 0 || !summary || !rss)
-      throw new Error(`simulate on ${file} failed (exit ${r.status}): ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+    if (r.status !== 0 || !rss) throw new Error(`${what} failed (exit ${r.status}): ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+    return { seconds, rssKb: Number(rss[1]), stderr: r.stderr };
+  };
+  const simulate = (lines, file) => {
+    const r = timed(`${root}bin/playbook.js`, ['simulate', playbook, '--events', file], `simulate on ${file}`);
+    const summary = /simulate: (\d+) events read.* (\d+) actions in ([\d.]+)s/.exec(r.stderr);
+    if (!summary) throw new Error(`simulate on ${file} printed no summary: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
     if (Number(summary[1]) !== lines) throw new Error(`simulate read ${summary[1]} events of ${lines} in ${file}`);
+    return { seconds: r.seconds, rssKb: r.rssKb, processing: Number(summary[3]), actions: Number(summary[2]) };
+  };
+  const floor = (lines, file) => {
+    const r = timed(`${here}floor.mjs`, [file], `bench/floor.mjs on ${file}`);
+    if (!r.stderr.includes(`floor: ${lines} events`)) throw new Error(`bench/floor.mjs did not read ${lines} events of ${file}: ${r.stderr.trim()}`);
+    return r;
+  };
+  results.simulate = [];
+  log(`simulate end to end (${fmtInt(SIMULATE_MEMBERS)} members; read, parse, run, write to /dev/null):`);
+  for (const { lines, file } of files) {
+    const runs = [simulate(lines, file)];
+    const floors = [];
+    if (lines === files.at(-1).lines) {
+      for (let i = 0; i < 3; i++) {
+        floors.push(floor(lines, file));
+        if (i < 2) runs.push(simulate(lines, file));
+      }
+    }
+    const mid = (key) => median(runs.map((x) => x[key]));
+    const seconds = mid('seconds');
     const row = {
       events: lines,
       seconds: Number(seconds.toFixed(2)),
       eps: Math.round(lines / seconds),
-      processing_seconds: Number(summary[3]),
-      processing_eps: Math.round(lines / Math.max(Number(summary[3]), 0.001)),
-      actions: Number(summary[2]),
-      peak_rss_mb: Math.round(Number(rss[1]) / 1024),
+      processing_seconds: mid('processing'),
+      processing_eps: Math.round(lines / Math.max(mid('processing'), 0.001)),
+      actions: runs[0].actions,
+      peak_rss_mb: Math.round(mid('rssKb') / 1024),
       input_mb: Number((statSync(file).size / 2 ** 20).toFixed(1)),
+      ...(runs.length > 1 ? { runs: runs.length } : {}),
     };
     results.simulate.push(row);
     log(
       `  ${fmtInt(lines).padStart(9)} events: ${row.seconds.toFixed(2)} s, ${fmtInt(row.eps)} events/s (${fmtInt(row.processing_eps)}/s after start-up), peak RSS ${row.peak_rss_mb} MB`,
     );
+    if (floors.length) {
+      const floorSeconds = median(floors.map((x) => x.seconds));
+      results.simulate_floor = {
+        events: lines,
+        seconds: Number(floorSeconds.toFixed(2)),
+        eps: Math.round(lines / floorSeconds),
+        peak_rss_mb: Math.round(median(floors.map((x) => x.rssKb)) / 1024),
+        rounds: floors.length,
+      };
+      results.simulate_floor_eps = results.simulate_floor.eps;
+      results.ratio_simulate_floor = Number((row.eps / results.simulate_floor.eps).toFixed(3));
+      log(
+        `  I/O floor (bench/floor.mjs), ${fmtInt(lines)} events: ${results.simulate_floor.seconds.toFixed(2)} s, ${fmtInt(results.simulate_floor.eps)} events/s; simulate / floor ${results.ratio_simulate_floor.toFixed(2)} (medians of ${floors.length}, interleaved)`,
+      );
+    }
   }
   const last = results.simulate.at(-1);
   results.simulate_eps = last.eps;
@@ -371,6 +418,8 @@ function simulateSection() {
   results.simulate_peak_rss_mb = last.peak_rss_mb;
   const previous = results.simulate.at(-2);
   if (previous) results.simulate_rss_growth_last_10x = Number((last.peak_rss_mb / previous.peak_rss_mb).toFixed(2));
+  const at = (n) => results.simulate.find((x) => x.events === n);
+  if (at(100_000) && at(1_000_000)) results.rss_growth_100k_1m = Number((at(1_000_000).peak_rss_mb / at(100_000).peak_rss_mb).toFixed(2));
 }
 
 // ------------------------------------------------------------------------------------ report
