@@ -136,7 +136,7 @@ describe('playbook compile', () => {
 describe('playbook simulate', () => {
   const events = join(root, 'test/scenarios/flood/events.jsonl');
 
-  it('--engine reference prints exactly what the fast engine prints', async () => {
+  it('--engine reference and --engine generated print exactly what the fast engine prints', async () => {
     const ritual = join(root, 'test/scenarios/entry-ritual/events.jsonl');
     const args = ['simulate', ex('entry-ritual'), '--events', ritual, '--until', '2026-03-04T00:00:00+08:00'];
     const fast = await cli(args);
@@ -145,9 +145,12 @@ describe('playbook simulate', () => {
     expect(reference.code).toBe(0);
     expect(fast.out.split('\n').length).toBeGreaterThan(5);
     expect(reference.out).toBe(fast.out);
+    const generated = await cli([...args, '--engine', 'generated']);
+    expect(generated.code).toBe(0);
+    expect(generated.out).toBe(fast.out);
     const bad = await cli([...args, '--engine', 'turbo']);
     expect(bad.code).toBe(2);
-    expect(bad.err).toContain('--engine must be fast or reference');
+    expect(bad.err).toContain('--engine must be fast, generated or reference');
   });
 
   it('--format html writes one self-contained report to --out, and needs --out', async () => {

@@ -8,6 +8,7 @@ import type { Cond, CondValue, IR, Lifecycle, Ritual } from '../src/ir/schema.js
 import { lifecycleMachine, ritualMachine } from '../src/compiler/backends/xstate.js';
 import type { EvalContext } from '../src/runtime/conditions/engine.js';
 import { FastConditions } from '../src/runtime/conditions/fast.js';
+import { GeneratedConditions } from '../src/runtime/generated/conditions.js';
 import { FastMachines } from '../src/runtime/machines/fast.js';
 import type { MachineStep } from '../src/runtime/machines/engine.js';
 import { XStateMachines } from '../src/runtime/machines/reference.js';
@@ -21,7 +22,9 @@ import type { CommunityState } from '../src/runtime/state.js';
  * The fast paths against the reference engines they replace:
  * - conditions compiled to closures vs json-rules-engine on the rules backend's form (src/compiler/backends/rules.ts);
  * - the machine interpreter vs XState's own `initialTransition`/`transition`;
- * - whole runs: every scenario and example, `engine: 'fast'` vs `engine: 'reference'`.
+ * - conditions generated as JavaScript (src/runtime/generated/) vs the same reference;
+ * - whole runs: every scenario, `engine: 'fast'` and `engine: 'generated'` vs `engine: 'reference'`
+ *   (random playbooks and streams through all three: test/differential-engines.test.ts).
  */
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -236,12 +239,15 @@ const context: fc.Arbitrary<EvalContext> = fc
 describe('conditions: compiled closures agree with json-rules-engine', () => {
   const fast = new FastConditions(IR_WITH_COUNTERS, SHARED);
   const reference = new ReferenceConditions(IR_WITH_COUNTERS, SHARED);
+  const generated = new GeneratedConditions(IR_WITH_COUNTERS, SHARED);
   afterAll(() => reference.close());
 
   it('on generated conditions and states (fact types mixed on purpose)', () => {
     fc.assert(
       fc.property(cond, context, (c, ctx) => {
-        expect(fast.compile(c)(withShared(ctx))).toBe(reference.compile(c)(ctx));
+        const expected = reference.compile(c)(ctx);
+        expect(fast.compile(c)(withShared(ctx))).toBe(expected);
+        expect(generated.compile(c)(withShared(ctx))).toBe(expected);
       }),
       { numRuns: RUNS },
     );
@@ -254,10 +260,13 @@ describe('conditions: compiled closures agree with json-rules-engine', () => {
       const ir = compile(readFileSync(join(root, 'examples', file), 'utf8')).ir!;
       const f = new FastConditions(ir, SHARED);
       const r = new ReferenceConditions(ir, SHARED);
+      const g = new GeneratedConditions(ir, SHARED);
       try {
         for (const c of allConds(ir)) {
           for (const ctx of ctxs) {
-            expect(f.compile(c)(withShared(ctx)), `${file}: ${JSON.stringify(c)}`).toBe(r.compile(c)(ctx));
+            const expected = r.compile(c)(ctx);
+            expect(f.compile(c)(withShared(ctx)), `${file}: ${JSON.stringify(c)}`).toBe(expected);
+            expect(g.compile(c)(withShared(ctx)), `${file}: ${JSON.stringify(c)} (generated)`).toBe(expected);
             checked++;
           }
         }
@@ -412,7 +421,7 @@ describe('machines: the interpreter agrees with XState transition()', () => {
 
 // ---------------------------------------------------------------- whole runs
 
-describe('end to end: engine fast and engine reference give the same actions', () => {
+describe('end to end: engines fast, generated and reference give the same actions', () => {
   const scenarios = readdirSync(join(root, 'test', 'scenarios'), { withFileTypes: true }).filter((d) => d.isDirectory());
   for (const dir of scenarios) {
     it(dir.name, () => {
@@ -423,7 +432,7 @@ describe('end to end: engine fast and engine reference give the same actions', (
       const lines = readFileSync(join(base, 'events.jsonl'), 'utf8')
         .split('\n')
         .filter((l) => l.trim());
-      const run = (engine: 'fast' | 'reference') => {
+      const run = (engine: 'fast' | 'generated' | 'reference') => {
         const rt = createRuntime(ir, { engine });
         try {
           const out = lines.flatMap((l) => rt.dispatch(JSON.parse(l)));
@@ -435,9 +444,12 @@ describe('end to end: engine fast and engine reference give the same actions', (
       };
       const fast = run('fast');
       const ref = run('reference');
+      const generated = run('generated');
       expect(fast.out.length).toBeGreaterThan(0);
       expect(fast.out).toEqual(ref.out);
       expect(fast.snap).toEqual(ref.snap);
+      expect(generated.out).toEqual(ref.out);
+      expect(generated.snap).toEqual(ref.snap);
     });
   }
 });

@@ -336,12 +336,27 @@ describe('hostile names: generated playbooks and event streams', () => {
       runs(8),
     );
   }, 120_000);
+
+  it('generated engine (one generated function per event type): the same actions and state as the fast engine', () => {
+    fc.assert(
+      fc.property(caseArb, (c) => {
+        const ir = irOf(playbookOf(c.names));
+        const { merged, until } = streams(c);
+        const generated = run(ir, 'generated', merged, until, c.split % (merged.length + 1));
+        expectPrototypeIntact();
+        const fast = run(ir, 'fast', merged, until);
+        expect(generated.actions).toEqual(fast.actions);
+        expect(JSON.stringify(generated.snapshot)).toBe(JSON.stringify(fast.snapshot));
+      }),
+      runs(40),
+    );
+  }, 120_000);
 });
 
 // ------------------------------------------------------------------ the inputs of the issue
 
 const at = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString();
-const ENGINES: EngineName[] = ['fast', 'reference'];
+const ENGINES: EngineName[] = ['fast', 'generated', 'reference'];
 const TYPES = ['toString', 'constructor', '__proto__', 'hasOwnProperty', 'valueOf'];
 const LADDERS = ['__proto__', 'constructor', 'toString'];
 

@@ -31,7 +31,8 @@ Options:
                       html: one self-contained HTML report (charts, moderation, leaderboard,
                       lifecycle funnel, timeline) written to --out FILE
   --out FILE          where --format html writes the report (required for html)
-  --engine fast|reference  fast (default): compiled conditions and machines; reference:
+  --engine fast|generated|reference  fast (default): compiled conditions and machines;
+                      generated: one generated function per event type; reference:
                       json-rules-engine and XState's transition() (same results, far slower)
   --seed N            seed of the random number generator (default 1)
   --strict            exit 2 if any input line was skipped: a bad line, a duplicate or a
@@ -70,7 +71,8 @@ unreadable input, or with --strict any skipped line, duplicates included.
     if (format === 'html' && !outPath) throw new UsageError('--format html writes a file: add --out FILE, e.g. --out report.html');
     if (format !== 'html' && outPath) throw new UsageError('--out is for --format html; jsonl and table go to standard output');
     const engine = (values['engine'] as string | undefined) ?? 'fast';
-    if (engine !== 'fast' && engine !== 'reference') throw new UsageError(`--engine must be fast or reference, not ${engine}`);
+    if (engine !== 'fast' && engine !== 'generated' && engine !== 'reference')
+      throw new UsageError(`--engine must be fast, generated or reference, not ${engine}`);
     let until: number | undefined;
     if (values['until'] !== undefined) {
       const u = values['until'] as string;

@@ -3,6 +3,8 @@ import { isoInZone } from '../stdlib/calendar.js';
 import { dict } from '../stdlib/dict.js';
 import { isoDuration } from '../stdlib/durations.js';
 import { FastConditions } from './conditions/fast.js';
+import { GeneratedConditions } from './generated/conditions.js';
+import { EventPlans } from './generated/plans.js';
 import { ReferenceConditions } from './conditions/reference.js';
 import { armAgendas, fireAgendaStep } from './constructs/agendas.js';
 import { armCampaigns, checkGoals, stageBoundary } from './constructs/campaigns.js';
@@ -81,10 +83,12 @@ export interface RuntimeSnapshot {
 
 /**
  * `fast` (default): conditions as compiled closures, machines by the built-in interpreter.
- * `reference`: conditions by json-rules-engine, machines by XState's `transition()`; same
- * results, far slower, for checking the fast path end to end.
+ * `generated`: one JavaScript function generated per event type, conditions inline (generated/);
+ * machines as `fast`. `reference`: conditions by json-rules-engine, machines by XState's
+ * `transition()`; same results, far slower, for checking the fast paths end to end.
  */
-export type EngineName = 'fast' | 'reference';
+export type EngineName = 'fast' | 'generated' | 'reference';
+export const ENGINES: readonly EngineName[] = ['fast', 'generated', 'reference'];
 
 export interface RuntimeOptions {
   store?: Store;
@@ -125,18 +129,21 @@ export class Runtime {
   readonly horizonMs: number;
   /** Whether the playbook shares anything between communities: only then is `network` kept. */
   private readonly networked: boolean;
+  /** The `generated` engine's function per event type (generated/plans.ts). */
+  private readonly plans: EventPlans | undefined;
 
   constructor(ir: IR, options: RuntimeOptions = {}) {
     this.ir = ir;
     // A JavaScript caller may pass anything: the type does not hold until checked.
     const engine: string = options.engine ?? 'fast';
-    if (engine !== 'fast' && engine !== 'reference') throw new RangeError(`unknown engine ${engine}: fast or reference`);
-    this.engine = engine;
+    if (!(ENGINES as readonly string[]).includes(engine)) throw new RangeError(`unknown engine ${engine}: ${ENGINES.join(', ')}`);
+    this.engine = engine as EngineName;
     this.store = options.store ?? new MemoryStore();
     const network = options.network ?? new Network();
     if (options.snapshot?.network) network.load(options.snapshot.network);
     this.networked = usesNetwork(ir);
-    const conditions = this.engine === 'reference' ? new ReferenceConditions(ir, network) : new FastConditions(ir, network);
+    const generated = this.engine === 'generated' ? new GeneratedConditions(ir, network) : undefined;
+    const conditions = this.engine === 'reference' ? new ReferenceConditions(ir, network) : (generated ?? new FastConditions(ir, network));
     const machines = this.engine === 'reference' ? new XStateMachines(ir) : new FastMachines(ir);
     this.zone = ir.timezone;
     this.seed = options.seed ?? 1;
@@ -145,6 +152,7 @@ export class Runtime {
     this.horizonMs = options.horizonMs ?? ir.horizonMs ?? DEFAULT_HORIZON_MS;
     if (!(this.horizonMs > 0)) throw new RangeError(`horizonMs must be a positive number of milliseconds, not ${String(options.horizonMs)}`);
     this.core = new Core(ir, conditions, machines, options.trackChanges === true, network);
+    this.plans = generated && new EventPlans(this.core, generated.writer);
     if (options.snapshot) {
       for (const c of options.snapshot.communities) this.store.put(communityFromJSON(c));
     }
@@ -343,13 +351,18 @@ export class Runtime {
     const m = admitted;
     if (m && (ev.type === 'member.joined' || ev.type === 'invite.accepted')) recordInviter(c, ev, m);
     const ctx = newCtx(c, now, ev.id, '', out, m, ev);
-    recordCounters(core.counters, core.counterFilter, ctx, c, m, ev, now, core.network);
-    if (m) tallyEvent(core, c, m, ev.type, now);
-    if (m) recordAttendance(core, c, m, ev, now);
-    runRules(core, ctx, c, m, ev);
+    // The generated engine's plan does the same four steps and the points table (generated/plans.ts).
+    const plan = this.plans?.get(ev.type);
+    if (plan) plan(ctx, c, m, ev, now);
+    else {
+      recordCounters(core.counters, core.counterFilter, ctx, c, m, ev, now, core.network);
+      if (m) tallyEvent(core, c, m, ev.type, now);
+      if (m) recordAttendance(core, c, m, ev, now);
+      runRules(core, ctx, c, m, ev);
+    }
     // A roster entry runs rules and counters only: no points, ritual, lifecycle or badge (constructs/members.ts).
     if (m && m.present && ev.type !== 'member.seen') {
-      const points = core.points.get(ev.type);
+      const points = plan ? undefined : core.points.get(ev.type);
       if (points) awardPointsTable(core, ctx, points, now);
       // Each step re-reads `present`: the actions of the one before may have removed the member.
       if (core.rituals.length && isPresent(m)) stepRituals(core, ctx, m, ev);

@@ -17,11 +17,12 @@ ritual intro {
 }`;
 
 describe('runtime options', () => {
-  it('an unknown engine is refused at once; both known ones are kept', () => {
+  it('an unknown engine is refused at once; the known ones are kept', () => {
     const ir = load(RITUAL);
     expect(() => createRuntime(ir, { engine: 'quick' as never })).toThrow(RangeError);
-    expect(() => createRuntime(ir, { engine: 'quick' as never })).toThrow(/unknown engine quick: fast or reference/);
+    expect(() => createRuntime(ir, { engine: 'quick' as never })).toThrow(/unknown engine quick: fast, generated, reference/);
     expect(createRuntime(ir).engine).toBe('fast');
+    expect(createRuntime(ir, { engine: 'generated' }).engine).toBe('generated');
     const ref = createRuntime(ir, { engine: 'reference' });
     expect(ref.engine).toBe('reference');
     ref.close();

@@ -21,7 +21,7 @@ export interface CounterTables {
   byId: Map<string, CompiledCounter>;
 }
 
-interface CompiledCounter {
+export interface CompiledCounter {
   spec: Counter;
   /** Reads the value an event adds: its amount, its distinct value; undefined for a plain count. */
   measure?: (ev: InputEvent) => CounterValue;
@@ -82,44 +82,57 @@ export function recordCounters(
 ): void {
   const specs = tables.byEvent.get(ev.type);
   if (!specs) return;
-  for (const { spec, measure, keep } of specs) {
-    // Inside a campaign, counts only include events while it runs (in the event's own community).
-    if (spec.campaign && !c.campaigns[spec.campaign]?.stage) continue;
-    let store: Record<string, CounterSlot>;
-    if (spec.scope === 'member') {
-      if (!m) continue;
-      store = m.counters ??= dict();
-    } else if (spec.scope === 'network') {
-      // A count `across groups` (network.ts): one slot for every community; never windowed (E0461).
-      store = network.state.counters;
-      network.changed = true;
-    } else store = c.counters;
-    if (spec.where && !keep && !filterOf(spec)!(ctx)) continue;
-    if (!measure && !keep) {
-      if (spec.withinMs) {
-        let arr = store[spec.id];
-        if (!Array.isArray(arr)) arr = store[spec.id] = [];
-        pruneWindow(arr, now, spec.withinMs);
-        arr.push(now);
-      } else store[spec.id] = (typeof store[spec.id] === 'number' ? (store[spec.id] as number) : 0) + 1;
-      continue;
-    }
-    const value = measure ? measure(ev) : null;
-    if (!spec.withinMs) {
-      // No window (E0226 and E0227 see that a kept `where` and a distinct field have one): a running sum, or the distinct values seen.
-      if (spec.distinct) {
-        let slot = store[spec.id];
-        if (!isValues(slot)) slot = store[spec.id] = { seen: [] };
-        if (value !== null && !slot.seen.includes(value)) slot.seen.push(value);
-      } else store[spec.id] = (typeof store[spec.id] === 'number' ? (store[spec.id] as number) : 0) + (value as number);
-      continue;
-    }
-    let log = store[spec.id];
-    if (!isLog(log)) log = store[spec.id] = { at: [], val: [] };
-    pruneLog(log.at, log.val, now, spec.withinMs);
-    log.at.push(now);
-    log.val.push(keep ? [value, ...keep.map((k) => k(ev))] : value);
+  for (const cc of specs) recordCounter(cc, filterOf, ctx, c, m, ev, now, network);
+}
+
+/** One counter of the event's type: the event added to its count, sum, values or log. */
+export function recordCounter(
+  cc: CompiledCounter,
+  filterOf: FilterOf,
+  ctx: EvalContext,
+  c: CommunityState,
+  m: MemberState | undefined,
+  ev: InputEvent,
+  now: number,
+  network: Network,
+): void {
+  const { spec, measure, keep } = cc;
+  // Inside a campaign, counts only include events while it runs (in the event's own community).
+  if (spec.campaign && !c.campaigns[spec.campaign]?.stage) return;
+  let store: Record<string, CounterSlot>;
+  if (spec.scope === 'member') {
+    if (!m) return;
+    store = m.counters ??= dict();
+  } else if (spec.scope === 'network') {
+    // A count `across groups` (network.ts): one slot for every community; never windowed (E0461).
+    store = network.state.counters;
+    network.changed = true;
+  } else store = c.counters;
+  if (spec.where && !keep && !filterOf(spec)!(ctx)) return;
+  if (!measure && !keep) {
+    if (spec.withinMs) {
+      let arr = store[spec.id];
+      if (!Array.isArray(arr)) arr = store[spec.id] = [];
+      pruneWindow(arr, now, spec.withinMs);
+      arr.push(now);
+    } else store[spec.id] = (typeof store[spec.id] === 'number' ? (store[spec.id] as number) : 0) + 1;
+    return;
   }
+  const value = measure ? measure(ev) : null;
+  if (!spec.withinMs) {
+    // No window (E0226 and E0227 see that a kept `where` and a distinct field have one): a running sum, or the distinct values seen.
+    if (spec.distinct) {
+      let slot = store[spec.id];
+      if (!isValues(slot)) slot = store[spec.id] = { seen: [] };
+      if (value !== null && !slot.seen.includes(value)) slot.seen.push(value);
+    } else store[spec.id] = (typeof store[spec.id] === 'number' ? (store[spec.id] as number) : 0) + (value as number);
+    return;
+  }
+  let log = store[spec.id];
+  if (!isLog(log)) log = store[spec.id] = { at: [], val: [] };
+  pruneLog(log.at, log.val, now, spec.withinMs);
+  log.at.push(now);
+  log.val.push(keep ? [value, ...keep.map((k) => k(ev))] : value);
 }
 
 function isLog(slot: CounterSlot | undefined): slot is CounterLog {

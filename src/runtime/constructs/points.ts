@@ -38,41 +38,49 @@ export function compilePoints(core: Core): Map<string, CompiledPoints[]> {
 export function awardPointsTable(core: Core, ctx: Ctx, points: CompiledPoints[], now: number): void {
   const m = ctx.member!;
   const c = ctx.community;
-  for (const { rule: p, where, capIds } of points) {
+  for (const cp of points) {
+    const p = cp.rule;
     if (p.stage && c.campaigns[p.stage.campaign]?.stage !== p.stage.stage) continue;
-    if (where && !where(ctx)) continue;
+    if (cp.where && !cp.where(ctx)) continue;
     const last = m.lastAward?.[p.id];
     if (p.cooldownMs !== undefined && last !== undefined && now - last < p.cooldownMs) continue;
-    let base = p.amount;
-    if (p.value) {
-      // Rounded as an award's computed amount; none, or 0, awards nothing and starts no cooldown.
-      const v = core.value(p.value)(ctx);
-      if (typeof v !== 'number' || !Number.isFinite(v) || roundHalfAway(v) === 0) continue;
-      base = roundHalfAway(v);
-    }
-    const amount = core.ir.campaigns.length ? base * activeMultiplier(core, c) : base;
-    let capped = false;
-    for (let i = 0; i < p.caps.length; i++) {
-      const cap = p.caps[i]!;
-      const key = periodNumber(core.zone, now, cap.per);
-      const slot = m.caps?.[capIds[i]!];
-      const used = slot && slot.key === key ? (cap.unit === 'points' ? slot.points : slot.count) : 0;
-      if (used + (cap.unit === 'points' ? amount : 1) > cap.limit) capped = true;
-    }
-    if (capped) continue;
-    for (let i = 0; i < p.caps.length; i++) {
-      const key = periodNumber(core.zone, now, p.caps[i]!.per);
-      const caps = (m.caps ??= dict());
-      const slot = caps[capIds[i]!];
-      if (slot && slot.key === key) {
-        slot.count++;
-        slot.points += amount;
-      } else caps[capIds[i]!] = { key, count: 1, points: amount };
-    }
-    if (p.cooldownMs !== undefined) (m.lastAward ??= dict())[p.id] = now;
-    ctx.source = p.id;
-    award(core, ctx, amount, p.reason);
+    grantEntry(core, ctx, cp, now);
   }
+}
+
+/** A points-table entry whose event, stage, `where` and cooldown allow it: its amount, within its caps, awarded. */
+export function grantEntry(core: Core, ctx: Ctx, { rule: p, capIds }: CompiledPoints, now: number): void {
+  const m = ctx.member!;
+  const c = ctx.community;
+  let base = p.amount;
+  if (p.value) {
+    // Rounded as an award's computed amount; none, or 0, awards nothing and starts no cooldown.
+    const v = core.value(p.value)(ctx);
+    if (typeof v !== 'number' || !Number.isFinite(v) || roundHalfAway(v) === 0) return;
+    base = roundHalfAway(v);
+  }
+  const amount = core.ir.campaigns.length ? base * activeMultiplier(core, c) : base;
+  let capped = false;
+  for (let i = 0; i < p.caps.length; i++) {
+    const cap = p.caps[i]!;
+    const key = periodNumber(core.zone, now, cap.per);
+    const slot = m.caps?.[capIds[i]!];
+    const used = slot && slot.key === key ? (cap.unit === 'points' ? slot.points : slot.count) : 0;
+    if (used + (cap.unit === 'points' ? amount : 1) > cap.limit) capped = true;
+  }
+  if (capped) return;
+  for (let i = 0; i < p.caps.length; i++) {
+    const key = periodNumber(core.zone, now, p.caps[i]!.per);
+    const caps = (m.caps ??= dict());
+    const slot = caps[capIds[i]!];
+    if (slot && slot.key === key) {
+      slot.count++;
+      slot.points += amount;
+    } else caps[capIds[i]!] = { key, count: 1, points: amount };
+  }
+  if (p.cooldownMs !== undefined) (m.lastAward ??= dict())[p.id] = now;
+  ctx.source = p.id;
+  award(core, ctx, amount, p.reason);
 }
 
 /** The local day, ISO week or month containing `ms`, as one number (caps reset when it changes). */

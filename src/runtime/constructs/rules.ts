@@ -79,7 +79,11 @@ export function runRules(core: Core, ctx: Ctx, c: CommunityState, m: MemberState
     }
     (firing ??= []).push(cr);
   }
-  if (!firing) return;
+  if (firing) fireRules(core, ctx, c, m, ev, firing);
+}
+
+/** The rules that matched an event, in firing order: windows cleared, once and cooldown noted, actions run. */
+export function fireRules(core: Core, ctx: Ctx, c: CommunityState, m: MemberState | undefined, ev: InputEvent, firing: readonly CompiledRule[]): void {
   for (const { rule: r } of firing) {
     clearWindows(core.counters, core.counterFilter, ctx, c, m, r.windows);
     if (r.once === 'member' && m) m.once = addItem(m.once, r.id);
@@ -98,14 +102,14 @@ export function runRules(core: Core, ctx: Ctx, c: CommunityState, m: MemberState
  * The value `once per FIELD` keys on, as text (`1` and `"1"` are one order id); an event without
  * the field has no key and is not held back (docs/language.md, "Rules").
  */
-function onceValue(ev: InputEvent, field: string): string | undefined {
+export function onceValue(ev: InputEvent, field: string): string | undefined {
   const v = ev.payload[field];
   if (typeof v === 'string') return v;
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   return undefined;
 }
 
-function firedForKey(c: CommunityState, rule: string, key: string | undefined): boolean {
+export function firedForKey(c: CommunityState, rule: string, key: string | undefined): boolean {
   return key !== undefined && c.onceKeys?.[rule]?.[key] === 1;
 }
 
@@ -116,7 +120,7 @@ function markKey(c: CommunityState, rule: string, key: string | undefined): void
 }
 
 /** `cooldown D`: the last firing for this member (or the group) is less than D ago; exactly D later it fires. */
-function coolingDown(c: CommunityState, m: MemberState | undefined, r: Rule, cooldownMs: number, now: number): boolean {
+export function coolingDown(c: CommunityState, m: MemberState | undefined, r: Rule, cooldownMs: number, now: number): boolean {
   const last = r.cooldownPer === 'community' || !m ? c.ruleFired?.[r.id] : m.ruleFired?.[r.id];
   return last !== undefined && now - last < cooldownMs;
 }
