@@ -33,6 +33,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { compile, createRuntime } from '../dist/index.js';
 import { Progress } from '../dist/cli/progress.js';
+import { compileMatcher } from '../dist/stdlib/text-match.js';
 import { messageEvents, mixedEvents, playbookWithRules, WORKLOAD_PLAYBOOK } from './generate.mjs';
 import { createHandwritten } from './handwritten.mjs';
 import { createJsonRules } from './jsonrules.mjs';
@@ -232,6 +233,23 @@ async function workloadSection() {
   results.ratio_runtime_handwritten = Number((results.generated_eps / results.handwritten_eps).toFixed(3));
   results.ratio_runtime_handwritten_median = Number((results.generated_median_eps / results.handwritten_median_eps).toFixed(3));
   results.ratio_runtime_fast_handwritten = Number((results.runtime_eps / results.handwritten_eps).toFixed(3));
+  // The regex engine's own cost on these messages (every engine above runs /https?:\/\// on RE2).
+  const texts = events.filter((e) => e.type === 'message.posted').map((e) => e.text);
+  const js = /https?:\/\//;
+  const re2 = compileMatcher([{ regex: 'https?:\\/\\/', flags: '' }]);
+  const perText = (test) => {
+    const t0 = performance.now();
+    for (let i = 0; i < texts.length; i++) test(texts[i]);
+    return ((performance.now() - t0) * 1e6) / texts.length;
+  };
+  const nsJs = [];
+  const nsRe2 = [];
+  for (let i = 0; i < 5; i++) {
+    nsJs.push(perText((t) => js.test(t)));
+    nsRe2.push(perText(re2));
+  }
+  results.workload_regex = { messages: texts.length, regexp_ns: Math.round(median(nsJs)), re2_ns: Math.round(median(nsRe2)) };
+  log(`  the link regex alone, per message: JavaScript RegExp ${results.workload_regex.regexp_ns} ns, RE2 ${results.workload_regex.re2_ns} ns (medians of 5)`);
   results.ratio_runtime_jsonrules = Number((results.runtime_eps / results.jsonrules_eps).toFixed(1));
   results.ratio_runtime_xstate_pure = Number((results.runtime_eps / results.xstate_pure_eps).toFixed(1));
   results.ratio_runtime_xstate_actor = Number((results.runtime_eps / results.xstate_actor_eps).toFixed(1));

@@ -3,7 +3,7 @@ import { compile } from '../src/compiler/compile.js';
 import type { Cond, IR } from '../src/ir/schema.js';
 import { FastConditions } from '../src/runtime/conditions/fast.js';
 import { Core } from '../src/runtime/core.js';
-import { GeneratedConditions } from '../src/runtime/generated/conditions.js';
+import { caseless, GeneratedConditions } from '../src/runtime/generated/conditions.js';
 import { EventPlans } from '../src/runtime/generated/plans.js';
 import { lit, Source } from '../src/runtime/generated/source.js';
 import { FastMachines } from '../src/runtime/machines/fast.js';
@@ -226,5 +226,59 @@ segment active where member.points >= 10
     // A fallback is one call of a closure from the constants; the inline forms are written out.
     for (const cond of fallback) expect(generated.compile(cond).toString(), JSON.stringify(cond)).toMatch(/K\[\d+\]\(ctx\)/);
     for (const cond of inline) expect(generated.compile(cond).toString()).not.toMatch(/K\[\d+\]\(ctx\)/);
+  });
+});
+
+describe('generated engine: a case-insensitive search for a text without case is a plain includes', () => {
+  it('lower-casing makes no caseless character out of another one, on every code point', () => {
+    // The premise of `caseless`: a character that lower-casing changes becomes only characters
+    // that have case (or U+0307, which `caseless` refuses); so text.toLowerCase().includes(n) === text.includes(n).
+    const made = new Set<string>();
+    for (let cp = 0; cp <= 0x10ffff; cp++) {
+      if (cp >= 0xd800 && cp <= 0xdfff) continue;
+      const ch = String.fromCodePoint(cp);
+      const lower = ch.toLowerCase();
+      if (lower === ch) continue;
+      for (const y of lower) if (caseless(y)) made.add(y);
+    }
+    expect([...made]).toEqual([]);
+    // Final sigma, the one contextual mapping, gives letters with case.
+    expect(caseless('ς') || caseless('σ')).toBe(false);
+  });
+
+  it('caseless: Chinese, digits and punctuation yes; letters, U+0307 and surrogates no', () => {
+    expect(['加微信', '返利', '123', '!?', '', '。'].map(caseless)).toEqual([true, true, true, true, true, true]);
+    expect(['hello', 'É', 'ß', '\u0307', '💰', 'ǅ', '\ud801'].map(caseless)).toEqual([false, false, false, false, false, false, false]);
+  });
+
+  it('texts with case-changing letters beside the pattern match as on the closure engine', () => {
+    const x = ir('playbook "C" { timezone "Asia/Shanghai" }\n');
+    const generated = new GeneratedConditions(x);
+    const fast = new FastConditions(x);
+    const c: CommunityState = {
+      id: 'g',
+      clock: 0,
+      started: 0,
+      processed: new Map(),
+      members: dict(),
+      timers: [],
+      timerIndex: new Map(),
+      timerSeq: 0,
+      counters: dict(),
+      campaigns: dict(),
+      sessions: dict(),
+      once: [],
+      rng: 1,
+    };
+    for (const needle of ['加微信', '1', '.', 'i̇', 'a']) {
+      for (const text of ['İ加微信', 'x加微信Σ', 'İ', 'I.', 'ΣΑ1', '加 微信', '\u{10400}']) {
+        const ctx = { community: c, now: 0, event: { id: 'e', type: 't', at: '', atMs: 0, community: 'g', payload: { text } } };
+        for (const cond of [
+          { op: 'contains', left: { field: 'text' }, value: needle },
+          { op: 'matches', left: { field: 'text' }, patterns: [{ text: needle }] },
+        ] as Cond[])
+          expect(generated.compile(cond)(ctx), `${needle} in ${text}`).toBe(fast.compile(cond)(ctx));
+      }
+    }
   });
 });

@@ -40,7 +40,7 @@ export class CondWriter {
       case 'matches':
       case 'contains': {
         const t = src.temp();
-        const test = c.op === 'matches' ? this.matcher(src, c.patterns, t) : `${t}.toLowerCase().includes(${lit(c.value.toLowerCase())})`;
+        const test = c.op === 'matches' ? this.matcher(src, c.patterns, t) : this.substring(src, c.value, t);
         // A list (`tags`) matches when one of its strings does; `contains` on a list is membership, exact.
         const list = c.op === 'matches' ? `${src.k(someMatch)}(${src.k(compileMatcher(c.patterns))}, ${t})` : `${t}.includes(${lit(c.value)})`;
         return `(typeof (${t} = ${this.value(src, c.left)}) === 'string' ? ${test} : Array.isArray(${t}) ? ${list} : false)`;
@@ -77,12 +77,19 @@ export class CondWriter {
     const parts: string[] = [];
     let lowered = false;
     for (const p of patterns) {
-      if ('text' in p) {
+      if (!('text' in p)) parts.push(`${src.k(compileMatcher([p]))}(${t})`);
+      else if (caseless(p.text)) parts.push(`${t}.includes(${lit(p.text)})`);
+      else {
         parts.push(`${lowered ? lower : `(${lower} = ${t}.toLowerCase())`}.includes(${lit(p.text.toLowerCase())})`);
         lowered = true;
-      } else parts.push(`${src.k(compileMatcher([p]))}(${t})`);
+      }
     }
     return `(${parts.join(' || ')})`;
+  }
+
+  /** `contains` on the string in `t`: case-insensitive, so lowered unless the text has no case. */
+  private substring(src: Source, needle: string, t: string): string {
+    return caseless(needle) ? `${t}.includes(${lit(needle)})` : `${t}.toLowerCase().includes(${lit(needle.toLowerCase())})`;
   }
 
   /** An expression for the value `v` of the context `ctx`. */
@@ -114,6 +121,21 @@ export class CondWriter {
     }
     return `${src.k(this.fallback.compileValue(v) satisfies ValueFn)}(ctx)`;
   }
+}
+
+/**
+ * Whether a case-insensitive search for `needle` is a plain `includes`: no character of it has
+ * case, and none is U+0307, the one caseless character lower-casing makes (İ becomes i + U+0307);
+ * surrogates are left out, as lower-casing an astral letter changes its low surrogate. For these,
+ * `text.toLowerCase().includes(needle)` equals `text.includes(needle)`
+ * (test/generated-engine.test.ts checks the premise on every code point), and Chinese patterns
+ * cost no lower-cased copy of each message.
+ */
+export function caseless(needle: string): boolean {
+  for (const ch of needle) {
+    if (ch === '\u0307' || ch.toLowerCase() !== ch || ch.toUpperCase() !== ch || ch.length !== 1 || (ch >= '\ud800' && ch <= '\udfff')) return false;
+  }
+  return true;
 }
 
 /** `matches` on a list: one of its strings matches. */
