@@ -174,7 +174,29 @@ async function readLog(url: string): Promise<Event[]> {
   }
 }
 
-const health = async (url: string) => (await (await fetch(`${url}/health`)).json()) as { commits: { mode: string; requests: number; transactions: number } };
+/** A listener of GET /actions/stream from the start: the sequence numbers and actions it received, live. */
+function listen(url: string): { got: { seq: number; json: string }[]; stop: () => void } {
+  const got: { seq: number; json: string }[] = [];
+  const abort = new AbortController();
+  void (async () => {
+    const res = await fetch(`${url}/actions/stream`, { signal: abort.signal });
+    const decoder = new TextDecoder();
+    let buffer = '';
+    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+      buffer += decoder.decode(chunk, { stream: true });
+      let end;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const m = /^id: (\d+)\nevent: action\ndata: (.*)$/s.exec(buffer.slice(0, end));
+        if (m) got.push({ seq: Number(m[1]), json: m[2]! });
+        buffer = buffer.slice(end + 2);
+      }
+    }
+  })().catch(() => {});
+  return { got, stop: () => abort.abort() };
+}
+
+const health = async (url: string) =>
+  (await (await fetch(`${url}/health`)).json()) as { listeners: number; commits: { mode: string; requests: number; transactions: number } };
 
 describe.skipIf(!serveAvailable)('playbook serve: group commit', () => {
   it('8 clients at once: replies and log are those of one commit per request in acceptance order, in fewer transactions', async () => {
@@ -188,6 +210,8 @@ describe.skipIf(!serveAvailable)('playbook serve: group commit', () => {
     const clients = Array.from({ length: 8 }, (_, c) => clientRequests(c, 30, rnd));
 
     const server = await startServer(file, join(dir, 'group.db'), 'group');
+    const stream = listen(server.url);
+    while ((await health(server.url)).listeners === 0) await new Promise((r) => setTimeout(r, 10));
     const replies: Reply[] = [];
     await Promise.all(
       clients.map(async (bodies, client) => {
@@ -196,6 +220,10 @@ describe.skipIf(!serveAvailable)('playbook serve: group commit', () => {
     );
     const log = await readLog(server.url);
     const { commits } = await health(server.url);
+    // The stream got every action live, in the log's order.
+    while (stream.got.length < log.length) await new Promise((r) => setTimeout(r, 10));
+    stream.stop();
+    expect(stream.got).toEqual(log.map(({ seq, ...a }) => ({ seq, json: JSON.stringify(a) })));
     await stop(server);
 
     const accepted = replies.filter((r) => r.status === 200);
