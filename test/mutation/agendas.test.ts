@@ -50,4 +50,33 @@ describe('agendas', () => {
     expect(texts(createRuntime(load(AGENDA), { snapshot: snap }).advance(AFTER))).toEqual([]);
     expect(texts(createRuntime(load(AGENDA), { snapshot: armed() }).advance(AFTER))).toEqual(['签到', '开场']);
   });
+
+  describe('inside a campaign stage', () => {
+    const staged = (day: string) => `
+campaign c {
+  stage flash from 2026-11-${day} 10:00 to 2026-11-${day} 12:00 {
+    agenda launch on 2026-11-${day} { 10:00 开场: say "开场"; 11:59 收尾: say "收尾" }
+  }
+}`;
+
+    it('runs its steps while the stage runs, at the stage start included', () => {
+      const rt = runtime(staged('11'));
+      feed(rt, [events().join('2026-11-10T08:00:00+08:00', 'ann')]);
+      const out = rt.advance('2026-11-12T00:00:00+08:00');
+      expect(out.filter((a) => a.type === 'message.send').map((a) => `${String(a.text)} ${String(a.at)}`)).toEqual([
+        '开场 2026-11-11T10:00:00+08:00',
+        '收尾 2026-11-11T11:59:00+08:00',
+      ]);
+    });
+
+    it('a step timer due outside the stage (the stage moved a day under a snapshot) does nothing', () => {
+      const rt = runtime(staged('11'));
+      feed(rt, [events().join('2026-11-10T08:00:00+08:00', 'ann')]);
+      const moved = createRuntime(load(staged('12')), { snapshot: rt.snapshot() });
+      const out = moved.advance('2026-11-12T00:00:00+08:00');
+      expect(texts(out)).toEqual([]);
+      // The same snapshot under the same playbook runs them: only the stage's dates differ.
+      expect(texts(createRuntime(load(staged('11')), { snapshot: rt.snapshot() }).advance('2026-11-12T00:00:00+08:00'))).toEqual(['开场', '收尾']);
+    });
+  });
 });
