@@ -54,7 +54,8 @@ export interface PlaybookServerOptions {
 /**
  * `playbook serve`: the HTTP surface of docs/serve.md over a durable runtime. Requests
  * are handled one at a time (the runtime and SQLite are synchronous; only reading bodies
- * overlaps), every response is sent after its commit, and no input ends the process.
+ * overlaps; POST /events requests read together are committed together, group-commit.ts),
+ * every response is sent after its commit, and no input ends the process.
  */
 export class PlaybookServer {
   readonly http: Server;
