@@ -1,5 +1,4 @@
 import type { IR } from '../ir/schema.js';
-import { usesNetwork } from '../runtime/network.js';
 import type { ClockMode } from '../server/server.js';
 import { UsageError, type Io } from './io.js';
 import { untilStopped } from './signals.js';
@@ -12,13 +11,6 @@ export async function serveCluster(
   o: { file: string; source: string; ir: IR; url: string; clock: ClockMode; token: string | undefined; host: string; port: number; maxSkewMs?: number },
   io: Io,
 ): Promise<number> {
-  // Each owner keeps its communities' runtimes apart, so a total across groups would be counted per
-  // process and overwritten by the last commit: refused until the cluster stores the network's
-  // shared state in a locked row (docs/language.md, "Networks of groups").
-  if (usesNetwork(o.ir))
-    throw new UsageError(
-      `${o.file} counts across groups (campaign \`across all groups\` or \`count(… across groups)\`), which cluster mode does not share yet; serve it with one process and a SQLite file (--db FILE.db)`,
-    );
   const { ClusterServer, ClusterStartError } = await import('../server/cluster-server.js');
   const log = (line: string) => {
     io.err(`${new Date().toISOString()} ${line}\n`);

@@ -14,10 +14,15 @@ import {
   writeState,
   type InboxOutcome,
   type InboxRow,
+  type Sql,
 } from '../store/postgres.js';
 import { communitySlot, type OwnerTiming, DEFAULT_TIMING } from './cluster-slots.js';
 import { communityVersions, currentVersion, setCommunityVersions } from '../store/postgres-versions.js';
-import { carryOver, type ClusterVersions } from './cluster-versions.js';
+import { switchVersions, type ClusterVersions } from './cluster-versions.js';
+import { usesNetwork } from '../runtime/network.js';
+import { ClusterNetwork } from './cluster-network.js';
+import { runInbox } from './cluster-run.js';
+import { wideRuntime, type WideRuntime } from './cluster-wide.js';
 
 /**
  * The application_name of owner sessions, followed by the process id: counting them in
@@ -74,6 +79,8 @@ export class ClusterOwner {
   private lastPrune = 0;
   /** Processes seen at the last rebalance. */
   processes = 0;
+  /** The network of groups its runtimes share, loaded from its locked row in each transaction (docs/scaling.md). */
+  private readonly network = new ClusterNetwork();
 
   constructor(options: ClusterOwnerOptions) {
     this.options = options;
@@ -209,6 +216,7 @@ export class ClusterOwner {
     this.held.clear();
     this.owned.clear();
     this.dirty.clear();
+    this.network.forget();
     if (client) await client.end().catch(() => undefined);
   }
 
@@ -256,43 +264,34 @@ export class ClusterOwner {
   /** Load every community of the gained slots (their timers must fire here now) and look for their waiting work. */
   private async loadSlots(sql: pg.Client, gained: Set<number>): Promise<void> {
     const inSlots = (c: string) => gained.has(communitySlot(c, this.timing.slots));
-    const ids = (await sql.query<{ id: string }>('SELECT id FROM communities')).rows.map((row) => row.id).filter(inSlots);
-    const versions = await communityVersions(sql, ids);
-    for (const row of await loadCommunities(sql, ids)) await this.adopt(sql, row.id, [row], versions.get(row.id) ?? 1);
+    await this.network.beforeLoad(sql);
+    await this.load(sql, (await sql.query<{ id: string }>('SELECT id FROM communities')).rows.map((row) => row.id).filter(inSlots));
     for (const c of await pendingCommunities(sql)) if (inSlots(c)) this.dirty.add(c);
   }
 
-  private async adopt(sql: pg.Client, community: string, rows: StoredCommunity[], version: number): Promise<Owned> {
-    const ir = await this.options.versions.ir(sql, version);
-    const store = new PendingStore(rows);
-    const o = { store, version, durable: new DurableRuntime(ir, store, { seed: this.options.seed }) };
-    this.owned.set(community, o);
-    return o;
+  /** Load (again) the communities; one without rows starts on the newest version this process knows. */
+  private async load(sql: Sql, ids: readonly string[]): Promise<void> {
+    const versions = await communityVersions(sql, ids);
+    for (const row of await loadCommunities(sql, ids)) await this.adopt(sql, row.id, [row], versions.get(row.id) ?? 1);
+    for (const c of ids) if (!this.owned.has(c)) await this.adopt(sql, c, [], this.options.versions.latest);
   }
 
   /**
-   * Inside a processing transaction, before any of its work: carry each community whose state
-   * follows an older version over to the newest one stored. A reload committed before the work
-   * was accepted is seen here (the version is read after the inbox rows), so every event
-   * accepted after a reload's reply runs on the new version.
+   * Reload every owned community from the database, and `also` (communities with work): another
+   * transaction wrote some of them (a network goal's actions in every group).
    */
-  private async switchVersions(sql: pg.Client, communities: readonly string[]): Promise<number> {
-    const versions = this.options.versions;
-    const latest = Math.max(versions.latest, await currentVersion(sql));
-    versions.latest = latest;
-    const to = await versions.ir(sql, latest);
-    const notes: string[] = [];
-    for (const c of communities) {
-      const o = this.owned.get(c)!;
-      if (o.version === latest) continue;
-      const carried = await carryOver(sql, c, o.durable, await versions.ir(sql, o.version), to);
-      await this.adopt(sql, c, carried.rows, latest);
-      for (const n of carried.dropped) notes.push(`dropped: ${n.what} (${n.count})`);
-      for (const n of carried.changed) notes.push(`changed: ${n.what} (${n.count})`);
-      this.log(`cluster owner: community ${JSON.stringify(c)} carried over to playbook version ${latest}${notes.length ? `; ${notes.join('; ')}` : ''}`);
-      notes.length = 0;
-    }
-    return latest;
+  private async reloadOwned(sql: Sql, also: readonly string[]): Promise<void> {
+    this.owned.clear();
+    const stored = (await sql.query<{ id: string }>('SELECT id FROM communities')).rows.map((row) => row.id);
+    await this.load(sql, [...new Set([...stored.filter((c) => this.held.has(communitySlot(c, this.timing.slots))), ...also])]);
+  }
+
+  private async adopt(sql: Sql, community: string, rows: StoredCommunity[], version: number): Promise<Owned> {
+    const ir = await this.options.versions.ir(sql, version);
+    const store = new PendingStore(rows);
+    const o = { store, version, durable: new DurableRuntime(ir, store, { seed: this.options.seed, network: this.network.holder }) };
+    this.owned.set(community, o);
+    return o;
   }
 
   /**
@@ -302,15 +301,7 @@ export class ClusterOwner {
    */
   private async processInbox(sql: pg.Client, communities: readonly string[]): Promise<string[]> {
     const missing = communities.filter((c) => !this.owned.has(c));
-    if (missing.length > 0) {
-      const rows = new Map((await loadCommunities(sql, missing)).map((r) => [r.id, r]));
-      const versions = await communityVersions(sql, missing);
-      for (const c of missing) {
-        const row = rows.get(c);
-        // A community without rows starts on the newest version this process knows.
-        await this.adopt(sql, c, row ? [row] : [], versions.get(c) ?? this.options.versions.latest);
-      }
-    }
+    if (missing.length > 0) await this.load(sql, missing);
     const rows = await pendingInboxOf(sql, communities, this.timing.batch);
     if (rows.length === 0) return [];
     const byCommunity = new Map<string, InboxRow[]>();
@@ -319,44 +310,21 @@ export class ClusterOwner {
       if (!list) byCommunity.set(r.community, (list = []));
       list.push(r);
     }
-    await this.transaction(sql, [...byCommunity.keys()], async () => {
+    await this.transaction(sql, [...byCommunity.keys()], async (runtimeOf) => {
       const outcomes: InboxOutcome[] = [];
       const inboxOf: (number | null)[] = [];
-      for (const [c, list] of byCommunity) this.run(this.owned.get(c)!, list, outcomes, inboxOf);
+      for (const [c, list] of byCommunity) runInbox(runtimeOf(c), c, list, outcomes, inboxOf);
       await markDone(sql, outcomes);
       return inboxOf;
     });
     return [...byCommunity].filter(([, list]) => list.length === this.timing.batch).map(([c]) => c);
   }
 
-  /** Run a community's inbox rows on its runtime: runs of events as one batch, each advance alone. */
-  private run(o: Owned, rows: readonly InboxRow[], outcomes: InboxOutcome[], inboxOf: (number | null)[]): void {
-    for (let i = 0; i < rows.length;) {
-      const row = rows[i]!;
-      if (row.kind === 'advance') {
-        const r = o.durable.advance(Number(row.body));
-        for (let k = 0; k < r.actions.length; k++) inboxOf.push(row.id);
-        outcomes.push({ id: row.id, status: 'processed', late: false });
-        i++;
-        continue;
-      }
-      let j = i;
-      while (j < rows.length && rows[j]!.kind === 'event') j++;
-      const events = rows.slice(i, j);
-      const r = o.durable.dispatchBatch(events.map((e) => JSON.parse(e.body) as unknown));
-      r.results.forEach((res, k) => {
-        outcomes.push({ id: events[k]!.id, status: res.status, late: res.late });
-        for (let n = 0; n < res.actions.length; n++) inboxOf.push(events[k]!.id);
-      });
-      i = j;
-    }
-  }
-
   /** Fire the due timers of a community (wall clock) in one transaction. */
   private async fireTimers(sql: pg.Client, community: string): Promise<void> {
-    await this.transaction(sql, [community], () => {
+    await this.transaction(sql, [community], (runtimeOf) => {
       // Looked up here: switching versions may have replaced the runtime.
-      this.owned.get(community)!.durable.advance(this.now());
+      runtimeOf(community).advance(this.now(), community);
       return Promise.resolve([]);
     });
   }
@@ -365,29 +333,67 @@ export class ClusterOwner {
    * Run `work` on the communities' runtimes inside a transaction, then write the commits it made
    * (merged, in order) and their actions. On any failure the runtimes are dropped (they may be
    * ahead of the database) and the error goes up, which ends the session: the next round starts
-   * from the database.
+   * from the database. A playbook with a network locks its row first (src/hosting/cluster-network.ts):
+   * the lock order is the slot (held by the session), the network row, then the log head, so
+   * networked transactions queue on one row and cannot deadlock. `wide`: run on one runtime
+   * holding every group, because an event reaches a network goal (`ClusterNetwork.spreads`).
    */
-  private async transaction(sql: pg.Client, communities: readonly string[], work: () => Promise<(number | null)[]>): Promise<void> {
-    let owned = communities.map((c) => this.owned.get(c)!);
+  private async transaction(sql: pg.Client, communities: readonly string[], work: Work, wide = false): Promise<void> {
+    const stores = () => (w ? [w.store] : communities.map((c) => this.owned.get(c)?.store).filter((o) => o !== undefined));
+    let w: WideRuntime | undefined;
+    let spread = false;
     await sql.query('BEGIN');
     try {
-      const version = await this.switchVersions(sql, communities);
-      owned = communities.map((c) => this.owned.get(c)!);
-      const inboxOf = await work();
+      const versions = this.options.versions;
+      const latest = Math.max(versions.latest, await currentVersion(sql));
+      versions.latest = latest;
+      const ir = await versions.ir(sql, latest);
+      const networked = usesNetwork(ir);
+      if (networked && (await this.network.lock(sql, latest, ir, (v) => versions.ir(sql, v)))) {
+        await this.reloadOwned(sql, communities);
+        this.network.loaded();
+      }
+      if (wide) {
+        const ids = [...communities, ...this.network.holder.state.groups];
+        w = await wideRuntime(sql, { ids, latest, versions, seed: this.options.seed, network: this.network.holder });
+      } else
+        await switchVersions(sql, {
+          communities,
+          latest,
+          versions,
+          owned: this.owned,
+          adopt: (c, rows) => this.adopt(sql, c, rows, latest),
+          log: this.options.log,
+        });
+      const runtimeOf = (c: string) => w?.durable ?? this.owned.get(c)!.durable;
+      const inboxOf = await work(runtimeOf);
+      spread = !wide && networked && this.network.spreads();
+      if (spread) throw new Error('running again with every group');
       // Community by community, as `work` ran them: the actions line up with `inboxOf`.
-      const commit = mergeCommits(owned.flatMap((o) => o.store.take()));
+      const commit = mergeCommits(stores().flatMap((s) => s.take()));
+      if (networked) await this.network.save(sql, commit, wide);
       await writeState(sql, commit);
+      const written = w ? [...new Set([...communities, ...w.stored])] : communities;
       // New rows get the column's default, version 1: a cluster that never reloaded writes nothing more.
-      if (version !== 1) await setCommunityVersions(sql, communities, version);
+      if (latest !== 1) await setCommunityVersions(sql, written, latest);
       const { lastSeq } = await appendActions(sql, commit.actions, inboxOf);
-      await sql.query('SELECT pg_notify($1, $2::text || c) FROM unnest($3::text[]) AS c', [DONE_CHANNEL, `${lastSeq}:`, communities]);
+      await sql.query('SELECT pg_notify($1, $2::text || c) FROM unnest($3::text[]) AS c', [DONE_CHANNEL, `${lastSeq}:`, written]);
       await sql.query('COMMIT');
-      for (const c of communities) this.options.onDone(c, lastSeq);
+      if (w) {
+        // Its own runtimes are behind what it wrote, like every other owner's: load them again.
+        this.network.committedWide();
+        await this.reloadOwned(sql, communities);
+      }
+      for (const c of written) this.options.onDone(c, lastSeq);
     } catch (e) {
       for (const c of communities) this.owned.delete(c);
-      for (const o of owned) o.store.take();
+      for (const s of stores()) s.take();
       await sql.query('ROLLBACK').catch(() => undefined);
-      throw e;
+      if (!spread) throw e;
     }
+    if (spread) await this.transaction(sql, communities, work, true);
   }
 }
+
+/** The work of a transaction, given the runtime of each community; returns the inbox row of each action logged. */
+type Work = (runtimeOf: (community: string) => DurableRuntime) => Promise<(number | null)[]>;

@@ -72,3 +72,32 @@ export async function carryOver(sql: Sql, community: string, durable: DurableRun
   });
   return { rows, dropped: migration.dropped, changed: migration.changed };
 }
+
+/**
+ * Inside a processing transaction, before any of its work: carry each community whose state
+ * follows an older version over to `latest`, the newest one stored (src/hosting/cluster-owner.ts).
+ * A reload committed before the work was accepted is seen (the version is read after the inbox
+ * rows), so every event accepted after a reload's reply runs on the new version.
+ */
+export async function switchVersions(
+  sql: Sql,
+  o: {
+    communities: readonly string[];
+    latest: number;
+    versions: ClusterVersions;
+    owned: ReadonlyMap<string, { durable: DurableRuntime; version: number }>;
+    /** Replace a community's runtime by one on `latest` loaded from `rows`. */
+    adopt: (community: string, rows: StoredCommunity[]) => Promise<unknown>;
+    log: (line: string) => void;
+  },
+): Promise<void> {
+  const to = await o.versions.ir(sql, o.latest);
+  for (const c of o.communities) {
+    const owned = o.owned.get(c)!;
+    if (owned.version === o.latest) continue;
+    const carried = await carryOver(sql, c, owned.durable, await o.versions.ir(sql, owned.version), to);
+    await o.adopt(c, carried.rows);
+    const notes = [...carried.dropped.map((n) => `dropped: ${n.what} (${n.count})`), ...carried.changed.map((n) => `changed: ${n.what} (${n.count})`)];
+    o.log(`cluster owner: community ${JSON.stringify(c)} carried over to playbook version ${o.latest}${notes.length ? `; ${notes.join('; ')}` : ''}`);
+  }
+}

@@ -196,12 +196,15 @@ export class Runtime {
     return { status: 'processed', actions: out, late };
   }
 
-  /** Fire every timer due at or before `iso` in every community. */
-  advance(iso: string | number): OutputAction[] {
+  /**
+   * Fire every timer due at or before `iso` in every community, or in `only` (a cluster owner
+   * holding other groups of a network for a goal's actions, docs/scaling.md, moves only its own).
+   */
+  advance(iso: string | number, only?: string): OutputAction[] {
     const to = typeof iso === 'number' ? iso : Date.parse(iso);
     if (!Number.isFinite(to)) throw new RangeError(`advance: not an instant: ${String(iso)}`);
     const out: OutputAction[] = [];
-    for (const id of this.store.communities().sort()) {
+    for (const id of only === undefined ? this.store.communities().sort() : this.store.get(only) ? [only] : []) {
       const c = this.store.get(id)!;
       if (to <= c.clock) continue;
       this.core.touch(c);

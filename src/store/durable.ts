@@ -77,6 +77,11 @@ export class StorageError extends Error {}
 export interface DurableRuntimeOptions {
   seed?: number;
   engine?: EngineName;
+  /**
+   * A network holder the host shares between runtimes and loads itself (a cluster owner, from a
+   * locked row: src/hosting/cluster-network.ts); the store's meta entry `network` is then not read.
+   */
+  network?: Network;
 }
 
 /** The community row: everything but members, processed ids and timers, which have rows of their own. */
@@ -153,8 +158,8 @@ export class DurableRuntime {
       c.timerIndex = TrackingMap.wrap(c.timerIndex);
       this.live.put(c);
     }
-    this.network = new Network();
-    const shared = this.store.getMeta(NETWORK_META);
+    this.network = this.options.network ?? new Network();
+    const shared = this.options.network ? undefined : this.store.getMeta(NETWORK_META);
     if (shared !== undefined) this.network.load(JSON.parse(shared) as NetworkState);
     this.runtime = createRuntime(this.irValue, {
       store: this.live,
@@ -211,9 +216,9 @@ export class DurableRuntime {
     return out;
   }
 
-  /** Fire every timer due up to `to` (ms since the epoch) and commit. */
-  advance(to: number): BatchResult {
-    return this.run(() => ({ results: [], actions: this.runtime.advance(to), processed: [] }));
+  /** Fire every timer due up to `to` (ms since the epoch), in every community or in `only`, and commit. */
+  advance(to: number, only?: string): BatchResult {
+    return this.run(() => ({ results: [], actions: this.runtime.advance(to, only), processed: [] }));
   }
 
   private run(work: () => { results: DispatchResult[]; actions: OutputAction[]; processed: { community: string; id: string; at: number }[] }): BatchResult {

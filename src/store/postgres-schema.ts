@@ -56,6 +56,14 @@ export const PG_MIGRATIONS: readonly string[] = [
   CREATE INDEX outbox_due ON outbox (community, next_at) WHERE status = 'pending';
   CREATE INDEX outbox_by_status ON outbox (status, seq);
   `,
+  // 4: what the groups of a network share (src/runtime/network.ts; docs/scaling.md, "Networks of
+  // groups"): one row per scope, the cluster's being 'cluster'. Every transaction of a playbook
+  // that counts across groups locks it FOR UPDATE first. version: the playbook version its
+  // counters are numbered by; epoch: bumped when a transaction wrote the rows of communities
+  // it does not own (a network goal's actions in every group), so their owners reload them.
+  `
+  CREATE TABLE playbook_network (scope text PRIMARY KEY, state text NOT NULL, version integer NOT NULL, epoch bigint NOT NULL DEFAULT 0);
+  `,
 ];
 
 export const PG_SCHEMA_VERSION = PG_MIGRATIONS.length;
