@@ -8,6 +8,7 @@
 // are resolved from node_modules as usual. The library (`import … from 'playbook'`) stays the
 // tsc output in dist/; only bin/playbook.js runs the bundle.
 import { build } from 'esbuild';
+import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -69,3 +70,33 @@ await build({
   plugins: [onlyEnglishZod],
   logLevel: 'warning',
 });
+
+// `check` once more, as one CommonJS file that bin/check-bundle.js runs with V8's code cache (it
+// says why). Only `check` runs from it, so the other commands' modules are left out.
+const onlyCheck = {
+  name: 'only-check',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/[a-z]+\.js$/ }, (args) =>
+      /src[\\/]cli[\\/]main\.ts$/.test(args.importer) && args.path !== './check.js' && args.path !== './io.js'
+        ? { path: args.path, external: true }
+        : undefined,
+    );
+  },
+};
+await build({
+  absWorkingDir: root,
+  entryPoints: ['src/cli/main.ts'],
+  outfile: `${outdir}/check.cjs`,
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  tsconfig: 'tsconfig.build.json',
+  // The command line finds package.json from its own file (src/cli/main.ts, packageVersion).
+  define: { 'import.meta.url': '__bundleUrl' },
+  banner: { js: 'const __bundleUrl = require("node:url").pathToFileURL(__filename).href;' },
+  plugins: [onlyEnglishZod, onlyCheck],
+  logLevel: 'warning',
+});
+const warm = spawnSync(process.execPath, [`${root}bin/check-bundle.js`, '--write-cache'], { stdio: 'inherit' });
+if (warm.status !== 0) throw new Error('writing the code cache of the check bundle failed');
