@@ -67,7 +67,10 @@ const T0 = Date.parse('2026-03-01T08:00:00+08:00');
 type Event = Record<string, unknown>;
 
 const dirs: string[] = [];
+/** Every server started, so a failed assertion does not leave one running. */
+const children: ChildProcess[] = [];
 afterAll(() => {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
@@ -81,6 +84,7 @@ function startServer(file: string, db: string, commit: 'group' | 'each'): Promis
   const child = spawn(process.execPath, [CLI, 'serve', file, '--db', db, '--port', '0', '--clock', 'events', '--sync', 'full', '--commit', commit], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  children.push(child);
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
