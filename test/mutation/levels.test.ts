@@ -48,4 +48,14 @@ describe('streak badges', () => {
     expect(said(feed(rt, [checkin(day(7), 'ann')]))).toEqual(['ann 三连']);
     expect(said(feed(rt, [checkin(day(8), 'ann')]))).toEqual([]);
   });
+
+  it('once the badge is granted its streak is no longer kept up', () => {
+    const rt = runtime(body);
+    const { checkin } = events();
+    feed(rt, [checkin(day(2), 'ann'), checkin(day(3), 'ann'), checkin(day(4), 'ann')]);
+    const kept = rt.community('c1')!.members['ann']!.streaks!['三连'];
+    feed(rt, [checkin(day(5), 'ann'), checkin(day(7), 'ann')]);
+    expect(rt.community('c1')!.members['ann']!.streaks!['三连']).toEqual(kept);
+    expect(kept?.length).toBe(3);
+  });
 });
