@@ -6,7 +6,7 @@ import { compile } from '../../src/compiler/compile.js';
 import { createRuntime } from '../../src/runtime/runtime.js';
 import { mulberry32 } from '../fixtures/random.js';
 import { postgresMissing, startPostgres, type PostgresCluster } from './servers/postgres.js';
-import { batches, newStats, readLog, sendAll, simulate, startServe, stopServe, type SendStats, type ServeProcess } from './servers/cluster.js';
+import { batches, byCommunity, newStats, readLog, sendAll, simulate, startServe, stopServe, type SendStats, type ServeProcess } from './servers/cluster.js';
 
 /**
  * A network of groups in cluster mode (docs/scaling.md, "Networks of groups"): processes owning
@@ -48,6 +48,23 @@ rule 百单老客 {
   do say "百单老客"
 }
 `;
+
+/**
+ * A new count across groups ahead of the others, so the counters are numbered anew: the network's
+ * totals must be carried over to the new numbers (`migrateSnapshot`), or this rule would read the
+ * orders' total as the joins' and fire.
+ */
+const V2 = PLAYBOOK.replace(
+  'campaign 大促',
+  `rule 新人多 {
+  on order.paid
+  when count(member.joined across groups) >= 50
+  once per community
+  do say "全网新人已超 50"
+}
+
+campaign 大促`,
+).replace('全网已成交 300 单"', '全网三百单"');
 
 const GROUPS = 8;
 const START = Date.parse('2026-11-02T10:00:00+08:00');
@@ -194,6 +211,43 @@ describe.skipIf(postgresMissing() !== undefined)('networks of groups in cluster 
     const owners = await Promise.all(live.map(async (p) => ((await (await fetch(`${p.url}/health`)).json()) as { communities: number }).communities));
     expect(owners.filter((n) => n > 0).length).toBeGreaterThan(1);
     await expectLikeSimulate(db, live, events, `concurrent: ${JSON.stringify(stats)}`);
+  }, 300_000);
+
+  it('a reload mid-stream carries the network over: the log equals a single SQLite server reloaded at the same point', async () => {
+    const rnd = mulberry32(1820);
+    const events = stream(rnd);
+    const half = events.orders.slice(0, 200);
+    // One event per request, each sent once the last is processed: the order across communities is
+    // then the input's (events of one request for several communities have none, docs/scaling.md).
+    const before = batches(rnd, [...events.joins, ...half], 1);
+    const after = batches(rnd, [...events.orders.slice(200), ...events.closing], 1);
+    const send = async (bodies: { path: string; body: string }[], target: () => ServeProcess) => {
+      for (const { path, body } of bodies) {
+        const res = await fetch(`${target().url}${path}`, { method: 'POST', body });
+        expect(res.status, await res.text()).toBe(200);
+      }
+    };
+    const single = await startServe(file, join(dir, 'single.db'));
+    procs.add(single);
+    await send(before, () => single);
+    expect((await fetch(`${single.url}/playbook`, { method: 'POST', body: V2 })).status).toBe(200);
+    await send(after, () => single);
+    const expected = await readLog(single.url);
+    await stopServe(single);
+    const texts = expected.map((a) => a['text']);
+    expect(texts).toContain('全网三百单');
+    expect(texts).not.toContain('全网新人已超 50');
+
+    const db = await startPostgres();
+    clusters.push(db);
+    const a = await start(db);
+    const b = await start(db);
+    const pick = () => (rnd() < 0.5 ? a : b);
+    await send(before, pick);
+    expect(await (await fetch(`${b.url}/playbook`, { method: 'POST', body: V2 })).json()).toMatchObject({ reloaded: true, version: 2 });
+    await send(after, pick);
+    expect(byCommunity(await readLog(a.url))).toEqual(byCommunity(expected));
+    expect(db.psql("SELECT version FROM playbook_network WHERE scope = 'cluster'").trim()).toBe('2');
   }, 300_000);
 
   it('SIGKILLs of owners mid-stream lose nothing and repeat nothing of a network', async () => {
