@@ -48,41 +48,86 @@ export function forget(c: CommunityState, now: number, horizonMs: number): void 
   forgetBefore(c.processed, now - horizonMs);
 }
 
-/** Offsets beyond this rebase the map when its front is forgotten (a small integer is 2^31 - 1 at most). */
-const SMALL = 2 ** 30;
-
 /**
- * The runtime's map from remembered id to its event's `at`, storing each `at` as its distance
- * from a base instant (the first one stored, moved forward as the front is forgotten). A
- * millisecond distance within ±12 days is a small integer, which V8 keeps in the map's own
- * slot; a whole `at` would be a 16-byte heap number per id (docs/performance.md, "Memory and
- * simulate floor"). Reads give back the exact `at`: instants are whole milliseconds, and an
- * `at` that is not (which events never carry) switches the map to base 0, storing values as they are.
+ * The runtime's map from remembered id to its event's `at`, in processing order; it reads,
+ * iterates and snapshots as a plain `Map` (docs/performance.md, "Memory and simulate floor").
+ * Until an id is first forgotten, the map's values are each `at` as its distance from the first
+ * one stored: a small integer kept in the map's own slot, where a whole `at` would be a 16-byte
+ * heap number per id. From the first forgetting on, ids and times are a queue of two arrays
+ * (the times unboxed), trimmed by moving its head, and the map only points each id to its place
+ * in the queue: a `Map` walked and trimmed from its front keeps its deleted entries as holes
+ * until it rehashes, so each trim skipped every hole before it, which made a stream longer than
+ * the horizon spend most of its time there.
  */
 export class RememberedIds extends Map<string, number> {
+  /** Whether the values are places in the queue (else distances from `base`). */
+  private queued = false;
   private base = 0;
-  /** Every value stored so far was a whole number, so any whole base is exact. */
-  private whole = true;
+  /** Ids in processing order; undefined where an id was deleted. */
+  private ids: (string | undefined)[] = [];
+  private ats: number[] = [];
+  /** The first place of the queue not yet trimmed. */
+  private head = 0;
+  /** The place number of `ids[0]`. */
+  private offset = 0;
 
   override get(id: string): number | undefined {
-    const d = super.get(id);
-    return d === undefined ? undefined : d + this.base;
+    const v = super.get(id);
+    if (v === undefined) return undefined;
+    return this.queued ? this.ats[v - this.offset] : v + this.base;
   }
 
   override set(id: string, at: number): this {
-    if (!Number.isInteger(at)) {
-      if (this.whole) this.rebase(0);
-      this.whole = false;
-    } else if (this.whole && this.size === 0) this.base = at;
-    return super.set(id, at - this.base);
+    if (!this.queued) {
+      if (this.size === 0 && Number.isInteger(at)) this.base = at;
+      // A distance is exact between whole numbers; anything else goes to the queue as it is.
+      if (Number.isInteger(at) && Number.isInteger(this.base)) return super.set(id, at - this.base);
+      this.toQueue();
+    }
+    const old = super.get(id);
+    // As in a Map, a key set again keeps its place (admit() deletes it first to move it).
+    if (old !== undefined) this.ats[old - this.offset] = at;
+    else {
+      super.set(id, this.offset + this.ids.length);
+      this.ids.push(id);
+      this.ats.push(at);
+    }
+    return this;
+  }
+
+  override delete(id: string): boolean {
+    const v = super.get(id);
+    if (v === undefined) return false;
+    if (this.queued) this.ids[v - this.offset] = undefined;
+    return super.delete(id);
+  }
+
+  override clear(): void {
+    super.clear();
+    this.queued = false;
+    this.ids = [];
+    this.ats = [];
+    this.head = 0;
+    this.offset = 0;
+  }
+
+  override *keys(): MapIterator<string> {
+    for (const [id] of this.entries()) yield id;
   }
 
   override *values(): MapIterator<number> {
-    for (const d of super.values()) yield d + this.base;
+    for (const [, at] of this.entries()) yield at;
   }
 
   override *entries(): MapIterator<[string, number]> {
-    for (const [id, d] of super.entries()) yield [id, d + this.base];
+    if (!this.queued) {
+      for (const [id, d] of super.entries()) yield [id, d + this.base];
+      return;
+    }
+    for (let i = this.head; i < this.ids.length; i++) {
+      const id = this.ids[i];
+      if (id !== undefined) yield [id, this.ats[i]!];
+    }
   }
 
   override [Symbol.iterator](): MapIterator<[string, number]> {
@@ -93,22 +138,44 @@ export class RememberedIds extends Map<string, number> {
     for (const [id, at] of this.entries()) fn.call(thisArg, at, id, this);
   }
 
-  /** Drop ids dated before `cutoff`, from the front; then keep the front's distance small. */
+  /** Drop ids dated before `cutoff` from the front, up to the first that is not. */
   forgetBefore(cutoff: number): void {
-    for (const [id, d] of super.entries()) {
-      if (d + this.base >= cutoff) {
-        if (this.whole && Math.abs(d) > SMALL) this.rebase(d + this.base);
-        return;
+    if (!this.queued) {
+      // Nothing forgotten yet: the map's front has no holes (but those of a few redeliveries).
+      let first: number | undefined;
+      for (const d of super.values()) {
+        first = d;
+        break;
       }
+      if (first === undefined || first + this.base >= cutoff) return;
+      this.toQueue();
+    }
+    const { ids, ats } = this;
+    let head = this.head;
+    for (; head < ids.length; head++) {
+      const id = ids[head];
+      if (id === undefined) continue;
+      if (ats[head]! >= cutoff) break;
       super.delete(id);
+    }
+    this.head = head;
+    // Drop the trimmed front once it is most of the arrays: each place is copied O(1) times.
+    if (head > 1024 && head * 2 > ids.length) {
+      this.ids = ids.slice(head);
+      this.ats = ats.slice(head);
+      this.offset += head;
+      this.head = 0;
     }
   }
 
-  /** Store every value as its distance from `base` (once per ~12 days of event time, or once for a fraction). */
-  private rebase(base: number): void {
-    const shift = this.base - base;
-    this.base = base;
-    if (shift !== 0) for (const [id, d] of super.entries()) super.set(id, d + shift);
+  /** From distances to the queue, in the map's order (once per map, when it first forgets). */
+  private toQueue(): void {
+    for (const [id, d] of super.entries()) {
+      super.set(id, this.offset + this.ids.length);
+      this.ids.push(id);
+      this.ats.push(d + this.base);
+    }
+    this.queued = true;
   }
 }
 
