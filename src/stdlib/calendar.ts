@@ -142,7 +142,8 @@ export function periodKey(ms: number, zone: string, per: 'day' | 'week' | 'month
 
 /** Local day number (days since 1970-01-01 in the zone), for streaks and daily buckets. */
 export function localDayNumber(ms: number, zone: string): number {
-  return Math.floor(local(ms, zone).getTime() / DAY_MS);
+  // The arithmetic of local(), without its Date: every award of a capped points entry reads it.
+  return Math.floor((ms + zoneOffsetMinutes(ms, zone) * 60_000) / DAY_MS);
 }
 
 /** ISO-8601 text of an instant with the zone's offset, e.g. 2026-03-02T10:00:00+08:00. */
