@@ -153,10 +153,25 @@ export class GeneratedConditions implements ConditionEngine {
     this.writer = new CondWriter(ir, this.fallback, network);
   }
 
+  /**
+   * Generated on its first test: the plans (plans.ts) write rule, points and counter conditions
+   * inline, so most of the conditions the Core compiles are never called here.
+   */
   compile(c: Cond): CondFn {
-    const src = new Source();
-    const expr = this.writer.cond(src, c);
-    return src.build(['ctx'], `return ${expr};`) as CondFn;
+    let fn: CondFn | undefined;
+    return (ctx) => {
+      if (!fn) {
+        const src = new Source();
+        const expr = this.writer.cond(src, c);
+        fn = src.build(['ctx'], `return ${expr};`) as CondFn;
+      }
+      return fn(ctx);
+    };
+  }
+
+  /** The body of the function `compile` makes for `c` (for tests and for reading what was generated). */
+  source(c: Cond): string {
+    return `return ${this.writer.cond(new Source(), c)};`;
   }
 
   compileValue(v: CondValue): ValueFn {

@@ -6,6 +6,14 @@
  * a playbook (a quote, a backslash, `*\/`, `${`, a line break, U+2028) can end the literal it is
  * in. Nothing else of the playbook is written into the code: no comment, no identifier.
  */
+/**
+ * Compiled code by its text: runtimes of one playbook (a bench's rounds, serve's reloads, tests)
+ * generate the same text with their own constants, and parse it once. Bounded, as texts differ
+ * by playbook.
+ */
+const factories = new Map<string, (k: unknown[]) => unknown>();
+const MAX_FACTORIES = 2000;
+
 export class Source {
   /** What the generated function reads as `K[i]`. */
   readonly consts: unknown[] = [];
@@ -40,10 +48,14 @@ export class Source {
    * here only from the generator's own fragments, `lit` literals and `K[i]` references.
    */
   build(params: readonly string[], body: string): unknown {
-    // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the point of this engine (docs/architecture.md); every playbook literal is data or a JSON literal (see above)
-    const make = new Function('K', `"use strict";\nreturn function generated(${params.join(', ')}) {\n${this.declarations()}${body}\n};`) as (
-      k: unknown[],
-    ) => unknown;
+    const code = `"use strict";\nreturn function generated(${params.join(', ')}) {\n${this.declarations()}${body}\n};`;
+    let make = factories.get(code);
+    if (!make) {
+      // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the point of this engine (docs/architecture.md); every playbook literal is data or a JSON literal (see above)
+      make = new Function('K', code) as (k: unknown[]) => unknown;
+      if (factories.size >= MAX_FACTORIES) factories.clear();
+      factories.set(code, make);
+    }
     return make(this.consts);
   }
 }
