@@ -20,7 +20,7 @@ export const LANGUAGE_DOCS: ReadonlyMap<string, string> = new Map([
   ],
   [
     'Strings and escapes',
-    'Strings are written in double quotes and stay on one line. Inside a string:\n\n| write | to get |\n|---|---|\n| `\\"` | a double quote |\n| `\\\\` | a backslash |\n| `\\n` | a new line |\n| `\\t` | a tab |\n| `\\{` and `\\}` | a literal `{` or `}` (not a placeholder) |\n| `\\uXXXX`, `\\u{XXXXX}` | the Unicode character with that hex code, e.g. `\\u4e2d` is 中, `\\u{1F389}` is 🎉 |\n\nA backslash before any other character keeps that character. To write literal braces around a\nword, escape both of them: `"\\{价格\\}"` prints `{价格}`; unescaped, `{价格}` would be read as a\nplaceholder.\n\n```playbook\nplaybook "Escapes" { timezone "Asia/Shanghai" }\n\nevery day at 09:00 {\n  say "早上好!\\n今天的口号是 \\"多读书\\" \\u{1F4DA}"\n  say "路径写作 C:\\\\club\\\\notes,花括号写作 \\{ 和 \\}"\n}\n```',
+    'Strings are written in double quotes and stay on one line. Inside a string:\n\n| write | to get |\n|---|---|\n| `\\"` | a double quote |\n| `\\\\` | a backslash |\n| `\\n` | a new line |\n| `\\t` | a tab |\n| `\\{` and `\\}` | a literal `{` or `}` (not a placeholder) |\n| `\\uXXXX`, `\\u{XXXXX}` | the Unicode character with that hex code, e.g. `\\u4e2d` is 中, `\\u{1F389}` is 🎉 |\n\n```playbook\nplaybook "Escapes" { timezone "Asia/Shanghai" }\n\nevery day at 09:00 {\n  say "早上好!\\n今天的口号是 \\"多读书\\" \\u{1F4DA}"\n  say "路径写作 C:\\\\club\\\\notes,花括号写作 \\{ 和 \\}"\n}\n```',
   ],
   [
     'Numbers',

@@ -33,6 +33,16 @@ export function unescapeString(image: string): string {
   });
 }
 
+/**
+ * A string compared as written (a condition's text, a tested tag, a value): its escaped braces are
+ * plain braces, as nothing renders it; only messages keep the markers until they are filled in.
+ */
+export function literalText(value: string): string {
+  return value.includes(LITERAL_OPEN_BRACE) || value.includes(LITERAL_CLOSE_BRACE)
+    ? value.replaceAll(LITERAL_OPEN_BRACE, '{').replaceAll(LITERAL_CLOSE_BRACE, '}')
+    : value;
+}
+
 /** The inverse of unescapeString, for the formatter. */
 export function escapeString(value: string): string {
   let out = '';

@@ -104,8 +104,7 @@ function filter(
     cx.bag.report(D.E0408.silentOutsideSchedule(), span);
   }
   if (f.tagged) {
-    literalTag(cx, f.tagged);
-    out.tagged = f.tagged.value;
+    out.tagged = literalTag(cx, f.tagged);
   }
   if (f.segment) {
     if (!cx.segments.has(f.segment.name)) cx.bag.report(D.E0203.unknownSegment(f.segment.name), f.segment.span, didYouMean(f.segment.name, cx.segments));

@@ -3,6 +3,7 @@ import { D } from '../../parser/diagnostic-codes.js';
 import { FUNCTION_ARITY, VALUE_FUNCTIONS, type ValueFunction } from '../../stdlib/arithmetic.js';
 import { didYouMean } from '../../stdlib/suggest.js';
 import { placeholders } from '../../stdlib/templates.js';
+import { literalText } from '../../parser/strings.js';
 import { reportRegex } from '../regex-check.js';
 import type { Cond, CondValue, EventMatch } from '../../ir/schema.js';
 import { duration } from './checks.js';
@@ -48,8 +49,7 @@ export function cond(cx: Checker, c: A.Condition, scope: Scope): Cond {
       return { op: 'hasRole', role: c.role.name };
     case 'hasTag':
       if (!scope.member) noMember(cx, c.span, scope);
-      literalTag(cx, c.tag);
-      return { op: 'hasTag', tag: c.tag.value };
+      return { op: 'hasTag', tag: literalTag(cx, c.tag) };
     case 'hasPosted':
       if (!scope.member) noMember(cx, c.span, scope);
       return c.never ? { not: { op: 'hasPosted' } } : { op: 'hasPosted' };
@@ -105,7 +105,7 @@ export function cond(cx: Checker, c: A.Condition, scope: Scope): Cond {
       const patterns = c.patterns.map((p) => {
         if (p.kind === 'text') {
           if (p.value === '') cx.bag.report(D.E0406.emptyPattern(), p.span);
-          return { text: p.value };
+          return { text: literalText(p.value) };
         }
         reportRegex(cx.bag, p);
         return { regex: p.source, flags: p.flags };
@@ -122,19 +122,21 @@ export function cond(cx: Checker, c: A.Condition, scope: Scope): Cond {
       if (v.type !== 'string' && v.type !== 'string[]' && v.type !== 'unknown') {
         cx.bag.report(D.E0404.containsNeedsText(describeOperand(c.subject), v.type), c.subject.span);
       }
-      return { op: 'contains', left: v.ir, value: c.value.value };
+      return { op: 'contains', left: v.ir, value: literalText(c.value.value) };
     }
   }
 }
 
 /**
  * A tag a condition tests is compared as written; a `{placeholder}` there would silently never
- * match the filled-in tags of `tag member "来源:{source}"`, so it is an error.
+ * match the filled-in tags of `tag member "来源:{source}"`, so it is an error. Returns the tag as
+ * it is compared: escaped braces (`\\{`) are plain ones, as in the tags that `tag member` sets.
  */
-export function literalTag(cx: Checker, tag: A.StringLit): void {
+export function literalTag(cx: Checker, tag: A.StringLit): string {
   for (const p of placeholders(tag.value)) {
     cx.bag.report(D.E0212.notFilledInConditions(p.name), tag.span, 'test for a tag without placeholders, or write a literal brace as `\\{`');
   }
+  return literalText(tag.value);
 }
 
 /** A computed amount (`award amount / 10 points`): any value, as long as it is a number. */
@@ -157,7 +159,7 @@ function value(cx: Checker, o: A.Operand, scope: Scope): { ir: CondValue; type: 
     case 'number':
       return { ir: { const: o.value }, type: 'number' };
     case 'string':
-      return { ir: { const: o.value }, type: 'string' };
+      return { ir: { const: literalText(o.value) }, type: 'string' };
     case 'boolean':
       return { ir: { const: o.value }, type: 'boolean' };
     case 'duration':
