@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import { createRuntime } from '../../src/runtime/runtime.js';
+import { amounts, events, feed, load, runtime } from '../constructs/helpers.js';
+
+/**
+ * Campaign state a community may lack (src/runtime/constructs/campaigns.ts; docs/language.md,
+ * "Campaigns"). Written for the mutation run (docs/testing.md, "Mutation testing").
+ */
+
+describe('a campaign added under a snapshot', () => {
+  it('awards points unmultiplied until its state exists, without failing', () => {
+    const rt = runtime(`points { checkin.done: +1 }`);
+    const { checkin } = events();
+    feed(rt, [checkin('2026-03-02T10:00:00+08:00', 'ann')]);
+    const ir = load(`points { checkin.done: +1 }\ncampaign c {\n  stage s from 2026-03-01 to 2026-03-31 {\n    points x2\n  }\n}`);
+    const resumed = createRuntime(ir, { snapshot: rt.snapshot() });
+    expect(amounts(feed(resumed, [checkin('2026-03-03T10:00:00+08:00', 'ann')]))).toEqual([1]);
+  });
+});
