@@ -17,3 +17,14 @@ describe('a campaign added under a snapshot', () => {
     expect(amounts(feed(resumed, [checkin('2026-03-03T10:00:00+08:00', 'ann')]))).toEqual([1]);
   });
 });
+
+describe('goals', () => {
+  it('are checked only while a stage runs, even when the condition already holds', () => {
+    const rt = runtime(`campaign c {\n  stage s from 2026-03-10 to 2026-03-20\n  goal g when count(message.posted) >= 0 { say "目标" }\n}`);
+    const { msg } = events();
+    const before = feed(rt, [msg('2026-03-02T10:00:00+08:00', 'ann')]);
+    expect(before.filter((a) => a.type === 'goal.reached')).toEqual([]);
+    const during = feed(rt, [msg('2026-03-11T10:00:00+08:00', 'ann')]);
+    expect(during.filter((a) => a.type === 'goal.reached').map((a) => a.goal)).toEqual(['g']);
+  });
+});
