@@ -9,8 +9,7 @@ import { lit, Source } from '../src/runtime/generated/source.js';
 import { FastMachines } from '../src/runtime/machines/fast.js';
 import { newMember } from '../src/runtime/member.js';
 import { createRuntime, type EngineName } from '../src/runtime/runtime.js';
-import type { CommunityState } from '../src/runtime/state.js';
-import { dict } from '../src/stdlib/dict.js';
+import { newCommunity } from '../src/runtime/community.js';
 
 /**
  * The `generated` engine's generator (src/runtime/generated/): playbook text never becomes code,
@@ -127,21 +126,7 @@ describe('generated engine: playbook text is data, never code', () => {
     const x = ir('playbook "I" { timezone "Asia/Shanghai" }\n');
     const generated = new GeneratedConditions(x);
     const fast = new FastConditions(x);
-    const c: CommunityState = {
-      id: 'g',
-      clock: 0,
-      started: 0,
-      processed: new Map(),
-      members: dict(),
-      timers: [],
-      timerIndex: new Map(),
-      timerSeq: 0,
-      counters: dict(),
-      campaigns: dict(),
-      sessions: dict(),
-      once: [],
-      rng: 1,
-    };
+    const c = newCommunity('g', 0, 1);
     const m = newMember('u', 0);
     m.tags = [...BRACED];
     for (const h of [...HOSTILE, ...BRACED]) {
@@ -202,21 +187,7 @@ segment active where member.points >= 10
   it('the closure engine answers them, through the constants, with the same results', () => {
     const generated = new GeneratedConditions(x);
     const fast = new FastConditions(x);
-    const c: CommunityState = {
-      id: 'g',
-      clock: 0,
-      started: 0,
-      processed: new Map(),
-      members: dict(),
-      timers: [],
-      timerIndex: new Map(),
-      timerSeq: 0,
-      counters: dict(),
-      campaigns: dict(),
-      sessions: dict(),
-      once: [],
-      rng: 1,
-    };
+    const c = newCommunity('g', 0, 1);
     for (const points of [0, 9, 10, 50]) {
       const m = newMember('u', 0);
       m.points = points;
@@ -255,21 +226,7 @@ describe('generated engine: a case-insensitive search for a text without case is
     const x = ir('playbook "C" { timezone "Asia/Shanghai" }\n');
     const generated = new GeneratedConditions(x);
     const fast = new FastConditions(x);
-    const c: CommunityState = {
-      id: 'g',
-      clock: 0,
-      started: 0,
-      processed: new Map(),
-      members: dict(),
-      timers: [],
-      timerIndex: new Map(),
-      timerSeq: 0,
-      counters: dict(),
-      campaigns: dict(),
-      sessions: dict(),
-      once: [],
-      rng: 1,
-    };
+    const c = newCommunity('g', 0, 1);
     for (const needle of ['加微信', '1', '.', 'i̇', 'a']) {
       for (const text of ['İ加微信', 'x加微信Σ', 'İ', 'I.', 'ΣΑ1', '加 微信', '\u{10400}']) {
         const ctx = { community: c, now: 0, event: { id: 'e', type: 't', at: '', atMs: 0, community: 'g', payload: { text } } };

@@ -1,6 +1,5 @@
 import type { IR } from '../ir/schema.js';
 import { isoInZone } from '../stdlib/calendar.js';
-import { dict } from '../stdlib/dict.js';
 import { isoDuration } from '../stdlib/durations.js';
 import { FastConditions } from './conditions/fast.js';
 import { GeneratedConditions } from './generated/conditions.js';
@@ -29,7 +28,8 @@ import { XStateMachines } from './machines/reference.js';
 import { isPresent } from './member.js';
 import type { CommunitySnapshot, CommunityState, Timer } from './state.js';
 import { peekTimer, popTimer } from './timers.js';
-import { admit, DEFAULT_HORIZON_MS, forget, RememberedIds } from './remembered.js';
+import { admit, DEFAULT_HORIZON_MS, forget } from './remembered.js';
+import { newCommunity } from './community.js';
 import { communityFromJSON, communityToJSON } from './community-json.js';
 
 export { communityFromJSON, communityToJSON } from './community-json.js';
@@ -182,7 +182,7 @@ export class Runtime {
       };
     }
     const out: OutputAction[] = [];
-    if (!c) c = this.newCommunity(ev.community, ev.atMs);
+    if (!c) c = this.startCommunity(ev.community, ev.atMs);
     const late = ev.atMs < c.clock;
     const now = late ? c.clock : ev.atMs;
     const admission = admit(c, ev.id, ev.atMs, now, this.horizonMs);
@@ -266,22 +266,8 @@ export class Runtime {
 
   // ------------------------------------------------------------------ community set-up
 
-  private newCommunity(id: string, now: number): CommunityState {
-    const c: CommunityState = {
-      id,
-      clock: now,
-      started: now,
-      processed: new RememberedIds(),
-      members: dict(),
-      timers: [],
-      timerIndex: new Map(),
-      timerSeq: 0,
-      counters: dict(),
-      campaigns: dict(),
-      sessions: dict(),
-      once: [],
-      rng: (this.seed ^ hash(id)) >>> 0,
-    };
+  private startCommunity(id: string, now: number): CommunityState {
+    const c = newCommunity(id, now, (this.seed ^ hash(id)) >>> 0);
     // Calendars are armed for occurrences at or after the first event (docs/runtime.md, "State
     // and time"); this order is the timers' creation order, which breaks ties between equal dues.
     armJobs(this.core, c, now);
