@@ -61,12 +61,15 @@ function scheduleStageTimer(core: Core, c: CommunityState, campaign: string, fro
 
 /** A stage timer: exit the stage that ended, enter the one that starts, arm the next boundary. */
 export function stageBoundary(core: Core, c: CommunityState, campaign: string, now: number, cause: string, out: OutputAction[]): void {
-  const camp = core.ir.campaigns.find((x) => x.name === campaign)!;
+  const camp = core.ir.campaigns.find((x) => x.name === campaign);
+  // A snapshot resumed by a playbook without this campaign: its timer is left over; nothing runs.
+  if (!camp) return;
   const st = (c.campaigns[campaign] ??= { stage: null, goals: [] });
   const desired = stageBounds(core, campaign).find((b) => b.start <= now && now < b.end)?.name ?? null;
   if (desired !== st.stage) {
-    if (st.stage) {
-      const stage = camp.stages.find((s) => s.name === st.stage)!;
+    // A stage the playbook no longer has (resumed from a snapshot) is left without its exit actions.
+    const stage = st.stage ? camp.stages.find((s) => s.name === st.stage) : undefined;
+    if (stage) {
       const ctx = newCtx(c, now, cause, camp.id, out);
       core.emit(ctx, 'stage.exited', undefined, { campaign, stage: stage.name });
       // Stryker disable next-line StringLiteral: templateExtras uses its kind for types only (src/ir/template-extras.ts); docs/testing.md
