@@ -59,6 +59,15 @@ function onceKey(cx: Checker, key: A.Ident, events: readonly string[]): string {
       didYouMean(key.name, ['member', 'community', ...fields]) ?? `fields of ${lacking.join(', ')}: ${fields.join(', ') || 'none'}`,
     );
   }
+  // A list is no key: the rule would never be held back, a silent wrong result.
+  const list = events.find((e) => cx.events[e]?.fields[key.name]?.type === 'string[]');
+  if (list) {
+    cx.bag.report(
+      D.E0108.oncePerList(key.name, list),
+      key.span,
+      `for once per item, send one event per item with a text field (\`once per tag\`), or count distinct values with \`count(distinct …)\``,
+    );
+  }
   return key.name;
 }
 

@@ -23,6 +23,7 @@ export const CHECKER_CODES = {
   }),
   E0108: error('word not one of the allowed', {
     oncePer: (found: string) => `\`once per\` takes \`member\`, \`community\` or a field of the event, not ${q(found)}`,
+    oncePerList: (field: string, event: string) => `\`once per\` needs one value per event, but ${q(field)} of ${q(event)} is a list`,
     cooldownPer: (found: string) => `a rule's cooldown is \`per member\` or \`per community\`, not ${q(found)}`,
     capPeriod: (found: string) => `caps are per \`day\`, \`week\` or \`month\`, not ${q(found)}`,
     leaderboardPeriod: (found: string) => `expected a period (daily, weekly, monthly or all), found ${q(found)}`,
