@@ -3,9 +3,9 @@
  * literal in a message so it is not read as a placeholder; it is stored as the private marker
  * characters of stdlib/templates.ts (private-use, so never a brace) and turned back into a brace when the message is rendered.
  */
-import { LITERAL_CLOSE_BRACE, LITERAL_OPEN_BRACE } from '../stdlib/templates.js';
+import { LITERAL_CLOSE_BRACE, LITERAL_OPEN_BRACE, literalText } from '../stdlib/templates.js';
 
-export { LITERAL_CLOSE_BRACE, LITERAL_OPEN_BRACE };
+export { LITERAL_CLOSE_BRACE, LITERAL_OPEN_BRACE, literalText };
 
 export function unescapeString(image: string): string {
   const body = image.slice(1, -1);
@@ -31,16 +31,6 @@ export function unescapeString(image: string): string {
         return esc;
     }
   });
-}
-
-/**
- * A string compared as written (a condition's text, a tested tag, a value): its escaped braces are
- * plain braces, as nothing renders it; only messages keep the markers until they are filled in.
- */
-export function literalText(value: string): string {
-  return value.includes(LITERAL_OPEN_BRACE) || value.includes(LITERAL_CLOSE_BRACE)
-    ? value.replaceAll(LITERAL_OPEN_BRACE, '{').replaceAll(LITERAL_CLOSE_BRACE, '}')
-    : value;
 }
 
 /** The inverse of unescapeString, for the formatter. */

@@ -28,7 +28,15 @@ export function renderTemplate(text: string, lookup: (name: string) => string | 
     const v = lookup(name);
     return v === undefined ? whole : String(v);
   });
-  return filled.includes(LITERAL_OPEN_BRACE) || filled.includes(LITERAL_CLOSE_BRACE)
-    ? filled.split(LITERAL_OPEN_BRACE).join('{').split(LITERAL_CLOSE_BRACE).join('}')
-    : filled;
+  return literalText(filled);
+}
+
+/**
+ * Escaped braces back as braces: in a rendered message, and in a string compared as written (a
+ * condition's text, a tested tag, a value), which nothing renders.
+ */
+export function literalText(value: string): string {
+  return value.includes(LITERAL_OPEN_BRACE) || value.includes(LITERAL_CLOSE_BRACE)
+    ? value.replaceAll(LITERAL_OPEN_BRACE, '{').replaceAll(LITERAL_CLOSE_BRACE, '}')
+    : value;
 }

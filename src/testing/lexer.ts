@@ -1,4 +1,4 @@
-import { LITERAL_CLOSE_BRACE, LITERAL_OPEN_BRACE, unescapeString } from '../parser/strings.js';
+import { literalText, unescapeString } from '../parser/strings.js';
 import { parseDurationText } from '../stdlib/durations.js';
 import { table } from '../stdlib/dict.js';
 import { D } from '../parser/diagnostic-codes.js';
@@ -203,7 +203,7 @@ function lexString(
   }
   const image = '"' + source.slice(start + 1, j) + '"';
   // Tests compare with rendered messages, in which an escaped brace is just a brace.
-  const value = unescapeString(image).replaceAll(LITERAL_OPEN_BRACE, '{').replaceAll(LITERAL_CLOSE_BRACE, '}');
+  const value = literalText(unescapeString(image));
   push('string', start, j + 1, value);
   return j + 1;
 }
