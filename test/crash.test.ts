@@ -53,6 +53,9 @@ interface Running {
   exited: Promise<void>;
 }
 
+/** A reply slower than this is a hang: the test fails naming the request instead of timing out blind. */
+const REPLY_MS = 60_000;
+
 const serveArgs = (file: string, db: string) => [CLI, 'serve', file, '--db', db, '--port', '0', '--clock', 'events', '--sync', 'normal'];
 
 /** Start the server and wait for its first stdout line, which names the port it got. */
@@ -62,13 +65,21 @@ function startServer(file: string, db: string): Promise<Running> {
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return new Promise((resolve, reject) => {
+    const stuck = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`the server did not listen within ${REPLY_MS} ms of its start: ${stderr}`));
+    }, REPLY_MS);
     const lines = createInterface({ input: child.stdout! });
     lines.once('line', (line) => {
+      clearTimeout(stuck);
       const m = /^listening on (http:\/\/\S+)$/.exec(line);
       if (m) resolve({ child, url: m[1]!, exited });
       else reject(new Error(`unexpected first line: ${line}`));
     });
-    child.once('exit', (code, signal) => reject(new Error(`server exited (${code ?? signal}) before listening: ${stderr}`)));
+    child.once('exit', (code, signal) => {
+      clearTimeout(stuck);
+      reject(new Error(`server exited (${code ?? signal}) before listening: ${stderr}`));
+    });
   });
 }
 
@@ -102,6 +113,8 @@ describe.skipIf(!serveAvailable)('playbook serve under SIGKILL', () => {
     const seed = Number(process.env['CRASH_SEED'] ?? Math.floor(Math.random() * 2 ** 31));
     const rnd = mulberry32(seed);
     const context = `(seed ${seed}; rerun with CRASH_SEED=${seed})`;
+    // Printed first, so a run that hangs past the test's timeout still names its seed.
+    console.info(`crash test ${context}: starting`);
     const dir = mkdtempSync(join(tmpdir(), 'playbook-crash-'));
     dirs.push(dir);
     const file = join(dir, 'crash.playbook');
@@ -160,11 +173,11 @@ describe.skipIf(!serveAvailable)('playbook serve under SIGKILL', () => {
             .slice(next, next + size)
             .map((e) => JSON.stringify(e))
             .join('\n');
-          request = fetch(`${server.url}/events`, { method: 'POST', body });
+          request = fetch(`${server.url}/events`, { method: 'POST', body, signal: AbortSignal.timeout(REPLY_MS) });
         } else if (!advanced) {
-          request = fetch(`${server.url}/advance?to=${encodeURIComponent(until)}`, { method: 'POST' });
+          request = fetch(`${server.url}/advance?to=${encodeURIComponent(until)}`, { method: 'POST', signal: AbortSignal.timeout(REPLY_MS) });
         } else {
-          request = fetch(`${server.url}/health`);
+          request = fetch(`${server.url}/health`, { signal: AbortSignal.timeout(REPLY_MS) });
         }
         const killer = killNow ? new Promise<void>((r) => setTimeout(r, rnd() * 1.5 * typicalMs)).then(() => kill(server)) : undefined;
         const sentAt = performance.now();
@@ -185,6 +198,12 @@ describe.skipIf(!serveAvailable)('playbook serve under SIGKILL', () => {
           if (next < events.length) next += size;
           else advanced = true;
         } catch (e) {
+          // A server that is alive and does not answer is a bug, not a kill: say which request hung.
+          if ((e as Error).name === 'TimeoutError')
+            throw new Error(
+              `no reply in ${REPLY_MS} ms to ${next < events.length ? `events ${next}..${next + size - 1}` : advanced ? 'GET /health' : 'POST /advance'} after ${kills} kills ${context}`,
+              { cause: e },
+            );
           if (!killNow) throw e;
           stats.interrupted++;
           resending = true;
@@ -212,5 +231,7 @@ describe.skipIf(!serveAvailable)('playbook serve under SIGKILL', () => {
     const actions = log.map(({ seq: _seq, ...a }) => a);
     expect(actions.length, context).toBe(expected.length);
     expect(actions, context).toEqual(expected);
-  }, 120_000);
+    // About 10 s on an idle machine and 50 s at a load average of 14 (about 25 server starts):
+    // the limit leaves room for a loaded CI machine; a hang is caught by REPLY_MS first.
+  }, 300_000);
 });
