@@ -342,6 +342,66 @@ describe.skipIf(!serveAvailable)('playbook serve: group commit', () => {
       for (const c of clients) c.splice(0, 50);
     }
   }, 180_000);
+
+  it('SIGTERM during the load answers every request it applied, and applies none it cut', async () => {
+    const seed = Number(process.env['GROUP_SEED'] ?? Math.floor(Math.random() * 2 ** 31));
+    const context = `(seed ${seed}; rerun with GROUP_SEED=${seed})`;
+    const rnd = mulberry32(seed);
+    const dir = mkdtempSync(join(tmpdir(), 'playbook-group-term-'));
+    dirs.push(dir);
+    const file = join(dir, 'club.playbook');
+    writeFileSync(file, PLAYBOOK);
+    for (let round = 0; round < 4; round++) {
+      const db = join(dir, `state-${round}.db`);
+      const server = await startServer(file, db, 'group');
+      // One new event per request, so a request's fate is its event's.
+      const bodies = Array.from({ length: 8 }, (_, c) =>
+        Array.from({ length: 300 }, (_, i) =>
+          JSON.stringify({
+            id: `r${round}-c${c}-${i}`,
+            type: 'member.joined',
+            at: new Date(T0 + i * 1000 + c).toISOString(),
+            community: 'club',
+            member: `c${c}-${i}`,
+            name: 'N',
+          }),
+        ),
+      );
+      const unanswered: string[] = [];
+      let done = 0;
+      const termAfter = 30 + Math.floor(rnd() * 100);
+      await Promise.all(
+        bodies.map(async (mine) => {
+          for (let i = 0; i < mine.length; i++) {
+            if (++done === termAfter) server.child.kill('SIGTERM');
+            let r;
+            try {
+              r = await post(server.url, mine[i]!);
+            } catch {
+              // The request in flight when the connection closed; the ones after it were never sent.
+              unanswered.push(mine[i]!);
+              return;
+            }
+            // Requests read after the stop began are refused, not applied.
+            if (r.status === 503) unanswered.push(mine[i]!);
+            else expect(r.status, `${r.text} ${context}`).toBe(200);
+          }
+        }),
+      );
+      await server.exited;
+      expect(server.child.exitCode, context).toBe(0);
+      expect(unanswered.length, context).toBeGreaterThan(0);
+      // Sent again to the same database, every request that got no answer is new: none was applied
+      // behind its client's back.
+      const again = await startServer(file, db, 'group');
+      for (const body of unanswered) {
+        const r = await post(again.url, body);
+        expect(r.status).toBe(200);
+        expect(r.events, `${body} ${context}`).toMatch(/^processed=1; duplicate=0;/);
+      }
+      await stop(again);
+    }
+  }, 180_000);
 });
 
 describe('GroupCommitter', () => {

@@ -8,8 +8,20 @@ import { MAX_EVENT_LINE_BYTES } from '../limits.js';
 import { ClusterOwner, INBOX_CHANNEL } from '../hosting/cluster-owner.js';
 import type { OwnerTiming } from '../hosting/cluster-slots.js';
 import * as store from '../store/postgres.js';
-import { checkPosition, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_SKEW_MS, escapeControls, intParam, withSeq, type ClockMode } from './server.js';
-import { bearerMatches, bearerTokenProblem, HttpError, readBody, sendError, sendJson, sendLines } from './http.js';
+import { DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_SKEW_MS, type ClockMode } from './server.js';
+import {
+  bearerMatches,
+  bearerTokenProblem,
+  checkPosition,
+  escapeControls,
+  HttpError,
+  intParam,
+  readBody,
+  sendError,
+  sendJson,
+  sendLines,
+  withSeq,
+} from './http.js';
 import { parseEvents } from './events-body.js';
 import { ClusterStream } from './cluster-stream.js';
 import { ClusterWaiters } from './cluster-waiters.js';

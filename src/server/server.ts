@@ -8,7 +8,21 @@ import type { IR } from '../ir/schema.js';
 import { DurableRuntime, StorageError, type BatchResult } from '../store/durable.js';
 import type { DurableStore, LoggedAction } from '../store/store.js';
 import { TimerLoop, realTimerHost, type TimerHost } from '../hosting/clock.js';
-import { bearerMatches, bearerTokenProblem, HttpError, readBody, sendError, sendJson, sendLines, utf8 } from './http.js';
+import {
+  bearerMatches,
+  bearerTokenProblem,
+  checkPosition,
+  escapeControls,
+  HttpError,
+  intParam,
+  readBody,
+  sendError,
+  sendJson,
+  sendLines,
+  utf8,
+  whenSent,
+  withSeq,
+} from './http.js';
 import { MAX_EVENT_LINE_BYTES, MAX_EVENTS_BODY_BYTES, MAX_PLAYBOOK_BYTES } from '../limits.js';
 import { adoptStoredVersion, reloadDurable, reloadSummary, type ReloadNote, type ReloadOutcome } from '../hosting/reload.js';
 
@@ -63,6 +77,8 @@ export class PlaybookServer {
   private readonly options: PlaybookServerOptions;
   private readonly stream: ActionStream;
   private readonly commits: GroupCommitter;
+  /** POST /events replies not yet sent whose requests reached the committer. */
+  private readonly replying = new Set<Promise<void>>();
   private readonly loop: TimerLoop | undefined;
   private readonly log: (line: string) => void;
   private readonly maxBody: number;
@@ -145,13 +161,18 @@ export class PlaybookServer {
     this.loop?.stop();
     await this.webhooks?.stop();
     this.stream.close();
-    await new Promise<void>((resolve) => {
+    const closed = new Promise<void>((resolve) => {
       this.http.close(() => {
         resolve();
       });
-      this.http.closeAllConnections();
     });
+    // What the committer holds is committed and answered before the connections close, so an
+    // event applied is an event answered; a request cut while it was read was not applied, and
+    // its client sends it again (docs/serve.md, "Signals").
     this.commits.close();
+    await Promise.all(this.replying);
+    this.http.closeAllConnections();
+    await closed;
     this.durable.close();
   }
 
@@ -259,6 +280,9 @@ export class PlaybookServer {
       if (refused) this.log(`refused a request with ${refused} event(s) stamped more than ${isoDuration(ahead!.maxSkewMs)} after the server's clock`);
       throw e;
     }
+    const sent = whenSent(res);
+    this.replying.add(sent);
+    void sent.then(() => this.replying.delete(sent));
     const { result, lastSeq } = await this.commits.submit(events, body.length);
     sendLines(
       res,
@@ -358,40 +382,4 @@ export class PlaybookServer {
     this.stream.publish(logged);
     if (logged.length > 0) this.webhooks?.wake();
   }
-}
-
-/** An action line of the log: the action's JSON with its sequence number as the first key. */
-export function withSeq(a: LoggedAction): string {
-  return a.json.length > 2 ? `{"seq":${a.seq},${a.json.slice(1)}` : `{"seq":${a.seq}}`;
-}
-
-export function intParam(url: URL, name: string, fallback: number, min: number, max: number): number {
-  const raw = url.searchParams.get(name);
-  if (raw === null || raw === '') return fallback;
-  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
-    throw new HttpError(400, `?${name} must be a whole number from ${min} to ${max}, not ${JSON.stringify(raw)}`);
-  }
-  return Number(raw);
-}
-
-/**
- * A log line with its control characters (line breaks above all) written as escapes, so that a
- * value from a request, such as a `?file=` name, cannot start a line of its own in the log.
- */
-export function escapeControls(line: string): string {
-  // eslint-disable-next-line no-control-regex -- finding the control characters is the point
-  return line.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-
-/** Refuse a reader position past the end of the log (see PlaybookServer.checkPosition). */
-export function checkPosition(after: number, from: string, last: number): void {
-  if (after <= last) return;
-  throw new HttpError(
-    409,
-    `${from} ${after} is past the end of the action log (its last sequence number is ${last}): this is not the log the reader was reading ` +
-      `(the database was replaced or reset). Nothing after ${last} exists to resume from; reconnect with ?after=N for the last action you know ` +
-      `was in this log (0 replays it all)`,
-    { lastSeq: last },
-    { 'playbook-last-seq': String(last) },
-  );
 }
