@@ -90,6 +90,8 @@ describe('callFunction', () => {
     expect(callFunction('min', [3, 1, 2])).toBe(1);
     expect(callFunction('max', [1, 3.4, 2])).toBe(3.4);
     expect(callFunction('round', [-2.5])).toBe(-3);
+    // 2.5 tells round from floor, which agree on -2.5.
+    expect(callFunction('round', [2.5])).toBe(3);
     expect(callFunction('floor', [-2.5])).toBe(-3);
     expect(callFunction('ceil', [-2.5])).toBe(-2);
     expect(callFunction('abs', [-2.5])).toBe(2.5);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatDuration, isoDuration, parseDurationText } from '../../src/stdlib/durations.js';
+import { formatDuration, isoDuration, MAX_DURATION_MS, parseDurationText } from '../../src/stdlib/durations.js';
 
 describe('parseDurationText', () => {
   it('reads every unit', () => {
@@ -90,5 +90,46 @@ describe('formatDuration', () => {
     expect(formatDuration(2 * 604_800_000 + 1)).toBe('2w1ms');
     expect(formatDuration(13 * 86_400_000)).toBe('1w6d');
     expect(formatDuration(604_800_000 + 86_400_000 + 3_600_000 + 60_000 + 1_000 + 1)).toBe('1w1d1h1m1s1ms');
+  });
+});
+
+describe('parseDurationText: ISO-8601 durations (action payloads)', () => {
+  it('reads each unit alone, with several digits', () => {
+    expect(parseDurationText('P12W')).toBe(12 * 604_800_000);
+    expect(parseDurationText('P12D')).toBe(12 * 86_400_000);
+    expect(parseDurationText('PT12H')).toBe(12 * 3_600_000);
+    expect(parseDurationText('PT12M')).toBe(12 * 60_000);
+    expect(parseDurationText('PT12S')).toBe(12_000);
+  });
+
+  it('reads fractions of two digits in every unit, rounded to whole milliseconds', () => {
+    expect(parseDurationText('P1.25W')).toBe(1.25 * 604_800_000);
+    expect(parseDurationText('P1.25D')).toBe(1.25 * 86_400_000);
+    expect(parseDurationText('PT1.25H')).toBe(1.25 * 3_600_000);
+    expect(parseDurationText('PT1.25M')).toBe(75_000);
+    expect(parseDurationText('PT1.25S')).toBe(1_250);
+    expect(parseDurationText('PT0.0016S')).toBe(2);
+  });
+
+  it('adds the parts up', () => {
+    expect(parseDurationText('P1W2DT3H4M5S')).toBe(604_800_000 + 2 * 86_400_000 + 3 * 3_600_000 + 4 * 60_000 + 5_000);
+    expect(parseDurationText('P1DT1H')).toBe(86_400_000 + 3_600_000);
+  });
+
+  it('refuses texts that are not ISO durations, or only begin or end with one', () => {
+    for (const bad of ['P', 'PT', 'P1DT', 'PT1D', 'P1H', 'P1M', 'P1Y', 'PXP1D', 'P1DX', 'P1D ', 'PT1.H', 'PT.5S', 'P-1D', 'Pabc', 'PT1S1M']) {
+      expect(parseDurationText(bad), bad).toBeUndefined();
+    }
+  });
+
+  it('reads every duration isoDuration writes back as the same milliseconds', () => {
+    fc.assert(fc.property(fc.integer({ min: 1, max: 10 ** 12 }), (ms) => parseDurationText(isoDuration(ms)) === ms));
+  });
+});
+
+describe('MAX_DURATION_MS', () => {
+  it('is ten years of 366 days', () => {
+    expect(MAX_DURATION_MS).toBe(parseDurationText('3660d'));
+    expect(formatDuration(MAX_DURATION_MS)).toBe('522w6d');
   });
 });
