@@ -7,6 +7,7 @@ import type { Ctx } from '../context.js';
  * reporter did not write it, docs/language.md, "Targets"), else the event's member.
  */
 export function messageAuthor(ctx: Ctx): string | undefined {
+  // Stryker disable next-line OptionalChaining: every caller has read the event's messageId first, so there is an event (docs/testing.md)
   const author = ctx.event?.payload['author'];
   return typeof author === 'string' && author !== '' ? author : ctx.member?.id;
 }
