@@ -96,8 +96,11 @@ describe('text: placeholders', () => {
     expect(core.text(ctx, '{author.id} {author.name} {a.id} {a.name} {x.y.name} {inviter.id} {inviter.name}')).toBe('bob Bob dee dee Bob cy cy');
     // A field that holds no member id, or an attribute other than id and name: not a member.
     expect(core.text(ctx, '{n.id}|{author.points}|{.name}|{nobody.id}')).toBe('{n.id}|{author.points}|{.name}|{nobody.id}');
-    // Without an inviter.
+    // A name without a dot is a plain field, whatever the fields beside it hold.
+    expect(core.text(ctxOf(c, T0, ann, event({ name: 'x', nam: 'bob' })), '{name}')).toBe('x');
+    // Without an inviter, or without a member.
     expect(core.text(ctxOf(c, T0, member(c, 'eve'), ev), '{inviter.id}')).toBe('{inviter.id}');
+    expect(core.text(ctxOf(c, T0, undefined, ev), '{inviter.id}')).toBe('{inviter.id}');
   });
 
   it('the community, the local date and time, and event fields (not the envelope)', () => {
@@ -148,6 +151,8 @@ describe('emit', () => {
     const { core, c } = setUp(`direct messages { at most 1 per member per 1d, else drop }`);
     const out: OutputAction[] = [];
     const ctx = ctxOf(c, T0, member(c, 'ann'), undefined, out);
+    // A member whose id is the text "undefined" has no say over group messages.
+    member(c, 'undefined');
     core.emit(ctx, 'message.send', undefined, { text: 'g1' });
     core.emit(ctx, 'message.send', undefined, { text: 'g2' });
     core.emit(ctx, 'message.send', 'ann', { to: 'ann', text: 'd1' });
@@ -159,6 +164,12 @@ describe('emit', () => {
 });
 
 describe('touch', () => {
+  it('notes nothing without trackChanges', () => {
+    const { core, c } = setUp(BODY, false);
+    core.touch(c, 'ann');
+    expect(core.changed.size).toBe(0);
+  });
+
   it('notes the community, and the member when one is named', () => {
     const { core, c } = setUp(BODY, true);
     core.touch(c);
@@ -178,6 +189,15 @@ describe('compiled conditions', () => {
     const value = (v as unknown as { left: Parameters<Core['value']>[0] }).left;
     expect(core.value(value)).toBe(core.value(value));
     expect(core.counterFilter(ir.counters[0]!)).toBeUndefined();
+  });
+
+  it('a value reads from the context; a counter with `where` tests it', () => {
+    const { core, ir, c } = setUp(`rule r { on message.posted; when count(message.posted where text contains "x") >= 2; do say "x" }`);
+    const read = core.value({ field: 'text' } as Parameters<Core['value']>[0]);
+    const ctx = ctxOf(c, T0, member(c, 'ann'), event({ text: 'axe' }));
+    expect(read(ctx)).toBe('axe');
+    const filter = core.counterFilter(ir.counters[0]!)!;
+    expect([filter(ctx), filter(ctxOf(c, T0, member(c, 'bob'), event({ text: 'abc' })))]).toEqual([true, false]);
   });
 
   it('test and guard evaluate the condition in the context', () => {
@@ -234,6 +254,13 @@ describe('runActions', () => {
     expect(out.map((a) => a['text'] ?? a['tag'])).toEqual(['hi', 'dm', 't', 'n']);
   });
 
+  it('an action whose target is undefined is a plain action', () => {
+    const { core, c } = setUp();
+    const out: OutputAction[] = [];
+    core.runActions(ctxOf(c, T0, member(c, 'ann'), undefined, out), [{ do: 'say', to: { kind: 'group' }, text: 'x', target: undefined } as Action]);
+    expect(out.map((a) => a['text'])).toEqual(['x']);
+  });
+
   it('an action kind this runtime does not know does nothing', () => {
     const { core, c } = setUp();
     const out: OutputAction[] = [];
@@ -247,6 +274,11 @@ describe('tables', () => {
     const { core } = setUp(`rule lucky { on message.posted do draw 1 members as 手气: tag member "手气王" }`);
     expect(core.directMessages).toBe(false);
     expect([...core.lotteries.keys()]).toEqual(['手气']);
+    // An IR stored before lotteries has none.
+    const { ir } = setUp();
+    const old: IR = { ...ir };
+    delete (old as { lotteries?: unknown }).lotteries;
+    expect(new Core(old, new FastConditions(old, new Network()), new FastMachines(old), false).lotteries.size).toBe(0);
     expect(setUp(`direct messages { at most 1 per member per 1d, else drop }`).core.directMessages).toBe(true);
   });
 });
