@@ -181,10 +181,14 @@ class Run {
           this.done = true;
         } else {
           this.internal.push(`xstate.done.state.${parent.id}`);
-          const grand = parent.parent;
-          if (grand.kind === 'parallel' && grand.children.every((region) => regionDone(region, active))) {
-            this.internal.push(`xstate.done.state.${grand.id}`);
+          // Every parallel ancestor whose regions are now all done is done too, outwards (XState
+          // climbs as long as they are: a parallel state can be a region of another); past a
+          // parallel root, the machine is.
+          let p: Node | undefined = parent.parent;
+          for (; p?.kind === 'parallel' && p.children.every((region) => regionDone(region, active)); p = p.parent) {
+            this.internal.push(`xstate.done.state.${p.id}`);
           }
+          if (!p) this.done = true;
         }
       }
     }
