@@ -104,6 +104,8 @@ describe('countedCtx', () => {
     expect(c.outer).toBe(handled);
     expect(c.member).toBeUndefined();
     expect(c.now).toBe(NOW);
+    // An entry kept before a field was added to `keep` is shorter: the missing field is absent.
+    expect(Object.keys(countedCtx(counter(), ['sku', 'note'], [1, 'a'], ctx()).event!.payload)).toEqual(['sku']);
   });
 });
 

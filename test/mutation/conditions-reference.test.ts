@@ -1,4 +1,6 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { once } from 'node:events';
+import type { Worker } from 'node:worker_threads';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Cond, CondValue, IR } from '../../src/ir/schema.js';
 import type { EvalContext } from '../../src/runtime/conditions/engine.js';
 import { FastConditions } from '../../src/runtime/conditions/fast.js';
@@ -42,8 +44,12 @@ const ir = {
 
 const network = new Network();
 network.state.counters['net'] = 7;
-const ref = new ReferenceConditions(ir, network);
 const fast = new FastConditions(ir, network);
+// Built in a hook, so that a constructor that throws fails the tests rather than the file.
+let ref: ReferenceConditions;
+beforeAll(() => {
+  ref = new ReferenceConditions(ir, network);
+});
 afterAll(() => ref.close());
 
 function member(over: Partial<MemberState> = {}): MemberState {
@@ -89,6 +95,13 @@ describe('combinators and constants', () => {
     expect(holds({ all: [T, { any: [F, F] }] }, ctx())).toEqual([false]);
     expect(holds({ not: { all: [T, F] } }, ctx())).toEqual([true]);
     expect(holds({ not: T }, ctx())).toEqual([false]);
+    // Each part's facts are read: inside any, all and not alike.
+    const pts = (op: 'eq' | 'ne' | 'lte', k: number): Cond => ({ op, left: { member: 'points' }, right: { const: k } });
+    const at = (n: number) => ctx({ member: member({ points: n }) });
+    expect(holds({ any: [pts('eq', 5), pts('eq', 7)] }, at(5), at(7), at(6))).toEqual([true, true, false]);
+    expect(holds({ not: pts('eq', 5) }, at(5), at(6))).toEqual([false, true]);
+    expect(holds(pts('ne', 5), at(5), at(6))).toEqual([false, true]);
+    expect(holds(pts('lte', 5), at(4), at(5), at(6))).toEqual([true, true, false]);
   });
 
   it('a constant compared with a constant, either way round', () => {
@@ -256,9 +269,17 @@ describe('facts', () => {
 });
 
 describe('the worker', () => {
+  it('close ends the worker thread', async () => {
+    const own = new ReferenceConditions(ir);
+    const worker = (own as unknown as { bridge: { worker: Worker } }).bridge.worker;
+    const exited = once(worker, 'exit');
+    own.close();
+    await exited;
+  });
+
   it('a condition json-rules-engine cannot run is an error, not an answer', () => {
     const bad = ref.compile({ op: 'nonsense' } as unknown as Cond);
-    expect(() => bad(ctx())).toThrow(/^json-rules-engine: /);
+    expect(() => bad(ctx())).toThrow(/^json-rules-engine: condition \d+ was never sent$/);
   });
 
   it('each condition is sent once and asked by its own id', () => {

@@ -92,6 +92,7 @@ const NESTED: MachineConfig = {
       on: {
         go: { target: 'other', actions: [run('outer.go')] },
         ping: { actions: [run('outer.ping')] },
+        pong: { actions: [run('outer.pong')] },
       },
       after: { 5000: { target: 'other' }, 1000: { actions: [run('outer.1s')] } },
       states: {
@@ -104,6 +105,7 @@ const NESTED: MachineConfig = {
               { guard: cond('yes'), target: 'one', actions: [run('two.go.yes')] },
             ],
             next: 'one',
+            pong: { actions: [run('two.pong')] },
           },
           after: { 2000: 'one' },
         },
@@ -143,6 +145,10 @@ describe('compound states', () => {
   it('a targetless transition runs its actions and exits nothing', () => {
     const [, ping] = steps(NESTED, ['ping']);
     expect(ping).toEqual({ value: { outer: 'two' }, done: false, runs: ['outer.ping'], raises: [], cancels: [] });
+  });
+
+  it('only the deepest of two targetless transitions runs', () => {
+    expect(steps(NESTED, ['pong'])[1]!.runs).toEqual(['two.pong']);
   });
 
   it('a string target, and an event nobody handles', () => {
@@ -297,7 +303,8 @@ describe('eventless transitions, reentry and done events of compound states', ()
           b2: { type: 'final', entry: [run('b2.entry')] },
         },
       },
-      c: { entry: [run('c.entry')], on: { back: 'a' } },
+      c: { entry: [run('c.entry')], on: { back: 'a' }, always: { guard: cond('toD'), target: 'd' } },
+      d: { entry: [run('d.entry')] },
     },
   };
 
@@ -316,6 +323,12 @@ describe('eventless transitions, reentry and done events of compound states', ()
     expect(s!.done).toBe(false);
     const [, fin] = steps(FLOW, ['fin'], ['toB']);
     expect(fin!.runs).toEqual(['b2.entry', 'b.done', 'c.entry']);
+  });
+
+  it('a state entered on a done event has its eventless transitions taken in the same step', () => {
+    const [s] = steps(FLOW, [], ['toB', 'skip', 'toD']);
+    expect(s!.value).toBe('d');
+    expect(s!.runs).toEqual(['a.entry', 'a.toB', 'b1.entry', 'b2.entry', 'b.done', 'c.entry', 'd.entry']);
   });
 
   it('an eventless self-transition that changes nothing runs once, not forever', () => {
@@ -406,6 +419,10 @@ describe('a parallel state inside a parallel state', () => {
     expect(s[3]!.value).toBe('end');
   });
 
+  it('not while a region of the inner one is still running', () => {
+    expect(steps(NEST, ['z', 'x', 'y']).map((x) => x.done)).toEqual([false, false, false, true]);
+  });
+
   it('and when another region finishes last, or all at once', () => {
     expect(steps(NEST, ['y', 'z', 'x'])[3]!.runs).toEqual(['x.b', 'w.done']);
     expect(steps(NEST, ['all'])[1]!.runs).toEqual(['x.b', 'y.b', 'z.b', 'deep.done', 'w.done']);
@@ -418,15 +435,16 @@ describe('a parallel machine', () => {
     id: 'r',
     type: 'parallel',
     after: { 1000: { actions: [run('r.1s')] } },
-    states: { x: region('x'), y: { ...region('y'), onDone: { actions: [run('y.done')] } } },
+    states: { x: { ...region('x'), after: { 2000: { actions: [run('x.2s')] } } }, y: { ...region('y'), onDone: { actions: [run('y.done')] } } },
   };
 
   it('is done when its last region is, and a finished machine exits every state still active', () => {
     const s = steps(ROOT, ['x', 'y']);
     expect(s.map((x) => x.done)).toEqual([false, false, true]);
-    expect(s[0]!.raises).toEqual(['xstate.after.1000.r@1000']);
+    expect(s[0]!.raises).toEqual(['xstate.after.1000.r@1000', 'xstate.after.2000.r.x@2000']);
     expect(s[2]!.value).toEqual({ x: 'b', y: 'b' });
-    expect(s[2]!.cancels).toEqual(['xstate.after.1000.r']);
+    // In reverse document order: the region, then the machine.
+    expect(s[2]!.cancels).toEqual(['xstate.after.2000.r.x', 'xstate.after.1000.r']);
     // Done: the region's own done event is not handled any more.
     expect(s[2]!.runs).toEqual(['y.b']);
     expect(steps(ROOT, ['y', 'x'])[1]!.runs).toEqual(['y.b', 'y.done']);
@@ -435,5 +453,36 @@ describe('a parallel machine', () => {
   it('an atomic region is never done', () => {
     const IDLE: MachineConfig = { id: 'i', type: 'parallel', states: { x: region('x'), idle: {} } };
     expect(steps(IDLE, ['x']).map((s) => s.done)).toEqual([false, false]);
+  });
+});
+
+describe('document order within one step', () => {
+  const ORDER: MachineConfig = {
+    id: 'o',
+    type: 'parallel',
+    states: {
+      a: {
+        initial: 'idle',
+        states: {
+          idle: { on: { go: 'busy', solo: 'busy' } },
+          busy: { initial: 'one', entry: [run('busy')], states: { one: { entry: [run('one')] } }, always: { guard: cond('on'), actions: [run('a.always')] } },
+        },
+      },
+      b: {
+        initial: 'idle',
+        states: { idle: { on: { go: 'next' }, always: { guard: cond('on'), actions: [run('b.always')] } }, next: { entry: [run('next')] } },
+      },
+    },
+  };
+
+  it("a target's initial child is entered before a later region's target", () => {
+    expect(steps(ORDER, ['go'])[1]!.runs).toEqual(['busy', 'one', 'next']);
+  });
+
+  it('eventless transitions of several regions run in the order their states became active, as in XState (found by the mutation work: the fast engine sorted them by document order)', () => {
+    const [solo] = steps(ORDER, ['solo'], ['on'], { a: 'idle', b: 'idle' });
+    expect(solo!.runs).toEqual(['busy', 'one', 'b.always', 'a.always']);
+    const [both] = steps(ORDER, ['l'], ['on'], { a: { busy: 'one' }, b: 'idle' });
+    expect(both!.runs).toEqual(['a.always', 'b.always']);
   });
 });

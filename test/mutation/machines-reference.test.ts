@@ -121,3 +121,35 @@ describe('`__proto__` as a region of a parallel state', () => {
     expect(pendingSteps(stored('done', 'pending'), new Map([['__proto__', 'Proto']]))).toEqual(['other']);
   });
 });
+
+describe('the parts of a config that are no names', () => {
+  it('`reenter: false` stays false, and a null stays null', () => {
+    const p = parts(
+      `{"id": "m", "initial": "a", "states": {"a": {"meta": null, "entry": [{"type": "run", "params": {"ref": "enter"}}],
+         "on": {"self": {"target": "a", "reenter": false}, "again": {"target": "a", "reenter": true}}}}}`,
+      ['enter'],
+    );
+    expect(both(p, 'a', 'self').runs).toEqual([]);
+    expect(both(p, 'a', 'again').runs).toEqual(['did enter']);
+  });
+});
+
+describe('engines built from a playbook', () => {
+  it('load its rituals and lifecycles, each by id and kind', async () => {
+    const { compile } = await import('../../src/compiler/compile.js');
+    const ir = compile(`playbook "p" { timezone "UTC" }
+ritual intro { starts on member.joined; step s: checkin.done; done { say to member "done" } }
+lifecycle journey {
+  initial new
+  new -> active on message.posted
+}
+`).ir!;
+    for (const engine of [new FastMachines(ir), new XStateMachines(ir)]) {
+      expect(engine.rituals.map((m) => [m.id, m.kind])).toEqual([[ir.rituals[0]!.id, 'ritual']]);
+      expect(engine.lifecycles.map((m) => [m.id, m.kind])).toEqual([[ir.lifecycles[0]!.id, 'lifecycle']]);
+      const step = engine.send(engine.lifecycles[0]!, 'new', { type: 'message.posted' }, () => true);
+      expect(step.value).toBe('active');
+      expect(engine.start(engine.rituals[0]!, () => true).value).toEqual({ active: { s: 'pending' } });
+    }
+  });
+});
