@@ -136,3 +136,79 @@ describe('list helpers', () => {
     expect(isPresent(m)).toBe(false);
   });
 });
+
+describe('the extras of an idle member (docs/performance.md, "Memory and simulate floor")', () => {
+  const extras = (m: MemberState) => (m as unknown as { x: unknown }).x;
+  /** Every collection and rarely written field, the ones kept in the extras. */
+  const EXTRA = [
+    'roles',
+    'tags',
+    'daily',
+    'levels',
+    'badges',
+    'streaks',
+    'counters',
+    'warnings',
+    'lastAward',
+    'caps',
+    'boards',
+    'machines',
+    'once',
+    'ruleFired',
+    'lastPosted',
+    'held',
+    'directSent',
+    'invitedBy',
+  ];
+
+  it('writing undefined to any of them allocates nothing', () => {
+    for (const k of EXTRA) {
+      const m = newMember('ann', 0);
+      (m as unknown as Record<string, unknown>)[k] = undefined;
+      expect(extras(m), k).toBeUndefined();
+      expect(m[k as keyof MemberState], k).toBeUndefined();
+    }
+  });
+
+  it('a value written to any of them on an idle member reads back, and undefined then clears that field only', () => {
+    for (const k of EXTRA) {
+      const m = newMember('ann', 0) as unknown as Record<string, unknown>;
+      const v = k === 'lastPosted' ? 5 : k === 'invitedBy' ? 'bob' : ['v'];
+      m[k] = v;
+      expect(m[k], k).toEqual(v);
+      expect(extras(m as unknown as MemberState), k).toBeDefined();
+      if (k !== 'tags') m['tags'] = ['t'];
+      m[k] = undefined;
+      expect(m[k], k).toBeUndefined();
+      if (k !== 'tags') expect(m['tags'], k).toEqual(['t']);
+    }
+  });
+
+  it('the unjoined flag clears again, and only it', () => {
+    const m = newMember('ann', 0);
+    m.unjoined = true;
+    m.removed = true;
+    expect((m as MemberState & { toJSON(): object }).toJSON()).toMatchObject({ unjoined: true, removed: true, present: true });
+    m.unjoined = undefined;
+    expect(m.unjoined).toBeUndefined();
+    expect(m.removed).toBe(true);
+    expect(m.present).toBe(true);
+  });
+
+  it('the JSON lists only the fields that are set', () => {
+    const m = newMember('ann', 0);
+    m.tags = ['t'];
+    expect(Object.keys((m as MemberState & { toJSON(): object }).toJSON())).toEqual(['id', 'present', 'removed', 'joinedAt', 'points', 'tags']);
+    const plain = { ...(m as MemberState & { toJSON(): MemberState }).toJSON(), roles: undefined } as MemberState;
+    expect(Object.keys(memberToJSON(plain))).toEqual(['id', 'present', 'removed', 'joinedAt', 'points', 'tags']);
+  });
+
+  it('memberFromJSON reads the name, the unjoined flag and the points', () => {
+    const m = memberFromJSON({ id: 'ann', name: 'Ann', present: false, removed: true, joinedAt: 7, unjoined: true, points: 5 } as MemberState);
+    expect([m.id, m.name, m.present, m.removed, m.joinedAt, m.unjoined, m.points]).toEqual(['ann', 'Ann', false, true, 7, true, 5]);
+  });
+
+  it('the JSON of a member without a name has no name key at all', () => {
+    expect(Object.keys((newMember('ann', 0) as MemberState & { toJSON(): object }).toJSON())).toEqual(['id', 'present', 'removed', 'joinedAt', 'points']);
+  });
+});
