@@ -142,9 +142,11 @@ export class Runtime {
     const network = options.network ?? new Network();
     if (options.snapshot?.network) network.load(options.snapshot.network);
     this.networked = usesNetwork(ir);
+    // Stryker disable all: the engines give the same actions and state by design (test/differential.test.ts, test/generated-engine.test.ts); choosing another changes only the speed
     const generated = this.engine === 'generated' ? new GeneratedConditions(ir, network) : undefined;
     const conditions = this.engine === 'reference' ? new ReferenceConditions(ir, network) : (generated ?? new FastConditions(ir, network));
     const machines = this.engine === 'reference' ? new XStateMachines(ir) : new FastMachines(ir);
+    // Stryker restore all
     this.zone = ir.timezone;
     this.seed = options.seed ?? 1;
     this.maxSkewMs = options.maxSkewMs ?? Infinity;
