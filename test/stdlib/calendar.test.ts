@@ -1,7 +1,18 @@
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { endOfLocalDate, isoInZone, localDayNumber, nextOccurrence, periodKey, startOfLocalDate, zoneOffsetMinutes } from '../../src/stdlib/calendar.js';
+import { drawInt } from '../../src/stdlib/arithmetic.js';
+import {
+  drawnMinute,
+  endOfLocalDate,
+  isoInZone,
+  localDayNumber,
+  localInstant,
+  nextOccurrence,
+  periodKey,
+  startOfLocalDate,
+  zoneOffsetMinutes,
+} from '../../src/stdlib/calendar.js';
 
 const DAY = 86_400_000;
 const daily = (...times: number[]) => ({ kind: 'daily' as const, weekdays: [], monthDays: [], times });
@@ -191,5 +202,45 @@ describe('localDayNumber', () => {
     expect(localDayNumber(DAY, 'UTC')).toBe(1);
     expect(localDayNumber(at('1970-01-01T20:00:00Z'), 'Asia/Shanghai')).toBe(1);
     expect(localDayNumber(at('2026-03-02T20:00:00Z'), 'America/New_York')).toBe(Math.floor(at('2026-03-02T00:00:00Z') / DAY));
+  });
+});
+
+describe('drawnMinute and calendars with a window (between)', () => {
+  const salts = Array.from({ length: 40 }, (_, k) => `salt${k}`);
+
+  it('draws from the salt and the date alone, from `from` included to `to` excluded', () => {
+    const w = { from: 600, to: 660 };
+    expect(drawnMinute(w, 'community', '2026-03-02')).toBe(drawInt('community|between|2026-03-02', 600, 659));
+    const drawn = salts.map((s) => drawnMinute(w, s, '2026-03-02'));
+    for (const m of drawn) expect(m >= 600 && m < 660, String(m)).toBe(true);
+    expect(new Set(drawn).size).toBeGreaterThan(5);
+    expect(new Set(salts.map((s) => drawnMinute({ from: 0, to: 1440 }, s, '2026-03-02'))).size).toBeGreaterThan(5);
+  });
+
+  it('a window of one minute always gives that minute; an empty one gives `from`', () => {
+    for (const s of salts) expect(drawnMinute({ from: 600, to: 601 }, s, '2026-03-02')).toBe(600);
+    expect(drawnMinute({ from: 600, to: 600 }, 'x', '2026-03-02')).toBe(600);
+  });
+
+  it('nextOccurrence fires once a day at the minute drawn for that local date', () => {
+    const cal = { ...daily(), between: { from: 8 * 60, to: 20 * 60 } };
+    const first = nextOccurrence(cal, 'UTC', at('2026-03-02T00:00:00Z'), 'community');
+    expect(first).toBe(at('2026-03-02T00:00:00Z') + drawnMinute(cal.between, 'community', '2026-03-02') * 60_000);
+    const second = nextOccurrence(cal, 'UTC', first + 1, 'community');
+    expect(second).toBe(at('2026-03-03T00:00:00Z') + drawnMinute(cal.between, 'community', '2026-03-03') * 60_000);
+    expect(nextOccurrence(cal, 'UTC', at('2026-03-02T00:00:00Z'))).toBe(nextOccurrence(cal, 'UTC', at('2026-03-02T00:00:00Z'), ''));
+  });
+});
+
+describe('localInstant', () => {
+  it('is the local date and time of day in the zone', () => {
+    expect(localInstant('2026-03-02', 9 * 60 + 30, 'Asia/Shanghai')).toBe(at('2026-03-02T01:30:00Z'));
+    expect(localInstant('2026-03-02', 0, 'UTC')).toBe(at('2026-03-02T00:00:00Z'));
+    expect(localInstant('2026-03-02', 23 * 60 + 59, 'America/New_York')).toBe(at('2026-03-03T04:59:00Z'));
+  });
+
+  it('moves a time skipped by a spring-forward on by the gap, and takes the first of a repeated one', () => {
+    expect(localInstant('2026-03-08', 2 * 60 + 30, 'America/New_York')).toBe(at('2026-03-08T07:30:00Z'));
+    expect(localInstant('2026-11-01', 60 + 30, 'America/New_York')).toBe(at('2026-11-01T05:30:00Z'));
   });
 });
