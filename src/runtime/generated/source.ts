@@ -53,6 +53,7 @@ export class Source {
     if (!make) {
       // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the point of this engine (docs/architecture.md); every playbook literal is data or a JSON literal (see above)
       make = new Function('K', code) as (k: unknown[]) => unknown;
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: a cache: cleared more or less often, the same text is compiled again to the same code; docs/testing.md
       if (factories.size >= MAX_FACTORIES) factories.clear();
       factories.set(code, make);
     }
