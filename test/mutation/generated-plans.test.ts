@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { newCommunity } from '../../src/runtime/community.js';
+import { newCtx } from '../../src/runtime/context.js';
 import { Core } from '../../src/runtime/core.js';
+import { newMember } from '../../src/runtime/member.js';
 import { GeneratedConditions } from '../../src/runtime/generated/conditions.js';
 import { EventPlans } from '../../src/runtime/generated/plans.js';
 import { FastMachines } from '../../src/runtime/machines/fast.js';
@@ -58,6 +61,8 @@ leaderboard talk top 3 by count(message.posted) this week every day at 21:00: sa
 schedule club every day 19:00 until 20:00 {
   at start: say "club opens"
 }
+schedule counter every day 11:00 until 12:00 attendance by shop.paid { at end: notify admins "counter closes" }
+
 campaign sale {
   stage main from 2026-03-03 to 2026-03-04 {
     shop.paid: +10
@@ -146,6 +151,7 @@ describe('generated event plans', () => {
     // A roster entry earns no points (the stage's +10 and +1 are the order's); bob attended the 19:00 session.
     expect(g1.members['cid']!.points).toBe(11);
     expect(g1.sessions['club']!.map((s) => s.attended)).toEqual([['bob'], []]);
+    expect(g1.sessions['counter']!.map((s) => s.attended)).toEqual([['ann', 'bob'], [], []]);
   });
 });
 
@@ -277,5 +283,26 @@ if (!((typeof (t3 = ((t2 = ctx.member?.counters?.["n3"]) === undefined ? 0 : typ
 if (t0 !== undefined) K[15](K[16], ctx, c, m, ev, t0);`);
     // A type nothing reads: an empty plan.
     expect(plans.source('checkin.done')).toBe('');
+  });
+
+  it('is generated once per event type, and the plan itself counts and fires', () => {
+    const x = load(SOURCE_BODY);
+    const conditions = new GeneratedConditions(x);
+    const core = new Core(x, conditions, new FastMachines(x), false);
+    const plans = new EventPlans(core, conditions.writer);
+    const plan = plans.get('message.posted');
+    expect(plans.get('message.posted')).toBe(plan);
+    expect(plans.get('shop.paid')).not.toBe(plan);
+    const c = newCommunity('g', 0, 1);
+    const m = newMember('ann', 0);
+    c.members['ann'] = m;
+    const now = Date.parse('2026-03-02T10:00:00+08:00');
+    const out: OutputAction[] = [];
+    for (const [i, text] of ['x', 'go', 'x'].entries()) {
+      const ev = { id: `e${i}`, type: 'message.posted', at: '', atMs: now, community: 'g', member: 'ann', payload: { messageId: `m${i}`, text } };
+      plan(newCtx(c, now, ev.id, '', out, m, ev), c, m, ev, now);
+    }
+    expect(said(out)).toEqual(['g two ann', 'g x twice ann']);
+    expect(Object.values(m.counters!)).toEqual([2]);
   });
 });
