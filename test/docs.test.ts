@@ -327,7 +327,8 @@ describe('docs/embedding.md and examples/embedding', () => {
         return `${d.file!.fileName.slice(root.length)}:${line + 1}:${character + 1} ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
       });
     expect(problems).toEqual([]);
-  });
+    // A whole-program type-check: about 15 s idle, past 80 s at a load average of 20.
+  }, 240_000);
 
   it('the example bot prints exactly what the page shows', async () => {
     const bot = await import('../examples/embedding/bot.js');
