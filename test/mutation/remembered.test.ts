@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { admit, DEFAULT_HORIZON_MS, forget, forgetBefore, rememberedFromJSON, rememberedToJSON } from '../../src/runtime/remembered.js';
+import { admit, DEFAULT_HORIZON_MS, forget, forgetBefore, RememberedIds, rememberedFromJSON, rememberedToJSON } from '../../src/runtime/remembered.js';
 import type { CommunityState } from '../../src/runtime/state.js';
 
 /**
@@ -130,5 +130,22 @@ describe('remembered ids', () => {
       ['b', 77],
     ]);
     expect([...rememberedFromJSON([], [], 77)]).toEqual([]);
+  });
+});
+
+describe('RememberedIds after its queue is compacted', () => {
+  it('reads and updates ids at their places once the forgotten front is dropped; deleting an absent id is false', () => {
+    const ids = new RememberedIds();
+    for (let i = 0; i < 3_000; i++) ids.set(`e${i}`, 10_000 + i);
+    ids.forgetBefore(10_000 + 2_000);
+    expect(ids.size).toBe(1_000);
+    expect(ids.get('e1999')).toBeUndefined();
+    expect(ids.get('e2500')).toBe(12_500);
+    ids.set('e2500', 20_000);
+    expect(ids.get('e2500')).toBe(20_000);
+    expect(ids.get('e2999')).toBe(12_999);
+    expect(ids.delete('nope')).toBe(false);
+    expect(ids.delete('e2000')).toBe(true);
+    expect([...ids.keys()].slice(0, 2)).toEqual(['e2001', 'e2002']);
   });
 });
