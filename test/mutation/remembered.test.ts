@@ -149,3 +149,126 @@ describe('RememberedIds after its queue is compacted', () => {
     expect([...ids.keys()].slice(0, 2)).toEqual(['e2001', 'e2002']);
   });
 });
+
+/**
+ * What `RememberedIds` keeps, not only what it answers: its memory claims (docs/performance.md,
+ * "Memory and simulate floor") are that ids stay in the map as small distances until the first
+ * forgetting, and that the trimmed front of the queue is dropped once it is most of the arrays.
+ * Read through the class's private fields and `Map.prototype.get` (the raw slot).
+ */
+interface Inside {
+  queued: boolean;
+  ids: (string | undefined)[];
+  head: number;
+}
+const inside = (m: RememberedIds) => m as unknown as Inside;
+const slot = (m: RememberedIds, id: string) => Map.prototype.get.call(m, id) as number | undefined;
+
+describe('RememberedIds keeps distances until it first forgets', () => {
+  it('stores each whole `at` as its distance from the first one', () => {
+    const m = new RememberedIds();
+    m.set('a', 1_700_000_000_000);
+    m.set('b', 1_700_000_000_250);
+    m.set('c', 1_699_999_999_990);
+    expect([slot(m, 'a'), slot(m, 'b'), slot(m, 'c')]).toEqual([0, 250, -10]);
+    expect([...m]).toEqual([
+      ['a', 1_700_000_000_000],
+      ['b', 1_700_000_000_250],
+      ['c', 1_699_999_999_990],
+    ]);
+    expect(inside(m).queued).toBe(false);
+  });
+
+  it('a forgetting with nothing to forget leaves the distance form as it is', () => {
+    const m = new RememberedIds();
+    m.set('a', 5_000);
+    m.set('b', 6_000);
+    m.forgetBefore(5_000);
+    forgetBefore(m, 4_000);
+    const empty = new RememberedIds();
+    empty.forgetBefore(10);
+    expect(inside(m).queued).toBe(false);
+    expect(inside(empty).queued).toBe(false);
+    expect(slot(m, 'b')).toBe(1_000);
+  });
+
+  it('the first real forgetting (through the module function too) switches to the queue', () => {
+    const m = new RememberedIds();
+    m.set('a', 5_000);
+    m.set('b', 6_000);
+    forgetBefore(m, 5_500);
+    expect(inside(m).queued).toBe(true);
+    expect(inside(m).head).toBe(1);
+    expect(slot(m, 'b')).toBe(1);
+    expect([...m]).toEqual([['b', 6_000]]);
+  });
+
+  it('a time that is not a whole number goes to the queue at once, with its exact value', () => {
+    const m = new RememberedIds();
+    m.set('a', 10);
+    m.set('b', 10.5);
+    expect(inside(m).queued).toBe(true);
+    expect([...m]).toEqual([
+      ['a', 10],
+      ['b', 10.5],
+    ]);
+    const first = new RememberedIds();
+    first.set('x', 0.25);
+    expect(inside(first).queued).toBe(true);
+    expect(first.get('x')).toBe(0.25);
+  });
+
+  it('cleared, it starts again in the distance form from the next first id', () => {
+    const m = new RememberedIds();
+    m.set('a', 1);
+    m.set('b', 2.5);
+    m.clear();
+    m.set('c', 900);
+    m.set('d', 950);
+    expect(inside(m).queued).toBe(false);
+    expect([slot(m, 'c'), slot(m, 'd')]).toEqual([0, 50]);
+    expect([...m]).toEqual([
+      ['c', 900],
+      ['d', 950],
+    ]);
+  });
+});
+
+describe('RememberedIds trims its queue', () => {
+  const filled = (n: number) => {
+    const m = new RememberedIds();
+    for (let i = 0; i < n; i++) m.set(`e${i}`, 100_000 + i);
+    return m;
+  };
+
+  it('drops the forgotten front once more than 1,024 places and more than half the queue are forgotten', () => {
+    const exactly = filled(2_000);
+    exactly.forgetBefore(100_000 + 1_024);
+    expect(inside(exactly).ids.length).toBe(2_000);
+    const past = filled(2_000);
+    past.forgetBefore(100_000 + 1_025);
+    expect(inside(past).ids.length).toBe(975);
+    expect(past.get('e1025')).toBe(101_025);
+    // 1,100 forgotten of 2,200: exactly half, kept; of 2,199, more than half, dropped.
+    const half = filled(2_200);
+    half.forgetBefore(100_000 + 1_100);
+    expect(inside(half).ids.length).toBe(2_200);
+    const overHalf = filled(2_199);
+    overHalf.forgetBefore(100_000 + 1_100);
+    expect(inside(overHalf).ids.length).toBe(1_099);
+  });
+
+  it('skips a place left by an id that moved to the end, even when that place held a time past the cutoff', () => {
+    const m = new RememberedIds();
+    m.set('a', 5_000);
+    m.set('gone', 9_000);
+    m.forgetBefore(5_001); // to the queue; `a` forgotten
+    m.set('late', 1_000); // processed late, with an old time
+    // `gone` redelivered later moves to the end, leaving its place (time 9,000) behind `late`'s.
+    m.delete('gone');
+    m.set('gone', 9_500);
+    m.forgetBefore(2_000);
+    // Stopping at the left place would keep `late` until `gone`'s old time passed.
+    expect([...m]).toEqual([['gone', 9_500]]);
+  });
+});
