@@ -9,19 +9,8 @@ import { ClusterOwner, INBOX_CHANNEL } from '../hosting/cluster-owner.js';
 import type { OwnerTiming } from '../hosting/cluster-slots.js';
 import * as store from '../store/postgres.js';
 import { DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_SKEW_MS, type ClockMode } from './server.js';
-import {
-  bearerMatches,
-  bearerTokenProblem,
-  checkPosition,
-  escapeControls,
-  HttpError,
-  intParam,
-  readBody,
-  sendError,
-  sendJson,
-  sendLines,
-  withSeq,
-} from './http.js';
+import { bearerMatches, bearerTokenProblem, escapeControls, HttpError, readBody, sendError, sendJson, sendLines } from './http.js';
+import { checkPosition, intParam, withSeq } from './log-reading.js';
 import { parseEvents } from './events-body.js';
 import { ClusterStream } from './cluster-stream.js';
 import { ClusterWaiters } from './cluster-waiters.js';

@@ -1,6 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { LoggedAction } from '../store/store.js';
 
 /** An error with the HTTP status and the message to send (never a stack trace). */
 export class HttpError extends Error {
@@ -136,20 +135,6 @@ export function whenSent(res: ServerResponse): Promise<void> {
   });
 }
 
-/** An action line of the log: the action's JSON with its sequence number as the first key. */
-export function withSeq(a: LoggedAction): string {
-  return a.json.length > 2 ? `{"seq":${a.seq},${a.json.slice(1)}` : `{"seq":${a.seq}}`;
-}
-
-export function intParam(url: URL, name: string, fallback: number, min: number, max: number): number {
-  const raw = url.searchParams.get(name);
-  if (raw === null || raw === '') return fallback;
-  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
-    throw new HttpError(400, `?${name} must be a whole number from ${min} to ${max}, not ${JSON.stringify(raw)}`);
-  }
-  return Number(raw);
-}
-
 /**
  * A log line with its control characters (line breaks above all) written as escapes, so that a
  * value from a request, such as a `?file=` name, cannot start a line of its own in the log.
@@ -157,17 +142,4 @@ export function intParam(url: URL, name: string, fallback: number, min: number, 
 export function escapeControls(line: string): string {
   // eslint-disable-next-line no-control-regex -- finding the control characters is the point
   return line.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-
-/** Refuse a reader position past the end of the log (see PlaybookServer.checkPosition). */
-export function checkPosition(after: number, from: string, last: number): void {
-  if (after <= last) return;
-  throw new HttpError(
-    409,
-    `${from} ${after} is past the end of the action log (its last sequence number is ${last}): this is not the log the reader was reading ` +
-      `(the database was replaced or reset). Nothing after ${last} exists to resume from; reconnect with ?after=N for the last action you know ` +
-      `was in this log (0 replays it all)`,
-    { lastSeq: last },
-    { 'playbook-last-seq': String(last) },
-  );
 }

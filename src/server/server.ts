@@ -8,21 +8,8 @@ import type { IR } from '../ir/schema.js';
 import { DurableRuntime, StorageError, type BatchResult } from '../store/durable.js';
 import type { DurableStore, LoggedAction } from '../store/store.js';
 import { TimerLoop, realTimerHost, type TimerHost } from '../hosting/clock.js';
-import {
-  bearerMatches,
-  bearerTokenProblem,
-  checkPosition,
-  escapeControls,
-  HttpError,
-  intParam,
-  readBody,
-  sendError,
-  sendJson,
-  sendLines,
-  utf8,
-  whenSent,
-  withSeq,
-} from './http.js';
+import { bearerMatches, bearerTokenProblem, escapeControls, HttpError, readBody, sendError, sendJson, sendLines, utf8, whenSent } from './http.js';
+import { checkPosition, intParam, withSeq } from './log-reading.js';
 import { MAX_EVENT_LINE_BYTES, MAX_EVENTS_BODY_BYTES, MAX_PLAYBOOK_BYTES } from '../limits.js';
 import { adoptStoredVersion, reloadDurable, reloadSummary, type ReloadNote, type ReloadOutcome } from '../hosting/reload.js';
 
