@@ -109,7 +109,14 @@ function contexts(): EvalContext[] {
   c.counters[COMMUNITY_WINDOW] = [NOW - 7_200_000, NOW - 60_000, NOW];
   c.counters[COMMUNITY_COUNT] = 4;
   // A kept count (`where sku == this.sku`): each counted event with its sku, read through the filter.
-  c.counters[KEPT] = { at: [NOW - 60_000, NOW - 30_000, NOW], val: [[null, 'tea'], [null, 'rice'], [null, 'tea']] };
+  c.counters[KEPT] = {
+    at: [NOW - 60_000, NOW - 30_000, NOW],
+    val: [
+      [null, 'tea'],
+      [null, 'rice'],
+      [null, 'tea'],
+    ],
+  };
   const ann = newMember('ann', 0);
   ann.name = 'Ann';
   ann.points = 7;
