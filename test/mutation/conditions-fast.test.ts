@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { Cond, CondValue, IR } from '../../src/ir/schema.js';
+import type { Cond, CondValue } from '../../src/ir/schema.js';
 import type { EvalContext } from '../../src/runtime/conditions/engine.js';
 import { FastConditions } from '../../src/runtime/conditions/fast.js';
-import type { InputEvent } from '../../src/runtime/events.js';
-import type { CampaignState, CommunityState, CounterSlot, MemberState, Session } from '../../src/runtime/state.js';
+import type { CampaignState, CounterSlot, Session } from '../../src/runtime/state.js';
 import { callFunction } from '../../src/stdlib/arithmetic.js';
 import { dict } from '../../src/stdlib/dict.js';
+import { community, ctx, DAY, event, F, ir, member, NOW, T } from './condition-fixtures.js';
 
 /**
  * The fast condition engine (src/runtime/conditions/fast.ts) form by form, on hand-made contexts:
@@ -13,48 +13,6 @@ import { dict } from '../../src/stdlib/dict.js';
  * is absent. test/differential.test.ts checks it against the reference engine on generated
  * conditions; this file pins the edges one by one for the mutation run (docs/testing.md).
  */
-
-const DAY = 86_400_000;
-const NOW = Date.parse('2026-03-04T10:30:00Z'); // a Wednesday; 18:30 in Shanghai
-
-const ir = {
-  timezone: 'Asia/Shanghai',
-  counters: [
-    { id: 'posts', event: 'message.posted', scope: 'member' },
-    { id: 'kept', event: 'sale', scope: 'community', keep: ['sku'], where: { op: 'eq', left: { field: 'sku' }, right: { this: 'sku' } } },
-  ],
-  segments: [
-    { name: 'rich', where: { op: 'gte', left: { member: 'points' }, right: { const: 100 } } },
-    { name: 'eventful', where: { op: 'eq', left: { field: 'x' }, right: { const: 1 } } },
-    { name: 'nested', where: { op: 'inSegment', segment: 'rich' } },
-    { name: 'poor', where: { not: { op: 'gte', left: { member: 'points' }, right: { const: 100 } } } },
-  ],
-  // Listed out of order: the engine sorts them by threshold.
-  levels: [
-    { name: 'gold', at: 100 },
-    { name: 'bronze', at: 10 },
-    { name: 'silver', at: 50 },
-  ],
-} as unknown as IR;
-
-function member(over: Partial<MemberState> = {}): MemberState {
-  return { id: 'm1', present: true, removed: false, joinedAt: NOW - 3 * DAY - 1, points: 0, ...over };
-}
-
-function community(over: Partial<CommunityState> = {}): CommunityState {
-  return { id: 'c1', rng: 42, counters: dict(), campaigns: dict(), sessions: dict(), members: dict(), ...over } as unknown as CommunityState;
-}
-
-function event(payload: Record<string, unknown>): InputEvent {
-  return { id: 'e1', type: 'message.posted', at: '', atMs: NOW, community: 'c1', member: 'm1', payload };
-}
-
-function ctx(over: Partial<EvalContext> = {}): EvalContext {
-  return { community: community(), member: member(), now: NOW, ...over };
-}
-
-const T: Cond = { op: 'truthy', left: { const: true } };
-const F: Cond = { op: 'truthy', left: { const: false } };
 
 function holds(c: Cond, x: EvalContext = ctx()): boolean {
   return new FastConditions(ir).compile(c)(x);

@@ -1,15 +1,15 @@
 import { once } from 'node:events';
 import type { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Cond, CondValue, IR } from '../../src/ir/schema.js';
+import type { Cond, CondValue } from '../../src/ir/schema.js';
 import type { EvalContext } from '../../src/runtime/conditions/engine.js';
 import { FastConditions } from '../../src/runtime/conditions/fast.js';
 import { ReferenceConditions } from '../../src/runtime/conditions/reference.js';
-import type { InputEvent } from '../../src/runtime/events.js';
 import { Network } from '../../src/runtime/network.js';
-import type { CampaignState, CommunityState, CounterSlot, MemberState, Session } from '../../src/runtime/state.js';
+import type { CampaignState, CounterSlot, Session } from '../../src/runtime/state.js';
 import { callFunction } from '../../src/stdlib/arithmetic.js';
 import { dict } from '../../src/stdlib/dict.js';
+import { community, ctx, DAY, event, F, ir, member, NOW, T } from './condition-fixtures.js';
 
 /**
  * The reference condition engine (src/runtime/conditions/reference.ts): every fact it hands
@@ -17,30 +17,6 @@ import { dict } from '../../src/stdlib/dict.js';
  * fast engine asked the same (test/mutation/conditions-fast.test.ts pins that one alone). The
  * worker runs from dist/ (`npm run build`).
  */
-
-const DAY = 86_400_000;
-const NOW = Date.parse('2026-03-04T10:30:00Z'); // a Wednesday; 18:30 in Shanghai
-
-const ir = {
-  timezone: 'Asia/Shanghai',
-  counters: [
-    { id: 'posts', event: 'message.posted', scope: 'member' },
-    { id: 'kept', event: 'sale', scope: 'community', keep: ['sku'], where: { op: 'eq', left: { field: 'sku' }, right: { this: 'sku' } } },
-    { id: 'net', event: 'sale', scope: 'network' },
-  ],
-  segments: [
-    { name: 'rich', where: { op: 'gte', left: { member: 'points' }, right: { const: 100 } } },
-    { name: 'eventful', where: { op: 'eq', left: { field: 'x' }, right: { const: 1 } } },
-    { name: 'nested', where: { op: 'inSegment', segment: 'rich' } },
-    { name: 'poor', where: { not: { op: 'gte', left: { member: 'points' }, right: { const: 100 } } } },
-  ],
-  // Listed out of order: the engine sorts them by threshold.
-  levels: [
-    { name: 'gold', at: 100 },
-    { name: 'bronze', at: 10 },
-    { name: 'silver', at: 50 },
-  ],
-} as unknown as IR;
 
 const network = new Network();
 network.state.counters['net'] = 7;
@@ -51,22 +27,6 @@ beforeAll(() => {
   ref = new ReferenceConditions(ir, network);
 });
 afterAll(() => ref.close());
-
-function member(over: Partial<MemberState> = {}): MemberState {
-  return { id: 'm1', present: true, removed: false, joinedAt: NOW - 3 * DAY - 1, points: 0, ...over };
-}
-
-function community(over: Partial<CommunityState> = {}): CommunityState {
-  return { id: 'c1', rng: 42, counters: dict(), campaigns: dict(), sessions: dict(), members: dict(), ...over } as unknown as CommunityState;
-}
-
-function event(payload: Record<string, unknown>): InputEvent {
-  return { id: 'e1', type: 'message.posted', at: '', atMs: NOW, community: 'c1', member: 'm1', payload };
-}
-
-function ctx(over: Partial<EvalContext> = {}): EvalContext {
-  return { community: community(), member: member(), now: NOW, ...over };
-}
 
 /** The reference engine's answer for each context, after checking the fast engine's is the same. */
 function holds(c: Cond, ...xs: EvalContext[]): boolean[] {
@@ -83,9 +43,6 @@ function value(v: CondValue, x: EvalContext = ctx()): unknown {
   expect(fast.compileValue(v)(x)).toEqual(r);
   return r;
 }
-
-const T: Cond = { op: 'truthy', left: { const: true } };
-const F: Cond = { op: 'truthy', left: { const: false } };
 
 describe('combinators and constants', () => {
   it('all, any and not, nested', () => {
