@@ -6,6 +6,7 @@ import { createRuntime, type OutputAction } from '../src/runtime/runtime.js';
 import type { MemberState } from '../src/runtime/state.js';
 import { dict } from '../src/stdlib/dict.js';
 import { events, load } from './constructs/helpers.js';
+import { MEMBER_FIELDS } from './fixtures/member-fields.js';
 
 /**
  * The compact layout of members and remembered ids (src/runtime/member.ts, remembered.ts;
@@ -16,34 +17,7 @@ import { events, load } from './constructs/helpers.js';
  */
 const SEED = 20;
 
-/** Every field of a member's JSON form, in its order. */
-const ALL = [
-  'id',
-  'name',
-  'present',
-  'removed',
-  'joinedAt',
-  'unjoined',
-  'points',
-  'roles',
-  'tags',
-  'daily',
-  'levels',
-  'badges',
-  'streaks',
-  'counters',
-  'warnings',
-  'lastAward',
-  'caps',
-  'boards',
-  'machines',
-  'once',
-  'ruleFired',
-  'lastPosted',
-  'held',
-  'directSent',
-  'invitedBy',
-] as const;
+const ALL = MEMBER_FIELDS;
 type Field = (typeof ALL)[number];
 
 /** A value for each settable field (a fresh copy each call). */

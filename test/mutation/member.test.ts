@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { addItem, hasItem, isPresent, levelOf, memberFromJSON, memberToJSON, newMember, removeItem } from '../../src/runtime/member.js';
 import type { MemberState } from '../../src/runtime/state.js';
 import { dict, isDict } from '../../src/stdlib/dict.js';
+import { EXTRA_FIELDS } from '../fixtures/member-fields.js';
 
 /**
  * Member state helpers (src/runtime/member.ts): the compact shape, the JSON round trip with its
@@ -140,26 +141,7 @@ describe('list helpers', () => {
 describe('the extras of an idle member (docs/performance.md, "Memory and simulate floor")', () => {
   const extras = (m: MemberState) => (m as unknown as { x: unknown }).x;
   /** Every collection and rarely written field, the ones kept in the extras. */
-  const EXTRA = [
-    'roles',
-    'tags',
-    'daily',
-    'levels',
-    'badges',
-    'streaks',
-    'counters',
-    'warnings',
-    'lastAward',
-    'caps',
-    'boards',
-    'machines',
-    'once',
-    'ruleFired',
-    'lastPosted',
-    'held',
-    'directSent',
-    'invitedBy',
-  ];
+  const EXTRA = EXTRA_FIELDS;
 
   it('writing undefined to any of them allocates nothing', () => {
     for (const k of EXTRA) {
