@@ -34,7 +34,8 @@ export function syntaxHint(source: string, message: string): string {
   if (/Lone quantifier brackets|Incomplete quantifier/.test(message)) return 'for a brace itself write `\\{` or `\\}`';
   if (/out of order/.test(message)) return 'write the smaller count first: `{2,5}`';
   if (/at end of pattern/.test(message)) return 'for a backslash itself write `\\\\`';
-  if (/Invalid escape|Invalid unicode escape/.test(message))
+  // V8 spells it "Invalid Unicode escape" (Node 20) or "Invalid unicode escape" (older).
+  if (/Invalid escape|Invalid unicode escape/i.test(message))
     return 'with the `u` flag, escape only symbols (`\\.`, `\\/`, `\\-`); drop the `\\` before a letter, or the `u` flag';
   if (/property name/.test(message)) return 'write a general category (`\\p{L}`, `\\p{N}`, `\\p{P}`) or a script (`\\p{Han}`, `\\p{Latin}`)';
   if (/Invalid group/.test(message)) return 'a group is `(…)`, `(?:…)` or `(?<name>…)`; lookarounds `(?=…)` are not available (see docs/language.md)';

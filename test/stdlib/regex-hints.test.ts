@@ -92,6 +92,9 @@ describe('syntaxHint: from the message, for a symbol meant as itself', () => {
     expect(hint('a{2,1}')).toBe(ORDER);
     expect(hint('a\\')).toBe(BACKSLASH);
     expect(hint('\\q', 'u')).toBe(ESCAPE);
+    // Node 20's V8 says "Invalid Unicode escape": the same hint.
+    expect(hint('\\u{110000}', 'u')).toBe(ESCAPE);
+    expect(hint('\\c', 'u')).toBe(ESCAPE);
     expect(hint('\\p{Nope}', 'u')).toBe(PROPERTY);
     expect(hint('(?<a>x)(?<a>y)')).toBe(DUPLICATE);
     expect(hint('(?')).toBe(INVALID_GROUP);
