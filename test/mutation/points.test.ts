@@ -36,6 +36,33 @@ describe('computed amounts in the points table', () => {
   });
 });
 
+describe('a balance stays a finite number (docs/runtime.md, "Points")', () => {
+  it('a points-table award that would overflow it is not made, and uses no cap or cooldown', () => {
+    const rt = runtime(`event sale.made { amount?: number }\npoints { sale.made: +amount cooldown 5m cap 2 per day reason "sale" }`);
+    const { ev, join } = events();
+    feed(rt, [join(at(0), 'ann')]);
+    const sale = (min: number, amount: number) => ev('sale.made', at(min), 'ann', { amount });
+    expect(amounts(feed(rt, [sale(1, 1e308)]))).toEqual([1e308]);
+    expect(amounts(feed(rt, [sale(7, 1e308)]))).toEqual([]); // would be Infinity
+    // The refused award started no cooldown (two minutes ago) and used no cap (two a day).
+    expect(amounts(feed(rt, [sale(9, -5)]))).toEqual([-5]);
+    expect(rt.community('c1')!.members['ann']!.points).toBe(1e308 - 5);
+  });
+
+  it('an award action that would overflow it is not made; the balance survives a snapshot', () => {
+    const rt = runtime(`event order.paid { amount: number }\nrule a { on order.paid do award amount points reason "paid" }`);
+    const { ev, join } = events();
+    feed(rt, [join(at(0), 'ann')]);
+    const out = feed(rt, [
+      ev('order.paid', at(1), 'ann', { orderId: 'o1', amount: 1.5e308 }),
+      ev('order.paid', at(2), 'ann', { orderId: 'o2', amount: 1e308 }),
+    ]);
+    expect(ofType(out, 'points.award').map((a) => a.balance)).toEqual([1.5e308]);
+    const json = JSON.stringify(rt.snapshot());
+    expect(json).toContain('"points":1.5e+308');
+  });
+});
+
 describe('daily buckets', () => {
   it('are kept only when a period board ranks by points', () => {
     const plain = runtime(`points { checkin.done: +2 }\nleaderboard top 3 by points every day at 21:00: say "{board}"`);

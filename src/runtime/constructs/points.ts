@@ -5,6 +5,7 @@ import { dict } from '../../stdlib/dict.js';
 import type { CondFn } from '../conditions/fast.js';
 import type { Core } from '../core.js';
 import type { Ctx } from '../context.js';
+import type { MemberState } from '../state.js';
 import { activeMultiplier } from './campaigns.js';
 import { tallyPoints } from './leaderboards.js';
 import { reachLevels } from './levels.js';
@@ -60,6 +61,8 @@ export function grantEntry(core: Core, ctx: Ctx, { rule: p, capIds }: CompiledPo
     base = roundHalfAway(v);
   }
   const amount = core.ir.campaigns.length ? base * activeMultiplier(core, c) : base;
+  // Before the caps and the cooldown, so an award that is not made counts for neither.
+  if (overflows(m, amount)) return;
   let capped = false;
   for (let i = 0; i < p.caps.length; i++) {
     const cap = p.caps[i]!;
@@ -97,6 +100,7 @@ function periodNumber(zone: string, ms: number, per: 'day' | 'week' | 'month'): 
 /** Grant points to the context's member: the balance, the daily buckets leaderboards rank by, then levels. */
 export function award(core: Core, ctx: Ctx, amount: number, reason: string): void {
   const m = ctx.member!;
+  if (overflows(m, amount)) return;
   // The member may not be the event's (an inviter, a ranked member): a durable store writes their row.
   core.touch(ctx.community, m.id);
   m.points += amount;
@@ -120,4 +124,14 @@ export function award(core: Core, ctx: Ctx, amount: number, reason: string): voi
     source: ctx.source,
   });
   reachLevels(core, ctx, m);
+}
+
+/**
+ * Whether `amount` would take the balance past the largest numbers (an event's huge amount, a
+ * stage's multiplier on it): such an award is not made, as an infinite balance would be written
+ * as `null` and read back as 0 after a restart (docs/runtime.md, "Points"). An amount with no
+ * value never gets here: each caller refuses it first.
+ */
+function overflows(m: MemberState, amount: number): boolean {
+  return Math.abs(m.points + amount) === Infinity;
 }
