@@ -62,6 +62,21 @@ rule r { on checkin.done do award badge star; say "done" }`);
   });
 });
 
+describe('a removal reason is a template', () => {
+  it('remove member and remove members fill in the placeholders of their reasons', () => {
+    const rt = runtime(`rule out { on message.posted when text contains "spam" do remove member reason "spam by {member.name}" }
+rule sweep { on rules.acknowledged do remove members tagged "bad" reason "bye {member.name}" }
+rule mark { on checkin.done do tag member "bad" }`);
+    const { join, msg, ev, checkin } = events();
+    feed(rt, [join(at(0), 'ann'), join(at(0), 'bob'), checkin(at(1), 'bob')]);
+    const out = feed(rt, [msg(at(2), 'ann', 'spam'), ev('rules.acknowledged', at(3), 'bob', {})]);
+    expect(out.filter((a) => a.type === 'member.remove').map((a) => [a.member, a.reason])).toEqual([
+      ['ann', 'spam by ann'],
+      ['bob', 'bye bob'],
+    ]);
+  });
+});
+
 describe('reject member without a reason', () => {
   it('has no reason field at all, where one with a reason has it', () => {
     const rt = runtime(`rule r { on member.join_requested when answers == "no" do reject member }

@@ -7,6 +7,6 @@ import type { Ctx } from '../context.js';
 export function removeMembers(core: Core, ctx: Ctx, a: Extract<Action, { do: 'removeMembers' }>): void {
   for (const target of selectMembers(core, ctx, a.filter)) {
     const each = { ...ctx, member: target };
-    removeMember(core, each, target, a.reason === undefined ? undefined : core.text(each, a.reason));
+    removeMember(core, each, target, a.reason && core.text(each, a.reason));
   }
 }

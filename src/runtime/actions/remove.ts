@@ -6,5 +6,5 @@ import { actor, type Ctx } from '../context.js';
 /** `remove member`. */
 export function remove(core: Core, ctx: Ctx, a: Extract<Action, { do: 'remove' }>): void {
   const m = actor(ctx);
-  if (m) removeMember(core, ctx, m, a.reason === undefined ? undefined : core.text(ctx, a.reason));
+  if (m) removeMember(core, ctx, m, a.reason && core.text(ctx, a.reason));
 }
