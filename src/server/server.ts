@@ -24,6 +24,9 @@ export const DEFAULT_MAX_BODY_BYTES = MAX_EVENTS_BODY_BYTES;
 const DEFAULT_PAGE = 1000;
 const MAX_PAGE = 10_000;
 
+/** How long a stopping server waits for the replies of the requests it committed (docs/serve.md, "Signals"). */
+const STOP_GRACE_MS = 5_000;
+
 /** How far ahead of the wall clock an event may be stamped: platform clocks drift by seconds, not minutes. */
 export const DEFAULT_MAX_SKEW_MS = 5 * 60_000;
 
@@ -157,7 +160,8 @@ export class PlaybookServer {
     // event applied is an event answered; a request cut while it was read was not applied, and
     // its client sends it again (docs/serve.md, "Signals").
     this.commits.close();
-    await Promise.all(this.replying);
+    // Bounded: a client that stops reading must not hold the stop forever.
+    await Promise.race([Promise.all(this.replying), new Promise((resolve) => setTimeout(resolve, STOP_GRACE_MS).unref())]);
     this.http.closeAllConnections();
     await closed;
     this.durable.close();
