@@ -1,6 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { END_OF_EVENT_RANGE_MS, EARLIEST_EVENT_MS, FIRST_EVENT_YEAR, instantProblem, LAST_EVENT_YEAR, parseInstant } from '../../src/stdlib/instants.js';
+import {
+  daysFromCivil,
+  END_OF_EVENT_RANGE_MS,
+  EARLIEST_EVENT_MS,
+  FIRST_EVENT_YEAR,
+  instantProblem,
+  LAST_EVENT_YEAR,
+  parseInstant,
+} from '../../src/stdlib/instants.js';
 
 describe('the supported range', () => {
   it('is years 1970 to 2999', () => {
@@ -144,6 +152,54 @@ describe('parseInstant', () => {
 
   it('agrees with Date.parse on every instant it writes', () => {
     fc.assert(fc.property(fc.integer({ min: EARLIEST_EVENT_MS, max: END_OF_EVENT_RANGE_MS - 1 }), (ms) => parseInstant(new Date(ms).toISOString()) === ms));
+  });
+
+  // parseInstant counts days itself (no Date.UTC): every shape, offset and fraction length against Date.parse.
+  it('agrees with Date.parse on instants of every shape, offset and fraction (fixed seed)', () => {
+    const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+    const instant = fc.record({
+      ms: fc.integer({ min: EARLIEST_EVENT_MS + 2 * 86_400_000, max: END_OF_EVENT_RANGE_MS - 2 * 86_400_000 }),
+      off: fc.integer({ min: -(23 * 60 + 59), max: 23 * 60 + 59 }),
+      seconds: fc.boolean(),
+      fraction: fc.integer({ min: 0, max: 9 }),
+      colon: fc.boolean(),
+      zulu: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(instant, ({ ms, off, seconds, fraction, colon, zulu }) => {
+        const offset = zulu ? 0 : off;
+        const d = new Date(ms + offset * 60_000);
+        let s = `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
+        if (seconds) s += `:${pad(d.getUTCSeconds())}` + (fraction ? '.' + pad(d.getUTCMilliseconds(), 3).padEnd(fraction, '7').slice(0, fraction) : '');
+        const abs = Math.abs(offset);
+        s += zulu ? 'Z' : `${offset < 0 ? '-' : '+'}${pad(Math.floor(abs / 60))}${colon ? ':' : ''}${pad(abs % 60)}`;
+        // Date.parse wants the colon in the offset and at most three fraction digits: ask it the same instant so.
+        const canonical = s.replace(/(\.\d{1,3})\d*/, '$1').replace(/([+-]\d{2})(\d{2})$/, '$1:$2');
+        expect(parseInstant(s), s).toBe(Date.parse(canonical));
+      }),
+      { seed: 20, numRuns: 2000 },
+    );
+  });
+
+  it('counts days as Date.UTC does, leap years and centuries included (fixed seed)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: Date.UTC(1, 0, 1), max: Date.UTC(9999, 11, 31) }), (ms) => {
+        const d = new Date(ms);
+        expect(daysFromCivil(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate())).toBe(Math.floor(ms / 86_400_000));
+      }),
+      { seed: 21, numRuns: 5000 },
+    );
+    for (const [y, m, d] of [
+      [1970, 1, 1],
+      [1972, 2, 29],
+      [1972, 3, 1],
+      [2000, 2, 29],
+      [2100, 3, 1],
+      [2400, 2, 29],
+      [2999, 12, 31],
+    ] as const) {
+      expect(daysFromCivil(y, m, d), `${y}-${m}-${d}`).toBe(Date.UTC(y, m - 1, d) / 86_400_000);
+    }
   });
 });
 
