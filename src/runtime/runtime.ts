@@ -4,6 +4,7 @@ import { isoDuration } from '../stdlib/durations.js';
 import { FastConditions } from './conditions/fast.js';
 import { GeneratedConditions } from './generated/conditions.js';
 import { EventPlans } from './generated/plans.js';
+import { compileValidator, type FastValidator } from './generated/validate.js';
 import { ReferenceConditions } from './conditions/reference.js';
 import { armAgendas, fireAgendaStep } from './constructs/agendas.js';
 import { armCampaigns, checkGoals, stageBoundary } from './constructs/campaigns.js';
@@ -131,6 +132,12 @@ export class Runtime {
   private readonly networked: boolean;
   /** The `generated` engine's function per event type (generated/plans.ts). */
   private readonly plans: EventPlans | undefined;
+  /** The `generated` engine's validator (generated/validate.ts): valid events of known types, else undefined. */
+  private readonly validate: FastValidator | undefined;
+  /** Whether the last processed event was late, and why the last invalid one was refused (`step`). */
+  private late = false;
+  // Stryker disable next-line StringLiteral: read only after `step` has set it for an invalid event
+  private reason = '';
 
   constructor(ir: IR, options: RuntimeOptions = {}) {
     this.ir = ir;
@@ -155,6 +162,7 @@ export class Runtime {
     if (!(this.horizonMs > 0)) throw new RangeError(`horizonMs must be a positive number of milliseconds, not ${String(options.horizonMs)}`);
     this.core = new Core(ir, conditions, machines, options.trackChanges === true, network);
     this.plans = generated && new EventPlans(this.core, generated.writer);
+    this.validate = generated && compileValidator(ir.events);
     if (options.snapshot) {
       for (const c of options.snapshot.communities) this.store.put(communityFromJSON(c));
     }
@@ -164,38 +172,55 @@ export class Runtime {
 
   /** Validate, dedupe, fire due timers, then process one event. */
   dispatch(raw: unknown): OutputAction[] {
-    return this.dispatchDetailed(raw).actions;
+    const out: OutputAction[] = [];
+    this.step(raw, out);
+    return out;
   }
 
   dispatchDetailed(raw: unknown): DispatchResult {
-    const v = validateEvent(raw, this.ir.events);
-    if (!v.ok) return { status: 'invalid', actions: [], late: false, reason: v.reason };
-    // Unknown types are ignored outright: they move no clock and fire no timer, so a stray
-    // platform event with a future timestamp cannot trigger deadlines early.
-    if (!v.known) return { status: 'ignored', actions: [], late: false };
-    const ev = v.event;
+    const out: OutputAction[] = [];
+    const status = this.step(raw, out);
+    if (status === 'processed') return { status, actions: out, late: this.late };
+    return status === 'invalid' ? { status, actions: out, late: false, reason: this.reason } : { status, actions: out, late: false };
+  }
+
+  /**
+   * One event, its actions into `out` (left empty unless processed); `late` and, for an invalid
+   * event, `reason` are left in fields, so `dispatch` allocates no result object per event.
+   */
+  private step(raw: unknown, out: OutputAction[]): DispatchStatus {
+    // The generated engine's validator says yes to valid events of known types; anything else
+    // goes through validateEvent, which explains what is wrong (generated/validate.ts).
+    let ev = this.validate?.(raw);
+    if (ev === undefined) {
+      const v = validateEvent(raw, this.ir.events);
+      if (!v.ok) {
+        this.reason = v.reason;
+        return 'invalid';
+      }
+      // Unknown types are ignored outright: they move no clock and fire no timer, so a stray
+      // platform event with a future timestamp cannot trigger deadlines early.
+      if (!v.known) return 'ignored';
+      ev = v.event;
+    }
     let c = this.store.get(ev.community);
     if (c && ev.atMs - c.clock > this.maxSkewMs) {
-      return {
-        status: 'invalid',
-        actions: [],
-        late: false,
-        reason: `"at" is ${isoDuration(ev.atMs - c.clock)} ahead of the community's clock (${isoInZone(c.clock, this.zone)}); the limit is ${isoDuration(this.maxSkewMs)}`,
-      };
+      this.reason = `"at" is ${isoDuration(ev.atMs - c.clock)} ahead of the community's clock (${isoInZone(c.clock, this.zone)}); the limit is ${isoDuration(this.maxSkewMs)}`;
+      return 'invalid';
     }
-    const out: OutputAction[] = [];
     if (!c) c = this.startCommunity(ev.community, ev.atMs);
     const late = ev.atMs < c.clock;
     const now = late ? c.clock : ev.atMs;
     const admission = admit(c, ev.id, ev.atMs, now, this.horizonMs);
-    if (admission !== 'new') return { status: admission, actions: [], late: false };
+    if (admission !== 'new') return admission;
     if (now > c.clock) forget(c, now, this.horizonMs);
     this.core.touch(c, ev.member);
     this.fireTimers(c, now, out);
     c.clock = now;
     this.processEvent(c, ev, now, out);
     this.store.put(c);
-    return { status: 'processed', actions: out, late };
+    this.late = late;
+    return 'processed';
   }
 
   /**
