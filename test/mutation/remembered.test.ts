@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { admit, DEFAULT_HORIZON_MS, forget, forgetBefore, RememberedIds, rememberedFromJSON, rememberedToJSON } from '../../src/runtime/remembered.js';
+import { hashOf } from '../../src/runtime/remembered-ids.js';
 import type { CommunityState } from '../../src/runtime/state.js';
 
 /**
@@ -152,81 +153,102 @@ describe('RememberedIds after its queue is compacted', () => {
 
 /**
  * What `RememberedIds` keeps, not only what it answers: its memory claims (docs/performance.md,
- * "Memory and simulate floor") are that ids stay in the map as small distances until the first
- * forgetting, and that the trimmed front of the queue is dropped once it is most of the arrays.
- * Read through the class's private fields and `Map.prototype.get` (the raw slot).
+ * "Memory and simulate floor") are that times stay 32-bit distances while they can, that ids are
+ * stored once in a byte arena (one byte per code unit when they fit), and that the forgotten front
+ * is dropped once it is most of the places. Read through the class's private fields.
  */
 interface Inside {
-  queued: boolean;
-  ids: (string | undefined)[];
+  seed: number;
+  bytes: Uint8Array;
+  used: number;
+  starts: Int32Array;
+  ats: Int32Array | Float64Array;
+  base: number;
+  count: number;
   head: number;
+  slots: Int32Array;
+  filled: number;
 }
 const inside = (m: RememberedIds) => m as unknown as Inside;
-const slot = (m: RememberedIds, id: string) => Map.prototype.get.call(m, id) as number | undefined;
+/** A table whose hashes are known (seed 0), so tests can pick ids that share a probe chain. */
+const seeded = () => {
+  const m = new RememberedIds();
+  inside(m).seed = 0;
+  return m;
+};
+/** `count` ids of the form prefix + n + suffix whose hashes land on the same slot of a 16-slot table. */
+function colliding(count: number, make: (n: number) => string, slot = hashOf(make(0), 0) & 15): string[] {
+  const out: string[] = [];
+  for (let n = 0; out.length < count; n++) if ((hashOf(make(n), 0) & 15) === slot) out.push(make(n));
+  return out;
+}
 
-describe('RememberedIds keeps distances until it first forgets', () => {
+describe('RememberedIds keeps times as 32-bit distances while it can', () => {
   it('stores each whole `at` as its distance from the first one', () => {
     const m = new RememberedIds();
     m.set('a', 1_700_000_000_000);
     m.set('b', 1_700_000_000_250);
     m.set('c', 1_699_999_999_990);
-    expect([slot(m, 'a'), slot(m, 'b'), slot(m, 'c')]).toEqual([0, 250, -10]);
+    expect(inside(m).ats).toBeInstanceOf(Int32Array);
+    expect(inside(m).base).toBe(1_700_000_000_000);
+    expect([...inside(m).ats.subarray(0, 3)]).toEqual([0, 250, -10]);
     expect([...m]).toEqual([
       ['a', 1_700_000_000_000],
       ['b', 1_700_000_000_250],
       ['c', 1_699_999_999_990],
     ]);
-    expect(inside(m).queued).toBe(false);
   });
 
-  it('a forgetting with nothing to forget leaves the distance form as it is', () => {
-    const m = new RememberedIds();
-    m.set('a', 5_000);
-    m.set('b', 6_000);
-    m.forgetBefore(5_000);
-    forgetBefore(m, 4_000);
-    const empty = new RememberedIds();
-    empty.forgetBefore(10);
-    expect(inside(m).queued).toBe(false);
-    expect(inside(empty).queued).toBe(false);
-    expect(slot(m, 'b')).toBe(1_000);
+  it('a distance at the edges of 32 bits stays a distance; one past either edge makes every time whole', () => {
+    const edges = new RememberedIds();
+    edges.set('a', 0);
+    edges.set('b', 2 ** 31 - 1);
+    edges.set('c', -(2 ** 31));
+    expect(inside(edges).ats).toBeInstanceOf(Int32Array);
+    expect([...inside(edges).ats.subarray(0, 3)]).toEqual([0, 2 ** 31 - 1, -(2 ** 31)]);
+    for (const past of [2 ** 31, -(2 ** 31) - 1]) {
+      const m = new RememberedIds();
+      m.set('a', 5);
+      m.set('b', 5 + past);
+      expect(inside(m).ats).toBeInstanceOf(Float64Array);
+      expect(inside(m).base).toBe(0);
+      expect([...m]).toEqual([
+        ['a', 5],
+        ['b', 5 + past],
+      ]);
+    }
   });
 
-  it('the first real forgetting (through the module function too) switches to the queue', () => {
-    const m = new RememberedIds();
-    m.set('a', 5_000);
-    m.set('b', 6_000);
-    forgetBefore(m, 5_500);
-    expect(inside(m).queued).toBe(true);
-    expect(inside(m).head).toBe(1);
-    expect(slot(m, 'b')).toBe(1);
-    expect([...m]).toEqual([['b', 6_000]]);
-  });
-
-  it('a time that is not a whole number goes to the queue at once, with its exact value', () => {
+  it('a time that is not a whole number turns the times whole at once, with exact values, kept as they grow', () => {
     const m = new RememberedIds();
     m.set('a', 10);
     m.set('b', 10.5);
-    expect(inside(m).queued).toBe(true);
-    expect([...m]).toEqual([
-      ['a', 10],
-      ['b', 10.5],
-    ]);
+    expect(inside(m).ats).toBeInstanceOf(Float64Array);
+    for (let i = 0; i < 40; i++) m.set(`x${i}`, 1_000 + i + 0.25);
+    expect(inside(m).ats).toBeInstanceOf(Float64Array);
+    expect(m.get('a')).toBe(10);
+    expect(m.get('b')).toBe(10.5);
+    expect(m.get('x39')).toBe(1_039.25);
     const first = new RememberedIds();
     first.set('x', 0.25);
-    expect(inside(first).queued).toBe(true);
+    expect(inside(first).ats).toBeInstanceOf(Float64Array);
     expect(first.get('x')).toBe(0.25);
   });
 
-  it('cleared, it starts again in the distance form from the next first id', () => {
+  it('cleared, it starts again with distances from the next first id', () => {
     const m = new RememberedIds();
     m.set('a', 1);
     m.set('b', 2.5);
     m.clear();
+    expect(m.size).toBe(0);
+    expect([...m]).toEqual([]);
+    expect(inside(m).used).toBe(0);
+    expect(inside(m).filled).toBe(0);
     m.set('c', 900);
     m.set('d', 950);
-    expect(inside(m).queued).toBe(false);
-    expect([slot(m, 'c'), slot(m, 'd')]).toEqual([0, 50]);
+    expect(inside(m).ats).toBeInstanceOf(Int32Array);
+    expect(inside(m).base).toBe(900);
+    expect([...inside(m).ats.subarray(0, 2)]).toEqual([0, 50]);
     expect([...m]).toEqual([
       ['c', 900],
       ['d', 950],
@@ -234,35 +256,183 @@ describe('RememberedIds keeps distances until it first forgets', () => {
   });
 });
 
-describe('RememberedIds trims its queue', () => {
+describe('RememberedIds stores each id once, in a byte arena', () => {
+  it('one header byte and one byte per code unit below 256; two bytes each otherwise', () => {
+    const m = new RememberedIds();
+    m.set('aé', 1);
+    expect(inside(m).used).toBe(3);
+    expect([...inside(m).bytes.subarray(0, 3)]).toEqual([4, 0x61, 0xe9]);
+    m.set('成员', 2);
+    expect(inside(m).used).toBe(3 + 5);
+    expect([...inside(m).bytes.subarray(3, 8)]).toEqual([5, 0x10, 0x62, 0x58, 0x54]);
+    m.set('😀x', 3);
+    expect([...m]).toEqual([
+      ['aé', 1],
+      ['成员', 2],
+      ['😀x', 3],
+    ]);
+    expect(m.get('😀x')).toBe(3);
+    expect(m.get('😀y')).toBeUndefined();
+    expect(m.get('成')).toBeUndefined();
+  });
+
+  it('an id of 127 code units has a one-byte header, of 128 a five-byte one; long ids of both widths read back', () => {
+    const m = new RememberedIds();
+    m.set('a'.repeat(127), 1);
+    expect(inside(m).used).toBe(1 + 127);
+    expect(inside(m).bytes[0]).toBe(254);
+    m.set('b'.repeat(128), 2);
+    expect(inside(m).used).toBe(128 + 5 + 128);
+    expect([...inside(m).bytes.subarray(128, 133)]).toEqual([255, 0, 1, 0, 0]);
+    const narrow = 'n'.repeat(1_500) + 'z';
+    const wide = '成'.repeat(2_000) + 'a';
+    const big = 'q'.repeat(70_000);
+    m.set(narrow, 3);
+    m.set(wide, 4);
+    m.set(big, 5);
+    expect([...m.keys()]).toEqual(['a'.repeat(127), 'b'.repeat(128), narrow, wide, big]);
+    expect([m.get(narrow), m.get(wide), m.get(big)]).toEqual([3, 4, 5]);
+    expect(m.get('n'.repeat(1_501))).toBeUndefined();
+    expect(m.get('q'.repeat(69_999) + 'r')).toBeUndefined();
+  });
+
+  it('an id is told from another of its length in the same probe chain by every code unit, the first too', () => {
+    const m = seeded();
+    const [x, y] = colliding(2, (n) => `${n}-tail`);
+    m.set(x!, 1);
+    expect(m.get(y!)).toBeUndefined();
+    expect(m.has(y!)).toBe(false);
+    const [w1, w2] = colliding(2, (n) => `成${n}员`);
+    m.set(w1!, 2);
+    expect(m.get(w2!)).toBeUndefined();
+    // Same length, same last code units, different first one (within one byte, and in the high byte of a wide one).
+    const sameEnd = colliding(2, (n) => `${String.fromCharCode(0x41 + n)}-end`);
+    m.set(sameEnd[0]!, 3);
+    expect(m.get(sameEnd[1]!)).toBeUndefined();
+    const wideEnd = colliding(2, (n) => `${String.fromCharCode(0x4e00 + (n << 8))}-末`);
+    m.set(wideEnd[0]!, 4);
+    expect(m.get(wideEnd[1]!)).toBeUndefined();
+    expect([m.get(x!), m.get(w1!), m.get(sameEnd[0]!), m.get(wideEnd[0]!)]).toEqual([1, 2, 3, 4]);
+  });
+
+  it('the hash is FNV-1a with a final mix (pinned: the layout tests above rely on it)', () => {
+    expect(hashOf('', 0)).toBe(0);
+    expect(hashOf('a', 0)).toBe(hashOf('a', 0));
+    expect([hashOf('e1', 0), hashOf('e2', 0), hashOf('e1', 7)]).toEqual([-745356077, -960211650, -1463487354]);
+    expect(hashOf('成员', 0x811c9dc5 | 0)).toBe(1093068008);
+  });
+});
+
+describe('RememberedIds hash table', () => {
+  it('a deleted id leaves a mark that probing passes, and the next id of the chain takes its slot', () => {
+    const m = seeded();
+    const [a, b, c] = colliding(3, (n) => `c${n}`);
+    m.set(a!, 1);
+    m.set(b!, 2);
+    expect(inside(m).filled).toBe(2);
+    expect(m.delete(a!)).toBe(true);
+    expect(m.delete(a!)).toBe(false);
+    expect(m.get(b!)).toBe(2);
+    expect(m.size).toBe(1);
+    m.set(c!, 3);
+    expect(inside(m).filled).toBe(2);
+    expect([...inside(m).slots].filter((s) => s === -1)).toEqual([]);
+    expect([...m]).toEqual([
+      [b!, 2],
+      [c!, 3],
+    ]);
+  });
+
+  it('grows once more than half its slots are used, to at least four per live id, without the deleted marks', () => {
+    const m = seeded();
+    for (let i = 0; i < 8; i++) m.set(`g${i}`, i);
+    expect(inside(m).slots.length).toBe(16);
+    m.delete('g0');
+    m.set('g8', 8);
+    // 8 live + 1 deleted mark = 9 used slots of 16: rebuilt for 8 live ids.
+    expect(inside(m).slots.length).toBe(32);
+    expect(inside(m).filled).toBe(8);
+    for (let i = 9; i < 40; i++) m.set(`g${i}`, i);
+    // 17 used slots of 32: rebuilt for 17 live ids (68 slots at least).
+    expect(inside(m).slots.length).toBe(128);
+    for (let i = 1; i < 40; i++) expect(m.get(`g${i}`)).toBe(i);
+    expect(m.get('g0')).toBeUndefined();
+  });
+
+  it('forgetting removes each id from its chain and keeps the others of the chain found', () => {
+    const m = seeded();
+    const chain = colliding(4, (n) => `f${n}`);
+    chain.forEach((id, i) => m.set(id, 100 + i));
+    m.forgetBefore(102);
+    expect([m.get(chain[0]!), m.get(chain[1]!), m.get(chain[2]!), m.get(chain[3]!)]).toEqual([undefined, undefined, 102, 103]);
+    expect(m.size).toBe(2);
+    expect(inside(m).head).toBe(2);
+  });
+});
+
+describe('RememberedIds drops its forgotten front', () => {
   const filled = (n: number) => {
     const m = new RememberedIds();
     for (let i = 0; i < n; i++) m.set(`e${i}`, 100_000 + i);
     return m;
   };
 
-  it('drops the forgotten front once more than 1,024 places and more than half the queue are forgotten', () => {
+  it('once more than 1,024 places and more than half the places are forgotten', () => {
     const exactly = filled(2_000);
     exactly.forgetBefore(100_000 + 1_024);
-    expect(inside(exactly).ids.length).toBe(2_000);
+    expect(inside(exactly).count).toBe(2_000);
+    expect(inside(exactly).head).toBe(1_024);
     const past = filled(2_000);
     past.forgetBefore(100_000 + 1_025);
-    expect(inside(past).ids.length).toBe(975);
+    expect(inside(past).count).toBe(975);
+    expect(inside(past).head).toBe(0);
     expect(past.get('e1025')).toBe(101_025);
+    expect(past.get('e1999')).toBe(101_999);
+    expect(past.get('e1024')).toBeUndefined();
+    expect([...past.keys()].slice(0, 2)).toEqual(['e1025', 'e1026']);
+    // The bytes moved with the places: 975 ids of 1 + 5 bytes each.
+    expect(inside(past).used).toBe(975 * 6);
     // 1,100 forgotten of 2,200: exactly half, kept; of 2,199, more than half, dropped.
     const half = filled(2_200);
     half.forgetBefore(100_000 + 1_100);
-    expect(inside(half).ids.length).toBe(2_200);
+    expect(inside(half).count).toBe(2_200);
     const overHalf = filled(2_199);
     overHalf.forgetBefore(100_000 + 1_100);
-    expect(inside(overHalf).ids.length).toBe(1_099);
+    expect(inside(overHalf).count).toBe(1_099);
+  });
+
+  it('a front whose ids all moved or were forgotten leaves an empty arena', () => {
+    const m = filled(1_500);
+    for (let i = 0; i < 1_500; i++) m.delete(`e${i}`);
+    m.forgetBefore(0);
+    expect(inside(m).count).toBe(0);
+    expect(inside(m).used).toBe(0);
+    m.set('next', 7);
+    expect([...m]).toEqual([['next', 7]]);
+  });
+
+  it('gives memory back after a burst: arrays four times larger than needed shrink', () => {
+    const m = filled(20_000);
+    const big = { places: inside(m).starts.length, bytes: inside(m).bytes.length, slots: inside(m).slots.length };
+    m.forgetBefore(100_000 + 19_990);
+    expect(m.size).toBe(10);
+    expect(inside(m).starts.length).toBe(32);
+    expect(inside(m).ats.length).toBe(32);
+    expect(inside(m).bytes.length).toBe(256);
+    expect(inside(m).slots.length).toBe(64);
+    expect(big).toEqual({ places: 32_768, bytes: 131_072, slots: 65_536 });
+    expect([...m.keys()][0]).toBe('e19990');
+    // A front not four times too big keeps its arrays.
+    const kept = filled(2_048);
+    kept.forgetBefore(100_000 + 1_100);
+    expect(inside(kept).starts.length).toBe(2_048);
   });
 
   it('skips a place left by an id that moved to the end, even when that place held a time past the cutoff', () => {
     const m = new RememberedIds();
     m.set('a', 5_000);
     m.set('gone', 9_000);
-    m.forgetBefore(5_001); // to the queue; `a` forgotten
+    m.forgetBefore(5_001);
     m.set('late', 1_000); // processed late, with an old time
     // `gone` redelivered later moves to the end, leaving its place (time 9,000) behind `late`'s.
     m.delete('gone');
@@ -270,5 +440,27 @@ describe('RememberedIds trims its queue', () => {
     m.forgetBefore(2_000);
     // Stopping at the left place would keep `late` until `gone`'s old time passed.
     expect([...m]).toEqual([['gone', 9_500]]);
+  });
+});
+
+describe('RememberedIds as a Map', () => {
+  it('says it is a Map, iterates with forEach in order, and keys the prototype names like any id', () => {
+    const m = new RememberedIds();
+    expect(Object.prototype.toString.call(m)).toBe('[object Map]');
+    m.set('__proto__', 1);
+    m.set('constructor', 2);
+    const seen: [string, number, unknown][] = [];
+    const self = { tag: 'this' };
+    m.forEach(function (this: unknown, at, id, map) {
+      seen.push([id, at, this]);
+      expect(map).toBe(m);
+    }, self);
+    expect(seen).toEqual([
+      ['__proto__', 1, self],
+      ['constructor', 2, self],
+    ]);
+    expect([...m.values()]).toEqual([1, 2]);
+    expect(m.has('__proto__')).toBe(true);
+    expect(m.has('toString')).toBe(false);
   });
 });

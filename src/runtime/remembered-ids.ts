@@ -1,0 +1,362 @@
+/**
+ * The runtime's record of remembered event ids (docs/runtime.md, "Duplicates and the horizon";
+ * docs/performance.md, "Memory and simulate floor"): a map from id to its event's `at`, in the
+ * order the ids were processed, that reads, iterates and snapshots as a `Map` does.
+ *
+ * It keeps everything in typed arrays, off the JavaScript heap. A `Map` of a million string keys
+ * is about 45 bytes per id on the heap, and the garbage collector's headroom over that live set
+ * (and the old ids a horizon drops, which die in the old generation) made the peak memory of a
+ * long `simulate` grow with the stream even when the horizon kept the live ids few. Here an id
+ * costs its characters plus about 8 bytes, and a forgotten one costs nothing more once the
+ * front of the queue is dropped.
+ *
+ * - `bytes` holds each id once, in processing order: a length header (one byte, or five for a
+ *   long id) then its UTF-16 code units, one byte each when all are below 256, else two.
+ * - Per place (the id's number in processing order): `starts`, where its bytes begin (-1 once
+ *   deleted), and `ats`, its time as a distance from `base` while every time is a whole number
+ *   within 32 bits of it, else as itself in a `Float64Array`.
+ * - `slots`, an open-addressing hash table (linear probing, at most half full): a place + 1, or
+ *   EMPTY, or DELETED where an id was removed, so that probing goes on past it.
+ *
+ * Forgetting walks the places from `head`; once more than 1,024 places and more than half of
+ * them are forgotten, the live ones move to the front and the table is rebuilt: each place is
+ * copied O(1) times.
+ */
+
+const EMPTY = 0;
+const DELETED = -1;
+const MIN_SLOTS = 16;
+const INT32_MIN = -0x80000000;
+const INT32_MAX = 0x7fffffff;
+/** A length header below this is one byte; this byte says four more bytes hold it. */
+const LONG = 255;
+
+/** FNV-1a over the code units, seeded per table, with a final mix so the low bits use them all. */
+export function hashOf(id: string, seed: number): number {
+  let h = seed;
+  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
+  return mix(h);
+}
+
+function mix(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x45d9f3b);
+  return h ^ (h >>> 16);
+}
+
+export class RememberedIds implements Map<string, number> {
+  readonly [Symbol.toStringTag] = 'Map';
+  /** Seeded at random so that no chosen set of ids can make every probe collide (it orders nothing). */
+  private readonly seed = (Math.random() * 0x100000000) | 0;
+  private bytes = new Uint8Array(256);
+  private used = 0;
+  private starts = new Int32Array(16);
+  private ats: Int32Array | Float64Array = new Int32Array(16);
+  private base = 0;
+  /** Places handed out so far, and the first one not yet forgotten. */
+  private count = 0;
+  private head = 0;
+  private live = 0;
+  private slots = new Int32Array(MIN_SLOTS);
+  /** Slots not EMPTY (live and DELETED). */
+  private filled = 0;
+  /** The last id hashed: `admit` asks for the same id up to three times in a row. */
+  private lastId: string | undefined = undefined;
+  private lastHash = 0;
+
+  get size(): number {
+    return this.live;
+  }
+
+  get(id: string): number | undefined {
+    const slot = this.find(id);
+    return slot < 0 ? undefined : this.atOf(this.slots[slot]! - 1);
+  }
+
+  has(id: string): boolean {
+    return this.find(id) >= 0;
+  }
+
+  set(id: string, at: number): this {
+    const slot = this.find(id);
+    // As in a Map, an id set again keeps its place (admit() deletes it first to move it).
+    if (slot >= 0) this.writeAt(this.slots[slot]! - 1, at);
+    else this.append(id, at);
+    return this;
+  }
+
+  delete(id: string): boolean {
+    const slot = this.find(id);
+    if (slot < 0) return false;
+    this.starts[this.slots[slot]! - 1] = -1;
+    this.slots[slot] = DELETED;
+    this.live--;
+    return true;
+  }
+
+  clear(): void {
+    this.bytes = new Uint8Array(256);
+    this.used = 0;
+    this.starts = new Int32Array(16);
+    this.ats = new Int32Array(16);
+    this.base = 0;
+    this.count = 0;
+    this.head = 0;
+    this.live = 0;
+    this.slots = new Int32Array(MIN_SLOTS);
+    this.filled = 0;
+  }
+
+  *entries(): MapIterator<[string, number]> {
+    for (let place = this.head; place < this.count; place++) {
+      if (this.starts[place]! >= 0) yield [this.idAt(place), this.atOf(place)];
+    }
+  }
+
+  *keys(): MapIterator<string> {
+    for (let place = this.head; place < this.count; place++) {
+      if (this.starts[place]! >= 0) yield this.idAt(place);
+    }
+  }
+
+  *values(): MapIterator<number> {
+    for (let place = this.head; place < this.count; place++) {
+      if (this.starts[place]! >= 0) yield this.atOf(place);
+    }
+  }
+
+  [Symbol.iterator](): MapIterator<[string, number]> {
+    return this.entries();
+  }
+
+  forEach(fn: (at: number, id: string, map: Map<string, number>) => void, thisArg?: unknown): void {
+    for (const [id, at] of this.entries()) fn.call(thisArg, at, id, this);
+  }
+
+  /** Drop ids dated before `cutoff` from the front, up to the first that is not. */
+  forgetBefore(cutoff: number): void {
+    let place = this.head;
+    for (; place < this.count; place++) {
+      // A place left by an id that moved to the end (a redelivery) is skipped, whatever its time.
+      if (this.starts[place]! < 0) continue;
+      if (this.atOf(place) >= cutoff) break;
+      this.slots[this.slotOfPlace(place)] = DELETED;
+      this.starts[place] = -1;
+      this.live--;
+    }
+    this.head = place;
+    if (place > 1024 && place * 2 > this.count) this.compact();
+  }
+
+  /** The slot holding `id`, or -1. */
+  private find(id: string): number {
+    const slots = this.slots;
+    const mask = slots.length - 1;
+    for (let i = this.hash(id) & mask; ; i = (i + 1) & mask) {
+      const s = slots[i]!;
+      if (s === EMPTY) return -1;
+      if (s > 0 && this.matches(s - 1, id)) return i;
+    }
+  }
+
+  private hash(id: string): number {
+    if (id !== this.lastId) {
+      this.lastHash = hashOf(id, this.seed);
+      this.lastId = id;
+    }
+    return this.lastHash;
+  }
+
+  /** Whether the live place `place` holds `id`, compared from its last code unit (ids often share a prefix). */
+  private matches(place: number, id: string): boolean {
+    const bytes = this.bytes;
+    const header = this.headerOf(place);
+    const at = this.body;
+    const n = id.length;
+    if (header >>> 1 !== n) return false;
+    if ((header & 1) === 0) {
+      for (let i = n - 1; i >= 0; i--) if (bytes[at + i] !== id.charCodeAt(i)) return false;
+    } else {
+      for (let i = n - 1; i >= 0; i--) if ((bytes[at + 2 * i]! | (bytes[at + 2 * i + 1]! << 8)) !== id.charCodeAt(i)) return false;
+    }
+    return true;
+  }
+
+  private append(id: string, at: number): void {
+    const n = id.length;
+    let wide = 0;
+    for (let i = 0; i < n; i++) if (id.charCodeAt(i) > 0xff) wide = 1;
+    const header = n * 2 + wide;
+    this.reserveBytes(5 + n * 2);
+    const bytes = this.bytes;
+    let p = this.used;
+    if (header < LONG) bytes[p++] = header;
+    else {
+      bytes[p] = LONG;
+      bytes[p + 1] = header & 0xff;
+      bytes[p + 2] = (header >>> 8) & 0xff;
+      bytes[p + 3] = (header >>> 16) & 0xff;
+      bytes[p + 4] = header >>> 24;
+      p += 5;
+    }
+    if (wide === 0) for (let i = 0; i < n; i++) bytes[p++] = id.charCodeAt(i);
+    else
+      for (let i = 0; i < n; i++) {
+        const c = id.charCodeAt(i);
+        bytes[p++] = c & 0xff;
+        bytes[p++] = c >>> 8;
+      }
+    if (this.count === this.starts.length) this.growPlaces();
+    const place = this.count++;
+    this.starts[place] = this.used;
+    this.used = p;
+    if (place === 0) this.base = Number.isInteger(at) ? at : 0;
+    this.writeAt(place, at);
+    this.live++;
+    this.insertSlot(this.hash(id), place);
+    if (this.filled * 2 > this.slots.length) this.rebuildSlots();
+  }
+
+  private insertSlot(hash: number, place: number): void {
+    const slots = this.slots;
+    const mask = slots.length - 1;
+    let i = hash & mask;
+    while (slots[i]! > 0) i = (i + 1) & mask;
+    if (slots[i] === EMPTY) this.filled++;
+    slots[i] = place + 1;
+  }
+
+  /** The slot pointing at `place`, found by hashing its stored id. */
+  private slotOfPlace(place: number): number {
+    const slots = this.slots;
+    const mask = slots.length - 1;
+    let i = this.storedHash(place) & mask;
+    while (slots[i] !== place + 1) i = (i + 1) & mask;
+    return i;
+  }
+
+  /** Where the code units of the id read by the last `headerOf` begin. */
+  private body = 0;
+
+  /** The length header of the id at `place` (its length times two, plus one if wide); sets `body`. */
+  private headerOf(place: number): number {
+    const bytes = this.bytes;
+    let at = this.starts[place]!;
+    let header = bytes[at++]!;
+    if (header === LONG) {
+      header = bytes[at]! | (bytes[at + 1]! << 8) | (bytes[at + 2]! << 16) | (bytes[at + 3]! << 24);
+      at += 4;
+    }
+    this.body = at;
+    return header;
+  }
+
+  /** `hashOf` of the id stored at `place`, read from its bytes (no string is made). */
+  private storedHash(place: number): number {
+    const bytes = this.bytes;
+    const header = this.headerOf(place);
+    const at = this.body;
+    const n = header >>> 1;
+    let h = this.seed;
+    if ((header & 1) === 0) for (let i = 0; i < n; i++) h = Math.imul(h ^ bytes[at + i]!, 0x01000193);
+    else for (let i = 0; i < n; i++) h = Math.imul(h ^ (bytes[at + 2 * i]! | (bytes[at + 2 * i + 1]! << 8)), 0x01000193);
+    return mix(h);
+  }
+
+  private idAt(place: number): string {
+    const bytes = this.bytes;
+    const header = this.headerOf(place);
+    const at = this.body;
+    const n = header >>> 1;
+    // One call for a short narrow id (an argument list is fine at this size), else code unit by code unit.
+    if ((header & 1) === 0 && n <= 1024) return String.fromCharCode.apply(null, bytes.subarray(at, at + n) as unknown as number[]);
+    let out = '';
+    const step = (header & 1) + 1;
+    for (let i = 0; i < n; i++) out += String.fromCharCode(step === 1 ? bytes[at + i]! : bytes[at + 2 * i]! | (bytes[at + 2 * i + 1]! << 8));
+    return out;
+  }
+
+  private atOf(place: number): number {
+    return this.ats instanceof Int32Array ? this.ats[place]! + this.base : this.ats[place]!;
+  }
+
+  private writeAt(place: number, at: number): void {
+    if (this.ats instanceof Int32Array) {
+      const d = at - this.base;
+      if (Number.isInteger(d) && d >= INT32_MIN && d <= INT32_MAX) {
+        this.ats[place] = d;
+        return;
+      }
+      // A time that is not whole, or too far from the others: every time is kept as itself from now on.
+      const whole = new Float64Array(this.starts.length);
+      for (let p = this.head; p < this.count; p++) whole[p] = this.ats[p]! + this.base;
+      this.ats = whole;
+      this.base = 0;
+    }
+    this.ats[place] = at;
+  }
+
+  private reserveBytes(extra: number): void {
+    if (this.used + extra <= this.bytes.length) return;
+    let size = this.bytes.length * 2;
+    while (size < this.used + extra) size *= 2;
+    const grown = new Uint8Array(size);
+    grown.set(this.bytes.subarray(0, this.used));
+    this.bytes = grown;
+  }
+
+  private growPlaces(): void {
+    const size = this.starts.length * 2;
+    const starts = new Int32Array(size);
+    starts.set(this.starts);
+    this.starts = starts;
+    const ats = this.ats instanceof Int32Array ? new Int32Array(size) : new Float64Array(size);
+    ats.set(this.ats);
+    this.ats = ats;
+  }
+
+  /** A table sized for the live ids (at most a quarter full), without the DELETED marks. */
+  private rebuildSlots(): void {
+    let size = MIN_SLOTS;
+    while (size < this.live * 4) size *= 2;
+    this.slots = new Int32Array(size);
+    this.filled = 0;
+    for (let place = this.head; place < this.count; place++) {
+      if (this.starts[place]! >= 0) this.insertSlot(this.storedHash(place), place);
+    }
+  }
+
+  /** Move the places from `head` on (and their bytes) to the front, then rebuild the table. */
+  private compact(): void {
+    const { head, count, starts } = this;
+    let from = this.used;
+    for (let p = head; p < count; p++) {
+      if (starts[p]! >= 0) {
+        from = starts[p]!;
+        break;
+      }
+    }
+    this.bytes.copyWithin(0, from, this.used);
+    this.used -= from;
+    starts.copyWithin(0, head, count);
+    this.ats.copyWithin(0, head, count);
+    this.count = count - head;
+    this.head = 0;
+    for (let p = 0; p < this.count; p++) if (starts[p]! >= 0) starts[p] = starts[p]! - from;
+    this.shrink();
+    this.rebuildSlots();
+  }
+
+  /** After a burst is forgotten, arrays four times larger than what they hold give memory back. */
+  private shrink(): void {
+    let places = 16;
+    while (places < this.count * 2) places *= 2;
+    if (this.starts.length >= places * 2) {
+      this.starts = this.starts.slice(0, places);
+      this.ats = this.ats.slice(0, places);
+    }
+    let bytes = 256;
+    while (bytes < this.used * 2) bytes *= 2;
+    if (this.bytes.length >= bytes * 2) this.bytes = this.bytes.slice(0, bytes);
+  }
+}
