@@ -7,10 +7,12 @@ export function pruneWindow(times: number[], now: number, withinMs: number): voi
   const cutoff = now - withinMs;
   let drop = 0;
   while (drop < times.length && times[drop]! <= cutoff) drop++;
-  // copyWithin + length instead of splice: splice allocates an array of the removed entries.
+  // A loop and a shorter length instead of splice, which allocates an array of the removed
+  // entries, or copyWithin, V8's generic builtin, slower than this loop on windows of a few entries.
   if (drop > 0) {
-    times.copyWithin(0, drop);
-    times.length -= drop;
+    const kept = times.length - drop;
+    for (let i = 0; i < kept; i++) times[i] = times[i + drop]!;
+    times.length = kept;
   }
 }
 
@@ -26,11 +28,15 @@ export function pruneLog(at: number[], val: unknown[], now: number, withinMs: nu
   const cutoff = now - withinMs;
   let drop = 0;
   while (drop < at.length && at[drop]! <= cutoff) drop++;
+  // As pruneWindow: a loop, not copyWithin.
   if (drop > 0) {
-    at.copyWithin(0, drop);
-    at.length -= drop;
-    val.copyWithin(0, drop);
-    val.length -= drop;
+    const kept = at.length - drop;
+    for (let i = 0; i < kept; i++) {
+      at[i] = at[i + drop]!;
+      val[i] = val[i + drop];
+    }
+    at.length = kept;
+    val.length = kept;
   }
 }
 
