@@ -50,7 +50,7 @@ export class EventPlans {
   private generate(type: string): Plan {
     const src = new Source();
     const body = this.body(src, type);
-    return src.build(['ctx', 'c', 'm', 'ev', 'now'], body) as Plan;
+    return src.build(['ctx', 'c', 'm', 'ev', 'now'], body, 'generatedPlan') as Plan;
   }
 
   private body(src: Source, type: string): string {

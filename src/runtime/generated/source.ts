@@ -14,6 +14,9 @@
 const factories = new Map<string, (k: unknown[]) => unknown>();
 const MAX_FACTORIES = 2000;
 
+/** The names generated functions go by in profiles and stack traces: the generator's own words, never the playbook's. */
+export type GeneratedName = 'generated' | 'generatedPlan' | 'generatedValidator';
+
 export class Source {
   /** What the generated function reads as `K[i]`. */
   readonly consts: unknown[] = [];
@@ -47,8 +50,8 @@ export class Source {
    * Compiles `body` into a function of `params` that sees the constants as `K`. The text is built
    * here only from the generator's own fragments, `lit` literals and `K[i]` references.
    */
-  build(params: readonly string[], body: string): unknown {
-    const code = `"use strict";\nreturn function generated(${params.join(', ')}) {\n${this.declarations()}${body}\n};`;
+  build(params: readonly string[], body: string, name: GeneratedName = 'generated'): unknown {
+    const code = `"use strict";\nreturn function ${name}(${params.join(', ')}) {\n${this.declarations()}${body}\n};`;
     let make = factories.get(code);
     if (!make) {
       // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the point of this engine (docs/architecture.md); every playbook literal is data or a JSON literal (see above)

@@ -17,7 +17,7 @@ export type FastValidator = (raw: unknown) => InputEvent | undefined;
 
 export function compileValidator(events: Record<string, EventType>): FastValidator {
   const src = new Source();
-  return src.build(['raw'], validatorBody(src, events)) as FastValidator;
+  return src.build(['raw'], validatorBody(src, events), 'generatedValidator') as FastValidator;
 }
 
 /** The body of the validator (for tests and for reading what was generated). */
