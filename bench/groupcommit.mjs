@@ -10,6 +10,7 @@
 //
 //   npm run build && node bench/groupcommit.mjs        (BENCH_QUICK=1 for small inputs)
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -17,6 +18,72 @@ import { drive, messages, PLAYBOOK, startServer } from './serve-load.mjs';
 
 const CLIENTS = 8;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/**
+ * One keep-alive connection that sends a request and reads its reply, with nothing of node:http:
+ * on 2 cores the load generator shares the machine with the server, and Node's HTTP client costs
+ * as much per request as the server's work, so it would measure itself. The reply is read by its
+ * content-length (the server always sends one); a status other than 200 fails the run.
+ */
+function rawConnection(server) {
+  const socket = connect(server.port, server.host);
+  socket.setNoDelay(true);
+  let buffered = Buffer.alloc(0);
+  let waiting;
+  socket.on('data', (chunk) => {
+    buffered = buffered.length ? Buffer.concat([buffered, chunk]) : chunk;
+    if (!waiting) return;
+    const end = buffered.indexOf('\r\n\r\n');
+    if (end < 0) return;
+    const head = buffered.subarray(0, end).toString('latin1');
+    const length = Number(/\r\ncontent-length: *(\d+)/i.exec(head)?.[1] ?? 0);
+    if (buffered.length < end + 4 + length) return;
+    const body = buffered.subarray(end + 4, end + 4 + length).toString('utf8');
+    buffered = buffered.subarray(end + 4 + length);
+    const w = waiting;
+    waiting = undefined;
+    if (!head.startsWith('HTTP/1.1 200')) w.reject(new Error(`POST /events: ${head.split('\r\n')[0]} ${body}`));
+    else w.resolve(body);
+  });
+  const ready = new Promise((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+  socket.on('error', (e) => waiting?.reject(e));
+  return {
+    ready,
+    post(body) {
+      return new Promise((resolve, reject) => {
+        waiting = { resolve, reject };
+        socket.write(
+          `POST /events HTTP/1.1\r\nhost: ${server.host}\r\ncontent-type: application/x-ndjson\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+        );
+      });
+    },
+    close: () => socket.destroy(),
+  };
+}
+
+/** `count` requests of one event each over `clients` raw keep-alive connections; rate and median latency. */
+export async function driveRaw(server, next, count, clients) {
+  const conns = Array.from({ length: clients }, () => rawConnection(server));
+  await Promise.all(conns.map((c) => c.ready));
+  const latencies = [];
+  let sent = 0;
+  const started = performance.now();
+  await Promise.all(
+    conns.map(async (c) => {
+      while (sent < count) {
+        sent++;
+        const body = JSON.stringify(next());
+        const t = performance.now();
+        await c.post(body);
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  for (const c of conns) c.close();
+  latencies.sort((a, b) => a - b);
+  return { events_per_s: Math.round(count / seconds), p50_ms: Number(latencies[Math.floor(latencies.length / 2)].toFixed(2)) };
+}
 
 async function health(server) {
   const res = await globalThis.fetch(`http://${server.host}:${server.port}/health`);
@@ -44,7 +111,7 @@ export async function groupCommitSection(results, log, { quick }) {
     const p50 = { each: [], group: [] };
     for (let round = 0; round < sizes.rounds; round++) {
       for (const mode of round % 2 === 0 ? ['each', 'group'] : ['group', 'each']) {
-        const r = await drive(servers[mode], streams[mode], sizes.requests, 1, CLIENTS);
+        const r = await driveRaw(servers[mode], streams[mode], sizes.requests, CLIENTS);
         rates[mode].push(r.events_per_s);
         p50[mode].push(r.p50_ms);
       }

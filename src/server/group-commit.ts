@@ -26,13 +26,16 @@ export interface CommitStats {
 }
 
 /**
- * Group commit for `playbook serve` on SQLite. With `--sync full` each commit waits for the disk,
- * and SQLite blocks the process while it does: requests whose bodies arrive meanwhile wait in the
- * socket buffers. Instead of committing each as soon as it is read, a request joins a queue, and
- * one drain per turn of the event loop (setImmediate runs after every socket that had data was
- * read) dispatches all queued requests in arrival order and commits them in one transaction:
- * one disk flush for all of them. Each reply waits for that commit, so a reply still means its
- * events are durable; the flush is exactly as strong, there are only fewer of them.
+ * Group commit for `playbook serve` on SQLite. With `--sync full` each commit waits for the disk.
+ * Instead of committing each request as soon as it is read, a request joins a queue, and one
+ * drain per turn of the event loop (setImmediate runs after every socket that had data was read)
+ * dispatches all queued requests in arrival order and commits them in one transaction. That
+ * commit does not wait for the disk on the main thread: it is written with synchronous=NORMAL and
+ * its WAL file flushed in the thread pool (DurableStore.commitDeferred, src/store/wal-flush.ts),
+ * so the process reads and processes the next requests meanwhile. Each reply waits for the flush
+ * that covers its commit, and readers of the log see its actions only then, so a reply still
+ * means its events are durable and nothing a crash could take back is ever shown; the flush is
+ * exactly as strong as FULL's, there are only fewer of them, and they no longer stop the process.
  *
  * A group behaves like its requests committed one after another: each gets its own results,
  * actions and last sequence number. If the group fails (a request whose processing throws, a
@@ -49,9 +52,11 @@ export class GroupCommitter {
   constructor(
     private readonly durable: DurableRuntime,
     readonly mode: CommitMode,
-    /** Called after every commit with what it committed, in order (publish to the stream, re-arm timers). */
+    /** Called after every commit with what it committed, in order (queue for the stream, re-arm timers). */
     private readonly committed: (results: readonly BatchResult[]) => void,
     private readonly limits: { maxEvents: number; maxBytes: number } = { maxEvents: MAX_GROUP_COMMIT_EVENTS, maxBytes: MAX_EVENTS_BODY_BYTES },
+    /** Called when a flush has made commits durable (readers may see them now), before their replies. */
+    private readonly flushed: () => void = () => {},
   ) {
     this.stats = { mode, requests: 0, transactions: 0 };
   }
@@ -118,7 +123,10 @@ export class GroupCommitter {
     }
     let out: Committed[];
     try {
-      out = this.durable.dispatchGroup(group.map((w) => w.events));
+      out = this.durable.dispatchGroup(
+        group.map((w) => w.events),
+        true,
+      );
     } catch (e) {
       if (group.length === 1) {
         group[0]!.reject(e);
@@ -136,7 +144,16 @@ export class GroupCommitter {
     }
     this.count(group.length);
     this.committed(out.map((c) => c.result));
-    for (let i = 0; i < group.length; i++) group[i]!.resolve(out[i]!);
+    // A failed flush fails every request it covers (UnconfirmedError): they may or may not be on disk.
+    this.durable.synced().then(
+      () => {
+        this.flushed();
+        for (let i = 0; i < group.length; i++) group[i]!.resolve(out[i]!);
+      },
+      (e: unknown) => {
+        for (const w of group) w.reject(e);
+      },
+    );
   }
 
   private commitAlone(events: readonly unknown[]): Committed {

@@ -5,8 +5,8 @@ import { reloadEndpoints, webhooksFor, webhooksRoute } from './webhooks-route.js
 import { parseInstant } from '../stdlib/instants.js';
 import type { AddressInfo } from 'node:net';
 import type { IR } from '../ir/schema.js';
-import { DurableRuntime, StorageError, type BatchResult } from '../store/durable.js';
-import type { DurableStore, LoggedAction } from '../store/store.js';
+import { DurableRuntime, StorageError, UnconfirmedError, type BatchResult } from '../store/durable.js';
+import type { DurableStore } from '../store/store.js';
 import { TimerLoop, realTimerHost, type TimerHost } from '../hosting/clock.js';
 import { bearerMatches, bearerTokenProblem, escapeControls, HttpError, readBody, sendError, sendJson, sendLines, utf8, whenSent } from './http.js';
 import { checkPosition, intParam, withSeq } from './log-reading.js';
@@ -15,6 +15,7 @@ import { adoptStoredVersion, reloadDurable, reloadSummary, type ReloadNote, type
 
 export type { ReloadOutcome } from '../hosting/reload.js';
 import { ActionStream } from './sse.js';
+import { ReleaseQueue } from './release.js';
 import { parseEvents } from './events-body.js';
 import { eventsHeader, GroupCommitter, type CommitMode } from './group-commit.js';
 
@@ -67,6 +68,8 @@ export class PlaybookServer {
   private readonly options: PlaybookServerOptions;
   private readonly stream: ActionStream;
   private readonly commits: GroupCommitter;
+  /** Committed actions on their way to the stream and the webhooks, once on disk (release.ts). */
+  private readonly released: ReleaseQueue;
   /** POST /events replies not yet sent whose requests reached the committer. */
   private readonly replying = new Set<Promise<void>>();
   private readonly loop: TimerLoop | undefined;
@@ -105,16 +108,32 @@ export class PlaybookServer {
       (after, limit, community) => this.durable.store.actionsAfter(after, limit, community),
       () => this.durable.lastSeq(),
     );
-    this.commits = new GroupCommitter(this.durable, options.commit ?? 'group', (results) => {
-      for (const r of results) this.publish(r.logged);
-      this.loop?.arm();
-    });
+    this.released = new ReleaseQueue(
+      () => this.durable.lastSeq(),
+      (ready) => {
+        this.stream.publish(ready);
+        // Only webhook calls add outbox rows (src/store/outbox.ts); the dispatcher also polls on its own.
+        if (this.webhooks && ready.some((a) => a.json.includes('"webhook.call"'))) this.webhooks.wake();
+      },
+    );
+    this.commits = new GroupCommitter(
+      this.durable,
+      options.commit ?? 'group',
+      (results) => {
+        for (const r of results) this.released.push(r.logged);
+        this.loop?.arm();
+      },
+      undefined,
+      () => {
+        this.released.release();
+      },
+    );
     if (options.clock === 'wall') {
       this.loop = new TimerLoop(
         () => this.durable.nextDue(),
         (now) => {
           this.commits.flush();
-          this.publish(this.durable.advance(now).logged);
+          this.released.push(this.durable.advance(now).logged);
         },
         (e) => {
           this.log(`timer loop: ${(e as Partial<Error> | null | undefined)?.message ?? String(e)}; retrying`);
@@ -174,7 +193,16 @@ export class PlaybookServer {
       await this.route(req, res);
     } catch (e) {
       if (e instanceof HttpError) sendError(res, e);
-      else if (e instanceof StorageError) {
+      else if (e instanceof UnconfirmedError) {
+        this.log(`storage error: ${e.message}; restart the server`);
+        sendError(
+          res,
+          new HttpError(
+            503,
+            `storage error: ${e.message}; this request may or may not have been stored: send it again once the server is restarted (its event ids make a repeat harmless)`,
+          ),
+        );
+      } else if (e instanceof StorageError) {
         this.log(`storage error: ${e.message}`);
         sendError(res, new HttpError(503, `storage error: ${e.message}; nothing of this request was applied, send it again`));
       } else {
@@ -297,7 +325,7 @@ export class PlaybookServer {
     }
     this.commits.flush();
     const result: BatchResult = this.durable.advance(ms);
-    this.publish(result.logged);
+    this.released.push(result.logged);
     this.loop?.arm();
     sendLines(
       res,
@@ -367,10 +395,5 @@ export class PlaybookServer {
     this.log(`reloaded ${JSON.stringify(file)} (${JSON.stringify(outcome.playbook)}): ${reloadSummary(outcome)}`);
     reloadEndpoints(this.webhooks, this.durable.ir, this.log);
     return outcome;
-  }
-
-  private publish(logged: LoggedAction[]): void {
-    this.stream.publish(logged);
-    if (logged.length > 0) this.webhooks?.wake();
   }
 }

@@ -74,6 +74,12 @@ export interface BatchResult {
 /** The store failed to commit: nothing of the batch was applied (live state was rebuilt from the store). */
 export class StorageError extends Error {}
 
+/**
+ * A deferred commit was written but the disk did not confirm its flush: it may or may not survive
+ * a crash, and the store refuses every later commit (src/store/wal-flush.ts).
+ */
+export class UnconfirmedError extends StorageError {}
+
 export interface DurableRuntimeOptions {
   seed?: number;
   engine?: EngineName;
@@ -128,11 +134,14 @@ export class DurableRuntime {
   private irValue: IR;
   private readonly options: DurableRuntimeOptions;
   readonly store: DurableStore;
+  /** The last sequence number written by this runtime's latest commit (flushed or not). */
+  private written = 0;
 
   constructor(ir: IR, store: DurableStore, options: DurableRuntimeOptions = {}) {
     this.irValue = ir;
     this.store = store;
     this.options = options;
+    this.written = store.lastSeq();
     this.build();
   }
 
@@ -170,8 +179,12 @@ export class DurableRuntime {
     });
   }
 
-  /** Dispatch events in order and commit all their changes together. */
-  dispatchBatch(events: readonly unknown[]): BatchResult {
+  /**
+   * Dispatch events in order and commit all their changes together. `deferred`: commit without
+   * waiting for the disk where the store can (DurableStore.commitDeferred); the result counts only
+   * once `synced()` resolves.
+   */
+  dispatchBatch(events: readonly unknown[], deferred = false): BatchResult {
     const results: DispatchResult[] = [];
     const processed: { community: string; id: string; at: number }[] = [];
     return this.run(() => {
@@ -188,6 +201,15 @@ export class DurableRuntime {
       const actions: OutputAction[] = [];
       for (const r of results) for (const a of r.actions) actions.push(a);
       return { results, actions, processed };
+    }, deferred);
+  }
+
+  /** Resolves once every commit so far is on disk; rejects with UnconfirmedError if the disk failed. */
+  synced(): Promise<void> {
+    const p = this.store.sync?.();
+    if (!p) return Promise.resolve();
+    return p.catch((e: unknown) => {
+      throw new UnconfirmedError((e as Partial<Error> | null | undefined)?.message ?? String(e));
     });
   }
 
@@ -197,13 +219,13 @@ export class DurableRuntime {
    * each request's share of the results and actions, and the log's last sequence number right
    * after its actions, which is what a commit of its own would have left.
    */
-  dispatchGroup(batches: readonly (readonly unknown[])[]): { result: BatchResult; lastSeq: number }[] {
+  dispatchGroup(batches: readonly (readonly unknown[])[], deferred = false): { result: BatchResult; lastSeq: number }[] {
     const events = batches.length === 1 ? batches[0]! : batches.flat();
-    const all = this.dispatchBatch(events);
+    const all = this.dispatchBatch(events, deferred);
     const out: { result: BatchResult; lastSeq: number }[] = [];
     let r = 0;
     let a = 0;
-    let seq = all.logged.length > 0 ? all.logged[0]!.seq - 1 : this.lastSeq();
+    let seq = all.logged.length > 0 ? all.logged[0]!.seq - 1 : this.written;
     for (const batch of batches) {
       const results = all.results.slice(r, r + batch.length);
       r += batch.length;
@@ -221,7 +243,10 @@ export class DurableRuntime {
     return this.run(() => ({ results: [], actions: this.runtime.advance(to, only), processed: [] }));
   }
 
-  private run(work: () => { results: DispatchResult[]; actions: OutputAction[]; processed: { community: string; id: string; at: number }[] }): BatchResult {
+  private run(
+    work: () => { results: DispatchResult[]; actions: OutputAction[]; processed: { community: string; id: string; at: number }[] },
+    deferred = false,
+  ): BatchResult {
     let commit: Commit;
     let out: ReturnType<typeof work>;
     try {
@@ -241,7 +266,10 @@ export class DurableRuntime {
     }
     let firstSeq: number;
     try {
-      firstSeq = this.store.commit(commit).firstSeq;
+      const seqs = deferred && this.store.commitDeferred ? this.store.commitDeferred(commit) : this.store.commit(commit);
+      firstSeq = seqs.firstSeq;
+      // The PostgreSQL bot store numbers actions later (settle) and gives 0 here.
+      this.written = Math.max(seqs.lastSeq, this.store.lastSeq());
     } catch (e) {
       try {
         this.recover();

@@ -1,7 +1,9 @@
+import { resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
 import type { Commit, DurableStore, LoggedAction, StoredCommunity } from './store.js';
 import { isWebhookCall, type Outbox, type OutboxRow, type OutboxStatus } from './outbox.js';
+import { WalFlusher, type FsyncFn } from './wal-flush.js';
 
 export interface SqliteStoreOptions {
   /**
@@ -10,6 +12,8 @@ export interface SqliteStoreOptions {
    * machine itself goes down (WAL with synchronous=NORMAL); several times faster.
    */
   sync?: 'full' | 'normal';
+  /** How the WAL file of deferred commits is flushed (tests put a slow or failing disk here). */
+  fsync?: FsyncFn;
 }
 
 /** A database that cannot be used, with a message for the operator. */
@@ -29,7 +33,19 @@ export class SqliteStore implements DurableStore {
   readonly kind = 'sqlite' as const;
   readonly path: string;
   private readonly db: Database.Database;
+  /** The last sequence number written. */
   private seq: number;
+  /**
+   * The last sequence number on disk: what readers see (lastSeq, actionsAfter, the outbox), so
+   * none ever sees an action a crash could take back. Behind `seq` only while a deferred commit
+   * waits for its flush.
+   */
+  private durableSeq: number;
+  /** With sync full on a file: flushes deferred commits (commitDeferred). */
+  private readonly flusher: WalFlusher | undefined;
+  /** The connection's current `synchronous` level; deferred commits lower it to NORMAL. */
+  private level: 'FULL' | 'NORMAL';
+  private readonly fullLevel: 'FULL' | 'NORMAL';
   private readonly stmt: {
     upsertCommunity: Stmt;
     upsertMember: Stmt;
@@ -85,10 +101,22 @@ export class SqliteStore implements DurableStore {
       insertOutbox: p('INSERT INTO outbox (seq, community, action, next_at) VALUES (?, ?, ?, 0)'),
       setMeta: p('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
       getMeta: p('SELECT value FROM meta WHERE key = ?'),
-      actionsAfter: p(`SELECT seq, community, action, ${ACTION_KIND} FROM actions WHERE seq > ? ORDER BY seq LIMIT ?`),
-      actionsAfterIn: p(`SELECT seq, community, action, ${ACTION_KIND} FROM actions WHERE seq > ? AND community = ? ORDER BY seq LIMIT ?`),
+      actionsAfter: p(`SELECT seq, community, action, ${ACTION_KIND} FROM actions WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?`),
+      actionsAfterIn: p(`SELECT seq, community, action, ${ACTION_KIND} FROM actions WHERE seq > ? AND seq <= ? AND community = ? ORDER BY seq LIMIT ?`),
     };
     this.seq = (this.db.prepare('SELECT max(seq) AS seq FROM actions').get() as { seq: number | null }).seq ?? 0;
+    this.durableSeq = this.seq;
+    this.fullLevel = this.level = options.sync === 'normal' ? 'NORMAL' : 'FULL';
+    // A database in memory has no WAL file and nothing to flush: its commits are as durable at once as they will ever be.
+    if (this.fullLevel === 'FULL' && !this.db.memory && path !== '') {
+      this.flusher = new WalFlusher(
+        `${resolve(path)}-wal`,
+        (mark) => {
+          if (mark > this.durableSeq) this.durableSeq = mark;
+        },
+        options.fsync,
+      );
+    }
     this.commitTx = this.db.transaction((commit: Commit) => {
       this.write(commit);
     });
@@ -149,7 +177,37 @@ export class SqliteStore implements DurableStore {
     return [...byId.values()];
   }
 
+  /** Commit, on disk before it returns (with sync full): readers see it at once. */
   commit(commit: Commit): { firstSeq: number; lastSeq: number } {
+    this.atLevel(this.fullLevel);
+    const out = this.apply(commit);
+    this.flushedAll();
+    return out;
+  }
+
+  /**
+   * Commit without waiting for the disk (group commit, src/server/group-commit.ts): the frames are
+   * written with synchronous=NORMAL and flushed by `sync()`, in the thread pool. Until that flush
+   * completes, readers do not see the commit's actions, and nothing of it may be acknowledged.
+   * Without sync full on a file this is `commit`.
+   */
+  commitDeferred(commit: Commit): { firstSeq: number; lastSeq: number } {
+    if (!this.flusher) return this.commit(commit);
+    this.atLevel('NORMAL');
+    const out = this.apply(commit);
+    this.flusher.written(this.seq);
+    return out;
+  }
+
+  /** Resolves once every commit so far is on disk; rejects if the disk did not confirm it. */
+  sync(): Promise<void> {
+    return this.flusher ? this.flusher.sync() : Promise.resolve();
+  }
+
+  private apply(commit: Commit): { firstSeq: number; lastSeq: number } {
+    // After a failed flush the WAL may have a hole that recovery would stop at: nothing more is written.
+    const broken = this.flusher?.broken;
+    if (broken) throw new Error(`${broken.message}; nothing is written after that until the server restarts`);
     const before = this.seq;
     try {
       this.commitTx(commit);
@@ -158,6 +216,18 @@ export class SqliteStore implements DurableStore {
       throw e;
     }
     return { firstSeq: before + 1, lastSeq: this.seq };
+  }
+
+  private atLevel(level: 'FULL' | 'NORMAL'): void {
+    if (this.level === level) return;
+    this.db.pragma(`synchronous = ${level}`);
+    this.level = level;
+  }
+
+  /** A write with the full level just synced the WAL: it holds every commit before it too. */
+  private flushedAll(): void {
+    this.durableSeq = this.seq;
+    this.flusher?.flushedInline();
   }
 
   private write(commit: Commit): void {
@@ -189,6 +259,7 @@ export class SqliteStore implements DurableStore {
       return Promise.resolve(rows[0]?.nextAt);
     },
     record: (seq, u) => {
+      this.atLevel(this.fullLevel);
       this.db
         .prepare('UPDATE outbox SET attempts = ?, status = ?, next_at = ?, last_error = ? WHERE seq = ?')
         .run(u.attempts, u.status, u.nextAt, u.lastError ?? null, seq);
@@ -197,8 +268,11 @@ export class SqliteStore implements DurableStore {
     list: (status, limit) => Promise.resolve(this.outboxRows('status = ?', [status], undefined, 'seq DESC', limit)),
     counts: () => {
       const out: Record<OutboxStatus, number> = { pending: 0, delivered: 0, failed: 0 };
-      for (const r of this.db.prepare('SELECT status, count(*) AS n FROM outbox GROUP BY status').all() as { status: OutboxStatus; n: number }[])
-        out[r.status] = r.n;
+      const rows = this.db.prepare('SELECT status, count(*) AS n FROM outbox WHERE seq <= ? GROUP BY status').all(this.durableSeq) as {
+        status: OutboxStatus;
+        n: number;
+      }[];
+      for (const r of rows) out[r.status] = r.n;
       return Promise.resolve(out);
     },
   };
@@ -206,8 +280,8 @@ export class SqliteStore implements DurableStore {
   private outboxRows(where: string, params: unknown[], communities: readonly string[] | undefined, order: string, limit: number): OutboxRow[] {
     const among = communities ? ` AND community IN (SELECT value FROM json_each(?))` : '';
     const rows = this.db
-      .prepare(`SELECT seq, community, action, attempts, next_at, status, last_error FROM outbox WHERE ${where}${among} ORDER BY ${order} LIMIT ?`)
-      .all(...params, ...(communities ? [JSON.stringify(communities)] : []), limit) as {
+      .prepare(`SELECT seq, community, action, attempts, next_at, status, last_error FROM outbox WHERE seq <= ? AND ${where}${among} ORDER BY ${order} LIMIT ?`)
+      .all(this.durableSeq, ...params, ...(communities ? [JSON.stringify(communities)] : []), limit) as {
       seq: number;
       community: string;
       action: string;
@@ -228,6 +302,9 @@ export class SqliteStore implements DurableStore {
   }
 
   replaceState(communities: Omit<StoredCommunity, 'processed'>[], meta: Record<string, string>): void {
+    const broken = this.flusher?.broken;
+    if (broken) throw new Error(`${broken.message}; nothing is written after that until the server restarts`);
+    this.atLevel(this.fullLevel);
     this.db.transaction(() => {
       this.db.exec('DELETE FROM communities; DELETE FROM members; DELETE FROM timers');
       const s = this.stmt;
@@ -238,10 +315,12 @@ export class SqliteStore implements DurableStore {
       }
       for (const [k, v] of Object.entries(meta)) s.setMeta.run(k, v);
     })();
+    this.flushedAll();
   }
 
   actionsAfter(after: number, limit: number, community?: string): LoggedAction[] {
-    const rows = (community === undefined ? this.stmt.actionsAfter.all(after, limit) : this.stmt.actionsAfterIn.all(after, community, limit)) as {
+    const upTo = this.durableSeq;
+    const rows = (community === undefined ? this.stmt.actionsAfter.all(after, upTo, limit) : this.stmt.actionsAfterIn.all(after, upTo, community, limit)) as {
       seq: number;
       community: string;
       action: string;
@@ -261,8 +340,9 @@ export class SqliteStore implements DurableStore {
     return out;
   }
 
+  /** The last sequence number on disk (a deferred commit's actions count once flushed). */
   lastSeq(): number {
-    return this.seq;
+    return this.durableSeq;
   }
 
   getMeta(key: string): string | undefined {
@@ -270,6 +350,7 @@ export class SqliteStore implements DurableStore {
   }
 
   close(): void {
+    this.flusher?.close();
     if (this.db.open) this.db.close();
   }
 }

@@ -64,11 +64,18 @@ export interface DurableStore {
   load(): StoredCommunity[];
   /** Apply a commit atomically; returns the sequence number of its first action (if any). */
   commit(commit: Commit): { firstSeq: number; lastSeq: number };
+  /**
+   * Only SQLite with sync full (src/store/sqlite.ts): apply a commit atomically without waiting for
+   * the disk; it counts (readers see it, it may be acknowledged) once `sync()` has resolved.
+   */
+  commitDeferred?(commit: Commit): { firstSeq: number; lastSeq: number };
+  /** With `commitDeferred`: resolves once every commit so far is on disk, rejects if the disk failed. */
+  sync?(): Promise<void>;
   /** Replace all state (not the action log or processed ids) atomically: used by reloads. */
   replaceState(communities: Omit<StoredCommunity, 'processed'>[], meta: Record<string, string>): void;
   /** Logged actions with a sequence number above `after`, oldest first. */
   actionsAfter(after: number, limit: number, community?: string): LoggedAction[];
-  /** The last sequence number of the action log (0 when empty). */
+  /** The last sequence number of the action log (0 when empty), of what is on disk. */
   lastSeq(): number;
   getMeta(key: string): string | undefined;
   close(): void;

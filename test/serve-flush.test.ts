@@ -1,0 +1,272 @@
+import { request } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { compile } from '../src/compiler/compile.js';
+import { PlaybookServer } from '../src/server/server.js';
+import { SqliteStore } from '../src/store/sqlite.js';
+import { emptyCommit, type Commit } from '../src/store/store.js';
+import { WalFlushError, type FsyncFn } from '../src/store/wal-flush.js';
+
+/**
+ * Group commit's flush off the main thread (docs/serve.md, "Group commit"): a deferred commit is
+ * written with synchronous=NORMAL and its WAL file flushed in the thread pool. Through a disk whose
+ * flushes wait for the test (or fail), these check that no reply comes before the flush that
+ * covers its commit, that no reader (GET /actions, the stream, Playbook-Last-Seq, /health, the
+ * webhook outbox) sees an action before it is flushed, and that a failed flush fails the requests
+ * it covers and every write after it.
+ */
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+const dbFile = () => {
+  const d = mkdtempSync(join(tmpdir(), 'playbook-flush-'));
+  dirs.push(d);
+  return join(d, 'serve.db');
+};
+
+/** A disk whose flushes wait until the test passes or fails them, in order. */
+class GatedDisk {
+  calls = 0;
+  private readonly gates: { resolve: () => void; reject: (e: Error) => void }[] = [];
+  readonly fsync: FsyncFn = () => {
+    this.calls++;
+    return new Promise((resolve, reject) => this.gates.push({ resolve, reject }));
+  };
+  get waiting(): number {
+    return this.gates.length;
+  }
+  pass(): void {
+    this.gates.shift()!.resolve();
+  }
+  fail(message: string): void {
+    this.gates.shift()!.reject(new Error(message));
+  }
+}
+
+/** Let the event loop run until `done` holds (I/O included); fails after many turns, never on time. */
+async function until(done: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 2000; i++) {
+    if (done()) return;
+    await new Promise((r) => setTimeout(r, 2));
+  }
+  throw new Error(`never happened: ${what}`);
+}
+
+/** A promise's state, observed without waiting for it. */
+function track<T>(p: Promise<T>): { settled: boolean; p: Promise<T> } {
+  const t = { settled: false, p };
+  p.then(
+    () => (t.settled = true),
+    () => (t.settled = true),
+  );
+  return t;
+}
+
+const webhookCall = JSON.stringify({ type: 'webhook.call', community: 'club', endpoint: 'crm', body: {} });
+const commitOf = (n: number): Commit => ({
+  ...emptyCommit(),
+  communities: [{ id: 'club', state: '{}' }],
+  actions: Array.from({ length: n }, () => ({ community: 'club', json: webhookCall })),
+});
+
+describe('SqliteStore deferred commits', () => {
+  it('readers see a deferred commit only once its flush completes; a flush covers only what was written before it started', async () => {
+    const disk = new GatedDisk();
+    const store = new SqliteStore(dbFile(), { fsync: disk.fsync });
+    try {
+      expect(store.commitDeferred(commitOf(1))).toEqual({ firstSeq: 1, lastSeq: 1 });
+      const first = track(store.sync());
+      expect(store.lastSeq()).toBe(0);
+      expect(store.actionsAfter(0, 10)).toEqual([]);
+      expect(await store.outbox.due(Number.MAX_SAFE_INTEGER, 10)).toEqual([]);
+      expect(await store.outbox.counts()).toEqual({ pending: 0, delivered: 0, failed: 0 });
+      // Written while the first flush runs: the next flush covers these two, not the first one.
+      store.commitDeferred(commitOf(1));
+      const second = track(store.sync());
+      store.commitDeferred(commitOf(1));
+      const third = track(store.sync());
+      await until(() => disk.waiting === 1, 'the first flush');
+      expect(disk.calls).toBe(1);
+      disk.pass();
+      await first.p;
+      expect(store.lastSeq()).toBe(1);
+      expect(store.actionsAfter(0, 10).map((a) => a.seq)).toEqual([1]);
+      expect((await store.outbox.due(Number.MAX_SAFE_INTEGER, 10)).map((r) => r.seq)).toEqual([1]);
+      await until(() => disk.waiting === 1, 'the second flush');
+      expect(second.settled || third.settled).toBe(false);
+      expect(disk.calls).toBe(2);
+      disk.pass();
+      await Promise.all([second.p, third.p]);
+      expect(store.lastSeq()).toBe(3);
+      expect(store.actionsAfter(1, 10, 'club').map((a) => a.seq)).toEqual([2, 3]);
+      // Nothing written since: no flush needed.
+      await store.sync();
+      expect(disk.calls).toBe(2);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('a commit with the full sync makes the deferred ones before it visible at once; their late flush moves nothing back', async () => {
+    const disk = new GatedDisk();
+    const store = new SqliteStore(dbFile(), { fsync: disk.fsync });
+    try {
+      store.commitDeferred(commitOf(2));
+      const pending = store.sync();
+      expect(store.lastSeq()).toBe(0);
+      store.commit(commitOf(1));
+      expect(store.lastSeq()).toBe(3);
+      expect(store.actionsAfter(0, 10).map((a) => a.seq)).toEqual([1, 2, 3]);
+      await until(() => disk.waiting === 1, 'the flush');
+      disk.pass();
+      await pending;
+      expect(store.lastSeq()).toBe(3);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('a failed flush rejects, keeps its commits from readers, and refuses every write after it', async () => {
+    const disk = new GatedDisk();
+    const store = new SqliteStore(dbFile(), { fsync: disk.fsync });
+    try {
+      store.commit(commitOf(1));
+      store.commitDeferred(commitOf(1));
+      const failed = store.sync();
+      await until(() => disk.waiting === 1, 'the flush');
+      disk.fail('EIO: i/o error, fsync');
+      await expect(failed).rejects.toThrow(WalFlushError);
+      await expect(store.sync()).rejects.toThrow(/did not confirm a flush .*EIO/);
+      expect(store.lastSeq()).toBe(1);
+      expect(store.actionsAfter(0, 10).map((a) => a.seq)).toEqual([1]);
+      expect(() => store.commitDeferred(commitOf(1))).toThrow(/nothing is written after that until the server restarts/);
+      expect(() => store.commit(commitOf(1))).toThrow(/nothing is written after that/);
+      expect(() => store.replaceState([], {})).toThrow(/nothing is written after that/);
+      expect(disk.calls).toBe(1);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('without sync full, or in memory, a deferred commit is an ordinary one: visible at once, nothing to flush', async () => {
+    for (const [file, sync] of [
+      [dbFile(), 'normal'],
+      [':memory:', 'full'],
+    ] as const) {
+      const disk = new GatedDisk();
+      const store = new SqliteStore(file, { sync, fsync: disk.fsync });
+      store.commitDeferred(commitOf(1));
+      expect(store.lastSeq()).toBe(1);
+      await store.sync();
+      expect(disk.calls).toBe(0);
+      store.close();
+    }
+  });
+});
+
+const SOURCE = `playbook "Flush" {
+  timezone "UTC"
+}
+
+rule hi {
+  on message.posted
+  do say "hi"
+}
+`;
+
+function post(base: string, path: string, body: string): Promise<{ status: number; text: string; lastSeq: string | undefined }> {
+  return fetch(`${base}${path}`, { method: 'POST', body }).then(async (r) => ({
+    status: r.status,
+    text: await r.text(),
+    lastSeq: r.headers.get('playbook-last-seq') ?? undefined,
+  }));
+}
+
+const message = (id: string) =>
+  JSON.stringify({ id, type: 'message.posted', at: '2026-03-01T00:00:00Z', community: 'club', member: 'ann', messageId: id, text: 'x' });
+
+describe('serve replies and readers wait for the flush', () => {
+  it('no reply, log line, stream event or Playbook-Last-Seq before the flush; a failed flush fails its request and every later one', async () => {
+    const disk = new GatedDisk();
+    const ir = compile(SOURCE).ir!;
+    const server = new PlaybookServer({ file: 'flush.playbook', source: SOURCE, ir, store: new SqliteStore(dbFile(), { fsync: disk.fsync }), clock: 'events' });
+    const { port } = await server.listen(0, '127.0.0.1');
+    const base = `http://127.0.0.1:${port}`;
+    let streamed = '';
+    const stream = request(`${base}/actions/stream`, (res) => {
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => (streamed += d));
+    });
+    stream.on('error', () => {});
+    stream.end();
+    try {
+      await until(() => streamed.includes('playbook action stream'), 'the stream opened');
+      const reply = track(post(base, '/events', message('e1')));
+      await until(() => disk.waiting === 1, 'the flush of e1');
+      const log = await fetch(`${base}/actions`);
+      expect(await log.text()).toBe('');
+      expect(log.headers.get('playbook-last-seq')).toBe('0');
+      expect(((await (await fetch(`${base}/health`)).json()) as { lastSeq: number }).lastSeq).toBe(0);
+      // A reader that heard of seq 1 elsewhere is told it is past the end of this log.
+      expect((await fetch(`${base}/actions?after=1`)).status).toBe(409);
+      expect(reply.settled).toBe(false);
+      expect(streamed).not.toContain('event: action');
+      disk.pass();
+      const ok = await reply.p;
+      expect(ok.status).toBe(200);
+      expect(ok.lastSeq).toBe('1');
+      expect(JSON.parse(ok.text)).toMatchObject({ text: 'hi', cause: 'e1' });
+      expect(
+        (await (await fetch(`${base}/actions`)).text())
+          .trim()
+          .split('\n')
+          .map((l) => (JSON.parse(l) as { seq: number }).seq),
+      ).toEqual([1]);
+      await until(() => streamed.includes('id: 1\nevent: action'), 'the stream got seq 1');
+
+      const failing = post(base, '/events', message('e2'));
+      await until(() => disk.waiting === 1, 'the flush of e2');
+      disk.fail('EIO');
+      const failed = await failing;
+      expect(failed.status).toBe(503);
+      expect(failed.text).toMatch(/did not confirm a flush.*EIO.*may or may not have been stored/);
+      const after = await post(base, '/events', message('e3'));
+      expect(after.status).toBe(503);
+      expect(after.text).toMatch(/nothing is written after that until the server restarts/);
+      const log2 = await fetch(`${base}/actions`);
+      expect((await log2.text()).trim().split('\n')).toHaveLength(1);
+      expect(log2.headers.get('playbook-last-seq')).toBe('1');
+      expect(streamed).not.toContain('id: 2');
+      expect(disk.calls).toBe(2);
+    } finally {
+      stream.destroy();
+      await server.close();
+    }
+  });
+
+  it('an advance between a commit and its flush shows both in log order, and the reply still waits for its own flush', async () => {
+    const disk = new GatedDisk();
+    const ir = compile(SOURCE).ir!;
+    const server = new PlaybookServer({ file: 'flush.playbook', source: SOURCE, ir, store: new SqliteStore(dbFile(), { fsync: disk.fsync }), clock: 'events' });
+    const { port } = await server.listen(0, '127.0.0.1');
+    const base = `http://127.0.0.1:${port}`;
+    try {
+      const reply = track(post(base, '/events', message('e1')));
+      await until(() => disk.waiting === 1, 'the flush of e1');
+      // The advance commits with the full sync, which flushes e1's commit too.
+      const advanced = await post(base, '/advance?to=2026-03-02T00:00:00Z', '');
+      expect(advanced.status).toBe(200);
+      expect(advanced.lastSeq).toBe('1');
+      expect((await (await fetch(`${base}/actions`)).text()).trim().split('\n')).toHaveLength(1);
+      expect(reply.settled).toBe(false);
+      disk.pass();
+      expect((await reply.p).status).toBe(200);
+    } finally {
+      await server.close();
+    }
+  });
+});
