@@ -7,7 +7,7 @@ import { compile } from '../src/compiler/compile.js';
 import { PlaybookServer } from '../src/server/server.js';
 import { SqliteStore } from '../src/store/sqlite.js';
 import { emptyCommit, type Commit } from '../src/store/store.js';
-import { WalFlushError, type FsyncFn } from '../src/store/wal-flush.js';
+import { MAX_FLUSHES, WalFlushError, type FsyncFn } from '../src/store/wal-flush.js';
 
 /**
  * Group commit's flush off the main thread (docs/serve.md, "Group commit"): a deferred commit is
@@ -39,8 +39,9 @@ class GatedDisk {
   get waiting(): number {
     return this.gates.length;
   }
-  pass(): void {
-    this.gates.shift()!.resolve();
+  /** Complete the flush that started `nth` among those still waiting (0: the oldest). */
+  pass(nth = 0): void {
+    this.gates.splice(nth, 1)[0]!.resolve();
   }
   fail(message: string): void {
     this.gates.shift()!.reject(new Error(message));
@@ -84,28 +85,42 @@ describe('SqliteStore deferred commits', () => {
       expect(store.actionsAfter(0, 10)).toEqual([]);
       expect(await store.outbox.due(Number.MAX_SAFE_INTEGER, 10)).toEqual([]);
       expect(await store.outbox.counts()).toEqual({ pending: 0, delivered: 0, failed: 0 });
-      // Written while the first flush runs: the next flush covers these two, not the first one.
+      // Each sync after a new commit starts its own flush, up to MAX_FLUSHES at once.
       store.commitDeferred(commitOf(1));
       const second = track(store.sync());
       store.commitDeferred(commitOf(1));
       const third = track(store.sync());
-      await until(() => disk.waiting === 1, 'the first flush');
-      expect(disk.calls).toBe(1);
-      disk.pass();
+      expect(disk.calls).toBe(MAX_FLUSHES);
+      // A fourth waits for the latest to end; nothing new written: it shares that one.
+      store.commitDeferred(commitOf(1));
+      const fourth = track(store.sync());
+      const again = track(store.sync());
+      expect(disk.calls).toBe(MAX_FLUSHES);
+      disk.pass(0);
       await first.p;
       expect(store.lastSeq()).toBe(1);
       expect(store.actionsAfter(0, 10).map((a) => a.seq)).toEqual([1]);
       expect((await store.outbox.due(Number.MAX_SAFE_INTEGER, 10)).map((r) => r.seq)).toEqual([1]);
-      await until(() => disk.waiting === 1, 'the second flush');
+      // The third flush completes before the second: it counts only once the second has succeeded.
+      disk.pass(1);
+      await until(() => disk.waiting === 1, 'the third flush completed');
+      await new Promise((r) => setTimeout(r, 5));
+      expect(store.lastSeq()).toBe(1);
       expect(second.settled || third.settled).toBe(false);
-      expect(disk.calls).toBe(2);
-      disk.pass();
+      expect(disk.calls).toBe(MAX_FLUSHES);
+      disk.pass(0);
       await Promise.all([second.p, third.p]);
       expect(store.lastSeq()).toBe(3);
       expect(store.actionsAfter(1, 10, 'club').map((a) => a.seq)).toEqual([2, 3]);
+      // The fourth commit's flush started once the latest was confirmed.
+      await until(() => disk.calls === MAX_FLUSHES + 1, 'the fourth flush');
+      expect(fourth.settled || again.settled).toBe(false);
+      disk.pass(0);
+      await Promise.all([fourth.p, again.p]);
+      expect(store.lastSeq()).toBe(4);
       // Nothing written since: no flush needed.
       await store.sync();
-      expect(disk.calls).toBe(2);
+      expect(disk.calls).toBe(MAX_FLUSHES + 1);
     } finally {
       store.close();
     }
@@ -147,6 +162,26 @@ describe('SqliteStore deferred commits', () => {
       expect(() => store.commit(commitOf(1))).toThrow(/nothing is written after that/);
       expect(() => store.replaceState([], {})).toThrow(/nothing is written after that/);
       expect(disk.calls).toBe(1);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('a flush that succeeds while an earlier one fails proves nothing: both fail, readers stay put', async () => {
+    const disk = new GatedDisk();
+    const store = new SqliteStore(dbFile(), { fsync: disk.fsync });
+    try {
+      store.commitDeferred(commitOf(1));
+      const first = store.sync();
+      store.commitDeferred(commitOf(1));
+      const second = store.sync();
+      expect(disk.calls).toBe(2);
+      disk.pass(1);
+      disk.fail('EIO');
+      await expect(first).rejects.toThrow(/EIO/);
+      await expect(second).rejects.toThrow(/EIO/);
+      expect(store.lastSeq()).toBe(0);
+      expect(store.actionsAfter(0, 10)).toEqual([]);
     } finally {
       store.close();
     }

@@ -72,13 +72,17 @@ export class GroupCommitter {
     if (this.mode === 'each') return this.commitAlone(events);
     return new Promise((resolve, reject) => {
       this.queue.push({ events, bytes, resolve, reject });
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => {
-          this.scheduled = false;
-          this.drain();
-        });
-      }
+      this.schedule();
+    });
+  }
+
+  /** Drain on the next turn of the event loop (the flushes of earlier groups may still run: they do not wait for each other). */
+  private schedule(): void {
+    if (this.scheduled || this.queue.length === 0) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.drain();
     });
   }
 
@@ -109,14 +113,8 @@ export class GroupCommitter {
       n++;
     }
     const group = this.queue.splice(0, n);
-    if (this.queue.length > 0 && !this.scheduled) {
-      // Over the limits: the rest is the next group, after the event loop has had a turn.
-      this.scheduled = true;
-      setImmediate(() => {
-        this.scheduled = false;
-        this.drain();
-      });
-    }
+    // Over the limits: the rest is the next group, after the event loop has had a turn.
+    this.schedule();
     if (this.closed) {
       for (const w of group) w.reject(new StorageError('the server is stopping'));
       return;

@@ -51,9 +51,12 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
 }
 
 /** Decode UTF-8 strictly: a body that is not UTF-8 is a 400, not replacement characters in state. */
+/** One decoder for every body: `decode` without `stream` keeps no state between calls. */
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
 export function utf8(body: Buffer): string {
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(body);
+    return strictUtf8.decode(body);
   } catch {
     throw new HttpError(400, 'request body is not valid UTF-8');
   }

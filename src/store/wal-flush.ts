@@ -12,6 +12,14 @@ export const nodeFsync: FsyncFn = (fd) =>
     });
   });
 
+/**
+ * Flushes running at once. Each covers what was written before it started, so several may run:
+ * the kernel and the disk serve concurrent ones together, where one at a time would make each
+ * group wait for the previous group's flush as well as its own. Fewer than the 4 threads of
+ * libuv's pool, leaving one for other file work.
+ */
+export const MAX_FLUSHES = 3;
+
 /** The disk failed to confirm a flush: what was written since the last confirmed one may be lost. */
 export class WalFlushError extends Error {}
 
@@ -20,8 +28,9 @@ export class WalFlushError extends Error {}
  * `synchronous=NORMAL` has written its frames to the WAL file but not flushed them; `fsync` of
  * that file afterwards is the sync that `synchronous=FULL` would have done inside the commit
  * (SQLite's pragma docs: FULL in WAL mode is "an additional sync operation of the WAL file after
- * each transaction commit"). Here it runs in the thread pool, one at a time; a flush covers every
- * commit written before it started, so callers that arrive while one runs share the next.
+ * each transaction commit"). Here it runs in the thread pool. A flush covers every commit written
+ * before it started; up to MAX_FLUSHES run at once, and each is confirmed (its mark given to the
+ * store) in the order they started, once it and every earlier one have succeeded.
  *
  * Checkpoints need nothing from here: with NORMAL, SQLite syncs the WAL before a checkpoint copies
  * it and the database file after, before the WAL is reused, so frames overwritten by a reset are
@@ -33,18 +42,24 @@ export class WalFlushError extends Error {}
  */
 export class WalFlusher {
   private fd: number | undefined;
-  private inflight: Promise<void> | undefined;
+  /** The flush started last, until it is confirmed: it covers everything written before it, and is confirmed after every earlier one. */
+  private latest: Promise<void> | undefined;
+  /** Flushes running. */
+  private running = 0;
+  /** With MAX_FLUSHES running: the flush that starts when the latest ends, shared by those who wait. */
   private next: Promise<void> | undefined;
   /** A commit was written since the last flush started. */
   private dirty = false;
-  private brokenBy: WalFlushError | undefined;
   /** What the latest written commit gave `written`. */
   private mark = 0;
+  private brokenBy: WalFlushError | undefined;
   private closed = false;
+  /** Set by `close` while flushes run: closes the descriptor after the last. */
+  private whenIdle: (() => void) | undefined;
 
   constructor(
     private readonly walPath: string,
-    /** Called with the mark given to `written` when the flush that covers it has completed. */
+    /** Called with the mark given to `written` when a flush that covers it has completed. */
     private readonly confirmed: (mark: number) => void,
     private readonly fsyncFn: FsyncFn = nodeFsync,
   ) {}
@@ -67,19 +82,24 @@ export class WalFlusher {
   /** Resolves once everything written so far is on disk; rejects if the disk did not confirm it. */
   sync(): Promise<void> {
     if (this.brokenBy) return Promise.reject(this.brokenBy);
-    if (!this.dirty) return this.inflight ?? Promise.resolve();
-    if (!this.inflight) return this.start();
-    // One flush at a time: the next starts when this one ends and covers whatever came meanwhile.
-    return (this.next ??= this.inflight.then(() => {
-      this.next = undefined;
-      return this.start();
-    }));
+    if (!this.dirty) return this.next ?? this.latest ?? Promise.resolve();
+    if (this.running < MAX_FLUSHES) return this.start();
+    // The next starts when the latest ends and covers whatever came meanwhile.
+    return (this.next ??= (this.latest ?? Promise.resolve()).then(
+      () => this.startNext(),
+      () => this.startNext(),
+    ));
+  }
+
+  private startNext(): Promise<void> {
+    this.next = undefined;
+    return this.start();
   }
 
   private start(): Promise<void> {
     if (this.brokenBy) return Promise.reject(this.brokenBy);
     if (this.closed) return Promise.reject(new WalFlushError('the store was closed before this commit was flushed'));
-    if (!this.dirty) return Promise.resolve();
+    if (!this.dirty) return this.latest ?? Promise.resolve();
     const mark = this.mark;
     this.dirty = false;
     let fd: number;
@@ -88,18 +108,44 @@ export class WalFlusher {
     } catch (e) {
       return Promise.reject(this.fail(e));
     }
-    const p = this.fsyncFn(fd).then(
+    this.running++;
+    const own = this.fsyncFn(fd).then(
       () => {
-        if (this.inflight === p) this.inflight = undefined;
-        this.confirmed(mark);
+        this.ended();
       },
       (e: unknown) => {
-        if (this.inflight === p) this.inflight = undefined;
+        this.ended();
         throw this.fail(e);
       },
     );
-    this.inflight = p;
+    // Its outcome is read below, maybe after an earlier flush ends.
+    own.catch(() => {});
+    // Confirmed in the order they started: a flush that completes after an earlier one failed
+    // proves nothing (on Linux the error is reported to one fsync of the file, maybe the other),
+    // so a flush counts only once every earlier one has succeeded.
+    const before = this.latest;
+    const p: Promise<void> = (
+      before
+        ? before.then(
+            () => own,
+            () => own,
+          )
+        : own
+    ).then(() => {
+      if (this.brokenBy) throw this.brokenBy;
+      this.confirmed(mark);
+    });
+    const clear = () => {
+      if (this.latest === p) this.latest = undefined;
+    };
+    void p.then(clear, clear);
+    this.latest = p;
     return p;
+  }
+
+  private ended(): void {
+    this.running--;
+    if (this.running === 0) this.whenIdle?.();
   }
 
   /**
@@ -110,8 +156,7 @@ export class WalFlusher {
    */
   private open(): number {
     if (this.fd !== undefined && fstatSync(this.fd).nlink > 0) return this.fd;
-    if (this.fd !== undefined) closeSync(this.fd);
-    this.fd = undefined;
+    // Flushes still running hold the old descriptor: it is left open (a file no longer in use).
     this.fd = openSync(this.walPath, 'r');
     return this.fd;
   }
@@ -130,10 +175,10 @@ export class WalFlusher {
     if (fd === undefined) return;
     this.fd = undefined;
     const done = () => {
+      this.whenIdle = undefined;
       closeSync(fd);
     };
-    const pending = this.next ?? this.inflight;
-    if (pending) void pending.then(done, done);
-    else done();
+    if (this.running === 0) done();
+    else this.whenIdle = done;
   }
 }
