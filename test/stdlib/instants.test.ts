@@ -235,6 +235,8 @@ describe('parseInstant: each check counts', () => {
     // ':' and '/' are the neighbours of the digits; read as digits they would give day 10 and day 9.
     expect(parseInstant('2026-03-0:T10:00:00Z')).toBeNaN();
     expect(parseInstant('2026-03-1/T10:00:00Z')).toBeNaN();
+    // Either digit of a pair, each neighbour: read as digits, these would be the years 1996, 2106, 2019 and 2030.
+    for (const year of ['20/6', '20:6', '202/', '202:']) expect(parseInstant(`${year}-03-02T10:00:00Z`), year).toBeNaN();
   });
 });
 
