@@ -2,6 +2,7 @@ import { request } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compile } from '../src/compiler/compile.js';
 import { PlaybookServer } from '../src/server/server.js';
@@ -201,6 +202,93 @@ describe('SqliteStore deferred commits', () => {
       store.close();
     }
   });
+});
+
+describe('SqliteStore deferred commits, any interleaving', () => {
+  type Op = { kind: 'deferred'; actions: number } | { kind: 'full' } | { kind: 'sync' } | { kind: 'pass' | 'fail'; nth: number };
+  // Failures and full commits are rarer, so that runs reach several flushes at once and passes out of order.
+  const op: fc.Arbitrary<Op> = fc.oneof(
+    { arbitrary: fc.record({ kind: fc.constant('deferred' as const), actions: fc.integer({ min: 0, max: 2 }) }), weight: 3 },
+    { arbitrary: fc.record({ kind: fc.constant('full' as const) }), weight: 1 },
+    { arbitrary: fc.record({ kind: fc.constant('sync' as const) }), weight: 3 },
+    { arbitrary: fc.record({ kind: fc.constant('pass' as const), nth: fc.nat(3) }), weight: 3 },
+    { arbitrary: fc.record({ kind: fc.constant('fail' as const), nth: fc.nat(3) }), weight: 1 },
+  );
+  const SEED = 20261207;
+
+  it('readers see exactly what a model of ordered flushes proves durable; a resolved sync covers what was written before it', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { minLength: 10, maxLength: 40, size: 'max' }), async (ops) => {
+        const disk = new GatedDisk();
+        /** The mark of each flush, in the order they started, and what became of it. */
+        const flushes: { mark: number; state: 'running' | 'passed' | 'failed' }[] = [];
+        let written = 0;
+        let durable = 0;
+        let broken = false;
+        const store = new SqliteStore(dbFile(), {
+          fsync: (fd) => {
+            flushes.push({ mark: written, state: 'running' });
+            return disk.fsync(fd);
+          },
+        });
+        const running = () => flushes.filter((f) => f.state === 'running');
+        const syncs: Promise<void>[] = [];
+        const early: string[] = [];
+        const settle = () => new Promise((r) => setTimeout(r, 1));
+        try {
+          for (const o of ops) {
+            if (o.kind === 'deferred' || o.kind === 'full') {
+              const commit = o.kind === 'full' ? commitOf(1) : commitOf(o.actions);
+              if (broken) {
+                expect(() => (o.kind === 'full' ? store.commit(commit) : store.commitDeferred(commit))).toThrow(/nothing is written after that/);
+                continue;
+              }
+              written = (o.kind === 'full' ? store.commit(commit) : store.commitDeferred(commit)).lastSeq;
+              if (o.kind === 'full') durable = written;
+            } else if (o.kind === 'sync') {
+              const at = written;
+              const p = store.sync().then(() => {
+                // Resolved: everything written before the call is what readers see, at least.
+                if (store.lastSeq() < at) early.push(`a sync called at ${at} resolved with lastSeq ${store.lastSeq()}`);
+              });
+              p.catch(() => {});
+              syncs.push(p);
+            } else {
+              const r = running();
+              if (r.length === 0) continue;
+              const k = o.nth % r.length;
+              r[k]!.state = o.kind === 'pass' ? 'passed' : 'failed';
+              if (o.kind === 'pass') disk.pass(k);
+              else disk.fail('EIO');
+            }
+            await settle();
+            // The model: a flush counts once it and every flush started before it passed, and none after a failure.
+            if (flushes.some((f) => f.state === 'failed')) broken = true;
+            else {
+              for (const f of flushes) {
+                if (f.state !== 'passed') break;
+                durable = Math.max(durable, f.mark);
+              }
+            }
+            expect(store.lastSeq()).toBe(durable);
+            expect(store.actionsAfter(0, 1000).length).toBe(durable);
+          }
+          // Let every flush end: then each sync has settled, and rejected only if a flush failed.
+          while (running().length > 0) {
+            running()[0]!.state = 'passed';
+            disk.pass(0);
+            await settle();
+          }
+          const outcomes = await Promise.allSettled(syncs);
+          expect(early).toEqual([]);
+          if (!broken) expect(outcomes.every((x) => x.status === 'fulfilled')).toBe(true);
+        } finally {
+          store.close();
+        }
+      }),
+      { seed: SEED, numRuns: 60 },
+    );
+  }, 120_000);
 });
 
 const SOURCE = `playbook "Flush" {
