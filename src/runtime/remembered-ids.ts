@@ -315,10 +315,10 @@ export class RememberedIds implements Map<string, number> {
     this.ats = ats;
   }
 
-  /** A table sized for the live ids (at most a quarter full), without the DELETED marks. */
+  /** A table sized for the live ids (at most a third full: growing at half doubles it), without the DELETED marks. */
   private rebuildSlots(): void {
     let size = MIN_SLOTS;
-    while (size < this.live * 4) size *= 2;
+    while (size < this.live * 3) size *= 2;
     this.slots = new Int32Array(size);
     this.filled = 0;
     for (let place = this.head; place < this.count; place++) {
