@@ -140,8 +140,8 @@ export class RememberedIds implements Map<string, number> {
       // A place left by an id that moved to the end (a redelivery) is skipped, whatever its time.
       if (this.starts[place]! < 0) continue;
       if (this.atOf(place) >= cutoff) break;
+      // Places before `head` are never read again: only the slot needs the mark.
       this.slots[this.slotOfPlace(place)] = DELETED;
-      this.starts[place] = -1;
       this.live--;
     }
     this.head = place;
@@ -288,9 +288,8 @@ export class RememberedIds implements Map<string, number> {
         return;
       }
       // A time that is not whole, or too far from the others: every time is kept as itself from now on.
-      const whole = new Float64Array(this.starts.length);
-      for (let p = this.head; p < this.count; p++) whole[p] = this.ats[p]! + this.base;
-      this.ats = whole;
+      const base = this.base;
+      this.ats = Float64Array.from(this.ats, (d) => d + base);
       this.base = 0;
     }
     this.ats[place] = at;
@@ -298,7 +297,7 @@ export class RememberedIds implements Map<string, number> {
 
   private reserveBytes(extra: number): void {
     if (this.used + extra <= this.bytes.length) return;
-    let size = this.bytes.length * 2;
+    let size = this.bytes.length;
     while (size < this.used + extra) size *= 2;
     const grown = new Uint8Array(size);
     grown.set(this.bytes.subarray(0, this.used));
@@ -329,34 +328,31 @@ export class RememberedIds implements Map<string, number> {
   /** Move the places from `head` on (and their bytes) to the front, then rebuild the table. */
   private compact(): void {
     const { head, count, starts } = this;
-    let from = this.used;
-    for (let p = head; p < count; p++) {
-      if (starts[p]! >= 0) {
-        from = starts[p]!;
-        break;
-      }
-    }
+    // forgetBefore() stops at a live place (or the end): its bytes are the first to keep.
+    const from = head < count ? starts[head]! : this.used;
     this.bytes.copyWithin(0, from, this.used);
     this.used -= from;
     starts.copyWithin(0, head, count);
     this.ats.copyWithin(0, head, count);
     this.count = count - head;
     this.head = 0;
-    for (let p = 0; p < this.count; p++) if (starts[p]! >= 0) starts[p] = starts[p]! - from;
+    // A deleted place's -1 stays negative.
+    for (let p = 0; p < this.count; p++) starts[p] = starts[p]! - from;
     this.shrink();
     this.rebuildSlots();
   }
 
-  /** After a burst is forgotten, arrays four times larger than what they hold give memory back. */
+  /**
+   * Arrays sized anew for what is left, with room to double, so that memory goes back after a
+   * burst is forgotten (`slice` never makes an array longer: one already small enough is copied).
+   */
   private shrink(): void {
     let places = 16;
     while (places < this.count * 2) places *= 2;
-    if (this.starts.length >= places * 2) {
-      this.starts = this.starts.slice(0, places);
-      this.ats = this.ats.slice(0, places);
-    }
+    this.starts = this.starts.slice(0, places);
+    this.ats = this.ats.slice(0, places);
     let bytes = 256;
     while (bytes < this.used * 2) bytes *= 2;
-    if (this.bytes.length >= bytes * 2) this.bytes = this.bytes.slice(0, bytes);
+    this.bytes = this.bytes.slice(0, bytes);
   }
 }

@@ -315,6 +315,37 @@ describe('RememberedIds stores each id once, in a byte arena', () => {
     expect([m.get(x!), m.get(w1!), m.get(sameEnd[0]!), m.get(wideEnd[0]!)]).toEqual([1, 2, 3, 4]);
   });
 
+  it('the code unit 0xff is one byte; a wide id of 127 code units (header 255) takes the long header', () => {
+    const m = new RememberedIds();
+    m.set('ÿ', 1);
+    expect(inside(m).used).toBe(2);
+    const wide = '成'.repeat(127);
+    m.set(wide, 2);
+    expect([...inside(m).bytes.subarray(2, 7)]).toEqual([255, 255, 0, 0, 0]);
+    expect([...m.keys()]).toEqual(['ÿ', wide]);
+    expect(m.get(wide)).toBe(2);
+  });
+
+  it('the arena grows only when an id does not fit, to the next power of two that holds it', () => {
+    // 3 bytes, then 5 + 2 x 124 reserved for the second: 256 exactly, no growth.
+    const fits = new RememberedIds();
+    fits.set('ab', 1);
+    fits.set('c'.repeat(124), 2);
+    expect(inside(fits).bytes.length).toBe(256);
+    expect(inside(fits).used).toBe(3 + 125);
+    // 7 bytes, then 5 + 2 x 250 reserved: 512 exactly.
+    const grows = new RememberedIds();
+    grows.set('abcdef', 1);
+    grows.set('d'.repeat(250), 2);
+    expect(inside(grows).bytes.length).toBe(512);
+    expect([...grows.values()]).toEqual([1, 2]);
+  });
+
+  it('each table has its own seed', () => {
+    const seeds = new Set([1, 2, 3].map(() => inside(new RememberedIds()).seed));
+    expect(seeds.size).toBe(3);
+  });
+
   it('the hash is FNV-1a with a final mix (pinned: the layout tests above rely on it)', () => {
     expect(hashOf('', 0)).toBe(0);
     expect(hashOf('a', 0)).toBe(hashOf('a', 0));
@@ -359,12 +390,41 @@ describe('RememberedIds hash table', () => {
     expect(m.get('g0')).toBeUndefined();
   });
 
+  it("an id in the table's first slot is there", () => {
+    const m = seeded();
+    const [first] = colliding(1, (n) => `z${n}`, 0);
+    m.set(first!, 1);
+    expect(inside(m).slots[0]).toBe(1);
+    expect(m.has(first!)).toBe(true);
+  });
+
+  it('wide ids are found again after the table is rebuilt and after they are forgotten from a chain', () => {
+    const m = seeded();
+    const ids = Array.from({ length: 40 }, (_, i) => `成员${i}号`);
+    ids.forEach((id, i) => m.set(id, i));
+    expect(inside(m).slots.length).toBe(128);
+    ids.forEach((id, i) => expect(m.get(id)).toBe(i));
+    m.forgetBefore(20);
+    ids.forEach((id, i) => expect(m.get(id)).toBe(i < 20 ? undefined : i));
+  });
+
   it('forgetting removes each id from its chain and keeps the others of the chain found', () => {
     const m = seeded();
     const chain = colliding(4, (n) => `f${n}`);
     chain.forEach((id, i) => m.set(id, 100 + i));
     m.forgetBefore(102);
     expect([m.get(chain[0]!), m.get(chain[1]!), m.get(chain[2]!), m.get(chain[3]!)]).toEqual([undefined, undefined, 102, 103]);
+    expect([...inside(m).slots].filter((x) => x === -1)).toHaveLength(2);
+    // Forgetting an id deeper in its chain marks its own slot, not the chain's first.
+    const deep = seeded();
+    const [a, b, c] = colliding(3, (n) => `t${n}`);
+    deep.set(a!, 1);
+    deep.set(b!, 2);
+    deep.delete(a!);
+    deep.set(c!, 3); // takes a's slot, first in the chain
+    deep.forgetBefore(3);
+    expect(deep.get(b!)).toBeUndefined();
+    expect(deep.get(c!)).toBe(3);
     expect(m.size).toBe(2);
     expect(inside(m).head).toBe(2);
   });
@@ -422,6 +482,14 @@ describe('RememberedIds drops its forgotten front', () => {
     expect(inside(m).slots.length).toBe(32);
     expect(big).toEqual({ places: 32_768, bytes: 131_072, slots: 65_536 });
     expect([...m.keys()][0]).toBe('e19990');
+    // 16 ids of 8 bytes left: room for 32 places and 256 bytes, exactly twice what they use.
+    const exact = new RememberedIds();
+    for (let i = 0; i < 2_000; i++) exact.set(`x${String(i).padStart(6, '0')}`, i);
+    exact.forgetBefore(1_984);
+    expect(exact.size).toBe(16);
+    expect(inside(exact).starts.length).toBe(32);
+    expect(inside(exact).bytes.length).toBe(256);
+    expect(exact.get('x001999')).toBe(1_999);
     // A front not four times too big keeps its arrays.
     const kept = filled(2_048);
     kept.forgetBefore(100_000 + 1_100);
