@@ -396,8 +396,8 @@ function simulateSection() {
     if (r.status !== 0 || !rss) throw new Error(`${what} failed (exit ${r.status}): ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
     return { seconds, rssKb: Number(rss[1]), stderr: r.stderr };
   };
-  const simulate = (lines, file) => {
-    const r = timed(`${root}bin/playbook.js`, ['simulate', playbook, '--events', file], `simulate on ${file}`);
+  const simulate = (lines, file, extra = []) => {
+    const r = timed(`${root}bin/playbook.js`, ['simulate', playbook, '--events', file, ...extra], `simulate on ${file}`);
     const summary = /simulate: (\d+) events read.* (\d+) actions in ([\d.]+)s/.exec(r.stderr);
     if (!summary) throw new Error(`simulate on ${file} printed no summary: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
     if (Number(summary[1]) !== lines) throw new Error(`simulate read ${summary[1]} events of ${lines} in ${file}`);
@@ -460,6 +460,18 @@ function simulateSection() {
   if (previous) results.simulate_rss_growth_last_10x = Number((last.peak_rss_mb / previous.peak_rss_mb).toFixed(2));
   const at = (n) => results.simulate.find((x) => x.events === n);
   if (at(100_000) && at(1_000_000)) results.rss_growth_100k_1m = Number((at(1_000_000).peak_rss_mb / at(100_000).peak_rss_mb).toFixed(2));
+  // The same two inputs with a horizon shorter than both streams (14 hours and 5.8 days of event
+  // time), so that ids are forgotten as they go: what the memory of a group running for months
+  // looks like (docs/performance.md, "Memory and simulate floor").
+  const short = files.filter((f) => f.lines === 100_000 || f.lines === 1_000_000);
+  if (short.length === 2) {
+    const [small, large] = short.map((f) => simulate(f.lines, f.file, ['--horizon', '1h']));
+    results.simulate_horizon_1h = { peak_rss_mb_100k: Math.round(small.rssKb / 1024), peak_rss_mb_1m: Math.round(large.rssKb / 1024) };
+    results.rss_growth_100k_1m_horizon_1h = Number((large.rssKb / small.rssKb).toFixed(2));
+    log(
+      `  with --horizon 1h: peak RSS ${results.simulate_horizon_1h.peak_rss_mb_100k} MB at 100,000 events, ${results.simulate_horizon_1h.peak_rss_mb_1m} MB at 1,000,000 (x${results.rss_growth_100k_1m_horizon_1h})`,
+    );
+  }
 }
 
 // ------------------------------------------------------------------------------------ report
@@ -512,6 +524,13 @@ function printTable() {
   if (growth !== undefined) {
     const [a, b] = r.simulate.slice(-2);
     row(`peak RSS growth, ${fmtInt(a.events)} -> ${fmtInt(b.events)} events`, `x${growth.toFixed(2)}`, 'flat (<= x1.25)', growth <= 1.25);
+  }
+  if (has(r.rss_growth_100k_1m_horizon_1h)) {
+    const h = r.simulate_horizon_1h;
+    row(
+      'peak RSS growth, same, with --horizon 1h (ids forgotten)',
+      `x${r.rss_growth_100k_1m_horizon_1h.toFixed(2)} (${h.peak_rss_mb_100k} -> ${h.peak_rss_mb_1m} MB)`,
+    );
   }
   row(
     'start-up: playbook --version / node -e 0',
