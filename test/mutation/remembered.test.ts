@@ -330,8 +330,9 @@ describe('RememberedIds stores each id once, in a byte arena', () => {
     // 3 bytes, then 5 + 2 x 124 reserved for the second: 256 exactly, no growth.
     const fits = new RememberedIds();
     fits.set('ab', 1);
+    const arena = inside(fits).bytes;
     fits.set('c'.repeat(124), 2);
-    expect(inside(fits).bytes.length).toBe(256);
+    expect(inside(fits).bytes).toBe(arena);
     expect(inside(fits).used).toBe(3 + 125);
     // 7 bytes, then 5 + 2 x 250 reserved: 512 exactly.
     const grows = new RememberedIds();
@@ -388,6 +389,27 @@ describe('RememberedIds hash table', () => {
     expect(inside(m).slots.length).toBe(128);
     for (let i = 1; i < 40; i++) expect(m.get(`g${i}`)).toBe(i);
     expect(m.get('g0')).toBeUndefined();
+  });
+
+  it('the empty id, deleted, is not found through its own mark', () => {
+    const m = new RememberedIds();
+    m.set('', 1);
+    expect(m.get('')).toBe(1);
+    m.delete('');
+    expect(m.get('')).toBeUndefined();
+    expect(m.has('')).toBe(false);
+    m.set('', 2);
+    expect([...m]).toEqual([['', 2]]);
+  });
+
+  it('an id is not taken for a longer one that starts with it, in the same chain', () => {
+    const m = seeded();
+    let n = 0;
+    while ((hashOf(`p${n}`, 0) & 15) !== (hashOf(`p${n}x`, 0) & 15)) n++;
+    m.set(`p${n}x`, 1);
+    expect(m.get(`p${n}`)).toBeUndefined();
+    m.set(`p${n}`, 2);
+    expect([m.get(`p${n}x`), m.get(`p${n}`)]).toEqual([1, 2]);
   });
 
   it("an id in the table's first slot is there", () => {
