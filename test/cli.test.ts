@@ -136,18 +136,21 @@ describe('playbook compile', () => {
 describe('playbook simulate', () => {
   const events = join(root, 'test/scenarios/flood/events.jsonl');
 
-  it('--engine reference and --engine generated print exactly what the fast engine prints', async () => {
+  it('the generated engine by default; --engine fast and --engine reference print exactly what it prints', async () => {
     const ritual = join(root, 'test/scenarios/entry-ritual/events.jsonl');
     const args = ['simulate', ex('entry-ritual'), '--events', ritual, '--until', '2026-03-04T00:00:00+08:00'];
-    const fast = await cli(args);
+    const byDefault = await cli(args);
+    expect(byDefault.code).toBe(0);
+    expect(byDefault.err).toMatch(/ actions in [\d.]+s \(generated engine\)\n/);
+    const fast = await cli([...args, '--engine', 'fast']);
     const reference = await cli([...args, '--engine', 'reference']);
     expect(fast.code).toBe(0);
+    expect(fast.err).toContain('(fast engine)');
     expect(reference.code).toBe(0);
+    expect(reference.err).toContain('(reference engine)');
     expect(fast.out.split('\n').length).toBeGreaterThan(5);
     expect(reference.out).toBe(fast.out);
-    const generated = await cli([...args, '--engine', 'generated']);
-    expect(generated.code).toBe(0);
-    expect(generated.out).toBe(fast.out);
+    expect(byDefault.out).toBe(fast.out);
     const bad = await cli([...args, '--engine', 'turbo']);
     expect(bad.code).toBe(2);
     expect(bad.err).toContain('--engine must be fast, generated or reference');

@@ -11,7 +11,7 @@ Commands:
   check     FILE|FOLDER...                   report errors and warnings (exit 1 on errors)
   compile   FILE [--target ir|xstate|rules]   print the compiled form as JSON
   simulate  FILE --events F|- [--until ISO] [--format jsonl|table|html] [--out F] [--seed N]
-            [--strict] [--engine fast|generated|reference] run a playbook on an event stream, print actions
+            [--strict] [--engine generated|fast|reference] run a playbook on an event stream, print actions
   test      FILE|FOLDER... [--coverage] [--filter T]
                                              run *.test.playbook tests (exit 1 on failures)
   fmt       FILE|FOLDER... [--check]           format playbooks canonically
