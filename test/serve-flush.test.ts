@@ -1,5 +1,5 @@
 import { request } from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readlinkSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -146,6 +146,55 @@ describe('SqliteStore deferred commits', () => {
     }
   });
 
+  it('a commit with the full sync that writes nothing syncs nothing: the deferred ones before it still wait for their flush', async () => {
+    const disk = new GatedDisk();
+    const store = new SqliteStore(dbFile(), { fsync: disk.fsync });
+    try {
+      store.commitDeferred(commitOf(2));
+      const pending = track(store.sync());
+      // An advance with nothing due: no row changes, so SQLite writes no frame and does no sync.
+      store.commit(emptyCommit());
+      expect(store.lastSeq()).toBe(0);
+      expect(store.actionsAfter(0, 10)).toEqual([]);
+      await until(() => disk.waiting === 1, 'the flush');
+      expect(pending.settled).toBe(false);
+      // A later group still gets a flush of its own.
+      store.commitDeferred(commitOf(1));
+      const next = store.sync();
+      disk.pass();
+      await pending.p;
+      expect(store.lastSeq()).toBe(2);
+      await until(() => disk.waiting === 1, 'the next flush');
+      disk.pass();
+      await next;
+      expect(store.lastSeq()).toBe(3);
+    } finally {
+      store.close();
+    }
+  });
+
+  it("a database opened through a symbolic link flushes the WAL SQLite writes, beside the link's target", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'playbook-flush-link-'));
+    dirs.push(dir);
+    mkdirSync(join(dir, 'data'));
+    mkdirSync(join(dir, 'links'));
+    symlinkSync(join(dir, 'data', 'real.db'), join(dir, 'links', 'serve.db'));
+    const flushed: string[] = [];
+    const fsync: FsyncFn = (fd) => {
+      flushed.push(readlinkSync(`/proc/self/fd/${fd}`));
+      return Promise.resolve();
+    };
+    const store = new SqliteStore(join(dir, 'links', 'serve.db'), { fsync });
+    try {
+      store.commitDeferred(commitOf(1));
+      await store.sync();
+      expect(flushed).toEqual([join(realpathSync(dir), 'data', 'real.db-wal')]);
+      expect(store.lastSeq()).toBe(1);
+    } finally {
+      store.close();
+    }
+  });
+
   it('a failed flush rejects, keeps its commits from readers, and refuses every write after it', async () => {
     const disk = new GatedDisk();
     const store = new SqliteStore(dbFile(), { fsync: disk.fsync });
@@ -162,6 +211,7 @@ describe('SqliteStore deferred commits', () => {
       expect(() => store.commitDeferred(commitOf(1))).toThrow(/nothing is written after that until the server restarts/);
       expect(() => store.commit(commitOf(1))).toThrow(/nothing is written after that/);
       expect(() => store.replaceState([], {})).toThrow(/nothing is written after that/);
+      await expect(store.outbox.record(1, { attempts: 1, status: 'delivered', nextAt: 0 })).rejects.toThrow(/nothing is written after that/);
       expect(disk.calls).toBe(1);
     } finally {
       store.close();

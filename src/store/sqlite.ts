@@ -59,6 +59,7 @@ export class SqliteStore implements DurableStore {
     insertOutbox: Stmt;
     setMeta: Stmt;
     getMeta: Stmt;
+    totalChanges: Stmt;
     actionsAfter: Stmt;
     actionsAfterIn: Stmt;
   };
@@ -101,6 +102,7 @@ export class SqliteStore implements DurableStore {
       insertOutbox: p('INSERT INTO outbox (seq, community, action, next_at) VALUES (?, ?, ?, 0)'),
       setMeta: p('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
       getMeta: p('SELECT value FROM meta WHERE key = ?'),
+      totalChanges: p('SELECT total_changes() AS n'),
       actionsAfter: p(`SELECT seq, community, action, ${ACTION_KIND} FROM actions WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?`),
       actionsAfterIn: p(`SELECT seq, community, action, ${ACTION_KIND} FROM actions WHERE seq > ? AND seq <= ? AND community = ? ORDER BY seq LIMIT ?`),
     };
@@ -110,7 +112,7 @@ export class SqliteStore implements DurableStore {
     // A database in memory has no WAL file and nothing to flush: its commits are as durable at once as they will ever be.
     if (this.fullLevel === 'FULL' && !this.db.memory && path !== '') {
       this.flusher = new WalFlusher(
-        `${resolve(path)}-wal`,
+        `${this.mainFile(path)}-wal`,
         (mark) => {
           if (mark > this.durableSeq) this.durableSeq = mark;
         },
@@ -180,9 +182,23 @@ export class SqliteStore implements DurableStore {
   /** Commit, on disk before it returns (with sync full): readers see it at once. */
   commit(commit: Commit): { firstSeq: number; lastSeq: number } {
     this.atLevel(this.fullLevel);
+    const before = this.totalChanges();
     const out = this.apply(commit);
-    this.flushedAll();
+    this.flushedAllIfWritten(before);
     return out;
+  }
+
+  /**
+   * Where SQLite keeps the database (and so its WAL): it resolves symbolic links, so the WAL of
+   * `link.db` pointing to `data/real.db` is `data/real.db-wal`.
+   */
+  private mainFile(path: string): string {
+    const main = (this.db.pragma('database_list') as { name: string; file: string }[]).find((d) => d.name === 'main');
+    return main?.file || resolve(path);
+  }
+
+  private totalChanges(): number {
+    return (this.stmt.totalChanges.get() as { n: number }).n;
   }
 
   /**
@@ -224,8 +240,13 @@ export class SqliteStore implements DurableStore {
     this.level = level;
   }
 
-  /** A write with the full level just synced the WAL: it holds every commit before it too. */
-  private flushedAll(): void {
+  /**
+   * A transaction with the full level that changed rows wrote frames and synced the WAL, which
+   * holds every commit before it too. One that changed nothing (an advance with nothing due)
+   * wrote no frame and synced nothing: the deferred commits before it wait for their own flush.
+   */
+  private flushedAllIfWritten(changesBefore: number): void {
+    if (this.totalChanges() === changesBefore) return;
     this.durableSeq = this.seq;
     this.flusher?.flushedInline();
   }
@@ -259,6 +280,8 @@ export class SqliteStore implements DurableStore {
       return Promise.resolve(rows[0]?.nextAt);
     },
     record: (seq, u) => {
+      const broken = this.flusher?.broken;
+      if (broken) return Promise.reject(new Error(`${broken.message}; nothing is written after that until the server restarts`));
       this.atLevel(this.fullLevel);
       this.db
         .prepare('UPDATE outbox SET attempts = ?, status = ?, next_at = ?, last_error = ? WHERE seq = ?')
@@ -305,6 +328,7 @@ export class SqliteStore implements DurableStore {
     const broken = this.flusher?.broken;
     if (broken) throw new Error(`${broken.message}; nothing is written after that until the server restarts`);
     this.atLevel(this.fullLevel);
+    const before = this.totalChanges();
     this.db.transaction(() => {
       this.db.exec('DELETE FROM communities; DELETE FROM members; DELETE FROM timers');
       const s = this.stmt;
@@ -315,7 +339,7 @@ export class SqliteStore implements DurableStore {
       }
       for (const [k, v] of Object.entries(meta)) s.setMeta.run(k, v);
     })();
-    this.flushedAll();
+    this.flushedAllIfWritten(before);
   }
 
   actionsAfter(after: number, limit: number, community?: string): LoggedAction[] {
