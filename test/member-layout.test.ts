@@ -203,3 +203,57 @@ describe('remembered ids as a queue', () => {
     expect(inside.slots.length).toBeLessThanOrEqual(4_096);
   });
 });
+
+describe('remembered ids iterated while they change', () => {
+  type Step = ['next'] | ['set', string, number] | ['delete', string] | ['forget', number] | ['bulk', number] | ['clear'];
+  const id = fc.constantFrom('a', 'b', 'c', 'd', '__proto__');
+  const step: fc.Arbitrary<Step> = fc.oneof(
+    { weight: 6, arbitrary: fc.constant(['next'] as Step) },
+    { weight: 3, arbitrary: fc.tuple(fc.constant('set' as const), id, fc.integer({ min: 0, max: 5_000 })) },
+    { weight: 1, arbitrary: fc.tuple(fc.constant('delete' as const), id) },
+    { weight: 2, arbitrary: fc.tuple(fc.constant('forget' as const), fc.integer({ min: 0, max: 6_000 })) },
+    // Enough ids to make a forgetting compact the places (more than 1,024 forgotten).
+    { weight: 1, arbitrary: fc.tuple(fc.constant('bulk' as const), fc.integer({ min: 0, max: 3 })) },
+    { weight: 1, arbitrary: fc.constant(['clear'] as Step) },
+  );
+
+  it('yields what a Map iterator yields through sets, deletes, forgetting, compaction and clears (fast-check, fixed seed)', () => {
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 40 }), (steps) => {
+        const ids = new RememberedIds();
+        const model = new Map<string, number>();
+        let bulk = 0;
+        const both = (f: (m: Map<string, number>) => void) => {
+          f(ids);
+          f(model);
+        };
+        both((m) => {
+          for (let i = 0; i < 3; i++) m.set(`s${i}`, 10 + i);
+        });
+        const a = ids.entries();
+        const b = model.entries();
+        const seenA: unknown[] = [];
+        const seenB: unknown[] = [];
+        for (const s of steps) {
+          if (s[0] === 'next') {
+            seenA.push(a.next().value);
+            seenB.push(b.next().value);
+          } else if (s[0] === 'set') both((m) => m.set(s[1], s[2]));
+          else if (s[0] === 'delete') both((m) => m.delete(s[1]));
+          else if (s[0] === 'forget') both((m) => forgetBefore(m, s[1]));
+          else if (s[0] === 'clear') both((m) => m.clear());
+          else {
+            const n = bulk++;
+            both((m) => {
+              for (let i = 0; i < 1_500; i++) m.set(`b${n}-${i}`, s[1] * 1_000 + i);
+            });
+          }
+        }
+        seenA.push(...a);
+        seenB.push(...b);
+        expect(seenA).toEqual(seenB);
+      }),
+      { seed: SEED, numRuns: 300 },
+    );
+  });
+});

@@ -56,6 +56,8 @@ export class RememberedIds implements Map<string, number> {
   /** Places handed out so far, and the first one not yet forgotten. */
   private count = 0;
   private head = 0;
+  /** Places removed from the front so far (compactions, clears): a running iterator's reference. */
+  private dropped = 0;
   private live = 0;
   private slots = new Int32Array(MIN_SLOTS);
   /** Slots not EMPTY (live and DELETED). */
@@ -95,6 +97,7 @@ export class RememberedIds implements Map<string, number> {
   }
 
   clear(): void {
+    this.dropped += this.count;
     this.bytes = new Uint8Array(256);
     this.used = 0;
     this.starts = new Int32Array(16);
@@ -108,20 +111,32 @@ export class RememberedIds implements Map<string, number> {
   }
 
   *entries(): MapIterator<[string, number]> {
-    for (let place = this.head; place < this.count; place++) {
-      if (this.starts[place]! >= 0) yield [this.idAt(place), this.atOf(place)];
-    }
+    for (const place of this.places()) yield [this.idAt(place), this.atOf(place)];
   }
 
   *keys(): MapIterator<string> {
-    for (let place = this.head; place < this.count; place++) {
-      if (this.starts[place]! >= 0) yield this.idAt(place);
-    }
+    for (const place of this.places()) yield this.idAt(place);
   }
 
   *values(): MapIterator<number> {
-    for (let place = this.head; place < this.count; place++) {
-      if (this.starts[place]! >= 0) yield this.atOf(place);
+    for (const place of this.places()) yield this.atOf(place);
+  }
+
+  /**
+   * The live places in order, as a `Map`'s iterator sees its entries while they change: an id
+   * deleted or forgotten before the iterator reaches it is skipped, one added is visited. It counts
+   * places from the first ever (`dropped` of them moved out by compactions or a clear), so a
+   * compaction under it does not make it skip or repeat one.
+   */
+  private *places(): Generator<number> {
+    for (let n = this.dropped + this.head; ; n++) {
+      let place = n - this.dropped;
+      if (place < this.head) {
+        place = this.head;
+        n = this.dropped + place;
+      }
+      if (place >= this.count) return;
+      if (this.starts[place]! >= 0) yield place;
     }
   }
 
@@ -336,6 +351,7 @@ export class RememberedIds implements Map<string, number> {
     this.ats.copyWithin(0, head, count);
     this.count = count - head;
     this.head = 0;
+    this.dropped += head;
     // A deleted place's -1 stays negative.
     for (let p = 0; p < this.count; p++) starts[p] = starts[p]! - from;
     this.shrink();
