@@ -34,6 +34,8 @@ import { newCommunity } from './community.js';
 import { communityFromJSON, communityToJSON } from './community-json.js';
 
 export { communityFromJSON, communityToJSON } from './community-json.js';
+import { MemoryStore, type Store } from './community-store.js';
+export { MemoryStore, type Store } from './community-store.js';
 import { timerCause } from '../ir/index.js';
 import { Network, usesNetwork, type NetworkState } from './network.js';
 
@@ -53,25 +55,6 @@ export interface DispatchResult {
   actions: OutputAction[];
   late: boolean;
   reason?: string;
-}
-
-export interface Store {
-  get(community: string): CommunityState | undefined;
-  put(state: CommunityState): void;
-  communities(): string[];
-}
-
-export class MemoryStore implements Store {
-  private readonly map = new Map<string, CommunityState>();
-  get(id: string) {
-    return this.map.get(id);
-  }
-  put(state: CommunityState) {
-    this.map.set(state.id, state);
-  }
-  communities() {
-    return [...this.map.keys()];
-  }
 }
 
 export interface RuntimeSnapshot {
