@@ -16,7 +16,8 @@
  *   deleted), and `ats`, its time as a distance from `base` while every time is a whole number
  *   within 32 bits of it, else as itself in a `Float64Array`.
  * - `slots`, an open-addressing hash table (linear probing, at most half full): a place + 1, or
- *   EMPTY, or DELETED where an id was removed, so that probing goes on past it.
+ *   EMPTY, or DELETED where an id was removed, so that probing goes on past it; `tags` beside it,
+ *   each slot's hash, so that a probe reads an id's place and bytes only when the hashes agree.
  *
  * Forgetting walks the places from `head`; once more than 1,024 places and more than half of
  * them are forgotten, the live ones move to the front and the table is rebuilt: each place is
@@ -60,6 +61,13 @@ export class RememberedIds implements Map<string, number> {
   private dropped = 0;
   private live = 0;
   private slots = new Int32Array(MIN_SLOTS);
+  /**
+   * Beside each slot, the hash of its id: a probe passes an id of another hash without reading
+   * its place and bytes, two reads that would each miss the CPU cache in a large table.
+   */
+  private tags = new Int32Array(MIN_SLOTS);
+  /** The first slot a probe of `find` could insert at (EMPTY or DELETED), for `set` right after. */
+  private free = 0;
   /** Slots not EMPTY (live and DELETED). */
   private filled = 0;
   /** The last id hashed: `admit` asks for the same id up to three times in a row. */
@@ -83,7 +91,7 @@ export class RememberedIds implements Map<string, number> {
     const slot = this.find(id);
     // As in a Map, an id set again keeps its place (admit() deletes it first to move it).
     if (slot >= 0) this.writeAt(this.slots[slot]! - 1, at);
-    else this.append(id, at);
+    else this.append(id, at, this.free);
     return this;
   }
 
@@ -107,6 +115,7 @@ export class RememberedIds implements Map<string, number> {
     this.head = 0;
     this.live = 0;
     this.slots = new Int32Array(MIN_SLOTS);
+    this.tags = new Int32Array(MIN_SLOTS);
     this.filled = 0;
   }
 
@@ -163,14 +172,21 @@ export class RememberedIds implements Map<string, number> {
     if (place > 1024 && place * 2 > this.count) this.compact();
   }
 
-  /** The slot holding `id`, or -1. */
+  /** The slot holding `id`, or -1; `free` is then the first slot where it could go. */
   private find(id: string): number {
-    const slots = this.slots;
+    const { slots, tags } = this;
     const mask = slots.length - 1;
-    for (let i = this.hash(id) & mask; ; i = (i + 1) & mask) {
+    const h = this.hash(id);
+    let free = -1;
+    for (let i = h & mask; ; i = (i + 1) & mask) {
       const s = slots[i]!;
-      if (s === EMPTY) return -1;
-      if (s > 0 && this.matches(s - 1, id)) return i;
+      if (s === EMPTY) {
+        this.free = free < 0 ? i : free;
+        return -1;
+      }
+      if (s < 0) {
+        if (free < 0) free = i;
+      } else if (tags[i] === h && this.matches(s - 1, id)) return i;
     }
   }
 
@@ -197,7 +213,8 @@ export class RememberedIds implements Map<string, number> {
     return true;
   }
 
-  private append(id: string, at: number): void {
+  /** A new id at the end, its slot `slot` (from the `find` that missed it). */
+  private append(id: string, at: number, slot: number): void {
     const n = id.length;
     let wide = 0;
     for (let i = 0; i < n; i++) if (id.charCodeAt(i) > 0xff) wide = 1;
@@ -228,17 +245,21 @@ export class RememberedIds implements Map<string, number> {
     if (place === 0) this.base = Number.isInteger(at) ? at : 0;
     this.writeAt(place, at);
     this.live++;
-    this.insertSlot(this.hash(id), place);
+    if (this.slots[slot] === EMPTY) this.filled++;
+    this.slots[slot] = place + 1;
+    this.tags[slot] = this.hash(id);
     if (this.filled * 2 > this.slots.length) this.rebuildSlots();
   }
 
+  /** Into a table being rebuilt, which has no DELETED marks. */
   private insertSlot(hash: number, place: number): void {
     const slots = this.slots;
     const mask = slots.length - 1;
     let i = hash & mask;
-    while (slots[i]! > 0) i = (i + 1) & mask;
-    if (slots[i] === EMPTY) this.filled++;
+    while (slots[i]! !== EMPTY) i = (i + 1) & mask;
+    this.filled++;
     slots[i] = place + 1;
+    this.tags[i] = hash;
   }
 
   /** The slot pointing at `place`, found by hashing its stored id. */
@@ -334,6 +355,7 @@ export class RememberedIds implements Map<string, number> {
     let size = MIN_SLOTS;
     while (size < this.live * 3) size *= 2;
     this.slots = new Int32Array(size);
+    this.tags = new Int32Array(size);
     this.filled = 0;
     for (let place = this.head; place < this.count; place++) {
       if (this.starts[place]! >= 0) this.insertSlot(this.storedHash(place), place);

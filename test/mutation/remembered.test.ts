@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { admit, DEFAULT_HORIZON_MS, forget, forgetBefore, RememberedIds, rememberedFromJSON, rememberedToJSON } from '../../src/runtime/remembered.js';
 import { hashOf } from '../../src/runtime/remembered-ids.js';
 import type { CommunityState } from '../../src/runtime/state.js';
@@ -159,6 +159,7 @@ describe('RememberedIds after its queue is compacted', () => {
  */
 interface Inside {
   seed: number;
+  tags: Int32Array;
   bytes: Uint8Array;
   used: number;
   starts: Int32Array;
@@ -410,6 +411,50 @@ describe('RememberedIds hash table', () => {
     expect(m.get(`p${n}`)).toBeUndefined();
     m.set(`p${n}`, 2);
     expect([m.get(`p${n}x`), m.get(`p${n}`)]).toEqual([1, 2]);
+  });
+
+  it("each slot keeps its id's hash beside it, and a probe compares bytes only where the hashes agree", () => {
+    const m = seeded();
+    const ids = ['h1', 'h2', 'h3', '成员'];
+    ids.forEach((id, i) => m.set(id, i));
+    for (const id of ids) {
+      const slot = [...inside(m).slots].indexOf(ids.indexOf(id) + 1);
+      expect(inside(m).tags[slot]).toBe(hashOf(id, 0));
+    }
+    // Through a rebuild too.
+    for (let i = 0; i < 20; i++) m.set(`r${i}`, 100 + i);
+    const slot = [...inside(m).slots].indexOf(ids.length + 20);
+    expect(inside(m).tags[slot]).toBe(hashOf('r19', 0));
+    // Two ids of one chain with different hashes: looking one up never reads the other's bytes.
+    const chain = seeded();
+    const [x, y] = colliding(2, (n) => `k${n}`);
+    expect(hashOf(x!, 0)).not.toBe(hashOf(y!, 0));
+    chain.set(x!, 1);
+    chain.set(y!, 2);
+    const matches = vi.spyOn(chain as unknown as { matches: (place: number, id: string) => boolean }, 'matches');
+    expect(chain.get(y!)).toBe(2);
+    expect(matches).toHaveBeenCalledTimes(1);
+    expect(matches).toHaveBeenCalledWith(1, y);
+  });
+
+  it('a new id takes the first deleted slot of its chain', () => {
+    const m = seeded();
+    const [a, b, c, d] = colliding(4, (n) => `q${n}`);
+    m.set(a!, 1);
+    m.set(b!, 2);
+    m.set(c!, 3);
+    const slotOf = (place: number) => [...inside(m).slots].indexOf(place + 1);
+    const [sa, sb] = [slotOf(0), slotOf(1)];
+    m.delete(a!);
+    m.delete(b!);
+    m.set(d!, 4);
+    expect(slotOf(3)).toBe(sa);
+    expect(inside(m).slots[sb]).toBe(-1);
+    expect(inside(m).filled).toBe(3);
+    expect([...m]).toEqual([
+      [c!, 3],
+      [d!, 4],
+    ]);
   });
 
   it("an id in the table's first slot is there", () => {
