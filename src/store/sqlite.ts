@@ -221,9 +221,8 @@ export class SqliteStore implements DurableStore {
   }
 
   private apply(commit: Commit): { firstSeq: number; lastSeq: number } {
-    // After a failed flush the WAL may have a hole that recovery would stop at: nothing more is written.
-    const broken = this.flusher?.broken;
-    if (broken) throw new Error(`${broken.message}; nothing is written after that until the server restarts`);
+    const refused = this.refusal();
+    if (refused) throw refused;
     const before = this.seq;
     try {
       this.commitTx(commit);
@@ -232,6 +231,12 @@ export class SqliteStore implements DurableStore {
       throw e;
     }
     return { firstSeq: before + 1, lastSeq: this.seq };
+  }
+
+  /** After a failed flush the WAL may have a hole that recovery would stop at: nothing more is written. */
+  private refusal(): Error | undefined {
+    const broken = this.flusher?.broken;
+    return broken && new Error(`${broken.message}; nothing is written after that until the server restarts`);
   }
 
   private atLevel(level: 'FULL' | 'NORMAL'): void {
@@ -280,8 +285,8 @@ export class SqliteStore implements DurableStore {
       return Promise.resolve(rows[0]?.nextAt);
     },
     record: (seq, u) => {
-      const broken = this.flusher?.broken;
-      if (broken) return Promise.reject(new Error(`${broken.message}; nothing is written after that until the server restarts`));
+      const refused = this.refusal();
+      if (refused) return Promise.reject(refused);
       this.atLevel(this.fullLevel);
       this.db
         .prepare('UPDATE outbox SET attempts = ?, status = ?, next_at = ?, last_error = ? WHERE seq = ?')
@@ -325,8 +330,8 @@ export class SqliteStore implements DurableStore {
   }
 
   replaceState(communities: Omit<StoredCommunity, 'processed'>[], meta: Record<string, string>): void {
-    const broken = this.flusher?.broken;
-    if (broken) throw new Error(`${broken.message}; nothing is written after that until the server restarts`);
+    const refused = this.refusal();
+    if (refused) throw refused;
     this.atLevel(this.fullLevel);
     const before = this.totalChanges();
     this.db.transaction(() => {
