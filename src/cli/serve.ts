@@ -56,7 +56,8 @@ Limits (docs/serve.md#limits): a POST /events body ${MAX_EVENTS_BODY_BYTES} byte
 ${MAX_EVENT_LINE_BYTES} bytes, a POST /playbook body ${MAX_PLAYBOOK_BYTES} bytes.
 
 The first line on stdout is "listening on http://HOST:PORT"; logs go to stderr. SIGHUP reloads
-FILE; SIGTERM or SIGINT stops the server after closing the database. Exit codes: 0 stopped,
+FILE; SIGTERM or SIGINT stops it: requests under way are answered (5 s grace), then the
+database is closed (docs/serve.md, "Signals"). Exit codes: 0 stopped,
 1 playbook errors, 2 usage errors (bad options, unreadable file, database or port in use).
 `,
   options: {

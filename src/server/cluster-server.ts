@@ -2,18 +2,15 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import type { IR } from '../ir/schema.js';
-import { validateEvent } from '../runtime/events.js';
-import { parseInstant } from '../stdlib/instants.js';
-import { MAX_EVENT_LINE_BYTES } from '../limits.js';
-import { ClusterOwner, INBOX_CHANNEL } from '../hosting/cluster-owner.js';
+import { ClusterOwner } from '../hosting/cluster-owner.js';
 import type { OwnerTiming } from '../hosting/cluster-slots.js';
 import * as store from '../store/postgres.js';
-import { DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_SKEW_MS, type ClockMode } from './server.js';
-import { bearerMatches, bearerTokenProblem, escapeControls, HttpError, readBody, sendError, sendJson, sendLines } from './http.js';
+import { DEFAULT_MAX_BODY_BYTES, STOP_GRACE_MS, type ClockMode } from './server.js';
+import { bearerMatches, bearerTokenProblem, escapeControls, HttpError, readBody, sendError, sendJson, sendLines, whenSent } from './http.js';
 import { checkPosition, intParam, withSeq } from './log-reading.js';
-import { parseEvents } from './events-body.js';
 import { ClusterStream } from './cluster-stream.js';
 import { ClusterWaiters } from './cluster-waiters.js';
+import { ClusterIngest, stoppingError } from './cluster-ingest.js';
 import { listenForNews } from './cluster-listen.js';
 import { ClusterVersions } from '../hosting/cluster-versions.js';
 import { startVersion } from '../store/postgres-versions.js';
@@ -37,9 +34,14 @@ export interface ClusterServerOptions {
   seed?: number;
   /** How long POST /events and /advance wait for the owner before replying 202 (default 10 s). */
   replyWaitMs?: number;
+  /** When stopping, how long replies waiting for their owner may still wait (default 5 s, as the SQLite server's). */
+  stopGraceMs?: number;
   timing?: Partial<OwnerTiming>;
   log?: (line: string) => void;
 }
+
+/** After the waits end at the grace period, the time left to write the replies before the connections are closed. */
+const REPLY_WRITE_MS = 1_000;
 
 /** The database cannot be used (unreachable, newer schema, another playbook's state). */
 export class ClusterStartError extends Error {}
@@ -59,8 +61,13 @@ export class ClusterServer {
   private readonly log: (line: string) => void;
   private readonly stream: ClusterStream;
   private readonly waiters: ClusterWaiters;
+  private readonly ingest: ClusterIngest;
   private listener: pg.Client | undefined;
+  /** `close` began: no new work is taken, the replies under way are finished. */
+  private stopping = false;
+  /** The replies under way are finished (or the grace is over): the listener may go. */
   private closed = false;
+  private readonly replying = new Set<Promise<void>>();
   readonly versions: ClusterVersions;
   /** Delivers the webhook calls of the communities this process owns (docs/scaling.md, "Webhooks"). */
   readonly webhooks: WebhookDispatcher;
@@ -97,6 +104,14 @@ export class ClusterServer {
       onDone: (community) => {
         this.done(community);
       },
+    });
+    this.ingest = new ClusterIngest({
+      options,
+      pool: this.pool,
+      versions: this.versions,
+      owner: this.owner,
+      waiters: this.waiters,
+      stopping: () => this.stopping,
     });
     this.outbox = postgresOutbox(this.pool);
     this.webhooks = new WebhookDispatcher({
@@ -173,16 +188,27 @@ export class ClusterServer {
     });
   }
 
+  /**
+   * Stop (SIGTERM, SIGINT): take no new connection or request, answer every request under way
+   * (one waiting for its owner gets its actions if the round completes within the grace period,
+   * else a 503), then stop the owner and close the database (docs/serve.md, "Signals"). The owner
+   * and the LISTEN session run on meanwhile: the round a reply waits for may be this process's.
+   */
   async close(): Promise<void> {
-    this.closed = true;
+    this.stopping = true;
+    const grace = this.options.stopGraceMs ?? STOP_GRACE_MS;
+    this.waiters.cut(Date.now() + grace);
     this.stream.close();
-    this.waiters.close();
-    await new Promise<void>((resolve) => {
+    const closed = new Promise<void>((resolve) => {
       this.http.close(() => {
         resolve();
       });
-      this.http.closeAllConnections();
     });
+    // Bounded: a client that stops reading its reply must not hold the stop forever.
+    await Promise.race([Promise.all(this.replying), new Promise((resolve) => setTimeout(resolve, grace + REPLY_WRITE_MS).unref())]);
+    this.closed = true;
+    this.http.closeAllConnections();
+    await closed;
     await this.webhooks.stop();
     await this.owner.stop();
     await this.listener?.end().catch(() => undefined);
@@ -208,6 +234,9 @@ export class ClusterServer {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const sent = whenSent(res);
+    this.replying.add(sent);
+    void sent.then(() => this.replying.delete(sent));
     try {
       await this.route(req, res);
     } catch (e) {
@@ -227,6 +256,10 @@ export class ClusterServer {
       url = new URL(req.url ?? '/', 'http://localhost');
     } catch {
       throw new HttpError(400, 'malformed request URL');
+    }
+    if (this.stopping) {
+      req.resume();
+      throw stoppingError();
     }
     const token = this.options.token;
     if (token !== undefined && !bearerMatches(req.headers.authorization, token)) {
@@ -249,11 +282,11 @@ export class ClusterServer {
         return webhooksRoute(url, this.outbox, res);
       case '/events':
         allow('POST');
-        return this.events(await readBody(req, this.options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES), res);
+        return this.ingest.events(await readBody(req, this.options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES), res);
       case '/advance':
         allow('POST');
         req.resume();
-        return this.advance(url, res);
+        return this.ingest.advance(url, res);
       case '/actions': {
         allow('GET');
         const after = intParam(url, 'after', 0, 0, Number.MAX_SAFE_INTEGER);
@@ -328,71 +361,5 @@ export class ClusterServer {
       listeners: this.stream.size,
       webhooks: await this.outbox.counts(),
     });
-  }
-
-  private async events(body: Buffer, res: ServerResponse): Promise<void> {
-    const { ir } = await newestIr(this.pool, this.versions);
-    const ahead = this.options.clock === 'wall' ? { now: Date.now(), maxSkewMs: this.options.maxSkewMs ?? DEFAULT_MAX_SKEW_MS, zone: ir.timezone } : undefined;
-    const events = parseEvents(body, ir, MAX_EVENT_LINE_BYTES, ahead);
-    const entries: store.InboxEntry[] = [];
-    let ignored = 0;
-    for (const raw of events) {
-      const v = validateEvent(raw, ir.events);
-      // Unknown types move no clock (src/runtime/runtime.ts): nothing for an owner to do.
-      if (!v.ok || !v.known) ignored++;
-      else entries.push({ community: v.event.community, kind: 'event', body: JSON.stringify(raw) });
-    }
-    await this.submit(entries, res, ignored);
-  }
-
-  private async advance(url: URL, res: ServerResponse): Promise<void> {
-    const to = url.searchParams.get('to');
-    let ms: number;
-    if (to === null) {
-      if (this.options.clock === 'events') throw new HttpError(400, 'POST /advance needs ?to=ISO (an instant like 2026-03-04T00:00:00+08:00)');
-      ms = Date.now();
-    } else {
-      ms = parseInstant(to);
-      if (!Number.isFinite(ms)) throw new HttpError(400, `?to must be an ISO-8601 instant like 2026-03-04T00:00:00+08:00, not ${JSON.stringify(to)}`);
-      if (this.options.clock === 'wall' && ms > Date.now()) throw new HttpError(409, 'this server runs on the wall clock: it cannot advance into the future');
-    }
-    const communities = await store.knownCommunities(this.pool);
-    await this.submit(
-      communities.map((community) => ({ community, kind: 'advance' as const, body: String(ms) })),
-      res,
-      0,
-    );
-  }
-
-  /** Commit work to the inbox, tell the owners, and reply with its actions once processed (202 if that takes too long). */
-  private async submit(entries: store.InboxEntry[], res: ServerResponse, ignored: number): Promise<void> {
-    const ids = await store.accept(this.pool, entries);
-    const communities = [...new Set(entries.map((e) => e.community))];
-    for (const c of communities) this.owner.markDirty(c);
-    if (communities.length > 0) {
-      // After the commit above: a lost NOTIFY only delays the work until the owner's next poll.
-      await this.pool.query('SELECT pg_notify($1, c) FROM unnest($2::text[]) AS c', [INBOX_CHANNEL, communities]).catch(() => undefined);
-    }
-    const result = await this.waiters.wait(ids, communities, this.options.replyWaitMs ?? 10_000);
-    if (!result) {
-      sendJson(res, 202, { accepted: ids.length, pending: true }, { 'playbook-inbox': ids.length ? `${ids[0]}-${ids[ids.length - 1]}` : '' });
-      return;
-    }
-    const counts = { processed: 0, duplicate: 0, stale: 0, ignored, late: 0 };
-    for (const o of result.outcomes) {
-      if (o.status === 'processed') counts.processed++;
-      else if (o.status === 'duplicate') counts.duplicate++;
-      else if (o.status === 'stale') counts.stale++;
-      else counts.ignored++;
-      if (o.late) counts.late++;
-    }
-    sendLines(
-      res,
-      result.actions.map((a) => a.json),
-      {
-        'playbook-events': `processed=${counts.processed}; duplicate=${counts.duplicate}; ignored=${counts.ignored}; late=${counts.late}${counts.stale ? `; stale=${counts.stale}` : ''}`,
-        'playbook-last-seq': String(result.actions.reduce((m, a) => Math.max(m, a.seq), 0) || (await store.lastSeq(this.pool))),
-      },
-    );
   }
 }

@@ -15,7 +15,9 @@ interface Waiter {
  */
 export class ClusterWaiters {
   private readonly byCommunity = new Map<string, Set<Waiter>>();
-  private readonly all = new Set<() => void>();
+  private readonly all = new Set<(deadline: number) => void>();
+  /** Set by `cut`: no wait lasts past this instant (ms since the epoch). */
+  private deadline = Infinity;
 
   constructor(private readonly pool: pg.Pool) {}
 
@@ -23,7 +25,7 @@ export class ClusterWaiters {
     for (const w of this.byCommunity.get(community) ?? []) w.check();
   }
 
-  /** The outcomes and actions of the rows once all are processed, or undefined after `timeoutMs`. */
+  /** The outcomes and actions of the rows once all are processed, or undefined after `timeoutMs` (or at the `cut` deadline). */
   wait(ids: readonly number[], communities: readonly string[], timeoutMs: number): Promise<{ outcomes: InboxOutcome[]; actions: LoggedAction[] } | undefined> {
     if (ids.length === 0) return Promise.resolve({ outcomes: [], actions: [] });
     return new Promise((resolve, reject) => {
@@ -41,7 +43,7 @@ export class ClusterWaiters {
           set?.delete(waiter);
           if (set?.size === 0) this.byCommunity.delete(c);
         }
-        this.all.delete(stop);
+        this.all.delete(cut);
         if (error !== undefined) reject(error instanceof Error ? error : new Error('database error'));
         else resolve(value);
       };
@@ -70,19 +72,37 @@ export class ClusterWaiters {
       const stop = () => {
         finish(undefined);
       };
-      const timeout = setTimeout(stop, timeoutMs);
+      let until = Date.now() + timeoutMs;
+      let timeout = setTimeout(stop, timeoutMs);
+      const cut = (deadline: number) => {
+        if (deadline >= until) return;
+        until = deadline;
+        clearTimeout(timeout);
+        timeout = setTimeout(stop, Math.max(0, deadline - Date.now()));
+      };
+      cut(this.deadline);
       const poll = setInterval(() => void look(), POLL_MS);
       for (const c of communities) {
         let set = this.byCommunity.get(c);
         if (!set) this.byCommunity.set(c, (set = new Set()));
         set.add(waiter);
       }
-      this.all.add(stop);
+      this.all.add(cut);
       void look();
     });
   }
 
+  /**
+   * Stopping (docs/serve.md, "Signals"): every wait, present or future, ends by `deadline` at the
+   * latest; one whose rows are processed before then still gets them.
+   */
+  cut(deadline: number): void {
+    this.deadline = Math.min(this.deadline, deadline);
+    for (const c of [...this.all]) c(this.deadline);
+  }
+
+  /** End every wait now (undefined). */
   close(): void {
-    for (const stop of [...this.all]) stop();
+    this.cut(0);
   }
 }

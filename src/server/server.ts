@@ -26,7 +26,7 @@ const DEFAULT_PAGE = 1000;
 const MAX_PAGE = 10_000;
 
 /** How long a stopping server waits for the replies of the requests it committed (docs/serve.md, "Signals"). */
-const STOP_GRACE_MS = 5_000;
+export const STOP_GRACE_MS = 5_000;
 
 /** How far ahead of the wall clock an event may be stamped: platform clocks drift by seconds, not minutes. */
 export const DEFAULT_MAX_SKEW_MS = 5 * 60_000;
@@ -70,7 +70,7 @@ export class PlaybookServer {
   private readonly commits: GroupCommitter;
   /** Committed actions on their way to the stream and the webhooks, once on disk (release.ts). */
   private readonly released: ReleaseQueue;
-  /** POST /events replies not yet sent whose requests reached the committer. */
+  /** Replies not yet sent: a stop answers each (a body read after it began: 503), within STOP_GRACE_MS. */
   private readonly replying = new Set<Promise<void>>();
   private readonly loop: TimerLoop | undefined;
   private readonly log: (line: string) => void;
@@ -176,8 +176,8 @@ export class PlaybookServer {
       });
     });
     // What the committer holds is committed and answered before the connections close, so an
-    // event applied is an event answered; a request cut while it was read was not applied, and
-    // its client sends it again (docs/serve.md, "Signals").
+    // event applied is an event answered; a body read after this is refused (503) and one cut
+    // at the grace was not applied: its client sends it again (docs/serve.md, "Signals").
     this.commits.close();
     // Bounded: a client that stops reading must not hold the stop forever.
     await Promise.race([Promise.all(this.replying), new Promise((resolve) => setTimeout(resolve, STOP_GRACE_MS).unref())]);
@@ -189,6 +189,9 @@ export class PlaybookServer {
   // ------------------------------------------------------------------ requests
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const sent = whenSent(res);
+    this.replying.add(sent);
+    void sent.then(() => this.replying.delete(sent));
     try {
       await this.route(req, res);
     } catch (e) {
@@ -204,7 +207,7 @@ export class PlaybookServer {
         );
       } else if (e instanceof StorageError) {
         this.log(`storage error: ${e.message}`);
-        sendError(res, new HttpError(503, `storage error: ${e.message}; nothing of this request was applied, send it again`));
+        sendError(res, new HttpError(503, `storage error: ${e.message}; nothing of this request was applied, send it again`, {}, { 'retry-after': '1' }));
       } else {
         const message = (e as Partial<Error> | null | undefined)?.message ?? String(e);
         this.log(`internal error on ${req.method} ${JSON.stringify(req.url)}: ${message}`);
@@ -299,9 +302,6 @@ export class PlaybookServer {
       if (refused) this.log(`refused a request with ${refused} event(s) stamped more than ${isoDuration(ahead!.maxSkewMs)} after the server's clock`);
       throw e;
     }
-    const sent = whenSent(res);
-    this.replying.add(sent);
-    void sent.then(() => this.replying.delete(sent));
     const { result, lastSeq } = await this.commits.submit(events, body.length);
     sendLines(
       res,
