@@ -12,6 +12,7 @@ import { GeneratedConditions } from '../src/runtime/generated/conditions.js';
 import { FastMachines } from '../src/runtime/machines/fast.js';
 import type { MachineStep } from '../src/runtime/machines/engine.js';
 import { XStateMachines } from '../src/runtime/machines/reference.js';
+import { StoredStateError } from '../src/runtime/machines/stored.js';
 import { newMember } from '../src/runtime/member.js';
 import { ReferenceConditions } from '../src/runtime/conditions/reference.js';
 import { createRuntime } from '../src/runtime/runtime.js';
@@ -416,6 +417,104 @@ describe('machines: the interpreter agrees with XState transition()', () => {
       }),
       { numRuns: RUNS },
     );
+  });
+});
+
+/** A stored state value either engine may be given: one it stored, or one damaged or from another version. */
+function storedValues(valid: unknown[]): fc.Arbitrary<unknown> {
+  const name = fc.constantFrom('zzz', '__proto__', 'constructor', 'toString', 'active', 'completed', 's0', 's1', 's9', 'pending', 'done');
+  const junk = fc.constantFrom<unknown>(5, null, [], {}, ['active'], { active: {} }, { active: 'pending' }, { a: 'x', b: 'y' }, { active: { s0: {} } });
+  return fc.oneof(
+    fc.constantFrom(...valid),
+    name,
+    name.map((n) => ({ [n]: 'pending' })),
+    fc.tuple(name, name).map(([k, v]) => ({ active: Object.assign(Object.create(null) as Record<string, unknown>, { [k]: v }) })),
+    fc.tuple(name, name).map(([k, v]) => ({ active: { s0: 'pending', [k]: v } })),
+    junk,
+  );
+}
+
+/** What one engine makes of a stored value: the step, or the refusal's class and message. */
+function outcome(
+  engine: XStateMachines | FastMachines,
+  kind: 'ritual' | 'lifecycle',
+  parts: ReturnType<typeof ritualMachine>,
+  value: unknown,
+  type: string,
+  bits: boolean[],
+) {
+  const lm = engine.load(kind === 'ritual' ? 'ritual:gen' : 'lifecycle:gen', kind, parts);
+  try {
+    return { step: engine.send(lm, value, { type }, oracle(bits)()) };
+  } catch (e) {
+    return { refused: e instanceof StoredStateError, message: (e as Error).message };
+  }
+}
+
+describe('machines: a stored state the machine does not have is refused alike by both engines', () => {
+  const empty = compile('playbook "m" { timezone "UTC" }').ir!;
+  const bits = fc.array(fc.boolean(), { minLength: 1, maxLength: 8 });
+  const check = (kind: 'ritual' | 'lifecycle', machine: fc.Arbitrary<Ritual> | fc.Arbitrary<Lifecycle>) =>
+    fc.assert(
+      fc.property(
+        machine.chain((m) => {
+          const parts = kind === 'ritual' ? ritualMachine(m as Ritual) : lifecycleMachine(m as Lifecycle);
+          // Values the engine itself stores: the start, and a step on from it.
+          const fast = new FastMachines(empty);
+          const lm = fast.load(`${kind}:gen`, kind, parts);
+          const start = fast.start(lm, () => true).value;
+          const valid = [start, ...EVENTS.map((type) => fast.send(lm, start, { type }, () => false).value)];
+          return fc.tuple(fc.constant(parts), storedValues(valid), fc.constantFrom(...EVENTS), bits);
+        }),
+        ([parts, value, type, b]) => {
+          const fast = outcome(new FastMachines(empty), kind, parts, value, type, b);
+          const reference = outcome(new XStateMachines(empty), kind, parts, value, type, b);
+          expect(fast, `stored value ${JSON.stringify(value)}`).toEqual(reference);
+          // Every refusal is the engines' own, naming the machine and the state: never XState's words or a crash.
+          if ('message' in fast)
+            expect(fast).toMatchObject({ refused: true, message: expect.stringContaining(`${kind} gen is in the stored state`) as unknown });
+        },
+      ),
+      { numRuns: RUNS },
+    );
+
+  it('rituals', () => {
+    check('ritual', ritual);
+  });
+  it('lifecycles', () => {
+    check('lifecycle', lifecycle);
+  });
+  it('names the state: an unknown step progress, an unknown step, an unknown lifecycle state', () => {
+    const r = ritualMachine({
+      id: 'ritual:welcome',
+      name: 'welcome',
+      startsOn: { event: 'member.joined' },
+      onStart: SAY,
+      steps: [{ name: 'intro', label: 'intro', on: { event: 'message.posted' } }],
+      reminders: [],
+      cancelOn: [],
+      done: SAY,
+    });
+    const l = lifecycleMachine({ id: 'lifecycle:member', name: 'member', initial: 'newcomer', states: ['newcomer', 'active'], transitions: [] } as Lifecycle);
+    for (const engine of [new FastMachines(empty), new XStateMachines(empty)]) {
+      const rm = engine.load('ritual:welcome', 'ritual', r);
+      const lm = engine.load('lifecycle:member', 'lifecycle', l);
+      const send = (m: typeof rm, v: unknown) => () => engine.send(m, v, { type: 'message.posted' }, () => true);
+      expect(send(rm, { active: { intro: 'bogus' } })).toThrow(
+        'ritual welcome is in the stored state {"active":{"intro":"bogus"}}, which this playbook does not have (no state "bogus" in active.intro (it has pending, done))',
+      );
+      expect(send(rm, { active: { gone: 'done' } })).toThrow('(no part "gone" in active (it has intro))');
+      expect(send(rm, 'welcomed')).toThrow('(no state "welcomed" (it has active, completed, expired, cancelled))');
+      expect(send(rm, 7)).toThrow('(7 is not a state name or an object of one)');
+      expect(send(lm, 'dormant')).toThrow(
+        'lifecycle member is in the stored state "dormant", which this playbook does not have (no state "dormant" (it has newcomer, active))',
+      );
+      expect(send(lm, 'active')).not.toThrow();
+      expect(send(rm, { active: {} })).toThrow('(part intro of active is missing)');
+      expect(send(rm, 'active')).toThrow('(state active has states of its own, and the value names none of them)');
+      expect(send(rm, { completed: 'x' })).toThrow('(state completed has no states of its own, so "x" cannot be one)');
+      expect(send(rm, { active: { intro: 'done' } })).not.toThrow();
+    }
   });
 });
 

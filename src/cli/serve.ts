@@ -12,6 +12,7 @@ import { parseDurationText } from '../stdlib/durations.js';
 import { isPostgresUrl } from '../store/postgres-url.js';
 import { serveCluster } from './serve-cluster.js';
 import { endpointSpecs, EndpointError, resolveEndpoints } from '../hosting/webhooks.js';
+import { StoredStateError } from '../runtime/machines/stored.js';
 
 export const DEFAULT_PORT = 8080;
 
@@ -132,7 +133,7 @@ database is closed (docs/serve.md, "Signals"). Exit codes: 0 stopped,
       store.close();
       // A damaged row found while loading the state: the database cannot be used as it is.
       if (store.kind === 'sqlite' && e instanceof (await import('../store/sqlite.js')).StoreOpenError) throw new UsageError(e.message);
-      if (e instanceof EndpointError) throw new UsageError(e.message);
+      if (e instanceof EndpointError || e instanceof StoredStateError) throw new UsageError(e.message);
       throw e;
     }
     const rosterFile = values['roster'] as string | undefined;

@@ -44,21 +44,30 @@ export function adoptStoredVersion(
   const storedIr = durable.store.getMeta(META_IR);
   const meta = playbookMeta(ir, playbook.source, playbook.file);
   if (storedIr === undefined) {
+    durable.checkStoredStates();
     durable.store.commit({ ...emptyCommit(), meta });
     return undefined;
   }
   let previous: IR | undefined;
+  let same = false;
   try {
     const raw = upgradeStoredIr(JSON.parse(storedIr) as IR);
     // Compared as stored (zod's output orders keys by its schema, not as the compiler wrote them).
-    if (irKey(raw) === irKey(ir)) return undefined;
+    same = irKey(raw) === irKey(ir);
     const parsed = IRSchema.safeParse(raw);
     if (parsed.success) previous = parsed.data;
   } catch {
     previous = undefined;
   }
+  if (same) {
+    // The state is this version's: a state its machines lack is damage, not a change to carry over.
+    durable.checkStoredStates();
+    return undefined;
+  }
   const migration = migrateSnapshot(previous ?? ir, ir, durable.snapshot());
   durable.replace(ir, migration.snapshot, meta);
+  // A ritual state migrate.ts keeps by name may still be damage.
+  durable.checkStoredStates();
   return { dropped: migration.dropped, changed: migration.changed };
 }
 

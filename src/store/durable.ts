@@ -1,5 +1,6 @@
 import type { IR } from '../ir/schema.js';
 import { memberFromJSON, memberToJSON } from '../runtime/member.js';
+import { StoredMachines } from '../runtime/machines/stored.js';
 import {
   communityFromJSON,
   createRuntime,
@@ -322,6 +323,19 @@ export class DurableRuntime {
 
   communityIds(): string[] {
     return this.live.communities();
+  }
+
+  /**
+   * Refuse (StoredStateError) live state holding a ritual or lifecycle state the playbook does
+   * not have: a damaged or hand-edited row, found on loading rather than at the member's next
+   * event (src/runtime/machines/stored.ts). Call it once the state is of this playbook's version.
+   */
+  checkStoredStates(): void {
+    const machines = new StoredMachines(this.irValue);
+    for (const id of this.live.communities()) {
+      const c = this.live.get(id)!;
+      for (const m of Object.keys(c.members)) machines.check(id, c.members[m]!);
+    }
   }
 
   nextDue(): number | undefined {

@@ -2,7 +2,7 @@ import type { Core } from '../core.js';
 import type { Ctx } from '../context.js';
 import type { InputEvent } from '../events.js';
 import type { MemberState } from '../state.js';
-import { applyStep } from './machine-steps.js';
+import { applyStep, sendStored } from './machine-steps.js';
 
 /**
  * `lifecycle`: one machine per member, started on their first event and stepped by each event,
@@ -21,7 +21,7 @@ export function stepLifecycles(core: Core, ctx: Ctx, m: MemberState, ev: InputEv
       if (started.done) continue;
       value = started.value;
     }
-    const step = core.machines.send(lm, value, { type: ev.type }, core.guard(lctx));
+    const step = sendStored(core, lctx, lm, value, { type: ev.type });
     applyStep(core, lctx, lm, value, step);
     if (!m.present) return;
   }

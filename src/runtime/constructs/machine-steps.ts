@@ -3,6 +3,7 @@ import { dict } from '../../stdlib/dict.js';
 import type { Core } from '../core.js';
 import { newCtx, type Ctx, type OutputAction } from '../context.js';
 import { pendingSteps, type LoadedMachine, type MachineStep } from '../machines/engine.js';
+import { StoredStateError } from '../machines/stored.js';
 import type { CommunityState, Timer } from '../state.js';
 import { cancelTimer, insertTimer } from '../timers.js';
 import { machineTimerId, parseConstructId, templateExtras } from '../../ir/index.js';
@@ -44,6 +45,18 @@ function runRef(core: Core, ctx: Ctx, lm: LoadedMachine, before: unknown, step: 
   core.runActions(rctx, ref.actions);
 }
 
+/**
+ * Send an event to the member's machine in its stored state; a state the playbook does not have
+ * is refused (machines/stored.ts) with the community and member named.
+ */
+export function sendStored(core: Core, ctx: Ctx, lm: LoadedMachine, value: unknown, event: { type: string }): MachineStep {
+  try {
+    return core.machines.send(lm, value, event, core.guard(ctx));
+  } catch (e) {
+    throw e instanceof StoredStateError ? e.at(ctx.community.id, ctx.member!.id) : e;
+  }
+}
+
 /** A machine's delayed event is due: send it back to the member's machine. */
 export function fireMachineTimer(core: Core, c: CommunityState, t: Timer, cause: string, out: OutputAction[]): void {
   const m = t.member ? c.members[t.member] : undefined;
@@ -53,6 +66,6 @@ export function fireMachineTimer(core: Core, c: CommunityState, t: Timer, cause:
   const value = m.machines?.[t.ref];
   if (!lm || value === undefined || !t.event) return;
   const ctx = newCtx(c, t.due, cause, t.ref, out, m);
-  const step = core.machines.send(lm, value, t.event, core.guard(ctx));
+  const step = sendStored(core, ctx, lm, value, t.event);
   applyStep(core, ctx, lm, value, step);
 }

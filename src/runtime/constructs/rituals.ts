@@ -5,7 +5,7 @@ import type { Ctx } from '../context.js';
 import type { InputEvent } from '../events.js';
 import type { LoadedMachine } from '../machines/engine.js';
 import type { MemberState } from '../state.js';
-import { applyStep } from './machine-steps.js';
+import { applyStep, sendStored } from './machine-steps.js';
 import { ritualEnding, templateExtras } from '../../ir/index.js';
 
 /**
@@ -43,7 +43,7 @@ export function stepRituals(core: Core, ctx: Ctx, m: MemberState, ev: InputEvent
     // Stryker disable next-line StringLiteral,ObjectLiteral: templateExtras types only by its first argument, and runRef sets {ritual} again for every action (docs/testing.md)
     const rctx: Ctx = { ...ctx, source: lm.id, extras: templateExtras('ritual', { ritual: ritual.name }, ctx.extras) };
     if (running) {
-      const step = core.machines.send(lm, value, { type: ev.type }, core.guard(rctx));
+      const step = sendStored(core, rctx, lm, value, { type: ev.type });
       applyStep(core, rctx, lm, value, step);
     } else if (ritual.startsOn.event === ev.type && (!startsOn || startsOn(rctx))) {
       const step = core.machines.start(lm, core.guard(rctx));

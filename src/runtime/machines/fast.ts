@@ -2,7 +2,8 @@ import type { Cond, IR } from '../../ir/schema.js';
 import { dict, own } from '../../stdlib/dict.js';
 import { lifecycleMachine, ritualMachine, type MachineParts } from '../../compiler/backends/xstate.js';
 import type { LoadedMachine, MachineEngine, MachineStep } from './engine.js';
-import { delayedEvent } from '../../ir/index.js';
+import { buildTree, type Node, type Transition } from './fast-tree.js';
+import { checkStoredState, machineLabel } from './stored.js';
 
 /**
  * The fast path for machines: an interpreter of the XState v5 configs the compiler emits (compound, parallel and final states; `on`, `always`,
@@ -11,29 +12,6 @@ import { delayedEvent } from '../../ir/index.js';
  * pairs named `xstate.after.<delay>.<state id>`, done events of regions and parallel states, eventless transitions until stable — so it returns the
  * same state values, actions and delayed events as XState's own `transition()` (test/differential.test.ts), without building snapshots.
  */
-
-interface Transition {
-  source: Node;
-  target: Node | undefined;
-  guard: string | undefined;
-  runs: string[];
-  reenter: boolean;
-}
-
-interface Node {
-  key: string;
-  id: string;
-  order: number;
-  parent: Node | undefined;
-  kind: 'atomic' | 'compound' | 'parallel' | 'final';
-  children: Node[];
-  initial: Node | undefined;
-  on: Map<string, Transition[]>;
-  always: Transition[];
-  entryRuns: string[];
-  raises: { id: string; delay: number }[];
-  cancels: string[];
-}
 
 interface Compiled {
   root: Node;
@@ -75,6 +53,7 @@ export class FastMachines implements MachineEngine {
     const key = typeof value === 'string' ? value : JSON.stringify(value);
     let nodes = c.configs.get(key);
     if (!nodes) {
+      checkStoredState(m.parts.config, machineLabel(m.id, m.kind), value);
       nodes = resolveValue(c.root, value);
       // Stryker disable next-line all: the bound only keeps the cache from growing without end
       if (c.configs.size < 10_000) c.configs.set(key, nodes);
@@ -298,7 +277,7 @@ function valueOf(node: Node, active: Set<Node>): unknown {
   return { [child.key]: valueOf(child, active) };
 }
 
-/** The active nodes (all levels) of a stored state value. */
+/** The active nodes (all levels) of a stored state value, checked first (stored.ts): no key here names a state the machine lacks. */
 function resolveValue(root: Node, value: unknown): Node[] {
   const out: Node[] = [root];
   const walk = (node: Node, v: unknown) => {
@@ -315,7 +294,7 @@ function resolveValue(root: Node, value: unknown): Node[] {
     let key: string | undefined;
     let inner: unknown;
     if (typeof v === 'string') key = v;
-    // Stryker disable next-line ArrayDeclaration: a key no child has also gives the initial state
+    // Stryker disable next-line ArrayDeclaration: an object of one key (stored.ts); undefined (a state left out) gives the initial state
     else if (typeof v === 'object' && v !== null) [key, inner] = Object.entries(v)[0] ?? [];
     const child = node.children.find((c) => c.key === key) ?? node.initial;
     if (!child) return;
@@ -324,77 +303,4 @@ function resolveValue(root: Node, value: unknown): Node[] {
   };
   walk(root, value);
   return out;
-}
-
-// ---------------------------------------------------------------- building the tree from a config
-
-type Json = Record<string, unknown>;
-
-function buildTree(config: Json & { id: string }): Node {
-  let order = 0;
-  const all: { node: Node; json: Json }[] = [];
-  const make = (key: string, json: Json, parent: Node | undefined): Node => {
-    const id = parent ? `${parent.id}.${key}` : key;
-    const states = (json['states'] ?? {}) as Record<string, Json>;
-    const type = json['type'];
-    const kind: Node['kind'] = type === 'parallel' ? 'parallel' : type === 'final' ? 'final' : Object.keys(states).length > 0 ? 'compound' : 'atomic';
-    const node: Node = {
-      key,
-      id,
-      order: order++,
-      parent,
-      kind,
-      children: [],
-      initial: undefined,
-      on: new Map(),
-      always: [],
-      entryRuns: refs(json['entry']),
-      raises: [],
-      cancels: [],
-    };
-    all.push({ node, json });
-    for (const [k, child] of Object.entries(states)) node.children.push(make(k, child, node));
-    if (kind === 'compound') node.initial = node.children.find((c) => c.key === json['initial']) ?? node.children[0];
-    return node;
-  };
-  const root = make(config.id, config, undefined);
-  const byPath = (from: Node, target: string): Node | undefined => {
-    // Targets in the emitted configs are sibling keys (XState's default resolution).
-    // Stryker disable next-line ArrayDeclaration: XState itself refuses a target from the root
-    const siblings = from.parent ? from.parent.children : [root];
-    return siblings.find((s) => s.key === target);
-  };
-  const transitions = (source: Node, spec: unknown): Transition[] =>
-    (Array.isArray(spec) ? spec : [spec]).map((raw) => {
-      const t = (typeof raw === 'string' ? { target: raw } : raw) as Json;
-      const guard = t['guard'] as { params?: { ref?: string } } | undefined;
-      return {
-        source,
-        target: typeof t['target'] === 'string' ? byPath(source, t['target']) : undefined,
-        guard: guard?.params?.ref,
-        runs: refs(t['actions']),
-        reenter: t['reenter'] === true,
-      };
-    });
-  for (const { node, json } of all) {
-    for (const [ev, spec] of Object.entries((json['on'] ?? {}) as Json)) node.on.set(ev, transitions(node, spec));
-    if (json['always']) node.always = transitions(node, json['always']);
-    // XState orders delays as `Object.keys` does: integer keys ascending.
-    for (const [delay, spec] of Object.entries((json['after'] ?? {}) as Json)) {
-      const type = delayedEvent(Number(delay), node.id);
-      node.raises.push({ id: type, delay: Number(delay) });
-      node.cancels.push(type);
-      node.on.set(type, transitions(node, spec));
-    }
-    if (json['onDone']) node.on.set(`xstate.done.state.${node.id}`, transitions(node, json['onDone']));
-  }
-  return root;
-}
-
-function refs(list: unknown): string[] {
-  if (!list) return [];
-  // Stryker disable next-line MethodExpression: without the filter, a ref that is no string names no action either
-  return (Array.isArray(list) ? list : [list])
-    .map((a) => (a as { type?: string; params?: { ref?: string } }).params?.ref)
-    .filter((r): r is string => typeof r === 'string');
 }

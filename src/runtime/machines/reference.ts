@@ -5,6 +5,7 @@ import type { Cond, IR } from '../../ir/schema.js';
 import { lifecycleMachine, ritualMachine, type MachineParts } from '../../compiler/backends/xstate.js';
 import { dict } from '../../stdlib/dict.js';
 import type { LoadedMachine, MachineEngine, MachineStep } from './engine.js';
+import { checkStoredState, machineLabel } from './stored.js';
 
 /**
  * XState, loaded when a runtime first asks for the reference engine: `import { compile } from
@@ -63,6 +64,8 @@ export class XStateMachines implements MachineEngine {
   send(m: LoadedMachine, value: unknown, event: { type: string }, guard: (c: Cond) => boolean): MachineStep {
     this.guardHook = guard;
     const machine = this.machines.get(m.id)!;
+    // XState reads some values no machine state has as the initial state, and refuses others in its own words.
+    checkStoredState(m.parts.config, machineLabel(m.id, m.kind), value);
     const snap = machine.resolveState({ value: escapeValue(value) as never, context: {} });
     const [next, actions] = xstate().transition(machine, snap, { type: escapeEvent(event.type) });
     return this.collect(m, next, actions);
