@@ -21,6 +21,12 @@ export class StoreOpenError extends Error {}
 
 type Stmt = Database.Statement;
 
+/** An outbox read: rows on disk (seq <= ?) matching `where`, of the communities in a JSON list when `among`, up to a limit. */
+function outboxSelect(where: string, among: boolean, order: string): string {
+  const communities = among ? ' AND community IN (SELECT value FROM json_each(?))' : '';
+  return `SELECT seq, community, action, attempts, next_at, status, last_error FROM outbox WHERE seq <= ? AND ${where}${communities} ORDER BY ${order} LIMIT ?`;
+}
+
 /** 'object' for an action row that is a JSON object, another JSON type's name, or NULL when not JSON. */
 const ACTION_KIND = 'CASE WHEN json_valid(action) THEN json_type(action) END AS kind';
 
@@ -62,6 +68,13 @@ export class SqliteStore implements DurableStore {
     totalChanges: Stmt;
     actionsAfter: Stmt;
     actionsAfterIn: Stmt;
+    outboxDue: Stmt;
+    outboxDueIn: Stmt;
+    outboxNext: Stmt;
+    outboxNextIn: Stmt;
+    outboxList: Stmt;
+    outboxRecord: Stmt;
+    outboxCounts: Stmt;
   };
   private readonly commitTx: (commit: Commit) => void;
 
@@ -105,6 +118,13 @@ export class SqliteStore implements DurableStore {
       totalChanges: p('SELECT total_changes() AS n'),
       actionsAfter: p(`SELECT seq, community, action, ${ACTION_KIND} FROM actions WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?`),
       actionsAfterIn: p(`SELECT seq, community, action, ${ACTION_KIND} FROM actions WHERE seq > ? AND seq <= ? AND community = ? ORDER BY seq LIMIT ?`),
+      outboxDue: p(outboxSelect("status = 'pending' AND next_at <= ?", false, 'seq')),
+      outboxDueIn: p(outboxSelect("status = 'pending' AND next_at <= ?", true, 'seq')),
+      outboxNext: p(outboxSelect("status = 'pending'", false, 'next_at')),
+      outboxNextIn: p(outboxSelect("status = 'pending'", true, 'next_at')),
+      outboxList: p(outboxSelect('status = ?', false, 'seq DESC')),
+      outboxRecord: p('UPDATE outbox SET attempts = ?, status = ?, next_at = ?, last_error = ? WHERE seq = ?'),
+      outboxCounts: p('SELECT status, count(*) AS n FROM outbox WHERE seq <= ? GROUP BY status'),
     };
     this.seq = (this.db.prepare('SELECT max(seq) AS seq FROM actions').get() as { seq: number | null }).seq ?? 0;
     this.durableSeq = this.seq;
@@ -279,24 +299,22 @@ export class SqliteStore implements DurableStore {
 
   /** The outbox of webhook calls (src/store/outbox.ts), on this database. */
   readonly outbox: Outbox = {
-    due: (now, limit, communities) => Promise.resolve(this.outboxRows('status = ? AND next_at <= ?', ['pending', now], communities, 'seq', limit)),
+    due: (now, limit, communities) => Promise.resolve(this.outboxRows(communities ? this.stmt.outboxDueIn : this.stmt.outboxDue, [now], communities, limit)),
     nextDue: (communities) => {
-      const rows = this.outboxRows('status = ?', ['pending'], communities, 'next_at', 1);
+      const rows = this.outboxRows(communities ? this.stmt.outboxNextIn : this.stmt.outboxNext, [], communities, 1);
       return Promise.resolve(rows[0]?.nextAt);
     },
     record: (seq, u) => {
       const refused = this.refusal();
       if (refused) return Promise.reject(refused);
       this.atLevel(this.fullLevel);
-      this.db
-        .prepare('UPDATE outbox SET attempts = ?, status = ?, next_at = ?, last_error = ? WHERE seq = ?')
-        .run(u.attempts, u.status, u.nextAt, u.lastError ?? null, seq);
+      this.stmt.outboxRecord.run(u.attempts, u.status, u.nextAt, u.lastError ?? null, seq);
       return Promise.resolve();
     },
-    list: (status, limit) => Promise.resolve(this.outboxRows('status = ?', [status], undefined, 'seq DESC', limit)),
+    list: (status, limit) => Promise.resolve(this.outboxRows(this.stmt.outboxList, [status], undefined, limit)),
     counts: () => {
       const out: Record<OutboxStatus, number> = { pending: 0, delivered: 0, failed: 0 };
-      const rows = this.db.prepare('SELECT status, count(*) AS n FROM outbox WHERE seq <= ? GROUP BY status').all(this.durableSeq) as {
+      const rows = this.stmt.outboxCounts.all(this.durableSeq) as {
         status: OutboxStatus;
         n: number;
       }[];
@@ -305,11 +323,8 @@ export class SqliteStore implements DurableStore {
     },
   };
 
-  private outboxRows(where: string, params: unknown[], communities: readonly string[] | undefined, order: string, limit: number): OutboxRow[] {
-    const among = communities ? ` AND community IN (SELECT value FROM json_each(?))` : '';
-    const rows = this.db
-      .prepare(`SELECT seq, community, action, attempts, next_at, status, last_error FROM outbox WHERE seq <= ? AND ${where}${among} ORDER BY ${order} LIMIT ?`)
-      .all(this.durableSeq, ...params, ...(communities ? [JSON.stringify(communities)] : []), limit) as {
+  private outboxRows(stmt: Stmt, params: unknown[], communities: readonly string[] | undefined, limit: number): OutboxRow[] {
+    const rows = stmt.all(this.durableSeq, ...params, ...(communities ? [JSON.stringify(communities)] : []), limit) as {
       seq: number;
       community: string;
       action: string;
