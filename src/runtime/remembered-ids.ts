@@ -24,26 +24,13 @@
  * copied O(1) times.
  */
 
+import { hashOf, hashUnits, headerBytes, headerFor, readHeader, readUnits, sameUnits, writeId } from './id-bytes.js';
+
 const EMPTY = 0;
 const DELETED = -1;
 const MIN_SLOTS = 16;
 const INT32_MIN = -0x80000000;
 const INT32_MAX = 0x7fffffff;
-/** A length header below this is one byte; this byte says four more bytes hold it. */
-const LONG = 255;
-
-/** FNV-1a over the code units, seeded per table, with a final mix so the low bits use them all. */
-export function hashOf(id: string, seed: number): number {
-  let h = seed;
-  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
-  return mix(h);
-}
-
-function mix(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x45d9f3b);
-  return h ^ (h >>> 16);
-}
 
 export class RememberedIds implements Map<string, number> {
   readonly [Symbol.toStringTag] = 'Map';
@@ -70,6 +57,11 @@ export class RememberedIds implements Map<string, number> {
   private free = 0;
   /** Slots not EMPTY (live and DELETED). */
   private filled = 0;
+  /**
+   * The id the last `get` did not find, while `free` still holds the slot that lookup ended at:
+   * any other lookup or change of the table forgets it.
+   */
+  private missed: string | undefined = undefined;
   /** The last id hashed: `admit` asks for the same id up to three times in a row. */
   private lastId: string | undefined = undefined;
   private lastHash = 0;
@@ -80,7 +72,9 @@ export class RememberedIds implements Map<string, number> {
 
   get(id: string): number | undefined {
     const slot = this.find(id);
-    return slot < 0 ? undefined : this.atOf(this.slots[slot]! - 1);
+    if (slot >= 0) return this.atOf(this.slots[slot]! - 1);
+    this.missed = id;
+    return undefined;
   }
 
   has(id: string): boolean {
@@ -88,6 +82,12 @@ export class RememberedIds implements Map<string, number> {
   }
 
   set(id: string, at: number): this {
+    // `admit` sets a new id right after `get` missed it: the slot that lookup found is still free.
+    if (id === this.missed) {
+      this.missed = undefined;
+      this.append(id, at, this.free);
+      return this;
+    }
     const slot = this.find(id);
     // As in a Map, an id set again keeps its place (admit() deletes it first to move it).
     if (slot >= 0) this.writeAt(this.slots[slot]! - 1, at);
@@ -105,6 +105,7 @@ export class RememberedIds implements Map<string, number> {
   }
 
   clear(): void {
+    this.missed = undefined;
     this.dropped += this.count;
     this.bytes = new Uint8Array(256);
     this.used = 0;
@@ -159,6 +160,7 @@ export class RememberedIds implements Map<string, number> {
 
   /** Drop ids dated before `cutoff` from the front, up to the first that is not. */
   forgetBefore(cutoff: number): void {
+    this.missed = undefined;
     let place = this.head;
     for (; place < this.count; place++) {
       // A place left by an id that moved to the end (a redelivery) is skipped, whatever its time.
@@ -174,6 +176,7 @@ export class RememberedIds implements Map<string, number> {
 
   /** The slot holding `id`, or -1; `free` is then the first slot where it could go. */
   private find(id: string): number {
+    this.missed = undefined;
     const { slots, tags } = this;
     const mask = slots.length - 1;
     const h = this.hash(id);
@@ -198,46 +201,17 @@ export class RememberedIds implements Map<string, number> {
     return this.lastHash;
   }
 
-  /** Whether the live place `place` holds `id`, compared from its last code unit (ids often share a prefix). */
+  /** Whether the live place `place` holds `id`. */
   private matches(place: number, id: string): boolean {
-    const bytes = this.bytes;
     const header = this.headerOf(place);
-    const at = this.body;
-    const n = id.length;
-    if (header >>> 1 !== n) return false;
-    if ((header & 1) === 0) {
-      for (let i = n - 1; i >= 0; i--) if (bytes[at + i] !== id.charCodeAt(i)) return false;
-    } else {
-      for (let i = n - 1; i >= 0; i--) if ((bytes[at + 2 * i]! | (bytes[at + 2 * i + 1]! << 8)) !== id.charCodeAt(i)) return false;
-    }
-    return true;
+    return header >>> 1 === id.length && sameUnits(this.bytes, this.body, header, id);
   }
 
   /** A new id at the end, its slot `slot` (from the `find` that missed it). */
   private append(id: string, at: number, slot: number): void {
-    const n = id.length;
-    let wide = 0;
-    for (let i = 0; i < n; i++) if (id.charCodeAt(i) > 0xff) wide = 1;
-    const header = n * 2 + wide;
-    this.reserveBytes(5 + n * 2);
-    const bytes = this.bytes;
-    let p = this.used;
-    if (header < LONG) bytes[p++] = header;
-    else {
-      bytes[p] = LONG;
-      bytes[p + 1] = header & 0xff;
-      bytes[p + 2] = (header >>> 8) & 0xff;
-      bytes[p + 3] = (header >>> 16) & 0xff;
-      bytes[p + 4] = header >>> 24;
-      p += 5;
-    }
-    if (wide === 0) for (let i = 0; i < n; i++) bytes[p++] = id.charCodeAt(i);
-    else
-      for (let i = 0; i < n; i++) {
-        const c = id.charCodeAt(i);
-        bytes[p++] = c & 0xff;
-        bytes[p++] = c >>> 8;
-      }
+    const header = headerFor(id);
+    this.reserveBytes(5 + id.length * 2);
+    const p = writeId(this.bytes, this.used, header, id);
     if (this.count === this.starts.length) this.growPlaces();
     const place = this.count++;
     this.starts[place] = this.used;
@@ -274,42 +248,23 @@ export class RememberedIds implements Map<string, number> {
   /** Where the code units of the id read by the last `headerOf` begin. */
   private body = 0;
 
-  /** The length header of the id at `place` (its length times two, plus one if wide); sets `body`. */
+  /** The length header of the id at `place` (id-bytes.ts); sets `body`. */
   private headerOf(place: number): number {
-    const bytes = this.bytes;
-    let at = this.starts[place]!;
-    let header = bytes[at++]!;
-    if (header === LONG) {
-      header = bytes[at]! | (bytes[at + 1]! << 8) | (bytes[at + 2]! << 16) | (bytes[at + 3]! << 24);
-      at += 4;
-    }
-    this.body = at;
+    const start = this.starts[place]!;
+    const header = readHeader(this.bytes, start);
+    this.body = start + headerBytes(header);
     return header;
   }
 
   /** `hashOf` of the id stored at `place`, read from its bytes (no string is made). */
   private storedHash(place: number): number {
-    const bytes = this.bytes;
     const header = this.headerOf(place);
-    const at = this.body;
-    const n = header >>> 1;
-    let h = this.seed;
-    if ((header & 1) === 0) for (let i = 0; i < n; i++) h = Math.imul(h ^ bytes[at + i]!, 0x01000193);
-    else for (let i = 0; i < n; i++) h = Math.imul(h ^ (bytes[at + 2 * i]! | (bytes[at + 2 * i + 1]! << 8)), 0x01000193);
-    return mix(h);
+    return hashUnits(this.bytes, this.body, header, this.seed);
   }
 
   private idAt(place: number): string {
-    const bytes = this.bytes;
     const header = this.headerOf(place);
-    const at = this.body;
-    const n = header >>> 1;
-    // One call for a short narrow id (an argument list is fine at this size), else code unit by code unit.
-    if ((header & 1) === 0 && n <= 1024) return String.fromCharCode.apply(null, bytes.subarray(at, at + n) as unknown as number[]);
-    let out = '';
-    const step = (header & 1) + 1;
-    for (let i = 0; i < n; i++) out += String.fromCharCode(step === 1 ? bytes[at + i]! : bytes[at + 2 * i]! | (bytes[at + 2 * i + 1]! << 8));
-    return out;
+    return readUnits(this.bytes, this.body, header);
   }
 
   private atOf(place: number): number {
@@ -350,15 +305,22 @@ export class RememberedIds implements Map<string, number> {
     this.ats = ats;
   }
 
-  /** A table sized for the live ids (at most a third full: growing at half doubles it), without the DELETED marks. */
-  private rebuildSlots(): void {
+  /**
+   * A table sized for the live ids (at most a third full: growing at half doubles it), without the
+   * DELETED marks; `shift` is how far a compaction moved the places down.
+   */
+  private rebuildSlots(shift = 0): void {
     let size = MIN_SLOTS;
     while (size < this.live * 3) size *= 2;
+    const { slots, tags } = this;
     this.slots = new Int32Array(size);
     this.tags = new Int32Array(size);
     this.filled = 0;
-    for (let place = this.head; place < this.count; place++) {
-      if (this.starts[place]! >= 0) this.insertSlot(this.storedHash(place), place);
+    // Every live id has exactly one slot (forgotten and deleted ones are DELETED), with its hash
+    // beside it: the old table is read in order and no id's bytes are hashed again.
+    for (let i = 0; i < slots.length; i++) {
+      const s = slots[i]!;
+      if (s > 0) this.insertSlot(tags[i]!, s - 1 - shift);
     }
   }
 
@@ -377,7 +339,7 @@ export class RememberedIds implements Map<string, number> {
     // A deleted place's -1 stays negative.
     for (let p = 0; p < this.count; p++) starts[p] = starts[p]! - from;
     this.shrink();
-    this.rebuildSlots();
+    this.rebuildSlots(head);
   }
 
   /**

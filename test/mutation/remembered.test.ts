@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { admit, DEFAULT_HORIZON_MS, forget, forgetBefore, RememberedIds, rememberedFromJSON, rememberedToJSON } from '../../src/runtime/remembered.js';
-import { hashOf } from '../../src/runtime/remembered-ids.js';
+import { hashOf } from '../../src/runtime/id-bytes.js';
 import type { CommunityState } from '../../src/runtime/state.js';
 
 /**
@@ -435,6 +435,58 @@ describe('RememberedIds hash table', () => {
     expect(chain.get(y!)).toBe(2);
     expect(matches).toHaveBeenCalledTimes(1);
     expect(matches).toHaveBeenCalledWith(1, y);
+  });
+
+  it('a set right after the get that missed its id uses the slot that lookup found, without a second probe', () => {
+    const m = seeded();
+    const [a, b, c] = colliding(3, (n) => `s${n}`);
+    m.set(a!, 1);
+    m.set(b!, 2);
+    m.delete(a!);
+    const find = vi.spyOn(m as unknown as { find: (id: string) => number }, 'find');
+    expect(m.get(c!)).toBeUndefined();
+    m.set(c!, 3);
+    expect(find).toHaveBeenCalledTimes(1);
+    // The first deleted slot of the chain, as a probing set would choose.
+    expect(inside(m).slots.indexOf(3)).toBe(hashOf(c!, 0) & 15);
+    expect([...m]).toEqual([
+      [b!, 2],
+      [c!, 3],
+    ]);
+  });
+
+  it('a lookup or change between the missing get and the set makes the set probe again', () => {
+    const [a, b, c] = colliding(3, (n) => `v${n}`);
+    const steps: ((m: RememberedIds) => unknown)[] = [
+      (m) => m.set(b!, 2),
+      (m) => m.get(b!),
+      (m) => m.has(b!),
+      (m) => m.delete(a!),
+      (m) => m.clear(),
+      (m) => m.forgetBefore(Number.POSITIVE_INFINITY),
+    ];
+    for (const between of steps) {
+      const m = seeded();
+      m.set(a!, 1);
+      expect(m.get(c!)).toBeUndefined();
+      between(m);
+      const find = vi.spyOn(m as unknown as { find: (id: string) => number }, 'find');
+      m.set(c!, 3);
+      expect(find).toHaveBeenCalledTimes(1);
+      expect(m.get(c!)).toBe(3);
+      const model = new Map<string, number>();
+      for (const [k, v] of m) model.set(k, v);
+      for (const k of [a!, b!, c!]) expect(m.get(k)).toBe(model.get(k));
+    }
+  });
+
+  it('a rebuild reads each hash from its tag, not from the stored bytes', () => {
+    const m = seeded();
+    const storedHash = vi.spyOn(m as unknown as { storedHash: (place: number) => number }, 'storedHash');
+    for (let i = 0; i < 40; i++) m.set(`t${i}`, i);
+    expect(inside(m).slots.length).toBe(128);
+    expect(storedHash).not.toHaveBeenCalled();
+    for (let i = 0; i < 40; i++) expect(m.get(`t${i}`)).toBe(i);
   });
 
   it('a new id takes the first deleted slot of its chain', () => {
