@@ -21,4 +21,5 @@ export {
 } from './runtime/runtime.js';
 export type { CommunityState, MemberState, Timer } from './runtime/state.js';
 export { validateEvent, type InputEvent } from './runtime/events.js';
+export { migrateSnapshot, type Migration, type ReloadNote } from './hosting/migrate.js';
 export { formatDiagnostic, type Diagnostic } from './parser/diagnostics.js';

@@ -134,6 +134,7 @@ describe("import('playbook')", () => {
         'Runtime',
         'toXState',
         'toRules',
+        'migrateSnapshot',
       ]),
     );
   });
