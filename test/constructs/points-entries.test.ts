@@ -21,6 +21,31 @@ describe('a count cap on an entry worth more than 1', () => {
   });
 });
 
+describe('caps of one period share one slot, which counts each award once', () => {
+  const ENGINES = ['fast', 'generated', 'reference'] as const;
+  const posts = (n: number) => {
+    const { msg } = events();
+    return Array.from({ length: n }, (_, i) => msg(`2026-03-02T10:0${i}:00+08:00`, 'ann'));
+  };
+
+  it('`+3 cap 2 per day cap 100 points per day` awards twice a day', () => {
+    for (const engine of ENGINES) {
+      const rt = runtime(`points { message.posted: +3 cap 2 per day cap 100 points per day }`, { engine });
+      expect(amounts(feed(rt, posts(4))), engine).toEqual([3, 3]);
+      expect(Object.values(rt.community('c1')!.members['ann']!.caps ?? {}).map((s) => [s.count, s.points]), engine).toEqual([[2, 6]]);
+      rt.close();
+    }
+  });
+
+  it('`+60 cap 5 per week cap 100 points per week`: the points cap stops the second award', () => {
+    for (const engine of ENGINES) {
+      const rt = runtime(`points { message.posted: +60 cap 5 per week cap 100 points per week }`, { engine });
+      expect(amounts(feed(rt, posts(3))), engine).toEqual([60]);
+      rt.close();
+    }
+  });
+});
+
 describe('the last award time of an entry', () => {
   it('is kept for an entry with a cooldown only', () => {
     const rt = runtime(`points {

@@ -73,6 +73,8 @@ export function grantEntry(core: Core, ctx: Ctx, { rule: p, capIds }: CompiledPo
   }
   if (capped) return;
   for (let i = 0; i < p.caps.length; i++) {
+    // Caps of one period (`cap 20 per day cap 100 points per day`) share one slot, which counts the award once.
+    if (capIds.indexOf(capIds[i]!) < i) continue;
     const key = periodNumber(core.zone, now, p.caps[i]!.per);
     const caps = (m.caps ??= dict());
     const slot = caps[capIds[i]!];
