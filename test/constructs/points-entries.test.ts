@@ -32,7 +32,10 @@ describe('caps of one period share one slot, which counts each award once', () =
     for (const engine of ENGINES) {
       const rt = runtime(`points { message.posted: +3 cap 2 per day cap 100 points per day }`, { engine });
       expect(amounts(feed(rt, posts(4))), engine).toEqual([3, 3]);
-      expect(Object.values(rt.community('c1')!.members['ann']!.caps ?? {}).map((s) => [s.count, s.points]), engine).toEqual([[2, 6]]);
+      expect(
+        Object.values(rt.community('c1')!.members['ann']!.caps ?? {}).map((s) => [s.count, s.points]),
+        engine,
+      ).toEqual([[2, 6]]);
       rt.close();
     }
   });
