@@ -89,7 +89,7 @@ export function grantEntry(core: Core, ctx: Ctx, { rule: p, capIds }: CompiledPo
 }
 
 /** The local day, ISO week or month containing `ms`, as one number (caps reset when it changes). */
-function periodNumber(zone: string, ms: number, per: 'day' | 'week' | 'month'): number {
+export function periodNumber(zone: string, ms: number, per: 'day' | 'week' | 'month'): number {
   const day = localDayNumber(ms, zone);
   if (per === 'day') return day;
   // Day 0 (1970-01-01) was a Thursday: +3 puts week boundaries on Mondays.

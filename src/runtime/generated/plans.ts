@@ -2,7 +2,8 @@ import { dict } from '../../stdlib/dict.js';
 import { pruneWindow } from '../../stdlib/windows.js';
 import { recordCounter, type CompiledCounter } from '../constructs/counters.js';
 import { tallyEvent } from '../constructs/leaderboards.js';
-import { grantEntry } from '../constructs/points.js';
+import { activeMultiplier } from '../constructs/campaigns.js';
+import { award, grantEntry, periodNumber, type CompiledPoints } from '../constructs/points.js';
 import { coolingDown, fireRules, firedForKey, onceValue, type CompiledRule } from '../constructs/rules.js';
 import { recordAttendance } from '../constructs/schedules.js';
 import type { Ctx } from '../context.js';
@@ -78,12 +79,57 @@ export class EventPlans {
           const last = src.temp();
           lines.push(`${last} = m.lastAward?.[${lit(p.id)}];`, `if (${last} !== undefined && now - ${last} < ${src.k(p.cooldownMs)}) break p${i};`);
         }
-        lines.push(`${src.k(grantEntry)}(${src.k(core)}, ctx, ${src.k(cp)}, now);`, '}');
+        lines.push(...this.grant(src, cp, `p${i}`), '}');
         return lines.join('\n');
       });
       out.push(`if (m !== undefined && m.present) {\n${entries.join('\n')}\n}`);
     }
     return out.join('\n');
+  }
+
+  /**
+   * The grant of a points entry whose cooldown passed: grantEntry (constructs/points.ts) written
+   * out for this entry, its amount, caps and ids as constants, each period computed once; an
+   * entry with a computed amount goes through grantEntry itself.
+   */
+  private grant(src: Source, cp: CompiledPoints, label: string): string[] {
+    const p = cp.rule;
+    const core = this.core;
+    if (p.value) return [`${src.k(grantEntry)}(${src.k(core)}, ctx, ${src.k(cp)}, now);`];
+    const amount = src.temp();
+    const caps = src.temp();
+    const lines = [
+      core.ir.campaigns.length ? `${amount} = ${src.k(p.amount)} * ${src.k(activeMultiplier)}(${src.k(core)}, c);` : `${amount} = ${src.k(p.amount)};`,
+      // Before the caps and the cooldown, so an award that is not made counts for neither.
+      `if (Math.abs(m.points + ${amount}) === Infinity) break ${label};`,
+      `${caps} = m.caps;`,
+    ];
+    // Caps of one period share one slot (its key), read by each and counted once.
+    const slots = new Map<string, { key: string; slot: string; id: string }>();
+    p.caps.forEach((cap, i) => {
+      let s = slots.get(cp.capIds[i]!);
+      if (!s) {
+        s = { key: src.temp(), slot: src.temp(), id: lit(cp.capIds[i]!) };
+        slots.set(cp.capIds[i]!, s);
+        lines.push(
+          `${s.key} = ${src.k(periodNumber)}(${src.k(core.zone)}, now, ${lit(cap.per)});`,
+          `${s.slot} = ${caps}?.[${s.id}];`,
+          `if (${s.slot} !== undefined && ${s.slot}.key !== ${s.key}) ${s.slot} = undefined;`,
+        );
+      }
+      const used = cap.unit === 'points' ? `${s.slot}.points` : `${s.slot}.count`;
+      const adds = cap.unit === 'points' ? amount : '1';
+      lines.push(`if ((${s.slot} === undefined ? 0 : ${used}) + ${adds} > ${src.k(cap.limit)}) break ${label};`);
+    });
+    if (slots.size) lines.push(`if (${caps} === undefined) ${caps} = m.caps = ${src.k(dict)}();`);
+    for (const { key, slot, id } of slots.values()) {
+      lines.push(
+        `if (${slot} !== undefined) { ${slot}.count++; ${slot}.points += ${amount}; } else ${caps}[${id}] = { key: ${key}, count: 1, points: ${amount} };`,
+      );
+    }
+    if (p.cooldownMs !== undefined) lines.push(`(m.lastAward ??= ${src.k(dict)}())[${lit(p.id)}] = now;`);
+    lines.push(`ctx.source = ${lit(p.id)};`, `${src.k(award)}(${src.k(core)}, ctx, ${amount}, ${lit(p.reason)});`);
+    return lines;
   }
 
   /** One counter: a plain count or window of a member or the community inline, any other form by recordCounter. */
