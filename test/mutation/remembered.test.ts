@@ -489,6 +489,24 @@ describe('RememberedIds hash table', () => {
     for (let i = 0; i < 40; i++) expect(m.get(`t${i}`)).toBe(i);
   });
 
+  it('ids of one 32-bit hash are told apart by their length and their bytes', () => {
+    // Found by search (seed 0): the same hash, so the same tag, of the same and of other lengths.
+    for (const [a, b] of [
+      ['e01pf8', 'e0irj6'],
+      ['yy11ia', 'x4811'],
+    ] as const) {
+      expect(hashOf(a, 0)).toBe(hashOf(b, 0));
+      const m = seeded();
+      m.set(a, 1);
+      expect(m.get(b)).toBeUndefined();
+      expect(m.has(b)).toBe(false);
+      m.set(b, 2);
+      expect([m.get(a), m.get(b), m.size]).toEqual([1, 2, 2]);
+      m.delete(a);
+      expect([m.get(a), m.get(b)]).toEqual([undefined, 2]);
+    }
+  });
+
   it('a new id takes the first deleted slot of its chain', () => {
     const m = seeded();
     const [a, b, c, d] = colliding(4, (n) => `q${n}`);
