@@ -159,10 +159,32 @@ describe('storedStateProblem and StoredMachines (src/runtime/machines/stored.ts)
     expect(storedStateProblem(lifecycle, '__proto__')).toBe('no state "__proto__" (it has newcomer, regular)');
   });
 
+  it('with several parts: names them all, and checks every part', () => {
+    const two = ritualMachine({
+      ...ir.rituals[0]!,
+      steps: [
+        { name: 'intro', label: 'intro', on: { event: 'message.posted' } },
+        { name: 'photo', label: 'photo', on: { event: 'message.posted' } },
+      ],
+    }).config;
+    expect(storedStateProblem(two, { active: { intro: 'done', photo: 'pending' } })).toBeUndefined();
+    expect(storedStateProblem(two, { active: 'done' })).toBe('active needs an object of its parts intro, photo, not "done"');
+    expect(storedStateProblem(two, { active: { intro: 'done', bio: 'done' } })).toBe('no part "bio" in active (it has intro, photo)');
+    expect(storedStateProblem(two, { active: { intro: 'done', photo: 'later' } })).toBe('no state "later" in active.photo (it has pending, done)');
+    expect(storedStateProblem(two, { active: { intro: 'done' } })).toBe('part photo of active is missing');
+  });
+
   it('cuts a long state short in the message, and names a machine by its construct name', () => {
     const e = new StoredStateError(machineLabel('ritual:onboarding', 'ritual'), { long: 'y'.repeat(300) }, 'p');
     expect(e.message).toContain(`ritual onboarding is in the stored state {"long":"${'y'.repeat(191)}…, which`);
-    expect(e.message).not.toContain('community');
+    expect(e.message).toMatch(/^ritual onboarding is in/);
+    expect(e.message).toMatch(
+      /\(p\)\. The snapshot or database was written by another version of the playbook, or edited: resume it with the version that wrote it and reload to this one \(renamed and removed states are carried over by the reload, docs\/serve\.md "Reloading the playbook"\), or repair the member's state$/,
+    );
+    // 200 characters are shown whole.
+    const exact = { s: 'z'.repeat(192) };
+    expect(JSON.stringify(exact)).toHaveLength(200);
+    expect(new StoredStateError('ritual x', exact, 'p').message).toContain(`${JSON.stringify(exact)}, which`);
     expect(e.at('c', 'm').message).toMatch(/^community "c", member "m": ritual onboarding is in/);
     expect(e.at('c', 'm')).toMatchObject({ machine: 'ritual onboarding', problem: 'p', where: { community: 'c', member: 'm' } });
     expect(machineLabel('not a construct id', 'lifecycle')).toBe('lifecycle not a construct id');

@@ -84,7 +84,8 @@ function problemAt(node: Json, v: unknown, path: string): string | undefined {
   } else return `${stateText(v)}${where} is not a state name or an object of one`;
   const child = own(states, key);
   if (!child) return `no state ${JSON.stringify(key)}${where} (it has ${keys.join(', ')})`;
-  const nested = child['type'] === 'parallel' || Object.keys(child['states'] ?? {}).length > 0;
+  // A parallel state always has parts: states of its own.
+  const nested = Object.keys(child['states'] ?? {}).length > 0;
   if (nested && typeof v === 'string') return `state ${within(key)} has states of its own, and the value names none of them`;
   if (!nested && typeof v !== 'string') return `state ${within(key)} has no states of its own, so ${stateText(inner)} cannot be one`;
   return nested ? problemAt(child, inner, within(key)) : undefined;
@@ -115,7 +116,9 @@ export class StoredMachines {
       const machine = this.machines.get(id);
       const value = m.machines[id];
       if (!machine) continue;
-      const key = value === undefined ? '' : JSON.stringify(value);
+      // Values come from JSON: never undefined, so every one has a key.
+      const key = JSON.stringify(value);
+      // Stryker disable next-line ConditionalExpression: a cache; checking a value again gives the same answer
       if (machine.seen.has(key)) continue;
       const problem = storedStateProblem(machine.config, value);
       if (problem !== undefined) throw new StoredStateError(machine.label, value, problem, { community, member: m.id });
