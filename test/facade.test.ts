@@ -135,6 +135,7 @@ describe("import('playbook')", () => {
         'toXState',
         'toRules',
         'migrateSnapshot',
+        'StoredStateError',
       ]),
     );
   });

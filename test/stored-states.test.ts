@@ -120,6 +120,7 @@ describe('a stored machine state the playbook does not have', () => {
     store.close();
     const cli = await runCli(['serve', file, '--db', db, '--port', '0', '--clock', 'events']);
     expect(cli.code).toBe(2);
+    expect(cli.err).not.toContain('internal error');
     expect(cli.err).toMatch(/member "ann": ritual onboarding is in the stored state \{"active":\{"intro":"finished"\}\}/);
   });
 });

@@ -5,6 +5,7 @@ import { Bot, type DeliveryReport } from '../bots/bot.js';
 import { ConfigError, DEFAULT_DB, DEFAULT_NICK, resolveBotConfig } from '../bots/config.js';
 import { createAdapter } from '../bots/platforms.js';
 import { DurableRuntime } from '../store/durable.js';
+import { StoredStateError } from '../runtime/machines/stored.js';
 import type { CommandSpec } from './main.js';
 import { readBoundedFile, readPlaybookFile, UsageError } from './io.js';
 import { importRoster, RosterError } from '../hosting/roster.js';
@@ -181,7 +182,8 @@ could not be joined (also when the connection is lost for good later).
       });
     } catch (e) {
       store.close();
-      if (e instanceof RosterError) throw new UsageError(e.message);
+      // A database with a member in a state the playbook lacks (docs/runtime.md, "Stored machine states"): refused, as serve refuses it.
+      if (e instanceof RosterError || e instanceof StoredStateError) throw new UsageError(e.message);
       throw e;
     }
     const where =

@@ -1,6 +1,13 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
+import { compile } from '../../src/compiler/compile.js';
+import { DurableRuntime } from '../../src/store/durable.js';
+import { SqliteStore } from '../../src/store/sqlite.js';
 
 const PLAYBOOK = 'test/fixtures/bots/room.playbook';
 
@@ -39,6 +46,30 @@ describe('playbook bot', () => {
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/broken\.playbook:\d+:\d+: error/);
     expect(r.err).not.toContain('connecting');
+  });
+
+  it('exits 2, before connecting, on a database holding a member in a ritual state the playbook lacks', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'playbook-bot-stored-'));
+    try {
+      const db = join(dir, 'bot.db');
+      const store = new SqliteStore(db);
+      const durable = new DurableRuntime(compile(readFileSync(PLAYBOOK, 'utf8'), { file: PLAYBOOK }).ir!, store);
+      durable.dispatchBatch([{ id: 'j1', type: 'member.joined', at: '2026-03-01T08:00:00Z', community: 'club', member: 'ann', name: 'Ann' }]);
+      store.close();
+      const raw = new Database(db);
+      const row = raw.prepare("SELECT state FROM members WHERE id = 'ann'").get() as { state: string };
+      const state = JSON.parse(row.state) as { machines: Record<string, unknown> };
+      state.machines[Object.keys(state.machines).find((k) => k.startsWith('ritual'))!] = 'welcomed';
+      raw.prepare("UPDATE members SET state = ? WHERE id = 'ann'").run(JSON.stringify(state));
+      raw.close();
+      const r = await runCli(['bot', PLAYBOOK, '--irc', `irc://127.0.0.1:${closerPort}`, '--room', '#x=club', '--db', db]);
+      expect(r.code).toBe(2);
+      expect(r.err).toContain('community "club", member "ann": ritual onboarding is in the stored state "welcomed"');
+      expect(r.err).not.toMatch(/\n\s+at /);
+      expect(r.err).not.toMatch(/connecting to|internal error/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('exits 3 with the reason when the server cannot be reached or is not a chat server', async () => {
