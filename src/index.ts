@@ -22,5 +22,5 @@ export {
 export type { CommunityState, MemberState, Timer } from './runtime/state.js';
 export { validateEvent, type InputEvent } from './runtime/events.js';
 export { migrateSnapshot, type Migration, type ReloadNote } from './hosting/migrate.js';
-export { StoredStateError } from './runtime/machines/stored.js';
+export { checkSnapshotStates, StoredStateError } from './runtime/machines/stored.js';
 export { formatDiagnostic, type Diagnostic } from './parser/diagnostics.js';

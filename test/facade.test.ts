@@ -136,6 +136,7 @@ describe("import('playbook')", () => {
         'toRules',
         'migrateSnapshot',
         'StoredStateError',
+        'checkSnapshotStates',
       ]),
     );
   });

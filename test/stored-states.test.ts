@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compile } from '../src/compiler/compile.js';
 import { createRuntime, ENGINES, type RuntimeSnapshot } from '../src/runtime/runtime.js';
-import { machineLabel, StoredMachines, StoredStateError, storedStateProblem } from '../src/runtime/machines/stored.js';
+import { checkSnapshotStates, machineLabel, StoredMachines, StoredStateError, storedStateProblem } from '../src/runtime/machines/stored.js';
 import { lifecycleMachine, ritualMachine } from '../src/compiler/backends/xstate.js';
 import { newMember } from '../src/runtime/member.js';
 import { PlaybookServer } from '../src/server/server.js';
@@ -90,6 +90,15 @@ describe('a stored machine state the playbook does not have', () => {
       expect(out.map((a) => a.type)).toContain('points.award');
     });
   }
+
+  it('checkSnapshotStates refuses such a snapshot before it is resumed, and passes a sound one', () => {
+    expect(() => checkSnapshotStates(ir, snapshotWith('lifecycle', 'dormant'))).toThrow(
+      /^community "club", member "ann": lifecycle member is in the stored state "dormant"/,
+    );
+    expect(() => checkSnapshotStates(ir, snapshotWith('ritual', { active: {} }))).toThrow(/\(part intro of active is missing\)/);
+    expect(() => checkSnapshotStates(ir, snapshotWith('ritual', { active: { intro: 'done' } }))).not.toThrow();
+    expect(() => checkSnapshotStates(ir, { communities: [] })).not.toThrow();
+  });
 
   it('serve refuses a database whose member row holds an unknown state: the server does not start, the CLI exits 2', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'playbook-stored-'));

@@ -2,7 +2,7 @@ import type { IR } from '../../ir/schema.js';
 import { parseConstructId } from '../../ir/index.js';
 import { lifecycleMachine, ritualMachine, type MachineConfig } from '../../compiler/backends/xstate.js';
 import { own } from '../../stdlib/dict.js';
-import type { MemberState } from '../state.js';
+import type { CommunitySnapshot, MemberState } from '../state.js';
 
 /**
  * A member's stored machine state (a snapshot's, a database row's) checked against the machine
@@ -125,4 +125,14 @@ export class StoredMachines {
       machine.seen.add(key);
     }
   }
+}
+
+/**
+ * Check a snapshot before `createRuntime` resumes it: StoredStateError at the first member in a
+ * ritual or lifecycle state the playbook lacks. The runtime itself finds such a state only when it
+ * steps that member's machine, in the middle of an event (docs/runtime.md, "Stored machine states").
+ */
+export function checkSnapshotStates(ir: IR, snapshot: { communities: readonly CommunitySnapshot[] }): void {
+  const machines = new StoredMachines(ir);
+  for (const c of snapshot.communities) for (const id of Object.keys(c.members)) machines.check(c.id, c.members[id]!);
 }
