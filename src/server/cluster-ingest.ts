@@ -6,12 +6,11 @@ import { MAX_EVENT_LINE_BYTES } from '../limits.js';
 import { INBOX_CHANNEL, type ClusterOwner } from '../hosting/cluster-owner.js';
 import type { ClusterVersions } from '../hosting/cluster-versions.js';
 import * as store from '../store/postgres.js';
-import { DEFAULT_MAX_SKEW_MS } from './server.js';
+import { DEFAULT_MAX_SKEW_MS, type ClockMode } from './server.js';
 import { HttpError, sendJson, sendLines } from './http.js';
 import { parseEvents } from './events-body.js';
 import type { ClusterWaiters } from './cluster-waiters.js';
 import { newestIr } from './cluster-reload.js';
-import type { ClockMode } from './server.js';
 
 /** A request read after the stop began (docs/serve.md, "Signals"). */
 export function stoppingError(): HttpError {
