@@ -56,6 +56,15 @@ afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
+/** A runtime whose member's state is then damaged in place (as a custom store could load it). */
+function resumedWith(engine: (typeof ENGINES)[number], machine: string, value: unknown) {
+  const rt = createRuntime(ir, { engine });
+  rt.dispatch(joined);
+  const ann = rt.community('club')!.members['ann']!;
+  ann.machines![Object.keys(ann.machines!).find((k) => k.startsWith(machine))!] = value;
+  return rt;
+}
+
 function snapshotWith(machine: string, value: unknown): RuntimeSnapshot {
   const rt = createRuntime(ir);
   rt.dispatch(joined);
@@ -68,8 +77,15 @@ function snapshotWith(machine: string, value: unknown): RuntimeSnapshot {
 
 describe('a stored machine state the playbook does not have', () => {
   for (const engine of ENGINES) {
-    it(`engine ${engine}: a snapshot's unknown ritual state is refused at the member's next event, naming all four`, () => {
-      const rt = createRuntime(ir, { engine, snapshot: snapshotWith('ritual', 'welcomed') });
+    it(`engine ${engine}: a snapshot with an unknown state is refused by createRuntime, before any event`, () => {
+      expect(() => createRuntime(ir, { engine, snapshot: snapshotWith('ritual', 'welcomed') })).toThrow(
+        /^community "club", member "ann": ritual onboarding is in the stored state "welcomed"/,
+      );
+      expect(() => createRuntime(ir, { engine, snapshot: snapshotWith('lifecycle', 'dormant') })).toThrow(StoredStateError);
+    });
+
+    it(`engine ${engine}: an unknown ritual state in the live state is refused at the member's next event, naming all four`, () => {
+      const rt = resumedWith(engine, 'ritual', 'welcomed');
       let error: unknown;
       try {
         rt.dispatch(posted('p1', 'hi - Ann'));
@@ -82,8 +98,8 @@ describe('a stored machine state the playbook does not have', () => {
       );
     });
 
-    it(`engine ${engine}: a snapshot's unknown lifecycle state is refused; a known one resumes`, () => {
-      const bad = createRuntime(ir, { engine, snapshot: snapshotWith('lifecycle', 'dormant') });
+    it(`engine ${engine}: an unknown lifecycle state is refused; a known one resumes`, () => {
+      const bad = resumedWith(engine, 'lifecycle', 'dormant');
       expect(() => bad.dispatch(posted('p1', 'hello'))).toThrow(/member "ann": lifecycle member is in the stored state "dormant"/);
       const good = createRuntime(ir, { engine, snapshot: snapshotWith('ritual', { active: { intro: 'pending' } }) });
       const out = good.dispatch(posted('p1', 'hi - Ann'));

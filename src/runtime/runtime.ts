@@ -35,6 +35,7 @@ import { communityFromJSON, communityToJSON } from './community-json.js';
 
 export { communityFromJSON, communityToJSON } from './community-json.js';
 import { MemoryStore, type Store } from './community-store.js';
+import { checkSnapshotStates } from './machines/stored.js';
 export { MemoryStore, type Store } from './community-store.js';
 import { timerCause } from '../ir/index.js';
 import { Network, usesNetwork, type NetworkState } from './network.js';
@@ -147,6 +148,8 @@ export class Runtime {
     this.plans = generated && new EventPlans(this.core, generated.writer);
     this.validate = generated && compileValidator(ir.events);
     if (options.snapshot) {
+      // Refused before anything runs: found at a member's next event, the error would leave that event half applied (docs/runtime.md, "Stored machine states").
+      checkSnapshotStates(ir, options.snapshot);
       for (const c of options.snapshot.communities) this.store.put(communityFromJSON(c));
     }
   }
