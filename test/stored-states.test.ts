@@ -107,6 +107,31 @@ describe('a stored machine state the playbook does not have', () => {
     });
   }
 
+  it('a string holding the JSON of a state another member is in is refused too, by every engine (the fast engine keeps strings and other values apart)', () => {
+    const two = compile(`playbook "S" { timezone "UTC" }
+ritual onboarding {
+  starts on member.joined
+  step intro "i": message.posted
+  step react "r": reaction.added
+  done { say to member "done" }
+}
+`).ir!;
+    for (const engine of ENGINES) {
+      const rt = createRuntime(two, { engine });
+      let t = Date.parse(AT);
+      let n = 0;
+      const ev = (member: string, type: string, extra: Record<string, unknown> = {}) =>
+        rt.dispatch({ id: `e${n++}`, at: new Date((t += 60_000)).toISOString(), community: 'g', member, type, ...extra });
+      ev('a', 'member.joined');
+      ev('b', 'member.joined');
+      ev('a', 'message.posted', { text: 'x', messageId: 'm1' });
+      const b = rt.community('g')!.members['b']!;
+      b.machines!['ritual:onboarding'] = JSON.stringify({ active: { intro: 'pending', react: 'pending' } });
+      expect(() => ev('b', 'reaction.added', { emoji: 'x', messageId: 'm1' }), engine).toThrow(StoredStateError);
+      rt.close();
+    }
+  });
+
   it('checkSnapshotStates refuses such a snapshot before it is resumed, and passes a sound one', () => {
     expect(() => checkSnapshotStates(ir, snapshotWith('lifecycle', 'dormant'))).toThrow(
       /^community "club", member "ann": lifecycle member is in the stored state "dormant"/,

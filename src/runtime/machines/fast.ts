@@ -15,8 +15,13 @@ import { checkStoredState, machineLabel } from './stored.js';
 
 interface Compiled {
   root: Node;
-  /** Configurations of state values already seen (lifecycle values are a handful of strings). */
+  /**
+   * Configurations of state values already seen (lifecycle values are a handful of strings):
+   * string values by themselves, others by their JSON, in two maps, so that a string holding an
+   * object's JSON (a damaged row) is checked as what it is, not taken for that object.
+   */
   configs: Map<string, Node[]>;
+  shapes: Map<string, Node[]>;
 }
 
 /** Eventless transitions that keep enabling each other would never settle; stop after this many. */
@@ -34,7 +39,7 @@ export class FastMachines implements MachineEngine {
 
   /** Load any machine config of the supported subset (the differential test feeds generated ones). */
   load(id: string, kind: 'ritual' | 'lifecycle', parts: MachineParts): LoadedMachine {
-    this.compiled.set(id, { root: buildTree(parts.config), configs: new Map() });
+    this.compiled.set(id, { root: buildTree(parts.config), configs: new Map(), shapes: new Map() });
     return { id, kind, parts };
   }
 
@@ -49,14 +54,15 @@ export class FastMachines implements MachineEngine {
 
   send(m: LoadedMachine, value: unknown, event: { type: string }, guard: (c: Cond) => boolean): MachineStep {
     const c = this.compiled.get(m.id)!;
+    const cache = typeof value === 'string' ? c.configs : c.shapes;
     // Stryker disable next-line all: a cache key; any other key only misses or fills the cache
     const key = typeof value === 'string' ? value : JSON.stringify(value);
-    let nodes = c.configs.get(key);
+    let nodes = cache.get(key);
     if (!nodes) {
       checkStoredState(m.parts.config, machineLabel(m.id, m.kind), value);
       nodes = resolveValue(c.root, value);
       // Stryker disable next-line all: the bound only keeps the cache from growing without end
-      if (c.configs.size < 10_000) c.configs.set(key, nodes);
+      if (cache.size < 10_000) cache.set(key, nodes);
     }
     const run = new Run(m.parts, guard);
     // Stryker disable next-line EqualityOperator,BlockStatement: a fast exit when no state handles the event and none has eventless work; the full path gives the same step on every value the engine stores
