@@ -75,6 +75,35 @@ describe('generated points grants', () => {
     );
   });
 
+  it('a cap slot or a caps table stored as null counts nothing, as grantEntry reads it', () => {
+    const source = `playbook "Nulls" { timezone "UTC" }\npoints {\n  message.posted: +2 cap 2 per day\n}\n`;
+    const ir = compile(source).ir!;
+    const post = (i: number) => ({
+      id: `e${i}`,
+      type: 'message.posted',
+      at: `2026-03-02T10:0${i}:00Z`,
+      community: 'g',
+      member: 'ann',
+      messageId: `m${i}`,
+      text: 'x',
+    });
+    const runs = (['fast', 'generated'] as const).map((engine) =>
+      [null, { 'points:message.posted|day': null }].map((caps) => {
+        const rt = createRuntime(ir, { engine });
+        rt.dispatch(post(1));
+        (rt.community('g')!.members['ann'] as unknown as { caps: unknown }).caps = caps;
+        const out = [2, 3, 4].flatMap((i) => rt.dispatch(post(i)).map((a) => a['balance']));
+        rt.close();
+        return out;
+      }),
+    );
+    expect(runs[0]).toEqual([
+      [4, 6],
+      [4, 6],
+    ]);
+    expect(runs[1]).toEqual(runs[0]);
+  });
+
   it('an award that would overflow the balance is not made and touches no cap or cooldown, as grantEntry', () => {
     const huge = `1${'0'.repeat(300)}`;
     const source = `playbook "Huge" { timezone "UTC" }\npoints {\n  message.posted: +${huge} cooldown 30s cap 2 per day\n}\n`;

@@ -114,14 +114,15 @@ export class EventPlans {
         lines.push(
           `${s.key} = ${src.k(periodNumber)}(${src.k(core.zone)}, now, ${lit(cap.per)});`,
           `${s.slot} = ${caps}?.[${s.id}];`,
-          `if (${s.slot} !== undefined && ${s.slot}.key !== ${s.key}) ${s.slot} = undefined;`,
+          // As grantEntry reads it: a slot of another period, or none (`null` in a damaged snapshot), counts nothing.
+          `if (${s.slot} == null || ${s.slot}.key !== ${s.key}) ${s.slot} = undefined;`,
         );
       }
       const used = cap.unit === 'points' ? `${s.slot}.points` : `${s.slot}.count`;
       const adds = cap.unit === 'points' ? amount : '1';
       lines.push(`if ((${s.slot} === undefined ? 0 : ${used}) + ${adds} > ${src.k(cap.limit)}) break ${label};`);
     });
-    if (slots.size) lines.push(`if (${caps} === undefined) ${caps} = m.caps = ${src.k(dict)}();`);
+    if (slots.size) lines.push(`if (${caps} == null) ${caps} = m.caps = ${src.k(dict)}();`);
     for (const { key, slot, id } of slots.values()) {
       lines.push(
         `if (${slot} !== undefined) { ${slot}.count++; ${slot}.points += ${amount}; } else ${caps}[${id}] = { key: ${key}, count: 1, points: ${amount} };`,
