@@ -61,6 +61,17 @@ function run(ir: IR, engine: EngineName, steps: { gapMs: number; member: string;
   return { out, snapshot };
 }
 
+/** Ann's message at 10:0i UTC on 2 March 2026. */
+const post = (i: number) => ({
+  id: `e${i}`,
+  type: 'message.posted',
+  at: `2026-03-02T10:0${i}:00Z`,
+  community: 'g',
+  member: 'ann',
+  messageId: `m${i}`,
+  text: 'x',
+});
+
 describe('generated points grants', () => {
   it('give the actions and state of grantEntry (fast-check, fixed seed)', () => {
     fc.assert(
@@ -78,15 +89,6 @@ describe('generated points grants', () => {
   it('a cap slot or a caps table stored as null counts nothing, as grantEntry reads it', () => {
     const source = `playbook "Nulls" { timezone "UTC" }\npoints {\n  message.posted: +2 cap 2 per day\n}\n`;
     const ir = compile(source).ir!;
-    const post = (i: number) => ({
-      id: `e${i}`,
-      type: 'message.posted',
-      at: `2026-03-02T10:0${i}:00Z`,
-      community: 'g',
-      member: 'ann',
-      messageId: `m${i}`,
-      text: 'x',
-    });
     const runs = (['fast', 'generated'] as const).map((engine) =>
       [null, { 'points:message.posted|day': null }].map((caps) => {
         const rt = createRuntime(ir, { engine });
@@ -110,15 +112,6 @@ describe('generated points grants', () => {
     const ir = compile(source).ir!;
     for (const engine of ['fast', 'generated'] as const) {
       const rt = createRuntime(ir, { engine });
-      const post = (i: number) => ({
-        id: `e${i}`,
-        type: 'message.posted',
-        at: `2026-03-02T10:0${i}:00Z`,
-        community: 'g',
-        member: 'ann',
-        messageId: `m${i}`,
-        text: 'x',
-      });
       expect(rt.dispatch(post(1)).map((a) => a['amount'])).toEqual([1e300]);
       const ann = rt.community('g')!.members['ann']!;
       ann.points = Number.MAX_VALUE;
