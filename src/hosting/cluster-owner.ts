@@ -23,11 +23,9 @@ import { usesNetwork } from '../runtime/network.js';
 import { ClusterNetwork } from './cluster-network.js';
 import { runInbox } from './cluster-run.js';
 import { wideRuntime, type WideRuntime } from './cluster-wide.js';
+import { asCommunity, Quarantine } from './cluster-quarantine.js';
 
-/**
- * The application_name of owner sessions, followed by the process id: counting them in
- * pg_stat_activity counts the live processes, and an operator can tell whose session is whose.
- */
+/** The application_name of owner sessions, then the process id: counting them in pg_stat_activity counts the live processes. */
 export const OWNER_APP = 'playbook-owner';
 /** The NOTIFY channel of processed work; the payload is `<last seq>:<community>`. */
 export const DONE_CHANNEL = 'playbook_done';
@@ -81,11 +79,14 @@ export class ClusterOwner {
   processes = 0;
   /** The network of groups its runtimes share, loaded from its locked row in each transaction (docs/scaling.md). */
   private readonly network = new ClusterNetwork();
+  /** Communities whose events or timers failed, waiting out a backoff while the others run, then loaded again from their (maybe repaired) rows. */
+  private readonly quarantine: Quarantine;
 
   constructor(options: ClusterOwnerOptions) {
     this.options = options;
     this.timing = { ...DEFAULT_TIMING, ...options.timing };
     this.now = options.now ?? Date.now;
+    this.quarantine = new Quarantine({ firstMs: this.timing.rebalanceMs, maxMs: Math.max(60_000, this.timing.rebalanceMs), log: options.log });
   }
 
   start(): void {
@@ -124,10 +125,6 @@ export class ClusterOwner {
     return this.stopped;
   }
 
-  private log(line: string): void {
-    this.options.log(line);
-  }
-
   private async loop(): Promise<void> {
     let backoff = 100;
     while (!this.stopped) {
@@ -136,7 +133,7 @@ export class ClusterOwner {
         backoff = 100;
       } catch (e) {
         if (this.isStopped()) break;
-        this.log(`cluster owner: ${(e as Partial<Error> | null | undefined)?.message ?? String(e)}; giving up every slot and reconnecting`);
+        this.options.log(`cluster owner: ${(e as Partial<Error> | null | undefined)?.message ?? String(e)}; giving up every slot and reconnecting`);
         await this.disconnect();
         await this.sleep(backoff);
         backoff = Math.min(backoff * 2, this.timing.rebalanceMs * 4);
@@ -162,17 +159,19 @@ export class ClusterOwner {
       await pruneInbox(sql, this.timing.keepDoneMs);
       this.lastPrune = now;
     }
-    const work = [...this.dirty].filter((c) => this.held.has(communitySlot(c, this.timing.slots)));
+    for (const c of this.quarantine.due(now)) this.dirty.add(c);
+    const work = [...this.dirty].filter((c) => this.held.has(communitySlot(c, this.timing.slots)) && !this.quarantine.isAside(c));
     this.dirty.clear();
     for (let i = 0; i < work.length && !this.stopped; i += this.timing.communitiesPerTransaction) {
-      for (const c of await this.processInbox(sql, work.slice(i, i + this.timing.communitiesPerTransaction))) this.dirty.add(c);
+      const more = await this.quarantine.isolate(work.slice(i, i + this.timing.communitiesPerTransaction), this.now, (cs) => this.processInbox(sql, cs));
+      for (const c of more ?? []) this.dirty.add(c);
     }
-    let nextDue = Infinity;
+    let nextDue = this.quarantine.nextDue();
     if (this.options.clock === 'wall') {
       for (const [c, o] of this.owned) {
         const due = o.durable.nextDue();
-        if (due === undefined) continue;
-        if (due <= this.now()) await this.fireTimers(sql, c);
+        if (due === undefined || this.quarantine.isAside(c)) continue;
+        if (due <= this.now()) await this.quarantine.isolate([c], this.now, () => this.fireTimers(sql, c));
         else nextDue = Math.min(nextDue, due);
       }
     }
@@ -200,7 +199,7 @@ export class ClusterOwner {
     const client = new pg.Client({ connectionString: this.options.url, application_name: `${OWNER_APP} ${process.pid}`, keepAlive: true });
     // A session ended from outside (pg_terminate_backend, a restart) surfaces here; the next query fails and the loop starts over.
     client.on('error', (e) => {
-      this.log(`cluster owner: database session lost: ${e.message}`);
+      this.options.log(`cluster owner: database session lost: ${e.message}`);
     });
     await client.connect();
     this.client = client;
@@ -238,7 +237,7 @@ export class ClusterOwner {
         for (const c of [...this.owned.keys()]) if (communitySlot(c, this.timing.slots) === s) this.owned.delete(c);
         await sql.query('SELECT pg_advisory_unlock($1, $2)', [LOCK_CLASS, s]);
       }
-      this.log(`cluster owner: released ${extra.length} slot(s) (${this.processes} processes)`);
+      this.options.log(`cluster owner: released ${extra.length} slot(s) (${this.processes} processes)`);
     } else if (this.held.size < share) {
       // Slots no session holds, then one lock call each: a lock function in a query with LIMIT
       // may be run on more rows than the query returns, taking locks nobody would know of.
@@ -257,7 +256,7 @@ export class ClusterOwner {
       const gained = new Set(got);
       for (const s of gained) this.held.add(s);
       await this.loadSlots(sql, gained);
-      this.log(`cluster owner: took ${gained.size} slot(s), holding ${this.held.size} of ${this.timing.slots} (${this.processes} processes)`);
+      this.options.log(`cluster owner: took ${gained.size} slot(s), holding ${this.held.size} of ${this.timing.slots} (${this.processes} processes)`);
     }
   }
 
@@ -313,6 +312,7 @@ export class ClusterOwner {
     await this.transaction(sql, [...byCommunity.keys()], async (runtimeOf) => {
       const outcomes: InboxOutcome[] = [];
       const inboxOf: (number | null)[] = [];
+      // runInbox throws a CommunityFailure naming the community whose rows failed; markDone's errors are the database's.
       for (const [c, list] of byCommunity) runInbox(runtimeOf(c), c, list, outcomes, inboxOf);
       await markDone(sql, outcomes);
       return inboxOf;
@@ -324,7 +324,7 @@ export class ClusterOwner {
   private async fireTimers(sql: pg.Client, community: string): Promise<void> {
     await this.transaction(sql, [community], (runtimeOf) => {
       // Looked up here: switching versions may have replaced the runtime.
-      runtimeOf(community).advance(this.now(), community);
+      asCommunity(community, () => runtimeOf(community).advance(this.now(), community));
       return Promise.resolve([]);
     });
   }
@@ -332,8 +332,9 @@ export class ClusterOwner {
   /**
    * Run `work` on the communities' runtimes inside a transaction, then write the commits it made
    * (merged, in order) and their actions. On any failure the runtimes are dropped (they may be
-   * ahead of the database) and the error goes up, which ends the session: the next round starts
-   * from the database. A playbook with a network locks its row first (src/hosting/cluster-network.ts):
+   * ahead of the database) and the error goes up: a CommunityFailure (thrown by `work`) sets that
+   * community aside (cluster-quarantine.ts), any other error ends the session and the next round
+   * starts from the database. A playbook with a network locks its row first (src/hosting/cluster-network.ts):
    * the lock order is the slot (held by the session), the network row, then the log head, so
    * networked transactions queue on one row and cannot deadlock. `wide`: run on one runtime
    * holding every group, because an event reaches a network goal (`ClusterNetwork.spreads`).

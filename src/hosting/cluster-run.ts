@@ -1,12 +1,20 @@
 import type { DurableRuntime } from '../store/durable.js';
 import type { InboxOutcome, InboxRow } from '../store/postgres.js';
+import { asCommunity } from './cluster-quarantine.js';
 
 /**
  * Run a community's inbox rows on a runtime (src/hosting/cluster-owner.ts): runs of events as one
  * batch, each advance alone and for that community only (a runtime may hold other groups of a
- * network, docs/scaling.md). `inboxOf` gets, for each action, the row that logged it.
+ * network, docs/scaling.md). `inboxOf` gets, for each action, the row that logged it. Whatever
+ * running them throws comes out as a CommunityFailure naming the community (cluster-quarantine.ts).
  */
 export function runInbox(durable: DurableRuntime, community: string, rows: readonly InboxRow[], outcomes: InboxOutcome[], inboxOf: (number | null)[]): void {
+  asCommunity(community, () => {
+    runRows(durable, community, rows, outcomes, inboxOf);
+  });
+}
+
+function runRows(durable: DurableRuntime, community: string, rows: readonly InboxRow[], outcomes: InboxOutcome[], inboxOf: (number | null)[]): void {
   for (let i = 0; i < rows.length;) {
     const row = rows[i]!;
     if (row.kind === 'advance') {

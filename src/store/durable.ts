@@ -262,7 +262,12 @@ export class DurableRuntime {
       commit.forget = commit.communities.map((c) => ({ community: c.id, before: this.live.get(c.id)!.clock - this.runtime.horizonMs }));
       for (const a of out.actions) commit.actions.push({ community: a.community, json: JSON.stringify(a) });
     } catch (e) {
-      this.recover();
+      try {
+        this.recover();
+      } catch {
+        // A store that cannot be read back (a cluster owner's PendingStore): its owner drops this
+        // runtime; the work's own error (e.g. a StoredStateError) is what the operator must see.
+      }
       throw e;
     }
     let firstSeq: number;
