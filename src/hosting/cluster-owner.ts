@@ -163,15 +163,15 @@ export class ClusterOwner {
     const work = [...this.dirty].filter((c) => this.held.has(communitySlot(c, this.timing.slots)) && !this.quarantine.isAside(c));
     this.dirty.clear();
     for (let i = 0; i < work.length && !this.stopped; i += this.timing.communitiesPerTransaction) {
-      const more = await this.quarantine.isolate(work.slice(i, i + this.timing.communitiesPerTransaction), this.now, (cs) => this.processInbox(sql, cs));
-      for (const c of more ?? []) this.dirty.add(c);
+      const done = await this.quarantine.isolate(work.slice(i, i + this.timing.communitiesPerTransaction), this.now, (cs) => this.processInbox(sql, cs));
+      for (const c of done?.more ?? []) this.dirty.add(c);
     }
     let nextDue = this.quarantine.nextDue();
     if (this.options.clock === 'wall') {
       for (const [c, o] of this.owned) {
         const due = o.durable.nextDue();
         if (due === undefined || this.quarantine.isAside(c)) continue;
-        if (due <= this.now()) await this.quarantine.isolate([c], this.now, () => this.fireTimers(sql, c));
+        if (due <= this.now()) await this.quarantine.isolate([c], this.now, () => this.fireTimers(sql, c).then(() => ({ ran: [c] })));
         else nextDue = Math.min(nextDue, due);
       }
     }
@@ -296,13 +296,13 @@ export class ClusterOwner {
   /**
    * Process the oldest pending inbox rows of the communities in one transaction: their state,
    * processed ids, timers, actions and the rows' outcomes commit together or not at all (one
-   * WAL flush for all of them). Returns the communities that may have more rows waiting.
+   * WAL flush for all of them). Returns the communities that ran and those that may have more rows waiting.
    */
-  private async processInbox(sql: pg.Client, communities: readonly string[]): Promise<string[]> {
+  private async processInbox(sql: pg.Client, communities: readonly string[]): Promise<{ ran: string[]; more: string[] }> {
     const missing = communities.filter((c) => !this.owned.has(c));
     if (missing.length > 0) await this.load(sql, missing);
     const rows = await pendingInboxOf(sql, communities, this.timing.batch);
-    if (rows.length === 0) return [];
+    if (rows.length === 0) return { ran: [], more: [] };
     const byCommunity = new Map<string, InboxRow[]>();
     for (const r of rows) {
       let list = byCommunity.get(r.community);
@@ -317,7 +317,7 @@ export class ClusterOwner {
       await markDone(sql, outcomes);
       return inboxOf;
     });
-    return [...byCommunity].filter(([, list]) => list.length === this.timing.batch).map(([c]) => c);
+    return { ran: [...byCommunity.keys()], more: [...byCommunity].filter(([, list]) => list.length === this.timing.batch).map(([c]) => c) };
   }
 
   /** Fire the due timers of a community (wall clock) in one transaction. */

@@ -104,14 +104,20 @@ export class Quarantine {
   /**
    * Run `batch` on the communities; when one community's work fails (CommunityFailure), set it
    * aside and run the others again without it, until they commit or none is left. Any other error
-   * goes up. Returns what the committed run returned, or undefined when none did.
+   * goes up. Returns what the committed run returned, or undefined when none did. The communities
+   * it says `ran` work again; one handed back with nothing to run stays as it was (its timers may
+   * still fail, and must not log twice).
    */
-  async isolate<T>(communities: readonly string[], now: () => number, batch: (communities: readonly string[]) => Promise<T>): Promise<T | undefined> {
+  async isolate<T extends { ran: readonly string[] }>(
+    communities: readonly string[],
+    now: () => number,
+    batch: (communities: readonly string[]) => Promise<T>,
+  ): Promise<T | undefined> {
     let left = communities;
     while (left.length > 0) {
       try {
         const result = await batch(left);
-        for (const c of left) this.succeeded(c);
+        for (const c of result.ran) this.succeeded(c);
         return result;
       } catch (e) {
         if (!(e instanceof CommunityFailure) || !left.includes(e.community)) throw e;
