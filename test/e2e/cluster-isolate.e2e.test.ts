@@ -139,3 +139,78 @@ describe.skipIf(postgresMissing() !== undefined)('one community failing on Postg
     ).toHaveLength(1);
   }, 90_000);
 });
+
+/** The same with the wall clock: a community whose due timer fails is set aside, the others' timers fire. */
+describe.skipIf(postgresMissing() !== undefined)('one community failing on PostgreSQL, wall clock', () => {
+  let cluster: PostgresCluster;
+  let dir: string;
+  let file: string;
+  let holder: pg.Client;
+  const running: ServeProcess[] = [];
+  beforeAll(async () => {
+    cluster = await startPostgres();
+    dir = mkdtempSync(join(tmpdir(), 'playbook-cluster-isolate-wall-'));
+    file = join(dir, 'wall.playbook');
+    writeFileSync(file, PLAYBOOK.replace(/}\n$/, '  deadline 4s: remove member reason "no intro"\n}\n'));
+    holder = new pg.Client({ connectionString: cluster.url });
+    await holder.connect();
+  }, 60_000);
+  afterAll(async () => {
+    for (const p of running) await stopServe(p, 'SIGKILL');
+    await holder?.end().catch(() => undefined);
+    cluster?.destroy();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('the damaged community’s deadline waits, set aside and logged once; the others fire; repaired, it fires', async () => {
+    const first = await startServe(file, cluster.url, 'wall');
+    running.push(first);
+    const at = new Date().toISOString();
+    const res = await fetch(`${first.url}/events`, {
+      method: 'POST',
+      body: ['wa', 'wb', 'wc'].map((c) => event(`j-${c}`, 'member.joined', c, 'm', at, { name: 'm' })).join('\n'),
+    });
+    expect(res.status, await res.text()).toBe(200);
+    await stopServe(first);
+
+    const state = async () => (await holder.query<{ state: string }>("SELECT state FROM members WHERE community = 'wa' AND id = 'm'")).rows[0]!.state;
+    const good = await state();
+    const parsed = JSON.parse(good) as { machines?: Record<string, unknown> };
+    expect(Object.keys(parsed.machines ?? {})).toContain(MACHINE);
+    await holder.query("UPDATE members SET state = $1 WHERE community = 'wa' AND id = 'm'", [
+      JSON.stringify({ ...parsed, machines: { ...parsed.machines, [MACHINE]: 'welcomed' } }),
+    ]);
+
+    const p = await startServe(file, cluster.url, 'wall');
+    running.push(p);
+    const removed = async () =>
+      (await readLog(p.url))
+        .filter((x) => x['type'] === 'member.remove')
+        .map((x) => String(x['community']))
+        .sort();
+    await until('the sound communities’ deadlines', async () => (await removed()).length === 2, 800);
+    expect(await removed()).toEqual(['wb', 'wc']);
+    // Retried with a growing backoff (500 ms, 1 s, 2 s, ...) for a few seconds: one line.
+    await until('a few retries', () => Date.now() - Date.parse(at) > 9000, 800);
+    const aside = p
+      .stderr()
+      .split('\n')
+      .filter((l) => l.includes('set aside'));
+    expect(aside).toHaveLength(1);
+    expect(aside[0]).toContain('community "wa" set aside');
+    expect(aside[0]).toContain('ritual onboarding is in the stored state "welcomed"');
+    expect(p.stderr()).not.toMatch(/giving up every slot/);
+    expect(await removed()).toEqual(['wb', 'wc']);
+
+    await holder.query("UPDATE members SET state = $1 WHERE community = 'wa' AND id = 'm'", [good]);
+    await until('the repaired community’s deadline', async () => (await removed()).length === 3, 1600);
+    expect(await removed()).toEqual(['wa', 'wb', 'wc']);
+    await until('the log line of wa working again', () => p.stderr().includes('community "wa" works again'));
+    expect(
+      p
+        .stderr()
+        .split('\n')
+        .filter((l) => l.includes('set aside')),
+    ).toHaveLength(1);
+  }, 90_000);
+});
