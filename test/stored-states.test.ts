@@ -186,6 +186,15 @@ describe('storedStateProblem and StoredMachines (src/runtime/machines/stored.ts)
     expect(storedStateProblem(lifecycle, 'regular')).toBeUndefined();
   });
 
+  it('a part of a parallel state without states of its own is stored as {}, and only so', () => {
+    const config = { id: 'p', type: 'parallel', states: { x: { initial: 'a', states: { a: {}, b: {} } }, idle: {} } };
+    expect(storedStateProblem(config, { x: 'a', idle: {} })).toBeUndefined();
+    expect(storedStateProblem(config, { x: 'a', idle: 'z' })).toBe('part idle has no states of its own, so "z" cannot be one (it is stored as {})');
+    expect(storedStateProblem(config, { x: 'a', idle: { z: 'a' } })).toMatch(/^part idle has no states of its own/);
+    expect(storedStateProblem(config, { x: 'a', idle: [] })).toMatch(/^part idle has no states of its own/);
+    expect(storedStateProblem(config, { x: 'a', idle: null })).toMatch(/^part idle has no states of its own/);
+  });
+
   it('says what is wrong, and where', () => {
     const cases: [unknown, string][] = [
       ['welcomed', 'no state "welcomed" (it has active, completed, expired, cancelled)'],

@@ -65,6 +65,11 @@ function problemAt(node: Json, v: unknown, path: string): string | undefined {
   const keys = Object.keys(states);
   const where = path === '' ? '' : ` in ${path}`;
   const within = (k: string) => (path === '' ? k : `${path}.${k}`);
+  // A part of a parallel state with no states of its own: both engines store it as {}.
+  if (keys.length === 0 && node['type'] !== 'parallel') {
+    const empty = typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 0;
+    return empty ? undefined : `part ${path} has no states of its own, so ${stateText(v)} cannot be one (it is stored as {})`;
+  }
   if (node['type'] === 'parallel') {
     if (typeof v !== 'object' || v === null || Array.isArray(v)) return `${path} needs an object of its parts ${keys.join(', ')}, not ${stateText(v)}`;
     for (const k of Object.keys(v)) if (!own(states, k)) return `no part ${JSON.stringify(k)}${where} (it has ${keys.join(', ')})`;
