@@ -206,7 +206,7 @@ describe('the source of a plan', () => {
     const x = load(SOURCE_BODY);
     const conditions = new GeneratedConditions(x);
     const plans = new EventPlans(new Core(x, conditions, new FastMachines(x), false), conditions.writer);
-    expect(plans.source('message.posted')).toBe(`let t0, t1, t2, t3, t4, t5, t6, t7, t8, t9, t10, t11, t12, t13, t14, t15, t16, t17, t18;
+    expect(plans.source('message.posted')).toBe(`let t0, t1, t2, t3, t4, t5, t6, t7, t8, t9, t10, t11, t12, t13, t14, t15, t16, t17, t18, t19, t20;
 c0: {
 if (m === undefined) break c0;
 t0 = (m.counters ??= K[0]());
@@ -257,11 +257,18 @@ p0: {
 if (!(typeof (t16 = ((t17 = ctx.event) === undefined ? undefined : t17.payload["text"])) === 'string' ? t16.toLowerCase().includes("good") : Array.isArray(t16) ? t16.includes("good") : false)) break p0;
 t18 = m.lastAward?.["points:message.posted"];
 if (t18 !== undefined && now - t18 < K[23]) break p0;
-K[24](K[4], ctx, K[25], now);
+t19 = K[24] * K[25](K[4], c);
+if (Math.abs(m.points + t19) === Infinity) break p0;
+(m.lastAward ??= K[0]())["points:message.posted"] = now;
+ctx.source = "points:message.posted";
+K[26](K[4], ctx, t19, "message.posted");
 }
 p1: {
 if (c.campaigns["sale"]?.stage !== "main") break p1;
-K[24](K[4], ctx, K[26], now);
+t20 = K[27] * K[25](K[4], c);
+if (Math.abs(m.points + t20) === Infinity) break p1;
+ctx.source = "points:sale.main:message.posted";
+K[26](K[4], ctx, t20, "message.posted");
 }
 }`);
     expect(plans.source('shop.paid')).toBe(`let t0, t1, t2, t3, t4;

@@ -97,13 +97,13 @@ export class EventPlans {
     const core = this.core;
     if (p.value) return [`${src.k(grantEntry)}(${src.k(core)}, ctx, ${src.k(cp)}, now);`];
     const amount = src.temp();
-    const caps = src.temp();
+    const caps = p.caps.length ? src.temp() : '';
     const lines = [
       core.ir.campaigns.length ? `${amount} = ${src.k(p.amount)} * ${src.k(activeMultiplier)}(${src.k(core)}, c);` : `${amount} = ${src.k(p.amount)};`,
       // Before the caps and the cooldown, so an award that is not made counts for neither.
       `if (Math.abs(m.points + ${amount}) === Infinity) break ${label};`,
-      `${caps} = m.caps;`,
     ];
+    if (p.caps.length) lines.push(`${caps} = m.caps;`);
     // Caps of one period share one slot (its key), read by each and counted once.
     const slots = new Map<string, { key: string; slot: string; id: string }>();
     p.caps.forEach((cap, i) => {
