@@ -6,21 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { communitySlot, DEFAULT_TIMING } from '../../src/hosting/cluster-slots.js';
 import { LOCK_CLASS } from '../../src/store/postgres-schema.js';
 import { postgresMissing, startPostgres, type PostgresCluster } from './servers/postgres.js';
-import { readLog, startServe, stopServe, type ServeProcess } from './servers/cluster.js';
+import { readLog, startServe, stopServe, until, type ServeProcess } from './servers/cluster.js';
 
 const PLAYBOOK = `playbook "Isolate" {\n  timezone "UTC"\n}\n\nritual onboarding {\n  starts on member.joined\n  say to member "welcome {member.name}"\n  step intro "intro": message.posted where text contains "-"\n}\n`;
 const MACHINE = 'ritual:onboarding';
 
 function event(id: string, type: string, community: string, member: string, at: string, extra: Record<string, unknown> = {}): string {
   return JSON.stringify({ id, type, at, community, member, ...extra });
-}
-
-async function until(what: string, test: () => boolean | Promise<boolean>, tries = 400): Promise<void> {
-  for (let i = 0; i < tries; i++) {
-    if (await test()) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 /**

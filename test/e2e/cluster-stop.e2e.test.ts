@@ -7,21 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { communitySlot, DEFAULT_TIMING } from '../../src/hosting/cluster-slots.js';
 import { LOCK_CLASS } from '../../src/store/postgres-schema.js';
 import { postgresMissing, startPostgres, type PostgresCluster } from './servers/postgres.js';
-import { readLog, startServe, stopServe, type ServeProcess } from './servers/cluster.js';
+import { readLog, startServe, stopServe, until, type ServeProcess } from './servers/cluster.js';
 
 const PLAYBOOK = `playbook "Stop" {\n  timezone "UTC"\n}\n\nritual onboarding {\n  starts on member.joined\n  say to member "welcome {member.name}"\n  step intro "intro": message.posted where text contains "-"\n}\n`;
 const AT = '2026-03-01T08:00:00Z';
 
 function joined(id: string, community: string, member: string): string {
   return JSON.stringify({ id, type: 'member.joined', at: AT, community, member, name: member.toUpperCase() });
-}
-
-async function until(what: string, test: () => boolean | Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 400; i++) {
-    if (await test()) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 /**

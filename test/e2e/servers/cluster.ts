@@ -184,3 +184,12 @@ export function batches(rnd: () => number, events: unknown[], max: number): { pa
   }
   return out;
 }
+
+/** Polls `test` every 25 ms until it holds; fails naming `what` after `tries` polls (10 s by default). */
+export async function until(what: string, test: () => boolean | Promise<boolean>, tries = 400): Promise<void> {
+  for (let i = 0; i < tries; i++) {
+    if (await test()) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
