@@ -86,6 +86,33 @@ describe('generated points grants', () => {
     );
   });
 
+  it('an entry with a computed amount goes through grantEntry: the same awards, rounded, none for a missing field', () => {
+    const source = `playbook "Cashback" { timezone "Asia/Shanghai" }
+event shop.paid { amount: number? }
+points {
+  shop.paid: +amount / 100 cooldown 30s cap 500 points per day
+}
+`;
+    const ir = compile(source).ir!;
+    const paid = (i: number, amount?: number) => ({
+      id: `o${i}`,
+      type: 'shop.paid',
+      at: `2026-03-02T10:0${i}:00+08:00`,
+      community: 'g',
+      member: 'ann',
+      ...(amount === undefined ? {} : { amount }),
+    });
+    const stream = [paid(1, 250), paid(2, 30_000), paid(3), paid(4, 26_000), paid(5, 149)];
+    const runs = (['fast', 'generated'] as const).map((engine) => {
+      const rt = createRuntime(ir, { engine });
+      const out = stream.flatMap((e) => rt.dispatch(e).map((a) => a['amount']));
+      rt.close();
+      return out;
+    });
+    expect(runs[0]).toEqual([3, 300, 1]);
+    expect(runs[1]).toEqual(runs[0]);
+  });
+
   it('a cap slot or a caps table stored as null counts nothing, as grantEntry reads it', () => {
     const source = `playbook "Nulls" { timezone "UTC" }\npoints {\n  message.posted: +2 cap 2 per day\n}\n`;
     const ir = compile(source).ir!;
