@@ -1,12 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { communitySlot, DEFAULT_TIMING } from '../../src/hosting/cluster-slots.js';
 import { LOCK_CLASS } from '../../src/store/postgres-schema.js';
-import { postgresMissing, startPostgres, type PostgresCluster } from './servers/postgres.js';
-import { readLog, startServe, stopServe, until, type ServeProcess } from './servers/cluster.js';
+import { postgresMissing } from './servers/postgres.js';
+import { clusterFixture, readLog, startServe, stopServe, until, type ServeProcess } from './servers/cluster.js';
 
 const PLAYBOOK = `playbook "Isolate" {\n  timezone "UTC"\n}\n\nritual onboarding {\n  starts on member.joined\n  say to member "welcome {member.name}"\n  step intro "intro": message.posted where text contains "-"\n}\n`;
 const MACHINE = 'ritual:onboarding';
@@ -23,42 +19,24 @@ function event(id: string, type: string, community: string, member: string, at: 
  * repaired A's events are processed without a restart.
  */
 describe.skipIf(postgresMissing() !== undefined)('one community failing on PostgreSQL', () => {
-  let cluster: PostgresCluster;
-  let dir: string;
-  let file: string;
-  let holder: pg.Client;
-  const running: ServeProcess[] = [];
+  const fx = clusterFixture('isolate.playbook', PLAYBOOK);
   const a = 'alpha';
   const slot = communitySlot(a, DEFAULT_TIMING.slots);
   // A second community in A's slot: the owner takes the slot and both communities' work in one round, one transaction.
   let b = '';
   for (let i = 0; b === ''; i++) if (communitySlot(`beta${i}`, DEFAULT_TIMING.slots) === slot) b = `beta${i}`;
-  beforeAll(async () => {
-    cluster = await startPostgres();
-    dir = mkdtempSync(join(tmpdir(), 'playbook-cluster-isolate-'));
-    file = join(dir, 'isolate.playbook');
-    writeFileSync(file, PLAYBOOK);
-    holder = new pg.Client({ connectionString: cluster.url });
-    await holder.connect();
-  }, 60_000);
-  afterAll(async () => {
-    for (const p of running) await stopServe(p, 'SIGKILL');
-    await holder?.end().catch(() => undefined);
-    cluster?.destroy();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
 
   const pendingRows = async (community: string) =>
-    Number((await holder.query<{ n: string }>('SELECT count(*) AS n FROM inbox WHERE community = $1 AND status IS NULL', [community])).rows[0]!.n);
+    Number((await fx.holder.query<{ n: string }>('SELECT count(*) AS n FROM inbox WHERE community = $1 AND status IS NULL', [community])).rows[0]!.n);
   const memberState = async (community: string, member: string) =>
-    (await holder.query<{ state: string }>('SELECT state FROM members WHERE community = $1 AND id = $2', [community, member])).rows[0]!.state;
+    (await fx.holder.query<{ state: string }>('SELECT state FROM members WHERE community = $1 AND id = $2', [community, member])).rows[0]!.state;
   const setMemberState = (community: string, member: string, state: string) =>
-    holder.query('UPDATE members SET state = $3 WHERE community = $1 AND id = $2', [community, member, state]);
+    fx.holder.query('UPDATE members SET state = $3 WHERE community = $1 AND id = $2', [community, member, state]);
   const slots = async (p: ServeProcess) => ((await (await fetch(`${p.url}/health`)).json()) as { slots: number }).slots;
 
   it('B commits and is answered while A is set aside, logged once, and processed once its row is repaired', async () => {
-    const first = await startServe(file, cluster.url);
-    running.push(first);
+    const first = await startServe(fx.file, fx.cluster.url);
+    fx.running.push(first);
     for (const [c, m] of [
       [a, 'ann'],
       [b, 'bob'],
@@ -75,10 +53,10 @@ describe.skipIf(postgresMissing() !== undefined)('one community failing on Postg
     await setMemberState(a, 'ann', JSON.stringify({ ...parsed, machines: { ...parsed.machines, [MACHINE]: 'welcomed' } }));
 
     // The next process starts without A's slot, so A's and B's events wait in the inbox until it takes it.
-    const lock = await holder.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS ok', [LOCK_CLASS, slot]);
+    const lock = await fx.holder.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS ok', [LOCK_CLASS, slot]);
     expect(lock.rows[0]!.ok).toBe(true);
-    const p = await startServe(file, cluster.url);
-    running.push(p);
+    const p = await startServe(fx.file, fx.cluster.url);
+    fx.running.push(p);
     await until('the process to hold every other slot', async () => (await slots(p)) === DEFAULT_TIMING.slots - 1);
     const post = (c: string, m: string) =>
       fetch(`${p.url}/events`, {
@@ -90,7 +68,7 @@ describe.skipIf(postgresMissing() !== undefined)('one community failing on Postg
     replyA.catch(() => undefined);
     replyB.catch(() => undefined);
     await until('both events to be in the inbox', async () => (await pendingRows(a)) === 1 && (await pendingRows(b)) === 1);
-    await holder.query('SELECT pg_advisory_unlock($1, $2)', [LOCK_CLASS, slot]);
+    await fx.holder.query('SELECT pg_advisory_unlock($1, $2)', [LOCK_CLASS, slot]);
 
     const resB = await replyB;
     expect(resB.status, await resB.clone().text()).toBe(200);
@@ -118,7 +96,7 @@ describe.skipIf(postgresMissing() !== undefined)('one community failing on Postg
     // Repaired: picked up after the backoff, without a restart.
     await setMemberState(a, 'ann', good);
     await until('A to be processed', async () => (await pendingRows(a)) === 0, 1600);
-    const outcome = await holder.query<{ status: string }>('SELECT status FROM inbox WHERE community = $1 AND kind = $2', [a, 'event']);
+    const outcome = await fx.holder.query<{ status: string }>('SELECT status FROM inbox WHERE community = $1 AND kind = $2', [a, 'event']);
     expect(outcome.rows.map((r) => r.status).sort()).toEqual(['processed', 'processed']);
     await until('the log line of A working again', () => p.stderr().includes(`community "${a}" works again`));
     const welcomes = (await readLog(p.url)).filter((x) => x['type'] === 'message.send').map((x) => `${String(x['community'])} ${String(x['text'])}`);
@@ -134,29 +112,11 @@ describe.skipIf(postgresMissing() !== undefined)('one community failing on Postg
 
 /** The same with the wall clock: a community whose due timer fails is set aside, the others' timers fire. */
 describe.skipIf(postgresMissing() !== undefined)('one community failing on PostgreSQL, wall clock', () => {
-  let cluster: PostgresCluster;
-  let dir: string;
-  let file: string;
-  let holder: pg.Client;
-  const running: ServeProcess[] = [];
-  beforeAll(async () => {
-    cluster = await startPostgres();
-    dir = mkdtempSync(join(tmpdir(), 'playbook-cluster-isolate-wall-'));
-    file = join(dir, 'wall.playbook');
-    writeFileSync(file, PLAYBOOK.replace(/}\n$/, '  deadline 4s: remove member reason "no intro"\n}\n'));
-    holder = new pg.Client({ connectionString: cluster.url });
-    await holder.connect();
-  }, 60_000);
-  afterAll(async () => {
-    for (const p of running) await stopServe(p, 'SIGKILL');
-    await holder?.end().catch(() => undefined);
-    cluster?.destroy();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  const fx = clusterFixture('wall.playbook', PLAYBOOK.replace(/}\n$/, '  deadline 4s: remove member reason "no intro"\n}\n'));
 
   it('the damaged community’s deadline waits, set aside and logged once; the others fire; repaired, it fires', async () => {
-    const first = await startServe(file, cluster.url, 'wall');
-    running.push(first);
+    const first = await startServe(fx.file, fx.cluster.url, 'wall');
+    fx.running.push(first);
     const at = new Date().toISOString();
     const res = await fetch(`${first.url}/events`, {
       method: 'POST',
@@ -165,16 +125,16 @@ describe.skipIf(postgresMissing() !== undefined)('one community failing on Postg
     expect(res.status, await res.text()).toBe(200);
     await stopServe(first);
 
-    const state = async () => (await holder.query<{ state: string }>("SELECT state FROM members WHERE community = 'wa' AND id = 'm'")).rows[0]!.state;
+    const state = async () => (await fx.holder.query<{ state: string }>("SELECT state FROM members WHERE community = 'wa' AND id = 'm'")).rows[0]!.state;
     const good = await state();
     const parsed = JSON.parse(good) as { machines?: Record<string, unknown> };
     expect(Object.keys(parsed.machines ?? {})).toContain(MACHINE);
-    await holder.query("UPDATE members SET state = $1 WHERE community = 'wa' AND id = 'm'", [
+    await fx.holder.query("UPDATE members SET state = $1 WHERE community = 'wa' AND id = 'm'", [
       JSON.stringify({ ...parsed, machines: { ...parsed.machines, [MACHINE]: 'welcomed' } }),
     ]);
 
-    const p = await startServe(file, cluster.url, 'wall');
-    running.push(p);
+    const p = await startServe(fx.file, fx.cluster.url, 'wall');
+    fx.running.push(p);
     const removed = async () =>
       (await readLog(p.url))
         .filter((x) => x['type'] === 'member.remove')
@@ -194,7 +154,7 @@ describe.skipIf(postgresMissing() !== undefined)('one community failing on Postg
     expect(p.stderr()).not.toMatch(/giving up every slot/);
     expect(await removed()).toEqual(['wb', 'wc']);
 
-    await holder.query("UPDATE members SET state = $1 WHERE community = 'wa' AND id = 'm'", [good]);
+    await fx.holder.query("UPDATE members SET state = $1 WHERE community = 'wa' AND id = 'm'", [good]);
     await until('the repaired community’s deadline', async () => (await removed()).length === 3, 1600);
     expect(await removed()).toEqual(['wa', 'wb', 'wc']);
     await until('the log line of wa working again', () => p.stderr().includes('community "wa" works again'));

@@ -1,13 +1,9 @@
 import { request, type IncomingMessage } from 'node:http';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { communitySlot, DEFAULT_TIMING } from '../../src/hosting/cluster-slots.js';
 import { LOCK_CLASS } from '../../src/store/postgres-schema.js';
-import { postgresMissing, startPostgres, type PostgresCluster } from './servers/postgres.js';
-import { readLog, startServe, stopServe, until, type ServeProcess } from './servers/cluster.js';
+import { postgresMissing } from './servers/postgres.js';
+import { clusterFixture, readLog, startServe, stopServe, until, type ServeProcess } from './servers/cluster.js';
 
 const PLAYBOOK = `playbook "Stop" {\n  timezone "UTC"\n}\n\nritual onboarding {\n  starts on member.joined\n  say to member "welcome {member.name}"\n  step intro "intro": message.posted where text contains "-"\n}\n`;
 const AT = '2026-03-01T08:00:00Z';
@@ -24,45 +20,27 @@ function joined(id: string, community: string, member: string): string {
  * The test holds a community's slot lock itself, so the owner cannot process it until released.
  */
 describe.skipIf(postgresMissing() !== undefined)('stopping serve on PostgreSQL', () => {
-  let cluster: PostgresCluster;
-  let dir: string;
-  let file: string;
-  let holder: pg.Client;
-  const running: ServeProcess[] = [];
+  const fx = clusterFixture('stop.playbook', PLAYBOOK);
   // A community whose slot the test holds while the process starts, so the process owns all others.
   const held = 'held';
   const slot = communitySlot(held, DEFAULT_TIMING.slots);
-  beforeAll(async () => {
-    cluster = await startPostgres();
-    dir = mkdtempSync(join(tmpdir(), 'playbook-cluster-stop-'));
-    file = join(dir, 'stop.playbook');
-    writeFileSync(file, PLAYBOOK);
-    holder = new pg.Client({ connectionString: cluster.url });
-    await holder.connect();
-  }, 60_000);
-  afterAll(async () => {
-    for (const p of running) await stopServe(p, 'SIGKILL');
-    await holder?.end().catch(() => undefined);
-    cluster?.destroy();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
 
   const hold = async () => {
-    const r = await holder.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS ok', [LOCK_CLASS, slot]);
+    const r = await fx.holder.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS ok', [LOCK_CLASS, slot]);
     expect(r.rows[0]!.ok).toBe(true);
   };
   const release = async () => {
-    await holder.query('SELECT pg_advisory_unlock($1, $2)', [LOCK_CLASS, slot]);
+    await fx.holder.query('SELECT pg_advisory_unlock($1, $2)', [LOCK_CLASS, slot]);
   };
   const pendingRows = async (community: string) =>
-    Number((await holder.query<{ n: string }>('SELECT count(*) AS n FROM inbox WHERE community = $1 AND status IS NULL', [community])).rows[0]!.n);
-  const inboxBodies = async () => (await holder.query<{ body: string }>('SELECT body FROM inbox')).rows.map((r) => r.body).join('\n');
+    Number((await fx.holder.query<{ n: string }>('SELECT count(*) AS n FROM inbox WHERE community = $1 AND status IS NULL', [community])).rows[0]!.n);
+  const inboxBodies = async () => (await fx.holder.query<{ body: string }>('SELECT body FROM inbox')).rows.map((r) => r.body).join('\n');
   const exitCode = (p: ServeProcess) => p.exited.then(() => p.child.exitCode);
 
   it('SIGTERM while a request waits for its owner: the reply carries its actions once the round completes, new requests are refused, exit 0', async () => {
     await hold();
-    const a = await startServe(file, cluster.url);
-    running.push(a);
+    const a = await startServe(fx.file, fx.cluster.url);
+    fx.running.push(a);
     await until('the process to hold every other slot', async () => ((await (await fetch(`${a.url}/health`)).json()) as { slots: number }).slots === 63);
 
     const waiting = fetch(`${a.url}/events`, { method: 'POST', body: joined('j1', held, 'ann') });
@@ -123,8 +101,8 @@ describe.skipIf(postgresMissing() !== undefined)('stopping serve on PostgreSQL',
 
   it('SIGTERM while the owner cannot process within the grace period: a 503 with Retry-After, and the next owner processes the stored events once', async () => {
     await hold();
-    const a = await startServe(file, cluster.url);
-    running.push(a);
+    const a = await startServe(fx.file, fx.cluster.url);
+    fx.running.push(a);
     await until('the process to hold every other slot', async () => ((await (await fetch(`${a.url}/health`)).json()) as { slots: number }).slots === 63);
 
     const body = joined('j2', held, 'cat');
@@ -143,8 +121,8 @@ describe.skipIf(postgresMissing() !== undefined)('stopping serve on PostgreSQL',
 
     // Sent again to the next process: a duplicate; the stored copy was processed once.
     await release();
-    const b = await startServe(file, cluster.url);
-    running.push(b);
+    const b = await startServe(fx.file, fx.cluster.url);
+    fx.running.push(b);
     const again = await fetch(`${b.url}/events`, { method: 'POST', body });
     expect(again.status, await again.clone().text()).toBe(200);
     expect(again.headers.get('playbook-events')).toBe('processed=0; duplicate=1; ignored=0; late=0');

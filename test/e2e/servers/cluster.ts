@@ -4,9 +4,13 @@
  * simulate` logs, and send a stream to random processes, resending what was not acknowledged.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import pg from 'pg';
+import { afterAll, beforeAll } from 'vitest';
+import { startPostgres, type PostgresCluster } from './postgres.js';
 
 export const CLI = process.env['PLAYBOOK_CLI'] ?? 'bin/playbook.js';
 
@@ -192,4 +196,36 @@ export async function until(what: string, test: () => boolean | Promise<boolean>
     await new Promise((r) => setTimeout(r, 25));
   }
   throw new Error(`timed out waiting for ${what}`);
+}
+
+/** What a suite of cluster tests runs against: set up before its tests, torn down after them. */
+export interface ClusterFixture {
+  cluster: PostgresCluster;
+  /** A temporary folder holding `file`, the playbook the suite's processes serve. */
+  dir: string;
+  file: string;
+  /** The test's own connection, to read and change rows and hold slot locks. */
+  holder: pg.Client;
+  /** Processes the suite started: any still running at the end are killed. */
+  running: ServeProcess[];
+}
+
+/** A private PostgreSQL, the playbook written to `<a temporary folder>/name`, and a client, for the suite this is called in. */
+export function clusterFixture(name: string, playbook: string): ClusterFixture {
+  const f = { running: [] as ServeProcess[] } as ClusterFixture;
+  beforeAll(async () => {
+    f.cluster = await startPostgres();
+    f.dir = mkdtempSync(join(tmpdir(), `playbook-${name.replace(/\.playbook$/, '')}-`));
+    f.file = join(f.dir, name);
+    writeFileSync(f.file, playbook);
+    f.holder = new pg.Client({ connectionString: f.cluster.url });
+    await f.holder.connect();
+  }, 60_000);
+  afterAll(async () => {
+    for (const p of f.running) await stopServe(p, 'SIGKILL');
+    await f.holder?.end().catch(() => undefined);
+    f.cluster?.destroy();
+    if (f.dir) rmSync(f.dir, { recursive: true, force: true });
+  });
+  return f;
 }
