@@ -1,6 +1,6 @@
 import type { IR } from '../ir/schema.js';
 import { memberFromJSON, memberToJSON } from '../runtime/member.js';
-import { StoredMachines } from '../runtime/machines/stored.js';
+import { checkSnapshotStates } from '../runtime/machines/stored.js';
 import {
   communityFromJSON,
   createRuntime,
@@ -336,11 +336,7 @@ export class DurableRuntime {
    * event (src/runtime/machines/stored.ts). Call it once the state is of this playbook's version.
    */
   checkStoredStates(): void {
-    const machines = new StoredMachines(this.irValue);
-    for (const id of this.live.communities()) {
-      const c = this.live.get(id)!;
-      for (const m of Object.keys(c.members)) machines.check(id, c.members[m]!);
-    }
+    checkSnapshotStates(this.irValue, { communities: this.live.communities().map((id) => this.live.get(id)!) });
   }
 
   nextDue(): number | undefined {

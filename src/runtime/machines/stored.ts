@@ -133,11 +133,12 @@ export class StoredMachines {
 }
 
 /**
- * Check a snapshot before `createRuntime` resumes it: StoredStateError at the first member in a
- * ritual or lifecycle state the playbook lacks. The runtime itself finds such a state only when it
- * steps that member's machine, in the middle of an event (docs/runtime.md, "Stored machine states").
+ * StoredStateError at the first member in a ritual or lifecycle state the playbook lacks: of a
+ * snapshot (`createRuntime` checks the one it resumes) or of a durable runtime's live state, so
+ * that it is refused before anything runs rather than in the middle of that member's next event
+ * (docs/runtime.md, "Stored machine states").
  */
-export function checkSnapshotStates(ir: IR, snapshot: { communities: readonly CommunitySnapshot[] }): void {
+export function checkSnapshotStates(ir: IR, snapshot: { communities: readonly Pick<CommunitySnapshot, 'id' | 'members'>[] }): void {
   const machines = new StoredMachines(ir);
   for (const c of snapshot.communities) for (const id of Object.keys(c.members)) machines.check(c.id, c.members[id]!);
 }
