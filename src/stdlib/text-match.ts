@@ -1,3 +1,4 @@
+import type { RE2JS } from 're2js';
 import { prepareRegex } from './regex-re2.js';
 
 /**
@@ -14,12 +15,9 @@ export type Matcher = (text: string) => boolean;
 export function compileMatcher(patterns: readonly TextPattern[]): Matcher {
   const tests: Matcher[] = patterns.map((p) => {
     if ('regex' in p) {
-      // `g` and `y` change nothing for a yes/no test; the checker refuses them in a playbook, and
-      // an IR written by hand may still carry them.
-      const prepared = prepareRegex(p.regex, p.flags.replace(/[gy]/g, ''));
+      const re = compiledRegex(p.regex, p.flags);
       // A pattern the checker would refuse never matches (the checker stops such a playbook).
-      if (!prepared.ok) return () => false;
-      const re = prepared.re;
+      if (!re) return () => false;
       return (t) => re.test(t);
     }
     const needle = p.text.toLowerCase();
@@ -27,4 +25,31 @@ export function compileMatcher(patterns: readonly TextPattern[]): Matcher {
   });
   if (tests.length === 1) return tests[0]!;
   return (t) => tests.some((f) => f(t));
+}
+
+/**
+ * Compiled patterns by their text and flags. Compiling for RE2 costs about 80 µs a pattern, most
+ * of building a runtime of a playbook with a few regexes: every runtime of one playbook (each
+ * community of a cluster process, a reload of `serve`, simulate after check) shares them. A
+ * compiled RE2 keeps no state between tests, so sharing it changes no result. Bounded, as the
+ * patterns of every playbook a process ever loads may differ.
+ */
+const REGEX_MEMO_SIZE = 4096;
+const regexMemo = new Map<string, RE2JS | null>();
+
+function compiledRegex(source: string, flags: string): RE2JS | null {
+  // `g` and `y` change nothing for a yes/no test; the checker refuses them in a playbook, and an
+  // IR written by hand may still carry them.
+  const f = flags.replace(/[gy]/g, '');
+  // The flags' length first: an IR written by hand may carry any flags, a `/` among them.
+  const key = `${f.length}:${f}/${source}`;
+  let re = regexMemo.get(key);
+  if (re === undefined) {
+    const prepared = prepareRegex(source, f);
+    re = prepared.ok ? prepared.re : null;
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: a cache: cleared more or less often, each pattern compiles to the same program; docs/testing.md
+    if (regexMemo.size >= REGEX_MEMO_SIZE) regexMemo.clear();
+    regexMemo.set(key, re);
+  }
+  return re;
 }

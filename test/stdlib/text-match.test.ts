@@ -40,6 +40,28 @@ describe('compileMatcher', () => {
     expect(m('br')).toBe(false);
   });
 
+  it('keeps patterns compiled once apart by their flags and text, however the flags are written', () => {
+    // Compiled patterns are shared by text and flags: each pair below differs only in what a
+    // careless key would run together (the same text, flags that end or start with `/`).
+    const cased = compileMatcher([{ regex: 'abc', flags: '' }]);
+    const folded = compileMatcher([{ regex: 'abc', flags: 'i' }]);
+    expect([cased('ABC'), folded('ABC')]).toEqual([false, true]);
+    expect([compileMatcher([{ regex: 'abc', flags: '' }])('ABC'), compileMatcher([{ regex: 'abc', flags: 'i' }])('ABC')]).toEqual([false, true]);
+    // A hand-written IR may carry any flags: `i/` is refused (never matches) while `i` with a
+    // pattern starting with `/` is valid; both would be the key `i//abc` without the flags' length.
+    expect(compileMatcher([{ regex: 'abc', flags: 'i/' }])('/ABC')).toBe(false);
+    expect(compileMatcher([{ regex: '/abc', flags: 'i' }])('/ABC')).toBe(true);
+    expect(compileMatcher([{ regex: 'abc', flags: 'i/' }])('/ABC')).toBe(false);
+  });
+
+  it('matches as before after more distinct patterns than the shared compilations keep', () => {
+    const first = compileMatcher([{ regex: '^x0$', flags: '' }]);
+    for (let i = 1; i <= 5000; i++) expect(compileMatcher([{ regex: `^x${i}$`, flags: '' }])(`x${i}`)).toBe(true);
+    expect(first('x0')).toBe(true);
+    expect(compileMatcher([{ regex: '^x0$', flags: '' }])('x0')).toBe(true);
+    expect(compileMatcher([{ regex: '^x0$', flags: '' }])('x1')).toBe(false);
+  });
+
   it('never matches with no patterns', () => {
     expect(compileMatcher([])('anything')).toBe(false);
   });
