@@ -13,7 +13,7 @@
  * - `bytes` holds each id once, in processing order: a length header (one byte, or five for a
  *   long id) then its UTF-16 code units, one byte each when all are below 256, else two.
  * - Per place (the id's number in processing order): `starts`, where its bytes begin (-1 once
- *   deleted), and `ats`, its time as a distance from `base` while every time is a whole number
+ *   deleted: 32-bit while the arena is at most 2 GiB, else 64-bit numbers), and `ats`, its time as a distance from `base` while every time is a whole number
  *   within 32 bits of it, else as itself in a `Float64Array`.
  * - `slots`, an open-addressing hash table (linear probing, at most half full): a place + 1, or
  *   EMPTY, or DELETED where an id was removed, so that probing goes on past it; `tags` beside it,
@@ -22,9 +22,11 @@
  * Forgetting walks the places from `head`; once more than 1,024 places and more than half of
  * them are forgotten, the live ones move to the front and the table is rebuilt: each place is
  * copied O(1) times.
+ * Room for an id is made before anything changes (`reserve`), up to remembered-limits.ts's limits.
  */
 
 import { hashOf, hashUnits, headerBytes, headerFor, readHeader, readUnits, sameUnits, writeId } from './id-bytes.js';
+import { RememberedIdsFull, rememberedLimits } from './remembered-limits.js';
 
 const EMPTY = 0;
 const DELETED = -1;
@@ -38,7 +40,7 @@ export class RememberedIds implements Map<string, number> {
   private readonly seed = (Math.random() * 0x100000000) | 0;
   private bytes = new Uint8Array(256);
   private used = 0;
-  private starts = new Int32Array(16);
+  private starts: Int32Array | Float64Array = new Int32Array(16);
   private ats: Int32Array | Float64Array = new Int32Array(16);
   private base = 0;
   /** Places handed out so far, and the first one not yet forgotten. */
@@ -85,14 +87,28 @@ export class RememberedIds implements Map<string, number> {
     // `admit` sets a new id right after `get` missed it: the slot that lookup found is still free.
     if (id === this.missed) {
       this.missed = undefined;
-      this.append(id, at, this.free);
-      return this;
+      if (this.fits(id)) {
+        this.append(id, at, this.free);
+        return this;
+      }
     }
     const slot = this.find(id);
     // As in a Map, an id set again keeps its place (admit() deletes it first to move it).
     if (slot >= 0) this.writeAt(this.slots[slot]! - 1, at);
-    else this.append(id, at, this.free);
+    else {
+      // Making room may compact, which moves the slots: the lookup is done again.
+      if (!this.fits(id)) {
+        this.makeRoom(id);
+        this.find(id);
+      }
+      this.append(id, at, this.free);
+    }
     return this;
+  }
+
+  /** Room at the end for `id`, or RememberedIdsFull with nothing changed: `admit` asks before it changes the map. */
+  reserve(id: string): void {
+    if (!this.fits(id)) this.makeRoom(id);
   }
 
   delete(id: string): boolean {
@@ -210,9 +226,7 @@ export class RememberedIds implements Map<string, number> {
   /** A new id at the end, its slot `slot` (from the `find` that missed it). */
   private append(id: string, at: number, slot: number): void {
     const header = headerFor(id);
-    this.reserveBytes(5 + id.length * 2);
     const p = writeId(this.bytes, this.used, header, id);
-    if (this.count === this.starts.length) this.growPlaces();
     const place = this.count++;
     this.starts[place] = this.used;
     this.used = p;
@@ -286,18 +300,43 @@ export class RememberedIds implements Map<string, number> {
     this.ats[place] = at;
   }
 
-  private reserveBytes(extra: number): void {
-    if (this.used + extra <= this.bytes.length) return;
-    let size = this.bytes.length;
-    while (size < this.used + extra) size *= 2;
-    const grown = new Uint8Array(size);
-    grown.set(this.bytes.subarray(0, this.used));
-    this.bytes = grown;
+  /** Whether `append` has room for `id` (its bytes at most: a five-byte header, two per code unit) and a place. */
+  private fits(id: string): boolean {
+    return this.used + 5 + id.length * 2 <= this.bytes.length && this.count < this.starts.length;
   }
 
-  private growPlaces(): void {
-    const size = this.starts.length * 2;
-    const starts = new Int32Array(size);
+  /** The slow path of `reserve`: every array is sized (or the front dropped) before one is written. */
+  private makeRoom(id: string): void {
+    this.missed = undefined;
+    const header = headerFor(id);
+    const size = headerBytes(header) + ((header >>> 1) << (header & 1));
+    const full = () => this.used + size > rememberedLimits.bytes || this.count >= rememberedLimits.places;
+    // The forgotten front is dropped first if that is what stands in the way.
+    if (full() && this.head > 0) this.compact();
+    if (full()) throw new RememberedIdsFull(this.live, this.used);
+    let bytes = this.bytes.length;
+    while (bytes < this.used + 5 + id.length * 2) bytes *= 2;
+    // Doubling as far as the limit, under which the id's exact size fits.
+    if ((bytes = Math.min(bytes, rememberedLimits.bytes)) > this.bytes.length) {
+      const grown = new Uint8Array(bytes);
+      grown.set(this.bytes.subarray(0, this.used));
+      this.bytes = grown;
+      this.fitStarts();
+    }
+    if (this.count === this.starts.length) this.growPlaces(Math.min(this.starts.length * 2, rememberedLimits.places));
+  }
+
+  /**
+   * `starts` as wide as the arena needs: 32-bit while every start is below 2^31 (the hot path's
+   * array), 64-bit numbers past it, and 32-bit again once a compaction shrinks the arena back.
+   */
+  private fitStarts(): void {
+    const wide = this.bytes.length > rememberedLimits.int32Bytes;
+    if (wide !== this.starts instanceof Float64Array) this.starts = wide ? Float64Array.from(this.starts) : Int32Array.from(this.starts);
+  }
+
+  private growPlaces(size: number): void {
+    const starts = this.starts instanceof Int32Array ? new Int32Array(size) : new Float64Array(size);
     starts.set(this.starts);
     this.starts = starts;
     const ats = this.ats instanceof Int32Array ? new Int32Array(size) : new Float64Array(size);
@@ -354,5 +393,6 @@ export class RememberedIds implements Map<string, number> {
     let bytes = 256;
     while (bytes < this.used * 2) bytes *= 2;
     this.bytes = this.bytes.slice(0, bytes);
+    this.fitStarts();
   }
 }

@@ -1,4 +1,5 @@
 import { RememberedIds } from './remembered-ids.js';
+import { RememberedIdsFull } from './remembered-limits.js';
 import type { CommunityState } from './state.js';
 
 export { RememberedIds };
@@ -33,14 +34,30 @@ export function admit(c: CommunityState, id: string, at: number, now: number, ho
     // A redelivery stamped later keeps the id a horizon from its own time too, so replaying the
     // stream again (while it is inside the horizon) is still all duplicates.
     if (at > seenAt) {
+      reserve(c, id, horizonMs);
       c.processed.delete(id);
       c.processed.set(id, at);
     }
     return 'duplicate';
   }
+  reserve(c, id, horizonMs);
   if (seenAt !== undefined) c.processed.delete(id);
   c.processed.set(id, at);
   return 'new';
+}
+
+/**
+ * Room for `id` before the map changes, or RememberedIdsFull naming the community: a set that
+ * failed after the delete of a redelivery would forget the id, and its next delivery would run
+ * the event twice.
+ */
+function reserve(c: CommunityState, id: string, horizonMs: number): void {
+  if (!(c.processed instanceof RememberedIds)) return;
+  try {
+    c.processed.reserve(id);
+  } catch (e) {
+    throw e instanceof RememberedIdsFull ? e.of(c.id, horizonMs) : e;
+  }
 }
 
 /**
