@@ -23,4 +23,5 @@ export type { CommunityState, MemberState, Timer } from './runtime/state.js';
 export { validateEvent, type InputEvent } from './runtime/events.js';
 export { migrateSnapshot, type Migration, type ReloadNote } from './hosting/migrate.js';
 export { checkSnapshotStates, StoredStateError } from './runtime/machines/stored.js';
+export { RememberedIdsFull } from './runtime/remembered-limits.js';
 export { formatDiagnostic, type Diagnostic } from './parser/diagnostics.js';

@@ -1,7 +1,8 @@
 import { createReadStream, statSync, writeFileSync } from 'node:fs';
 import { compile } from '../compiler/compile.js';
 import { formatDiagnostic } from '../parser/diagnostics.js';
-import { createRuntime, type OutputAction } from '../runtime/runtime.js';
+import { createRuntime, type DispatchResult, type OutputAction } from '../runtime/runtime.js';
+import { RememberedIdsFull } from '../runtime/remembered-limits.js';
 import type { CommandSpec } from './main.js';
 import { durationOption, readPlaybookFile, UsageError } from './io.js';
 import { LineSplitter } from '../stdlib/lines.js';
@@ -163,7 +164,16 @@ unreadable input, or with --strict any skipped line, duplicates included.
           note(lineNo, `skipped: not valid JSON (${(e as Error).message})`);
           return;
         }
-        const r = rt.dispatchDetailed(raw);
+        let r: DispatchResult;
+        try {
+          r = rt.dispatchDetailed(raw);
+        } catch (e) {
+          // Too many ids within the horizon is the stream's and the horizon's doing, not a bug: said
+          // at its line, after the actions of the lines before it.
+          if (!(e instanceof RememberedIdsFull)) throw e;
+          if (buffer) io.out(buffer);
+          throw new UsageError(`${eventsPath === '-' ? '<stdin>' : eventsPath}:${lineNo}: ${e.message}`);
+        }
         report?.observeEvent(raw, r.actions, r.status, r.late);
         if (r.status === 'invalid') {
           stats.bad++;

@@ -57,7 +57,7 @@ export class RememberedIdsFull extends Error {
       (where ? `community ${JSON.stringify(where.community)}: ` : '') +
         `too many event ids to remember within the horizon${where ? ` of ${isoDuration(where.horizonMs)}` : ''}: ` +
         `${ids} ids in ${bytes} bytes, and the next does not fit (at most ${rememberedLimits.places} ids and ${rememberedLimits.bytes} bytes of ids). ` +
-        'This event was not processed. Shorten the horizon so that fewer ids are remembered at once: `horizon 1d` in the playbook\'s header ' +
+        "This event was not processed. Shorten the horizon so that fewer ids are remembered at once: `horizon 1d` in the playbook's header " +
         '(which `serve` follows), `--horizon D` for `simulate`, or `createRuntime(ir, { horizonMs })` (docs/runtime.md, "Duplicates and the horizon")',
     );
   }
