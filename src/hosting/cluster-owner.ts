@@ -1,11 +1,8 @@
 import pg from 'pg';
-import { DurableRuntime } from '../store/durable.js';
-import { PendingStore } from '../store/pending.js';
-import type { StoredCommunity } from '../store/store.js';
+import type { DurableRuntime } from '../store/durable.js';
 import { LOCK_CLASS } from '../store/postgres-schema.js';
 import {
   appendActions,
-  loadCommunities,
   markDone,
   mergeCommits,
   pendingCommunities,
@@ -17,13 +14,14 @@ import {
   type Sql,
 } from '../store/postgres.js';
 import { communitySlot, type OwnerTiming, DEFAULT_TIMING } from './cluster-slots.js';
-import { communityVersions, currentVersion, setCommunityVersions } from '../store/postgres-versions.js';
+import { currentVersion, setCommunityVersions } from '../store/postgres-versions.js';
 import { switchVersions, type ClusterVersions } from './cluster-versions.js';
 import { usesNetwork } from '../runtime/network.js';
 import { ClusterNetwork } from './cluster-network.js';
 import { runInbox } from './cluster-run.js';
 import { wideRuntime, type WideRuntime } from './cluster-wide.js';
-import { asCommunity, Quarantine } from './cluster-quarantine.js';
+import { asCommunity, Quarantine, type CommunityFailure } from './cluster-quarantine.js';
+import { adoptCommunity, loadInto, type LoadContext, type Owned } from './cluster-load.js';
 
 /** The application_name of owner sessions, then the process id: counting them in pg_stat_activity counts the live processes. */
 export const OWNER_APP = 'playbook-owner';
@@ -43,13 +41,6 @@ export interface ClusterOwnerOptions {
   /** Called after each commit of processed work (the same news other processes get by NOTIFY). */
   onDone: (community: string, lastSeq: number) => void;
   now?: () => number;
-}
-
-interface Owned {
-  durable: DurableRuntime;
-  store: PendingStore;
-  /** The playbook version the live state follows. */
-  version: number;
 }
 
 /**
@@ -79,7 +70,7 @@ export class ClusterOwner {
   processes = 0;
   /** The network of groups its runtimes share, loaded from its locked row in each transaction (docs/scaling.md). */
   private readonly network = new ClusterNetwork();
-  /** Communities whose events or timers failed, waiting out a backoff while the others run, then loaded again from their (maybe repaired) rows. */
+  /** Communities that did not load or whose events or timers failed, waiting out a backoff while the others run, then loaded again from their (maybe repaired) rows. */
   private readonly quarantine: Quarantine;
 
   constructor(options: ClusterOwnerOptions) {
@@ -264,33 +255,34 @@ export class ClusterOwner {
   private async loadSlots(sql: pg.Client, gained: Set<number>): Promise<void> {
     const inSlots = (c: string) => gained.has(communitySlot(c, this.timing.slots));
     await this.network.beforeLoad(sql);
-    await this.load(sql, (await sql.query<{ id: string }>('SELECT id FROM communities')).rows.map((row) => row.id).filter(inSlots));
+    this.retryLoad(await this.load(sql, (await sql.query<{ id: string }>('SELECT id FROM communities')).rows.map((row) => row.id).filter(inSlots)));
     for (const c of await pendingCommunities(sql)) if (inSlots(c)) this.dirty.add(c);
   }
 
-  /** Load (again) the communities; one without rows starts on the newest version this process knows. */
-  private async load(sql: Sql, ids: readonly string[]): Promise<void> {
-    const versions = await communityVersions(sql, ids);
-    for (const row of await loadCommunities(sql, ids)) await this.adopt(sql, row.id, [row], versions.get(row.id) ?? 1);
-    for (const c of ids) if (!this.owned.has(c)) await this.adopt(sql, c, [], this.options.versions.latest);
+  /** Load (again) the communities; one without rows starts on the newest version this process knows. Returns those that did not load (cluster-load.ts). */
+  private load(sql: Sql, ids: readonly string[]): Promise<CommunityFailure[]> {
+    return loadInto(sql, this.loading(), ids, this.owned, this.options.versions.latest);
+  }
+
+  private loading(): LoadContext {
+    return { versions: this.options.versions, seed: this.options.seed, network: this.network.holder };
+  }
+
+  /** Communities that did not load outside processInbox: it loads them again, and sets them aside as it does a community whose events fail. */
+  private retryLoad(failures: readonly CommunityFailure[]): void {
+    for (const f of failures) this.dirty.add(f.community);
   }
 
   /**
    * Reload every owned community from the database, and `also` (communities with work): another
-   * transaction wrote some of them (a network goal's actions in every group).
+   * transaction wrote some of them (a network goal's actions in every group). Returns the failures of `also`.
    */
-  private async reloadOwned(sql: Sql, also: readonly string[]): Promise<void> {
+  private async reloadOwned(sql: Sql, also: readonly string[]): Promise<CommunityFailure[]> {
     this.owned.clear();
     const stored = (await sql.query<{ id: string }>('SELECT id FROM communities')).rows.map((row) => row.id);
-    await this.load(sql, [...new Set([...stored.filter((c) => this.held.has(communitySlot(c, this.timing.slots))), ...also])]);
-  }
-
-  private async adopt(sql: Sql, community: string, rows: StoredCommunity[], version: number): Promise<Owned> {
-    const ir = await this.options.versions.ir(sql, version);
-    const store = new PendingStore(rows);
-    const o = { store, version, durable: new DurableRuntime(ir, store, { seed: this.options.seed, network: this.network.holder }) };
-    this.owned.set(community, o);
-    return o;
+    const failures = await this.load(sql, [...new Set([...stored.filter((c) => this.held.has(communitySlot(c, this.timing.slots))), ...also])]);
+    this.retryLoad(failures);
+    return failures.filter((f) => also.includes(f.community));
   }
 
   /**
@@ -300,7 +292,9 @@ export class ClusterOwner {
    */
   private async processInbox(sql: pg.Client, communities: readonly string[]): Promise<{ ran: string[]; more: string[] }> {
     const missing = communities.filter((c) => !this.owned.has(c));
-    if (missing.length > 0) await this.load(sql, missing);
+    // A community that does not load is set aside by the caller (Quarantine.isolate); its rows stay pending.
+    const failed = missing.length > 0 ? await this.load(sql, missing) : [];
+    if (failed[0]) throw failed[0];
     const rows = await pendingInboxOf(sql, communities, this.timing.batch);
     if (rows.length === 0) return { ran: [], more: [] };
     const byCommunity = new Map<string, InboxRow[]>();
@@ -351,7 +345,8 @@ export class ClusterOwner {
       const ir = await versions.ir(sql, latest);
       const networked = usesNetwork(ir);
       if (networked && (await this.network.lock(sql, latest, ir, (v) => versions.ir(sql, v)))) {
-        await this.reloadOwned(sql, communities);
+        const failed = await this.reloadOwned(sql, communities);
+        if (failed[0]) throw failed[0];
         this.network.loaded();
       }
       if (wide) {
@@ -363,7 +358,7 @@ export class ClusterOwner {
           latest,
           versions,
           owned: this.owned,
-          adopt: (c, rows) => this.adopt(sql, c, rows, latest),
+          adopt: async (c, rows) => this.owned.set(c, await adoptCommunity(sql, this.loading(), c, rows, latest)),
           log: this.options.log,
         });
       const runtimeOf = (c: string) => w?.durable ?? this.owned.get(c)!.durable;

@@ -1,14 +1,14 @@
 /**
  * Failure isolation per community in a cluster owner (docs/scaling.md, "A community whose events
- * fail"). An error raised while a community's events or timers run (a member row in a state the
- * playbook lacks, src/runtime/machines/stored.ts) is that community's, not the database's: the
- * owner sets the community aside, commits the others of its batch, and tries it again later, so
- * one damaged row cannot stall a whole batch or process.
+ * fail"). An error raised while a community loads (cluster-load.ts) or its events or timers run
+ * (a member row in a state the playbook lacks, src/runtime/machines/stored.ts) is that
+ * community's, not the database's: the owner sets the community aside, commits the others of its
+ * batch, and tries it again later, so one damaged row cannot stall a whole batch or process.
  */
 
 /**
- * An error thrown while running one community's inbox rows or timers. Only errors wrapped in it
- * are isolated; anything else (a query, the connection) still ends the owner's session.
+ * An error thrown while loading one community or running its inbox rows or timers. Only errors
+ * wrapped in it are isolated; anything else (a query, the connection) still ends the owner's session.
  */
 export class CommunityFailure extends Error {
   constructor(

@@ -7,6 +7,14 @@ import { clearCommunityRows, readVersion } from '../store/postgres-versions.js';
 import { writeState } from '../store/postgres.js';
 import type { StoredCommunity } from '../store/store.js';
 import { migrateSnapshot, type ReloadNote } from './migrate.js';
+import { asCommunity } from './cluster-quarantine.js';
+
+/**
+ * A stored playbook version that this process cannot run: missing from the database, or not
+ * compiling. Met while loading a community whose row names it, it is that community's failure
+ * (src/hosting/cluster-load.ts); a query's own error is not one.
+ */
+export class VersionError extends Error {}
 
 /**
  * The playbook versions a cluster process meets (docs/scaling.md, "Reloading the playbook"):
@@ -34,9 +42,9 @@ export class ClusterVersions {
     const cached = this.irs.get(version);
     if (cached) return cached;
     const stored = await readVersion(sql, version);
-    if (!stored) throw new Error(`playbook version ${version} is not in the database`);
+    if (!stored) throw new VersionError(`playbook version ${version} is not in the database`);
     const compiled = compile(stored.source, { file: stored.file });
-    if (!compiled.ir) throw new Error(`playbook version ${version} (${stored.file}) does not compile with this playbook program`);
+    if (!compiled.ir) throw new VersionError(`playbook version ${version} (${stored.file}) does not compile with this playbook program`);
     this.irs.set(version, compiled.ir);
     return compiled.ir;
   }
@@ -55,12 +63,16 @@ export interface Carried {
  * and timer rows are rewritten, its processed ids stay. Returns the rows to load the new runtime from.
  */
 export async function carryOver(sql: Sql, community: string, durable: DurableRuntime, from: IR, to: IR): Promise<Carried> {
-  const migration = migrateSnapshot(from, to, durable.snapshot());
-  const rows: StoredCommunity[] = migration.snapshot.communities.map((c) => ({
-    ...rowsFromSnapshot(c),
-    processed: c.processed,
-    ...(c.processedAt ? { processedAt: c.processedAt } : {}),
-  }));
+  // Whatever the carrying over throws is this community's (cluster-quarantine.ts); the writes below are the database's.
+  const { migration, rows } = asCommunity(community, () => {
+    const migration = migrateSnapshot(from, to, durable.snapshot());
+    const rows: StoredCommunity[] = migration.snapshot.communities.map((c) => ({
+      ...rowsFromSnapshot(c),
+      processed: c.processed,
+      ...(c.processedAt ? { processedAt: c.processedAt } : {}),
+    }));
+    return { migration, rows };
+  });
   await clearCommunityRows(sql, [community]);
   await writeState(sql, {
     communities: rows.map((r) => ({ id: r.id, state: r.state })),

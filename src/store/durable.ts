@@ -101,12 +101,21 @@ export function communityRow(c: CommunityState): string {
 export function snapshotFromRows(
   row: Pick<StoredCommunity, 'state' | 'members' | 'timers'> & { processed?: string[]; processedAt?: number[] },
 ): CommunitySnapshot {
-  const rest = JSON.parse(row.state) as Omit<CommunitySnapshot, 'members' | 'processed' | 'timers'>;
+  const rest = parseRow(row.state, 'the community row') as Omit<CommunitySnapshot, 'members' | 'processed' | 'timers'>;
   // A dict: member ids come from events, and `__proto__` is one (docs/runtime.md, "Hostile names").
   const members = dict<MemberState>();
-  for (const m of row.members) members[m.id] = JSON.parse(m.state) as MemberState;
-  const timers = row.timers.map((t) => JSON.parse(t) as Timer).sort((a, b) => a.due - b.due || a.seq - b.seq);
+  for (const m of row.members) members[m.id] = parseRow(m.state, `the row of member ${JSON.stringify(m.id)}`) as MemberState;
+  const timers = row.timers.map((t) => parseRow(t, 'a timer row') as Timer).sort((a, b) => a.due - b.due || a.seq - b.seq);
   return { ...rest, members, processed: row.processed ?? [], ...(row.processedAt ? { processedAt: row.processedAt } : {}), timers };
+}
+
+/** A stored row's JSON; one that does not parse (a damaged or hand-edited row) is named, so an operator can find and repair it. */
+function parseRow(json: string, what: string): unknown {
+  try {
+    return JSON.parse(json) as unknown;
+  } catch (e) {
+    throw new SyntaxError(`${what} is not valid JSON: ${(e as Error).message}`, { cause: e });
+  }
 }
 
 /** The rows of a community snapshot (for rewriting all state, as a reload does). */
