@@ -13,8 +13,9 @@ function event(id: string, type: string, community: string, member: string, at: 
 
 /**
  * Failure isolation per community (docs/scaling.md, "A community whose events fail"): a member
- * row of community A in a ritual state the playbook lacks makes A's events fail; B, in the same
- * owner transaction, is processed and answered all the same, A's events stay pending (its request
+ * row of community A in a ritual state the playbook lacks makes A fail (refused when the owner
+ * loads it, src/hosting/cluster-load.ts; the run path is test/cluster-run.test.ts's); B, in the
+ * same slot, is processed and answered all the same, A's events stay pending (its request
  * gets the slow-owner 202), the owner logs A once and keeps its slots, and once the row is
  * repaired A's events are processed without a restart.
  */
@@ -110,7 +111,7 @@ describe.skipIf(postgresMissing() !== undefined)('one community failing on Postg
   }, 90_000);
 });
 
-/** The same with the wall clock: a community whose due timer fails is set aside, the others' timers fire. */
+/** The same with the wall clock: the damaged community's due timer waits, set aside; the others' timers fire. */
 describe.skipIf(postgresMissing() !== undefined)('one community failing on PostgreSQL, wall clock', () => {
   const fx = clusterFixture('wall.playbook', PLAYBOOK.replace(/}\n$/, '  deadline 4s: remove member reason "no intro"\n}\n'));
 

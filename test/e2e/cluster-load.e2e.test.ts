@@ -1,0 +1,144 @@
+import { describe, expect, it } from 'vitest';
+import { communitySlot, DEFAULT_TIMING } from '../../src/hosting/cluster-slots.js';
+import { LOCK_CLASS } from '../../src/store/postgres-schema.js';
+import { postgresMissing } from './servers/postgres.js';
+import { clusterFixture, readLog, startServe, stopServe, until, type ServeProcess } from './servers/cluster.js';
+
+const PLAYBOOK = `playbook "Load" {\n  timezone "UTC"\n}\n\nritual onboarding {\n  starts on member.joined\n  say to member "welcome {member.name}"\n  step intro "intro": message.posted where text contains "-"\n}\n`;
+
+function event(id: string, type: string, community: string, member: string, at: string, extra: Record<string, unknown> = {}): string {
+  return JSON.stringify({ id, type, at, community, member, ...extra });
+}
+
+/** A way a community's stored rows can fail to load, how to do it and undo it, and what the log line says. */
+interface Damage {
+  name: string;
+  /** Damage the rows of `community` (member `member`); returns the repair. */
+  damage(holder: import('pg').Client, community: string, member: string): Promise<() => Promise<unknown>>;
+  says: string;
+}
+
+const DAMAGES: Damage[] = [
+  {
+    name: 'a member row that is not JSON',
+    async damage(holder, community, member) {
+      const good = (await holder.query<{ state: string }>('SELECT state FROM members WHERE community = $1 AND id = $2', [community, member])).rows[0]!.state;
+      await holder.query('UPDATE members SET state = $3 WHERE community = $1 AND id = $2', [community, member, good.slice(0, -1)]);
+      return () => holder.query('UPDATE members SET state = $3 WHERE community = $1 AND id = $2', [community, member, good]);
+    },
+    says: 'its stored rows do not load: the row of member "ann" is not valid JSON',
+  },
+  {
+    name: 'a community row that is not JSON',
+    async damage(holder, community) {
+      const good = (await holder.query<{ state: string }>('SELECT state FROM communities WHERE id = $1', [community])).rows[0]!.state;
+      await holder.query('UPDATE communities SET state = $2 WHERE id = $1', [community, `${good}}`]);
+      return () => holder.query('UPDATE communities SET state = $2 WHERE id = $1', [community, good]);
+    },
+    says: 'its stored rows do not load: the community row is not valid JSON',
+  },
+  {
+    name: 'a community row naming a playbook version the database lacks',
+    async damage(holder, community) {
+      await holder.query('UPDATE communities SET version = 99 WHERE id = $1', [community]);
+      return () => holder.query('UPDATE communities SET version = 1 WHERE id = $1', [community]);
+    },
+    says: 'its stored rows do not load: playbook version 99 is not in the database',
+  },
+];
+
+/**
+ * A community whose rows do not load (docs/scaling.md, "A community whose events fail") is set
+ * aside like one whose events fail: the owner that takes its slot loads and runs the slot's other
+ * community, keeps its slots, logs the damaged one once, leaves its events pending, and loads it
+ * again after a backoff, so a repaired row is picked up without a restart. Before, the load error
+ * ended the owner's session: every slot given up, the other community never answered.
+ */
+describe.skipIf(postgresMissing() !== undefined)('a community that does not load on PostgreSQL', () => {
+  const fx = clusterFixture('load.playbook', PLAYBOOK);
+  const pendingRows = async (community: string) =>
+    Number((await fx.holder.query<{ n: string }>('SELECT count(*) AS n FROM inbox WHERE community = $1 AND status IS NULL', [community])).rows[0]!.n);
+  const slots = async (p: ServeProcess) => ((await (await fetch(`${p.url}/health`)).json()) as { slots: number }).slots;
+  const asideLines = (p: ServeProcess) =>
+    p
+      .stderr()
+      .split('\n')
+      .filter((l) => l.includes('set aside'));
+
+  it.each(DAMAGES.map((d, i) => [d.name, d, i] as const))(
+    '%s: the other community runs, this one waits, logged once, and runs once repaired',
+    async (_name, d, i) => {
+      // A case that failed left its process holding slots.
+      for (const q of fx.running) await stopServe(q);
+      const a = `alpha${i}`;
+      const slot = communitySlot(a, DEFAULT_TIMING.slots);
+      // A second community in A's slot: the owner takes the slot and loads both communities at once.
+      let b = '';
+      for (let k = 0; b === ''; k++) if (communitySlot(`beta${i}-${k}`, DEFAULT_TIMING.slots) === slot) b = `beta${i}-${k}`;
+
+      const first = await startServe(fx.file, fx.cluster.url);
+      fx.running.push(first);
+      for (const [c, m] of [
+        [a, 'ann'],
+        [b, 'bob'],
+      ] as const) {
+        const res = await fetch(`${first.url}/events`, { method: 'POST', body: event(`j-${c}`, 'member.joined', c, m, '2026-03-01T08:00:00Z', { name: m }) });
+        expect(res.status, await res.text()).toBe(200);
+      }
+      await stopServe(first);
+      const repair = await d.damage(fx.holder, a, 'ann');
+
+      // The next process starts without the slot, so both events wait in the inbox until it takes the slot and loads both communities.
+      const lock = await fx.holder.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS ok', [LOCK_CLASS, slot]);
+      expect(lock.rows[0]!.ok).toBe(true);
+      const p = await startServe(fx.file, fx.cluster.url);
+      fx.running.push(p);
+      await until('the process to hold every other slot', async () => (await slots(p)) === DEFAULT_TIMING.slots - 1);
+      const post = (c: string, m: string) =>
+        fetch(`${p.url}/events`, {
+          method: 'POST',
+          body: event(`p-${c}`, 'message.posted', c, m, '2026-03-01T09:00:00Z', { messageId: `x-${c}`, text: `${m}-intro` }),
+        });
+      const replyA = post(a, 'ann');
+      const replyB = post(b, 'bob');
+      replyA.catch(() => undefined);
+      replyB.catch(() => undefined);
+      await until('both events to be in the inbox', async () => (await pendingRows(a)) === 1 && (await pendingRows(b)) === 1);
+      await fx.holder.query('SELECT pg_advisory_unlock($1, $2)', [LOCK_CLASS, slot]);
+
+      const resB = await replyB;
+      expect(resB.status, await resB.clone().text()).toBe(200);
+      expect(resB.headers.get('playbook-events')).toBe('processed=1; duplicate=0; ignored=0; late=0');
+      expect(await pendingRows(b)).toBe(0);
+
+      const resA = await replyA;
+      expect(resA.status).toBe(202);
+      expect(await resA.json()).toEqual({ accepted: 1, pending: true });
+      expect(await pendingRows(a)).toBe(1);
+      // Loaded again meanwhile (backoff from 500 ms): still one line, naming A and what is wrong with its rows.
+      const aside = asideLines(p);
+      expect(aside).toHaveLength(1);
+      expect(aside[0]).toContain(`community "${a}" set aside`);
+      expect(aside[0]).toContain(d.says);
+      expect(aside[0]).not.toContain(b);
+      expect(p.stderr()).not.toMatch(/giving up every slot/);
+      expect(await slots(p)).toBe(DEFAULT_TIMING.slots);
+      // Nothing of A was run from a missing state: no welcome sent again, no action for its pending event.
+      const actionsOf = async (c: string) => (await readLog(p.url)).filter((x) => x['community'] === c).map((x) => `${String(x['type'])} ${String(x['text'])}`);
+      expect(await actionsOf(a)).toEqual(['message.send welcome ann']);
+
+      await repair();
+      await until('A to be processed', async () => (await pendingRows(a)) === 0, 1600);
+      const outcome = await fx.holder.query<{ status: string }>('SELECT status FROM inbox WHERE community = $1 AND kind = $2', [a, 'event']);
+      expect(outcome.rows.map((r) => r.status).sort()).toEqual(['processed', 'processed']);
+      await until('the log line of A working again', () => p.stderr().includes(`community "${a}" works again`));
+      expect(await actionsOf(a)).toEqual(['message.send welcome ann']);
+      expect((await fx.holder.query<{ state: string }>('SELECT state FROM members WHERE community = $1 AND id = $2', [a, 'ann'])).rows[0]!.state).toContain(
+        '"ritual:onboarding":"completed"',
+      );
+      expect(asideLines(p)).toHaveLength(1);
+      await stopServe(p);
+    },
+    90_000,
+  );
+});
