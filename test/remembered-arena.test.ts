@@ -1,3 +1,4 @@
+import { constants } from 'node:buffer';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,7 +44,8 @@ const limit = (l: Parameters<typeof setRememberedLimitsForTests>[0]) => {
 describe('the platform limits', () => {
   it('are the longest typed array Node allows, a billion places, and 32-bit starts up to a 2 GiB arena; a test puts them back', () => {
     const platform = { ...rememberedLimits };
-    expect(platform).toEqual({ bytes: 2 ** 32, places: 2 ** 30, int32Bytes: 2 ** 31 });
+    expect(platform).toEqual({ bytes: constants.MAX_LENGTH, places: 2 ** 30, int32Bytes: 2 ** 31 });
+    expect(constants.MAX_LENGTH).toBe(2 ** 32);
     const back = setRememberedLimitsForTests({ bytes: 300 });
     expect(rememberedLimits).toEqual({ ...platform, bytes: 300 });
     back();

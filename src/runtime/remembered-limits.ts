@@ -19,11 +19,14 @@ export interface RememberedLimits {
   int32Bytes: number;
 }
 
-/** The longest typed array: Node says (2^32 elements in Node 20, more later); the studio's browser worker has no `process`. */
-function longestArray(): number {
-  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+/**
+ * The longest typed array of `scope` (the global object): Node says (2^32 elements in Node 20, more
+ * later); without it (the studio's browser worker) 2^31, which every 64-bit browser allows.
+ */
+export function longestArray(scope: object = globalThis): number {
+  const proc = (scope as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
   const buffer = proc?.getBuiltinModule?.('node:buffer') as { constants?: { MAX_LENGTH?: number } } | undefined;
-  return buffer?.constants?.MAX_LENGTH ?? 2 ** 32;
+  return buffer?.constants?.MAX_LENGTH ?? 2 ** 31;
 }
 
 const platform: RememberedLimits = Object.freeze({ bytes: longestArray(), places: 2 ** 30, int32Bytes: 2 ** 31 });
@@ -33,8 +36,9 @@ export const rememberedLimits: RememberedLimits = { ...platform };
 
 /**
  * For tests only: lower the limits so that a test reaches them with a few ids instead of
- * gigabytes. Returns the function that puts the platform's back. Maps already made follow the
- * new limits from their next growth or compaction on.
+ * gigabytes (at least 256 bytes and 16 places: a map starts with that much). Returns the function
+ * that puts the platform's back. Maps already made follow the new limits from their next growth
+ * or compaction on.
  */
 export function setRememberedLimitsForTests(limits: Partial<RememberedLimits>): () => void {
   Object.assign(rememberedLimits, limits);
