@@ -3,6 +3,7 @@ import { compile } from '../src/compiler/compile.js';
 import { adoptCommunity, loadInto, type LoadContext, type Owned } from '../src/hosting/cluster-load.js';
 import { CommunityFailure } from '../src/hosting/cluster-quarantine.js';
 import { ClusterVersions } from '../src/hosting/cluster-versions.js';
+import { wideRuntime } from '../src/hosting/cluster-wide.js';
 import { StoredStateError } from '../src/runtime/machines/stored.js';
 import { Network } from '../src/runtime/network.js';
 import { DurableRuntime } from '../src/store/durable.js';
@@ -134,6 +135,57 @@ describe('loadInto (src/hosting/cluster-load.ts)', () => {
   it('a query that fails goes up as it is, not as a community’s failure', async () => {
     const lost = new Error('Connection terminated unexpectedly');
     const e: unknown = await loadInto(fakeSql([rowsOf('a')], new Map(), lost), context(), ['a'], new Map(), 1).catch((x: unknown) => x);
+    expect(e).toBe(lost);
+  });
+});
+
+describe('wideRuntime (src/hosting/cluster-wide.ts)', () => {
+  const wide = (rows: StoredCommunity[], batch: string[], ids: string[]) => {
+    const ctx = context();
+    return wideRuntime(fakeSql(rows), { batch, ids, latest: 1, versions: ctx.versions, seed: 1, network: ctx.network });
+  };
+  const stale = (row: StoredCommunity): StoredCommunity => ({ ...row, members: row.members.map((m) => ({ ...m, state: m.state.slice(0, -1) })) });
+
+  it('holds every group and the batch', async () => {
+    const w = await wide([rowsOf('a'), rowsOf('g')], ['a'], ['a', 'g']);
+    expect(w.durable.communityIds().sort()).toEqual(['a', 'g']);
+    expect(w.stored.sort()).toEqual(['a', 'g']);
+  });
+
+  it('a group outside the batch that does not load: the batch’s first community fails, naming the group', async () => {
+    const f = await failureOf(wide([rowsOf('a'), rowsOf('b'), stale(rowsOf('g'))], ['a', 'b'], ['a', 'b', 'g']));
+    expect(f.community).toBe('a');
+    expect(f.message).toMatch(
+      /^community "a": its work reaches a network goal, and group "g" of the network does not load: its stored rows do not load: the row of member "ann" is not valid JSON: /,
+    );
+  });
+
+  it('a community of the batch that does not load fails itself', async () => {
+    const f = await failureOf(wide([rowsOf('a'), stale(rowsOf('b')), rowsOf('g')], ['a', 'b'], ['a', 'b', 'g']));
+    expect(f.community).toBe('b');
+    expect(f.message).toMatch(/^community "b": its stored rows do not load: the row of member "ann" is not valid JSON: /);
+  });
+
+  it('a group on a version the database lacks fails as well, before anything is carried over', async () => {
+    const ctx = context();
+    const sql = fakeSql([rowsOf('a'), rowsOf('g')], new Map([['g', 5]]));
+    const f = await failureOf(wideRuntime(sql, { batch: ['a'], ids: ['a', 'g'], latest: 1, versions: ctx.versions, seed: 1, network: ctx.network }));
+    expect(f.community).toBe('a');
+    expect(f.message).toContain('group "g" of the network does not load: its stored rows do not load: playbook version 5 is not in the database');
+    expect(sql.queries.some((q) => q.startsWith('DELETE'))).toBe(false);
+  });
+
+  it('an error that is no community’s goes up as it is', async () => {
+    const lost = new Error('Connection terminated unexpectedly');
+    const ctx = context();
+    const e: unknown = await wideRuntime(fakeSql([rowsOf('a')], new Map(), lost), {
+      batch: ['a'],
+      ids: ['a', 'g'],
+      latest: 1,
+      versions: ctx.versions,
+      seed: 1,
+      network: ctx.network,
+    }).catch((x: unknown) => x);
     expect(e).toBe(lost);
   });
 });

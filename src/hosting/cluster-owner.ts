@@ -351,7 +351,7 @@ export class ClusterOwner {
       }
       if (wide) {
         const ids = [...communities, ...this.network.holder.state.groups];
-        w = await wideRuntime(sql, { ids, latest, versions, seed: this.options.seed, network: this.network.holder });
+        w = await wideRuntime(sql, { batch: communities, ids, latest, versions, seed: this.options.seed, network: this.network.holder });
       } else
         await switchVersions(sql, {
           communities,
