@@ -210,3 +210,71 @@ describe.skipIf(postgresMissing() !== undefined)('a community that does not load
     );
   }, 90_000);
 });
+
+/**
+ * A network goal's actions run in every group, in one transaction holding them all
+ * (src/hosting/cluster-wide.ts). A group whose rows do not load cannot take them: the community
+ * whose event reaches the goal is set aside with its event pending (the goal is not reached
+ * without that group), the log line names the group, the other communities run, and once the
+ * group's row is repaired the goal is reached and its actions run in every group. Before, the
+ * error ended the owner's session, and every reconnect failed on it again.
+ */
+describe.skipIf(postgresMissing() !== undefined)('a network group that does not load when a goal is reached, on PostgreSQL', () => {
+  const fx = clusterFixture(
+    'load-goal.playbook',
+    `playbook "Goal" {\n  timezone "UTC"\n}\n\ncampaign sale across all groups {\n  stage main from 2026-11-01 to 2026-11-30 {\n    on enter: say "sale on"\n  }\n  goal two when count(order.paid) >= 2: say "two orders in the network"\n}\n`,
+  );
+  const pendingRows = async (community: string) =>
+    Number((await fx.holder.query<{ n: string }>('SELECT count(*) AS n FROM inbox WHERE community = $1 AND status IS NULL', [community])).rows[0]!.n);
+
+  it('the community reaching the goal waits, naming the group; the others run; repaired, the goal runs in every group', async () => {
+    const p = await startServe(fx.file, fx.cluster.url);
+    fx.running.push(p);
+    const post = (id: string, type: string, c: string, m: string, at: string, extra: Record<string, unknown> = {}) =>
+      fetch(`${p.url}/events`, { method: 'POST', body: event(id, type, c, m, at, extra) });
+    for (const [c, m] of [
+      ['na', 'ann'],
+      ['nb', 'bob'],
+      ['nc', 'cat'],
+    ] as const) {
+      const res = await post(`j-${c}`, 'member.joined', c, m, '2026-11-02T10:00:00Z', { name: m });
+      expect(res.status, await res.text()).toBe(200);
+    }
+    const good = (await fx.holder.query<{ state: string }>("SELECT state FROM members WHERE community = 'nc' AND id = 'cat'")).rows[0]!.state;
+    await fx.holder.query("UPDATE members SET state = $1 WHERE community = 'nc' AND id = 'cat'", [good.slice(0, -1)]);
+
+    const order = (c: string, m: string, n: number) => post(`o-${c}-${n}`, 'order.paid', c, m, '2026-11-02T11:00:00Z', { orderId: `x-${c}-${n}`, amount: 10 });
+    const first = await order('na', 'ann', 1);
+    expect(first.status, await first.text()).toBe(200);
+    // The second order of the network reaches the goal: nc must be loaded for its actions, and is not.
+    const second = await order('nb', 'bob', 1);
+    expect(second.status).toBe(202);
+    expect(await pendingRows('nb')).toBe(1);
+    const other = await post('j-na-dan', 'member.joined', 'na', 'dan', '2026-11-02T11:30:00Z', { name: 'dan' });
+    expect(other.status, await other.text()).toBe(200);
+
+    const aside = p
+      .stderr()
+      .split('\n')
+      .filter((l) => l.includes('set aside'));
+    expect(aside).toHaveLength(1);
+    expect(aside[0]).toContain('community "nb" set aside');
+    expect(aside[0]).toContain(
+      'its work reaches a network goal, and group "nc" of the network does not load: its stored rows do not load: the row of member "cat"',
+    );
+    expect(p.stderr()).not.toMatch(/giving up every slot/);
+    const says = async (text: string) =>
+      (await readLog(p.url))
+        .filter((x) => x['type'] === 'message.send' && x['text'] === text)
+        .map((x) => String(x['community']))
+        .sort();
+    expect(await says('two orders in the network')).toEqual([]);
+    expect(await pendingRows('nb')).toBe(1);
+
+    await fx.holder.query("UPDATE members SET state = $1 WHERE community = 'nc' AND id = 'cat'", [good]);
+    await until('nb to be processed', async () => (await pendingRows('nb')) === 0, 1600);
+    await until('the log line of nb working again', () => p.stderr().includes('community "nb" works again'));
+    expect(await says('two orders in the network')).toEqual(['na', 'nb', 'nc']);
+    expect(await says('sale on')).toEqual(['na', 'nb', 'nc']);
+  }, 90_000);
+});
