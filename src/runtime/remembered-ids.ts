@@ -13,8 +13,9 @@
  * - `bytes` holds each id once, in processing order: a length header (one byte, or five for a
  *   long id) then its UTF-16 code units, one byte each when all are below 256, else two.
  * - Per place (the id's number in processing order): `starts`, where its bytes begin (-1 once
- *   deleted: 32-bit while the arena is at most 2 GiB, else 64-bit numbers), and `ats`, its time as a distance from `base` while every time is a whole number
- *   within 32 bits of it, else as itself in a `Float64Array`.
+ *   deleted; 32-bit while the arena is at most 2 GiB, else 64-bit numbers), and `ats`, its time
+ *   as a distance from `base` while every time is a whole number within 32 bits of it, else as
+ *   itself in a `Float64Array`.
  * - `slots`, an open-addressing hash table (linear probing, at most half full): a place + 1, or
  *   EMPTY, or DELETED where an id was removed, so that probing goes on past it; `tags` beside it,
  *   each slot's hash, so that a probe reads an id's place and bytes only when the hashes agree.

@@ -61,6 +61,19 @@ describe('making room', () => {
     expect(m.get('y')).toBe(1);
   });
 
+  it('an id whose most bytes end exactly at the end of the arena takes the fast path', () => {
+    const m = new RememberedIds();
+    fill(m, 47);
+    const makeRoom = spy(m, 'makeRoom');
+    // 235 bytes in 256, 64 places: eight characters take at most 5 + 16 bytes, exactly the 21 left.
+    expect(inside(m).used).toBe(235);
+    m.set('abcdefgh', 1);
+    expect(makeRoom).not.toHaveBeenCalled();
+    expect(inside(m).bytes.length).toBe(256);
+    m.set('ijklmnop', 2);
+    expect(makeRoom).toHaveBeenCalledTimes(1);
+  });
+
   it('a wide id and a long one are sized exactly at the limit', () => {
     limit({ bytes: 300 });
     const wide = new RememberedIds();
