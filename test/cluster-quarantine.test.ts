@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { asCommunity, CommunityFailure, messageOf, Quarantine } from '../src/hosting/cluster-quarantine.js';
+import { StoredStateError } from '../src/runtime/machines/stored.js';
 
 function setup(firstMs = 500, maxMs = 4000) {
   const lines: string[] = [];
@@ -33,6 +34,18 @@ describe('asCommunity', () => {
     expect((caught as CommunityFailure).community).toBe('club');
     expect((caught as CommunityFailure).error).toBe(cause);
     expect((caught as CommunityFailure).message).toBe('community "club": boom');
+  });
+
+  it('names the community once when the error already begins with it', () => {
+    const full = new Error('community "club": too many event ids to remember within the horizon of P7D');
+    expect(new CommunityFailure('club', full).message).toBe('community "club": too many event ids to remember within the horizon of P7D');
+    const stored = new StoredStateError('ritual onboarding', 'gone', 'no such state', { community: 'club', member: 'ann' });
+    expect(new CommunityFailure('club', stored).message).toBe(stored.message);
+    expect(stored.message.startsWith('community "club", member "ann": ritual onboarding')).toBe(true);
+    // Another community's name, a longer name, or the name later in the text, is not this prefix.
+    expect(new CommunityFailure('club', new Error('community "club2": x')).message).toBe('community "club": community "club2": x');
+    expect(new CommunityFailure('club', new Error('community "other": x')).message).toBe('community "club": community "other": x');
+    expect(new CommunityFailure('club', new Error('row of community "club": x')).message).toBe('community "club": row of community "club": x');
   });
 
   it('keeps a CommunityFailure from inside as it is (the innermost community is the one that failed)', () => {

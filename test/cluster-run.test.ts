@@ -47,7 +47,7 @@ describe('runInbox (src/hosting/cluster-run.ts)', () => {
     expect((caught as CommunityFailure).community).toBe('club');
     expect((caught as CommunityFailure).error).toBeInstanceOf(StoredStateError);
     expect((caught as CommunityFailure).message).toMatch(
-      /^community "club": community "club", member "ann": ritual onboarding is in the stored state "welcomed"/,
+      /^community "club", member "ann": ritual onboarding is in the stored state "welcomed"/,
     );
     expect(outcomes).toEqual([]);
   });

@@ -15,7 +15,12 @@ export class CommunityFailure extends Error {
     readonly community: string,
     readonly error: unknown,
   ) {
-    super(`community ${JSON.stringify(community)}: ${messageOf(error)}`);
+    const named = `community ${JSON.stringify(community)}`;
+    const message = messageOf(error);
+    // A StoredStateError (`community "c", member "m": …`) or RememberedIdsFull (`community "c": …`)
+    // already names its community first: named once.
+    const first = message.startsWith(named) && [':', ','].includes(message.charAt(named.length));
+    super(first ? message : `${named}: ${message}`);
   }
 }
 
