@@ -5,7 +5,8 @@ import { reloadEndpoints, webhooksFor, webhooksRoute } from './webhooks-route.js
 import { parseInstant } from '../stdlib/instants.js';
 import type { AddressInfo } from 'node:net';
 import type { IR } from '../ir/schema.js';
-import { DurableRuntime, StorageError, UnconfirmedError, type BatchResult } from '../store/durable.js';
+import { DurableRuntime, type BatchResult } from '../store/durable.js';
+import { errorReply } from './error-replies.js';
 import type { DurableStore } from '../store/store.js';
 import { TimerLoop, realTimerHost, type TimerHost } from '../hosting/clock.js';
 import { bearerMatches, bearerTokenProblem, escapeControls, HttpError, readBody, sendError, sendJson, sendLines, utf8, whenSent } from './http.js';
@@ -195,24 +196,9 @@ export class PlaybookServer {
     try {
       await this.route(req, res);
     } catch (e) {
-      if (e instanceof HttpError) sendError(res, e);
-      else if (e instanceof UnconfirmedError) {
-        this.log(`storage error: ${e.message}; restart the server`);
-        sendError(
-          res,
-          new HttpError(
-            503,
-            `storage error: ${e.message}; this request may or may not have been stored: send it again once the server is restarted (its event ids make a repeat harmless)`,
-          ),
-        );
-      } else if (e instanceof StorageError) {
-        this.log(`storage error: ${e.message}`);
-        sendError(res, new HttpError(503, `storage error: ${e.message}; nothing of this request was applied, send it again`, {}, { 'retry-after': '1' }));
-      } else {
-        const message = (e as Partial<Error> | null | undefined)?.message ?? String(e);
-        this.log(`internal error on ${req.method} ${JSON.stringify(req.url)}: ${message}`);
-        sendError(res, new HttpError(500, `internal error: ${message}; nothing of this request was applied`));
-      }
+      const { error, log } = errorReply(e, `${req.method} ${JSON.stringify(req.url)}`);
+      if (log !== undefined) this.log(log);
+      sendError(res, error);
     }
   }
 
