@@ -1,14 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { communitySlot, DEFAULT_TIMING } from '../../src/hosting/cluster-slots.js';
-import { LOCK_CLASS } from '../../src/store/postgres-schema.js';
+import { DEFAULT_TIMING } from '../../src/hosting/cluster-slots.js';
 import { postgresMissing } from './servers/postgres.js';
-import { clusterFixture, readLog, startServe, stopServe, until, type ServeProcess } from './servers/cluster.js';
+import { clusterFixture, readLog, startServe, stopServe, until } from './servers/cluster.js';
+import { event, probes, runWithDamaged, slotMate } from './servers/damaged-community.js';
 
 const PLAYBOOK = `playbook "Load" {\n  timezone "UTC"\n}\n\nritual onboarding {\n  starts on member.joined\n  say to member "welcome {member.name}"\n  step intro "intro": message.posted where text contains "-"\n}\n`;
-
-function event(id: string, type: string, community: string, member: string, at: string, extra: Record<string, unknown> = {}): string {
-  return JSON.stringify({ id, type, at, community, member, ...extra });
-}
 
 /** A way a community's stored rows can fail to load, how to do it and undo it, and what the log line says. */
 interface Damage {
@@ -56,14 +52,7 @@ const DAMAGES: Damage[] = [
  */
 describe.skipIf(postgresMissing() !== undefined)('a community that does not load on PostgreSQL', () => {
   const fx = clusterFixture('load.playbook', PLAYBOOK);
-  const pendingRows = async (community: string) =>
-    Number((await fx.holder.query<{ n: string }>('SELECT count(*) AS n FROM inbox WHERE community = $1 AND status IS NULL', [community])).rows[0]!.n);
-  const slots = async (p: ServeProcess) => ((await (await fetch(`${p.url}/health`)).json()) as { slots: number }).slots;
-  const asideLines = (p: ServeProcess) =>
-    p
-      .stderr()
-      .split('\n')
-      .filter((l) => l.includes('set aside'));
+  const { pendingRows, slots, asideLines } = probes(fx);
 
   it.each(DAMAGES.map((d, i) => [d.name, d, i] as const))(
     '%s: the other community runs, this one waits, logged once, and runs once repaired',
@@ -71,50 +60,12 @@ describe.skipIf(postgresMissing() !== undefined)('a community that does not load
       // A case that failed left its process holding slots.
       for (const q of fx.running) await stopServe(q);
       const a = `alpha${i}`;
-      const slot = communitySlot(a, DEFAULT_TIMING.slots);
       // A second community in A's slot: the owner takes the slot and loads both communities at once.
-      let b = '';
-      for (let k = 0; b === ''; k++) if (communitySlot(`beta${i}-${k}`, DEFAULT_TIMING.slots) === slot) b = `beta${i}-${k}`;
-
-      const first = await startServe(fx.file, fx.cluster.url);
-      fx.running.push(first);
-      for (const [c, m] of [
-        [a, 'ann'],
-        [b, 'bob'],
-      ] as const) {
-        const res = await fetch(`${first.url}/events`, { method: 'POST', body: event(`j-${c}`, 'member.joined', c, m, '2026-03-01T08:00:00Z', { name: m }) });
-        expect(res.status, await res.text()).toBe(200);
-      }
-      await stopServe(first);
-      const repair = await d.damage(fx.holder, a, 'ann');
-
-      // The next process starts without the slot, so both events wait in the inbox until it takes the slot and loads both communities.
-      const lock = await fx.holder.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS ok', [LOCK_CLASS, slot]);
-      expect(lock.rows[0]!.ok).toBe(true);
-      const p = await startServe(fx.file, fx.cluster.url);
-      fx.running.push(p);
-      await until('the process to hold every other slot', async () => (await slots(p)) === DEFAULT_TIMING.slots - 1);
-      const post = (c: string, m: string) =>
-        fetch(`${p.url}/events`, {
-          method: 'POST',
-          body: event(`p-${c}`, 'message.posted', c, m, '2026-03-01T09:00:00Z', { messageId: `x-${c}`, text: `${m}-intro` }),
-        });
-      const replyA = post(a, 'ann');
-      const replyB = post(b, 'bob');
-      replyA.catch(() => undefined);
-      replyB.catch(() => undefined);
-      await until('both events to be in the inbox', async () => (await pendingRows(a)) === 1 && (await pendingRows(b)) === 1);
-      await fx.holder.query('SELECT pg_advisory_unlock($1, $2)', [LOCK_CLASS, slot]);
-
-      const resB = await replyB;
-      expect(resB.status, await resB.clone().text()).toBe(200);
-      expect(resB.headers.get('playbook-events')).toBe('processed=1; duplicate=0; ignored=0; late=0');
-      expect(await pendingRows(b)).toBe(0);
-
-      const resA = await replyA;
-      expect(resA.status).toBe(202);
-      expect(await resA.json()).toEqual({ accepted: 1, pending: true });
-      expect(await pendingRows(a)).toBe(1);
+      const { slot, b } = slotMate(a, `beta${i}-`);
+      let repair: () => Promise<unknown> = () => Promise.resolve();
+      const p = await runWithDamaged(fx, a, b, slot, async () => {
+        repair = await d.damage(fx.holder, a, 'ann');
+      });
       // Loaded again meanwhile (backoff from 500 ms): still one line, naming A and what is wrong with its rows.
       const aside = asideLines(p);
       expect(aside).toHaveLength(1);
@@ -156,8 +107,7 @@ describe.skipIf(postgresMissing() !== undefined)('a community that does not load
     'load-network.playbook',
     `${PLAYBOOK}\nrule busy {\n  on message.posted\n  when count(message.posted across groups) >= 100\n  once per community\n  do say "busy network"\n}\n`,
   );
-  const pendingRows = async (community: string) =>
-    Number((await fx.holder.query<{ n: string }>('SELECT count(*) AS n FROM inbox WHERE community = $1 AND status IS NULL', [community])).rows[0]!.n);
+  const { pendingRows, asideLines } = probes(fx);
   // Another process's transaction that wrote other owners' communities (a network goal's actions) bumps the epoch.
   const bumpEpoch = () => fx.holder.query("UPDATE playbook_network SET epoch = epoch + 1 WHERE scope = 'cluster'");
 
@@ -190,10 +140,7 @@ describe.skipIf(postgresMissing() !== undefined)('a community that does not load
     const resB2 = await post('q-nb', 'nb', 'bob');
     expect(resB2.status, await resB2.clone().text()).toBe(200);
 
-    const aside = p
-      .stderr()
-      .split('\n')
-      .filter((l) => l.includes('set aside'));
+    const aside = asideLines(p);
     expect(aside).toHaveLength(1);
     expect(aside[0]).toContain('community "na" set aside');
     expect(aside[0]).toContain('its stored rows do not load: the row of member "ann" is not valid JSON');
@@ -224,8 +171,7 @@ describe.skipIf(postgresMissing() !== undefined)('a network group that does not 
     'load-goal.playbook',
     `playbook "Goal" {\n  timezone "UTC"\n}\n\ncampaign sale across all groups {\n  stage main from 2026-11-01 to 2026-11-30 {\n    on enter: say "sale on"\n  }\n  goal two when count(order.paid) >= 2: say "two orders in the network"\n}\n`,
   );
-  const pendingRows = async (community: string) =>
-    Number((await fx.holder.query<{ n: string }>('SELECT count(*) AS n FROM inbox WHERE community = $1 AND status IS NULL', [community])).rows[0]!.n);
+  const { pendingRows, asideLines } = probes(fx);
 
   it('the community reaching the goal waits, naming the group; the others run; repaired, the goal runs in every group', async () => {
     const p = await startServe(fx.file, fx.cluster.url);
@@ -253,10 +199,7 @@ describe.skipIf(postgresMissing() !== undefined)('a network group that does not 
     const other = await post('j-na-dan', 'member.joined', 'na', 'dan', '2026-11-02T11:30:00Z', { name: 'dan' });
     expect(other.status, await other.text()).toBe(200);
 
-    const aside = p
-      .stderr()
-      .split('\n')
-      .filter((l) => l.includes('set aside'));
+    const aside = asideLines(p);
     expect(aside).toHaveLength(1);
     expect(aside[0]).toContain('community "nb" set aside');
     expect(aside[0]).toContain(
