@@ -46,9 +46,7 @@ describe('runInbox (src/hosting/cluster-run.ts)', () => {
     expect(caught).toBeInstanceOf(CommunityFailure);
     expect((caught as CommunityFailure).community).toBe('club');
     expect((caught as CommunityFailure).error).toBeInstanceOf(StoredStateError);
-    expect((caught as CommunityFailure).message).toMatch(
-      /^community "club", member "ann": ritual onboarding is in the stored state "welcomed"/,
-    );
+    expect((caught as CommunityFailure).message).toMatch(/^community "club", member "ann": ritual onboarding is in the stored state "welcomed"/);
     expect(outcomes).toEqual([]);
   });
 
