@@ -254,15 +254,80 @@ describe('admit with a full arena', () => {
     expect(snapshot(c.processed)).toEqual(before);
   });
 
-  it('a redelivery stamped later is refused before its id is moved: still remembered, still a duplicate', () => {
+  it('a redelivery stamped later stays a duplicate and takes its later time in place when there is no room to move it; a forgotten id is a new event and is refused', () => {
     const c = fullCommunity();
     const before = snapshot(c.processed);
-    expect(() => admit(c, '1003', 2_000, 2_000, 5_000)).toThrow(RememberedIdsFull);
-    expect(snapshot(c.processed)).toEqual(before);
-    expect(admit(c, '1003', 1_003, 2_000, 5_000)).toBe('duplicate');
-    // An id seen before the horizon would be moved too: refused the same way.
+    expect(admit(c, '1003', 2_000, 2_000, 5_000)).toBe('duplicate');
+    // Remembered a horizon from its later time, as if moved, where it is (no room to move it).
+    expect(snapshot(c.processed)).toEqual({ ...before, entries: before.entries.map(([id, at]) => [id, id === '1003' ? 2_000 : at]) });
+    // Delivered again when its first time has left the horizon: still a duplicate (remembered from 1,003 it would run again).
+    expect(admit(c, '1003', 2_000, 6_500, 5_000)).toBe('duplicate');
+    // Forgetting stops at it until its later time leaves the horizon: the ids behind it are kept longer.
+    forgetBefore(c.processed, 1_500);
+    expect([...c.processed.keys()].slice(0, 2)).toEqual(['1003', '1004']);
+    forgetBefore(c.processed, 2_001);
+    expect(c.processed.size).toBe(0);
+    c.processed = fullCommunity().processed;
+    // An id seen before the horizon is a new event, which must be remembered: refused.
     expect(() => admit(c, '1000', 7_000, 7_000, 5_000)).toThrow(RememberedIdsFull);
     expect(snapshot(c.processed)).toEqual(before);
+  });
+
+  it('a redelivery whose room cannot be made for another reason than full ids throws that error, with nothing changed', () => {
+    class Failing extends RememberedIds {
+      override reserve(): void {
+        throw new RangeError('Array buffer allocation failed');
+      }
+    }
+    const processed = new Failing();
+    processed.set('a', 1);
+    const c = { id: 'club', processed } as unknown as CommunityState;
+    expect(() => admit(c, 'a', 2, 2, 10)).toThrow(new RangeError('Array buffer allocation failed'));
+    expect([...c.processed]).toEqual([['a', 1]]);
+  });
+
+  it('redeliveries that fill the places with moved ids go on being duplicates (they were refused)', () => {
+    limit({ places: 16 });
+    const c = { id: 'club', processed: new RememberedIds() } as unknown as CommunityState;
+    expect([admit(c, 'a', 0, 0, 1e9), admit(c, 'b', 1, 1, 1e9)]).toEqual(['new', 'new']);
+    // Each redelivery stamped later moves `b` to a new place; the sixteenth place is the last.
+    const answers = Array.from({ length: 30 }, (_, i) => admit(c, 'b', 2 + i, 2 + i, 1e9));
+    expect(answers).toEqual(Array.from({ length: 30 }, () => 'duplicate'));
+    expect([...c.processed]).toEqual([
+      ['a', 0],
+      ['b', 31],
+    ]);
+    expect(inside(c.processed as RememberedIds).count).toBe(16);
+  });
+});
+
+describe('making room by compaction', () => {
+  // Ids of 127 characters take 128 bytes with their header: three fill a 384-byte arena.
+  const long = (n: number) => `${'L'.repeat(126)}${n}`;
+  it('keeps every id when the place the last forgetting stopped at was moved away since (a redelivery)', () => {
+    limit({ bytes: 384 });
+    const c = { id: 'club', processed: new RememberedIds() } as unknown as CommunityState;
+    let clock = 0;
+    const event = (id: string, at: number) => {
+      const now = Math.max(at, clock);
+      const a = admit(c, id, at, now, 1);
+      if (a === 'new' && now > clock) {
+        forgetBefore(c.processed, now - 1);
+        clock = now;
+      }
+      return a;
+    };
+    // L0 is forgotten when L3 comes: forgetting stops at L3's place, which L3's redelivery then leaves.
+    expect([event(long(0), 0), event(long(3), 59), event(long(3), 60)]).toEqual(['new', 'new', 'duplicate']);
+    expect([...c.processed.keys()]).toEqual([long(3)]);
+    // A late event: its id needs room, made by compacting from the first live place (it read the bytes from a deleted place's -1).
+    expect(event(long(0), 58)).toBe('new');
+    expect([...c.processed]).toEqual([
+      [long(3), 60],
+      [long(0), 58],
+    ]);
+    expect(event(long(3), 60)).toBe('duplicate');
+    expect(event(long(0), 59)).toBe('duplicate');
   });
 });
 

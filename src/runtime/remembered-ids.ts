@@ -366,8 +366,9 @@ export class RememberedIds implements Map<string, number> {
 
   /** Move the places from `head` on (and their bytes) to the front, then rebuild the table. */
   private compact(): void {
+    // The first live place's bytes are the first to keep: the one forgetBefore() stopped at may be deleted since (makeRoom).
+    while (this.head < this.count && this.starts[this.head]! < 0) this.head++;
     const { head, count, starts } = this;
-    // forgetBefore() stops at a live place (or the end): its bytes are the first to keep.
     const from = head < count ? starts[head]! : this.used;
     this.bytes.copyWithin(0, from, this.used);
     this.used -= from;

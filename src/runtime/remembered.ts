@@ -34,8 +34,9 @@ export function admit(c: CommunityState, id: string, at: number, now: number, ho
     // A redelivery stamped later keeps the id a horizon from its own time too, so replaying the
     // stream again (while it is inside the horizon) is still all duplicates.
     if (at > seenAt) {
-      reserve(c, id, horizonMs);
-      c.processed.delete(id);
+      if (roomToMove(c, id)) c.processed.delete(id);
+      // Else its time changes where it is: forgetting stops at it until that time leaves the
+      // horizon, so the ids behind it are kept longer, never forgotten early.
       c.processed.set(id, at);
     }
     return 'duplicate';
@@ -57,6 +58,22 @@ function reserve(c: CommunityState, id: string, horizonMs: number): void {
     c.processed.reserve(id);
   } catch (e) {
     throw e instanceof RememberedIdsFull ? e.of(c.id, horizonMs) : e;
+  }
+}
+
+/**
+ * Whether a redelivered id can move to the end with its later time. When the ids are full it
+ * keeps its place and takes the later time there, and the event is still a duplicate: a
+ * duplicate is never refused for want of room (the places moved ids leave behind are freed only
+ * as forgetting passes them).
+ */
+function roomToMove(c: CommunityState, id: string): boolean {
+  try {
+    reserve(c, id, 0);
+    return true;
+  } catch (e) {
+    if (e instanceof RememberedIdsFull) return false;
+    throw e;
   }
 }
 
