@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { asCommunity, CommunityFailure, messageOf, Quarantine } from '../src/hosting/cluster-quarantine.js';
+import { asCommunity, CommunityFailure, Quarantine } from '../src/hosting/cluster-quarantine.js';
 import { StoredStateError } from '../src/runtime/machines/stored.js';
 
 function setup(firstMs = 500, maxMs = 4000) {
@@ -55,13 +55,6 @@ describe('asCommunity', () => {
         throw inner;
       }),
     ).toThrow(inner);
-  });
-
-  it('messageOf reads a message, or the value itself', () => {
-    expect(messageOf(new Error('m'))).toBe('m');
-    expect(messageOf('text')).toBe('text');
-    expect(messageOf(null)).toBe('null');
-    expect(messageOf({ message: 3 })).toBe('[object Object]');
   });
 });
 

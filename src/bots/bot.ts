@@ -27,6 +27,7 @@ import { emptyCommit, type LoggedAction } from '../store/store.js';
 import { isPlatformAction, type ActionOutcome, type ChatAdapter, type ChatEvent, type UndoRecord } from './adapter.js';
 import { capabilitiesLine, unsupportedByPlatform } from './capabilities.js';
 import { describeAction, isoDuration, undoKey } from './bot-text.js';
+import { messageOf } from '../stdlib/errors.js';
 
 export { isoDuration } from './bot-text.js';
 
@@ -117,7 +118,7 @@ export class Bot {
         this.carryOut(this.committed(this.durable.advance(now)));
       },
       (e) => {
-        this.log(`timers: ${(e as Partial<Error> | null | undefined)?.message ?? String(e)}; retrying`);
+        this.log(`timers: ${messageOf(e)}; retrying`);
       },
       this.host,
     );
@@ -127,7 +128,7 @@ export class Bot {
         this.runUndos(now);
       },
       (e) => {
-        this.log(`undo: ${(e as Partial<Error> | null | undefined)?.message ?? String(e)}`);
+        this.log(`undo: ${messageOf(e)}`);
       },
       this.host,
     );
@@ -220,7 +221,7 @@ export class Bot {
       result = this.durable.dispatchBatch([event]);
     } catch (e) {
       // Nothing of the event was applied (the store rolled back); the room moves on.
-      this.log(`event ${event.id} (${event.type}) lost: ${(e as Partial<Error> | null | undefined)?.message ?? String(e)}`);
+      this.log(`event ${event.id} (${event.type}) lost: ${messageOf(e)}`);
       return;
     }
     const r = result.results[0]!;
@@ -294,14 +295,14 @@ export class Bot {
   private storeFailed(e: unknown): void {
     if (this.aborted) return;
     this.aborted = true;
-    const reason = `the database failed: ${(e as Partial<Error> | null | undefined)?.message ?? String(e)}`;
+    const reason = `the database failed: ${messageOf(e)}`;
     this.log(`${reason}; stopping (started again, the bot goes on from what the database holds)`);
     this.onFatal(reason);
   }
 
   private enqueue(step: () => Promise<void>): void {
     this.chain = this.chain.then(step).catch((e: unknown) => {
-      this.log(`carrying out actions: ${(e as Partial<Error> | null | undefined)?.message ?? String(e)}`);
+      this.log(`carrying out actions: ${messageOf(e)}`);
     });
   }
 

@@ -7,6 +7,7 @@ import { GrammyError, HttpError, type Api } from 'grammy';
 import type { ChatPermissions, MessageEntity } from 'grammy/types';
 import type { OutputAction } from '../runtime/runtime.js';
 import type { ActionOutcome, RemoveMode, RoomBinding, UndoRecord } from './adapter.js';
+import { messageOf } from '../stdlib/errors.js';
 
 export const UNMUTE = 'unmute';
 export const UNBAN = 'unban';
@@ -299,5 +300,5 @@ function failure(e: unknown): ActionOutcome {
     return { status: 'failed', reason: `${e.method}: ${e.error_code} ${e.description}` };
   }
   if (e instanceof HttpError) return { status: 'failed', reason: `the Bot API could not be reached: ${e.message}` };
-  return { status: 'failed', reason: (e as Partial<Error> | null | undefined)?.message ?? String(e) };
+  return { status: 'failed', reason: messageOf(e) };
 }

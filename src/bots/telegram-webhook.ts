@@ -8,6 +8,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Update } from 'grammy/types';
+import { messageOf } from '../stdlib/errors.js';
 
 /** Telegram's updates are small; anything larger is not one. */
 const MAX_BODY = 1 << 20;
@@ -93,7 +94,7 @@ export class WebhookReceiver {
       this.onUpdate(update);
     } catch (e) {
       // Not committed: a 500 makes Telegram send it again.
-      this.log(`webhook: update ${update.update_id} not handled: ${(e as Partial<Error> | null | undefined)?.message ?? String(e)}`);
+      this.log(`webhook: update ${update.update_id} not handled: ${messageOf(e)}`);
       return 500;
     }
     return 200;

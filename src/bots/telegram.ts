@@ -17,6 +17,7 @@ import type { ActionOutcome, AdapterEvents, Capabilities, ChatAdapter, RemoveMod
 import { TelegramActions } from './telegram-actions.js';
 import { TelegramEvents } from './telegram-events.js';
 import { WebhookReceiver, type WebhookSettings } from './telegram-webhook.js';
+import { messageOf } from '../stdlib/errors.js';
 
 /** The update kinds the adapter turns into events. */
 export const ALLOWED_UPDATES = ['message', 'edited_message', 'chat_member', 'message_reaction', 'chat_join_request'] as const;
@@ -266,5 +267,5 @@ export class TelegramAdapter implements ChatAdapter {
 
 function describe(e: unknown): string {
   if (e instanceof GrammyError) return `${e.method}: ${e.error_code} ${e.description}`;
-  return (e as Partial<Error> | null | undefined)?.message ?? String(e);
+  return messageOf(e);
 }

@@ -6,6 +6,7 @@
  * with mod_muc_moderation), server message ids need the room's archive (XEP-0313).
  */
 import { xml, type Client, type XmlElement } from '@xmpp/client';
+import { messageOf } from '../stdlib/errors.js';
 
 const DISCO_INFO = 'http://jabber.org/protocol/disco#info';
 const VERSION = 'jabber:iq:version';
@@ -56,7 +57,7 @@ export async function discover(client: Client, domain: string, rooms: string[], 
       for (const f of query?.getChildren('feature') ?? []) if (typeof f.attrs['var'] === 'string') set.add(f.attrs['var']);
       return { features: set };
     } catch (e) {
-      return { features: undefined, error: (e as Partial<Error> | null | undefined)?.message ?? String(e) };
+      return { features: undefined, error: messageOf(e) };
     }
   };
   const software = async (): Promise<string | undefined> => {

@@ -17,6 +17,7 @@ import type { DurableStore } from '../store/store.js';
 import { openBotPostgres } from './bot-postgres.js';
 import { endpointSpecs, EndpointError, resolveEndpoints } from '../hosting/webhooks.js';
 import { reloadEndpoints, webhooksFor } from '../server/webhooks-route.js';
+import { messageOf } from '../stdlib/errors.js';
 
 /** Exit code when the server cannot be reached or the rooms cannot be joined. */
 export const EXIT_CONNECT = 3;
@@ -120,7 +121,7 @@ could not be joined (also when the connection is lost for good later).
       // to one community): a mistake in the options, not a failure of the program.
       adapter = createAdapter(config);
     } catch (e) {
-      throw new UsageError((e as Partial<Error> | null | undefined)?.message ?? String(e));
+      throw new UsageError(messageOf(e));
     }
 
     const log = (line: string) => {
@@ -210,7 +211,7 @@ could not be joined (also when the connection is lost for good later).
     try {
       await bot.start();
     } catch (e) {
-      log(`could not start: ${(e as Partial<Error> | null | undefined)?.message ?? String(e)}`);
+      log(`could not start: ${messageOf(e)}`);
       await bot.stop().catch(() => {});
       store.close();
       return EXIT_CONNECT;

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { table } from '../stdlib/dict.js';
 import { UsageError, type Io, processIo } from './io.js';
+import { messageOf } from '../stdlib/errors.js';
 
 const HELP = `playbook: run online communities as code
 
@@ -105,7 +106,7 @@ export async function run(argv: string[], io: Io = processIo()): Promise<number>
       return 2;
     }
     // Never a stack trace to the user; the message is enough to report a bug.
-    io.err(`playbook ${name}: internal error: ${(e as Partial<Error> | null | undefined)?.message ?? String(e)}\n`);
+    io.err(`playbook ${name}: internal error: ${messageOf(e)}\n`);
     return 2;
   }
 }

@@ -2,6 +2,7 @@ import type { IR } from '../ir/schema.js';
 import type { ClockMode } from '../server/server.js';
 import { UsageError, type Io } from './io.js';
 import { untilStopped } from './signals.js';
+import { messageOf } from '../stdlib/errors.js';
 
 /**
  * `playbook serve FILE --db postgres://…`: one process of a cluster (docs/scaling.md). Loaded
@@ -47,7 +48,7 @@ export async function serveCluster(
           else if (r.unchanged) log(`SIGHUP: ${f} is the version the cluster runs (${r.version}); nothing to reload`);
         },
         (e: unknown) => {
-          log(`SIGHUP: reload failed: ${(e as Partial<Error> | null | undefined)?.message ?? String(e)}; the running version is unchanged`);
+          log(`SIGHUP: reload failed: ${messageOf(e)}; the running version is unchanged`);
         },
       );
       return { ok: true };

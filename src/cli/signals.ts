@@ -6,6 +6,7 @@
  */
 import type { ReloadOutcome } from '../hosting/reload.js';
 import { readPlaybookFile } from './io.js';
+import { messageOf } from '../stdlib/errors.js';
 
 export interface LongRunning {
   file: string;
@@ -39,7 +40,7 @@ export function untilStopped(run: LongRunning): Running {
         resolveDone(code);
       },
       (e: unknown) => {
-        run.log(`error while stopping: ${(e as Partial<Error> | null | undefined)?.message ?? String(e)}`);
+        run.log(`error while stopping: ${messageOf(e)}`);
         resolveDone(2);
       },
     );
@@ -56,7 +57,7 @@ export function untilStopped(run: LongRunning): Running {
       const outcome = run.reload(text, run.file);
       if (!outcome.ok) run.log(`SIGHUP: ${run.file} has errors; the running version is unchanged\n${outcome.diagnostics!.join('\n\n')}`);
     } catch (e) {
-      run.log(`SIGHUP: reload failed: ${(e as Partial<Error> | null | undefined)?.message ?? String(e)}; the running version is unchanged`);
+      run.log(`SIGHUP: reload failed: ${messageOf(e)}; the running version is unchanged`);
     }
   };
   const term = () => {

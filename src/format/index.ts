@@ -7,6 +7,7 @@ import { topLevelItem } from './declarations.js';
 import { FormatBug, FormatRefusal, LineWriter, type LayoutOptions } from './layout.js';
 import { Source } from './source.js';
 import { weave } from './weave.js';
+import { messageOf } from '../stdlib/errors.js';
 
 /**
  * `playbook fmt`: one canonical layout for every playbook (docs/formatting.md).
@@ -47,8 +48,7 @@ export function formatPlaybook(source: string, options: FormatOptions = {}): For
     return formatChecked(String((source as unknown) ?? ''), options.file ?? '<input>');
   } catch (e) {
     if (e instanceof FormatRefusal) return { ok: false, reason: 'unsupported', message: e.message, line: e.line };
-    const message =
-      e instanceof RangeError ? 'the file is nested too deeply to format' : ((e as { message?: string } | null | undefined)?.message ?? String(e));
+    const message = e instanceof RangeError ? 'the file is nested too deeply to format' : messageOf(e);
     return { ok: false, reason: 'internal', message };
   }
 }

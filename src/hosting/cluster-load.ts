@@ -5,7 +5,8 @@ import { PendingStore } from '../store/pending.js';
 import { loadCommunities, type Sql } from '../store/postgres.js';
 import { communityVersions } from '../store/postgres-versions.js';
 import type { StoredCommunity } from '../store/store.js';
-import { asCommunity, CommunityFailure, messageOf } from './cluster-quarantine.js';
+import { messageOf } from '../stdlib/errors.js';
+import { asCommunity, CommunityFailure } from './cluster-quarantine.js';
 import { VersionError, type ClusterVersions } from './cluster-versions.js';
 
 /**

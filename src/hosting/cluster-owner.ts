@@ -22,6 +22,7 @@ import { runInbox } from './cluster-run.js';
 import { wideRuntime, type WideRuntime } from './cluster-wide.js';
 import { asCommunity, Quarantine, type CommunityFailure } from './cluster-quarantine.js';
 import { adoptCommunity, loadInto, type LoadContext, type Owned } from './cluster-load.js';
+import { messageOf } from '../stdlib/errors.js';
 
 /** The application_name of owner sessions, then the process id: counting them in pg_stat_activity counts the live processes. */
 export const OWNER_APP = 'playbook-owner';
@@ -124,7 +125,7 @@ export class ClusterOwner {
         backoff = 100;
       } catch (e) {
         if (this.isStopped()) break;
-        this.options.log(`cluster owner: ${(e as Partial<Error> | null | undefined)?.message ?? String(e)}; giving up every slot and reconnecting`);
+        this.options.log(`cluster owner: ${messageOf(e)}; giving up every slot and reconnecting`);
         await this.disconnect();
         await this.sleep(backoff);
         backoff = Math.min(backoff * 2, this.timing.rebalanceMs * 4);

@@ -1,3 +1,5 @@
+import { messageOf } from '../stdlib/errors.js';
+
 /**
  * Failure isolation per community in a cluster owner (docs/scaling.md, "A community whose events
  * fail"). An error raised while a community loads (cluster-load.ts) or its events or timers run
@@ -31,11 +33,6 @@ export function asCommunity<T>(community: string, f: () => T): T {
   } catch (e) {
     throw e instanceof CommunityFailure ? e : new CommunityFailure(community, e);
   }
-}
-
-export function messageOf(e: unknown): string {
-  const m = (e as Partial<Error> | null | undefined)?.message;
-  return typeof m === 'string' ? m : String(e);
 }
 
 interface SetAside {

@@ -6,7 +6,8 @@ import { communityVersions } from '../store/postgres-versions.js';
 import type { StoredCommunity } from '../store/store.js';
 import { carryOver, type ClusterVersions } from './cluster-versions.js';
 import { adoptCommunity } from './cluster-load.js';
-import { CommunityFailure, messageOf } from './cluster-quarantine.js';
+import { messageOf } from '../stdlib/errors.js';
+import { CommunityFailure } from './cluster-quarantine.js';
 
 /** One runtime holding several communities, and the store whose commits the owner writes. */
 export interface WideRuntime {

@@ -6,6 +6,7 @@ import { StorageError, type DurableRuntime } from '../store/durable.js';
 import { emptyCommit } from '../store/store.js';
 import { migrateSnapshot, type ReloadNote } from './migrate.js';
 import { constructId } from '../ir/ids.js';
+import { messageOf } from '../stdlib/errors.js';
 
 /**
  * Reload orchestration shared by `playbook serve` and `playbook bot`: check a new version of the
@@ -95,7 +96,7 @@ export function reloadDurable(durable: DurableRuntime, source: string, file: str
   try {
     durable.replace(ir, migration.snapshot, playbookMeta(ir, source, file));
   } catch (e) {
-    throw new StorageError((e as { message?: string } | null | undefined)?.message ?? String(e));
+    throw new StorageError(messageOf(e));
   }
   return { ok: true, playbook: ir.name, diagnostics, ...(more ? { moreDiagnostics: more } : {}), dropped: migration.dropped, changed: migration.changed };
 }

@@ -1,4 +1,5 @@
 import type { Outbox, OutboxRow } from '../store/outbox.js';
+import { messageOf } from '../stdlib/errors.js';
 
 /**
  * Delivery of `webhook.call` actions (docs/serve.md, "Webhooks"). The actions wait in the outbox
@@ -158,7 +159,7 @@ export class WebhookDispatcher {
     this.timer = undefined;
     this.running = this.pass()
       .catch((e: unknown) => {
-        this.o.log(`webhooks: ${(e as Partial<Error> | null | undefined)?.message ?? String(e)}; trying again`);
+        this.o.log(`webhooks: ${messageOf(e)}; trying again`);
       })
       .finally(() => {
         this.running = undefined;

@@ -20,6 +20,7 @@ import { endpointSpecs, EndpointError, resolveEndpoints, WebhookDispatcher } fro
 import { postgresOutbox } from '../store/postgres-outbox.js';
 import type { Outbox } from '../store/outbox.js';
 import { reloadEndpoints, webhooksRoute } from './webhooks-route.js';
+import { messageOf } from '../stdlib/errors.js';
 
 export interface ClusterServerOptions {
   file: string;
@@ -90,7 +91,7 @@ export class ClusterServer {
       (after, limit, community) => store.actionsAfter(this.pool, after, limit, community),
       () => store.lastSeq(this.pool),
       (e) => {
-        this.log(`action stream: ${(e as Partial<Error> | null | undefined)?.message ?? String(e)}`);
+        this.log(`action stream: ${messageOf(e)}`);
       },
     );
     this.waiters = new ClusterWaiters(this.pool);
@@ -158,7 +159,7 @@ export class ClusterServer {
       await pool.end().catch(() => undefined);
       if (e instanceof ClusterStartError) throw e;
       if (e instanceof EndpointError) throw new ClusterStartError(e.message);
-      throw new ClusterStartError(`cannot use the database: ${(e as Partial<Error> | null | undefined)?.message ?? String(e)}`);
+      throw new ClusterStartError(`cannot use the database: ${messageOf(e)}`);
     }
     return new ClusterServer(options, pool, version);
   }
@@ -242,7 +243,7 @@ export class ClusterServer {
     } catch (e) {
       if (e instanceof HttpError) sendError(res, e);
       else {
-        const message = (e as Partial<Error> | null | undefined)?.message ?? String(e);
+        const message = messageOf(e);
         this.log(`database error on ${req.method} ${JSON.stringify(req.url)}: ${message}`);
         // Work is accepted only by its inbox commit, which is idempotent to resend (event ids).
         sendError(res, new HttpError(503, `database unavailable: ${message}; send the request again`, {}, { 'retry-after': '1' }));

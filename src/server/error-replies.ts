@@ -1,6 +1,7 @@
 import { RememberedIdsFull } from '../runtime/remembered-limits.js';
 import { StorageError, UnconfirmedError } from '../store/durable.js';
 import { HttpError } from './http.js';
+import { messageOf } from '../stdlib/errors.js';
 
 /**
  * The reply to a request whose handling threw (docs/serve.md, "Status codes"), and the line the
@@ -29,6 +30,6 @@ export function errorReply(e: unknown, request: string): { error: HttpError; log
   if (e instanceof RememberedIdsFull) {
     return { log: `refused on ${request}: ${e.message}`, error: new HttpError(507, `${e.message}; nothing of this request was applied`) };
   }
-  const message = (e as Partial<Error> | null | undefined)?.message ?? String(e);
+  const message = messageOf(e);
   return { log: `internal error on ${request}: ${message}`, error: new HttpError(500, `internal error: ${message}; nothing of this request was applied`) };
 }

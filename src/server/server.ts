@@ -13,6 +13,7 @@ import { bearerMatches, bearerTokenProblem, escapeControls, HttpError, readBody,
 import { checkPosition, intParam, withSeq } from './log-reading.js';
 import { MAX_EVENT_LINE_BYTES, MAX_EVENTS_BODY_BYTES, MAX_PLAYBOOK_BYTES } from '../limits.js';
 import { adoptStoredVersion, reloadDurable, reloadSummary, type ReloadNote, type ReloadOutcome } from '../hosting/reload.js';
+import { messageOf } from '../stdlib/errors.js';
 
 export type { ReloadOutcome } from '../hosting/reload.js';
 import { ActionStream } from './sse.js';
@@ -137,7 +138,7 @@ export class PlaybookServer {
           this.released.push(this.durable.advance(now).logged);
         },
         (e) => {
-          this.log(`timer loop: ${(e as Partial<Error> | null | undefined)?.message ?? String(e)}; retrying`);
+          this.log(`timer loop: ${messageOf(e)}; retrying`);
         },
         this.host,
       );

@@ -15,6 +15,7 @@ import type { CommunitySnapshot, CommunityState, MemberState, Timer } from '../r
 import { dict } from '../stdlib/dict.js';
 import { Network, type NetworkState } from '../runtime/network.js';
 import { emptyCommit, type Commit, type DurableStore, type LoggedAction, type StoredCommunity } from './store.js';
+import { messageOf } from '../stdlib/errors.js';
 
 /**
  * A timer index that remembers which ids were set or deleted since it was last drained, so a
@@ -219,7 +220,7 @@ export class DurableRuntime {
     const p = this.store.sync?.();
     if (!p) return Promise.resolve();
     return p.catch((e: unknown) => {
-      throw new UnconfirmedError((e as Partial<Error> | null | undefined)?.message ?? String(e));
+      throw new UnconfirmedError(messageOf(e));
     });
   }
 
@@ -291,7 +292,7 @@ export class DurableRuntime {
       } catch {
         // The store cannot even be read back; the commit's error says more.
       }
-      throw new StorageError((e as Partial<Error> | null | undefined)?.message ?? String(e));
+      throw new StorageError(messageOf(e));
     }
     const logged = commit.actions.map((a, i) => ({ seq: firstSeq + i, community: a.community, json: a.json }));
     return { results: out.results, actions: out.actions, logged };

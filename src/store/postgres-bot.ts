@@ -5,6 +5,7 @@ import type { Outbox } from './outbox.js';
 import { postgresOutbox } from './postgres-outbox.js';
 import { appendActions, loadCommunities, mergeCommits, migrate, PgStoreError, writeState } from './postgres.js';
 import type { Commit, DurableStore, LoggedAction, StoredCommunity } from './store.js';
+import { messageOf } from '../stdlib/errors.js';
 
 /**
  * The store of `playbook bot --db postgres://…` (docs/bots.md, "PostgreSQL"). A bot is one
@@ -121,7 +122,7 @@ export class PgBotStore implements DurableStore {
     } catch (e) {
       await client.end().catch(() => undefined);
       if (e instanceof PgStoreError) throw e;
-      throw new PgStoreError(`cannot use the database: ${(e as Partial<Error> | null | undefined)?.message ?? String(e)}`);
+      throw new PgStoreError(`cannot use the database: ${messageOf(e)}`);
     }
   }
 
@@ -157,7 +158,7 @@ export class PgBotStore implements DurableStore {
       try {
         return await this.write(ops);
       } catch (e) {
-        this.broken = new PgBotStoreBroken(`PostgreSQL: ${(e as Partial<Error> | null | undefined)?.message ?? String(e)}`);
+        this.broken = new PgBotStoreBroken(`PostgreSQL: ${messageOf(e)}`);
         throw this.broken;
       }
     });

@@ -1,4 +1,5 @@
 import { closeSync, fstatSync, fsync, openSync } from 'node:fs';
+import { messageOf } from '../stdlib/errors.js';
 
 /** Flushes a file descriptor to the disk; the seam of tests that need a slow or failing disk. */
 export type FsyncFn = (fd: number) => Promise<void>;
@@ -162,9 +163,7 @@ export class WalFlusher {
   }
 
   private fail(e: unknown): WalFlushError {
-    this.brokenBy ??= new WalFlushError(
-      `the disk did not confirm a flush of ${this.walPath}: ${(e as Partial<Error> | null | undefined)?.message ?? String(e)}`,
-    );
+    this.brokenBy ??= new WalFlushError(`the disk did not confirm a flush of ${this.walPath}: ${messageOf(e)}`);
     return this.brokenBy;
   }
 

@@ -5,6 +5,7 @@ import { isoDuration } from '../stdlib/durations.js';
 import type { CoverageRecorder } from './coverage.js';
 import { explainExpectation, type Produced } from './explain.js';
 import type { TestPlan } from './plan.js';
+import { messageOf } from '../stdlib/errors.js';
 
 /**
  * Runs one planned test on a fresh runtime through the public API (createRuntime, dispatch,
@@ -90,7 +91,7 @@ export function runPlan(plan: TestPlan, ir: IR, file: string, coverage?: Coverag
       }
     } catch (e) {
       // The runtime promises not to throw on valid input; if it does, the test says where.
-      return { passed: false, failure: `  ${location}: the runtime failed: ${(e as { message?: string } | null | undefined)?.message ?? String(e)}` };
+      return { passed: false, failure: `  ${location}: the runtime failed: ${messageOf(e)}` };
     }
   }
   return { passed: true };

@@ -2,6 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
 import { Engine } from 'json-rules-engine';
 import { registerOperators, type JreCondition } from '../../compiler/backends/rules.js';
+import { messageOf } from '../../stdlib/errors.js';
 
 /**
  * The worker side of the reference condition engine: json-rules-engine is asynchronous, the
@@ -36,7 +37,7 @@ async function answer(req: Request): Promise<void> {
     reply = { ok: events.length > 0 };
   } catch (e) {
     // Stryker disable next-line OptionalChaining: json-rules-engine throws errors, never null
-    reply = { error: (e as Partial<Error> | null | undefined)?.message ?? String(e) };
+    reply = { error: messageOf(e) };
   }
   port.postMessage(reply);
   Atomics.store(flag, 0, 1);
