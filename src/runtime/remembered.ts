@@ -68,8 +68,9 @@ function reserve(c: CommunityState, id: string, horizonMs: number): void {
  * as forgetting passes them).
  */
 function roomToMove(c: CommunityState, id: string): boolean {
+  if (!(c.processed instanceof RememberedIds)) return true;
   try {
-    reserve(c, id, 0);
+    c.processed.reserve(id);
     return true;
   } catch (e) {
     if (e instanceof RememberedIdsFull) return false;
